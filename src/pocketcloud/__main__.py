@@ -1,0 +1,3 @@
+from pocketcloud.cli import main
+
+main()

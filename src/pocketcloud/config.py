@@ -1,0 +1,46 @@
+"""One settings object: command-line flags > POCKETCLOUD_* environment variables > defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+DEFAULT_HOST = "127.0.0.1"  # never listen beyond this machine unless told to
+DEFAULT_PORT = 4566  # the port AWS tooling for local clouds expects
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT_ID = "000000000000"
+
+
+@dataclass
+class Settings:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    data_dir: Path = field(default_factory=lambda: Path(".pocketcloud"))
+    ephemeral: bool = False
+    log_level: str = "info"
+    default_region: str = DEFAULT_REGION
+    seed: int | None = None  # the random source's seed; None draws one (and logs it)
+    server: str = "uvicorn"  # the ASGI server: uvicorn or granian
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        """Defaults, then POCKETCLOUD_<NAME> variables, then explicit overrides (not None)."""
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = environ.get(f"POCKETCLOUD_{f.name.upper()}")
+            if raw is not None and raw != "":
+                values[f.name] = _convert(f.name, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "data_dir" in values:
+            values["data_dir"] = Path(str(values["data_dir"]))
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _convert(name: str, raw: str) -> object:
+    if name in ("port", "seed"):
+        return int(raw)
+    if name == "ephemeral":
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    return raw

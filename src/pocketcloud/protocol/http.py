@@ -1,0 +1,27 @@
+"""The protocol layer's view of HTTP: plain data, no server types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+
+@dataclass
+class HttpRequest:
+    method: str
+    path: str  # as sent on the wire: percent-encoded, without the query string
+    query_string: str = ""  # raw, without the leading '?'
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names; repeats joined by ","
+    body: bytes = b""
+    host: str = ""
+
+    def query_pairs(self) -> list[tuple[str, str]]:
+        """Decoded query parameters in order, keeping blank values (``?uploads``)."""
+        return parse_qsl(self.query_string, keep_blank_values=True)
+
+
+@dataclass
+class HttpResponse:
+    status_code: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""

@@ -1,0 +1,125 @@
+"""`pocketcloud`: start the cloud, look at it, wipe it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.table import Table
+
+from pocketcloud import __version__
+from pocketcloud.config import DEFAULT_HOST, DEFAULT_PORT, Settings
+
+console = Console()
+LOG_LEVELS = click.Choice(["debug", "info", "warning", "error"], case_sensitive=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pocketcloud")
+def main() -> None:
+    """pocketcloud: the AWS cloud on one machine.
+
+    Point any AWS client at it, e.g.
+    `aws --endpoint-url http://127.0.0.1:4566 sts get-caller-identity`.
+    Every option can also be set as an environment variable POCKETCLOUD_<OPTION>.
+    """
+
+
+@main.command()
+@click.option("--host", default=None, help=f"Address to listen on  [default: {DEFAULT_HOST}]")
+@click.option("--port", type=int, default=None, help=f"Port to listen on  [default: {DEFAULT_PORT}]")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+              help="Where state lives  [default: ./.pocketcloud]")
+@click.option("--ephemeral", is_flag=True, default=None,
+              help="Keep state in a temporary directory, removed on exit.")
+@click.option("--log-level", type=LOG_LEVELS, default=None, help="[default: info]")
+@click.option("--seed", type=int, default=None, help="Seed for ids and faults, to replay a run.")
+@click.option("--server", type=click.Choice(["uvicorn", "granian"]), default=None,
+              help="The ASGI server  [default: uvicorn]")
+def start(**options: Any) -> None:
+    """Start the cloud and serve until interrupted."""
+    settings = Settings.from_env(**options)
+    _configure_logging(settings.log_level)
+    from pocketcloud.gateway.server import serve  # imported late: `--help` stays instant
+
+    serve(settings)
+
+
+@main.command()
+@click.option("--host", default=None, help=f"[default: {DEFAULT_HOST}]")
+@click.option("--port", type=int, default=None, help=f"[default: {DEFAULT_PORT}]")
+def status(host: str | None, port: int | None) -> None:
+    """Show whether the cloud is running, and its services."""
+    settings = Settings.from_env(host=host, port=port)
+    health = _call_admin(settings, "health")
+    if health is None:
+        console.print(f"[red]pocketcloud is not running[/] on {settings.host}:{settings.port}. "
+                      "Start it with [bold]pocketcloud start[/] (or [bold]make run[/]).")
+        sys.exit(1)
+    console.print(f"[green]pocketcloud {health['version']} is running[/] on "
+                  f"{settings.host}:{settings.port}, up {health['uptime_s']:.0f} s, "
+                  f"data in {health['data_dir']}")
+    table = Table("service", "state")
+    for name, state in sorted(health["services"].items()):
+        table.add_row(name, state)
+    console.print(table)
+
+
+@main.command()
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+              help="[default: ./.pocketcloud]")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def reset(data_dir: Path | None, yes: bool) -> None:
+    """Wipe all state: every resource in every account and region."""
+    settings = Settings.from_env(data_dir=data_dir)
+    if _call_admin(settings, "health") is not None:
+        console.print("[red]pocketcloud is running.[/] Stop it first, then reset.")
+        sys.exit(1)
+    target = settings.data_dir.resolve()
+    if not target.exists():
+        console.print(f"Nothing to reset: {target} does not exist.")
+        return
+    if not yes and not click.confirm(f"Delete all pocketcloud state in {target}?"):
+        console.print("Nothing deleted.")
+        return
+    shutil.rmtree(target)
+    console.print(f"[green]Deleted[/] {target}.")
+
+
+@main.group(invoke_without_command=True)
+@click.pass_context
+def regions(ctx: click.Context) -> None:
+    """List AWS regions with their availability zones and locations."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from pocketcloud.infra.regions import all_regions
+
+    table = Table("region", "name", "country", "zones", "opt-in", title="AWS regions")
+    for region in all_regions():
+        zones = ", ".join(z.zone_name[-1] for z in region.availability_zones)
+        opt_in = "required" if region.opt_in_required else "-"
+        table.add_row(region.code, region.name, region.country, zones, opt_in)
+    console.print(table)
+
+
+def _call_admin(settings: Settings, name: str) -> dict[str, Any] | None:
+    url = f"http://{settings.host}:{settings.port}/_pocketcloud/{name}"
+    try:
+        with urllib.request.urlopen(url, timeout=2) as answer:
+            return dict(json.load(answer))
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def _configure_logging(level: str) -> None:
+    handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=True)
+    logging.basicConfig(level=level.upper(), format="%(message)s", handlers=[handler])

@@ -1,0 +1,64 @@
+"""The thin edge between ASGI messages and the protocol layer's plain HttpRequest/Response."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from pocketcloud.errors import AwsError
+from pocketcloud.protocol.http import HttpRequest, HttpResponse
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+# A whole request body is held in memory only up to this size; larger uploads (S3 objects)
+# must stream. 20 MiB covers every non-streaming AWS API (DynamoDB's 16 MB batch included).
+MAX_BUFFERED_BODY_BYTES = 20 * 1024 * 1024
+
+
+async def read_body(receive: Receive, limit_bytes: int = MAX_BUFFERED_BODY_BYTES) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit_bytes:
+            raise AwsError(
+                "RequestEntityTooLarge",
+                f"The request body is larger than {limit_bytes} bytes.",
+                413,
+            )
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def to_request(scope: Scope, body: bytes) -> HttpRequest:
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin-1").lower()
+        value = raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]},{value}" if name in headers else value
+    raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
+    path = raw_path.decode("latin-1").split("?", 1)[0]
+    return HttpRequest(
+        method=scope["method"],
+        path=path or "/",
+        query_string=scope.get("query_string", b"").decode("latin-1"),
+        headers=headers,
+        body=body,
+        host=headers.get("host", ""),
+    )
+
+
+async def send_response(send: Send, response: HttpResponse) -> None:
+    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
+    if "content-length" not in {k.lower() for k in response.headers}:
+        headers.append((b"content-length", str(len(response.body)).encode()))
+    await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
+    await send({"type": "http.response.body", "body": response.body})

@@ -1,0 +1,66 @@
+"""Run the gateway under an ASGI server (uvicorn with httptools + uvloop by default)."""
+
+from __future__ import annotations
+
+import logging
+
+from pocketcloud.cloud import Cloud
+from pocketcloud.config import Settings
+from pocketcloud.gateway.app import Gateway
+
+log = logging.getLogger("pocketcloud")
+
+
+def serve(settings: Settings) -> None:
+    cloud = Cloud(settings)
+    log.info(
+        "pocketcloud on http://%s:%d  data=%s%s  seed=%d",
+        settings.host,
+        settings.port,
+        cloud.data_dir,
+        " (ephemeral)" if settings.ephemeral else "",
+        cloud.ids.seed,
+    )
+    try:
+        if settings.server == "granian":
+            _serve_granian(cloud)
+        else:
+            _serve_uvicorn(cloud)
+    finally:
+        cloud.close()
+
+
+def _serve_uvicorn(cloud: Cloud) -> None:
+    import uvicorn
+
+    settings = cloud.settings
+    uvicorn.run(
+        Gateway(cloud),
+        host=settings.host,
+        port=settings.port,
+        http="httptools",
+        loop="uvloop",
+        lifespan="on",
+        access_log=False,
+        log_level=settings.log_level.lower(),
+        server_header=False,
+        date_header=True,
+    )
+
+
+def _serve_granian(cloud: Cloud) -> None:
+    from granian.constants import Interfaces, Loops
+    from granian.server.embed import Server  # type: ignore[import-not-found]
+
+    import asyncio
+
+    settings = cloud.settings
+    server = Server(
+        Gateway(cloud),
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.ASGI,
+        loop=Loops.uvloop,
+        log_access=False,
+    )
+    asyncio.run(server.serve())

@@ -1,0 +1,42 @@
+"""The services pocketcloud serves: botocore's service name -> the provider module.
+
+A provider module has one function per operation, named by botocore's snake_case form of the
+operation name (``GetCallerIdentity`` -> ``get_caller_identity``), taking ``(ctx, params)`` and
+returning the output dict. Modules are imported on first use, so start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from botocore import xform_name
+
+PROVIDERS: dict[str, str] = {
+    "sts": "pocketcloud.services.sts.provider",
+    "ec2": "pocketcloud.services.ec2.provider",
+    "account": "pocketcloud.services.account.provider",
+}
+
+ProviderFunction = Callable[..., Any]
+
+
+def is_served(service: str) -> bool:
+    return service in PROVIDERS
+
+
+@lru_cache(maxsize=None)
+def provider_function(service: str, operation: str) -> ProviderFunction | None:
+    module_name = PROVIDERS.get(service)
+    if module_name is None:
+        return None
+    module = importlib.import_module(module_name)
+    function = getattr(module, xform_name(operation), None)
+    return function if callable(function) else None
+
+
+def service_states() -> dict[str, str]:
+    """Each served service and its state, for the health endpoint."""
+    return {name: "running" for name in PROVIDERS}

@@ -87,7 +87,9 @@ def endpoint(server: Server) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _aws_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Clients never read the developer's real AWS config or credentials."""
     home = tmp_path_factory.getbasetemp() / "aws-home"
     home.mkdir(exist_ok=True)

@@ -36,7 +36,8 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default=None, help=f"Address to listen on  [default: {DEFAULT_HOST}]")
-@click.option("--port", type=int, default=None, help=f"Port to listen on  [default: {DEFAULT_PORT}]")
+@click.option("--port", type=int, default=None,
+              help=f"Port to listen on  [default: {DEFAULT_PORT}]")
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None,
               help="Where state lives  [default: ./.pocketcloud]")
 @click.option("--ephemeral", is_flag=True, default=None,

@@ -64,8 +64,8 @@ def test_unknown_query_action_is_invalid_action(endpoint: str) -> None:
         data=b"Action=NoSuchThing&Version=2011-06-15",
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
-            "Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sts/aws4_request, "
-            "SignedHeaders=host, Signature=00",
+            "Authorization": "AWS4-HMAC-SHA256 "
+            "Credential=test/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00",
         },
     )
     with pytest.raises(urllib.error.HTTPError) as caught:

@@ -17,7 +17,8 @@ def handle(cloud: Cloud, request: HttpRequest) -> HttpResponse:
     name = request.path[len("/_pocketcloud/") :].strip("/")
     if name == "health" and request.method in ("GET", "HEAD"):
         return _json(200, health(cloud))
-    return _json(404, {"error": f"no pocketcloud endpoint {request.path!r}", "see": "/_pocketcloud/health"})
+    missing = {"error": f"no pocketcloud endpoint {request.path!r}", "see": "/_pocketcloud/health"}
+    return _json(404, missing)
 
 
 def health(cloud: Cloud) -> dict[str, object]:

@@ -9,7 +9,7 @@ can name a service, a region or an S3 bucket; REST services are matched on metho
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from urllib.parse import parse_qsl
 
 from botocore.model import OperationModel
@@ -167,7 +167,7 @@ def _served_first(infos: list[ServiceInfo]) -> list[ServiceInfo]:
     return sorted(infos, key=lambda i: (not is_served(i.name), i.name != i.signing_name, i.name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _operation_names(service: str) -> frozenset[str]:
     return frozenset(service_model(service).operation_names)
 
@@ -178,6 +178,6 @@ def _known_operation(service: str, operation: str, described: str) -> str:
     raise AwsError("UnknownOperationException", f"Unknown operation {described!r}.", 400)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rest_router(service: str) -> RestRouter:
     return RestRouter(service_model(service))

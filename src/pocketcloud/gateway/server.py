@@ -49,10 +49,10 @@ def _serve_uvicorn(cloud: Cloud) -> None:
 
 
 def _serve_granian(cloud: Cloud) -> None:
+    import asyncio
+
     from granian.constants import Interfaces, Loops
     from granian.server.embed import Server  # type: ignore[import-not-found]
-
-    import asyncio
 
     settings = cloud.settings
     server = Server(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from botocore import xform_name
@@ -27,7 +27,7 @@ def is_served(service: str) -> bool:
     return service in PROVIDERS
 
 
-@lru_cache(maxsize=None)
+@cache
 def provider_function(service: str, operation: str) -> ProviderFunction | None:
     module_name = PROVIDERS.get(service)
     if module_name is None:

@@ -35,7 +35,7 @@ def parse_host(host: str) -> HostInfo:
     labels = name[: -len(base)].split(".") if name != base[1:] else []
     s3_at = _s3_label_index(labels)
     if s3_at is not None:
-        region = _first_region(labels[s3_at + 1 :])
+        region = _first_region(labels[s3_at:])
         return HostInfo("s3", region, ".".join(labels[:s3_at]))
     if not labels:
         return HostInfo()

@@ -1,0 +1,73 @@
+"""Starting real pocketcloud servers for tests: free port, own data directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+START_TIMEOUT_S = 20.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    port: int
+    data_dir: Path | None
+    process: subprocess.Popen[bytes]
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def health(self) -> dict[str, object]:
+        with urllib.request.urlopen(self.endpoint + "/_pocketcloud/health", timeout=2) as r:
+            return dict(json.load(r))
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        self.process.send_signal(sig)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def start_server(data_dir: Path | None = None, *extra: str) -> Server:
+    """Start `pocketcloud start` in a subprocess and wait until it answers."""
+    port = free_port()
+    args = [sys.executable, "-m", "pocketcloud", "start", "--port", str(port),
+            "--log-level", "warning", *extra]
+    args += ["--data-dir", str(data_dir)] if data_dir else ["--ephemeral"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POCKETCLOUD_")}
+    process = subprocess.Popen(args, env=env)
+    server = Server(port, data_dir, process)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"pocketcloud exited with {process.returncode} on start")
+        try:
+            server.health()
+            return server
+        except OSError:
+            time.sleep(0.02)
+    server.stop()
+    raise RuntimeError("pocketcloud did not answer within the start timeout")
+
+

@@ -111,11 +111,15 @@ class Store:
             fsync_files=durability != "none",
             fsync_dirs=durability == "power",
         )
-        conn = self._connection()
-        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-        if mode != "wal":
-            raise StoreError(f"{self.db_path}: SQLite refused WAL mode (got {mode!r})")
-        conn.execute(CREATE_VERSIONS_TABLE)
+        try:
+            conn = self._connection()
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if mode != "wal":  # e.g. a network file system without shared memory
+                raise StoreError(f"{self.db_path}: SQLite refused WAL mode (got {mode!r})")
+            conn.execute(CREATE_VERSIONS_TABLE)
+        except BaseException:
+            self.close()
+            raise
 
     @classmethod
     def ephemeral(cls, *, durability: Durability = "none") -> Store:

@@ -1,0 +1,1 @@
+"""Benchmarks: pocketcloud against moto's server, same workload, one run, reported as ratios."""

@@ -1,0 +1,97 @@
+"""`python -m bench.run`: pocketcloud against moto's server on the same machine, in one run.
+
+Each server is started alone and measured one after the other under the same wrk load
+(a botocore-signed STS GetCallerIdentity, replayed). Results are ratios against moto, printed
+as a table and written into marked sections of bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rich.console import Console
+
+from bench import report, servers
+from bench.startup import STS_ANSWER, measure_startup
+from bench.throughput import LoadOptions, Measurement, measure_all
+from bench.wrk import wrk_binary
+
+WORKLOADS = ("baseline", "sts", "startup")
+BASELINE_ANSWER = b"<ok/>"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--only", choices=WORKLOADS, action="append",
+                        help="run only this workload (repeatable): baseline = a raw ASGI app "
+                             "under uvicorn and granian; sts = GetCallerIdentity on pocketcloud "
+                             "(uvicorn, granian) and moto; startup = spawn to first answer. "
+                             "Default: all. Moto is always measured when throughput is.")
+    parser.add_argument("--duration-s", type=float, default=8.0,
+                        help="seconds of load per measurement (default: %(default)s)")
+    parser.add_argument("--warmup-s", type=float, default=2.0,
+                        help="seconds of unmeasured load first (default: %(default)s)")
+    parser.add_argument("--connections", type=int, default=8,
+                        help="wrk connections (default: %(default)s)")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="wrk threads (default: %(default)s)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="measured runs per server, in rounds; medians reported "
+                             "(default: %(default)s)")
+    parser.add_argument("--startup-runs", type=int, default=5,
+                        help="spawns per server for the start-up median (default: %(default)s)")
+    parser.add_argument("--no-write", action="store_true",
+                        help="print only; leave bench/RESULTS.md alone")
+    args = parser.parse_args(argv)
+    if not 1 <= args.duration_s <= 120 or not 1 <= args.warmup_s <= 60:
+        parser.error("--duration-s must be within 1..120 and --warmup-s within 1..60")
+    if not 1 <= args.startup_runs <= 50 or not 1 <= args.repeat <= 20:
+        parser.error("--startup-runs must be within 1..50 and --repeat within 1..20")
+    return args
+
+
+def run_throughput(selected: set[str], options: LoadOptions, console: Console) -> list[Measurement]:
+    plan: list[tuple[str, servers.Peer, bytes]] = [("sts", servers.moto(), STS_ANSWER)]
+    if "sts" in selected:
+        plan += [("sts", servers.pocketcloud("uvicorn"), STS_ANSWER),
+                 ("sts", servers.pocketcloud("granian"), STS_ANSWER)]
+    if "baseline" in selected:
+        plan += [("baseline", servers.baseline_uvicorn(), BASELINE_ANSWER),
+                 ("baseline", servers.baseline_granian(), BASELINE_ANSWER)]
+    return measure_all(plan, options, lambda step: console.print(f"[dim]measuring {step}[/]"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    selected = set(args.only or WORKLOADS)
+    console = Console()
+    if not console.is_terminal:  # piped or logged: do not squeeze the table into 80 columns
+        console = Console(width=160)
+    if selected & {"baseline", "sts"}:
+        wrk_binary()  # fail early, with the install hint, before starting anything
+        options = LoadOptions(args.duration_s, args.warmup_s, args.connections, args.threads,
+                              args.repeat)
+        results = run_throughput(selected, options, console)
+        report.print_table(console, "Throughput (ratios against moto_server)",
+                           report.THROUGHPUT_COLUMNS, report.throughput_rows(results))
+        if not args.no_write:
+            report.update_results_file("throughput", report.throughput_markdown(results, options))
+    if "startup" in selected:
+        peers = [servers.pocketcloud("uvicorn"), servers.pocketcloud("granian"), servers.moto()]
+        console.print(f"[dim]measuring start-up, {args.startup_runs} runs each ...[/]")
+        startup = measure_startup(peers, args.startup_runs)
+        report.print_table(console, "Start-up: spawn to first answered GetCallerIdentity",
+                           report.STARTUP_COLUMNS, report.startup_rows(startup))
+        if not args.no_write:
+            report.update_results_file("startup", report.startup_markdown(startup))
+    if not args.no_write:
+        console.print(f"Results written to {report.RESULTS_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

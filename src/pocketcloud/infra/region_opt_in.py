@@ -62,15 +62,22 @@ _registered: weakref.WeakSet[Store] = weakref.WeakSet()
 _register_lock = threading.Lock()
 
 
-def _store(cloud: CloudState) -> Store:
-    """The cloud's store, with this module's table created on first use."""
-    store = cloud.store
+def ensure_schema(store: Store) -> None:
+    """Create this module's table if needed; once per Store, outside any transaction.
+
+    Called lazily on first use; a caller that will first read opt-in state from inside its own
+    transaction should call it at start-up instead.
+    """
     if store not in _registered:
         with _register_lock:
             if store not in _registered:
                 store.register_schema(SCHEMA_NAMESPACE, MIGRATIONS)
                 _registered.add(store)
-    return store
+
+
+def _store(cloud: CloudState) -> Store:
+    ensure_schema(cloud.store)
+    return cloud.store
 
 
 def _status(enabled: bool, changed_at_s: float, now_s: float, transition_s: float | None) -> str:

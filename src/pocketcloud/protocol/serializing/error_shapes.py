@@ -1,0 +1,74 @@
+"""Which error shape an ``AwsError`` names, and the codes each protocol sends for it.
+
+A provider raises ``AwsError(code)`` with either the error shape's name (``QueueDoesNotExist``)
+or AWS's wire code (``AWS.SimpleQueueService.NonExistentQueue``, from the shape's
+``error: {code: ...}`` trait). JSON-family protocols name the shape; query-family protocols
+(and the ``x-amzn-query-error`` header of ``awsQueryCompatible`` services) send the wire code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from botocore.model import NoShapeFoundError, ServiceModel, Shape
+
+ERROR_LOOKUPS_CACHED_MAX = 4096  # distinct (service, code) pairs remembered
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    shape: Shape | None  # None: a code the spec does not model; sent with the generic shape
+    type_name: str  # json/cbor ``__type`` and rest-json ``x-amzn-ErrorType``
+    wire_code: str  # query/ec2/rest-xml ``<Code>``, awsQueryCompatible header
+    message_member: str | None  # the shape's member holding the message, if it models one
+
+    def fields_without_message(self, fields: dict[str, object]) -> dict[str, object]:
+        if self.message_member is None or self.message_member not in fields:
+            return fields
+        return {name: value for name, value in fields.items() if name != self.message_member}
+
+
+@cache
+def _error_shapes_by_code(service_model: ServiceModel) -> dict[str, Shape]:
+    index: dict[str, Shape] = {}
+    for shape in service_model.error_shapes:
+        index.setdefault(shape.name, shape)
+        index.setdefault(shape.error_code, shape)
+    return index
+
+
+def _find_error_shape(service_model: ServiceModel, code: str) -> Shape | None:
+    shape = _error_shapes_by_code(service_model).get(code)
+    if shape is not None:
+        return shape
+    try:  # an exception shape no operation lists
+        shape = service_model.shape_for(code)
+    except NoShapeFoundError:
+        return None
+    return shape if shape.metadata.get("exception") else None
+
+
+@lru_cache(maxsize=ERROR_LOOKUPS_CACHED_MAX)
+def error_info(service_model: ServiceModel, code: str) -> ErrorInfo:
+    shape = _find_error_shape(service_model, code)
+    if shape is None:
+        return ErrorInfo(None, code, code, None)
+    message_member = next(
+        (name for name in shape.members if name.lower() == "message"),  # type: ignore[attr-defined]
+        None,
+    )
+    return ErrorInfo(shape, shape.name, shape.error_code or shape.name, message_member)
+
+
+def fault_word(sender_fault: bool) -> str:
+    return "Sender" if sender_fault else "Receiver"
+
+
+def query_error_header(
+    service_model: ServiceModel, info: ErrorInfo, sender_fault: bool
+) -> str | None:
+    """``x-amzn-query-error`` for services that migrated from query and keep its codes."""
+    if "awsQueryCompatible" not in service_model.metadata:
+        return None
+    return f"{info.wire_code};{fault_word(sender_fault)}"

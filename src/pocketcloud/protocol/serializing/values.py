@@ -1,0 +1,174 @@
+"""Leaf values on the wire: timestamps, floats, booleans, blobs and escaped XML text.
+
+Providers hand back loose Python values (a ``datetime`` or epoch number for a timestamp,
+``bytes`` or ``str`` for a blob, ``float('nan')`` or ``"NaN"`` for a float); these helpers
+turn each into what a protocol writes, so no serializer needs to care where a value came from.
+"""
+
+from __future__ import annotations
+
+import binascii
+import calendar
+import math
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_INFINITY = math.inf
+_NEGATIVE_INFINITY = -math.inf
+
+
+# --- timestamps -------------------------------------------------------------------------
+
+
+def to_datetime(value: Any) -> datetime:
+    """Any timestamp a provider may return, as an aware UTC datetime."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value if value.tzinfo is UTC else value.astimezone(UTC)
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        # Millisecond precision is all any AWS timestamp carries.
+        return datetime.fromtimestamp(round(float(value), 3), UTC)
+    if isinstance(value, str):
+        return _datetime_from_text(value)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    raise TypeError(f"cannot serialize {type(value).__name__} as a timestamp")
+
+
+def _datetime_from_text(text: str) -> datetime:
+    try:
+        return to_datetime(datetime.fromisoformat(text))
+    except ValueError:
+        pass
+    try:
+        return to_datetime(parsedate_to_datetime(text))
+    except (TypeError, ValueError):
+        pass
+    return to_datetime(float(text))  # epoch seconds as text; ValueError if not
+
+
+def to_epoch(value: Any) -> int | float:
+    """Seconds since the epoch: an int when whole, else a float with millisecond precision."""
+    if type(value) is int:
+        return value
+    if type(value) is float:
+        return int(value) if value.is_integer() else round(value, 3)
+    moment = to_datetime(value)
+    seconds = calendar.timegm(moment.timetuple())
+    milliseconds = moment.microsecond // 1000
+    return seconds + milliseconds / 1000 if milliseconds else seconds
+
+
+def iso8601(value: Any) -> str:
+    """``2014-04-29T18:30:38Z``, with ``.123`` milliseconds when the time has them."""
+    m = to_datetime(value)
+    text = f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
+    milliseconds = m.microsecond // 1000
+    return f"{text}.{milliseconds:03d}Z" if milliseconds else text + "Z"
+
+
+def http_date(value: Any) -> str:
+    """RFC 7231 IMF-fixdate: ``Tue, 29 Apr 2014 18:30:38 GMT`` (no fractions)."""
+    m = to_datetime(value)
+    return (
+        f"{_DAY_NAMES[m.weekday()]}, {m.day:02d} {_MONTH_NAMES[m.month - 1]} {m.year:04d} "
+        f"{m.hour:02d}:{m.minute:02d}:{m.second:02d} GMT"
+    )
+
+
+def epoch_text(value: Any) -> str:
+    epoch = to_epoch(value)
+    return str(epoch) if type(epoch) is int else f"{epoch:.3f}".rstrip("0")
+
+
+TIMESTAMP_TEXT = {"iso8601": iso8601, "rfc822": http_date, "unixTimestamp": epoch_text}
+
+
+# --- numbers and booleans ---------------------------------------------------------------
+
+
+def float_value(value: Any) -> float | int:
+    """A float shape's value as a number; accepts the spec's ``"NaN"``/``"Infinity"`` words."""
+    if type(value) is float or type(value) is int:
+        return value
+    return float(value)
+
+
+def float_text(value: Any) -> str:
+    number = float_value(value)
+    if number != number:
+        return "NaN"
+    if number == _INFINITY:
+        return "Infinity"
+    if number == _NEGATIVE_INFINITY:
+        return "-Infinity"
+    return repr(number)
+
+
+def json_float(value: Any) -> float | int | str:
+    """JSON has no NaN or Infinity: AWS sends those as the strings botocore expects."""
+    number = float_value(value)
+    if type(number) is float and not math.isfinite(number):
+        return float_text(number)
+    return number
+
+
+def integer_text(value: Any) -> str:
+    return str(value) if type(value) is int else str(int(value))
+
+
+def boolean_value(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.lower() == "true"
+    return bool(value)
+
+
+def boolean_text(value: Any) -> str:
+    return "true" if boolean_value(value) else "false"
+
+
+# --- blobs ------------------------------------------------------------------------------
+
+
+def to_bytes(value: Any) -> bytes:
+    if type(value) is bytes:
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    raise TypeError(f"cannot serialize {type(value).__name__} as a blob")
+
+
+def base64_text(value: Any) -> str:
+    return binascii.b2a_base64(to_bytes(value), newline=False).decode("ascii")
+
+
+# --- XML text ---------------------------------------------------------------------------
+
+
+def xml_text(text: str) -> str:
+    """Escape element text. CR is a character reference: XML parsers fold a raw CR into LF."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#xD;")
+    return text
+
+
+def xml_attribute(text: str) -> str:
+    """Escape an attribute value; parsers would fold raw newlines and tabs into spaces."""
+    return xml_text(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def string_text(value: Any) -> str:
+    return xml_text(value if type(value) is str else str(value))

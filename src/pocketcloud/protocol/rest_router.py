@@ -1,0 +1,247 @@
+"""Which operation a rest-json / rest-xml request is for, from its method, path and query.
+
+Every operation's `requestUri` (`/{Bucket}/{Key+}?uploads`) becomes a `UriTemplate`. When
+several templates match a request, the most specific wins, the way AWS's front ends choose:
+
+1. literal path segments beat labels, labels beat greedy labels (segment by segment);
+2. more literal query keys from the requestUri (`?uploads`, `?list-type=2`) beat fewer, and a
+   template's literal keys must all be present (with their value, when one is given);
+3. among the rest, an operation whose *required* query/header members are all present beats
+   one missing some, then more of them present beats fewer: that is how S3 tells
+   GetBucketAnalyticsConfiguration (`?analytics&id=`) from ListBucketAnalyticsConfigurations
+   (`?analytics`), UploadPart from PutObject, and CopyObject (`x-amz-copy-source`) from PutObject;
+4. finally a current operation beats a deprecated twin (GetBucketLifecycle).
+
+`x-id` (the SDKs' hint naming the operation) is never required, but must agree when sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote
+
+from botocore.model import OperationModel, ServiceModel
+
+_LITERAL, _LABEL, _GREEDY = 2, 1, 0  # segment kinds, valued by specificity
+PATH_SEGMENTS_MAX = 512  # a longer path is not any operation's
+QUERY_FIELDS_MAX = 1000  # query parameters looked at when routing
+
+
+class UriTemplate:
+    """One operation's requestUri: path segments, labels and literal query requirements."""
+
+    def __init__(self, request_uri: str) -> None:
+        path, _, query = request_uri.partition("?")
+        self.request_uri = request_uri
+        self.segments: tuple[tuple[int, str], ...] = tuple(
+            _segment(text) for text in path.strip("/").split("/") if text
+        )
+        kinds = [kind for kind, _ in self.segments]
+        self.greedy_index: int | None = kinds.index(_GREEDY) if _GREEDY in kinds else None
+        self.label_names = tuple(name for kind, name in self.segments if kind != _LITERAL)
+        self.literal_query: dict[str, str | None] = {}
+        for part in query.split("&") if query else ():
+            key, equals, value = part.partition("=")
+            self.literal_query[key] = value if equals else None
+        self.first_literal = self.segments[0][1] if kinds and kinds[0] == _LITERAL else None
+        self.specificity = tuple(kinds)
+
+    def match(self, path: str) -> dict[str, str] | None:
+        """Decoded label values if `path` (raw, percent-encoded) fits this template."""
+        segments = split_path(path)
+        return None if segments is None else self.match_segments(segments)
+
+    def match_segments(self, segments: list[str]) -> dict[str, str] | None:
+        if self.greedy_index is None:
+            if segments and segments[-1] == "":
+                segments = segments[:-1]  # a trailing slash names the same resource
+            if len(segments) != len(self.segments):
+                return None
+            return _bind(self.segments, segments, {})
+        return self._match_greedy(segments)
+
+    def _match_greedy(self, segments: list[str]) -> dict[str, str] | None:
+        greedy = self.greedy_index
+        assert greedy is not None
+        after = len(self.segments) - greedy - 1
+        if len(segments) < len(self.segments):
+            return None
+        labels = _bind(self.segments[:greedy], segments[:greedy], {})
+        if labels is None:
+            return None
+        end = len(segments) - after
+        if after and _bind(self.segments[greedy + 1 :], segments[end:], labels) is None:
+            return None
+        value = "/".join(segments[greedy:end])
+        if not value:
+            return None
+        labels[self.segments[greedy][1]] = value
+        return labels
+
+    def query_fits(self, query: Mapping[str, str]) -> bool:
+        """Are the requestUri's literal query keys (and values) all in `query`?"""
+        for key, value in self.literal_query.items():
+            if key == "x-id":
+                continue  # an SDK hint, checked in `hint_disagrees`
+            if key not in query or (value is not None and query[key] != value):
+                return False
+        return True
+
+    def hint_disagrees(self, query: Mapping[str, str]) -> bool:
+        hint = query.get("x-id")
+        wanted = self.literal_query.get("x-id")
+        return hint is not None and wanted is not None and hint != wanted
+
+
+def _segment(text: str) -> tuple[int, str]:
+    if text.startswith("{") and text.endswith("}"):
+        name = text[1:-1]
+        return (_GREEDY, name[:-1]) if name.endswith("+") else (_LABEL, name)
+    return (_LITERAL, text)
+
+
+def _bind(
+    pattern: tuple[tuple[int, str], ...], segments: list[str], labels: dict[str, str]
+) -> dict[str, str] | None:
+    for (kind, text), segment in zip(pattern, segments, strict=True):
+        if kind == _LITERAL:
+            if segment != text:
+                return None
+        elif not segment:
+            return None
+        else:
+            labels[text] = segment
+    return labels
+
+
+def split_path(path: str) -> list[str] | None:
+    """Decoded path segments; None if the path is not a usable, decodable path."""
+    if not path.startswith("/"):
+        return None
+    raw = path[1:].split("/", PATH_SEGMENTS_MAX)
+    if len(raw) > PATH_SEGMENTS_MAX:
+        return None
+    try:
+        return [unquote(part, errors="strict") if "%" in part else part for part in raw]
+    except UnicodeDecodeError:
+        return None
+
+
+@dataclass(frozen=True)
+class _Route:
+    operation: OperationModel
+    template: UriTemplate
+    required_query: tuple[str, ...]  # wire names of required querystring members
+    required_headers: tuple[str, ...]  # lower-case names of required header members
+    static_rank: tuple[object, ...]
+
+    def rank(
+        self, query: Mapping[str, str], headers: Mapping[str, str] | None
+    ) -> tuple[object, ...]:
+        present = sum(1 for key in self.required_query if key in query)
+        wanted = len(self.required_query)
+        if headers is not None:
+            present += sum(1 for name in self.required_headers if name in headers)
+            wanted += len(self.required_headers)
+        return (*self.static_rank, present == wanted, present, not self.operation.deprecated)
+
+
+class RestRouter:
+    """Finds the operation for a rest-json/rest-xml request; build once per service."""
+
+    def __init__(self, service_model: ServiceModel) -> None:
+        self.service_model = service_model
+        self._by_method: dict[str, _MethodRoutes] = {}
+        for name in service_model.operation_names:
+            operation = service_model.operation_model(name)
+            http = operation.http
+            if "requestUri" not in http:
+                continue
+            method = http.get("method", "POST").upper()
+            routes = self._by_method.setdefault(method, _MethodRoutes())
+            routes.add(_route_for(operation, UriTemplate(http["requestUri"])))
+
+    def match(
+        self,
+        method: str,
+        path: str,
+        query_string: str,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[OperationModel, dict[str, str]] | None:
+        """The best operation and its decoded URI labels, or None if no operation fits.
+
+        `headers` (lower-case names) is optional; with it, operations that differ only by a
+        required header (S3's CopyObject vs PutObject) are told apart.
+        """
+        routes = self._by_method.get(method.upper())
+        segments = split_path(path)
+        if routes is None or segments is None:
+            return None
+        try:
+            query = dict(
+                parse_qsl(
+                    query_string,
+                    keep_blank_values=True,
+                    errors="strict",
+                    max_num_fields=QUERY_FIELDS_MAX,
+                )
+            )
+        except (UnicodeDecodeError, ValueError):  # an undecodable query names no operation
+            return None
+        best: tuple[tuple[object, ...], _Route, dict[str, str]] | None = None
+        for route in routes.candidates(segments):
+            template = route.template
+            if not template.query_fits(query) or template.hint_disagrees(query):
+                continue
+            labels = template.match_segments(segments)
+            if labels is None:
+                continue
+            rank = route.rank(query, headers)
+            if best is None or rank > best[0]:
+                best = (rank, route, labels)
+        return None if best is None else (best[1].operation, best[2])
+
+
+class _MethodRoutes:
+    """One method's routes, indexed by their first literal path segment."""
+
+    def __init__(self) -> None:
+        self.by_first_segment: dict[str, list[_Route]] = {}
+        self.label_first: list[_Route] = []
+
+    def add(self, route: _Route) -> None:
+        first = route.template.first_literal
+        if first is None:
+            self.label_first.append(route)
+        else:
+            self.by_first_segment.setdefault(first, []).append(route)
+
+    def candidates(self, segments: list[str]) -> list[_Route]:
+        first = segments[0] if segments else ""
+        return self.by_first_segment.get(first, []) + self.label_first
+
+
+def _route_for(operation: OperationModel, template: UriTemplate) -> _Route:
+    required_query: list[str] = []
+    required_headers: list[str] = []
+    shape = operation.input_shape
+    if shape is not None:
+        for name in shape.required_members:
+            member = shape.members.get(name)
+            if member is None:
+                continue
+            location = member.serialization.get("location")
+            wire_name = member.serialization.get("name", name)
+            if location == "querystring" and member.type_name != "map":
+                required_query.append(wire_name)
+            elif location == "header":
+                required_headers.append(wire_name.lower())
+    literal_keys = sum(1 for key in template.literal_query if key != "x-id")
+    return _Route(
+        operation=operation,
+        template=template,
+        required_query=tuple(required_query),
+        required_headers=tuple(required_headers),
+        static_rank=(template.specificity, literal_keys),
+    )

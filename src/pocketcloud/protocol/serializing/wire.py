@@ -17,12 +17,15 @@ from pocketcloud.protocol.serializing import values
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 # Services whose XML namespace is not https://{endpointPrefix}.amazonaws.com/doc/{apiVersion}/
-_XML_NAMESPACES = {"s3": "http://s3.amazonaws.com/doc/2006-03-01/"}
+_XML_NAMESPACES = {
+    "s3": "http://s3.amazonaws.com/doc/2006-03-01/",
+    "sqs": "http://queue.amazonaws.com/doc/2012-11-05/",
+}
 _S3_FAMILY = frozenset({"s3", "s3-control"})
 
 
 def json_bytes(data: Any) -> bytes:
-    return json.dumps(data, separators=(",", ":"), default=_json_default).encode("ascii")
+    return _JSON_ENCODER.encode(data).encode("ascii")
 
 
 def _json_default(value: Any) -> Any:
@@ -36,6 +39,9 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return str(value)
+
+
+_JSON_ENCODER = json.JSONEncoder(separators=(",", ":"), default=_json_default)  # built once
 
 
 def cbor_bytes(data: Any) -> bytes:

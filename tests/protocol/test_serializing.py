@@ -294,3 +294,8 @@ def test_awkward_text_round_trips(service: str, name: str, member: str | None) -
     parsed = parse_as_client(serialize_response(operation, result, REQUEST_ID), operation)
 
     assert (parsed[member] if member else parsed["User"]["UserName"]) == text
+
+
+def test_unknown_protocol_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="unknown protocol 'soap'"):
+        serialize_response(operation_model("sqs", "ListQueues"), {}, REQUEST_ID, "soap")

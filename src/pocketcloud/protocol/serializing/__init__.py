@@ -13,7 +13,7 @@ cbor, query and ec2, which also put it in the body), or S3's ``x-amz-request-id`
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore.model import OperationModel, ServiceModel
 
@@ -43,6 +43,7 @@ _ERROR_WRITERS: dict[str, ErrorWriter] = {
     "smithy-rpc-v2-cbor": rpc.cbor_error,
 }
 PROTOCOLS = frozenset(_RESPONSE_WRITERS)
+_Writer = TypeVar("_Writer")
 
 
 def serialize_response(
@@ -57,7 +58,7 @@ def serialize_response(
     epoch seconds; blobs as ``bytes`` (or ``str``, sent as UTF-8).
     """
     name = protocol or operation_model.service_model.metadata["protocol"]
-    return _RESPONSE_WRITERS[name](operation_model, result or {}, request_id)
+    return _writer(_RESPONSE_WRITERS, name)(operation_model, result or {}, request_id)
 
 
 def serialize_error(
@@ -75,4 +76,11 @@ def serialize_error(
     service-wide because AWS raises some errors from every operation.
     """
     name = protocol or service_model.metadata["protocol"]
-    return _ERROR_WRITERS[name](service_model, error, request_id)
+    return _writer(_ERROR_WRITERS, name)(service_model, error, request_id)
+
+
+def _writer(writers: dict[str, _Writer], protocol: str) -> _Writer:
+    writer = writers.get(protocol)
+    if writer is None:
+        raise ValueError(f"unknown protocol {protocol!r}; expected one of {sorted(PROTOCOLS)}")
+    return writer

@@ -23,13 +23,15 @@ PACKAGES = ("pocketcloud", "uvicorn", "uvloop", "httptools", "granian", "moto", 
 STARTUP_BUDGET_S = 1.0
 THROUGHPUT_COLUMNS = ("workload", "server", "req/s", "req/s range", "CPU s / 1k req",
                       "cores busy", "peak RSS MB", "p50 / p99 ms", "req/s vs moto",
-                      "req per CPU-s vs moto")
+                      "req per CPU-s vs moto", "other load (cores)")
 THROUGHPUT_LEGEND = (
     "Medians over the runs. CPU s / 1k req: the server's user+system CPU (its whole process "
     "tree, from /proc/<pid>/stat) per 1,000 answered requests. cores busy: server CPU seconds "
     "per wall second. peak RSS: VmHWM summed over the tree. The ratios divide by moto_server's "
     "numbers from the same run; req per CPU-s is the efficiency target (>= 3x moto). "
-    "baseline rows are a raw ASGI app answering the same request: the ceiling for any ASGI code.")
+    "baseline rows are a raw ASGI app answering the same request: the ceiling for any ASGI code. "
+    "other load: the most CPU (in cores) anything but the server and wrk used during a run; "
+    "above ~0.2 the machine was shared and req/s is noisy (CPU per request holds up better).")
 STARTUP_COLUMNS = ("server", "median s", "min s", "max s", "runs", "under 1 s")
 
 
@@ -56,7 +58,7 @@ def throughput_rows(results: list[Measurement]) -> list[tuple[str, ...]]:
     rows = []
     for m in results:
         if not m.runs:
-            rows.append((m.workload, m.peer, f"failed: {m.error}") + ("",) * 7)
+            rows.append((m.workload, m.peer, f"failed: {m.error}") + ("",) * 8)
             continue
         failed = m.failed_requests
         rps = f"{m.requests_per_s:,.0f}" + (f" ({failed} failed!)" if failed else "")
@@ -66,6 +68,7 @@ def throughput_rows(results: list[Measurement]) -> list[tuple[str, ...]]:
             f"{m.peak_rss_mb:.0f}", f"{p50_ms:.1f} / {p99_ms:.1f}",
             _ratio(m.requests_per_s, reference.requests_per_s if reference else 0),
             _ratio(m.requests_per_cpu_s, reference.requests_per_cpu_s if reference else 0),
+            f"{m.other_cores_busy:.2f}",
         ))
     return rows
 

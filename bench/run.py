@@ -42,6 +42,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3,
                         help="measured runs per server, in rounds; medians reported "
                              "(default: %(default)s)")
+    parser.add_argument("--quiet-wait-s", type=float, default=60.0,
+                        help="before each run, wait up to this long for other processes' CPU "
+                             "load to settle; 0 to skip (default: %(default)s)")
     parser.add_argument("--startup-runs", type=int, default=5,
                         help="spawns per server for the start-up median (default: %(default)s)")
     parser.add_argument("--no-write", action="store_true",
@@ -74,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     if selected & {"baseline", "sts"}:
         wrk_binary()  # fail early, with the install hint, before starting anything
         options = LoadOptions(args.duration_s, args.warmup_s, args.connections, args.threads,
-                              args.repeat)
+                              args.repeat, args.quiet_wait_s)
         results = run_throughput(selected, options, console)
         report.print_table(console, "Throughput (ratios against moto_server)",
                            report.THROUGHPUT_COLUMNS, report.throughput_rows(results))

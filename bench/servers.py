@@ -96,6 +96,10 @@ class Running:
         self._log.seek(max(0, self._log.tell() - size_bytes))
         return self._log.read().decode(errors="replace")
 
+    def last_log_line(self) -> str:
+        lines = [line for line in self.log_tail().splitlines() if line.strip()]
+        return lines[-1].strip() if lines else "(no output)"
+
     def stop(self) -> None:
         if self.alive():
             _signal_group(self.pid, signal.SIGTERM)
@@ -125,11 +129,13 @@ def wait_ready(server: Running, probe: Callable[[int], bool], timeout_s: float) 
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if not server.alive():
-            raise RuntimeError(f"{server.peer.name} exited early:\n{server.log_tail()}")
+            raise RuntimeError(f"{server.peer.name} exited with {server.process.returncode}: "
+                               f"{server.last_log_line()}\n{server.log_tail()}")
         if probe(server.port):
             return time.monotonic() - server.spawned_at
         time.sleep(POLL_INTERVAL_S)
-    raise TimeoutError(f"{server.peer.name} not ready after {timeout_s} s:\n{server.log_tail()}")
+    raise TimeoutError(f"{server.peer.name} not ready after {timeout_s} s: "
+                       f"{server.last_log_line()}\n{server.log_tail()}")
 
 
 def answers(port: int, method: str, body: bytes, headers: dict[str, str],
@@ -191,6 +197,23 @@ def peak_rss_mb(root_pid: int) -> float:
                 if line.startswith("VmHWM:"):
                     total_kb += int(line.split()[1])
     return total_kb / 1024
+
+
+def machine_busy_s() -> float:
+    """CPU seconds all cores spent busy since boot (user, nice, system, irq, softirq, steal)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    return sum(int(fields[i]) for i in (0, 1, 2, 5, 6, 7)) / CLOCK_TICKS_PER_S
+
+
+def wait_until_quiet(max_busy_cores: float, timeout_s: float, sample_s: float = 1.0) -> float:
+    """Wait (bounded) until the rest of the machine is nearly idle; return the last busy reading."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        before = machine_busy_s()
+        time.sleep(sample_s)
+        busy_cores = (machine_busy_s() - before) / sample_s
+        if busy_cores <= max_busy_cores or time.monotonic() >= deadline:
+            return busy_cores
 
 
 def _read_stat(pid: int) -> list[str] | None:

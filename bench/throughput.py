@@ -18,6 +18,7 @@ class LoadOptions:
     connections: int
     threads: int
     repeat: int = 1
+    quiet_wait_s: float = 0.0  # wait up to this long for other load to settle before each run
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Run:
     load: LoadResult
     server_cpu_s: float
     peak_rss_mb: float
+    other_cores_busy: float  # CPU used by neither the server nor wrk: the noise in this run
 
     @property
     def requests_per_cpu_s(self) -> float:
@@ -75,11 +77,17 @@ class Measurement:
         return sum(run.load.non_2xx + run.load.socket_errors for run in self.runs)
 
     @property
+    def other_cores_busy(self) -> float:
+        return max((run.other_cores_busy for run in self.runs), default=0.0)
+
+    @property
     def spread(self) -> str:
         """Range of req/s over the runs, to show how noisy the machine was."""
         rates = [run.load.requests_per_s for run in self.runs]
         return f"{min(rates):,.0f}-{max(rates):,.0f}" if len(rates) > 1 else ""
 
+
+QUIET_CORES_MAX = 0.15  # an idle 2-core VM reads ~0.02
 
 Plan = Sequence[tuple[str, servers.Peer, bytes]]
 
@@ -97,6 +105,7 @@ def measure_all(plan: Plan, options: LoadOptions,
                 result.runs.append(measure_once(peer, expect, options))
             except (RuntimeError, TimeoutError) as error:
                 result.error = str(error).splitlines()[0]
+                progress(f"failed: {error}")
     return results
 
 
@@ -105,10 +114,15 @@ def measure_once(peer: servers.Peer, expect: bytes, options: LoadOptions) -> Run
     with servers.running(peer, sts_probe(expect)) as server:
         request = signed_get_caller_identity(server.port)
         load_args = (options.connections, options.threads)
+        if options.quiet_wait_s:
+            servers.wait_until_quiet(QUIET_CORES_MAX, options.quiet_wait_s)
         run_load(server.port, request, options.warmup_s, *load_args)
-        cpu_before_s = servers.cpu_seconds(server.pid)
+        cpu_before_s, machine_before_s = servers.cpu_seconds(server.pid), servers.machine_busy_s()
         load = run_load(server.port, request, options.duration_s, *load_args)
         server_cpu_s = servers.cpu_seconds(server.pid) - cpu_before_s
+        machine_s = servers.machine_busy_s() - machine_before_s
         if not server.alive():
-            raise RuntimeError(f"{peer.name} died under load: {server.log_tail()}")
-        return Run(load, server_cpu_s, servers.peak_rss_mb(server.pid))
+            raise RuntimeError(f"{peer.name} died under load: {server.last_log_line()}\n"
+                               f"{server.log_tail()}")
+        other_cores = max(0.0, machine_s - server_cpu_s - load.wrk_cpu_s) / load.duration_s
+        return Run(load, server_cpu_s, servers.peak_rss_mb(server.pid), other_cores)

@@ -122,5 +122,5 @@ def _call_admin(settings: Settings, name: str) -> dict[str, Any] | None:
 
 
 def _configure_logging(level: str) -> None:
-    handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=True)
+    handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=False)
     logging.basicConfig(level=level.upper(), format="%(message)s", handlers=[handler])

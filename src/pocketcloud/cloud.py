@@ -35,6 +35,8 @@ class Cloud:
         return time.monotonic() - self.started_at_s
 
     def close(self) -> None:
+        """Idempotent: the server's shutdown and the CLI's exit may both call it."""
         self.store.close()
         if self._temporary_dir:
             shutil.rmtree(self._temporary_dir, ignore_errors=True)
+            self._temporary_dir = None

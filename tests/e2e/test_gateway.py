@@ -109,3 +109,27 @@ def test_localstack_style_host_routes_by_service_and_region(endpoint: str, serve
     with urllib.request.urlopen(request, timeout=5) as answer:
         body = answer.read().decode()
     assert "<Account>000000000000</Account>" in body
+
+
+def test_region_that_does_not_exist_fails_like_aws(client) -> None:
+    with pytest.raises(ClientError) as caught:
+        client("sts", region_name="xx-nowhere-1").get_caller_identity()
+    assert caught.value.response["Error"]["Code"] == "SignatureDoesNotMatch"
+    assert "valid region" in caught.value.response["Error"]["Message"]
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
+def test_opt_in_region_refuses_credentials_until_enabled(client) -> None:
+    key = "333344445555"  # an account of its own: enabling a region is per account
+    sts = client("sts", region_name="ap-east-1", aws_access_key_id=key)
+    with pytest.raises(ClientError) as caught:
+        sts.get_caller_identity()
+    assert caught.value.response["Error"]["Code"] == "InvalidClientTokenId"
+    ec2 = client("ec2", region_name="ap-east-1", aws_access_key_id=key)
+    with pytest.raises(ClientError) as caught:
+        ec2.describe_availability_zones()
+    assert caught.value.response["Error"]["Code"] == "AuthFailure"
+    client("account", aws_access_key_id=key).enable_region(RegionName="ap-east-1")
+    assert sts.get_caller_identity()["Account"] == key
+    zones = ec2.describe_availability_zones()["AvailabilityZones"]
+    assert {z["ZoneName"] for z in zones} >= {"ap-east-1a", "ap-east-1b", "ap-east-1c"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from pocketcloud.cloud import Cloud
@@ -13,8 +14,10 @@ from pocketcloud.errors import AwsError, internal_error, not_implemented
 from pocketcloud.gateway import admin
 from pocketcloud.gateway.asgi import Receive, Scope, Send, read_body, send_response, to_request
 from pocketcloud.gateway.fallback import fallback_error_response
+from pocketcloud.gateway.region_gate import check_region
 from pocketcloud.gateway.routing import Route, route
 from pocketcloud.gateway.scope import account_for_access_key
+from pocketcloud.infra.region_opt_in import is_region_enabled
 from pocketcloud.protocol.http import HttpRequest, HttpResponse
 from pocketcloud.protocol.parsing import parse_request
 from pocketcloud.protocol.serializing import serialize_error, serialize_response
@@ -32,7 +35,7 @@ class Gateway:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await self._lifespan(receive, send)
             return
         if scope["type"] != "http":
             return
@@ -69,12 +72,14 @@ class Gateway:
         function = provider_function(found.service, found.operation)
         if function is None:
             raise not_implemented(found.service, found.operation)
+        account_id = account_for_access_key(found.access_key_id)
+        check_region(found.region, found.service, found.protocol, self._enabled_for(account_id))
         operation = found.operation_model()
         params = parse_request(operation, request, found.protocol, found.uri_params)
         ctx = RequestContext(
             cloud=self.cloud,
             request_id=request_id,
-            account_id=account_for_access_key(found.access_key_id),
+            account_id=account_id,
             region=found.region,
             service=found.service,
             operation=found.operation,
@@ -86,6 +91,20 @@ class Gateway:
         if inspect.isawaitable(result):
             result = await result
         return serialize_response(operation, result or {}, request_id, found.protocol)
+
+    def _enabled_for(self, account_id: str) -> Callable[[str], bool]:
+        return lambda region: is_region_enabled(self.cloud, account_id, region)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                # Here, not after the server returns: uvicorn re-raises SIGTERM once shut down.
+                self.cloud.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
     def _error_response(
         self, error: AwsError, found: Route | None, request_id: str
@@ -120,11 +139,3 @@ def _log_request(found: Route | None, response: HttpResponse, request_id: str, t
     log.log(level, "%s %s %s %d %.1fms", request_id, what, where, response.status_code, elapsed_ms)
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return

@@ -32,7 +32,7 @@ class Route:
     service: str  # botocore's service name
     protocol: str
     operation: str  # "" when the request names none we know
-    region: str
+    region: str = ""
     access_key_id: str = ""
     uri_params: dict[str, str] | None = None
     form: dict[str, str] = field(default_factory=dict)
@@ -105,7 +105,7 @@ def _by_action(request: HttpRequest, scope: CredentialScope | None, host: HostIn
         )
     protocol = "ec2" if "ec2" in info.protocols else "query"
     operation = action if action in _operation_names(info.name) else ""
-    return Route(info.name, protocol, operation, "", form=form)
+    return Route(info.name, protocol, operation, form=form)
 
 
 def _by_rest(request: HttpRequest, scope: CredentialScope | None, host: HostInfo) -> Route:
@@ -120,8 +120,8 @@ def _by_rest(request: HttpRequest, scope: CredentialScope | None, host: HostInfo
         match = _rest_router(info.name).match(request.method, request.path, request.query_string)
         if match is not None:
             operation, labels = match
-            return Route(info.name, protocol, operation.name, "", uri_params=labels)
-        first = first or Route(info.name, protocol, "", "")
+            return Route(info.name, protocol, operation.name, uri_params=labels)
+        first = first or Route(info.name, protocol, "")
     assert first is not None
     return first
 

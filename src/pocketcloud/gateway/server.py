@@ -49,10 +49,9 @@ def _serve_uvicorn(cloud: Cloud) -> None:
 
 
 def _serve_granian(cloud: Cloud) -> None:
-    import asyncio
-
-    from granian.constants import Interfaces, Loops
-    from granian.server.embed import Server  # type: ignore[import-not-found]
+    import uvloop
+    from granian.constants import Interfaces
+    from granian.server.embed import Server
 
     settings = cloud.settings
     server = Server(
@@ -60,7 +59,6 @@ def _serve_granian(cloud: Cloud) -> None:
         address=settings.host,
         port=settings.port,
         interface=Interfaces.ASGI,
-        loop=Loops.uvloop,
         log_access=False,
     )
-    asyncio.run(server.serve())
+    uvloop.run(server.serve())

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import unquote, unquote_plus
 
 from botocore.model import OperationModel, ServiceModel
 
@@ -128,23 +128,25 @@ def split_path(path: str) -> list[str] | None:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Route:
     operation: OperationModel
     template: UriTemplate
     required_query: tuple[str, ...]  # wire names of required querystring members
     required_headers: tuple[str, ...]  # lower-case names of required header members
-    static_rank: tuple[object, ...]
+    static_rank: tuple[object, ...]  # (path specificity, literal query keys)
+    order: int = 0  # position among all routes by static rank, most specific first
 
-    def rank(
+    def tie_break(
         self, query: Mapping[str, str], headers: Mapping[str, str] | None
-    ) -> tuple[object, ...]:
+    ) -> tuple[bool, int, bool]:
+        """Among equally specific templates: required members all present, how many, current."""
         present = sum(1 for key in self.required_query if key in query)
         wanted = len(self.required_query)
         if headers is not None:
             present += sum(1 for name in self.required_headers if name in headers)
             wanted += len(self.required_headers)
-        return (*self.static_rank, present == wanted, present, not self.operation.deprecated)
+        return (present == wanted, present, not self.operation.deprecated)
 
 
 class RestRouter:
@@ -153,14 +155,17 @@ class RestRouter:
     def __init__(self, service_model: ServiceModel) -> None:
         self.service_model = service_model
         self._by_method: dict[str, _MethodRoutes] = {}
+        routes: list[tuple[str, _Route]] = []
         for name in service_model.operation_names:
             operation = service_model.operation_model(name)
             http = operation.http
-            if "requestUri" not in http:
-                continue
-            method = http.get("method", "POST").upper()
-            routes = self._by_method.setdefault(method, _MethodRoutes())
-            routes.add(_route_for(operation, UriTemplate(http["requestUri"])))
+            if "requestUri" in http:
+                route = _route_for(operation, UriTemplate(http["requestUri"]))
+                routes.append((http.get("method", "POST").upper(), route))
+        routes.sort(key=lambda pair: pair[1].static_rank, reverse=True)
+        for order, (method, route) in enumerate(routes):
+            route.order = order
+            self._by_method.setdefault(method, _MethodRoutes()).add(route)
 
     def match(
         self,
@@ -176,50 +181,91 @@ class RestRouter:
         """
         routes = self._by_method.get(method.upper())
         segments = split_path(path)
-        if routes is None or segments is None:
+        query = _query_keys(query_string)
+        if routes is None or segments is None or query is None:
             return None
-        try:
-            query = dict(
-                parse_qsl(
-                    query_string,
-                    keep_blank_values=True,
-                    errors="strict",
-                    max_num_fields=QUERY_FIELDS_MAX,
-                )
-            )
-        except (UnicodeDecodeError, ValueError):  # an undecodable query names no operation
-            return None
-        best: tuple[tuple[object, ...], _Route, dict[str, str]] | None = None
+        best: _Route | None = None
+        best_labels: dict[str, str] = {}
+        best_tie: tuple[bool, int, bool] | None = None
         for route in routes.candidates(segments):
+            if best is not None and route.static_rank != best.static_rank:
+                break  # candidates come most specific first: nothing later can win
             template = route.template
             if not template.query_fits(query) or template.hint_disagrees(query):
                 continue
             labels = template.match_segments(segments)
             if labels is None:
                 continue
-            rank = route.rank(query, headers)
-            if best is None or rank > best[0]:
-                best = (rank, route, labels)
-        return None if best is None else (best[1].operation, best[2])
+            if best is None:
+                best, best_labels = route, labels
+                continue
+            best_tie = best_tie or best.tie_break(query, headers)
+            tie = route.tie_break(query, headers)
+            if tie > best_tie:
+                best, best_labels, best_tie = route, labels, tie
+        return None if best is None else (best.operation, best_labels)
+
+
+def _query_keys(query_string: str) -> dict[str, str] | None:
+    """Decoded query parameters (first value wins); None if undecodable or too many."""
+    if not query_string:
+        return {}
+    pieces = query_string.split("&", QUERY_FIELDS_MAX)
+    if len(pieces) > QUERY_FIELDS_MAX:
+        return None
+    query: dict[str, str] = {}
+    try:
+        for piece in pieces:
+            key, _, value = piece.partition("=")
+            if "%" in piece or "+" in piece:
+                key = unquote_plus(key, errors="strict")
+                value = unquote_plus(value, errors="strict")
+            query.setdefault(key, value)
+    except UnicodeDecodeError:
+        return None
+    return query
 
 
 class _MethodRoutes:
-    """One method's routes, indexed by their first literal path segment."""
+    """One method's routes, indexed so a request only tries templates that could fit.
+
+    A template without a greedy label fits only paths of its segment count whose segments at
+    its literal positions equal its literals, so those are found by dictionary lookup: per
+    segment count, per set of literal positions ("mask"), by the literals. Greedy templates,
+    which fit many lengths, are few and tried in turn, found by their first segment.
+    """
 
     def __init__(self) -> None:
-        self.by_first_segment: dict[str, list[_Route]] = {}
-        self.label_first: list[_Route] = []
+        self.exact: dict[int, dict[tuple[int, ...], dict[tuple[str, ...], list[_Route]]]] = {}
+        self.greedy: dict[str | None, list[_Route]] = {}
 
     def add(self, route: _Route) -> None:
-        first = route.template.first_literal
-        if first is None:
-            self.label_first.append(route)
-        else:
-            self.by_first_segment.setdefault(first, []).append(route)
+        template = route.template
+        if template.greedy_index is not None:
+            self.greedy.setdefault(template.first_literal, []).append(route)
+            return
+        segments = template.segments
+        mask = tuple(index for index, (kind, _) in enumerate(segments) if kind == _LITERAL)
+        literals = tuple(segments[index][1] for index in mask)
+        by_mask = self.exact.setdefault(len(segments), {})
+        by_mask.setdefault(mask, {}).setdefault(literals, []).append(route)
 
     def candidates(self, segments: list[str]) -> list[_Route]:
+        count = len(segments)
+        found: list[_Route] = []
+        counts = (count, count - 1) if count and segments[-1] == "" else (count,)
+        for size in counts:
+            for mask, by_literals in self.exact.get(size, {}).items():
+                found += by_literals.get(tuple(segments[index] for index in mask), ())
         first = segments[0] if segments else ""
-        return self.by_first_segment.get(first, []) + self.label_first
+        found += self.greedy.get(first, ())
+        found += self.greedy.get(None, ())
+        found.sort(key=_by_order)
+        return found
+
+
+def _by_order(route: _Route) -> int:
+    return route.order
 
 
 def _route_for(operation: OperationModel, template: UriTemplate) -> _Route:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
@@ -10,14 +10,14 @@ from botocore.model import OperationModel, ServiceModel
 _loader = Loader()
 
 
-@lru_cache(maxsize=None)
+@cache
 def service_model(service_name: str) -> ServiceModel:
     """The ServiceModel for a botocore service name (``sts``, ``s3``, ``sqs``...)."""
     data = _loader.load_service_model(service_name, "service-2")
     return ServiceModel(data, service_name=service_name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def operation_model(service_name: str, operation_name: str) -> OperationModel:
     return service_model(service_name).operation_model(operation_name)
 

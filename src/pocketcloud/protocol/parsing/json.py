@@ -36,7 +36,8 @@ _FLOAT_WORDS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 def parse_json_document(body: bytes) -> Any:
     """The decoded JSON value of `body`; malformed JSON is a client error."""
     try:
-        return json.loads(body)
+        # AWS takes UTF-8 only; decoding first also skips json's encoding sniffing.
+        return json.loads(body.decode("utf-8"))
     except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise malformed("The request body is not valid JSON") from None
 

@@ -81,6 +81,14 @@ def query_pairs(query_string: str, body: bytes) -> Iterator[tuple[str, str]]:
 
 
 def _insert(root: Node, key: str, value: str) -> None:
+    if "." not in key:  # the common case: a top-level member
+        if root.children is None:
+            root.children = {}
+        node = root.children.get(key)
+        if node is None:
+            node = root.children[key] = Node()
+        node.value = value
+        return
     parts = key.split(".")
     if len(parts) > QUERY_KEY_DEPTH_MAX:
         raise malformed(f"Parameter name '{key[:60]}...' is nested too deeply")

@@ -13,6 +13,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
@@ -123,7 +124,7 @@ _FILTER_FIELDS = {
 def _store(ctx: RequestContext):  # type: ignore[no-untyped-def]
     store = ctx.cloud.store
     if id(store) not in _ready:
-        store.register_schema("ec2.key_pairs", SCHEMA)
+        store.register_schema("ec2_key_pairs", SCHEMA)
         _ready.add(id(store))
     return store
 
@@ -151,7 +152,7 @@ def _load_public_key(material: bytes) -> rsa.RSAPublicKey | ed25519.Ed25519Publi
         raise AwsError("InvalidKey.Format", "Key is too long.")
     try:
         key = serialization.load_ssh_public_key(material.strip())
-    except (ValueError, TypeError, IndexError):
+    except (ValueError, TypeError, IndexError, UnsupportedAlgorithm):
         key = None
     if not isinstance(key, rsa.RSAPublicKey | ed25519.Ed25519PublicKey):
         raise AwsError(

@@ -1,8 +1,10 @@
 """The services pocketcloud serves: botocore's service name -> the provider module.
 
-A provider module has one function per operation, named by botocore's snake_case form of the
-operation name (``GetCallerIdentity`` -> ``get_caller_identity``), taking ``(ctx, params)`` and
-returning the output dict. Modules are imported on first use, so start-up stays fast.
+A service is served when its folder ``services/<name>/`` holds a ``provider.py`` (the folder
+name is botocore's service name, ``-`` written as ``_``). A provider module has one function
+per operation, named by botocore's snake_case form of the operation name
+(``GetCallerIdentity`` -> ``get_caller_identity``), taking ``(ctx, params)`` and returning
+the output dict; it may be ``async``. Modules are imported on first use: start-up stays fast.
 """
 
 from __future__ import annotations
@@ -10,15 +12,23 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from botocore import xform_name
 
-PROVIDERS: dict[str, str] = {
-    "sts": "pocketcloud.services.sts.provider",
-    "ec2": "pocketcloud.services.ec2.provider",
-    "account": "pocketcloud.services.account.provider",
-}
+_SERVICES_DIR = Path(__file__).resolve().parent
+
+
+def _discover() -> dict[str, str]:
+    return {
+        folder.name.replace("_", "-"): f"pocketcloud.services.{folder.name}.provider"
+        for folder in sorted(_SERVICES_DIR.iterdir())
+        if (folder / "provider.py").is_file()
+    }
+
+
+PROVIDERS: dict[str, str] = _discover()
 
 ProviderFunction = Callable[..., Any]
 

@@ -23,7 +23,7 @@ PACKAGES = ("pocketcloud", "uvicorn", "uvloop", "httptools", "granian", "moto", 
 STARTUP_BUDGET_S = 1.0
 THROUGHPUT_COLUMNS = ("workload", "server", "req/s", "req/s range", "CPU s / 1k req",
                       "cores busy", "peak RSS MB", "p50 / p99 ms", "req/s vs moto",
-                      "req per CPU-s vs moto", "other load (cores)")
+                      "req per CPU-s vs moto", "other load")
 THROUGHPUT_LEGEND = (
     "Medians over the runs. CPU s / 1k req: the server's user+system CPU (its whole process "
     "tree, from /proc/<pid>/stat) per 1,000 answered requests. cores busy: server CPU seconds "
@@ -58,7 +58,7 @@ def throughput_rows(results: list[Measurement]) -> list[tuple[str, ...]]:
     rows = []
     for m in results:
         if not m.runs:
-            rows.append((m.workload, m.peer, f"failed: {m.error}") + ("",) * 8)
+            rows.append((m.workload, m.peer, f"failed: {_short(m.error)}") + ("",) * 8)
             continue
         failed = m.failed_requests
         rps = f"{m.requests_per_s:,.0f}" + (f" ({failed} failed!)" if failed else "")
@@ -77,7 +77,7 @@ def startup_rows(results: list[StartupResult]) -> list[tuple[str, ...]]:
     rows = []
     for r in results:
         if not r.seconds:
-            rows.append((r.peer, f"failed: {r.error}", "", "", "0", ""))
+            rows.append((r.peer, f"failed: {_short(r.error)}", "", "", "0", ""))
             continue
         rows.append((r.peer, f"{r.median_s:.3f}", f"{min(r.seconds):.3f}",
                      f"{max(r.seconds):.3f}", str(len(r.seconds)),
@@ -130,6 +130,11 @@ def _with_header(body: str) -> str:
     facts = machine()
     header = "\n".join(f"- {name}: {value}" for name, value in facts.items())
     return f"{header}\n\n{body}"
+
+
+def _short(text: str | None, length_max: int = 90) -> str:
+    text = (text or "").replace("|", "/")  # keep markdown tables intact
+    return text if len(text) <= length_max else text[: length_max - 3] + "..."
 
 
 def _ratio(ours: float, reference: float) -> str:

@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     selected = set(args.only or WORKLOADS)
     console = Console()
     if not console.is_terminal:  # piped or logged: do not squeeze the table into 80 columns
-        console = Console(width=160)
+        console = Console(width=200)
     if selected & {"baseline", "sts"}:
         wrk_binary()  # fail early, with the install hint, before starting anything
         options = LoadOptions(args.duration_s, args.warmup_s, args.connections, args.threads,

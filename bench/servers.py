@@ -17,7 +17,7 @@ from pathlib import Path
 
 HOST = "127.0.0.1"
 READY_TIMEOUT_S = 30.0
-STOP_TIMEOUT_S = 5.0
+STOP_TIMEOUT_S = 5.0  # per signal
 POLL_INTERVAL_S = 0.002
 CLOCK_TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 BIN = Path(sys.executable).parent
@@ -101,15 +101,15 @@ class Running:
         return lines[-1].strip() if lines else "(no output)"
 
     def stop(self) -> None:
-        if self.alive():
-            _signal_group(self.pid, signal.SIGTERM)
+        """Ctrl-C first (every peer shuts down cleanly on it), then SIGTERM, then SIGKILL."""
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+            _signal_group(self.pid, signum)
             try:
                 self.process.wait(timeout=STOP_TIMEOUT_S)
+                break
             except subprocess.TimeoutExpired:
-                _signal_group(self.pid, signal.SIGKILL)
-                self.process.wait(timeout=STOP_TIMEOUT_S)
-        else:  # the leader is gone; make sure no worker outlives it
-            _signal_group(self.pid, signal.SIGKILL)
+                continue
+        _signal_group(self.pid, signal.SIGKILL)  # no worker outlives its leader
         self._log.close()
 
 

@@ -17,7 +17,10 @@ def handle(cloud: Cloud, request: HttpRequest) -> HttpResponse:
     name = request.path[len("/_pocketcloud/") :].strip("/")
     if name == "health" and request.method in ("GET", "HEAD"):
         return _json(200, health(cloud))
-    missing: dict[str, object] = {"error": f"no pocketcloud endpoint {request.path!r}", "see": "/_pocketcloud/health"}
+    missing: dict[str, object] = {
+        "error": f"no pocketcloud endpoint {request.path!r}",
+        "see": "/_pocketcloud/health",
+    }
     return _json(404, missing)
 
 

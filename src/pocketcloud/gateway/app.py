@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from botocore.model import OperationModel, Shape
+
 from pocketcloud.cloud import Cloud
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError, internal_error, not_implemented
@@ -22,11 +24,13 @@ from pocketcloud.protocol.http import HttpRequest, HttpResponse
 from pocketcloud.protocol.parsing import parse_request
 from pocketcloud.protocol.serializing import serialize_error, serialize_response
 from pocketcloud.protocol.specs import service_model
+from pocketcloud.protocol.streams import RequestBody, ResponseBody
 from pocketcloud.services.registry import provider_function
 
 log = logging.getLogger("pocketcloud.gateway")
 
 ADMIN_PREFIX = "/_pocketcloud/"
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
 class Gateway:
@@ -40,23 +44,22 @@ class Gateway:
         if scope["type"] != "http":
             return
         request_id = self.cloud.ids.request_id()
-        try:
-            body = await read_body(receive)
-            request = to_request(scope, body)
-            if request.path.startswith(ADMIN_PREFIX):
-                response = admin.handle(self.cloud, request)
-            else:
-                response = await self.handle(request, request_id)
-        except AwsError as error:  # before a service was known: a body too large, say
-            response = fallback_error_response(error, request_id)
+        request = to_request(scope, b"")
+        if request.path.startswith(ADMIN_PREFIX):
+            response = await self._admin(request, receive, request_id)
+        else:
+            response = await self.handle(request, receive, request_id)
         await send_response(send, response)
 
-    async def handle(self, request: HttpRequest, request_id: str) -> HttpResponse:
+    async def handle(self, request: HttpRequest, receive: Receive, request_id: str) -> HttpResponse:
         started = time.perf_counter()
         found: Route | None = None
         try:
+            if request.headers.get("content-type", "").startswith(FORM_CONTENT_TYPE):
+                request.body = await read_body(receive)  # a query Action may sit in the body
+                receive = _exhausted
             found = route(request, self.cloud.settings.default_region)
-            response = await self._dispatch(found, request, request_id)
+            response = await self._dispatch(found, request, receive, request_id)
         except AwsError as error:
             response = self._error_response(error, found, request_id)
         except Exception:
@@ -66,7 +69,9 @@ class Gateway:
             _log_request(found, response, request_id, started)
         return response
 
-    async def _dispatch(self, found: Route, request: HttpRequest, request_id: str) -> HttpResponse:
+    async def _dispatch(
+        self, found: Route, request: HttpRequest, receive: Receive, request_id: str
+    ) -> HttpResponse:
         if not found.operation:
             raise _unknown_operation(found)
         function = provider_function(found.service, found.operation)
@@ -75,7 +80,12 @@ class Gateway:
         account_id = account_for_access_key(found.access_key_id)
         check_region(found.region, found.service, found.protocol, self._enabled_for(account_id))
         operation = found.operation_model()
+        streamed = streaming_payload_member(operation.input_shape)
+        if streamed is None and receive is not _exhausted:
+            request.body = await read_body(receive)
         params = parse_request(operation, request, found.protocol, found.uri_params)
+        if streamed is not None:
+            params[streamed] = RequestBody(receive, _content_length(request))
         ctx = RequestContext(
             cloud=self.cloud,
             request_id=request_id,
@@ -90,7 +100,14 @@ class Gateway:
         result: Any = function(ctx, params)
         if inspect.isawaitable(result):
             result = await result
-        return serialize_response(operation, result or {}, request_id, found.protocol)
+        return _respond(operation, result or {}, request_id, found.protocol)
+
+    async def _admin(self, request: HttpRequest, receive: Receive, request_id: str) -> HttpResponse:
+        try:
+            request.body = await read_body(receive)
+        except AwsError as error:
+            return fallback_error_response(error, request_id)
+        return admin.handle(self.cloud, request)
 
     def _enabled_for(self, account_id: str) -> Callable[[str], bool]:
         return lambda region: is_region_enabled(self.cloud, account_id, region)
@@ -118,6 +135,42 @@ class Gateway:
         except Exception:
             log.exception("request %s: could not serialize error %s", request_id, error.code)
             return fallback_error_response(error, request_id)
+
+
+def streaming_payload_member(shape: Shape | None) -> str | None:
+    """The input member that carries a streaming body (S3 PutObject's Body), if any."""
+    if shape is None:
+        return None
+    name = shape.serialization.get("payload")
+    member = shape.members.get(name) if name else None
+    return name if member is not None and member.serialization.get("streaming") else None
+
+
+def _respond(
+    operation: OperationModel, result: dict[str, Any], request_id: str, protocol: str
+) -> HttpResponse:
+    stream = None
+    output = operation.output_shape
+    payload = output.serialization.get("payload") if output is not None else None
+    if payload and isinstance(result.get(payload), ResponseBody):
+        result = dict(result)
+        stream = result.pop(payload)
+    response = serialize_response(operation, result, request_id, protocol)
+    if stream is not None:
+        response.stream = stream
+        if stream.content_length is not None:
+            response.headers["Content-Length"] = str(stream.content_length)
+    return response
+
+
+def _content_length(request: HttpRequest) -> int | None:
+    value = request.headers.get("content-length", "")
+    return int(value) if value.isdigit() else None
+
+
+async def _exhausted() -> dict[str, Any]:
+    """A receive() for a body already read."""
+    return {"type": "http.request", "body": b"", "more_body": False}
 
 
 def _unknown_operation(found: Route) -> AwsError:

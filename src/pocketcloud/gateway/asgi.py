@@ -58,7 +58,15 @@ def to_request(scope: Scope, body: bytes) -> HttpRequest:
 
 async def send_response(send: Send, response: HttpResponse) -> None:
     headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
-    if "content-length" not in {k.lower() for k in response.headers}:
+    if response.stream is None and "content-length" not in {k.lower() for k in response.headers}:
         headers.append((b"content-length", str(len(response.body)).encode()))
     await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
-    await send({"type": "http.response.body", "body": response.body})
+    if response.stream is None:
+        await send({"type": "http.response.body", "body": response.body})
+        return
+    try:
+        async for chunk in response.stream:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+    finally:
+        response.stream.close()

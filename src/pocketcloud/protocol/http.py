@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
+
+if TYPE_CHECKING:
+    from pocketcloud.protocol.streams import ResponseBody
 
 
 @dataclass
@@ -25,3 +29,4 @@ class HttpResponse:
     status_code: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    stream: ResponseBody | None = None  # sent instead of `body` when set

@@ -1,0 +1,93 @@
+"""Bodies too big to hold: a request body read as it arrives, a response body sent in chunks.
+
+An operation whose spec marks its payload as streaming (S3 PutObject, UploadPart; GetObject's
+output) gets and gives these instead of bytes, so an object of any size passes through in
+bounded chunks.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from typing import Any
+
+from pocketcloud.errors import AwsError
+
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+
+FILE_CHUNK_BYTES = 256 * 1024  # large enough to be cheap per chunk, small enough to stay lean
+
+
+class RequestBody:
+    """The request's body as the client sends it: iterate once, in chunks.
+
+    `content_length` is the Content-Length header's value when the client sent one. The bytes
+    are raw: an ``aws-chunked`` body still carries its chunk framing, which the service decodes.
+    """
+
+    def __init__(self, receive: Receive, content_length: int | None) -> None:
+        self._receive = receive
+        self.content_length = content_length
+        self._consumed = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if self._consumed:
+            raise RuntimeError("a request body can be read only once")
+        self._consumed = True
+        while True:
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                raise AwsError("IncompleteBody", "The client closed the connection early.", 400)
+            chunk = message.get("body", b"")
+            if chunk:
+                yield chunk
+            if not message.get("more_body", False):
+                return
+
+    async def read(self, limit_bytes: int) -> bytes:
+        """The whole body, refusing more than `limit_bytes`."""
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in self:
+            size += len(chunk)
+            if size > limit_bytes:
+                raise AwsError("EntityTooLarge", f"The body exceeds {limit_bytes} bytes.", 400)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+class ResponseBody(ABC):
+    """A body sent in chunks; subclasses say where the chunks come from."""
+
+    content_length: int | None = None
+
+    @abstractmethod
+    def __aiter__(self) -> AsyncIterator[bytes]: ...
+
+    def close(self) -> None:  # noqa: B027 - most bodies hold nothing to release
+        """Release what the body holds (called once it is sent, or the client has gone)."""
+
+
+class FileBody(ResponseBody):
+    """`length` bytes of a file from `offset`, read in bounded chunks."""
+
+    def __init__(self, path: os.PathLike[str] | str, offset: int = 0, length: int | None = None):
+        self._file = open(path, "rb")  # noqa: SIM115 - closed by close() once sent
+        if length is None:
+            length = os.fstat(self._file.fileno()).st_size - offset
+        self._offset = offset
+        self.content_length = length
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        self._file.seek(self._offset)
+        remaining = self.content_length or 0
+        while remaining > 0:
+            chunk = self._file.read(min(FILE_CHUNK_BYTES, remaining))
+            if not chunk:  # the file shrank under us: stop rather than hang
+                return
+            remaining -= len(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        self._file.close()

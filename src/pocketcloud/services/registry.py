@@ -1,7 +1,8 @@
 """The services pocketcloud serves: botocore's service name -> the provider module.
 
 A service is served when its folder ``services/<name>/`` holds a ``provider.py`` (the folder
-name is botocore's service name, ``-`` written as ``_``). A provider module has one function
+name is botocore's service name, ``-`` written as ``_``, and a trailing ``_`` where the name is
+a Python keyword: ``services/lambda_/``). A provider module has one function
 per operation, named by botocore's snake_case form of the operation name
 (``GetCallerIdentity`` -> ``get_caller_identity``), taking ``(ctx, params)`` and returning
 the output dict; it may be ``async``. Modules are imported on first use: start-up stays fast.
@@ -22,7 +23,7 @@ _SERVICES_DIR = Path(__file__).resolve().parent
 
 def _discover() -> dict[str, str]:
     return {
-        folder.name.replace("_", "-"): f"pocketcloud.services.{folder.name}.provider"
+        folder.name.rstrip("_").replace("_", "-"): f"pocketcloud.services.{folder.name}.provider"
         for folder in sorted(_SERVICES_DIR.iterdir())
         if (folder / "provider.py").is_file()
     }

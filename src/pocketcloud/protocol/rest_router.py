@@ -142,10 +142,9 @@ class _Route:
     ) -> tuple[bool, int, bool]:
         """Among equally specific templates: required members all present, how many, current."""
         present = sum(1 for key in self.required_query if key in query)
-        wanted = len(self.required_query)
         if headers is not None:
             present += sum(1 for name in self.required_headers if name in headers)
-            wanted += len(self.required_headers)
+        wanted = len(self.required_query) + len(self.required_headers)
         return (present == wanted, present, not self.operation.deprecated)
 
 
@@ -177,7 +176,8 @@ class RestRouter:
         """The best operation and its decoded URI labels, or None if no operation fits.
 
         `headers` (lower-case names) is optional; with it, operations that differ only by a
-        required header (S3's CopyObject vs PutObject) are told apart.
+        required header (S3's CopyObject vs PutObject) are told apart, without it the
+        operation that requires no header wins.
         """
         routes = self._by_method.get(method.upper())
         segments = split_path(path)

@@ -151,6 +151,8 @@ def _structure_decoder(shape: Shape, ec2: bool) -> NodeDecoder:
     def decode_structure(node: Node) -> dict[str, Any]:
         nonlocal table
         if node.children is None:
+            if node.value:
+                raise invalid(f"Expected the members of {shape.name}, got a value")
             return {}
         if table is None:
             table = _member_table(shape, ec2)

@@ -22,6 +22,7 @@ from pocketcloud.protocol.parsing.json import decoder_for as json_decoder
 from pocketcloud.protocol.parsing.json import parse_json_document
 from pocketcloud.protocol.parsing.query import query_pairs
 from pocketcloud.protocol.parsing.values import (
+    as_text,
     blob_from_base64,
     text_coercer,
     timestamp_from_text,
@@ -157,8 +158,12 @@ def _read_labels(
 
 def _read_query(plan: RestPlan, query_string: str, result: dict[str, Any]) -> None:
     values: dict[str, list[str]] = {}
-    for key, value in query_pairs(query_string, b""):
-        values.setdefault(key, []).append(value)
+    try:
+        for key, value in query_pairs(query_string, b""):
+            values.setdefault(key, []).append(value)
+    except ParseFailure as failure:
+        failure.kind = "http"  # a bad query string is not a bad body
+        raise
     for binding in plan.query:
         found = values.get(binding.wire_name)
         if found is not None:
@@ -177,9 +182,10 @@ def _read_query(plan: RestPlan, query_string: str, result: dict[str, Any]) -> No
 def _read_headers(plan: RestPlan, headers: dict[str, str], result: dict[str, Any]) -> None:
     for binding in plan.headers:
         value = headers.get(binding.wire_name)
-        if value is not None:
-            items = split_header_list(value, binding.coerce) if binding.is_list else value
-            result[binding.member] = _http_value(binding, items)
+        if value is None or (not value and binding.coerce is not as_text and not binding.is_list):
+            continue  # an empty header says nothing about a number, boolean or date
+        items = split_header_list(value, binding.coerce) if binding.is_list else value
+        result[binding.member] = _http_value(binding, items)
     for binding in plan.prefix_headers:
         prefix = binding.wire_name
         found = {

@@ -112,15 +112,15 @@ def text_coercer(type_name: str) -> Callable[[str], Any]:
     """The function that turns a text value (query, header, label, XML) into `type_name`."""
     if type_name in INTEGER_RANGES:
         return lambda text: integer_from_text(text, type_name)
-    return _TEXT_COERCERS.get(type_name, _as_text)
+    return _TEXT_COERCERS.get(type_name, as_text)
 
 
-def _as_text(text: str) -> str:
+def as_text(text: str) -> str:
     return text
 
 
 _TEXT_COERCERS: dict[str, Callable[[str], Any]] = {
-    "string": _as_text,
+    "string": as_text,
     "boolean": boolean_from_text,
     "float": float_from_text,
     "double": float_from_text,

@@ -49,6 +49,7 @@ def to_request(scope: Scope, body: bytes) -> HttpRequest:
     return HttpRequest(
         method=scope["method"],
         path=path or "/",
+        wire_path=path or "/",
         query_string=scope.get("query_string", b"").decode("latin-1"),
         headers=headers,
         body=body,

@@ -18,6 +18,7 @@ class HttpRequest:
     headers: dict[str, str] = field(default_factory=dict)  # lower-case names; repeats joined by ","
     body: bytes = b""
     host: str = ""
+    wire_path: str = ""  # the path exactly as sent, kept when routing rewrites `path` (signing)
 
     def query_pairs(self) -> list[tuple[str, str]]:
         """Decoded query parameters in order, keeping blank values (``?uploads``)."""

@@ -22,7 +22,7 @@ from pocketcloud.protocol.parsing.rest import parse_rest_request
 
 __all__ = ["parse_request", "PROTOCOLS"]
 
-_Parser = Callable[[OperationModel, HttpRequest, "dict[str, str] | None"], dict[str, Any]]
+_Parser = Callable[[OperationModel, HttpRequest, dict[str, str] | None], dict[str, Any]]
 
 
 def _query(op: OperationModel, request: HttpRequest, _: dict[str, str] | None) -> dict[str, Any]:

@@ -46,6 +46,13 @@ def main() -> None:
 @click.option("--seed", type=int, default=None, help="Seed for ids and faults, to replay a run.")
 @click.option("--server", type=click.Choice(["uvicorn", "granian"]), default=None,
               help="The ASGI server  [default: uvicorn]")
+@click.option("--iam", type=click.Choice(["off", "audit", "enforce"]), default=None,
+              help="off: any well-formed credentials act as their account's root (the "
+              "default); audit: verify signatures and log what would be refused; enforce: "
+              "refuse as AWS does.")
+@click.option("--root-secret-key", default=None,
+              help="Secret key of each account's root key (key id 'test' or the 12-digit "
+              "account id) when --iam checks signatures  [default: test]")
 def start(**options: Any) -> None:
     """Start the cloud and serve until interrupted."""
     settings = Settings.from_env(**options)

@@ -22,6 +22,8 @@ class Settings:
     default_region: str = DEFAULT_REGION
     seed: int | None = None  # the random source's seed; None draws one (and logs it)
     server: str = "uvicorn"  # the ASGI server: uvicorn or granian
+    iam: str = "off"  # off | audit | enforce: see gateway/authentication.py
+    root_secret_key: str = "test"  # the secret of each account's root key when IAM checks
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pocketcloud.cloud import Cloud
+    from pocketcloud.gateway.authentication import Caller
     from pocketcloud.protocol.http import HttpRequest
 
 
@@ -23,3 +24,4 @@ class RequestContext:
     protocol: str = ""  # the wire protocol this request used: "query", "json", ...
     access_key_id: str = ""
     request: HttpRequest | None = None
+    caller: Caller | None = None  # the verified principal (account root when IAM is off)

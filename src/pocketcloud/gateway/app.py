@@ -15,10 +15,16 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError, internal_error, not_implemented
 from pocketcloud.gateway import admin
 from pocketcloud.gateway.asgi import Receive, Scope, Send, read_body, send_response, to_request
+from pocketcloud.gateway.authentication import (
+    Caller,
+    KeyLookup,
+    authenticate,
+    no_keys,
+    root_caller,
+)
 from pocketcloud.gateway.fallback import fallback_error_response
 from pocketcloud.gateway.region_gate import check_region
 from pocketcloud.gateway.routing import Route, route
-from pocketcloud.gateway.scope import account_for_access_key
 from pocketcloud.infra.region_opt_in import is_region_enabled
 from pocketcloud.protocol.http import HttpRequest, HttpResponse
 from pocketcloud.protocol.parsing import parse_request
@@ -34,8 +40,9 @@ FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
 class Gateway:
-    def __init__(self, cloud: Cloud) -> None:
+    def __init__(self, cloud: Cloud, key_lookup: KeyLookup = no_keys) -> None:
         self.cloud = cloud
+        self.key_lookup = key_lookup
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -77,25 +84,26 @@ class Gateway:
         function = provider_function(found.service, found.operation)
         if function is None:
             raise not_implemented(found.service, found.operation)
-        account_id = account_for_access_key(found.access_key_id)
-        check_region(found.region, found.service, found.protocol, self._enabled_for(account_id))
         operation = found.operation_model()
         streamed = streaming_payload_member(operation.input_shape)
         if streamed is None and receive is not _exhausted:
             request.body = await read_body(receive)
+        caller = self._caller(found, request)
+        check_region(found.region, found.service, found.protocol, self._enabled_for(caller))
         params = parse_request(operation, request, found.protocol, found.uri_params)
         if streamed is not None:
             params[streamed] = RequestBody(receive, _content_length(request))
         ctx = RequestContext(
             cloud=self.cloud,
             request_id=request_id,
-            account_id=account_id,
+            account_id=caller.account_id,
             region=found.region,
             service=found.service,
             operation=found.operation,
             protocol=found.protocol,
-            access_key_id=found.access_key_id,
+            access_key_id=caller.access_key_id,
             request=request,
+            caller=caller,
         )
         result: Any = function(ctx, params)
         if inspect.isawaitable(result):
@@ -109,8 +117,13 @@ class Gateway:
             return fallback_error_response(error, request_id)
         return admin.handle(self.cloud, request)
 
-    def _enabled_for(self, account_id: str) -> Callable[[str], bool]:
-        return lambda region: is_region_enabled(self.cloud, account_id, region)
+    def _caller(self, found: Route, request: HttpRequest) -> Caller:
+        if self.cloud.settings.iam == "off":  # the fast path: nothing to verify
+            return root_caller(found.access_key_id)
+        return authenticate(self.cloud, request, found.protocol, found.service, self.key_lookup)
+
+    def _enabled_for(self, caller: Caller) -> Callable[[str], bool]:
+        return lambda region: is_region_enabled(self.cloud, caller.account_id, region)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:

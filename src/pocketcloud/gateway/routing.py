@@ -117,7 +117,9 @@ def _by_rest(request: HttpRequest, scope: CredentialScope | None, host: HostInfo
         if bucket:
             request.path = "/" + bucket + request.path  # virtual-hosted -> path-style
         protocol = info.protocols[0]
-        match = _rest_router(info.name).match(request.method, request.path, request.query_string)
+        match = _rest_router(info.name).match(
+            request.method, request.path, request.query_string, headers=request.headers
+        )
         if match is not None:
             operation, labels = match
             return Route(info.name, protocol, operation.name, uri_params=labels)

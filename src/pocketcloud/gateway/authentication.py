@@ -1,0 +1,189 @@
+"""Who signed this request: verify SigV4 against the key's secret, per the IAM mode.
+
+Modes (``--iam``): ``off`` (the drop-in default: any well-formed credentials act as their
+account's root, nothing is verified), ``audit`` (verify and evaluate, log every would-be
+denial, serve anyway), ``enforce`` (refuse with AWS's errors). Root credentials are the
+access key id ``test`` (account 000000000000) or a 12-digit account id, with the secret
+``--root-secret-key`` (default ``test``); IAM users' and STS sessions' keys come from IAM.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs
+
+from pocketcloud.arns import global_arn
+from pocketcloud.errors import AwsError
+from pocketcloud.gateway.scope import account_for_access_key
+from pocketcloud.gateway.sigv4 import SignatureProblem, SignedRequest, signed_request, verify
+from pocketcloud.protocol.http import HttpRequest
+
+if TYPE_CHECKING:
+    from pocketcloud.cloud import Cloud
+
+log = logging.getLogger("pocketcloud.auth")
+
+IAM_MODES = ("off", "audit", "enforce")
+ROOT_KEY_ID = "test"
+
+
+@dataclass(frozen=True)
+class Caller:
+    account_id: str
+    principal_arn: str
+    access_key_id: str
+    principal_type: str = "root"  # root | user | assumed-role | federated
+    session_token: str | None = None
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """What the gateway needs to know about an access key to check a signature."""
+
+    account_id: str
+    principal_arn: str
+    principal_type: str
+    secret_key: str
+    session_token: str | None = None
+    expires_at_s: float | None = None
+    active: bool = True
+
+
+KeyLookup = Callable[["Cloud", str], KeyRecord | None]
+
+
+def no_keys(cloud: Cloud, access_key_id: str) -> KeyRecord | None:
+    """The lookup until IAM's access keys are served: only root keys exist."""
+    return None
+
+
+def root_caller(access_key_id: str) -> Caller:
+    account_id = account_for_access_key(access_key_id)
+    return Caller(account_id, global_arn("iam", account_id, "root"), access_key_id)
+
+
+def authenticate(
+    cloud: Cloud, request: HttpRequest, protocol: str, service: str, lookup: KeyLookup
+) -> Caller:
+    """The verified caller, or AwsError in enforce mode (audit mode logs and lets it pass)."""
+    mode = cloud.settings.iam
+    claimed = _claimed(request, protocol, service, mode)
+    if claimed is None:
+        return root_caller("")
+    record = _record_for(cloud, claimed.access_key_id, lookup)
+    try:
+        _check(cloud, request, claimed, record, service, protocol)
+    except AwsError as refused:
+        if mode == "enforce":
+            raise
+        log.warning("audit: would refuse %s (%s): %s", claimed.access_key_id, refused.code,
+                    refused.message)
+    if record is None:
+        return root_caller(claimed.access_key_id)
+    return Caller(record.account_id, record.principal_arn, claimed.access_key_id,
+                  record.principal_type, record.session_token)
+
+
+def _claimed(
+    request: HttpRequest, protocol: str, service: str, mode: str
+) -> SignedRequest | None:
+    try:
+        claimed = signed_request(request)
+    except SignatureProblem as problem:
+        if mode == "enforce":
+            raise signature_error(problem, protocol, service) from None
+        return None
+    if claimed is None and mode == "enforce":
+        raise AwsError(
+            "MissingAuthenticationToken" if protocol in ("query", "ec2") else "AccessDenied",
+            "Request is missing Authentication Token" if protocol != "rest-xml"
+            else "Access Denied",
+            403,
+        )
+    return claimed
+
+
+def _record_for(cloud: Cloud, access_key_id: str, lookup: KeyLookup) -> KeyRecord | None:
+    record = lookup(cloud, access_key_id)
+    if record is not None:
+        return record
+    if access_key_id == ROOT_KEY_ID or (len(access_key_id) == 12 and access_key_id.isdigit()):
+        caller = root_caller(access_key_id)
+        return KeyRecord(caller.account_id, caller.principal_arn, "root",
+                         cloud.settings.root_secret_key)
+    return None
+
+
+def _check(
+    cloud: Cloud,
+    request: HttpRequest,
+    claimed: SignedRequest,
+    record: KeyRecord | None,
+    service: str,
+    protocol: str,
+) -> None:
+    if record is None or not record.active:
+        raise unknown_key_error(protocol, service)
+    now_s = cloud.clock.now()
+    if record.session_token is not None:
+        sent = request.headers.get("x-amz-security-token") or _query_token(request)
+        if sent != record.session_token:
+            raise unknown_key_error(protocol, service)
+        if record.expires_at_s is not None and now_s >= record.expires_at_s:
+            raise _expired_token(protocol)
+    try:
+        verify(request, claimed, record.secret_key, now_s, is_s3=service == "s3")
+    except SignatureProblem as problem:
+        raise signature_error(problem, protocol, service) from None
+
+
+def _query_token(request: HttpRequest) -> str | None:
+    values = parse_qs(request.query_string).get("X-Amz-Security-Token")
+    return values[0] if values else None
+
+
+def unknown_key_error(protocol: str, service: str) -> AwsError:
+    if service == "s3":
+        return AwsError("InvalidAccessKeyId",
+                        "The AWS Access Key Id you provided does not exist in our records.", 403)
+    if protocol == "ec2":
+        return AwsError("AuthFailure",
+                        "AWS was not able to validate the provided access credentials", 401)
+    message = "The security token included in the request is invalid."
+    if protocol == "query":
+        return AwsError("InvalidClientTokenId", message, 403)
+    return AwsError("UnrecognizedClientException", message, 400 if protocol == "json" else 403)
+
+
+def signature_error(problem: SignatureProblem, protocol: str, service: str) -> AwsError:
+    if service == "s3":
+        return _s3_signature_error(problem)
+    if problem.kind == "malformed":
+        return AwsError("IncompleteSignature", problem.detail, 400)
+    if protocol == "ec2" and problem.kind in ("skewed", "expired"):
+        return AwsError("RequestExpired", problem.detail, 400)
+    if protocol in ("json", "rest-json", "smithy-rpc-v2-cbor"):
+        return AwsError("InvalidSignatureException", problem.detail,
+                        400 if protocol == "json" else 403)
+    return AwsError("SignatureDoesNotMatch", problem.detail, 403)
+
+
+def _s3_signature_error(problem: SignatureProblem) -> AwsError:
+    if problem.kind == "expired":
+        return AwsError("AccessDenied", "Request has expired", 403)
+    if problem.kind == "skewed":
+        return AwsError("RequestTimeTooSkewed", "The difference between the request time and "
+                        "the current time is too large.", 403)
+    if problem.kind == "malformed":
+        return AwsError("AuthorizationHeaderMalformed", problem.detail, 400)
+    return AwsError("SignatureDoesNotMatch", problem.detail, 403)
+
+
+def _expired_token(protocol: str) -> AwsError:
+    message = "The security token included in the request is expired"
+    if protocol in ("json", "rest-json", "smithy-rpc-v2-cbor"):
+        return AwsError("ExpiredTokenException", message, 400)
+    return AwsError("ExpiredToken", message, 400 if protocol != "query" else 403)

@@ -2,7 +2,8 @@
 
 Built from the `metadata` block at the head of each service-2 file, without loading whole
 specs (~0.15 s for all of them), so that requests for services pocketcloud does not serve
-yet can still be named precisely in the 501 answer.
+yet can still be named precisely in the 501 answer. The index is cached on disk per botocore
+version (a few ms to read), so start-up does not pay for it twice.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import gzip
 import json
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cached_property
+from pathlib import Path
 
 import botocore
 
@@ -37,7 +39,12 @@ class ServiceCatalog:
     @cached_property
     def services(self) -> dict[str, ServiceInfo]:
         with self._lock:
-            return {name: info for name in _service_names() if (info := _read_info(name))}
+            cached = _read_cache()
+            if cached is not None:
+                return cached
+            services = {name: info for name in _service_names() if (info := _read_info(name))}
+            _write_cache(services)
+            return services
 
     @cached_property
     def by_signing_name(self) -> dict[str, list[ServiceInfo]]:
@@ -56,6 +63,32 @@ class ServiceCatalog:
         for info in self.services.values():
             index.setdefault(info.endpoint_prefix, []).append(info)
         return index
+
+
+def _cache_path() -> Path:
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(root) / "pocketcloud" / f"service-catalog-{botocore.__version__}.json"
+
+
+def _read_cache() -> dict[str, ServiceInfo] | None:
+    try:
+        entries = json.loads(_cache_path().read_text(encoding="utf-8"))
+        return {e["name"]: ServiceInfo(**{**e, "protocols": tuple(e["protocols"])})
+                for e in entries}
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def _write_cache(services: dict[str, ServiceInfo]) -> None:
+    """Best effort: an unwritable cache directory only costs the rebuild next time."""
+    path = _cache_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps([asdict(i) for i in services.values()]), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass
 
 
 def _service_names() -> list[str]:

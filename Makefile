@@ -7,8 +7,10 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run test lint bench clean
 
+# Debian splits venv out of python3; on a bare machine (as root) fetch it rather than fail.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV) && echo "installing python3-venv" && \
+		apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python

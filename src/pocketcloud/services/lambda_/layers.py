@@ -1,0 +1,155 @@
+"""Layers: published, versioned zips that a function's handler finds under /opt."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pocketcloud.arns import arn
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.services.lambda_.code import store_code
+from pocketcloud.services.lambda_.names import validation_error
+from pocketcloud.services.lambda_.records import timestamp
+from pocketcloud.services.lambda_.schema import store
+
+_LAYER_NAME = re.compile(r"[a-zA-Z0-9-_]{1,140}")
+_LAYER_VERSION_ARN = re.compile(
+    r"arn:aws[a-zA-Z-]*:lambda:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):layer:([a-zA-Z0-9-_]+):(\d+)"
+)
+MAX_LIST_ITEMS = 50
+
+
+def publish_layer_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    name = _layer_name(params["LayerName"])
+    code = store_code(ctx, params.get("Content") or {}, operation="PublishLayerVersion")
+    with store(ctx).write() as tx:
+        number = 1 + int(tx.fetchvalue(
+            "SELECT max(version) FROM lambda_layer_versions WHERE account_id = ? AND region = ? "
+            "AND layer_name = ?", (ctx.account_id, ctx.region, name), default=None) or 0)
+        layer_arn = arn("lambda", ctx.region, ctx.account_id, f"layer:{name}")
+        config = {
+            "Content": {"CodeSha256": code.sha256_b64, "CodeSize": code.size_bytes},
+            "LayerArn": layer_arn,
+            "LayerVersionArn": f"{layer_arn}:{number}",
+            "Description": params.get("Description") or "",
+            "CreatedDate": timestamp(ctx.cloud.clock.now()),
+            "Version": number,
+            "CompatibleRuntimes": params.get("CompatibleRuntimes") or [],
+            "CompatibleArchitectures": params.get("CompatibleArchitectures") or [],
+        }
+        if params.get("LicenseInfo"):
+            config["LicenseInfo"] = params["LicenseInfo"]
+        tx.execute(
+            "INSERT INTO lambda_layer_versions (account_id, region, layer_name, version, config, "
+            "blob_id) VALUES (?, ?, ?, ?, ?, ?)",
+            (ctx.account_id, ctx.region, name, number, json.dumps(config), code.blob_id),
+        )
+    return config
+
+
+def get_layer_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    name = _layer_name(params["LayerName"])
+    return _load(ctx, ctx.account_id, name, params["VersionNumber"])[0]
+
+
+def get_layer_version_by_arn(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    account_id, name, number = _parse_version_arn(ctx, params["Arn"])
+    return _load(ctx, account_id, name, number)[0]
+
+
+def list_layer_versions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    name = _layer_name(params["LayerName"])
+    with store(ctx).read() as tx:
+        rows = tx.fetchall(
+            "SELECT config FROM lambda_layer_versions WHERE account_id = ? AND region = ? AND "
+            "layer_name = ? ORDER BY version DESC LIMIT ?",
+            (ctx.account_id, ctx.region, name, MAX_LIST_ITEMS))
+    return {"LayerVersions": [_summary(json.loads(row[0])) for row in rows]}
+
+
+def list_layers(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    with store(ctx).read() as tx:
+        rows = tx.fetchall(
+            "SELECT layer_name, config FROM lambda_layer_versions AS l WHERE account_id = ? AND "
+            "region = ? AND version = (SELECT max(version) FROM lambda_layer_versions WHERE "
+            "account_id = l.account_id AND region = l.region AND layer_name = l.layer_name) "
+            "ORDER BY layer_name LIMIT ?", (ctx.account_id, ctx.region, MAX_LIST_ITEMS))
+    layers = []
+    for name, config_json in rows:
+        config = json.loads(config_json)
+        layers.append({"LayerName": name, "LayerArn": config["LayerArn"],
+                       "LatestMatchingVersion": _summary(config)})
+    return {"Layers": layers}
+
+
+def delete_layer_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    name = _layer_name(params["LayerName"])
+    key = (ctx.account_id, ctx.region, name, params["VersionNumber"])
+    with store(ctx).write() as tx:
+        blob_id = tx.fetchvalue("SELECT blob_id FROM lambda_layer_versions WHERE account_id = ? "
+                                "AND region = ? AND layer_name = ? AND version = ?", key)
+        tx.execute("DELETE FROM lambda_layer_versions WHERE account_id = ? AND region = ? AND "
+                   "layer_name = ? AND version = ?", key)
+    # Functions that use the layer keep their copy, as in AWS; the bytes go with the last user.
+    if blob_id:
+        with store(ctx).read() as tx:
+            used = tx.fetchvalue("SELECT 1 FROM lambda_versions WHERE config LIKE ?",
+                                 (f"%{name}:{params['VersionNumber']}\"%",))
+        if not used:
+            ctx.cloud.store.blobs.delete(blob_id)
+    return {}
+
+
+def layer_references(ctx: RequestContext, version_arns: list[str]) -> list[dict[str, Any]]:
+    """The Layers a function configuration shows, checking every version exists."""
+    references = []
+    for version_arn in version_arns:
+        account_id, name, number = _parse_version_arn(ctx, version_arn)
+        config, _ = _load(ctx, account_id, name, number, for_function=version_arn)
+        references.append({"Arn": version_arn, "CodeSize": config["Content"]["CodeSize"]})
+    return references
+
+
+def layer_blob(ctx: RequestContext, version_arn: str) -> str:
+    account_id, name, number = _parse_version_arn(ctx, version_arn)
+    return _load(ctx, account_id, name, number)[1]
+
+
+def _load(ctx: RequestContext, account_id: str, name: str, number: int,
+          for_function: str | None = None) -> tuple[dict[str, Any], str]:
+    with store(ctx).read() as tx:
+        row = tx.fetchone(
+            "SELECT config, blob_id FROM lambda_layer_versions WHERE account_id = ? AND "
+            "region = ? AND layer_name = ? AND version = ?",
+            (account_id, ctx.region, name, number))
+    if row is None:
+        if for_function:
+            raise AwsError("InvalidParameterValueException",
+                           f"Layer version {for_function} does not exist.")
+        raise AwsError("ResourceNotFoundException",
+                       "The resource you requested does not exist.", 404, fields={"Type": "User"})
+    return json.loads(row[0]), row[1]
+
+
+def _summary(config: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in config.items() if k not in ("Content", "LayerArn")}
+
+
+def _layer_name(value: str) -> str:
+    name = value.rsplit(":layer:", 1)[-1] if ":layer:" in value else value
+    if not _LAYER_NAME.fullmatch(name):
+        raise validation_error(value, "layerName", "Member must satisfy regular expression "
+                               r"pattern: (arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:"
+                               r"[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+")
+    return name
+
+
+def _parse_version_arn(ctx: RequestContext, value: str) -> tuple[str, str, int]:
+    found = _LAYER_VERSION_ARN.fullmatch(value)
+    if found is None:
+        raise validation_error(value, "arn", "Member must satisfy regular expression pattern: "
+                               r"arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:"
+                               r"[a-zA-Z0-9-_]+:[0-9]+")
+    return found.group(2), found.group(3), int(found.group(4))

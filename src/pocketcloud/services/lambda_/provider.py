@@ -1,0 +1,56 @@
+"""Lambda's operations (botocore's ``lambda``); each lives in the module for its resource."""
+
+from pocketcloud.services.lambda_.aliases import (
+    create_alias,
+    delete_alias,
+    get_alias,
+    list_aliases,
+    update_alias,
+)
+from pocketcloud.services.lambda_.functions import (
+    create_function,
+    delete_function,
+    get_function,
+    get_function_configuration,
+    list_functions,
+    list_versions_by_function,
+    publish_version,
+    update_function_code,
+    update_function_configuration,
+)
+from pocketcloud.services.lambda_.layers import (
+    delete_layer_version,
+    get_layer_version,
+    get_layer_version_by_arn,
+    list_layer_versions,
+    list_layers,
+    publish_layer_version,
+)
+from pocketcloud.services.lambda_.policies import add_permission, get_policy, remove_permission
+from pocketcloud.services.lambda_.settings import (
+    delete_function_concurrency,
+    delete_function_event_invoke_config,
+    get_account_settings,
+    get_function_concurrency,
+    get_function_event_invoke_config,
+    list_function_event_invoke_configs,
+    list_tags,
+    put_function_concurrency,
+    put_function_event_invoke_config,
+    tag_resource,
+    untag_resource,
+    update_function_event_invoke_config,
+)
+
+__all__ = [
+    "add_permission", "create_alias", "create_function", "delete_alias",
+    "delete_function", "delete_function_concurrency", "delete_function_event_invoke_config",
+    "delete_layer_version", "get_account_settings", "get_alias", "get_function",
+    "get_function_concurrency", "get_function_configuration", "get_function_event_invoke_config",
+    "get_layer_version", "get_layer_version_by_arn", "get_policy", "list_aliases",
+    "list_function_event_invoke_configs", "list_functions", "list_layer_versions", "list_layers",
+    "list_tags", "list_versions_by_function", "publish_layer_version", "publish_version",
+    "put_function_concurrency", "put_function_event_invoke_config", "remove_permission",
+    "tag_resource", "untag_resource", "update_alias", "update_function_code",
+    "update_function_configuration", "update_function_event_invoke_config",
+]

@@ -1,0 +1,86 @@
+"""Lambda's tables in the store. Configurations are kept as the JSON AWS returns them."""
+
+from __future__ import annotations
+
+from pocketcloud.context import RequestContext
+from pocketcloud.store import Store
+
+NAMESPACE = "lambda_service"
+
+SCHEMA = (
+    """
+    CREATE TABLE lambda_functions (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        next_version INTEGER NOT NULL DEFAULT 1,
+        tags TEXT NOT NULL DEFAULT '{}',
+        policy TEXT NOT NULL DEFAULT '[]',
+        reserved_concurrency INTEGER,
+        event_invoke_config TEXT,
+        url_config TEXT,
+        created REAL NOT NULL,
+        PRIMARY KEY (account_id, region, name)
+    );
+    CREATE TABLE lambda_versions (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        config TEXT NOT NULL,
+        code_blob_id TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, name, version)
+    );
+    CREATE TABLE lambda_aliases (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        alias TEXT NOT NULL,
+        config TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, name, alias)
+    );
+    CREATE TABLE lambda_layer_versions (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        layer_name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        config TEXT NOT NULL,
+        blob_id TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, layer_name, version)
+    );
+    CREATE TABLE lambda_async_events (
+        event_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        qualifier TEXT NOT NULL,
+        payload BLOB NOT NULL,
+        received REAL NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt REAL NOT NULL
+    );
+    CREATE INDEX lambda_async_events_due ON lambda_async_events (next_attempt);
+    CREATE TABLE lambda_destination_records (
+        record_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        record TEXT NOT NULL,
+        created REAL NOT NULL
+    );
+    """,
+)
+
+_ready: set[int] = set()
+
+
+def store(ctx: RequestContext) -> Store:
+    """The cloud's store, with Lambda's schema registered once per store."""
+    return ready_store(ctx.cloud.store)
+
+
+def ready_store(db: Store) -> Store:
+    if id(db) not in _ready:
+        db.register_schema(NAMESPACE, list(SCHEMA))
+        _ready.add(id(db))
+    return db

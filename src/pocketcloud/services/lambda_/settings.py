@@ -1,0 +1,184 @@
+"""Per-function settings: tags, reserved concurrency, asynchronous invocation configuration."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.services.lambda_ import records
+from pocketcloud.services.lambda_.names import parse_function_name, validation_error
+from pocketcloud.services.lambda_.schema import store
+
+ACCOUNT_CONCURRENCY_LIMIT = 1000
+# AWS keeps this much of the account's concurrency for functions without a reservation.
+UNRESERVED_CONCURRENCY_MIN = 100
+MAX_TAGS = 50
+MAX_EVENT_AGE_S_MIN, MAX_EVENT_AGE_S_MAX = 60, 21600
+MAX_RETRY_ATTEMPTS = 2
+
+
+def tag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    ref = parse_function_name(ctx, params["Resource"], field="resource")
+    with store(ctx).write() as tx:
+        tags = json.loads(records.function_column(tx, ref, "tags"))
+        tags.update(params.get("Tags") or {})
+        if len(tags) > MAX_TAGS:
+            raise AwsError("InvalidParameterValueException",
+                           f"Number of tags exceeds resource tag limit ({MAX_TAGS}).")
+        tx.execute("UPDATE lambda_functions SET tags = ? WHERE account_id = ? AND region = ? "
+                   "AND name = ?", (json.dumps(tags), *records.key(ref)))
+    return {}
+
+
+def untag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    ref = parse_function_name(ctx, params["Resource"], field="resource")
+    with store(ctx).write() as tx:
+        tags = json.loads(records.function_column(tx, ref, "tags"))
+        for key in params.get("TagKeys") or []:
+            tags.pop(key, None)
+        tx.execute("UPDATE lambda_functions SET tags = ? WHERE account_id = ? AND region = ? "
+                   "AND name = ?", (json.dumps(tags), *records.key(ref)))
+    return {}
+
+
+def list_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    ref = parse_function_name(ctx, params["Resource"], field="resource")
+    with store(ctx).read() as tx:
+        return {"Tags": json.loads(records.function_column(tx, ref, "tags"))}
+
+
+def put_function_concurrency(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    ref = parse_function_name(ctx, params["FunctionName"])
+    wanted = params["ReservedConcurrentExecutions"]
+    if wanted < 0:
+        raise validation_error(wanted, "reservedConcurrentExecutions",
+                               "Member must have value greater than or equal to 0")
+    with store(ctx).write() as tx:
+        records.require_function(tx, ref)
+        others = tx.fetchvalue(
+            "SELECT coalesce(sum(reserved_concurrency), 0) FROM lambda_functions WHERE "
+            "account_id = ? AND region = ? AND name != ?", records.key(ref), default=0)
+        if others + wanted > ACCOUNT_CONCURRENCY_LIMIT - UNRESERVED_CONCURRENCY_MIN:
+            raise AwsError(
+                "InvalidParameterValueException",
+                "Specified ReservedConcurrentExecutions for function decreases account's "
+                f"UnreservedConcurrentExecution below its minimum value of "
+                f"[{UNRESERVED_CONCURRENCY_MIN}].",
+            )
+        tx.execute("UPDATE lambda_functions SET reserved_concurrency = ? WHERE account_id = ? "
+                   "AND region = ? AND name = ?", (wanted, *records.key(ref)))
+    return {"ReservedConcurrentExecutions": wanted}
+
+
+def get_function_concurrency(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    ref = parse_function_name(ctx, params["FunctionName"])
+    with store(ctx).read() as tx:
+        reserved = records.function_column(tx, ref, "reserved_concurrency")
+    return {} if reserved is None else {"ReservedConcurrentExecutions": reserved}
+
+
+def delete_function_concurrency(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    ref = parse_function_name(ctx, params["FunctionName"])
+    records.set_function_column(ctx, ref, "reserved_concurrency", None)
+    return {}
+
+
+def get_account_settings(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    with store(ctx).read() as tx:
+        count, reserved = tx.fetchone(
+            "SELECT count(*), coalesce(sum(reserved_concurrency), 0) FROM lambda_functions "
+            "WHERE account_id = ? AND region = ?", (ctx.account_id, ctx.region)) or (0, 0)
+        code_size = tx.fetchvalue(
+            "SELECT coalesce(sum(json_extract(config, '$.CodeSize')), 0) FROM lambda_versions "
+            "WHERE account_id = ? AND region = ?", (ctx.account_id, ctx.region), default=0)
+    return {
+        "AccountLimit": {
+            "TotalCodeSize": 80530636800, "CodeSizeUnzipped": 262144000,
+            "CodeSizeZipped": 52428800, "ConcurrentExecutions": ACCOUNT_CONCURRENCY_LIMIT,
+            "UnreservedConcurrentExecutions": ACCOUNT_CONCURRENCY_LIMIT - reserved,
+        },
+        "AccountUsage": {"TotalCodeSize": code_size, "FunctionCount": count},
+    }
+
+
+def put_function_event_invoke_config(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    return _save_event_invoke_config(ctx, params, replace=True)
+
+
+def update_function_event_invoke_config(ctx: RequestContext,
+                                        params: dict[str, Any]) -> dict[str, Any]:
+    return _save_event_invoke_config(ctx, params, replace=False)
+
+
+def get_function_event_invoke_config(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    ref = parse_function_name(ctx, params["FunctionName"], params.get("Qualifier"))
+    with store(ctx).read() as tx:
+        configs = json.loads(records.function_column(tx, ref, "event_invoke_config") or "{}")
+    found = configs.get(ref.qualifier or "$LATEST")
+    if found is None:
+        raise AwsError("ResourceNotFoundException",
+                       f"The function {ref.qualified_arn} doesn't have an EventInvokeConfig",
+                       404, fields={"Type": "User"})
+    return dict(found)
+
+
+def list_function_event_invoke_configs(ctx: RequestContext,
+                                       params: dict[str, Any]) -> dict[str, Any]:
+    ref = parse_function_name(ctx, params["FunctionName"])
+    with store(ctx).read() as tx:
+        configs = json.loads(records.function_column(tx, ref, "event_invoke_config") or "{}")
+    return {"FunctionEventInvokeConfigs": list(configs.values())}
+
+
+def delete_function_event_invoke_config(ctx: RequestContext,
+                                        params: dict[str, Any]) -> dict[str, Any]:
+    ref = parse_function_name(ctx, params["FunctionName"], params.get("Qualifier"))
+    get_function_event_invoke_config(ctx, params)
+    with store(ctx).write() as tx:
+        configs = json.loads(records.function_column(tx, ref, "event_invoke_config") or "{}")
+        configs.pop(ref.qualifier or "$LATEST", None)
+        tx.execute("UPDATE lambda_functions SET event_invoke_config = ? WHERE account_id = ? "
+                   "AND region = ? AND name = ?", (json.dumps(configs), *records.key(ref)))
+    return {}
+
+
+def event_invoke_config(tx: Any, ref: Any, qualifier: str) -> dict[str, Any]:
+    """The asynchronous invocation settings in force for a qualifier (empty: AWS's defaults)."""
+    configs = json.loads(records.function_column(tx, ref, "event_invoke_config") or "{}")
+    return dict(configs.get(qualifier) or {})
+
+
+def _save_event_invoke_config(ctx: RequestContext, params: dict[str, Any],
+                              replace: bool) -> dict[str, Any]:
+    ref = parse_function_name(ctx, params["FunctionName"], params.get("Qualifier"))
+    attempts = params.get("MaximumRetryAttempts")
+    if attempts is not None and not 0 <= attempts <= MAX_RETRY_ATTEMPTS:
+        raise validation_error(attempts, "maximumRetryAttempts",
+                               "Member must have value less than or equal to 2")
+    age = params.get("MaximumEventAgeInSeconds")
+    if age is not None and not MAX_EVENT_AGE_S_MIN <= age <= MAX_EVENT_AGE_S_MAX:
+        raise validation_error(age, "maximumEventAgeInSeconds",
+                               f"Member must have value between {MAX_EVENT_AGE_S_MIN} and "
+                               f"{MAX_EVENT_AGE_S_MAX}")
+    qualifier = ref.qualifier or "$LATEST"
+    with store(ctx).write() as tx:
+        records.get_version(tx, ref)
+        configs = json.loads(records.function_column(tx, ref, "event_invoke_config") or "{}")
+        if not replace and qualifier not in configs:
+            raise AwsError("ResourceNotFoundException",
+                           f"The function {ref.qualified_arn} doesn't have an EventInvokeConfig",
+                           404, fields={"Type": "User"})
+        config = {} if replace else dict(configs[qualifier])
+        for member in ("MaximumRetryAttempts", "MaximumEventAgeInSeconds", "DestinationConfig"):
+            if params.get(member) is not None:
+                config[member] = params[member]
+        config.update(LastModified=ctx.cloud.clock.now(),
+                      FunctionArn=f"{ref.arn}:{qualifier}")
+        configs[qualifier] = config
+        tx.execute("UPDATE lambda_functions SET event_invoke_config = ? WHERE account_id = ? "
+                   "AND region = ? AND name = ?", (json.dumps(configs), *records.key(ref)))
+    return config
+
+

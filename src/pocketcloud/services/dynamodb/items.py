@@ -1,0 +1,247 @@
+"""Single-item operations: PutItem, GetItem, UpdateItem, DeleteItem.
+
+Each write is one store transaction: read the old item (only when something needs it),
+check the condition, write the item, its index entries and its stream record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.services.dynamodb import capacity, storage, streams
+from pocketcloud.services.dynamodb.expressions.evaluate import Env, evaluate, project
+from pocketcloud.services.dynamodb.expressions.lexer import ExpressionError
+from pocketcloud.services.dynamodb.expressions.request import Expressions, prepare
+from pocketcloud.services.dynamodb.expressions.updates import apply_update, updated_paths
+from pocketcloud.services.dynamodb.keys import (
+    check_index_keys,
+    check_item_keys,
+    checked_size,
+    clean_key,
+)
+from pocketcloud.services.dynamodb.storage import TableMeta
+from pocketcloud.services.dynamodb.values import (
+    Item,
+    clean_item,
+    invalid,
+    invalid_parameter,
+    item_size_bytes,
+)
+
+_PUT_EXPRESSIONS = ("ConditionExpression",)
+_GET_EXPRESSIONS = ("ProjectionExpression",)
+_UPDATE_EXPRESSIONS = ("UpdateExpression", "ConditionExpression")
+_RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
+
+
+def check_condition(tree: Any, item: Item | None, env: Env, member: str) -> bool:
+    try:
+        return evaluate(tree, item, env)
+    except ExpressionError as error:
+        raise error.for_expression(member) from None
+
+
+def condition_failed(old: Item | None, params: dict[str, Any]) -> AwsError:
+    fields = {}
+    if params.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and old is not None:
+        fields["Item"] = old
+    return AwsError(
+        "ConditionalCheckFailedException", "The conditional request failed", fields=fields
+    )
+
+
+def _return_values(params: dict[str, Any], allowed: tuple[str, ...]) -> str:
+    wanted = params.get("ReturnValues") or "NONE"
+    if wanted not in allowed:
+        raise invalid("Return values set to invalid value")
+    return wanted
+
+
+def _indexes_written(table: TableMeta, old: Item | None, new: Item | None) -> tuple[str, ...]:
+    return tuple(
+        name
+        for name, index in table.indexes.items()
+        if storage.index_key(index, old) is not None or storage.index_key(index, new) is not None
+    )
+
+
+def put_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    table = storage.table_meta(ctx, params["TableName"])
+    item = clean_item(params["Item"])
+    check_item_keys(table, item)
+    size = checked_size(item)
+    wanted = _return_values(params, ("NONE", "ALL_OLD"))
+    expressions = prepare(params, _PUT_EXPRESSIONS)
+    condition = expressions.get("ConditionExpression")
+    key = table.primary_key(item)
+    needs_old = (
+        condition is not None
+        or wanted == "ALL_OLD"
+        or table.indexes
+        or (table.stream_view_type is not None)
+    )
+    now = ctx.cloud.clock.now()
+    with storage.store(ctx).write() as tx:
+        old = storage.read_item(tx, table, *key) if needs_old else None
+        if condition is not None and not check_condition(
+            condition, old, expressions.env, "ConditionExpression"
+        ):
+            raise condition_failed(old, params)
+        storage.write_item(tx, table, key, old, item, size)
+        streams.record_change(tx, table, old, item, now)
+    result: dict[str, Any] = {}
+    if wanted == "ALL_OLD" and old is not None:
+        result["Attributes"] = old
+    used = capacity.consumed(
+        params.get("ReturnConsumedCapacity"),
+        table,
+        capacity.write_units(size),
+        reading=False,
+        indexes_written=_indexes_written(table, old, item) if table.indexes else (),
+    )
+    if used is not None:
+        result["ConsumedCapacity"] = used
+    return result
+
+
+def get_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    table = storage.table_meta(ctx, params["TableName"])
+    key = table.primary_key(clean_key(table, params["Key"]))
+    expressions = prepare(params, _GET_EXPRESSIONS)
+    with storage.store(ctx).read() as tx:
+        item = storage.read_item(tx, table, *key)
+    result: dict[str, Any] = {}
+    if item is not None:
+        paths = expressions.get("ProjectionExpression")
+        result["Item"] = item if paths is None else project(item, paths, expressions.env)
+    mode = params.get("ReturnConsumedCapacity")
+    if mode is not None:
+        size = 0 if item is None else item_size_bytes(item)
+        used = capacity.consumed(
+            mode,
+            table,
+            capacity.read_units(size, bool(params.get("ConsistentRead"))),
+            reading=True,
+        )
+        if used is not None:
+            result["ConsumedCapacity"] = used
+    return result
+
+
+def delete_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    table = storage.table_meta(ctx, params["TableName"])
+    key = table.primary_key(clean_key(table, params["Key"]))
+    wanted = _return_values(params, ("NONE", "ALL_OLD"))
+    expressions = prepare(params, _PUT_EXPRESSIONS)
+    condition = expressions.get("ConditionExpression")
+    now = ctx.cloud.clock.now()
+    with storage.store(ctx).write() as tx:
+        old = storage.read_item(tx, table, *key)
+        if condition is not None and not check_condition(
+            condition, old, expressions.env, "ConditionExpression"
+        ):
+            raise condition_failed(old, params)
+        if old is not None:
+            storage.delete_item_row(tx, table, key, old)
+            streams.record_change(tx, table, old, None, now)
+    result: dict[str, Any] = {}
+    if wanted == "ALL_OLD" and old is not None:
+        result["Attributes"] = old
+    size = 0 if old is None else item_size_bytes(old)
+    used = capacity.consumed(
+        params.get("ReturnConsumedCapacity"),
+        table,
+        capacity.write_units(size),
+        reading=False,
+        indexes_written=_indexes_written(table, old, None) if table.indexes else (),
+    )
+    if used is not None:
+        result["ConsumedCapacity"] = used
+    return result
+
+
+def updated_item(
+    table: TableMeta, key_item: Item, old: Item | None, expressions: Expressions
+) -> tuple[Item, list[tuple[Any, ...]]]:
+    """The item after the request's update (UpdateExpression or AttributeUpdates)."""
+    update = expressions.get("UpdateExpression")
+    base = old if old is not None else dict(key_item)
+    if not update:
+        return base, []
+    try:
+        paths = updated_paths(update, expressions.env)
+        new = apply_update(base, update, expressions.env)
+    except ExpressionError as error:
+        raise error.for_expression("UpdateExpression") from None
+    return new, paths
+
+
+def check_update_paths(table: TableMeta, expressions: Expressions) -> None:
+    update = expressions.get("UpdateExpression")
+    if not update:
+        return
+    try:
+        paths = updated_paths(update, expressions.env)
+    except ExpressionError as error:
+        raise error.for_expression("UpdateExpression") from None
+    keys = table.key_names()
+    for path in paths:
+        if path[0] in keys:
+            raise invalid_parameter(
+                f"Cannot update attribute {path[0]}. This attribute is part of the key"
+            )
+
+
+def update_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    table = storage.table_meta(ctx, params["TableName"])
+    key_item = clean_key(table, params["Key"])
+    key = table.primary_key(key_item)
+    wanted = _return_values(params, _RETURN_VALUES)
+    expressions = prepare(params, _UPDATE_EXPRESSIONS)
+    check_update_paths(table, expressions)
+    condition = expressions.get("ConditionExpression")
+    now = ctx.cloud.clock.now()
+    with storage.store(ctx).write() as tx:
+        old = storage.read_item(tx, table, *key)
+        if condition is not None and not check_condition(
+            condition, old, expressions.env, "ConditionExpression"
+        ):
+            raise condition_failed(old, params)
+        new, paths = updated_item(table, key_item, old, expressions)
+        if table.indexes:
+            check_index_keys(table, new)
+        size = checked_size(new, updating=True)
+        storage.write_item(tx, table, key, old, new, size)
+        streams.record_change(tx, table, old, new, now)
+    result: dict[str, Any] = {}
+    attributes = _returned_attributes(wanted, old, new, paths)
+    if attributes:
+        result["Attributes"] = attributes
+    used = capacity.consumed(
+        params.get("ReturnConsumedCapacity"),
+        table,
+        capacity.write_units(size),
+        reading=False,
+        indexes_written=_indexes_written(table, old, new) if table.indexes else (),
+    )
+    if used is not None:
+        result["ConsumedCapacity"] = used
+    return result
+
+
+def _returned_attributes(
+    wanted: str, old: Item | None, new: Item, paths: list[tuple[Any, ...]]
+) -> Item | None:
+    if wanted == "ALL_OLD":
+        return old
+    if wanted == "ALL_NEW":
+        return new
+    if wanted in ("UPDATED_OLD", "UPDATED_NEW"):
+        source = old if wanted == "UPDATED_OLD" else new
+        if source is None:
+            return None
+        nodes = tuple(("path", path) for path in paths)
+        return project(source, nodes, Env(None, None))
+    return None

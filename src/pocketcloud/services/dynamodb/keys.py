@@ -1,0 +1,107 @@
+"""Checking keys and items against a table's key schema, with DynamoDB's messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pocketcloud.errors import AwsError
+from pocketcloud.services.dynamodb.storage import TableMeta
+from pocketcloud.services.dynamodb.values import (
+    MAX_ITEM_SIZE_BYTES,
+    Item,
+    clean_value,
+    invalid,
+    invalid_parameter,
+    item_size_bytes,
+)
+
+MAX_KEY_BYTES = {"hash": 2048, "range": 1024}
+SCHEMA_MISMATCH = "The provided key element does not match the schema"
+
+
+def clean_key(table: TableMeta, key: Any) -> Item:
+    """The Key parameter of GetItem, UpdateItem, DeleteItem...: exactly the table's key."""
+    if type(key) is not dict or len(key) != (2 if table.range_key else 1):
+        raise invalid(SCHEMA_MISMATCH)
+    cleaned: Item = {}
+    for attribute in (table.hash_key, table.range_key):
+        if attribute is None:
+            continue
+        value = key.get(attribute.name)
+        if value is None:
+            raise invalid(SCHEMA_MISMATCH)
+        value = clean_value(value)
+        if attribute.type not in value:
+            raise invalid(SCHEMA_MISMATCH)
+        _check_not_empty(attribute.name, value[attribute.type])
+        cleaned[attribute.name] = value
+    return cleaned
+
+
+def check_item_keys(table: TableMeta, item: Item) -> None:
+    """A whole item (PutItem): its key attributes present and typed, index keys typed."""
+    for attribute in (table.hash_key, table.range_key):
+        if attribute is None:
+            continue
+        value = item.get(attribute.name)
+        if value is None:
+            raise invalid_parameter(f"Missing the key {attribute.name} in the item")
+        kind = next(iter(value))
+        if kind != attribute.type:
+            raise invalid_parameter(
+                f"Type mismatch for key {attribute.name} expected: {attribute.type} actual: {kind}"
+            )
+        _check_not_empty(attribute.name, value[kind])
+        limit = MAX_KEY_BYTES["hash" if attribute is table.hash_key else "range"]
+        if len(value[kind] if kind == "B" else str(value[kind]).encode()) > limit:
+            raise invalid_parameter(
+                f"Size of {'hashkey' if limit == 2048 else 'rangekey'} has exceeded the maximum "
+                f"size limit of{limit} bytes"
+            )
+    if table.indexes:
+        check_index_keys(table, item)
+
+
+def check_index_keys(table: TableMeta, item: Item) -> None:
+    for index in table.indexes.values():
+        for attribute in (index.hash_key, index.range_key):
+            if attribute is None or attribute.name not in item:
+                continue
+            kind = next(iter(item[attribute.name]))
+            if kind != attribute.type:
+                raise invalid_parameter(
+                    f"Type mismatch for Index Key {attribute.name} Expected: {attribute.type} "
+                    f"Actual: {kind} IndexName: {index.name}"
+                )
+            if kind in ("S", "B") and not item[attribute.name][kind]:
+                raise AwsError(
+                    "ValidationException",
+                    "One or more parameter values are not valid. A value specified for a "
+                    "secondary index key is not supported. The AttributeValue for a key "
+                    f"attribute cannot contain an empty {'string' if kind == 'S' else 'binary'} "
+                    f"value. IndexName: {index.name}, IndexKey: {attribute.name}",
+                )
+
+
+def _check_not_empty(name: str, inner: Any) -> None:
+    if type(inner) is str and not inner:
+        raise invalid_parameter(
+            "The AttributeValue for a key attribute cannot contain an empty string value. "
+            f"Key: {name}"
+        )
+    if type(inner) is bytes and not inner:
+        raise invalid_parameter(
+            "The AttributeValue for a key attribute cannot contain an empty binary value. "
+            f"Key: {name}"
+        )
+
+
+def checked_size(item: Item, updating: bool = False) -> int:
+    size = item_size_bytes(item)
+    if size > MAX_ITEM_SIZE_BYTES:
+        raise invalid(
+            "Item size to update has exceeded the maximum allowed size"
+            if updating
+            else "Item size has exceeded the maximum allowed size"
+        )
+    return size

@@ -1,0 +1,36 @@
+"""Amazon DynamoDB: one function per operation (they live in the modules named below)."""
+
+from __future__ import annotations
+
+from pocketcloud.services.dynamodb.items import delete_item, get_item, put_item, update_item
+from pocketcloud.services.dynamodb.tables import (
+    create_table,
+    delete_table,
+    describe_endpoints,
+    describe_limits,
+    describe_table,
+    describe_time_to_live,
+    list_tables,
+    list_tags_of_resource,
+    tag_resource,
+    untag_resource,
+    update_time_to_live,
+)
+
+__all__ = [
+    "create_table",
+    "delete_item",
+    "delete_table",
+    "describe_endpoints",
+    "describe_limits",
+    "describe_table",
+    "describe_time_to_live",
+    "get_item",
+    "list_tables",
+    "list_tags_of_resource",
+    "put_item",
+    "tag_resource",
+    "untag_resource",
+    "update_item",
+    "update_time_to_live",
+]

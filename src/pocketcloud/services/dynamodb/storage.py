@@ -1,0 +1,284 @@
+"""DynamoDB's durable state: tables, items, secondary index entries and stream records.
+
+An item is one row keyed by (table_id, partition key bytes, sort key bytes); the key bytes
+are encoded so that SQLite's memcmp order is DynamoDB's order, so a Query is an index range
+scan. Secondary index entries point back at the item's primary key. Table metadata is cached
+per process and dropped whenever this process changes the table.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import cbor2
+
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.services.dynamodb.values import Item, encode_key
+from pocketcloud.store import Store, Tx
+
+SCHEMA = (
+    """
+    CREATE TABLE dynamodb_tables (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        table_id INTEGER NOT NULL,
+        meta TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, name)
+    );
+    CREATE UNIQUE INDEX dynamodb_tables_by_id ON dynamodb_tables (table_id);
+    CREATE TABLE dynamodb_items (
+        table_id INTEGER NOT NULL,
+        pk BLOB NOT NULL,
+        sk BLOB NOT NULL,
+        item BLOB NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        PRIMARY KEY (table_id, pk, sk)
+    ) WITHOUT ROWID;
+    CREATE TABLE dynamodb_index_entries (
+        table_id INTEGER NOT NULL,
+        index_name TEXT NOT NULL,
+        ipk BLOB NOT NULL,
+        isk BLOB NOT NULL,
+        pk BLOB NOT NULL,
+        sk BLOB NOT NULL,
+        PRIMARY KEY (table_id, index_name, ipk, isk, pk, sk)
+    ) WITHOUT ROWID;
+    CREATE TABLE dynamodb_stream_records (
+        table_id INTEGER NOT NULL,
+        sequence INTEGER NOT NULL,
+        created_s REAL NOT NULL,
+        record BLOB NOT NULL,
+        PRIMARY KEY (table_id, sequence)
+    ) WITHOUT ROWID;
+    CREATE TABLE dynamodb_transaction_tokens (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        token TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        created_s REAL NOT NULL,
+        PRIMARY KEY (account_id, region, token)
+    );
+    """,
+)
+
+RESOURCE_NOT_FOUND = "Requested resource not found"
+
+
+@dataclass(frozen=True)
+class KeyAttribute:
+    name: str
+    type: str  # S, N or B
+
+
+@dataclass
+class IndexMeta:
+    name: str
+    hash_key: KeyAttribute
+    range_key: KeyAttribute | None
+    projection_type: str  # ALL, KEYS_ONLY, INCLUDE
+    non_key_attributes: tuple[str, ...]
+    is_global: bool
+
+
+@dataclass
+class TableMeta:
+    name: str
+    table_id: int
+    hash_key: KeyAttribute
+    range_key: KeyAttribute | None
+    meta: dict[str, Any]  # the stored document: description, tags, ttl...
+    indexes: dict[str, IndexMeta] = field(default_factory=dict)
+
+    @property
+    def description(self) -> dict[str, Any]:
+        return self.meta["description"]  # type: ignore[no-any-return]
+
+    @property
+    def stream_view_type(self) -> str | None:
+        spec = self.description.get("StreamSpecification") or {}
+        return spec.get("StreamViewType") if spec.get("StreamEnabled") else None
+
+    def key_names(self) -> tuple[str, ...]:
+        return (self.hash_key.name,) + ((self.range_key.name,) if self.range_key else ())
+
+    def primary_key(self, item: Item) -> tuple[bytes, bytes]:
+        sk = encode_key(item[self.range_key.name]) if self.range_key else b""
+        return encode_key(item[self.hash_key.name]), sk
+
+    def key_of(self, item: Item) -> Item:
+        return {name: item[name] for name in self.key_names()}
+
+
+_ready: set[int] = set()
+_cache: dict[tuple[int, str, str, str], TableMeta] = {}
+_cache_lock = threading.Lock()
+
+
+def store(ctx: RequestContext) -> Store:
+    the_store = ctx.cloud.store
+    if id(the_store) not in _ready:
+        the_store.register_schema("dynamodb", SCHEMA)
+        _ready.add(id(the_store))
+    return the_store
+
+
+def table_meta(ctx: RequestContext, name: str) -> TableMeta:
+    """The table's metadata, cached; ResourceNotFoundException when it does not exist."""
+    key = (id(ctx.cloud.store), ctx.account_id, ctx.region, name)
+    found = _cache.get(key)
+    if found is not None:
+        return found
+    with store(ctx).read() as tx:
+        row = tx.fetchone(
+            "SELECT table_id, meta FROM dynamodb_tables "
+            "WHERE account_id = ? AND region = ? AND name = ?",
+            (ctx.account_id, ctx.region, name),
+        )
+    if row is None:
+        raise AwsError("ResourceNotFoundException", RESOURCE_NOT_FOUND)
+    meta = build_meta(name, row[0], json.loads(row[1]))
+    with _cache_lock:
+        _cache[key] = meta
+    return meta
+
+
+def forget(ctx: RequestContext, name: str) -> None:
+    with _cache_lock:
+        _cache.pop((id(ctx.cloud.store), ctx.account_id, ctx.region, name), None)
+
+
+def build_meta(name: str, table_id: int, meta: dict[str, Any]) -> TableMeta:
+    description = meta["description"]
+    types = {a["AttributeName"]: a["AttributeType"] for a in description["AttributeDefinitions"]}
+    hash_key, range_key = _keys(description["KeySchema"], types)
+    table = TableMeta(name, table_id, hash_key, range_key, meta)
+    for is_global, member in ((True, "GlobalSecondaryIndexes"), (False, "LocalSecondaryIndexes")):
+        for index in description.get(member) or ():
+            index_hash, index_range = _keys(index["KeySchema"], types)
+            projection = index.get("Projection") or {}
+            table.indexes[index["IndexName"]] = IndexMeta(
+                index["IndexName"],
+                index_hash,
+                index_range,
+                projection.get("ProjectionType", "ALL"),
+                tuple(projection.get("NonKeyAttributes") or ()),
+                is_global,
+            )
+    return table
+
+
+def _keys(
+    schema: list[dict[str, str]], types: dict[str, str]
+) -> tuple[KeyAttribute, KeyAttribute | None]:
+    hash_name = next(k["AttributeName"] for k in schema if k["KeyType"] == "HASH")
+    range_name = next((k["AttributeName"] for k in schema if k["KeyType"] == "RANGE"), None)
+    hash_key = KeyAttribute(hash_name, types[hash_name])
+    return hash_key, (KeyAttribute(range_name, types[range_name]) if range_name else None)
+
+
+# -- items ----------------------------------------------------------------------------------
+
+
+def read_item(tx: Tx, table: TableMeta, pk: bytes, sk: bytes) -> Item | None:
+    raw = tx.fetchvalue(
+        "SELECT item FROM dynamodb_items WHERE table_id = ? AND pk = ? AND sk = ?",
+        (table.table_id, pk, sk),
+    )
+    return None if raw is None else cbor2.loads(raw)  # type: ignore[no-any-return]
+
+
+def write_item(
+    tx: Tx, table: TableMeta, key: tuple[bytes, bytes], old: Item | None, new: Item, size: int
+) -> None:
+    tx.execute(
+        "INSERT INTO dynamodb_items (table_id, pk, sk, item, size_bytes) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (table_id, pk, sk) DO UPDATE SET item = excluded.item, "
+        "size_bytes = excluded.size_bytes",
+        (table.table_id, key[0], key[1], cbor2.dumps(new), size),
+    )
+    if table.indexes:
+        update_index_entries(tx, table, key, old, new)
+
+
+def delete_item_row(tx: Tx, table: TableMeta, key: tuple[bytes, bytes], old: Item) -> None:
+    tx.execute(
+        "DELETE FROM dynamodb_items WHERE table_id = ? AND pk = ? AND sk = ?",
+        (table.table_id, key[0], key[1]),
+    )
+    if table.indexes:
+        update_index_entries(tx, table, key, old, None)
+
+
+def index_key(index: IndexMeta, item: Item | None) -> tuple[bytes, bytes] | None:
+    """The item's key in the index, or None when the item lacks (a typed) index key."""
+    if item is None:
+        return None
+    hash_value = item.get(index.hash_key.name)
+    if hash_value is None or index.hash_key.type not in hash_value:
+        return None
+    if index.range_key is None:
+        return encode_key(hash_value), b""
+    range_value = item.get(index.range_key.name)
+    if range_value is None or index.range_key.type not in range_value:
+        return None
+    return encode_key(hash_value), encode_key(range_value)
+
+
+def update_index_entries(
+    tx: Tx, table: TableMeta, key: tuple[bytes, bytes], old: Item | None, new: Item | None
+) -> None:
+    for index in table.indexes.values():
+        before, after = index_key(index, old), index_key(index, new)
+        if before == after:
+            continue
+        if before is not None:
+            tx.execute(
+                "DELETE FROM dynamodb_index_entries WHERE table_id = ? AND index_name = ? "
+                "AND ipk = ? AND isk = ? AND pk = ? AND sk = ?",
+                (table.table_id, index.name, before[0], before[1], key[0], key[1]),
+            )
+        if after is not None:
+            tx.execute(
+                "INSERT OR REPLACE INTO dynamodb_index_entries "
+                "(table_id, index_name, ipk, isk, pk, sk) VALUES (?, ?, ?, ?, ?, ?)",
+                (table.table_id, index.name, after[0], after[1], key[0], key[1]),
+            )
+
+
+def backfill_index(tx: Tx, table: TableMeta, index: IndexMeta) -> None:
+    rows = tx.fetchall(
+        "SELECT pk, sk, item FROM dynamodb_items WHERE table_id = ?", (table.table_id,)
+    )
+    for pk, sk, raw in rows:
+        entry = index_key(index, cbor2.loads(raw))
+        if entry is not None:
+            tx.execute(
+                "INSERT OR REPLACE INTO dynamodb_index_entries "
+                "(table_id, index_name, ipk, isk, pk, sk) VALUES (?, ?, ?, ?, ?, ?)",
+                (table.table_id, index.name, entry[0], entry[1], pk, sk),
+            )
+
+
+def table_counts(tx: Tx, table_id: int) -> tuple[int, int]:
+    row = tx.fetchone(
+        "SELECT COUNT(*), COALESCE(SUM(size_bytes), 0) FROM dynamodb_items WHERE table_id = ?",
+        (table_id,),
+    )
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+def index_counts(tx: Tx, table_id: int, index_name: str) -> tuple[int, int]:
+    row = tx.fetchone(
+        "SELECT COUNT(*), COALESCE(SUM(i.size_bytes), 0) FROM dynamodb_index_entries e "
+        "JOIN dynamodb_items i ON i.table_id = e.table_id AND i.pk = e.pk AND i.sk = e.sk "
+        "WHERE e.table_id = ? AND e.index_name = ?",
+        (table_id, index_name),
+    )
+    assert row is not None
+    return int(row[0]), int(row[1])

@@ -1,0 +1,178 @@
+"""CreateTable and UpdateTable input checks, with DynamoDB's ValidationException messages."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pocketcloud.services.dynamodb.values import invalid, invalid_parameter
+
+TABLE_NAME_PATTERN = re.compile(r"[a-zA-Z0-9_.\-]+")
+MAX_GLOBAL_INDEXES = 20
+MAX_LOCAL_INDEXES = 5
+MAX_PROJECTED_ATTRIBUTES = 100
+MAX_CAPACITY_UNITS = 40000
+
+
+def check_table_name(name: str, field: str = "tableName") -> None:
+    if not 3 <= len(name) <= 255:
+        raise invalid(
+            f"1 validation error detected: Value '{name}' at '{field}' failed to satisfy "
+            "constraint: Member must have length between 3 and 255"
+        )
+    if not TABLE_NAME_PATTERN.fullmatch(name):
+        raise invalid(
+            f"1 validation error detected: Value '{name}' at '{field}' failed to satisfy "
+            "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+        )
+
+
+def check_key_schema(schema: list[dict[str, str]], types: dict[str, str], what: str) -> None:
+    if not 1 <= len(schema) <= 2:
+        raise invalid(
+            f"1 validation error detected: Value '{schema}' at 'keySchema' failed to satisfy "
+            "constraint: Member must have length less than or equal to 2"
+        )
+    if schema[0].get("KeyType") != "HASH":
+        raise invalid("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+    if len(schema) == 2:
+        if schema[1].get("KeyType") != "RANGE":
+            raise invalid("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
+        if schema[0]["AttributeName"] == schema[1]["AttributeName"]:
+            raise invalid_parameter(
+                "Both the Hash Key and the Range Key element in the KeySchema have the same name"
+            )
+    missing = [k["AttributeName"] for k in schema if k["AttributeName"] not in types]
+    if missing:
+        raise invalid_parameter(
+            f"Some index key attributes are not defined in AttributeDefinitions. Keys: "
+            f"[{', '.join(missing)}], AttributeDefinitions: [{', '.join(types)}]"
+        )
+
+
+def attribute_types(definitions: list[dict[str, str]]) -> dict[str, str]:
+    types: dict[str, str] = {}
+    for definition in definitions:
+        name, kind = definition["AttributeName"], definition["AttributeType"]
+        if kind not in ("S", "N", "B"):
+            raise invalid(
+                f"1 validation error detected: Value '{kind}' at "
+                "'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: "
+                "Member must satisfy enum value set: [B, N, S]"
+            )
+        if name in types:
+            raise invalid_parameter("Cannot have two attributes with the same name")
+        types[name] = kind
+    return types
+
+
+def check_billing(params: dict[str, Any]) -> str:
+    mode = params.get("BillingMode") or "PROVISIONED"
+    throughput = params.get("ProvisionedThroughput")
+    if mode == "PAY_PER_REQUEST" and throughput is not None:
+        raise invalid_parameter(
+            "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode "
+            "is PAY_PER_REQUEST"
+        )
+    if mode == "PROVISIONED":
+        if throughput is None:
+            raise invalid_parameter(
+                "ReadCapacityUnits and WriteCapacityUnits must both be specified when "
+                "BillingMode is PROVISIONED"
+            )
+        check_throughput(throughput)
+    return mode
+
+
+def check_throughput(throughput: dict[str, int]) -> None:
+    for member in ("ReadCapacityUnits", "WriteCapacityUnits"):
+        units = throughput.get(member)
+        if units is None or units < 1:
+            raise invalid_parameter(f"{member} must be greater than 0; {member}: {units}")
+
+
+def check_projection(projection: dict[str, Any], index_name: str) -> None:
+    kind = projection.get("ProjectionType")
+    attributes = projection.get("NonKeyAttributes")
+    if kind is None:
+        raise invalid_parameter("Unknown ProjectionType: null")
+    if kind == "INCLUDE" and not attributes:
+        raise invalid_parameter("ProjectionType is INCLUDE, but NonKeyAttributes is not specified")
+    if kind != "INCLUDE" and attributes:
+        raise invalid_parameter(f"ProjectionType is {kind}, but NonKeyAttributes is specified")
+    if attributes and len(attributes) > MAX_PROJECTED_ATTRIBUTES:
+        raise invalid_parameter(
+            "Cannot have more than 100 attributes in all projections; index: " + index_name
+        )
+
+
+def check_indexes(params: dict[str, Any], types: dict[str, str], mode: str) -> None:
+    table_schema = params["KeySchema"]
+    globals_ = params.get("GlobalSecondaryIndexes") or []
+    locals_ = params.get("LocalSecondaryIndexes") or []
+    if len(globals_) > MAX_GLOBAL_INDEXES:
+        raise invalid_parameter("GlobalSecondaryIndex count exceeds the per-table limit of 20")
+    if len(locals_) > MAX_LOCAL_INDEXES:
+        raise invalid_parameter("LocalSecondaryIndex count exceeds the per-table limit of 5")
+    names: set[str] = set()
+    for index in globals_ + locals_:
+        name = index["IndexName"]
+        if name in names:
+            raise invalid_parameter(f"Duplicate index name: {name}")
+        names.add(name)
+        check_key_schema(index["KeySchema"], types, "index")
+        check_projection(index.get("Projection") or {}, name)
+    for index in globals_:
+        check_global_index_billing(index, mode)
+    for index in locals_:
+        if len(table_schema) < 2:
+            raise invalid_parameter(
+                "Table KeySchema does not have a range key, which is required when specifying a "
+                "LocalSecondaryIndex"
+            )
+        schema = index["KeySchema"]
+        if len(schema) < 2:
+            raise invalid_parameter(
+                f"Index KeySchema does not have a range key for index: {index['IndexName']}"
+            )
+        if schema[0]["AttributeName"] != table_schema[0]["AttributeName"]:
+            raise invalid_parameter(
+                "Index KeySchema does not have the same leading hash key as table KeySchema "
+                f"for index: {index['IndexName']}. index hash key: {schema[0]['AttributeName']}, "
+                f"table hash key: {table_schema[0]['AttributeName']}"
+            )
+
+
+def check_global_index_billing(index: dict[str, Any], mode: str) -> None:
+    throughput = index.get("ProvisionedThroughput")
+    if mode == "PROVISIONED":
+        if throughput is None:
+            raise invalid_parameter(
+                "ProvisionedThroughput should not be null for index: " + index["IndexName"]
+            )
+        check_throughput(throughput)
+    elif throughput is not None:
+        raise invalid_parameter(
+            "ProvisionedThroughput should not be specified for index: "
+            + index["IndexName"]
+            + " when BillingMode is PAY_PER_REQUEST"
+        )
+
+
+def check_defined_attributes_used(params: dict[str, Any], types: dict[str, str]) -> None:
+    used = {k["AttributeName"] for k in params["KeySchema"]}
+    for member in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        for index in params.get(member) or ():
+            used |= {k["AttributeName"] for k in index["KeySchema"]}
+    if set(types) != used:
+        raise invalid_parameter(
+            "Number of attributes in KeySchema does not exactly match number of attributes "
+            "defined in AttributeDefinitions"
+        )
+
+
+def check_stream_specification(spec: dict[str, Any] | None) -> None:
+    if spec and spec.get("StreamEnabled") and not spec.get("StreamViewType"):
+        raise invalid_parameter("StreamViewType is required when StreamEnabled is true")
+    if spec and not spec.get("StreamEnabled") and spec.get("StreamViewType"):
+        raise invalid_parameter("StreamViewType cannot be specified when StreamEnabled is false")

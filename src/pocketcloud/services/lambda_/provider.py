@@ -18,6 +18,7 @@ from pocketcloud.services.lambda_.functions import (
     update_function_code,
     update_function_configuration,
 )
+from pocketcloud.services.lambda_.invoke import invoke
 from pocketcloud.services.lambda_.layers import (
     delete_layer_version,
     get_layer_version,
@@ -47,7 +48,7 @@ __all__ = [
     "delete_function", "delete_function_concurrency", "delete_function_event_invoke_config",
     "delete_layer_version", "get_account_settings", "get_alias", "get_function",
     "get_function_concurrency", "get_function_configuration", "get_function_event_invoke_config",
-    "get_layer_version", "get_layer_version_by_arn", "get_policy", "list_aliases",
+    "get_layer_version", "get_layer_version_by_arn", "get_policy", "invoke", "list_aliases",
     "list_function_event_invoke_configs", "list_functions", "list_layer_versions", "list_layers",
     "list_tags", "list_versions_by_function", "publish_layer_version", "publish_version",
     "put_function_concurrency", "put_function_event_invoke_config", "remove_permission",

@@ -1,0 +1,1 @@
+"""Lambda functions that really run: worker processes speaking the Lambda Runtime API."""

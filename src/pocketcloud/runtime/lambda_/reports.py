@@ -1,0 +1,63 @@
+"""The log lines Lambda writes around each invocation, and the tail LogType=Tail returns."""
+
+from __future__ import annotations
+
+import base64
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+LOG_TAIL_BYTES = 4 * 1024
+
+
+@dataclass
+class Report:
+    request_id: str
+    duration_ms: float
+    memory_mb: int
+    max_memory_used_mb: int
+    init_duration_ms: float | None = None
+    status: str = ""  # "timeout", "error" (AWS adds Status only when not a success)
+    error_type: str = ""
+
+    @property
+    def billed_ms(self) -> int:
+        return max(1, math.ceil(self.duration_ms))
+
+    def line(self) -> str:
+        fields = [f"REPORT RequestId: {self.request_id}", f"Duration: {self.duration_ms:.2f} ms",
+                  f"Billed Duration: {self.billed_ms} ms", f"Memory Size: {self.memory_mb} MB",
+                  f"Max Memory Used: {self.max_memory_used_mb} MB"]
+        if self.init_duration_ms is not None:
+            fields.append(f"Init Duration: {self.init_duration_ms:.2f} ms")
+        if self.status:
+            fields.append(f"Status: {self.status}")
+        if self.error_type:
+            fields.append(f"Error Type: {self.error_type}")
+        return "\t".join(fields) + "\t\n"
+
+
+def start_line(request_id: str, version: str) -> str:
+    return f"START RequestId: {request_id} Version: {version}\n"
+
+
+def end_line(request_id: str) -> str:
+    return f"END RequestId: {request_id}\n"
+
+
+def init_start_line(runtime: str) -> str:
+    name, _, number = runtime.partition("python")
+    label = f"python:{number}" if number else runtime
+    return f"INIT_START Runtime Version: {label}.pocketcloud\tRuntime Version ARN: " \
+           f"arn:aws:lambda:::runtime:pocketcloud-{runtime}{name}\n"
+
+
+def timed_out_line(request_id: str, timeout_s: float) -> str:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return f"{stamp} {request_id} Task timed out after {timeout_s:.2f} seconds\n"
+
+
+def log_tail_b64(text: str) -> str:
+    """Base64 of the last 4 KB of an invocation's log, as X-Amz-Log-Result carries it."""
+    data = text.encode("utf-8", errors="replace")[-LOG_TAIL_BYTES:]
+    return base64.b64encode(data).decode()

@@ -1,0 +1,118 @@
+"""Invoke: RequestResponse runs the handler now; Event queues it; DryRun only checks."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.runtime.lambda_.pool import ConcurrencyExceeded
+from pocketcloud.runtime.lambda_.reports import log_tail_b64
+from pocketcloud.runtime.lambda_.spec import Outcome
+from pocketcloud.services.lambda_ import records
+from pocketcloud.services.lambda_.async_events import enqueue_event
+from pocketcloud.services.lambda_.names import FunctionRef, parse_function_name
+from pocketcloud.services.lambda_.running import (
+    check_runnable,
+    choose_version,
+    function_spec,
+    reserved_concurrency,
+    runtime_for,
+)
+from pocketcloud.services.lambda_.schema import store
+
+MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024
+MAX_ASYNC_PAYLOAD_BYTES = 256 * 1024
+MAX_CLIENT_CONTEXT_BYTES = 3583
+
+
+async def invoke(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    ref = parse_function_name(ctx, params["FunctionName"], params.get("Qualifier"))
+    invocation_type = params.get("InvocationType") or "RequestResponse"
+    payload = bytes(params.get("Payload") or b"")
+    limit = MAX_ASYNC_PAYLOAD_BYTES if invocation_type == "Event" else MAX_SYNC_PAYLOAD_BYTES
+    if len(payload) > limit:
+        raise AwsError("RequestEntityTooLargeException",
+                       f"Request must be smaller than {limit} bytes for the InvokeFunction "
+                       "operation", 413, fields={"Type": "User"})
+    _check_json(payload)
+    with store(ctx).read() as tx:
+        version = choose_version(tx, ref)
+        found = records.load_version(tx, ref, version)
+    if found is None:
+        raise AwsError("ResourceNotFoundException", f"Function not found: {ref.qualified_arn}",
+                       404, fields={"Type": "User"})
+    if invocation_type == "DryRun":
+        return {"StatusCode": 204}
+    if invocation_type == "Event":
+        enqueue_event(ctx, ref, payload)
+        return {"StatusCode": 202}
+    if invocation_type != "RequestResponse":
+        raise AwsError("InvalidParameterValueException", f"Unsupported invocation type "
+                       f"{invocation_type}")
+    client_context = _client_context(params.get("ClientContext"))
+    outcome = await run_function(ctx, ref, version, found, payload, ctx.request_id,
+                                 client_context)
+    result: dict[str, Any] = {"StatusCode": 200, "Payload": outcome.payload,
+                              "ExecutedVersion": version}
+    if outcome.function_error:
+        result["FunctionError"] = outcome.function_error
+    if params.get("LogType") == "Tail":
+        result["LogResult"] = log_tail_b64(outcome.log)
+    return result
+
+
+async def run_function(ctx: RequestContext, ref: FunctionRef, version: str,
+                       found: tuple[dict[str, Any], str], payload: bytes, request_id: str,
+                       client_context: str = "") -> Outcome:
+    """Run one invocation on a worker (shared by Invoke and the asynchronous queue)."""
+    config, blob_id = found
+    runtime = runtime_for(ctx.cloud)
+    spec = await function_spec(ctx, ref, version, config, blob_id)
+    await check_runnable(runtime, spec)
+    headers = {
+        "Lambda-Runtime-Aws-Request-Id": request_id,
+        "Lambda-Runtime-Invoked-Function-Arn": ref.qualified_arn,
+        "Lambda-Runtime-Trace-Id": f"Root=1-{ctx.cloud.ids.hex(8)}-{ctx.cloud.ids.hex(24)};"
+                                   f"Parent={ctx.cloud.ids.hex(16)};Sampled=0;Lineage=1",
+        "Content-Type": "application/json",
+    }
+    if client_context:
+        headers["Lambda-Runtime-Client-Context"] = client_context
+    try:
+        return await runtime.invoke(spec, request_id, payload or b"{}", headers,
+                                    reserved_concurrency(ctx, ref))
+    except ConcurrencyExceeded as error:
+        raise AwsError("TooManyRequestsException", "Rate Exceeded.", 429,
+                       fields={"Reason": error.reason, "Type": "User"}) from None
+
+
+def _check_json(payload: bytes) -> None:
+    if not payload:
+        return
+    try:
+        json.loads(payload)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise AwsError("InvalidRequestContentException",
+                       f"Could not parse request body into json: Could not parse payload into "
+                       f"json: {error}", 400, fields={"Type": "User"}) from None
+
+
+def _client_context(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        decoded = base64.b64decode(value, validate=True)
+        json.loads(decoded)
+    except (binascii.Error, ValueError):
+        raise AwsError("InvalidRequestContentException",
+                       "Client context must be a valid Base64-encoded JSON object.",
+                       400, fields={"Type": "User"}) from None
+    if len(decoded) > MAX_CLIENT_CONTEXT_BYTES:
+        raise AwsError("InvalidRequestContentException",
+                       "Client context must be at most 3583 bytes once decoded.",
+                       400, fields={"Type": "User"})
+    return decoded.decode()

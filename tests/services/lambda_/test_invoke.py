@@ -1,0 +1,201 @@
+"""Invoking functions end to end: real workers, AWS's runtime client, errors, limits, logs."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from botocore.exceptions import ClientError
+from tests.services.lambda_.helpers import create
+
+CONTEXT = '''
+import os, sys
+def handler(event, context):
+    print("event", event)
+    return {
+        "request_id": context.aws_request_id,
+        "function_name": context.function_name,
+        "memory": context.memory_limit_in_mb,
+        "remaining_ms": context.get_remaining_time_in_millis(),
+        "arn": context.invoked_function_arn,
+        "log_group": context.log_group_name,
+        "env": {k: os.environ.get(k) for k in ("AWS_LAMBDA_FUNCTION_NAME", "AWS_REGION",
+                "_HANDLER", "LAMBDA_TASK_ROOT", "GREETING", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE")},
+        "ric": "awslambdaric" in sys.modules,
+        "cwd": os.getcwd(),
+    }
+'''
+
+FAILING = '''
+def handler(event, context):
+    raise ValueError("bad input: " + str(event.get("x")))
+'''
+
+SLEEPING = '''
+import time
+def handler(event, context):
+    time.sleep(event.get("sleep_s", 0))
+    return "woke"
+'''
+
+HUNGRY = '''
+def handler(event, context):
+    hog = bytearray(event["mb"] * 1024 * 1024)
+    for i in range(0, len(hog), 4096):
+        hog[i] = 1
+    return len(hog)
+'''
+
+
+@pytest.fixture
+def lam(client):  # type: ignore[no-untyped-def]
+    return client("lambda")
+
+
+def _payload(response) -> object:  # type: ignore[no-untyped-def]
+    return json.loads(response["Payload"].read())
+
+
+def test_invoke_runs_handler_with_aws_context(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam, CONTEXT, MemorySize=256, Timeout=5,
+                  Environment={"Variables": {"GREETING": "hello"}})
+    response = lam.invoke(FunctionName=name, Payload=json.dumps({"a": 1}), LogType="Tail")
+    assert response["StatusCode"] == 200
+    assert response["ExecutedVersion"] == "$LATEST"
+    assert "FunctionError" not in response
+    result = _payload(response)
+    assert result["function_name"] == name
+    assert result["memory"] == "256"
+    assert 0 < result["remaining_ms"] <= 5000
+    assert result["arn"] == f"arn:aws:lambda:us-east-1:000000000000:function:{name}"
+    assert result["log_group"] == f"/aws/lambda/{name}"
+    assert result["ric"] is True  # AWS's own runtime interface client ran the handler
+    assert result["env"]["GREETING"] == "hello"
+    assert result["env"]["AWS_REGION"] == "us-east-1"
+    assert result["env"]["_HANDLER"] == "app.handler"
+    assert result["env"]["LAMBDA_TASK_ROOT"] == result["cwd"]
+    log = base64.b64decode(response["LogResult"]).decode()
+    request_id = result["request_id"]
+    assert f"START RequestId: {request_id} Version: $LATEST" in log
+    assert "event {'a': 1}" in log
+    assert f"END RequestId: {request_id}" in log
+    assert f"REPORT RequestId: {request_id}\tDuration: " in log
+    assert "Memory Size: 256 MB" in log and "Init Duration: " in log
+    warm = lam.invoke(FunctionName=name, Payload=b"{}", LogType="Tail")
+    assert "Init Duration" not in base64.b64decode(warm["LogResult"]).decode()
+
+
+def test_function_error_is_reported_as_aws_does(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam, FAILING)
+    response = lam.invoke(FunctionName=name, Payload=json.dumps({"x": 7}))
+    assert response["StatusCode"] == 200
+    assert response["FunctionError"] == "Unhandled"
+    error = _payload(response)
+    assert error["errorType"] == "ValueError"
+    assert error["errorMessage"] == "bad input: 7"
+    assert isinstance(error["stackTrace"], list) and error["requestId"]
+
+
+def test_import_error_reported_as_init_failure(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam, "import no_such_module\n")
+    response = lam.invoke(FunctionName=name)
+    assert response["FunctionError"] == "Unhandled"
+    assert _payload(response)["errorType"] == "Runtime.ImportModuleError"
+
+
+def test_timeout_kills_the_worker(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam, SLEEPING, Timeout=1)
+    started = time.monotonic()
+    response = lam.invoke(FunctionName=name, Payload=json.dumps({"sleep_s": 30}),
+                          LogType="Tail")
+    assert time.monotonic() - started < 10
+    assert response["FunctionError"] == "Unhandled"
+    error = _payload(response)
+    assert error["errorType"] == "Sandbox.Timedout"
+    assert error["errorMessage"].endswith("Task timed out after 1.00 seconds")
+    assert "Status: timeout" in base64.b64decode(response["LogResult"]).decode()
+    # The next invocation gets a fresh worker.
+    again = lam.invoke(FunctionName=name, Payload=json.dumps({"sleep_s": 0}))
+    assert _payload(again) == "woke"
+
+
+def test_memory_limit_kills_the_worker(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam, HUNGRY, MemorySize=128, Timeout=10)
+    assert _payload(lam.invoke(FunctionName=name, Payload=json.dumps({"mb": 10}))) == 10485760
+    response = lam.invoke(FunctionName=name, Payload=json.dumps({"mb": 400}), LogType="Tail")
+    assert response["FunctionError"] == "Unhandled"
+    error = _payload(response)
+    assert error["errorType"] == "Runtime.OutOfMemory"
+    assert error["errorMessage"].endswith("Runtime exited with error: signal: killed")
+    assert "Max Memory Used: 128 MB" in base64.b64decode(response["LogResult"]).decode()
+
+
+def test_payload_limits_and_bad_json(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam)
+    with pytest.raises(ClientError) as error:
+        lam.invoke(FunctionName=name, Payload=b'"' + b"x" * (6 * 1024 * 1024) + b'"')
+    assert error.value.response["Error"]["Code"] == "RequestEntityTooLargeException"
+    with pytest.raises(ClientError) as error:
+        lam.invoke(FunctionName=name, InvocationType="Event",
+                   Payload=b'"' + b"x" * (300 * 1024) + b'"')
+    assert error.value.response["Error"]["Code"] == "RequestEntityTooLargeException"
+    with pytest.raises(ClientError) as error:
+        lam.invoke(FunctionName=name, Payload=b"{not json")
+    assert error.value.response["Error"]["Code"] == "InvalidRequestContentException"
+
+
+def test_dry_run_and_missing_function(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam)
+    assert lam.invoke(FunctionName=name, InvocationType="DryRun")["StatusCode"] == 204
+    with pytest.raises(ClientError) as error:
+        lam.invoke(FunctionName=name + "-missing")
+    assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_runtime_without_local_support_fails_clearly(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam, Runtime="java21", Handler="example.Handler::handleRequest")
+    with pytest.raises(ClientError) as error:
+        lam.invoke(FunctionName=name)
+    assert error.value.response["Error"]["Code"] == "InvalidRuntimeException"
+    assert "java21" in error.value.response["Error"]["Message"]
+
+
+def test_reserved_concurrency_throttles(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam, SLEEPING, Timeout=5)
+    lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
+    with pytest.raises(ClientError) as error:
+        lam.invoke(FunctionName=name)
+    assert error.value.response["Error"]["Code"] == "TooManyRequestsException"
+    assert error.value.response["Reason"] == (
+        "ReservedFunctionConcurrentInvocationLimitExceeded")
+    lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=1)
+
+    def call(_: int) -> str:
+        try:
+            lam.invoke(FunctionName=name, Payload=json.dumps({"sleep_s": 1}))
+            return "ok"
+        except ClientError as failure:
+            return str(failure.response["Error"]["Code"])
+
+    with ThreadPoolExecutor(3) as pool:
+        results = sorted(pool.map(call, range(3)))
+    assert "ok" in results and "TooManyRequestsException" in results
+
+
+def test_versions_and_aliases_run_their_own_code(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam, "def handler(e, c):\n    return 'one'\n", Publish=True)
+    lam.update_function_code(FunctionName=name, Publish=True,
+                             ZipFile=_zip("def handler(e, c):\n    return 'two'\n"))
+    lam.create_alias(FunctionName=name, Name="stable", FunctionVersion="1")
+    assert _payload(lam.invoke(FunctionName=name, Qualifier="stable")) == "one"
+    response = lam.invoke(FunctionName=name)
+    assert _payload(response) == "two" and response["ExecutedVersion"] == "$LATEST"
+    assert lam.invoke(FunctionName=f"{name}:1")["ExecutedVersion"] == "1"
+
+
+def _zip(source: str) -> bytes:
+    from tests.services.lambda_.helpers import zip_of
+    return zip_of({"app.py": source})

@@ -299,3 +299,42 @@ def test_awkward_text_round_trips(service: str, name: str, member: str | None) -
 def test_unknown_protocol_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="unknown protocol 'soap'"):
         serialize_response(operation_model("sqs", "ListQueues"), {}, REQUEST_ID, "soap")
+
+
+def test_s3_error_carries_unmodeled_fields_for_the_client() -> None:
+    error = AwsError(
+        "AuthorizationHeaderMalformed",
+        "The authorization header is malformed; the region 'us-east-1' is wrong",
+        400,
+        fields={"Region": "eu-west-1", "Key": "a<b"},
+    )
+
+    response = serialize_error(service_model("s3"), error, REQUEST_ID)
+
+    assert "<Key>a&lt;b</Key>" in response.body.decode()
+    parsed = parse_as_client(response, operation_model("s3", "GetObject"))
+    assert parsed["Error"]["Region"] == "eu-west-1"
+
+
+def test_s3_not_modified_has_no_body() -> None:
+    error = AwsError("NotModified", "Not Modified", 304, headers={"ETag": '"abc"'})
+
+    response = serialize_error(service_model("s3"), error, REQUEST_ID)
+
+    assert response.status_code == 304
+    assert response.body == b""
+    assert response.headers["ETag"] == '"abc"'
+
+
+@pytest.mark.parametrize("region", ["eu-west-1", None])
+def test_s3_bucket_location_is_one_text_element(region: str | None) -> None:
+    operation = operation_model("s3", "GetBucketLocation")
+
+    response = serialize_response(operation, {"LocationConstraint": region}, REQUEST_ID)
+
+    assert response.body.decode().endswith(
+        '<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+        f"{region or ''}</LocationConstraint>"
+    )
+    # botocore reads this element's text in a handler (parse_get_bucket_location), not its
+    # parser; the end-to-end S3 tests check what boto3 returns.

@@ -192,6 +192,13 @@ def rest_xml_response(
     plan = _output_plan(operation_model, True)
     headers = _xml_request_id_headers(service_model, request_id)
     status, body, payload_value = _apply(plan, result, headers)
+    text_root = _TEXT_ROOT_OPERATIONS.get(
+        (service_model.metadata.get("endpointPrefix", ""), operation_model.name)
+    )
+    if text_root is not None:
+        content = _text_root_document(service_model, text_root, body.get(text_root))
+        headers["Content-Type"] = _xml_content_type(service_model)
+        return HttpResponse(status, headers, content)
     if plan.payload is not None:
         content = _payload_body(plan.payload, payload_value)
         content_type = plan.payload.content_type
@@ -205,6 +212,17 @@ def rest_xml_response(
     if content:
         _set_content_type(headers, content_type)
     return HttpResponse(status, headers, content)
+
+
+# Operations whose real answer is one element holding text, not the output structure
+# (botocore parses them with a customization): S3's `<LocationConstraint>eu-west-1</...>`.
+_TEXT_ROOT_OPERATIONS = {("s3", "GetBucketLocation"): "LocationConstraint"}
+
+
+def _text_root_document(service_model: ServiceModel, element: str, value: Any) -> bytes:
+    namespace = wire.namespace_attribute(service_model)
+    text = xml_text(str(value)) if value is not None else ""
+    return f"{wire.XML_DECLARATION}<{element}{namespace}>{text}</{element}>".encode()
 
 
 def _xml_request_id_headers(service_model: ServiceModel, request_id: str) -> dict[str, str]:
@@ -256,8 +274,15 @@ def rest_xml_error(service_model: ServiceModel, error: AwsError, request_id: str
         plan = _error_plan(service_model, info.shape.name, True)
         _, body, _ = _apply(plan, info.fields_without_message(error.fields), headers)
         xmlc.emit_members(plan.xml_body, details, body)  # type: ignore[arg-type]
+    is_s3 = service_model.metadata.get("endpointPrefix") == "s3"
+    if is_s3 and error.fields:
+        _emit_unmodeled_fields(service_model, info.shape, error.fields, details)
     request_id_text = xml_text(request_id)
-    if service_model.metadata.get("endpointPrefix") == "s3":
+    if error.status_code == 304:  # HTTP forbids a body on 304 Not Modified
+        headers.pop("Content-Type", None)
+        headers.update(error.headers)
+        return HttpResponse(304, headers, b"")
+    if is_s3:
         host_id = xml_text(headers.get("x-amz-id-2", ""))
         out = [wire.XML_DECLARATION, "<Error>", *details]
         out.append(f"<RequestId>{request_id_text}</RequestId><HostId>{host_id}</HostId></Error>")
@@ -271,3 +296,16 @@ def rest_xml_error(service_model: ServiceModel, error: AwsError, request_id: str
         out.append(f"</Error><RequestId>{request_id_text}</RequestId></ErrorResponse>")
     headers.update(error.headers)
     return HttpResponse(error.status_code, headers, "".join(out).encode("utf-8"))
+
+
+def _emit_unmodeled_fields(
+    service_model: ServiceModel, shape: Shape | None, fields: dict[str, Any], out: list[str]
+) -> None:
+    """S3 errors carry elements its spec does not model (``<Key>``, ``<BucketName>``,
+    ``<Region>``...): scalar fields with no member in the error shape are written as is."""
+    modeled = set(shape.members) if shape is not None else set()  # type: ignore[attr-defined]
+    for name, value in fields.items():
+        if name in modeled or name.lower() == "message" or value is None:
+            continue
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            out.append(f"<{name}>{xml_text(str(value))}</{name}>")

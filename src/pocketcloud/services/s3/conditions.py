@@ -1,0 +1,108 @@
+"""Conditional requests (If-Match, If-None-Match, If-(Un)Modified-Since) and byte ranges,
+evaluated the way S3 documents (RFC 7232 precedence)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pocketcloud.errors import AwsError
+
+_PRECONDITION_MESSAGE = "At least one of the pre-conditions you specified did not hold"
+
+
+def etag_matches(condition: str, etag: str) -> bool:
+    """Does an If-Match / If-None-Match list ("a", "b" or *) name `etag`?"""
+    for item in condition.split(","):
+        item = item.strip()
+        if item == "*":
+            return True
+        if item.startswith("W/"):
+            item = item[2:]
+        if item.strip('"') == etag.strip('"'):
+            return True
+    return False
+
+
+def precondition_failed(condition: str) -> AwsError:
+    return AwsError(
+        "PreconditionFailed", _PRECONDITION_MESSAGE, 412, fields={"Condition": condition}
+    )
+
+
+def _epoch(value: Any) -> float:
+    return value.timestamp() if isinstance(value, datetime) else float(value)
+
+
+def check_read_conditions(
+    params: dict[str, Any], etag: str, last_modified_s: float, prefix: str = "If"
+) -> None:
+    """Raise 412 or 304 as S3 does. `prefix` is "CopySourceIf" for CopyObject's conditions,
+    which answer 412 where a read would answer 304."""
+    if_match = params.get(f"{prefix}Match")
+    unmodified_since = params.get(f"{prefix}UnmodifiedSince")
+    if_none_match = params.get(f"{prefix}NoneMatch")
+    modified_since = params.get(f"{prefix}ModifiedSince")
+    modified_s = int(last_modified_s)
+    header = "x-amz-copy-source-if" if prefix != "If" else "If"
+    if if_match is not None:
+        if not etag_matches(if_match, etag):
+            raise precondition_failed(f"{header}-Match" if prefix != "If" else "If-Match")
+    elif unmodified_since is not None and modified_s > _epoch(unmodified_since):
+        raise precondition_failed(f"{header}-Unmodified-Since")
+    if if_none_match is not None:
+        if etag_matches(if_none_match, etag):
+            _not_modified(prefix, f"{header}-None-Match", etag, last_modified_s)
+    elif modified_since is not None and modified_s <= _epoch(modified_since):
+        _not_modified(prefix, f"{header}-Modified-Since", etag, last_modified_s)
+
+
+def _not_modified(prefix: str, condition: str, etag: str, last_modified_s: float) -> None:
+    if prefix != "If":
+        raise precondition_failed(condition)
+    from email.utils import formatdate
+
+    raise AwsError(
+        "NotModified",
+        "Not Modified",
+        304,
+        headers={"ETag": etag, "Last-Modified": formatdate(last_modified_s, usegmt=True)},
+    )
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The inclusive (first, last) bytes a single `Range` asks for, or None for the whole
+    object (no header, a syntax S3 ignores, or several ranges). Raises InvalidRange (416)."""
+    if not header or not header.startswith("bytes=") or "," in header:
+        return None
+    first_text, dash, last_text = header[6:].strip().partition("-")
+    if (
+        not dash
+        or not (first_text.isdigit() or first_text == "")
+        or not (last_text.isdigit() or last_text == "")
+    ):
+        return None
+    if first_text == "":
+        if last_text == "":
+            return None
+        suffix = int(last_text)
+        if suffix == 0 or size == 0:
+            raise invalid_range(header, size)
+        return max(0, size - suffix), size - 1
+    first = int(first_text)
+    if last_text and int(last_text) < first:
+        return None  # a syntactically invalid range is ignored
+    if first >= size:
+        raise invalid_range(header, size)
+    last = int(last_text) if last_text else size - 1
+    return first, min(last, size - 1)
+
+
+def invalid_range(header: str, size: int) -> AwsError:
+    return AwsError(
+        "InvalidRange",
+        "The requested range is not satisfiable",
+        416,
+        fields={"RangeRequested": header, "ActualObjectSize": str(size)},
+        headers={"Content-Range": f"bytes */{size}"},
+    )

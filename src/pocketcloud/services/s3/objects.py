@@ -1,0 +1,321 @@
+"""PutObject, GetObject, HeadObject, DeleteObject."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.services.s3.bodies import body_for
+from pocketcloud.services.s3.buckets import Bucket, require_bucket
+from pocketcloud.services.s3.checksums import CHECKSUM_MEMBERS
+from pocketcloud.services.s3.conditions import (
+    byte_range,
+    check_read_conditions,
+    precondition_failed,
+)
+from pocketcloud.services.s3.rows import (
+    ObjectRow,
+    current_row,
+    delete_current,
+    delete_version,
+    new_version_id,
+    no_such_key,
+    no_such_version,
+    version_row,
+    write_version,
+)
+from pocketcloud.services.s3.schema import s3_store
+from pocketcloud.services.s3.upload import body_unread_closes_connection, receive_body
+
+KEY_BYTES_MAX = 1024
+METADATA_BYTES_MAX = 2048
+TAGS_MAX = 10
+STANDARD_HEADERS = (
+    "CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage", "ContentType",
+    "Expires", "WebsiteRedirectLocation", "ServerSideEncryption", "SSEKMSKeyId",
+    "ObjectLockMode", "ObjectLockRetainUntilDate", "ObjectLockLegalHoldStatus",
+)  # fmt: skip
+DEFAULT_CONTENT_TYPE = "binary/octet-stream"
+_RESPONSE_OVERRIDES = {
+    "ResponseCacheControl": "CacheControl",
+    "ResponseContentDisposition": "ContentDisposition",
+    "ResponseContentEncoding": "ContentEncoding",
+    "ResponseContentLanguage": "ContentLanguage",
+    "ResponseContentType": "ContentType",
+    "ResponseExpires": "Expires",
+}
+
+
+def validate_key(key: str) -> None:
+    if len(key.encode("utf-8", "surrogatepass")) > KEY_BYTES_MAX:
+        raise AwsError(
+            "KeyTooLongError", "Your key is too long",
+            fields={"Size": str(len(key.encode("utf-8", "surrogatepass"))),
+                    "MaxSizeAllowed": str(KEY_BYTES_MAX)},
+        )  # fmt: skip
+
+
+def stored_headers(params: dict[str, Any]) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    for name in STANDARD_HEADERS:
+        value = params.get(name)
+        if value is not None:
+            headers[name] = value.timestamp() if hasattr(value, "timestamp") else value
+    encoding = headers.get("ContentEncoding")
+    if encoding is not None:  # aws-chunked is transport framing, not the object's encoding
+        kept = [e.strip() for e in encoding.split(",") if e.strip() and e.strip() != "aws-chunked"]
+        if kept:
+            headers["ContentEncoding"] = ",".join(kept)
+        else:
+            del headers["ContentEncoding"]
+    headers.setdefault("ContentType", DEFAULT_CONTENT_TYPE)
+    return headers
+
+
+def user_metadata(params: dict[str, Any]) -> dict[str, str]:
+    metadata: dict[str, str] = params.get("Metadata") or {}
+    size = sum(len(k.encode("latin-1", "replace")) + len(v.encode("latin-1", "replace"))
+               for k, v in metadata.items())  # fmt: skip
+    if size > METADATA_BYTES_MAX:
+        raise AwsError(
+            "MetadataTooLarge",
+            "Your metadata headers exceed the maximum allowed metadata size",
+            fields={"Size": str(size), "MaxSizeAllowed": str(METADATA_BYTES_MAX)},
+        )
+    return metadata
+
+
+def tags_from_header(text: str | None) -> dict[str, str]:
+    if not text:
+        return {}
+    tags = dict(parse_qsl(text, keep_blank_values=True))
+    if len(tags) > TAGS_MAX:
+        raise AwsError("BadRequest", "Object tags cannot be greater than 10")
+    return tags
+
+
+async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    with body_unread_closes_connection():
+        bucket = require_bucket(ctx, params["Bucket"])
+        key = params["Key"]
+        validate_key(key)
+        headers = stored_headers(params)
+        metadata = user_metadata(params)
+        tags = tags_from_header(params.get("Tagging"))
+        received = await receive_body(ctx, bucket.region, params)
+    checksum: dict[str, str] = {}
+    if received.algorithm:
+        checksum = {CHECKSUM_MEMBERS[received.algorithm]: received.checksum,
+                    "ChecksumType": "FULL_OBJECT"}  # fmt: skip
+    row = ObjectRow(
+        key=key,
+        version_id=new_version_id(bucket.versioning, ctx.cloud.ids.hex(32)),
+        blob_ids=[received.blob.blob_id],
+        size=received.blob.size_bytes,
+        etag=received.etag,
+        last_modified=ctx.cloud.clock.now(),
+        storage_class=params.get("StorageClass") or "STANDARD",
+        headers=headers,
+        metadata=metadata,
+        checksum=checksum,
+        tags=tags,
+        owner=ctx.account_id,
+    )
+    try:
+        garbage = commit_object(ctx, bucket, row, params)
+    except BaseException:
+        ctx.cloud.store.blobs.delete(received.blob.blob_id)
+        raise
+    delete_blobs(ctx, garbage)
+    result: dict[str, Any] = {"ETag": row.etag, **checksum}
+    if bucket.versioning:
+        result["VersionId"] = row.version_id
+    return result
+
+
+def commit_object(
+    ctx: RequestContext, bucket: Bucket, row: ObjectRow, params: dict[str, Any]
+) -> list[str]:
+    """Commit `row` as the key's new current version, honouring conditional writes."""
+    with s3_store(ctx).write() as tx:
+        if params.get("IfNoneMatch") is not None or params.get("IfMatch") is not None:
+            _check_write_conditions(params, current_row(tx, bucket.name, row.key), row.key)
+        return write_version(tx, bucket.name, bucket.versioning, row)
+
+
+def _check_write_conditions(params: dict[str, Any], current: ObjectRow | None, key: str) -> None:
+    exists = current is not None and not current.delete_marker
+    if_none_match = params.get("IfNoneMatch")
+    if if_none_match is not None:
+        if if_none_match.strip() != "*":
+            raise AwsError(
+                "NotImplemented",
+                "A header you provided implies functionality that is not implemented",
+                501,
+                fields={"Header": "If-None-Match"},
+            )
+        if exists:
+            raise precondition_failed("If-None-Match")
+    if_match = params.get("IfMatch")
+    if if_match is not None:
+        if not exists or current is None:
+            raise no_such_key(key)
+        if if_match.strip().strip('"') != current.etag.strip('"'):
+            raise precondition_failed("If-Match")
+
+
+def delete_blobs(ctx: RequestContext, blob_ids: list[str]) -> None:
+    blobs = ctx.cloud.store.blobs
+    for blob_id in blob_ids:
+        blobs.delete(blob_id)
+
+
+def find_object(ctx: RequestContext, bucket: Bucket, params: dict[str, Any]) -> ObjectRow:
+    """The version a GET/HEAD names (latest by default), or S3's 404/405."""
+    key = params["Key"]
+    version_id = params.get("VersionId")
+    with s3_store(ctx).read() as tx:
+        if version_id is None:
+            row = current_row(tx, bucket.name, key)
+        else:
+            row = version_row(tx, bucket.name, key, version_id)
+    if row is None:
+        raise no_such_version(key, version_id) if version_id else no_such_key(key)
+    if row.delete_marker:
+        marker_headers = {"x-amz-delete-marker": "true", "x-amz-version-id": row.version_id}
+        if version_id is not None:
+            raise AwsError(
+                "MethodNotAllowed",
+                "The specified method is not allowed against this resource.",
+                405,
+                headers=marker_headers,
+                fields={"Method": "GET", "ResourceType": "DeleteMarker"},
+            )
+        error = no_such_key(key)
+        error.headers.update(marker_headers)
+        raise error
+    return row
+
+
+def describe(row: ObjectRow, bucket: Bucket, params: dict[str, Any]) -> dict[str, Any]:
+    """The headers GetObject and HeadObject answer with."""
+    result: dict[str, Any] = {
+        "ETag": row.etag,
+        "LastModified": row.last_modified,
+        "ContentLength": row.size,
+        "AcceptRanges": "bytes",
+        **row.headers,
+    }
+    if row.metadata:
+        result["Metadata"] = row.metadata
+    if row.storage_class != "STANDARD":
+        result["StorageClass"] = row.storage_class
+    if bucket.versioning:
+        result["VersionId"] = row.version_id
+    if row.tags:
+        result["TagCount"] = len(row.tags)
+    if row.checksum and (params.get("ChecksumMode") or "").upper() == "ENABLED":
+        result.update(row.checksum)
+    for override, member in _RESPONSE_OVERRIDES.items():
+        if params.get(override) is not None:
+            result[member] = params[override]
+    return result
+
+
+def _read_window(row: ObjectRow, params: dict[str, Any], result: dict[str, Any]) -> tuple[int, int]:
+    """(first byte, length) to send, setting Content-Range/PartsCount for ranges and parts."""
+    part_number = params.get("PartNumber")
+    if part_number is not None:
+        return _part_window(row, int(part_number), result)
+    window = byte_range(params.get("Range"), row.size)
+    if window is None:
+        return 0, row.size
+    first, last = window
+    result["ContentRange"] = f"bytes {first}-{last}/{row.size}"
+    result["ContentLength"] = last - first + 1
+    for member in list(result):
+        if member.startswith("Checksum") and member != "ChecksumType":
+            del result[member]  # a checksum describes the whole object, not a range
+    return first, last - first + 1
+
+
+def _part_window(row: ObjectRow, part_number: int, result: dict[str, Any]) -> tuple[int, int]:
+    sizes = row.part_sizes or [row.size]
+    if part_number < 1 or part_number > len(sizes):
+        raise AwsError("InvalidPartNumber", "The requested partnumber is not satisfiable", 416,
+                       fields={"PartNumberRequested": str(part_number),
+                               "ActualPartCount": str(len(sizes))})  # fmt: skip
+    first = sum(sizes[: part_number - 1])
+    length = sizes[part_number - 1]
+    if row.part_sizes:
+        result["PartsCount"] = len(sizes)
+    result["ContentLength"] = length
+    if length:
+        result["ContentRange"] = f"bytes {first}-{first + length - 1}/{row.size}"
+    return first, length
+
+
+def get_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = require_bucket(ctx, params["Bucket"])
+    row = find_object(ctx, bucket, params)
+    check_read_conditions(params, row.etag, row.last_modified)
+    result = describe(row, bucket, params)
+    first, length = _read_window(row, params, result)
+    blobs = ctx.cloud.store.blobs
+    paths = [blobs.path(blob_id) for blob_id in row.blob_ids]
+    try:
+        result["Body"] = body_for(paths, row.part_sizes or [row.size], first, length)
+    except FileNotFoundError:
+        raise AwsError("InternalError", "The object's bytes are missing.", 500) from None
+    return result
+
+
+def head_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = require_bucket(ctx, params["Bucket"])
+    row = find_object(ctx, bucket, params)
+    check_read_conditions(params, row.etag, row.last_modified)
+    result = describe(row, bucket, params)
+    _read_window(row, params, result)
+    return result
+
+
+def delete_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = require_bucket(ctx, params["Bucket"])
+    key = params["Key"]
+    result, garbage = remove_object(ctx, bucket, key, params.get("VersionId"), params)
+    delete_blobs(ctx, garbage)
+    return result
+
+
+def remove_object(
+    ctx: RequestContext, bucket: Bucket, key: str, version_id: str | None,
+    params: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
+    """DeleteObject's effect and answer (also used by DeleteObjects); blobs to delete after."""
+    with s3_store(ctx).write() as tx:
+        if params is not None and params.get("IfMatch") is not None:
+            current = current_row(tx, bucket.name, key)
+            if current is None or current.delete_marker:
+                raise no_such_key(key)
+            if not current.etag.strip('"') == params["IfMatch"].strip().strip('"'):
+                raise precondition_failed("If-Match")
+        if version_id is not None:
+            removed, garbage = delete_version(tx, bucket.name, key, version_id)
+            result: dict[str, Any] = {"VersionId": version_id}
+            if removed is not None and removed.delete_marker:
+                result["DeleteMarker"] = True
+            return result, garbage
+        if not bucket.versioning:
+            _, garbage = delete_current(tx, bucket.name, key)
+            return {}, garbage
+        marker = ObjectRow(
+            key=key,
+            version_id=new_version_id(bucket.versioning, ctx.cloud.ids.hex(32)),
+            delete_marker=True,
+            last_modified=ctx.cloud.clock.now(),
+            owner=ctx.account_id,
+        )
+        garbage = write_version(tx, bucket.name, bucket.versioning, marker)
+    return {"DeleteMarker": True, "VersionId": marker.version_id}, garbage

@@ -1,0 +1,173 @@
+"""Object rows: reading one version, and writing a new version or delete marker with S3's
+versioning rules (unversioned, Enabled, Suspended). Each writer returns the blob ids that
+no row references any more, for the caller to delete after the commit."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from pocketcloud.errors import AwsError
+from pocketcloud.services.s3.schema import OBJECT_COLUMNS, key_bytes, key_text
+from pocketcloud.store import Tx
+
+NULL_VERSION = "null"
+_INSERT_SQL = {
+    table: f"INSERT INTO {table} ({OBJECT_COLUMNS}, bucket) VALUES "
+    f"({', '.join('?' * (OBJECT_COLUMNS.count(',') + 2))})"
+    for table in ("s3_objects", "s3_versions")
+}
+_EMPTY = "{}"
+
+
+@dataclass
+class ObjectRow:
+    key: str
+    seq: int = 0
+    version_id: str = NULL_VERSION
+    delete_marker: bool = False
+    blob_ids: list[str] = field(default_factory=list)
+    part_sizes: list[int] = field(default_factory=list)  # a multipart object's part sizes
+    size: int = 0
+    etag: str = ""
+    last_modified: float = 0.0
+    storage_class: str = "STANDARD"
+    headers: dict[str, Any] = field(default_factory=dict)  # ContentType, CacheControl, ...
+    metadata: dict[str, str] = field(default_factory=dict)
+    checksum: dict[str, str] = field(default_factory=dict)  # ChecksumCRC32..., ChecksumType
+    tags: dict[str, str] = field(default_factory=dict)
+    owner: str = ""
+    is_latest: bool = True
+
+    def values(self, bucket: str) -> tuple[Any, ...]:
+        return (
+            key_bytes(self.key), self.seq, self.version_id, int(self.delete_marker),
+            " ".join(self.blob_ids), " ".join(map(str, self.part_sizes)), self.size, self.etag,
+            self.last_modified, self.storage_class, _dump(self.headers), _dump(self.metadata),
+            _dump(self.checksum), _dump(self.tags), self.owner, bucket,
+        )  # fmt: skip
+
+
+def _dump(value: dict[str, Any]) -> str:
+    return json.dumps(value, separators=(",", ":")) if value else _EMPTY
+
+
+def _load(text: str) -> dict[str, Any]:
+    return json.loads(text) if text != _EMPTY else {}
+
+
+def row_from(values: tuple[Any, ...], is_latest: bool = True) -> ObjectRow:
+    (key, seq, version_id, marker, blob_ids, part_sizes, size, etag, modified, storage_class,
+     headers, metadata, checksum, tags, owner) = values  # fmt: skip
+    return ObjectRow(
+        key_text(key), seq, version_id, bool(marker), blob_ids.split() if blob_ids else [],
+        [int(s) for s in part_sizes.split()] if part_sizes else [], size, etag, modified,
+        storage_class, _load(headers), _load(metadata), _load(checksum), _load(tags), owner,
+        is_latest,
+    )  # fmt: skip
+
+
+def current_row(tx: Tx, bucket: str, key: str) -> ObjectRow | None:
+    found = tx.fetchone(
+        f"SELECT {OBJECT_COLUMNS} FROM s3_objects WHERE bucket = ? AND key = ?",
+        (bucket, key_bytes(key)),
+    )
+    return row_from(found) if found else None
+
+
+def version_row(tx: Tx, bucket: str, key: str, version_id: str) -> ObjectRow | None:
+    current = current_row(tx, bucket, key)
+    if current is not None and current.version_id == version_id:
+        return current
+    found = tx.fetchone(
+        f"SELECT {OBJECT_COLUMNS} FROM s3_versions WHERE bucket = ? AND key = ? AND version_id = ?",
+        (bucket, key_bytes(key), version_id),
+    )
+    return row_from(found, is_latest=False) if found else None
+
+
+def next_seq(tx: Tx) -> int:
+    return int(tx.fetchvalue("UPDATE s3_seq SET value = value + 1 WHERE id = 1 RETURNING value"))
+
+
+def write_version(tx: Tx, bucket: str, versioning: str, row: ObjectRow) -> list[str]:
+    """Make `row` the key's current version; returns blobs no longer referenced."""
+    row.seq = next_seq(tx)
+    garbage: list[str] = []
+    current = current_row(tx, bucket, row.key)
+    if current is not None:
+        keep_old = versioning == "Enabled" or (
+            versioning == "Suspended" and current.version_id != NULL_VERSION
+        )
+        if keep_old:
+            tx.execute(_INSERT_SQL["s3_versions"], current.values(bucket))
+        else:
+            garbage += current.blob_ids
+        tx.execute(
+            "DELETE FROM s3_objects WHERE bucket = ? AND key = ?", (bucket, key_bytes(row.key))
+        )
+    if versioning == "Suspended":
+        garbage += _drop_noncurrent(tx, bucket, row.key, NULL_VERSION)
+    tx.execute(_INSERT_SQL["s3_objects"], row.values(bucket))
+    return garbage
+
+
+def _drop_noncurrent(tx: Tx, bucket: str, key: str, version_id: str) -> list[str]:
+    found = tx.fetchall(
+        "DELETE FROM s3_versions WHERE bucket = ? AND key = ? AND version_id = ? "
+        "RETURNING blob_ids",
+        (bucket, key_bytes(key), version_id),
+    )
+    return [blob for (ids,) in found for blob in ids.split()]
+
+
+def delete_current(tx: Tx, bucket: str, key: str) -> tuple[ObjectRow | None, list[str]]:
+    """An unversioned bucket's delete: the row goes, its blobs are garbage."""
+    current = current_row(tx, bucket, key)
+    if current is None:
+        return None, []
+    tx.execute("DELETE FROM s3_objects WHERE bucket = ? AND key = ?", (bucket, key_bytes(key)))
+    return current, current.blob_ids
+
+
+def delete_version(
+    tx: Tx, bucket: str, key: str, version_id: str
+) -> tuple[ObjectRow | None, list[str]]:
+    """Permanently delete one version; the newest older one becomes current if needed."""
+    found = version_row(tx, bucket, key, version_id)
+    if found is None:
+        return None, []
+    if not found.is_latest:
+        return found, _drop_noncurrent(tx, bucket, key, version_id)
+    tx.execute("DELETE FROM s3_objects WHERE bucket = ? AND key = ?", (bucket, key_bytes(key)))
+    newest = tx.fetchone(
+        f"SELECT {OBJECT_COLUMNS} FROM s3_versions WHERE bucket = ? AND key = ? "
+        "ORDER BY seq DESC LIMIT 1",
+        (bucket, key_bytes(key)),
+    )
+    if newest is not None:
+        promoted = row_from(newest)
+        tx.execute(
+            "DELETE FROM s3_versions WHERE bucket = ? AND key = ? AND seq = ?",
+            (bucket, key_bytes(key), promoted.seq),
+        )
+        tx.execute(_INSERT_SQL["s3_objects"], promoted.values(bucket))
+    return found, found.blob_ids
+
+
+def new_version_id(versioning: str, random_hex: str) -> str:
+    return random_hex if versioning == "Enabled" else NULL_VERSION
+
+
+def no_such_key(key: str) -> AwsError:
+    return AwsError("NoSuchKey", "The specified key does not exist.", 404, fields={"Key": key})
+
+
+def no_such_version(key: str, version_id: str) -> AwsError:
+    return AwsError(
+        "NoSuchVersion",
+        "The specified version does not exist.",
+        404,
+        fields={"Key": key, "VersionId": version_id},
+    )

@@ -1,0 +1,180 @@
+"""Receiving an object's bytes (PutObject, UploadPart): stream to a blob in the bucket's
+region, decoding `aws-chunked` framing, computing MD5 and the requested flexible checksum as
+the bytes pass, then verifying Content-MD5, checksums and lengths before anything commits."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.services.s3.checksums import (
+    ALGORITHMS,
+    CHECKSUM_HEADERS,
+    CHECKSUM_MEMBERS,
+    Hasher,
+    b64,
+    new_hasher,
+)
+from pocketcloud.services.s3.chunked import ChunkedDecoder, is_aws_chunked
+from pocketcloud.store import BlobInfo
+
+OBJECT_SIZE_MAX_BYTES = 5 * 1024**3  # a single PUT (and a part) is at most 5 GiB
+_DIGEST_BYTES = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}
+
+
+@dataclass
+class Received:
+    blob: BlobInfo
+    algorithm: str  # the flexible checksum computed, "" for none
+    checksum: str  # its base64 value
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.blob.md5_hex}"'
+
+
+@contextmanager
+def body_unread_closes_connection() -> Iterator[None]:
+    """An error answered before the body is read ends the connection: a client that sent
+    `Expect: 100-continue` never sends the body, one that did not has sent bytes we skip."""
+    try:
+        yield
+    except AwsError as error:
+        error.headers.setdefault("Connection", "close")
+        raise
+
+
+def requested_algorithm(params: dict[str, Any], headers: dict[str, str]) -> str:
+    """The checksum algorithm a request names: a checksum header, a trailer, or the
+    x-amz-sdk-checksum-algorithm header (ChecksumAlgorithm)."""
+    for header, algorithm in CHECKSUM_HEADERS.items():
+        if header in headers:
+            return algorithm
+    trailer = headers.get("x-amz-trailer", "").strip().lower()
+    if trailer:
+        if trailer not in CHECKSUM_HEADERS:
+            raise AwsError(
+                "InvalidRequest",
+                "The value specified in the x-amz-trailer header is not supported",
+            )
+        return CHECKSUM_HEADERS[trailer]
+    algorithm = (params.get("ChecksumAlgorithm") or "").upper()
+    if algorithm and algorithm not in ALGORITHMS:
+        raise AwsError(
+            "InvalidRequest",
+            "Checksum algorithm provided is unsupported. Please try again with any of the "
+            "valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]",
+        )
+    return algorithm
+
+
+async def receive_body(ctx: RequestContext, region: str, params: dict[str, Any]) -> Received:
+    request = ctx.request
+    headers = request.headers if request is not None else {}
+    body = params.get("Body")
+    length = _declared_length(headers)
+    if length is not None and length > OBJECT_SIZE_MAX_BYTES:
+        raise AwsError(
+            "EntityTooLarge",
+            "Your proposed upload exceeds the maximum allowed size",
+            fields={"ProposedSize": str(length), "MaxSizeAllowed": str(OBJECT_SIZE_MAX_BYTES)},
+        )
+    algorithm = requested_algorithm(params, headers)
+    hasher = new_hasher(algorithm) if algorithm else None
+    decoder = ChunkedDecoder(body) if body is not None and is_aws_chunked(headers) else None
+    source: AsyncIterable[bytes] = decoder or body or _nothing()
+    blobs = ctx.cloud.store.blobs
+    info = await blobs.put_async(region, _hashed(source, hasher))
+    try:
+        if length is not None and info.size_bytes != length:
+            raise AwsError(
+                "IncompleteBody",
+                "You did not provide the number of bytes specified by the Content-Length "
+                "HTTP header",
+            )
+        _check_md5(params.get("ContentMD5"), info.md5_hex)
+        checksum = ""
+        if hasher is not None:
+            checksum = b64(hasher.digest())
+            trailers = decoder.trailers if decoder is not None else {}
+            expected = params.get(CHECKSUM_MEMBERS[algorithm]) or trailers.get(
+                f"x-amz-checksum-{algorithm.lower()}"
+            )
+            if expected:
+                _check_checksum(algorithm, expected, checksum)
+    except BaseException:
+        blobs.delete(info.blob_id)
+        raise
+    return Received(info, algorithm, checksum)
+
+
+def _declared_length(headers: dict[str, str]) -> int | None:
+    text = headers.get("x-amz-decoded-content-length")
+    if text is None and not is_aws_chunked(headers):
+        text = headers.get("content-length")
+    if text is None:
+        return None
+    if not text.isdigit():
+        raise AwsError("InvalidArgument", "The Content-Length you specified is not valid.")
+    return int(text)
+
+
+async def _nothing() -> AsyncIterator[bytes]:
+    return
+    yield b""
+
+
+async def _hashed(source: AsyncIterable[bytes], hasher: Hasher | None) -> AsyncIterator[bytes]:
+    if hasher is None:
+        async for chunk in source:
+            yield chunk
+        return
+    async for chunk in source:
+        hasher.update(chunk)
+        yield chunk
+
+
+def _check_md5(content_md5: str | None, md5_hex: str) -> None:
+    if content_md5 is None:
+        return
+    try:
+        expected = base64.b64decode(content_md5, validate=True)
+    except (binascii.Error, ValueError):
+        expected = b""
+    if len(expected) != 16:
+        raise AwsError(
+            "InvalidDigest",
+            "The Content-MD5 you specified was invalid.",
+            fields={"Content-MD5": content_md5},
+        )
+    if expected.hex() != md5_hex:
+        raise AwsError(
+            "BadDigest",
+            "The Content-MD5 you specified did not match what we received.",
+            fields={
+                "ExpectedDigest": content_md5,
+                "CalculatedDigest": base64.b64encode(bytes.fromhex(md5_hex)).decode(),
+            },
+        )
+
+
+def _check_checksum(algorithm: str, expected: str, calculated: str) -> None:
+    try:
+        raw = base64.b64decode(expected, validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != _DIGEST_BYTES[algorithm]:
+        raise AwsError(
+            "InvalidRequest",
+            f"Value for x-amz-checksum-{algorithm.lower()} header is invalid.",
+        )
+    if expected != calculated:
+        raise AwsError(
+            "BadDigest", f"The {algorithm} you specified did not match the calculated checksum."
+        )

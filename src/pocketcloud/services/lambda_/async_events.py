@@ -173,11 +173,14 @@ class _Event:
             self._send(target, self._record(condition, 200, "Unhandled", response))
         dlq = (function_config.get("DeadLetterConfig") or {}).get("TargetArn")
         if dlq:
-            _keep(self.ctx, dlq, {"body": self.payload.decode("utf-8", "replace"),
-                                  "attributes": {"RequestID": self.ctx.request_id,
-                                                 "ErrorCode": "200",
-                                                 "ErrorMessage": response.decode("utf-8",
-                                                                                 "replace")}})
+            body = self.payload.decode("utf-8", "replace")
+            _keep(self.ctx, dlq, {"body": body, "attributes": {
+                "RequestID": self.ctx.request_id, "ErrorCode": "200",
+                "ErrorMessage": response.decode("utf-8", "replace")}})
+            if dlq.startswith("arn:aws:sqs:"):
+                _send_to_queue(self.ctx, dlq, body, {
+                    "RequestID": self.ctx.request_id, "ErrorCode": "200",
+                    "ErrorMessage": response.decode("utf-8", "replace")[:1000] or "error"})
         _drop(self.ctx, self.ctx.request_id)
 
     def _record(self, condition: str, status: int, function_error: str | None,
@@ -200,12 +203,39 @@ class _Event:
 
     def _send(self, target: str, record: dict[str, Any]) -> None:
         _keep(self.ctx, target, record)
-        if ":lambda:" in target and ":function:" in target:
+        if target.startswith("arn:aws:sqs:"):
+            _send_to_queue(self.ctx, target, json.dumps(record))
+        elif ":lambda:" in target and ":function:" in target:
             try:
                 destination = parse_function_name(self.ctx, target)
             except AwsError:
                 return
             enqueue_event(_child_context(self.ctx), destination, json.dumps(record).encode())
+
+
+def _send_to_queue(ctx: RequestContext, queue_arn: str, body: str,
+                   attributes: dict[str, str] | None = None) -> None:
+    """SendMessage through SQS's own operation (not its tables), as the queue's account."""
+    from pocketcloud.services.registry import provider_function
+
+    parts = queue_arn.split(":")
+    send = provider_function("sqs", "SendMessage")
+    if len(parts) != 6 or send is None:
+        return
+    region, account_id, name = parts[3], parts[4], parts[5]
+    sqs_ctx = RequestContext(cloud=ctx.cloud, request_id=ctx.cloud.ids.uuid4(),
+                             account_id=account_id, region=region, service="sqs",
+                             operation="SendMessage", protocol="json")
+    params: dict[str, Any] = {
+        "QueueUrl": f"https://sqs.{region}.amazonaws.com/{account_id}/{name}",
+        "MessageBody": body}
+    if attributes:
+        params["MessageAttributes"] = {k: {"DataType": "String", "StringValue": v}
+                                       for k, v in attributes.items()}
+    try:
+        send(sqs_ctx, params)
+    except AwsError as error:
+        log.warning("lambda destination %s refused the record: %s", queue_arn, error)
 
 
 def _child_context(ctx: RequestContext) -> RequestContext:

@@ -11,6 +11,12 @@ from pocketcloud.services.sqs.message_operations import (
     send_message,
     send_message_batch,
 )
+from pocketcloud.services.sqs.move_tasks import (
+    cancel_message_move_task,
+    list_message_move_tasks,
+    start_message_move_task,
+)
+from pocketcloud.services.sqs.permissions import add_permission, remove_permission
 from pocketcloud.services.sqs.queue_operations import (
     create_queue,
     delete_queue,
@@ -26,6 +32,11 @@ from pocketcloud.services.sqs.queue_operations import (
 )
 
 __all__ = [
+    "add_permission",
+    "cancel_message_move_task",
+    "list_message_move_tasks",
+    "remove_permission",
+    "start_message_move_task",
     "change_message_visibility",
     "change_message_visibility_batch",
     "create_queue",

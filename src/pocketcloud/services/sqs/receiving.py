@@ -163,9 +163,10 @@ def _fifo_candidates(tx: Tx, queue: Queue, count: int, now_s: float) -> list[Sto
 
 def move_to_queue(
     state: SqsState, tx: Tx, source: Queue, message: StoredMessage, target: Queue, now_s: float,
-    *, source_arn: str | None = None,
+    *, source_arn: str | None = None, reset_receives: bool = False,
 ) -> None:
-    """Move one message (same id, body, attributes, receive count) to another queue."""
+    """Move one message (same id, body, attributes) to another queue. A dead-letter move
+    keeps its receive count (AWS counts receives across queues); a redrive starts afresh."""
     seq = state.take_seq(target.key)
     tx.execute(
         "INSERT INTO sqs_messages (queue_key, seq, message_id, body, message_attributes,"
@@ -176,7 +177,8 @@ def move_to_queue(
         (target.key, seq, message.message_id, message.body, message.message_attributes,
          message.system_attributes, message.md5_body, message.md5_attributes,
          message.md5_system_attributes, message.sender_id, message.sent_s, now_s,
-         now_s, message.receive_count, message.first_receive_s, message.group_id,
+         now_s, 0 if reset_receives else message.receive_count,
+         None if reset_receives else message.first_receive_s, message.group_id,
          message.dedup_id, message.sequence_number,
          source.arn if source_arn is None else source_arn or None),
     )

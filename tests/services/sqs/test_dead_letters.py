@@ -1,0 +1,117 @@
+"""Dead-letter queues: RedrivePolicy moves, RedriveAllowPolicy, and redrive back with
+message move tasks."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from tests.services.sqs.test_queues import error_code
+
+
+def arn_of(sqs: Any, url: str) -> str:
+    return str(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"])
+
+
+def with_dead_letter_queue(
+    sqs: Any, unique: Callable[[str], str], max_receive_count: int = 2
+) -> tuple[str, str, str]:
+    dlq = sqs.create_queue(QueueName=unique("dlq"))["QueueUrl"]
+    dlq_arn = arn_of(sqs, dlq)
+    policy = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive_count})
+    source = sqs.create_queue(QueueName=unique("src"),
+                              Attributes={"RedrivePolicy": policy})["QueueUrl"]
+    return source, dlq, dlq_arn
+
+
+def test_message_moves_after_max_receive_count(sqs: Any, unique: Callable[[str], str]) -> None:
+    source, dlq, _ = with_dead_letter_queue(sqs, unique)
+    sent = sqs.send_message(QueueUrl=source, MessageBody="poison")
+    for _ in range(2):
+        got = sqs.receive_message(QueueUrl=source, VisibilityTimeout=0)
+        assert got["Messages"][0]["MessageId"] == sent["MessageId"]
+    assert "Messages" not in sqs.receive_message(QueueUrl=source)
+    moved = sqs.receive_message(QueueUrl=dlq, AttributeNames=["All"])["Messages"][0]
+    assert moved["MessageId"] == sent["MessageId"]
+    assert moved["Body"] == "poison"
+    assert moved["Attributes"]["DeadLetterQueueSourceArn"] == arn_of(sqs, source)
+    sources = sqs.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"]
+    assert sources == [source]
+
+
+def test_redrive_policy_validation(sqs: Any, unique: Callable[[str], str]) -> None:
+    url = sqs.create_queue(QueueName=unique("rp"))["QueueUrl"]
+    missing = "arn:aws:sqs:us-east-1:000000000000:" + unique("nope")
+    bad = [
+        json.dumps({"deadLetterTargetArn": missing, "maxReceiveCount": 3}),
+        json.dumps({"maxReceiveCount": 3}),
+        json.dumps({"deadLetterTargetArn": arn_of(sqs, url), "maxReceiveCount": 0}),
+        "not json",
+    ]
+    for policy in bad:
+        with pytest.raises(ClientError) as raised:
+            sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": policy})
+        assert error_code(raised) == "InvalidAttributeValue"
+
+
+def test_redrive_allow_policy_deny_all(sqs: Any, unique: Callable[[str], str]) -> None:
+    dlq = sqs.create_queue(QueueName=unique("deny"), Attributes={
+        "RedriveAllowPolicy": json.dumps({"redrivePermission": "denyAll"})})["QueueUrl"]
+    policy = json.dumps({"deadLetterTargetArn": arn_of(sqs, dlq), "maxReceiveCount": 1})
+    with pytest.raises(ClientError) as raised:
+        sqs.create_queue(QueueName=unique("src"), Attributes={"RedrivePolicy": policy})
+    assert error_code(raised) == "InvalidAttributeValue"
+
+
+def test_move_task_redrives_back_to_source(sqs: Any, unique: Callable[[str], str]) -> None:
+    source, dlq, dlq_arn = with_dead_letter_queue(sqs, unique, max_receive_count=1)
+    ids = {sqs.send_message(QueueUrl=source, MessageBody=f"m{i}")["MessageId"]
+           for i in range(3)}
+    for _ in range(6):  # each message: one receive, then moved on the next
+        sqs.receive_message(QueueUrl=source, VisibilityTimeout=0, MaxNumberOfMessages=10)
+    dlq_count = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=[
+        "ApproximateNumberOfMessages"])["Attributes"]["ApproximateNumberOfMessages"]
+    assert dlq_count == "3"
+
+    handle = sqs.start_message_move_task(SourceArn=dlq_arn)["TaskHandle"]
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        task = sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"][0]
+        if task["Status"] != "RUNNING":
+            break
+        time.sleep(0.05)
+    assert task["Status"] == "COMPLETED"
+    assert task["ApproximateNumberOfMessagesMoved"] == 3
+    assert "TaskHandle" not in task
+    back = sqs.receive_message(QueueUrl=source, MaxNumberOfMessages=10)["Messages"]
+    assert {m["MessageId"] for m in back} == ids
+    with pytest.raises(ClientError) as raised:
+        sqs.cancel_message_move_task(TaskHandle=handle)
+    assert error_code(raised) == "UnsupportedOperation"
+
+
+def test_move_task_needs_a_dead_letter_queue(sqs: Any, unique: Callable[[str], str]) -> None:
+    plain = sqs.create_queue(QueueName=unique("plain"))["QueueUrl"]
+    with pytest.raises(ClientError) as raised:
+        sqs.start_message_move_task(SourceArn=arn_of(sqs, plain))
+    assert error_code(raised) == "InvalidParameterValue"
+    with pytest.raises(ClientError) as raised:
+        sqs.start_message_move_task(SourceArn=arn_of(sqs, plain) + "-missing")
+    assert error_code(raised) == "ResourceNotFoundException"
+
+
+def test_add_and_remove_permission(sqs: Any, unique: Callable[[str], str]) -> None:
+    url = sqs.create_queue(QueueName=unique("perm"))["QueueUrl"]
+    sqs.add_permission(QueueUrl=url, Label="share", AWSAccountIds=["111122223333"],
+                       Actions=["SendMessage"])
+    policy = json.loads(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])[
+        "Attributes"]["Policy"])
+    assert policy["Statement"][0]["Sid"] == "share"
+    assert policy["Statement"][0]["Action"] == ["SQS:SendMessage"]
+    sqs.remove_permission(QueueUrl=url, Label="share")
+    assert "Attributes" not in sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from pocketcloud.services.dynamodb.batch import batch_get_item, batch_write_item
 from pocketcloud.services.dynamodb.items import delete_item, get_item, put_item, update_item
+from pocketcloud.services.dynamodb.query import query, scan
 from pocketcloud.services.dynamodb.tables import (
     create_table,
     delete_table,
@@ -16,8 +18,13 @@ from pocketcloud.services.dynamodb.tables import (
     untag_resource,
     update_time_to_live,
 )
+from pocketcloud.services.dynamodb.transactions import transact_get_items, transact_write_items
 
 __all__ = [
+    "batch_get_item",
+    "batch_write_item",
+    "transact_get_items",
+    "transact_write_items",
     "create_table",
     "delete_item",
     "delete_table",
@@ -29,6 +36,8 @@ __all__ = [
     "list_tables",
     "list_tags_of_resource",
     "put_item",
+    "query",
+    "scan",
     "tag_resource",
     "untag_resource",
     "update_item",

@@ -1,0 +1,139 @@
+"""BatchGetItem and BatchWriteItem. Each batch runs in one store transaction, so every
+request is processed and UnprocessedKeys/UnprocessedItems only carry what the 16 MB
+response limit leaves out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pocketcloud.context import RequestContext
+from pocketcloud.services.dynamodb import capacity, storage, streams
+from pocketcloud.services.dynamodb.expressions.evaluate import project
+from pocketcloud.services.dynamodb.expressions.request import prepare
+from pocketcloud.services.dynamodb.keys import check_item_keys, checked_size, clean_key
+from pocketcloud.services.dynamodb.values import clean_item, invalid, item_size_bytes
+
+MAX_BATCH_GET_KEYS = 100
+MAX_BATCH_WRITE_REQUESTS = 25
+BATCH_GET_RESPONSE_BYTES_MAX = 16 * 1024 * 1024
+_DUPLICATES = "Provided list of item keys contains duplicates"
+
+
+def batch_get_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    requests = params["RequestItems"]
+    total = sum(len(r.get("Keys") or ()) for r in requests.values())
+    if total > MAX_BATCH_GET_KEYS:
+        raise invalid("Too many items requested for the BatchGetItem call")
+    if not requests or total == 0:
+        raise invalid(
+            "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: "
+            "Member must have length greater than or equal to 1"
+        )
+    plans = []
+    for name, request in requests.items():
+        table = storage.table_meta(ctx, name)
+        keys = [table.primary_key(clean_key(table, key)) for key in request["Keys"]]
+        if len(set(keys)) != len(keys):
+            raise invalid(_DUPLICATES)
+        plans.append((name, table, keys, prepare(request, ("ProjectionExpression",)), request))
+    responses: dict[str, list[Any]] = {}
+    unprocessed: dict[str, Any] = {}
+    consumed = []
+    size_total = 0
+    with storage.store(ctx).read() as tx:
+        for name, table, keys, expressions, request in plans:
+            found = responses.setdefault(name, [])
+            units = 0.0
+            for position, key in enumerate(keys):
+                if size_total >= BATCH_GET_RESPONSE_BYTES_MAX:
+                    left = request["Keys"][position:]
+                    unprocessed[name] = {**request, "Keys": left}
+                    break
+                item = storage.read_item(tx, table, *key)
+                size = item_size_bytes(item) if item else 0
+                units += capacity.read_units(size, bool(request.get("ConsistentRead")))
+                if item is None:
+                    continue
+                size_total += size
+                paths = expressions.get("ProjectionExpression")
+                found.append(item if paths is None else project(item, paths, expressions.env))
+            used = capacity.consumed(
+                params.get("ReturnConsumedCapacity"), table, units, reading=True
+            )
+            if used is not None:
+                consumed.append(used)
+    result: dict[str, Any] = {"Responses": responses, "UnprocessedKeys": unprocessed}
+    if consumed:
+        result["ConsumedCapacity"] = consumed
+    return result
+
+
+def batch_write_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    requests = params["RequestItems"]
+    total = sum(len(r) for r in requests.values())
+    if total > MAX_BATCH_WRITE_REQUESTS:
+        raise invalid(
+            "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: "
+            "Map value must satisfy constraint: [Member must have length less than or equal to "
+            "25, Member must have length greater than or equal to 1]"
+        )
+    if not requests or total == 0:
+        raise invalid(
+            "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: "
+            "Member must have length greater than or equal to 1"
+        )
+    plans = []
+    for name, writes in requests.items():
+        table = storage.table_meta(ctx, name)
+        seen: set[tuple[bytes, bytes]] = set()
+        for write in writes:
+            plan = _write_plan(table, write)
+            if plan[1] in seen:
+                raise invalid(_DUPLICATES)
+            seen.add(plan[1])
+            plans.append((table, *plan))
+    now = ctx.cloud.clock.now()
+    units: dict[str, float] = {}
+    with storage.store(ctx).write() as tx:
+        for table, item, key, size in plans:
+            old = storage.read_item(tx, table, *key)
+            if item is None:
+                if old is not None:
+                    storage.delete_item_row(tx, table, key, old)
+                    streams.record_change(tx, table, old, None, now)
+                size = item_size_bytes(old) if old else 0
+            else:
+                storage.write_item(tx, table, key, old, item, size)
+                streams.record_change(tx, table, old, item, now)
+            units[table.name] = units.get(table.name, 0.0) + capacity.write_units(size)
+    result: dict[str, Any] = {"UnprocessedItems": {}}
+    consumed = [
+        capacity.consumed(
+            params.get("ReturnConsumedCapacity"),
+            storage.table_meta(ctx, name),
+            spent,
+            reading=False,
+        )
+        for name, spent in units.items()
+    ]
+    if any(consumed):
+        result["ConsumedCapacity"] = consumed
+    return result
+
+
+def _write_plan(table: Any, write: dict[str, Any]) -> tuple[Any, tuple[bytes, bytes], int]:
+    put, delete = write.get("PutRequest"), write.get("DeleteRequest")
+    if (put is None) == (delete is None):
+        raise invalid(
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one "
+            "of the supported datatypes"
+            if put and delete
+            else "1 validation error detected: WriteRequest must contain exactly one of "
+            "PutRequest or DeleteRequest"
+        )
+    if put is not None:
+        item = clean_item(put["Item"])
+        check_item_keys(table, item)
+        return item, table.primary_key(item), checked_size(item)
+    assert delete is not None
+    return None, table.primary_key(clean_key(table, delete["Key"])), 0

@@ -1,0 +1,305 @@
+"""Query and Scan: index range scans over the encoded keys, read in bounded chunks.
+
+As in DynamoDB, Limit counts items read before the filter, a page stops after 1 MB read,
+and LastEvaluatedKey names the last item read when the page stopped early.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+import cbor2
+
+from pocketcloud.context import RequestContext
+from pocketcloud.services.dynamodb import capacity, storage
+from pocketcloud.services.dynamodb.expressions.evaluate import Env, project
+from pocketcloud.services.dynamodb.expressions.request import Expressions, prepare
+from pocketcloud.services.dynamodb.items import check_condition
+from pocketcloud.services.dynamodb.key_conditions import KeyRange, key_range
+from pocketcloud.services.dynamodb.storage import IndexMeta, TableMeta
+from pocketcloud.services.dynamodb.values import Item, clean_item, invalid, invalid_parameter
+
+PAGE_SIZE_BYTES_MAX = 1024 * 1024
+CHUNK_ROWS = 256  # rows fetched per SQL round trip while filling a page
+_QUERY_EXPRESSIONS = ("KeyConditionExpression", "FilterExpression", "ProjectionExpression")
+_SCAN_EXPRESSIONS = ("FilterExpression", "ProjectionExpression")
+_SELECTS = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT")
+
+Row = tuple[tuple[bytes, ...], Item, int]  # (position, item, size)
+
+
+def query(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    table = storage.table_meta(ctx, params["TableName"])
+    index = _index(table, params)
+    expressions = prepare(params, _QUERY_EXPRESSIONS)
+    tree = expressions.get("KeyConditionExpression")
+    if tree is None:
+        raise invalid(
+            "Either the KeyConditions or KeyConditionExpression parameter must be specified "
+            "in the request."
+        )
+    hash_key = index.hash_key if index else table.hash_key
+    range_key = index.range_key if index else table.range_key
+    keys = key_range(tree, expressions.env, hash_key, range_key)
+    forward = params.get("ScanIndexForward", True)
+    start = _start_position(table, index, params.get("ExclusiveStartKey"))
+    with storage.store(ctx).read() as tx:
+        rows = _query_rows(tx, table, index, keys, forward, start)
+        return _page(table, index, params, expressions, rows)
+
+
+def scan(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    table = storage.table_meta(ctx, params["TableName"])
+    index = _index(table, params)
+    expressions = prepare(params, _SCAN_EXPRESSIONS)
+    segment, total = params.get("Segment"), params.get("TotalSegments")
+    if (segment is None) != (total is None):
+        raise invalid(
+            "The TotalSegments parameter is required but was not present in the request when "
+            "Segment parameter is present"
+            if total is None
+            else "The Segment parameter is required but was not present in the request when "
+            "parameter TotalSegments is present"
+        )
+    if total is not None and segment >= total:
+        raise invalid(
+            f"The Segment parameter is zero-based and must be less than parameter TotalSegments: "
+            f"Segment: {segment} is not less than TotalSegments: {total}"
+        )
+    start = _start_position(table, index, params.get("ExclusiveStartKey"))
+    with storage.store(ctx).read() as tx:
+        rows = _scan_rows(tx, table, index, start)
+        if total is not None:
+            rows = (
+                r for r in rows if zlib.crc32(r[0][-2] if index else r[0][0]) % total == segment
+            )
+        return _page(table, index, params, expressions, rows)
+
+
+def _index(table: TableMeta, params: dict[str, Any]) -> IndexMeta | None:
+    name = params.get("IndexName")
+    if name is None:
+        return None
+    index = table.indexes.get(name)
+    if index is None:
+        raise invalid(f"The table does not have the specified index: {name}")
+    if index.is_global and params.get("ConsistentRead"):
+        raise invalid("Consistent reads are not supported on global secondary indexes")
+    return index
+
+
+def _start_position(
+    table: TableMeta, index: IndexMeta | None, start: dict[str, Any] | None
+) -> tuple[bytes, ...] | None:
+    if start is None:
+        return None
+    start = clean_item(start)
+    wanted = set(table.key_names())
+    if index is not None:
+        wanted |= {index.hash_key.name} | ({index.range_key.name} if index.range_key else set())
+    if set(start) != wanted:
+        raise invalid(
+            "The provided starting key is invalid: The provided key element does not match "
+            "the schema"
+        )
+    pk, sk = table.primary_key(start)
+    if index is None:
+        return (pk, sk)
+    entry = storage.index_key(index, start)
+    if entry is None:
+        raise invalid("The provided starting key is invalid")
+    return (entry[0], entry[1], pk, sk)
+
+
+# -- reading rows ---------------------------------------------------------------------------
+
+_OPS = {"=": "=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+def _query_rows(
+    tx: Any,
+    table: TableMeta,
+    index: IndexMeta | None,
+    keys: KeyRange,
+    forward: bool,
+    start: tuple[bytes, ...] | None,
+) -> Iterator[Row]:
+    sort_column = "e.isk" if index else "sk"
+    bounds = " ".join(f"AND {sort_column} {_OPS[op]} ?" for op, _ in keys.bounds)
+    values = [b for _, b in keys.bounds]
+    order = "ASC" if forward else "DESC"
+    if index is None:
+        sql = (
+            "SELECT pk, sk, item, size_bytes FROM dynamodb_items WHERE table_id = ? AND pk = ? "
+            f"{bounds} {{after}} ORDER BY sk {order} LIMIT {CHUNK_ROWS}"
+        )
+        head = [table.table_id, keys.hash_bytes, *values]
+        return _chunks(tx, sql, head, "sk", forward, start[1:] if start else None, 1)
+    sql = (
+        "SELECT e.ipk, e.isk, e.pk, e.sk, i.item, i.size_bytes FROM dynamodb_index_entries e "
+        "JOIN dynamodb_items i ON i.table_id = e.table_id AND i.pk = e.pk AND i.sk = e.sk "
+        f"WHERE e.table_id = ? AND e.index_name = ? AND e.ipk = ? {bounds} {{after}} "
+        f"ORDER BY e.isk {order}, e.pk {order}, e.sk {order} LIMIT {CHUNK_ROWS}"
+    )
+    head = [table.table_id, index.name, keys.hash_bytes, *values]
+    return _chunks(tx, sql, head, "(e.isk, e.pk, e.sk)", forward, start[1:] if start else None, 1)
+
+
+def _scan_rows(
+    tx: Any, table: TableMeta, index: IndexMeta | None, start: tuple[bytes, ...] | None
+) -> Iterator[Row]:
+    if index is None:
+        sql = (
+            "SELECT pk, sk, item, size_bytes FROM dynamodb_items WHERE table_id = ? {after} "
+            f"ORDER BY pk, sk LIMIT {CHUNK_ROWS}"
+        )
+        return _chunks(tx, sql, [table.table_id], "(pk, sk)", True, start, 0)
+    sql = (
+        "SELECT e.ipk, e.isk, e.pk, e.sk, i.item, i.size_bytes FROM dynamodb_index_entries e "
+        "JOIN dynamodb_items i ON i.table_id = e.table_id AND i.pk = e.pk AND i.sk = e.sk "
+        "WHERE e.table_id = ? AND e.index_name = ? {after} "
+        f"ORDER BY e.ipk, e.isk, e.pk, e.sk LIMIT {CHUNK_ROWS}"
+    )
+    return _chunks(
+        tx, sql, [table.table_id, index.name], "(e.ipk, e.isk, e.pk, e.sk)", True, start, 0
+    )
+
+
+def _chunks(
+    tx: Any,
+    sql: str,
+    head: list[Any],
+    columns: str,
+    forward: bool,
+    start: tuple[bytes, ...] | None,
+    skip: int,
+) -> Iterator[Row]:
+    """Rows in order, CHUNK_ROWS per statement, each chunk resuming after the last row."""
+    op = ">" if forward else "<"
+    after: tuple[bytes, ...] | None = start
+    while True:
+        if after is None:
+            rows = tx.fetchall(sql.format(after=""), head)
+        else:
+            marks = ", ".join("?" * len(after))
+            clause = f"AND {columns} {op} ({marks})" if len(after) > 1 else f"AND {columns} {op} ?"
+            rows = tx.fetchall(sql.format(after=clause), [*head, *after])
+        for row in rows:
+            yield tuple(row[:-2]), cbor2.loads(row[-2]), row[-1]
+        if len(rows) < CHUNK_ROWS:
+            return
+        after = tuple(rows[-1][skip:-2])
+
+
+# -- pages ----------------------------------------------------------------------------------
+
+
+def _page(
+    table: TableMeta,
+    index: IndexMeta | None,
+    params: dict[str, Any],
+    expressions: Expressions,
+    rows: Iterator[Row],
+) -> dict[str, Any]:
+    limit = params.get("Limit")
+    if limit is not None and limit < 1:
+        raise invalid(
+            f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy "
+            "constraint: Member must have value greater than or equal to 1"
+        )
+    select = _select(table, index, params, expressions)
+    filter_tree = expressions.get("FilterExpression")
+    paths = expressions.get("ProjectionExpression")
+    env = expressions.env
+    items: list[Item] = []
+    matched = scanned = size_read = 0
+    last: Item | None = None
+    for _, item, size in rows:
+        scanned += 1
+        size_read += size
+        last = item
+        if filter_tree is None or check_condition(filter_tree, item, env, "FilterExpression"):
+            matched += 1
+            if select != "COUNT":
+                items.append(_shaped(table, index, item, select, paths, env))
+        if limit is not None and scanned >= limit or size_read >= PAGE_SIZE_BYTES_MAX:
+            break
+    else:
+        last = None  # the rows ran out: this was the last page
+    result: dict[str, Any] = {"Count": matched, "ScannedCount": scanned}
+    if select != "COUNT":
+        result["Items"] = items
+    if last is not None:
+        result["LastEvaluatedKey"] = _last_key(table, index, last)
+    consistent = bool(params.get("ConsistentRead"))
+    used = capacity.consumed(
+        params.get("ReturnConsumedCapacity"),
+        table,
+        capacity.read_units(size_read, consistent),
+        reading=True,
+        index_name=index.name if index else None,
+    )
+    if used is not None:
+        result["ConsumedCapacity"] = used
+    return result
+
+
+def _select(
+    table: TableMeta, index: IndexMeta | None, params: dict[str, Any], expressions: Expressions
+) -> str:
+    projected = expressions.get("ProjectionExpression") is not None
+    select = params.get("Select")
+    if select is None:
+        if projected:
+            return "SPECIFIC_ATTRIBUTES"
+        return "ALL_PROJECTED_ATTRIBUTES" if index else "ALL_ATTRIBUTES"
+    if select == "SPECIFIC_ATTRIBUTES" and not projected:
+        raise invalid_parameter(
+            "Select type SPECIFIC_ATTRIBUTES requires a ProjectionExpression or AttributesToGet"
+        )
+    if projected and select != "SPECIFIC_ATTRIBUTES":
+        member = "ProjectionExpression" if "ProjectionExpression" in params else "AttributesToGet"
+        raise invalid(f"Cannot specify the {member} when choosing to get {select}")
+    if select == "ALL_PROJECTED_ATTRIBUTES" and index is None:
+        raise invalid_parameter("Select type ALL_PROJECTED_ATTRIBUTES is not supported for a table")
+    if (
+        select == "ALL_ATTRIBUTES"
+        and index is not None
+        and index.is_global
+        and (index.projection_type != "ALL")
+    ):
+        raise invalid_parameter(
+            f"Select type ALL_ATTRIBUTES is not supported for global secondary index "
+            f"{index.name} because its projection type is not ALL"
+        )
+    return select
+
+
+def _shaped(
+    table: TableMeta, index: IndexMeta | None, item: Item, select: str, paths: Any, env: Env
+) -> Item:
+    if index is not None and select != "ALL_ATTRIBUTES" and index.projection_type != "ALL":
+        item = _index_projection(table, index, item)
+    if select == "SPECIFIC_ATTRIBUTES":
+        return project(item, paths, env)
+    return item
+
+
+def _index_projection(table: TableMeta, index: IndexMeta, item: Item) -> Item:
+    wanted = set(table.key_names()) | {index.hash_key.name}
+    if index.range_key:
+        wanted.add(index.range_key.name)
+    if index.projection_type == "INCLUDE":
+        wanted.update(index.non_key_attributes)
+    return {name: value for name, value in item.items() if name in wanted}
+
+
+def _last_key(table: TableMeta, index: IndexMeta | None, item: Item) -> Item:
+    key = table.key_of(item)
+    if index is not None:
+        key[index.hash_key.name] = item[index.hash_key.name]
+        if index.range_key:
+            key[index.range_key.name] = item[index.range_key.name]
+    return key

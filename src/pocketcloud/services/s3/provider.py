@@ -12,6 +12,7 @@ from pocketcloud.services.s3.bucket_ops import (
     head_bucket,
     list_buckets,
 )
+from pocketcloud.services.s3.listing import list_objects, list_objects_v2
 from pocketcloud.services.s3.objects import delete_object, get_object, head_object, put_object
 
 __all__ = [
@@ -23,5 +24,7 @@ __all__ = [
     "head_bucket",
     "head_object",
     "list_buckets",
+    "list_objects",
+    "list_objects_v2",
     "put_object",
 ]

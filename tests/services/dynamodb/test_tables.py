@@ -166,3 +166,49 @@ def test_deletion_protection_blocks_delete(ddb: Any, make_table: Any) -> None:
         ddb.delete_table(TableName=name)
     assert _error(excinfo)[0] == "ValidationException"
     assert ddb.describe_table(TableName=name)["Table"]["DeletionProtectionEnabled"] is True
+
+
+def test_update_table_billing_streams_and_new_index_backfilled(ddb: Any, make_table: Any) -> None:
+    name = make_table()
+    ddb.put_item(TableName=name, Item={"pk": {"S": "a"}, "sk": {"S": "1"}, "g": {"S": "x"}})
+    updated = ddb.update_table(
+        TableName=name,
+        AttributeDefinitions=[{"AttributeName": "g", "AttributeType": "S"}],
+        GlobalSecondaryIndexUpdates=[
+            {
+                "Create": {
+                    "IndexName": "by-g",
+                    "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            }
+        ],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )["TableDescription"]
+    assert updated["TableStatus"] == "UPDATING"
+    assert updated["LatestStreamArn"].startswith(updated["TableArn"] + "/stream/")
+    table = ddb.describe_table(TableName=name)["Table"]
+    assert table["TableStatus"] == "ACTIVE"
+    assert table["GlobalSecondaryIndexes"][0]["IndexStatus"] == "ACTIVE"
+    found = ddb.query(
+        TableName=name,
+        IndexName="by-g",
+        KeyConditionExpression="g = :g",
+        ExpressionAttributeValues={":g": {"S": "x"}},
+    )["Items"]
+    assert len(found) == 1
+    ddb.update_table(
+        TableName=name,
+        BillingMode="PROVISIONED",
+        ProvisionedThroughput={"ReadCapacityUnits": 2, "WriteCapacityUnits": 3},
+        GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by-g"}}],
+    )
+    table = ddb.describe_table(TableName=name)["Table"]
+    assert table["BillingModeSummary"]["BillingMode"] == "PROVISIONED"
+    assert table["ProvisionedThroughput"]["WriteCapacityUnits"] == 3
+    assert "GlobalSecondaryIndexes" not in table
+
+
+def test_describe_limits_and_endpoints(ddb: Any) -> None:
+    assert ddb.describe_limits()["TableMaxReadCapacityUnits"] == 40000
+    assert ddb.describe_endpoints()["Endpoints"][0]["CachePeriodInMinutes"] == 1440

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pocketcloud.services.dynamodb.batch import batch_get_item, batch_write_item
 from pocketcloud.services.dynamodb.items import delete_item, get_item, put_item, update_item
 from pocketcloud.services.dynamodb.query import query, scan
+from pocketcloud.services.dynamodb.table_updates import update_table
 from pocketcloud.services.dynamodb.tables import (
     create_table,
     delete_table,
@@ -41,5 +42,6 @@ __all__ = [
     "tag_resource",
     "untag_resource",
     "update_item",
+    "update_table",
     "update_time_to_live",
 ]

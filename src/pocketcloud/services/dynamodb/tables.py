@@ -61,7 +61,7 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             (ctx.account_id, ctx.region, name, table_id, json.dumps(meta)),
         )
     storage.forget(ctx, name)
-    shown = _describe(storage.build_meta(name, table_id, meta), (0, 0), {})
+    shown = described(storage.build_meta(name, table_id, meta), (0, 0), {})
     shown["TableStatus"] = "CREATING"
     for index in shown.get("GlobalSecondaryIndexes", ()):
         index["IndexStatus"] = "CREATING"
@@ -78,7 +78,7 @@ def _new_description(
         "KeySchema": params["KeySchema"],
         "TableStatus": "ACTIVE",
         "CreationDateTime": now,
-        "ProvisionedThroughput": _throughput(params.get("ProvisionedThroughput")),
+        "ProvisionedThroughput": throughput_description(params.get("ProvisionedThroughput")),
         "TableArn": table_arn(ctx, name),
         "TableId": ctx.cloud.ids.uuid4(),
         "DeletionProtectionEnabled": bool(params.get("DeletionProtectionEnabled", False)),
@@ -103,14 +103,14 @@ def _new_description(
     for member in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
         indexes = params.get(member)
         if indexes:
-            description[member] = [_new_index(ctx, name, i, member) for i in indexes]
+            description[member] = [new_index(ctx, name, i, member) for i in indexes]
     spec = params.get("StreamSpecification")
     if spec and spec.get("StreamEnabled"):
         streams.enable(ctx, description, spec, now)
     return description
 
 
-def _new_index(
+def new_index(
     ctx: RequestContext, table: str, index: dict[str, Any], member: str
 ) -> dict[str, Any]:
     described = {
@@ -121,11 +121,13 @@ def _new_index(
     }
     if member == "GlobalSecondaryIndexes":
         described["IndexStatus"] = "ACTIVE"
-        described["ProvisionedThroughput"] = _throughput(index.get("ProvisionedThroughput"))
+        described["ProvisionedThroughput"] = throughput_description(
+            index.get("ProvisionedThroughput")
+        )
     return described
 
 
-def _throughput(given: dict[str, int] | None) -> dict[str, Any]:
+def throughput_description(given: dict[str, int] | None) -> dict[str, Any]:
     given = given or {}
     return {
         "NumberOfDecreasesToday": 0,
@@ -134,7 +136,7 @@ def _throughput(given: dict[str, int] | None) -> dict[str, Any]:
     }
 
 
-def _describe(
+def described(
     table: TableMeta, counts: tuple[int, int], index_counts: dict[str, tuple[int, int]]
 ) -> dict[str, Any]:
     shown = json.loads(json.dumps(table.description))  # a copy callers may change
@@ -153,7 +155,7 @@ def describe_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
         index_counts = {
             name: storage.index_counts(tx, table.table_id, name) for name in table.indexes
         }
-    return {"Table": _describe(table, counts, index_counts)}
+    return {"Table": described(table, counts, index_counts)}
 
 
 def list_tables(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -200,7 +202,7 @@ def delete_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             tx.execute(sql, (table.table_id,))
         streams.table_deleted(tx, table)
     storage.forget(ctx, name)
-    shown = _describe(table, counts, {})
+    shown = described(table, counts, {})
     shown["TableStatus"] = "DELETING"
     return {"TableDescription": shown}
 

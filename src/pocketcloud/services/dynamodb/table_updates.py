@@ -1,0 +1,159 @@
+"""UpdateTable: billing mode, throughput, global secondary indexes, streams, protection."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.services.dynamodb import storage, streams
+from pocketcloud.services.dynamodb import table_validation as check
+from pocketcloud.services.dynamodb.tables import (
+    described,
+    new_index,
+    save_meta,
+    throughput_description,
+)
+from pocketcloud.services.dynamodb.values import invalid, invalid_parameter
+
+
+def update_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    table = storage.table_meta(ctx, params["TableName"])
+    meta = json.loads(json.dumps(table.meta))
+    description = meta["description"]
+    now = ctx.cloud.clock.now()
+    _update_billing(description, params, now)
+    if "DeletionProtectionEnabled" in params:
+        description["DeletionProtectionEnabled"] = bool(params["DeletionProtectionEnabled"])
+    if params.get("TableClass"):
+        description["TableClassSummary"] = {"TableClass": params["TableClass"]}
+    _update_stream(ctx, description, params.get("StreamSpecification"), now)
+    created, deleted = _update_indexes(ctx, description, params)
+    updated = save_meta(ctx, table, meta)
+    if created or deleted:
+        with storage.store(ctx).write() as tx:
+            for name in deleted:
+                tx.execute(
+                    "DELETE FROM dynamodb_index_entries WHERE table_id = ? AND index_name = ?",
+                    (table.table_id, name),
+                )
+            for name in created:
+                storage.backfill_index(tx, updated, updated.indexes[name])
+    shown = described(updated, (0, 0), {})
+    with storage.store(ctx).read() as tx:
+        shown["ItemCount"], shown["TableSizeBytes"] = storage.table_counts(tx, table.table_id)
+    shown["TableStatus"] = "UPDATING"
+    for index in shown.get("GlobalSecondaryIndexes", ()):
+        if index["IndexName"] in created:
+            index["IndexStatus"] = "CREATING"
+    return {"TableDescription": shown}
+
+
+def _update_billing(description: dict[str, Any], params: dict[str, Any], now: float) -> None:
+    mode = params.get("BillingMode")
+    current = (description.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED")
+    throughput = params.get("ProvisionedThroughput")
+    if mode == "PAY_PER_REQUEST" and throughput is not None:
+        raise invalid_parameter(
+            "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode "
+            "is PAY_PER_REQUEST"
+        )
+    if mode == "PROVISIONED" and current != "PROVISIONED" and throughput is None:
+        raise invalid_parameter(
+            "ProvisionedThroughput must be specified when BillingMode is PROVISIONED"
+        )
+    if throughput is not None:
+        if (mode or current) == "PAY_PER_REQUEST":
+            raise invalid(
+                "One or more parameter values were invalid: Neither ReadCapacityUnits nor "
+                "WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST"
+            )
+        check.check_throughput(throughput)
+        description["ProvisionedThroughput"] = {
+            **throughput_description(throughput),
+            "LastIncreaseDateTime": now,
+        }
+    if mode and mode != current:
+        summary: dict[str, Any] = {"BillingMode": mode}
+        if mode == "PAY_PER_REQUEST":
+            summary["LastUpdateToPayPerRequestDateTime"] = now
+            description["ProvisionedThroughput"] = throughput_description(None)
+        description["BillingModeSummary"] = summary
+
+
+def _update_stream(
+    ctx: RequestContext, description: dict[str, Any], spec: dict[str, Any] | None, now: float
+) -> None:
+    if spec is None:
+        return
+    check.check_stream_specification(spec)
+    enabled = (description.get("StreamSpecification") or {}).get("StreamEnabled")
+    if spec.get("StreamEnabled"):
+        if enabled:
+            raise invalid(f"Table already has an enabled stream: {description['TableArn']}")
+        streams.enable(ctx, description, spec, now)
+    else:
+        if not enabled:
+            raise invalid("Table does not have a stream enabled")
+        streams.disable(description)
+
+
+def _update_indexes(
+    ctx: RequestContext, description: dict[str, Any], params: dict[str, Any]
+) -> tuple[list[str], list[str]]:
+    updates = params.get("GlobalSecondaryIndexUpdates") or []
+    if not updates:
+        return [], []
+    types = {a["AttributeName"]: a["AttributeType"] for a in description["AttributeDefinitions"]}
+    for definition in params.get("AttributeDefinitions") or ():
+        types[definition["AttributeName"]] = definition["AttributeType"]
+    indexes = description.get("GlobalSecondaryIndexes") or []
+    mode = (description.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED")
+    created: list[str] = []
+    deleted: list[str] = []
+    for update in updates:
+        if "Create" in update:
+            index = update["Create"]
+            if any(i["IndexName"] == index["IndexName"] for i in indexes):
+                raise invalid_parameter(
+                    f"Attempting to create an index which already exists: {index['IndexName']}"
+                )
+            check.check_key_schema(index["KeySchema"], types, "index")
+            check.check_projection(index.get("Projection") or {}, index["IndexName"])
+            check.check_global_index_billing(index, mode)
+            indexes.append(new_index(ctx, description["TableName"], index,
+                                      "GlobalSecondaryIndexes"))  # fmt: skip
+            created.append(index["IndexName"])
+        elif "Delete" in update:
+            name = update["Delete"]["IndexName"]
+            if not any(i["IndexName"] == name for i in indexes):
+                raise AwsError(
+                    "ResourceNotFoundException", f"Requested resource not found: Index: {name}"
+                )
+            indexes = [i for i in indexes if i["IndexName"] != name]
+            deleted.append(name)
+        elif "Update" in update:
+            name = update["Update"]["IndexName"]
+            found = next((i for i in indexes if i["IndexName"] == name), None)
+            if found is None:
+                raise AwsError(
+                    "ResourceNotFoundException", f"Requested resource not found: Index: {name}"
+                )
+            throughput = update["Update"].get("ProvisionedThroughput")
+            if throughput is not None:
+                check.check_throughput(throughput)
+                found["ProvisionedThroughput"] = throughput_description(throughput)
+    used = {k["AttributeName"] for k in description["KeySchema"]}
+    for index in indexes + (description.get("LocalSecondaryIndexes") or []):
+        used |= {k["AttributeName"] for k in index["KeySchema"]}
+    description["AttributeDefinitions"] = [
+        {"AttributeName": name, "AttributeType": kind}
+        for name, kind in types.items()
+        if name in used
+    ]
+    if indexes:
+        description["GlobalSecondaryIndexes"] = indexes
+    else:
+        description.pop("GlobalSecondaryIndexes", None)
+    return created, deleted

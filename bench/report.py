@@ -30,8 +30,9 @@ THROUGHPUT_LEGEND = (
     "per wall second. peak RSS: VmHWM summed over the tree. The ratios divide by moto_server's "
     "numbers from the same run; req per CPU-s is the efficiency target (>= 3x moto). "
     "baseline rows are a raw ASGI app answering the same request: the ceiling for any ASGI code. "
-    "other load: the most CPU (in cores) anything but the server and wrk used during a run; "
-    "above ~0.2 the machine was shared and req/s is noisy (CPU per request holds up better).")
+    "other load: the most CPU (in cores) that neither the server nor wrk was charged for "
+    "during a run: other processes on the machine, and kernel network work. It reads ~0.0 on "
+    "a quiet machine; well above that, req/s is noisy (CPU per request holds up better).")
 STARTUP_COLUMNS = ("server", "median s", "min s", "max s", "runs", "under 1 s")
 
 

@@ -43,8 +43,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="measured runs per server, in rounds; medians reported "
                              "(default: %(default)s)")
     parser.add_argument("--quiet-wait-s", type=float, default=60.0,
-                        help="before each run, wait up to this long for other processes' CPU "
-                             "load to settle; 0 to skip (default: %(default)s)")
+                        help="before each run (and each start-up round), wait up to this long "
+                             "for other processes' CPU load to settle; 0 to skip "
+                             "(default: %(default)s)")
     parser.add_argument("--startup-runs", type=int, default=5,
                         help="spawns per server for the start-up median (default: %(default)s)")
     parser.add_argument("--no-write", action="store_true",
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     if "startup" in selected:
         peers = [servers.pocketcloud("uvicorn"), servers.pocketcloud("granian"), servers.moto()]
         console.print(f"[dim]measuring start-up, {args.startup_runs} runs each ...[/]")
-        startup = measure_startup(peers, args.startup_runs)
+        startup = measure_startup(peers, args.startup_runs, args.quiet_wait_s)
         report.print_table(console, "Start-up: spawn to first answered GetCallerIdentity",
                            report.STARTUP_COLUMNS, report.startup_rows(startup))
         if not args.no_write:

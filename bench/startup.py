@@ -48,11 +48,14 @@ def time_to_first_answer(peer: servers.Peer) -> float:
         server.stop()
 
 
-def measure_startup(peers: Sequence[servers.Peer], runs: int) -> list[StartupResult]:
+def measure_startup(peers: Sequence[servers.Peer], runs: int,
+                    quiet_wait_s: float = 0.0) -> list[StartupResult]:
     """Round-robin over the peers so slow drift of the machine hits them all alike."""
     seconds: dict[str, list[float]] = {peer.name: [] for peer in peers}
     errors: dict[str, str] = {}
     for _ in range(runs):
+        if quiet_wait_s:
+            servers.wait_until_quiet(quiet_wait_s)
         for peer in peers:
             if peer.name in errors:
                 continue

@@ -87,8 +87,6 @@ class Measurement:
         return f"{min(rates):,.0f}-{max(rates):,.0f}" if len(rates) > 1 else ""
 
 
-QUIET_CORES_MAX = 0.15  # an idle 2-core VM reads ~0.02
-
 Plan = Sequence[tuple[str, servers.Peer, bytes]]
 
 
@@ -115,7 +113,7 @@ def measure_once(peer: servers.Peer, expect: bytes, options: LoadOptions) -> Run
         request = signed_get_caller_identity(server.port)
         load_args = (options.connections, options.threads)
         if options.quiet_wait_s:
-            servers.wait_until_quiet(QUIET_CORES_MAX, options.quiet_wait_s)
+            servers.wait_until_quiet(options.quiet_wait_s)
         run_load(server.port, request, options.warmup_s, *load_args)
         cpu_before_s, machine_before_s = servers.cpu_seconds(server.pid), servers.machine_busy_s()
         load = run_load(server.port, request, options.duration_s, *load_args)

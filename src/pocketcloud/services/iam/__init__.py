@@ -1,0 +1,1 @@
+"""AWS Identity and Access Management: a global service, durable in the store (``iam_*``)."""

@@ -1,0 +1,216 @@
+"""Account-wide IAM settings: the alias, the password policy, the summary, OIDC providers."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from pocketcloud.arns import global_arn
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.services.iam.common import already_exists, no_such_entity, page, timestamp
+from pocketcloud.services.iam.schema import reading, writing
+
+_ALIAS = re.compile(r"[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]")
+MAX_CLIENT_IDS = 100
+MAX_THUMBPRINTS = 5
+_PASSWORD_POLICY_DEFAULTS = {
+    "MinimumPasswordLength": 8, "RequireSymbols": False, "RequireNumbers": False,
+    "RequireUppercaseCharacters": False, "RequireLowercaseCharacters": False,
+    "AllowUsersToChangePassword": False, "HardExpiry": False,
+}
+
+
+def create_account_alias(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    alias = params["AccountAlias"]
+    if not _ALIAS.fullmatch(alias):
+        raise AwsError("ValidationError", f"1 validation error detected: Value '{alias}' at "
+                       "'accountAlias' failed to satisfy constraint: Member must satisfy regular "
+                       r"expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$")
+    with writing(ctx.cloud) as tx:
+        owner = tx.fetchvalue("SELECT account_id FROM iam_account_settings WHERE name = 'alias' "
+                              "AND value = ?", (alias,))
+        if owner is not None:
+            raise already_exists(f"The account alias {alias} already exists.")
+        tx.execute("INSERT INTO iam_account_settings (account_id, name, value) VALUES "
+                   "(?, 'alias', ?) ON CONFLICT (account_id, name) DO UPDATE SET "
+                   "value = excluded.value", (ctx.account_id, alias))
+    return {}
+
+
+def list_account_aliases(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    alias = _setting(ctx, "alias")
+    return page([alias] if alias else [], params, "AccountAliases")
+
+
+def delete_account_alias(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    with writing(ctx.cloud) as tx:
+        deleted = tx.execute("DELETE FROM iam_account_settings WHERE account_id = ? AND "
+                             "name = 'alias' AND value = ?",
+                             (ctx.account_id, params["AccountAlias"]))
+    if not deleted:
+        raise no_such_entity(f"The account alias {params['AccountAlias']} cannot be found.")
+    return {}
+
+
+def update_account_password_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    policy = {**_PASSWORD_POLICY_DEFAULTS, **params}
+    length = policy["MinimumPasswordLength"]
+    if not 6 <= length <= 128:
+        raise AwsError("ValidationError", f"1 validation error detected: Value '{length}' at "
+                       "'minimumPasswordLength' failed to satisfy constraint: Member must have "
+                       "value greater than or equal to 6")
+    with writing(ctx.cloud) as tx:
+        tx.execute("INSERT INTO iam_account_settings (account_id, name, value) VALUES "
+                   "(?, 'password_policy', ?) ON CONFLICT (account_id, name) DO UPDATE SET "
+                   "value = excluded.value", (ctx.account_id, json.dumps(policy)))
+    return {}
+
+
+def get_account_password_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    stored = _setting(ctx, "password_policy")
+    if stored is None:
+        raise no_such_entity(f"The Password Policy with domain name {ctx.account_id} cannot be "
+                             "found.")
+    policy = json.loads(stored)
+    policy["ExpirePasswords"] = bool(policy.get("MaxPasswordAge"))
+    return {"PasswordPolicy": policy}
+
+
+def delete_account_password_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    with writing(ctx.cloud) as tx:
+        deleted = tx.execute("DELETE FROM iam_account_settings WHERE account_id = ? AND "
+                             "name = 'password_policy'", (ctx.account_id,))
+    if not deleted:
+        raise no_such_entity(f"The Password Policy with domain name {ctx.account_id} cannot be "
+                             "found.")
+    return {}
+
+
+def get_account_summary(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    counts = {
+        "Users": "SELECT COUNT(*) FROM iam_users WHERE account_id = ?",
+        "Groups": "SELECT COUNT(*) FROM iam_groups WHERE account_id = ?",
+        "Roles": "SELECT COUNT(*) FROM iam_roles WHERE account_id = ?",
+        "Policies": "SELECT COUNT(*) FROM iam_policies WHERE account_id = ?",
+        "InstanceProfiles": "SELECT COUNT(*) FROM iam_instance_profiles WHERE account_id = ?",
+        "PolicyVersionsInUse": "SELECT COUNT(*) FROM iam_attachments WHERE account_id = ?",
+        "Providers": "SELECT COUNT(*) FROM iam_oidc_providers WHERE account_id = ?",
+    }
+    with reading(ctx.cloud) as tx:
+        summary = {name: tx.fetchvalue(sql, (ctx.account_id,), 0) for name, sql in counts.items()}
+    summary.update({
+        "UsersQuota": 5000, "GroupsQuota": 300, "RolesQuota": 1000, "PoliciesQuota": 1500,
+        "InstanceProfilesQuota": 1000, "GroupsPerUserQuota": 10, "AttachedPoliciesPerUserQuota": 10,
+        "AttachedPoliciesPerRoleQuota": 10, "AttachedPoliciesPerGroupQuota": 10,
+        "AccessKeysPerUserQuota": 2, "VersionsPerPolicyQuota": 5, "PolicySizeQuota": 6144,
+        "UserPolicySizeQuota": 2048, "RolePolicySizeQuota": 10240, "GroupPolicySizeQuota": 5120,
+        "AccountMFAEnabled": 0, "AccountAccessKeysPresent": 0, "MFADevices": 0,
+        "MFADevicesInUse": 0, "ServerCertificates": 0, "ServerCertificatesQuota": 20,
+        "GlobalEndpointTokenVersion": 1,
+    })
+    return {"SummaryMap": summary}
+
+
+def create_open_id_connect_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    url = params["Url"]
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.netloc:
+        raise AwsError("InvalidInputException", "Invalid OpenID Connect Provider URL")
+    client_ids = params.get("ClientIDList") or []
+    thumbprints = params.get("ThumbprintList") or []
+    if len(client_ids) > MAX_CLIENT_IDS or len(thumbprints) > MAX_THUMBPRINTS:
+        raise AwsError("LimitExceededException", "Cannot exceed quota for ThumbprintsPerProvider "
+                       f"or ClientIdsPerProvider: {MAX_THUMBPRINTS}/{MAX_CLIENT_IDS}", 409)
+    arn = global_arn("iam", ctx.account_id, f"oidc-provider/{issuer_of(url)}")
+    with writing(ctx.cloud) as tx:
+        if tx.fetchvalue("SELECT 1 FROM iam_oidc_providers WHERE account_id = ? AND arn = ?",
+                         (ctx.account_id, arn)):
+            raise already_exists(f"Provider with url {url} already exists.")
+        tx.execute("INSERT INTO iam_oidc_providers (account_id, arn, url, client_ids, "
+                   "thumbprints, create_date, tags) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (ctx.account_id, arn, issuer_of(url), json.dumps(client_ids),
+                    json.dumps(thumbprints), ctx.cloud.clock.now(),
+                    json.dumps(params.get("Tags") or [])))
+    return {"OpenIDConnectProviderArn": arn, "Tags": params.get("Tags") or []}
+
+
+def issuer_of(url: str) -> str:
+    """The provider's identity: the URL without its scheme (as IAM names the provider)."""
+    return url.split("://", 1)[-1].rstrip("/")
+
+
+def get_open_id_connect_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    row = _provider(ctx, params["OpenIDConnectProviderArn"])
+    url, client_ids, thumbprints, created, tags = row
+    return {"Url": url, "ClientIDList": json.loads(client_ids),
+            "ThumbprintList": json.loads(thumbprints), "CreateDate": timestamp(created),
+            "Tags": json.loads(tags)}
+
+
+def list_open_id_connect_providers(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    with reading(ctx.cloud) as tx:
+        rows = tx.fetchall("SELECT arn FROM iam_oidc_providers WHERE account_id = ? ORDER BY arn",
+                           (ctx.account_id,))
+    return {"OpenIDConnectProviderList": [{"Arn": r[0]} for r in rows]}
+
+
+def delete_open_id_connect_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params["OpenIDConnectProviderArn"]
+    _provider(ctx, arn)
+    with writing(ctx.cloud) as tx:
+        tx.execute("DELETE FROM iam_oidc_providers WHERE account_id = ? AND arn = ?",
+                   (ctx.account_id, arn))
+    return {}
+
+
+def add_client_id_to_open_id_connect_provider(
+    ctx: RequestContext, params: dict[str, Any]
+) -> dict[str, Any]:
+    return _update_provider(ctx, params["OpenIDConnectProviderArn"], "client_ids",
+                            lambda ids: ids if params["ClientID"] in ids
+                            else [*ids, params["ClientID"]])
+
+
+def remove_client_id_from_open_id_connect_provider(
+    ctx: RequestContext, params: dict[str, Any]
+) -> dict[str, Any]:
+    return _update_provider(ctx, params["OpenIDConnectProviderArn"], "client_ids",
+                            lambda ids: [i for i in ids if i != params["ClientID"]])
+
+
+def update_open_id_connect_provider_thumbprint(
+    ctx: RequestContext, params: dict[str, Any]
+) -> dict[str, Any]:
+    return _update_provider(ctx, params["OpenIDConnectProviderArn"], "thumbprints",
+                            lambda _: list(params["ThumbprintList"]))
+
+
+def _update_provider(ctx: RequestContext, arn: str, column: str, change: Any) -> dict[str, Any]:
+    with writing(ctx.cloud) as tx:
+        stored = tx.fetchvalue(f"SELECT {column} FROM iam_oidc_providers WHERE account_id = ? "
+                               "AND arn = ?", (ctx.account_id, arn))
+        if stored is None:
+            raise no_such_entity(f"OpenIDConnect Provider not found for arn {arn}")
+        tx.execute(f"UPDATE iam_oidc_providers SET {column} = ? WHERE account_id = ? AND arn = ?",
+                   (json.dumps(change(json.loads(stored))), ctx.account_id, arn))
+    return {}
+
+
+def _provider(ctx: RequestContext, arn: str) -> tuple[Any, ...]:
+    with reading(ctx.cloud) as tx:
+        row = tx.fetchone("SELECT url, client_ids, thumbprints, create_date, tags FROM "
+                          "iam_oidc_providers WHERE account_id = ? AND arn = ?",
+                          (ctx.account_id, arn))
+    if row is None:
+        raise no_such_entity(f"OpenIDConnect Provider not found for arn {arn}")
+    return tuple(row)
+
+
+def _setting(ctx: RequestContext, name: str) -> str | None:
+    with reading(ctx.cloud) as tx:
+        value: str | None = tx.fetchvalue("SELECT value FROM iam_account_settings WHERE "
+                                          "account_id = ? AND name = ?", (ctx.account_id, name))
+    return value

@@ -1,0 +1,142 @@
+"""What every IAM operation shares: names, paths, ids, errors, tags, paging, documents."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, unquote
+
+from pocketcloud.arns import global_arn
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.iam import Policy, PolicyError, parse_policy
+
+MAX_ITEMS_DEFAULT = 100
+MAX_ITEMS_LIMIT = 1000
+MAX_TAGS = 50
+MAX_PATH_LENGTH = 512
+NAME_PATTERN = re.compile(r"[\w+=,.@-]+")
+PATH_PATTERN = re.compile(r"/|/[\x21-\x7e]*/")
+# entity kind -> (ARN resource word, what AWS calls it in messages)
+KINDS = {"user": "user", "group": "group", "role": "role"}
+
+
+def iam_arn(account_id: str, kind: str, path: str, name: str) -> str:
+    return global_arn("iam", account_id, f"{kind}{path}{name}")
+
+
+def timestamp(epoch_s: float) -> datetime:
+    return datetime.fromtimestamp(epoch_s, UTC)
+
+
+def new_id(ctx: RequestContext, prefix: str) -> str:
+    """AWS's unique ids: a four-letter type prefix (AIDA, AROA, AGPA, ANPA, AIPA) and 17 more."""
+    return prefix + ctx.cloud.ids.upper_alnum(17)
+
+
+def no_such_entity(message: str) -> AwsError:
+    return AwsError("NoSuchEntityException", message, 404)
+
+
+def already_exists(message: str) -> AwsError:
+    return AwsError("EntityAlreadyExistsException", message, 409)
+
+
+def validation_error(value: object, member: str, constraint: str) -> AwsError:
+    return AwsError(
+        "ValidationError",
+        f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy "
+        f"constraint: {constraint}",
+    )
+
+
+def valid_name(name: str, member: str, max_length: int = 64) -> str:
+    if not name or len(name) > max_length:
+        raise validation_error(name, member, "Member must have length less than or equal to "
+                               f"{max_length}")
+    if not NAME_PATTERN.fullmatch(name):
+        raise validation_error(name, member, r"Member must satisfy regular expression pattern: "
+                               r"[\w+=,.@-]+")
+    return name
+
+
+def valid_path(path: str | None, member: str = "path") -> str:
+    if path is None:
+        return "/"
+    if len(path) > MAX_PATH_LENGTH or not PATH_PATTERN.fullmatch(path):
+        raise validation_error(path, member, r"Member must satisfy regular expression pattern: "
+                               r"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)")
+    return path
+
+
+def policy_document(text: str, kind: str = "identity", max_chars: int | None = None) -> Policy:
+    """Parse or answer MalformedPolicyDocument; sizes count non-whitespace characters as IAM
+    does."""
+    if max_chars is not None and len("".join(text.split())) > max_chars:
+        raise AwsError("LimitExceededException",
+                       f"Cannot exceed quota for PolicySize: {max_chars}", 409)
+    try:
+        return parse_policy(text, kind)
+    except PolicyError as refused:
+        raise AwsError("MalformedPolicyDocumentException", refused.message) from None
+
+
+def encoded_document(text: str) -> str:
+    """IAM returns policy documents URL-encoded (RFC 3986), as stored."""
+    return quote(text, safe="-_.!~*'()")
+
+
+def decoded_document(text: str) -> str:
+    return unquote(text)
+
+
+def valid_tags(tags: list[dict[str, str]] | None) -> list[dict[str, str]]:
+    tags = tags or []
+    if len(tags) > MAX_TAGS:
+        raise AwsError("LimitExceededException",
+                       f"Cannot exceed quota for TagsPerEntity: {MAX_TAGS}.", 409)
+    keys = [t["Key"] for t in tags]
+    if len({k.lower() for k in keys}) != len(keys):
+        raise AwsError("InvalidInputException", "Duplicate tag keys found. Please note that "
+                       "Tag keys are case insensitive.")
+    return [{"Key": t["Key"], "Value": t.get("Value", "")} for t in tags]
+
+
+def merged_tags(stored: str, added: list[dict[str, str]]) -> str:
+    tags = {t["Key"]: t["Value"] for t in json.loads(stored)}
+    for tag in valid_tags(added):
+        tags[tag["Key"]] = tag["Value"]
+    if len(tags) > MAX_TAGS:
+        raise AwsError("LimitExceededException",
+                       f"Cannot exceed quota for TagsPerEntity: {MAX_TAGS}.", 409)
+    return json.dumps([{"Key": k, "Value": v} for k, v in tags.items()])
+
+
+def without_tags(stored: str, keys: list[str]) -> str:
+    return json.dumps([t for t in json.loads(stored) if t["Key"] not in set(keys)])
+
+
+def page(items: list[Any], params: dict[str, Any], member: str) -> dict[str, Any]:
+    """IAM's Marker/MaxItems paging; the marker is an opaque position."""
+    max_items = params.get("MaxItems") or MAX_ITEMS_DEFAULT
+    if not 1 <= max_items <= MAX_ITEMS_LIMIT:
+        raise validation_error(max_items, "maxItems",
+                               f"Member must have value less than or equal to {MAX_ITEMS_LIMIT}")
+    start = 0
+    marker = params.get("Marker")
+    if marker:
+        if not marker.isdigit():
+            raise AwsError("InvalidInputException", "Invalid Marker.")
+        start = int(marker)
+    chunk = items[start : start + max_items]
+    result: dict[str, Any] = {member: chunk, "IsTruncated": start + max_items < len(items)}
+    if result["IsTruncated"]:
+        result["Marker"] = str(start + max_items)
+    return result
+
+
+def path_prefix_filter(items: list[dict[str, Any]], params: dict[str, Any]) -> list[dict[str, Any]]:
+    prefix = params.get("PathPrefix") or "/"
+    return [item for item in items if item["Path"].startswith(prefix)]

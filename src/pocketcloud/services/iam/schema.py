@@ -1,0 +1,126 @@
+"""IAM's tables (namespace ``iam``), keyed by account; every write bumps a generation so the
+caches in credentials.py (access keys, a principal's policies) know to refresh."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pocketcloud.cloud import Cloud
+    from pocketcloud.store import Store, Tx
+
+SCHEMA = (
+    """
+    CREATE TABLE iam_users (
+        account_id TEXT NOT NULL, name TEXT NOT NULL, user_id TEXT NOT NULL,
+        path TEXT NOT NULL, create_date REAL NOT NULL, boundary_arn TEXT,
+        tags TEXT NOT NULL DEFAULT '[]', password_set REAL,
+        PRIMARY KEY (account_id, name)
+    );
+    CREATE TABLE iam_groups (
+        account_id TEXT NOT NULL, name TEXT NOT NULL, group_id TEXT NOT NULL,
+        path TEXT NOT NULL, create_date REAL NOT NULL,
+        PRIMARY KEY (account_id, name)
+    );
+    CREATE TABLE iam_group_members (
+        account_id TEXT NOT NULL, group_name TEXT NOT NULL, user_name TEXT NOT NULL,
+        PRIMARY KEY (account_id, group_name, user_name)
+    );
+    CREATE TABLE iam_roles (
+        account_id TEXT NOT NULL, name TEXT NOT NULL, role_id TEXT NOT NULL,
+        path TEXT NOT NULL, create_date REAL NOT NULL, trust_policy TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '', max_session_s INTEGER NOT NULL,
+        boundary_arn TEXT, tags TEXT NOT NULL DEFAULT '[]', last_used REAL,
+        last_used_region TEXT,
+        PRIMARY KEY (account_id, name)
+    );
+    CREATE TABLE iam_policies (
+        account_id TEXT NOT NULL, arn TEXT NOT NULL, name TEXT NOT NULL,
+        policy_id TEXT NOT NULL, path TEXT NOT NULL, description TEXT NOT NULL DEFAULT '',
+        create_date REAL NOT NULL, update_date REAL NOT NULL, default_version TEXT NOT NULL,
+        next_version INTEGER NOT NULL, tags TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (account_id, arn)
+    );
+    CREATE TABLE iam_policy_versions (
+        account_id TEXT NOT NULL, policy_arn TEXT NOT NULL, version_id TEXT NOT NULL,
+        document TEXT NOT NULL, create_date REAL NOT NULL,
+        PRIMARY KEY (account_id, policy_arn, version_id)
+    );
+    CREATE TABLE iam_inline_policies (
+        account_id TEXT NOT NULL, owner_kind TEXT NOT NULL, owner_name TEXT NOT NULL,
+        policy_name TEXT NOT NULL, document TEXT NOT NULL,
+        PRIMARY KEY (account_id, owner_kind, owner_name, policy_name)
+    );
+    CREATE TABLE iam_attachments (
+        account_id TEXT NOT NULL, owner_kind TEXT NOT NULL, owner_name TEXT NOT NULL,
+        policy_arn TEXT NOT NULL,
+        PRIMARY KEY (account_id, owner_kind, owner_name, policy_arn)
+    );
+    CREATE INDEX iam_attachments_by_policy ON iam_attachments (account_id, policy_arn);
+    CREATE TABLE iam_access_keys (
+        access_key_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, user_name TEXT NOT NULL,
+        secret TEXT NOT NULL, status TEXT NOT NULL, create_date REAL NOT NULL,
+        last_used REAL, last_used_service TEXT, last_used_region TEXT
+    );
+    CREATE INDEX iam_access_keys_by_user ON iam_access_keys (account_id, user_name);
+    CREATE TABLE iam_instance_profiles (
+        account_id TEXT NOT NULL, name TEXT NOT NULL, profile_id TEXT NOT NULL,
+        path TEXT NOT NULL, create_date REAL NOT NULL, role_name TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (account_id, name)
+    );
+    CREATE TABLE iam_account_settings (
+        account_id TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+        PRIMARY KEY (account_id, name)
+    );
+    CREATE TABLE iam_oidc_providers (
+        account_id TEXT NOT NULL, arn TEXT NOT NULL, url TEXT NOT NULL,
+        client_ids TEXT NOT NULL, thumbprints TEXT NOT NULL, create_date REAL NOT NULL,
+        tags TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (account_id, arn)
+    );
+    CREATE TABLE iam_sessions (
+        access_key_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, secret TEXT NOT NULL,
+        session_token TEXT NOT NULL, principal_arn TEXT NOT NULL,
+        principal_type TEXT NOT NULL, role_arn TEXT NOT NULL DEFAULT '',
+        user_id TEXT NOT NULL, expires_at REAL NOT NULL, session_policies TEXT NOT NULL,
+        source_identity TEXT, tags TEXT NOT NULL DEFAULT '{}', chained INTEGER NOT NULL,
+        source_user_arn TEXT NOT NULL DEFAULT ''
+    );
+    """,
+)
+
+_ready: set[int] = set()
+_generations: dict[int, int] = {}
+
+
+def store_of(cloud: Cloud) -> Store:
+    store = cloud.store
+    if id(store) not in _ready:
+        store.register_schema("iam", SCHEMA)
+        _ready.add(id(store))
+    return store
+
+
+def generation(cloud: Cloud) -> int:
+    """Changes whenever IAM's state changes: caches compare it."""
+    return _generations.get(id(cloud.store), 0)
+
+
+@contextmanager
+def writing(cloud: Cloud) -> Iterator[Tx]:
+    """A write transaction that invalidates the caches (also when it raises: harmless)."""
+    store = store_of(cloud)
+    try:
+        with store.write() as tx:
+            yield tx
+    finally:
+        _generations[id(cloud.store)] = _generations.get(id(cloud.store), 0) + 1
+
+
+@contextmanager
+def reading(cloud: Cloud) -> Iterator[Tx]:
+    with store_of(cloud).read() as tx:
+        yield tx

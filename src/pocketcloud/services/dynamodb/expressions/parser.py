@@ -21,6 +21,7 @@ from typing import Any
 from pocketcloud.services.dynamodb.expressions.lexer import (
     EOF,
     IDENT,
+    MAX_EXPRESSION_LENGTH,
     NAME_REF,
     NUMBER,
     OP,
@@ -34,6 +35,7 @@ from pocketcloud.services.dynamodb.expressions.lexer import (
 PARSED_EXPRESSIONS_CACHED = 4096
 MAX_OPERATORS = 300  # DynamoDB's limit of operators and functions per expression
 MAX_IN_OPERANDS = 100  # IN takes at most 100 values
+MAX_PARENTHESES_DEPTH = 100  # bounds recursion; deeper nesting is refused, never a crash
 
 COMPARATORS = frozenset(("=", "<>", "<", "<=", ">", ">="))
 PREDICATES = {
@@ -102,6 +104,12 @@ class _Parser:
         self.names: set[str] = set()
         self.values: set[str] = set()
         self.operators = 0
+        self.depth = 0
+        if len(text) > MAX_EXPRESSION_LENGTH:
+            raise ExpressionError(
+                "Expression size has exceeded the maximum allowed size; "
+                f"expression size: {len(text)}"
+            )
 
     # -- tokens -----------------------------------------------------------------------------
 
@@ -173,13 +181,22 @@ class _Parser:
     def negation(self) -> Node:
         if self.accept_word("NOT"):
             self.count_operator()
-            return ("not", self.negation())
+            self.depth += 1
+            if self.depth > MAX_PARENTHESES_DEPTH:
+                raise ExpressionError("The expression has too many nested operators")
+            negated = self.negation()
+            self.depth -= 1
+            return ("not", negated)
         return self.predicate()
 
     def predicate(self) -> Node:
         if self.accept_op("("):
+            self.depth += 1
+            if self.depth > MAX_PARENTHESES_DEPTH:
+                raise ExpressionError("The expression has too many nested parentheses")
             inner = self.condition()
             self.expect_op(")")
+            self.depth -= 1
             return inner
         token = self.peek()
         if token.kind == IDENT and self.peek(1).text == "(" and self.peek(1).kind == OP:
@@ -376,6 +393,9 @@ class _Parser:
         return self.operand()
 
     def update_arguments(self, name: str) -> list[Node]:
+        self.depth += 1
+        if self.depth > MAX_PARENTHESES_DEPTH:
+            raise ExpressionError("The expression has too many nested functions")
         self.expect_op("(")
         args = [self.set_operand()]
         while self.accept_op(","):
@@ -386,4 +406,5 @@ class _Parser:
                 "Incorrect number of operands for operator or function; "
                 f"operator or function: {name}, number of operands: {len(args)}"
             )
+        self.depth -= 1
         return args

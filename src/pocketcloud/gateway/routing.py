@@ -161,8 +161,16 @@ def _pick(candidates: list[ServiceInfo], protocol: str, hint: str) -> ServiceInf
 
 def _speaks(info: ServiceInfo, protocol: str) -> bool:
     if protocol == "query":
-        return any(p in _QUERY_PROTOCOLS for p in info.protocols)
+        return any(p in _QUERY_PROTOCOLS for p in info.protocols) or _accepts_legacy_query(
+            info.name)
     return protocol in info.protocols
+
+
+@cache
+def _accepts_legacy_query(service: str) -> bool:
+    """Services that moved from query to json (SQS) still answer query: their specs say
+    awsQueryCompatible, though their protocol list names json only."""
+    return is_served(service) and "awsQueryCompatible" in service_model(service).metadata
 
 
 def _served_first(infos: list[ServiceInfo]) -> list[ServiceInfo]:

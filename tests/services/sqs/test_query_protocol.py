@@ -1,0 +1,90 @@
+"""The main SQS calls through a query-protocol client (what older SDKs and CLIs speak):
+a botocore client whose SQS model is switched to 'query', answered in XML."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import botocore.session
+import pytest
+from botocore.config import Config
+from tests.services.sqs.test_messages import ATTRIBUTES, reference_md5
+
+
+@pytest.fixture(scope="module")
+def query_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    source = Path(botocore.__file__).parent / "data" / "sqs" / "2012-11-05" / "service-2.json.gz"
+    model = json.loads(gzip.decompress(source.read_bytes()))
+    model["metadata"]["protocol"] = "query"
+    model["metadata"]["protocols"] = ["query"]
+    for name, operation in model["operations"].items():
+        if "output" in operation:  # the query-era model wrapped results: <XResult>
+            operation["output"]["resultWrapper"] = f"{name}Result"
+    root = tmp_path_factory.mktemp("models")
+    target = root / "sqs" / "2012-11-05"
+    target.mkdir(parents=True)
+    (target / "service-2.json").write_text(json.dumps(model))
+    return root
+
+
+@pytest.fixture
+def query_sqs(endpoint: str, query_models: Path) -> Any:
+    session = botocore.session.get_session()
+    session.get_component("data_loader").search_paths.insert(0, str(query_models))
+    return session.create_client(
+        "sqs", region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id="test",
+        aws_secret_access_key="test", config=Config(retries={"max_attempts": 1}))
+
+
+def test_client_really_speaks_query(query_sqs: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    def record(request: Any, **_: Any) -> None:  # returning None lets the request go out
+        seen["body"] = request.body
+
+    query_sqs.meta.events.register("before-send.sqs.*", record)
+    query_sqs.list_queues()
+    assert "Action=ListQueues" in str(seen["body"])
+
+
+def test_queue_and_message_round_trip_in_query(query_sqs: Any, unique: Any) -> None:
+    name = unique("query")
+    url = query_sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "40"},
+                                 tags={"t": "1"})["QueueUrl"]
+    assert query_sqs.get_queue_url(QueueName=name)["QueueUrl"] == url
+    assert url in query_sqs.list_queues(QueueNamePrefix=name)["QueueUrls"]
+    attributes = query_sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
+    assert attributes["Attributes"]["VisibilityTimeout"] == "40"
+    assert query_sqs.list_queue_tags(QueueUrl=url)["Tags"] == {"t": "1"}
+
+    sent = query_sqs.send_message(QueueUrl=url, MessageBody="<xml & text>",
+                                  MessageAttributes=ATTRIBUTES)
+    assert sent["MD5OfMessageAttributes"] == reference_md5(ATTRIBUTES)
+    batch = query_sqs.send_message_batch(QueueUrl=url, Entries=[
+        {"Id": "a", "MessageBody": "one"}, {"Id": "b", "MessageBody": "bad \x01"}])
+    assert [e["Id"] for e in batch["Successful"]] == ["a"]
+    assert batch["Failed"][0]["Code"] == "InvalidMessageContents"
+
+    got = query_sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                    MessageAttributeNames=["All"], AttributeNames=["All"])
+    messages = {m["Body"]: m for m in got["Messages"]}
+    while len(messages) < 2:
+        more = query_sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                         MessageAttributeNames=["All"])
+        messages.update({m["Body"]: m for m in more.get("Messages", [])})
+    first = messages["<xml & text>"]
+    assert first["MessageAttributes"] == ATTRIBUTES
+    assert first["MD5OfMessageAttributes"] == reference_md5(ATTRIBUTES)
+    deleted = query_sqs.delete_message_batch(QueueUrl=url, Entries=[
+        {"Id": f"d{i}", "ReceiptHandle": m["ReceiptHandle"]}
+        for i, m in enumerate(messages.values())])
+    assert len(deleted["Successful"]) == 2
+    query_sqs.delete_queue(QueueUrl=url)
+
+
+def test_errors_in_query(query_sqs: Any, unique: Any) -> None:
+    with pytest.raises(query_sqs.exceptions.QueueDoesNotExist):
+        query_sqs.get_queue_url(QueueName=unique("missing"))

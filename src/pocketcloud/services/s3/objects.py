@@ -136,12 +136,25 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
 
 
 def commit_object(
-    ctx: RequestContext, bucket: Bucket, row: ObjectRow, params: dict[str, Any]
-) -> list[str]:
-    """Commit `row` as the key's new current version, honouring conditional writes."""
+    ctx: RequestContext, bucket: Bucket, row: ObjectRow, params: dict[str, Any],
+    finishing_upload: str = "",
+) -> list[str]:  # fmt: skip
+    """Commit `row` as the key's new current version, honouring conditional writes; a
+    multipart upload's rows go in the same transaction."""
     with s3_store(ctx).write() as tx:
         if params.get("IfNoneMatch") is not None or params.get("IfMatch") is not None:
             _check_write_conditions(params, current_row(tx, bucket.name, row.key), row.key)
+        if finishing_upload:
+            if not tx.execute("DELETE FROM s3_uploads WHERE upload_id = ?", (finishing_upload,)):
+                raise AwsError(
+                    "NoSuchUpload",
+                    "The specified upload does not exist. The upload "
+                    "ID may be invalid, or the upload may have been aborted or "
+                    "completed.",
+                    404,
+                    fields={"UploadId": finishing_upload},
+                )
+            tx.execute("DELETE FROM s3_parts WHERE upload_id = ?", (finishing_upload,))
         return write_version(tx, bucket.name, bucket.versioning, row)
 
 

@@ -1,0 +1,77 @@
+"""DeleteObjects: up to 1,000 keys in one request, each answered on its own."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.services.s3.buckets import require_bucket
+from pocketcloud.services.s3.checksums import CHECKSUM_HEADERS
+from pocketcloud.services.s3.objects import delete_blobs, remove_object
+
+DELETE_KEYS_MAX = 1000
+
+
+def _require_integrity_header(ctx: RequestContext, params: dict[str, Any]) -> None:
+    headers = ctx.request.headers if ctx.request is not None else {}
+    content_md5 = params.get("ContentMD5")
+    if content_md5 is None and not any(h in headers for h in CHECKSUM_HEADERS):
+        raise AwsError(
+            "InvalidRequest",
+            "Missing required header for this request: Content-MD5 OR x-amz-checksum-*",
+        )
+    if content_md5 is not None and ctx.request is not None:
+        calculated = base64.b64encode(hashlib.md5(ctx.request.body).digest()).decode()
+        if calculated != content_md5:
+            raise AwsError(
+                "BadDigest", "The Content-MD5 you specified did not match what we received."
+            )
+
+
+def delete_objects(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = require_bucket(ctx, params["Bucket"])
+    _require_integrity_header(ctx, params)
+    request = params.get("Delete") or {}
+    objects = request.get("Objects") or []
+    if not objects or len(objects) > DELETE_KEYS_MAX:
+        raise AwsError("MalformedXML", "The XML you provided was not well-formed or did not "
+                       "validate against our published schema")  # fmt: skip
+    quiet = bool(request.get("Quiet"))
+    deleted: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    for item in objects:
+        key = item.get("Key", "")
+        version_id = item.get("VersionId")
+        try:
+            answer, garbage = remove_object(ctx, bucket, key, version_id, _conditions(item))
+        except AwsError as error:
+            failed = {"Key": key, "Code": error.code, "Message": error.message}
+            if version_id:
+                failed["VersionId"] = version_id
+            errors.append(failed)
+            continue
+        delete_blobs(ctx, garbage)
+        if quiet:
+            continue
+        entry: dict[str, Any] = {"Key": key}
+        if version_id:
+            entry["VersionId"] = version_id
+            if answer.get("DeleteMarker"):
+                entry["DeleteMarker"] = True
+        elif answer.get("DeleteMarker"):
+            entry.update(DeleteMarker=True, DeleteMarkerVersionId=answer["VersionId"])
+        deleted.append(entry)
+    result: dict[str, Any] = {}
+    if deleted:
+        result["Deleted"] = deleted
+    if errors:
+        result["Errors"] = errors
+    return result
+
+
+def _conditions(item: dict[str, Any]) -> dict[str, Any] | None:
+    etag = item.get("ETag")
+    return {"IfMatch": etag} if etag else None

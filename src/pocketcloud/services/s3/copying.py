@@ -1,0 +1,170 @@
+"""Copy sources (`x-amz-copy-source`), and copying bytes into a new blob of the target's
+region: CopyObject and UploadPartCopy. Copying across buckets and regions is allowed, since a
+copy is the user's explicit request to move bytes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.services.s3.buckets import Bucket, require_bucket
+from pocketcloud.services.s3.conditions import check_read_conditions
+from pocketcloud.services.s3.objects import (
+    commit_object,
+    delete_blobs,
+    stored_headers,
+    tags_from_header,
+    user_metadata,
+    validate_key,
+)
+from pocketcloud.services.s3.rows import (
+    ObjectRow,
+    current_row,
+    new_version_id,
+    no_such_key,
+    no_such_version,
+    version_row,
+)
+from pocketcloud.services.s3.schema import s3_store
+from pocketcloud.store import BlobInfo
+
+COPY_SIZE_MAX_BYTES = 5 * 1024**3
+COPY_CHUNK_BYTES = 1024 * 1024
+
+
+def parse_copy_source(text: str) -> tuple[str, str, str | None]:
+    """`bucket/key[?versionId=v]` (URL-encoded, maybe a leading `/`) -> parts."""
+    source, _, query = text.partition("?")
+    bucket, slash, key = unquote(source.lstrip("/")).partition("/")
+    version_id = None
+    if query.startswith("versionId="):
+        version_id = unquote(query[len("versionId=") :])
+    if not bucket or not slash or not key:
+        raise AwsError(
+            "InvalidArgument", "Invalid copy source object key",
+            fields={"ArgumentName": "x-amz-copy-source", "ArgumentValue": text},
+        )  # fmt: skip
+    return bucket, key, version_id
+
+
+def find_copy_source(
+    ctx: RequestContext, params: dict[str, Any]
+) -> tuple[Bucket, ObjectRow, str | None]:
+    """The source object a copy names, after its x-amz-copy-source-if-* conditions."""
+    bucket_name, key, version_id = parse_copy_source(params["CopySource"])
+    bucket = require_bucket(ctx, bucket_name, same_region=False)
+    with s3_store(ctx).read() as tx:
+        if version_id is None:
+            row = current_row(tx, bucket.name, key)
+        else:
+            row = version_row(tx, bucket.name, key, version_id)
+    if row is None or (row.delete_marker and version_id is None):
+        raise no_such_version(key, version_id) if version_id else no_such_key(key)
+    if row.delete_marker:
+        raise AwsError("InvalidRequest", "The source of a copy request may not specifically "
+                       "refer to a delete marker by version id.")  # fmt: skip
+    check_read_conditions(params, row.etag, row.last_modified, prefix="CopySourceIf")
+    return bucket, row, version_id
+
+
+def _segments(paths: list[Path], sizes: list[int], first: int, length: int) -> Iterator[bytes]:
+    position = 0
+    end = first + length
+    for path, size in zip(paths, sizes, strict=True):
+        stop = position + size
+        if stop > first and position < end:
+            with open(path, "rb") as file:
+                file.seek(max(first - position, 0))
+                remaining = min(stop, end) - max(first, position)
+                while remaining > 0:
+                    chunk = file.read(min(COPY_CHUNK_BYTES, remaining))
+                    if not chunk:
+                        raise AwsError("InternalError", "The copy source's bytes are missing.", 500)
+                    remaining -= len(chunk)
+                    yield chunk
+        position = stop
+
+
+async def copy_bytes(
+    ctx: RequestContext, row: ObjectRow, region: str, first: int = 0, length: int | None = None
+) -> BlobInfo:
+    """Copy `length` bytes of `row` from `first` into a new blob in `region` (off the loop)."""
+    blobs = ctx.cloud.store.blobs
+    paths = [blobs.path(blob_id) for blob_id in row.blob_ids]
+    sizes = row.part_sizes or [row.size]
+    count = row.size - first if length is None else length
+    chunks = _segments(paths, sizes, first, count)
+    return await asyncio.to_thread(blobs.put, region, chunks)
+
+
+def _same_object_unchanged(
+    params: dict[str, Any], bucket: Bucket, source_bucket: Bucket, source: ObjectRow
+) -> bool:
+    return (
+        source_bucket.name == bucket.name
+        and source.key == params["Key"]
+        and params.get("MetadataDirective", "COPY") == "COPY"
+        and (params.get("StorageClass") or source.storage_class) == source.storage_class
+        and not params.get("WebsiteRedirectLocation")
+        and not params.get("ServerSideEncryption")
+        and not bucket.versioning
+    )
+
+
+async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = require_bucket(ctx, params["Bucket"])
+    validate_key(params["Key"])
+    source_bucket, source, version_id = find_copy_source(ctx, params)
+    if _same_object_unchanged(params, bucket, source_bucket, source):
+        raise AwsError(
+            "InvalidRequest",
+            "This copy request is illegal because it is trying to copy an object to itself "
+            "without changing the object's metadata, storage class, website redirect location "
+            "or encryption attributes.",
+        )
+    if source.size > COPY_SIZE_MAX_BYTES:
+        raise AwsError("InvalidRequest", "The specified copy source is larger than the maximum "
+                       f"allowable size for a copy source: {COPY_SIZE_MAX_BYTES}")  # fmt: skip
+    replace = params.get("MetadataDirective", "COPY") == "REPLACE"
+    headers = stored_headers(params) if replace else dict(source.headers)
+    metadata = user_metadata(params) if replace else dict(source.metadata)
+    tags = (
+        tags_from_header(params.get("Tagging"))
+        if params.get("TaggingDirective") == "REPLACE"
+        else dict(source.tags)
+    )
+    blob = await copy_bytes(ctx, source, bucket.region)
+    checksum = {} if source.part_sizes else dict(source.checksum)
+    row = ObjectRow(
+        key=params["Key"],
+        version_id=new_version_id(bucket.versioning, ctx.cloud.ids.hex(32)),
+        blob_ids=[blob.blob_id],
+        size=blob.size_bytes,
+        etag=f'"{blob.md5_hex}"',
+        last_modified=ctx.cloud.clock.now(),
+        storage_class=params.get("StorageClass") or source.storage_class,
+        headers=headers,
+        metadata=metadata,
+        checksum=checksum,
+        tags=tags,
+        owner=ctx.account_id,
+    )
+    try:
+        garbage = commit_object(ctx, bucket, row, params)
+    except BaseException:
+        ctx.cloud.store.blobs.delete(blob.blob_id)
+        raise
+    delete_blobs(ctx, garbage)
+    copied: dict[str, Any] = {"ETag": row.etag, "LastModified": row.last_modified}
+    copied.update(checksum)
+    result: dict[str, Any] = {"CopyObjectResult": copied}
+    if version_id or source_bucket.versioning:
+        result["CopySourceVersionId"] = source.version_id
+    if bucket.versioning:
+        result["VersionId"] = row.version_id
+    return result

@@ -1,0 +1,334 @@
+"""Multipart uploads: create, upload part (streamed) and part copy, complete, abort, list.
+
+Completing an upload copies no bytes: the object's row lists the chosen parts' blobs in order
+(`blob_ids`, `part_sizes`) and GetObject streams them one after another. Parts not chosen are
+deleted once the completion commits.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import Any
+
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.services.s3.buckets import Bucket, owner_of, require_bucket
+from pocketcloud.services.s3.checksums import ALGORITHMS, CHECKSUM_MEMBERS, composite_checksum
+from pocketcloud.services.s3.conditions import byte_range
+from pocketcloud.services.s3.copying import copy_bytes, find_copy_source
+from pocketcloud.services.s3.objects import (
+    commit_object,
+    delete_blobs,
+    stored_headers,
+    tags_from_header,
+    user_metadata,
+    validate_key,
+)
+from pocketcloud.services.s3.rows import ObjectRow, new_version_id
+from pocketcloud.services.s3.schema import key_bytes, key_text, s3_store
+from pocketcloud.services.s3.upload import body_unread_closes_connection, receive_body
+from pocketcloud.store import Tx
+
+PART_NUMBER_MAX = 10_000
+PART_SIZE_MIN_BYTES = 5 * 1024 * 1024
+PARTS_PAGE_MAX = 1000
+UPLOADS_PAGE_MAX = 1000
+
+
+def _no_such_upload(upload_id: str) -> AwsError:
+    return AwsError(
+        "NoSuchUpload",
+        "The specified upload does not exist. The upload ID may be invalid, or the upload may "
+        "have been aborted or completed.",
+        404,
+        fields={"UploadId": upload_id},
+    )
+
+
+def _upload(tx: Tx, bucket: str, key: str, upload_id: str) -> tuple[Any, ...]:
+    row = tx.fetchone(
+        "SELECT storage_class, headers, metadata, checksum, tags, owner, initiated "
+        "FROM s3_uploads WHERE upload_id = ? AND bucket = ? AND key = ?",
+        (upload_id, bucket, key_bytes(key)),
+    )
+    if row is None:
+        raise _no_such_upload(upload_id)
+    return row
+
+
+def create_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = require_bucket(ctx, params["Bucket"])
+    key = params["Key"]
+    validate_key(key)
+    algorithm = (params.get("ChecksumAlgorithm") or "").upper()
+    if algorithm and algorithm not in ALGORITHMS:
+        raise AwsError("InvalidRequest", "Checksum algorithm provided is unsupported.")
+    checksum_type = params.get("ChecksumType") or ("COMPOSITE" if algorithm else "")
+    if algorithm in ("SHA1", "SHA256") and checksum_type == "FULL_OBJECT":
+        raise AwsError("InvalidRequest", f"The FULL_OBJECT checksum type cannot be used with "
+                       f"the {algorithm.lower()} checksum algorithm.")  # fmt: skip
+    checksum = {"Algorithm": algorithm, "Type": checksum_type} if algorithm else {}
+    upload_id = ctx.cloud.ids.hex(48)
+    with s3_store(ctx).write() as tx:
+        tx.execute(
+            "INSERT INTO s3_uploads (upload_id, bucket, key, initiated, storage_class, headers, "
+            "metadata, checksum, tags, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (upload_id, bucket.name, key_bytes(key), ctx.cloud.clock.now(),
+             params.get("StorageClass") or "STANDARD", json.dumps(stored_headers(params)),
+             json.dumps(user_metadata(params)), json.dumps(checksum),
+             json.dumps(tags_from_header(params.get("Tagging"))), ctx.account_id),
+        )  # fmt: skip
+    result = {"Bucket": bucket.name, "Key": key, "UploadId": upload_id}
+    if algorithm:
+        result.update(ChecksumAlgorithm=algorithm, ChecksumType=checksum_type)
+    return result
+
+
+def _part_number(params: dict[str, Any]) -> int:
+    number = int(params["PartNumber"])
+    if not 1 <= number <= PART_NUMBER_MAX:
+        raise AwsError("InvalidArgument", "Part number must be an integer between 1 and 10000, "
+                       "inclusive", fields={"ArgumentName": "partNumber",
+                                            "ArgumentValue": str(number)})  # fmt: skip
+    return number
+
+
+def _store_part(
+    ctx: RequestContext, bucket: Bucket, params: dict[str, Any], number: int, blob: Any,
+    checksum: dict[str, str],
+) -> None:  # fmt: skip
+    try:
+        with s3_store(ctx).write() as tx:
+            _upload(tx, bucket.name, params["Key"], params["UploadId"])
+            old = tx.fetchvalue(
+                "SELECT blob_id FROM s3_parts WHERE upload_id = ? AND part_number = ?",
+                (params["UploadId"], number),
+            )
+            tx.execute(
+                "INSERT INTO s3_parts (upload_id, part_number, blob_id, size, etag, "
+                "last_modified, checksum) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                "(upload_id, part_number) DO UPDATE SET blob_id = excluded.blob_id, "
+                "size = excluded.size, etag = excluded.etag, "
+                "last_modified = excluded.last_modified, checksum = excluded.checksum",
+                (params["UploadId"], number, blob.blob_id, blob.size_bytes,
+                 f'"{blob.md5_hex}"', ctx.cloud.clock.now(), json.dumps(checksum)),
+            )  # fmt: skip
+    except BaseException:
+        ctx.cloud.store.blobs.delete(blob.blob_id)
+        raise
+    if old:
+        ctx.cloud.store.blobs.delete(old)
+
+
+async def upload_part(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    with body_unread_closes_connection():
+        bucket = require_bucket(ctx, params["Bucket"])
+        number = _part_number(params)
+        with s3_store(ctx).read() as tx:
+            _upload(tx, bucket.name, params["Key"], params["UploadId"])
+        received = await receive_body(ctx, bucket.region, params)
+    checksum = {}
+    if received.algorithm:
+        checksum = {CHECKSUM_MEMBERS[received.algorithm]: received.checksum}
+    _store_part(ctx, bucket, params, number, received.blob, checksum)
+    return {"ETag": received.etag, **checksum}
+
+
+async def upload_part_copy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = require_bucket(ctx, params["Bucket"])
+    number = _part_number(params)
+    with s3_store(ctx).read() as tx:
+        _upload(tx, bucket.name, params["Key"], params["UploadId"])
+    _, source, version_id = find_copy_source(ctx, params)
+    first, length = 0, source.size
+    range_header = params.get("CopySourceRange")
+    if range_header:
+        window = byte_range(range_header, source.size)
+        if window is None or not range_header.partition("=")[2].partition("-")[2]:
+            raise AwsError("InvalidArgument", "The x-amz-copy-source-range value must be of the "
+                           "form bytes=first-last where first and last are the zero-based "
+                           "offsets of the first and last bytes to copy")  # fmt: skip
+        first, length = window[0], window[1] - window[0] + 1
+    blob = await copy_bytes(ctx, source, bucket.region, first, length)
+    _store_part(ctx, bucket, params, number, blob, {})
+    result: dict[str, Any] = {
+        "CopyPartResult": {"ETag": f'"{blob.md5_hex}"', "LastModified": ctx.cloud.clock.now()}
+    }
+    if version_id:
+        result["CopySourceVersionId"] = version_id
+    return result
+
+
+def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = require_bucket(ctx, params["Bucket"])
+    key, upload_id = params["Key"], params["UploadId"]
+    requested = (params.get("MultipartUpload") or {}).get("Parts") or []
+    if not requested:
+        raise AwsError("MalformedXML", "The XML you provided was not well-formed or did not "
+                       "validate against our published schema")  # fmt: skip
+    with s3_store(ctx).read() as tx:
+        upload = _upload(tx, bucket.name, key, upload_id)
+        stored = {
+            number: (blob_id, size, etag, checksum)
+            for number, blob_id, size, etag, checksum in tx.fetchall(
+                "SELECT part_number, blob_id, size, etag, checksum FROM s3_parts "
+                "WHERE upload_id = ?",
+                (upload_id,),
+            )
+        }
+    chosen = _validate_parts(requested, stored, upload_id)
+    storage_class, headers, metadata, checksum_json, tags, _, _ = upload
+    md5s = b"".join(bytes.fromhex(stored[n][2].strip('"')) for n in chosen)
+    row = ObjectRow(
+        key=key,
+        version_id=new_version_id(bucket.versioning, ctx.cloud.ids.hex(32)),
+        blob_ids=[stored[n][0] for n in chosen],
+        part_sizes=[stored[n][1] for n in chosen],
+        size=sum(stored[n][1] for n in chosen),
+        etag=f'"{hashlib.md5(md5s, usedforsecurity=False).hexdigest()}-{len(chosen)}"',
+        last_modified=ctx.cloud.clock.now(),
+        storage_class=storage_class,
+        headers=json.loads(headers),
+        metadata=json.loads(metadata),
+        checksum=_object_checksum(json.loads(checksum_json), chosen, stored),
+        tags=json.loads(tags),
+        owner=ctx.account_id,
+    )
+    garbage = commit_object(ctx, bucket, row, params, finishing_upload=upload_id)
+    unused = [blob_id for n, (blob_id, *_) in stored.items() if n not in set(chosen)]
+    delete_blobs(ctx, garbage + unused)
+    result: dict[str, Any] = {
+        "Location": f"/{bucket.name}/{key}", "Bucket": bucket.name, "Key": key,
+        "ETag": row.etag, **row.checksum,
+    }  # fmt: skip
+    if bucket.versioning:
+        result["VersionId"] = row.version_id
+    return result
+
+
+def _validate_parts(
+    requested: list[dict[str, Any]], stored: dict[int, tuple[Any, ...]], upload_id: str
+) -> list[int]:
+    numbers = [int(part.get("PartNumber") or 0) for part in requested]
+    if any(later <= earlier for earlier, later in zip(numbers, numbers[1:], strict=False)):
+        raise AwsError("InvalidPartOrder", "The list of parts was not in ascending order. "
+                       "Parts must be ordered by part number.",
+                       fields={"UploadId": upload_id})  # fmt: skip
+    for number, part in zip(numbers, requested, strict=True):
+        found = stored.get(number)
+        etag = (part.get("ETag") or "").strip().strip('"')
+        if found is None or etag != found[2].strip('"'):
+            raise AwsError(
+                "InvalidPart",
+                "One or more of the specified parts could not be found.  The part may not have "
+                "been uploaded, or the specified entity tag may not match the part's entity tag.",
+                fields={"UploadId": upload_id, "PartNumber": str(number), "ETag": etag},
+            )
+    for number in numbers[:-1]:
+        size, etag = stored[number][1], stored[number][2]
+        if size < PART_SIZE_MIN_BYTES:
+            raise AwsError(
+                "EntityTooSmall",
+                "Your proposed upload is smaller than the minimum allowed object size.",
+                fields={"ProposedSize": str(size), "MinSizeAllowed": str(PART_SIZE_MIN_BYTES),
+                        "PartNumber": str(number), "ETag": etag.strip('"')},
+            )  # fmt: skip
+    return numbers
+
+
+def _object_checksum(
+    upload_checksum: dict[str, str], chosen: list[int], stored: dict[int, tuple[Any, ...]]
+) -> dict[str, str]:
+    """COMPOSITE: the checksum of the parts' checksums, "-N" (when every part carried one)."""
+    algorithm = upload_checksum.get("Algorithm")
+    if not algorithm or upload_checksum.get("Type") != "COMPOSITE":
+        return {}
+    member = CHECKSUM_MEMBERS[algorithm]
+    digests = []
+    for number in chosen:
+        value = json.loads(stored[number][3]).get(member)
+        if not value:
+            return {}
+        digests.append(base64.b64decode(value))
+    return {member: composite_checksum(algorithm, digests), "ChecksumType": "COMPOSITE"}
+
+
+def abort_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = require_bucket(ctx, params["Bucket"])
+    upload_id = params["UploadId"]
+    with s3_store(ctx).write() as tx:
+        _upload(tx, bucket.name, params["Key"], upload_id)
+        parts = tx.fetchall("DELETE FROM s3_parts WHERE upload_id = ? RETURNING blob_id",
+                            (upload_id,))  # fmt: skip
+        tx.execute("DELETE FROM s3_uploads WHERE upload_id = ?", (upload_id,))
+    delete_blobs(ctx, [blob_id for (blob_id,) in parts])
+    return {}
+
+
+def list_parts(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = require_bucket(ctx, params["Bucket"])
+    key, upload_id = params["Key"], params["UploadId"]
+    limit = min(int(params.get("MaxParts") or PARTS_PAGE_MAX), PARTS_PAGE_MAX)
+    marker = int(params.get("PartNumberMarker") or 0)
+    with s3_store(ctx).read() as tx:
+        storage_class, _, _, checksum_json, _, owner, _ = _upload(tx, bucket.name, key, upload_id)
+        rows = tx.fetchall(
+            "SELECT part_number, last_modified, etag, size, checksum FROM s3_parts "
+            "WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?",
+            (upload_id, marker, limit + 1),
+        )
+    parts = [
+        {"PartNumber": n, "LastModified": modified, "ETag": etag, "Size": size,
+         **json.loads(checksum)}
+        for n, modified, etag, size, checksum in rows[:limit]
+    ]  # fmt: skip
+    upload_checksum = json.loads(checksum_json)
+    result: dict[str, Any] = {
+        "Bucket": bucket.name, "Key": key, "UploadId": upload_id, "Parts": parts,
+        "PartNumberMarker": marker, "MaxParts": limit, "IsTruncated": len(rows) > limit,
+        "Initiator": owner_of(owner), "Owner": owner_of(owner), "StorageClass": storage_class,
+    }  # fmt: skip
+    if parts:
+        result["NextPartNumberMarker"] = parts[-1]["PartNumber"]
+    if upload_checksum:
+        result["ChecksumAlgorithm"] = upload_checksum["Algorithm"]
+        result["ChecksumType"] = upload_checksum["Type"]
+    return result
+
+
+def list_multipart_uploads(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = require_bucket(ctx, params["Bucket"])
+    limit = min(int(params.get("MaxUploads") or UPLOADS_PAGE_MAX), UPLOADS_PAGE_MAX)
+    prefix = params.get("Prefix") or ""
+    key_marker = params.get("KeyMarker") or ""
+    id_marker = params.get("UploadIdMarker") or ""
+    with s3_store(ctx).read() as tx:
+        rows = tx.fetchall(
+            "SELECT key, upload_id, initiated, storage_class, owner, checksum FROM s3_uploads "
+            "WHERE bucket = ? AND (key > ? OR (key = ? AND upload_id > ?)) "
+            "AND substr(key, 1, ?) = ? ORDER BY key, upload_id LIMIT ?",
+            (bucket.name, key_bytes(key_marker), key_bytes(key_marker), id_marker,
+             len(key_bytes(prefix)), key_bytes(prefix), limit + 1),
+        )  # fmt: skip
+    uploads = []
+    for key, upload_id, initiated, storage_class, owner, checksum in rows[:limit]:
+        entry: dict[str, Any] = {
+            "Key": key_text(key), "UploadId": upload_id, "Initiated": initiated,
+            "StorageClass": storage_class, "Owner": owner_of(owner),
+            "Initiator": owner_of(owner),
+        }  # fmt: skip
+        algorithm = json.loads(checksum).get("Algorithm")
+        if algorithm:
+            entry["ChecksumAlgorithm"] = algorithm
+        uploads.append(entry)
+    result: dict[str, Any] = {
+        "Bucket": bucket.name, "KeyMarker": key_marker, "UploadIdMarker": id_marker,
+        "MaxUploads": limit, "IsTruncated": len(rows) > limit, "Uploads": uploads,
+        "Prefix": prefix,
+    }  # fmt: skip
+    if len(rows) > limit:
+        result["NextKeyMarker"] = uploads[-1]["Key"]
+        result["NextUploadIdMarker"] = uploads[-1]["UploadId"]
+    return result

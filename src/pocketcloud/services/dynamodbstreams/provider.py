@@ -1,0 +1,175 @@
+"""Amazon DynamoDB Streams: reading the change records DynamoDB writes with each item change.
+
+Each stream has one shard; a shard iterator is the stream ARN, the shard id and the next
+sequence number, so iterators survive restarts like the records do.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import Any
+
+import cbor2
+
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.services.dynamodb import storage
+from pocketcloud.services.dynamodb.storage import TableMeta
+
+MAX_GET_RECORDS = 1000
+MAX_LIST_STREAMS = 100
+SEQUENCE_DIGITS = 21
+
+
+def _table_for(ctx: RequestContext, stream_arn: str) -> TableMeta:
+    prefix = f"arn:aws:dynamodb:{ctx.region}:{ctx.account_id}:table/"
+    name, marker, _ = stream_arn[len(prefix) :].partition("/stream/")
+    if not stream_arn.startswith(prefix) or not marker:
+        raise AwsError("ValidationException", f"Invalid StreamArn: {stream_arn}")
+    try:
+        table = storage.table_meta(ctx, name)
+    except AwsError:
+        raise AwsError(
+            "ResourceNotFoundException",
+            f"Requested resource not found: Stream: {stream_arn} not found",
+        ) from None
+    if table.description.get("LatestStreamArn") != stream_arn:
+        raise AwsError(
+            "ResourceNotFoundException",
+            f"Requested resource not found: Stream: {stream_arn} not found",
+        )
+    return table
+
+
+def _shard_id(stream_arn: str) -> str:
+    return "shardId-00000001-" + hashlib.sha256(stream_arn.encode()).hexdigest()[:16]
+
+
+def _sequence_text(sequence: int) -> str:
+    return str(sequence).zfill(SEQUENCE_DIGITS)
+
+
+def list_streams(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    limit = min(params.get("Limit") or MAX_LIST_STREAMS, MAX_LIST_STREAMS)
+    start = params.get("ExclusiveStartStreamArn", "")
+    wanted = params.get("TableName")
+    with storage.store(ctx).read() as tx:
+        rows = tx.fetchall(
+            "SELECT name, meta FROM dynamodb_tables WHERE account_id = ? AND region = ? "
+            "ORDER BY name",
+            (ctx.account_id, ctx.region),
+        )
+    found = []
+    for name, meta in rows:
+        description = json.loads(meta)["description"]
+        arn = description.get("LatestStreamArn")
+        if arn and (wanted is None or wanted == name) and arn > start:
+            found.append({"StreamArn": arn, "TableName": name,
+                          "StreamLabel": description["LatestStreamLabel"]})  # fmt: skip
+    result: dict[str, Any] = {"Streams": found[:limit]}
+    if len(found) > limit:
+        result["LastEvaluatedStreamArn"] = found[limit - 1]["StreamArn"]
+    return result
+
+
+def describe_stream(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params["StreamArn"]
+    table = _table_for(ctx, arn)
+    description = table.description
+    spec = description.get("StreamSpecification") or {}
+    return {
+        "StreamDescription": {
+            "StreamArn": arn,
+            "StreamLabel": description["LatestStreamLabel"],
+            "StreamStatus": "ENABLED" if spec.get("StreamEnabled") else "DISABLED",
+            "StreamViewType": spec.get("StreamViewType") or description.get("StreamViewType"),
+            "CreationRequestDateTime": description["CreationDateTime"],
+            "TableName": table.name,
+            "KeySchema": description["KeySchema"],
+            "Shards": [
+                {
+                    "ShardId": _shard_id(arn),
+                    "SequenceNumberRange": {"StartingSequenceNumber": _sequence_text(1)},
+                }
+            ],
+        }
+    }
+
+
+def get_shard_iterator(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params["StreamArn"]
+    table = _table_for(ctx, arn)
+    if params["ShardId"] != _shard_id(arn):
+        raise AwsError(
+            "ResourceNotFoundException",
+            f"Requested resource not found: Shard does not exist: {params['ShardId']}",
+        )
+    kind = params["ShardIteratorType"]
+    if kind == "TRIM_HORIZON":
+        position = 1
+    elif kind == "LATEST":
+        with storage.store(ctx).read() as tx:
+            position = 1 + tx.fetchvalue(
+                "SELECT COALESCE(MAX(sequence), 0) FROM dynamodb_stream_records WHERE table_id = ?",
+                (table.table_id,),
+            )
+    else:
+        number = params.get("SequenceNumber")
+        if not number or not number.isdigit():
+            raise AwsError(
+                "ValidationException",
+                "SequenceNumber is required for AT_SEQUENCE_NUMBER and AFTER_SEQUENCE_NUMBER",
+            )
+        position = int(number) + (1 if kind == "AFTER_SEQUENCE_NUMBER" else 0)
+    return {"ShardIterator": _iterator(arn, position)}
+
+
+def _iterator(arn: str, position: int) -> str:
+    return base64.urlsafe_b64encode(f"{arn}|{position}".encode()).decode()
+
+
+def _parse_iterator(iterator: str) -> tuple[str, int]:
+    try:
+        arn, _, position = base64.urlsafe_b64decode(iterator.encode()).decode().rpartition("|")
+        return arn, int(position)
+    except (ValueError, UnicodeDecodeError):
+        raise AwsError("ValidationException", "Invalid ShardIterator") from None
+
+
+def get_records(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    arn, position = _parse_iterator(params["ShardIterator"])
+    table = _table_for(ctx, arn)
+    limit = params.get("Limit") or MAX_GET_RECORDS
+    if not 1 <= limit <= MAX_GET_RECORDS:
+        raise AwsError(
+            "ValidationException",
+            f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy "
+            "constraint: Member must have value less than or equal to 1000",
+        )
+    with storage.store(ctx).read() as tx:
+        rows = tx.fetchall(
+            "SELECT sequence, record FROM dynamodb_stream_records "
+            "WHERE table_id = ? AND sequence >= ? ORDER BY sequence LIMIT ?",
+            (table.table_id, position, limit),
+        )
+    records = []
+    for sequence, raw in rows:
+        record = cbor2.loads(raw)
+        if record.pop("stream") != arn:
+            continue
+        record["dynamodb"]["SequenceNumber"] = _sequence_text(sequence)
+        records.append(
+            {
+                "eventID": hashlib.md5(f"{arn}{sequence}".encode()).hexdigest(),
+                "eventVersion": "1.1",
+                "eventSource": "aws:dynamodb",
+                "awsRegion": ctx.region,
+                **record,
+            }
+        )
+        position = sequence + 1
+    if rows:
+        position = rows[-1][0] + 1
+    return {"Records": records, "NextShardIterator": _iterator(arn, position)}

@@ -1,17 +1,203 @@
-"""AWS Security Token Service: who am I."""
+"""AWS Security Token Service: who am I, and temporary credentials.
+
+GetCallerIdentity answers the real principal (an IAM user, an assumed-role session, or the
+account's root). AssumeRole checks the role's trust policy and the caller's policies with the
+evaluation engine (sts/trust.py), AssumeRoleWithWebIdentity takes tokens from the local
+identity provider documented in sts/web_identity.py, and every temporary credential expires
+on the cloud clock.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
-from pocketcloud.arns import global_arn
 from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.gateway.scope import account_for_access_key
+from pocketcloud.iam import Principal
+from pocketcloud.services.iam.common import policy_document
+from pocketcloud.services.iam.credentials import caller_of, lookup_access_key
+from pocketcloud.services.iam.managed import default_document
+from pocketcloud.services.iam.schema import reading, writing
+from pocketcloud.services.sts import sessions, trust, web_identity
+
+MIN_DURATION_S = 900
+DEFAULT_DURATION_S = 3600
+CHAINED_MAX_DURATION_S = 3600
+SESSION_TOKEN_DEFAULT_S = 43200
+SESSION_TOKEN_MAX_S = 129600
+ROOT_SESSION_TOKEN_MAX_S = 3600
+MAX_SESSION_POLICY_CHARS = 2048
+MAX_POLICY_ARNS = 10
+MAX_SESSION_TAGS = 50
+_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
 
 
 def get_caller_identity(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    # Until IAM lands every well-formed key acts as its account's root user, as AWS reports it.
-    return {
-        "UserId": ctx.account_id,
-        "Account": ctx.account_id,
-        "Arn": global_arn("iam", ctx.account_id, "root"),
+    caller = caller_of(ctx)
+    return {"UserId": caller.user_id or caller.account_id, "Account": caller.account_id,
+            "Arn": caller.principal_arn}
+
+
+def get_access_key_info(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    key_id = params["AccessKeyId"]
+    found = lookup_access_key(ctx.cloud, key_id)
+    return {"Account": found.account_id if found else account_for_access_key(key_id)}
+
+
+def assume_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    caller = caller_of(ctx)
+    session_name = _session_name(params["RoleSessionName"])
+    role = trust.find_role(ctx, params["RoleArn"], caller.principal_arn, "sts:AssumeRole")
+    chained = caller.principal_type == "assumed-role"
+    duration_s = _duration(params.get("DurationSeconds"), role.max_session_s, chained)
+    trust.refuse_root(ctx, caller, "sts:AssumeRole", role.arn)
+    tags = _session_tags(params.get("Tags"))
+    source_identity = caller.source_identity or params.get("SourceIdentity")
+    context: dict[str, Any] = {"sts:RoleSessionName": session_name}
+    if params.get("ExternalId"):
+        context["sts:ExternalId"] = params["ExternalId"]
+    if source_identity:
+        context["sts:SourceIdentity"] = source_identity
+    for key, value in tags.items():
+        context[f"aws:RequestTag/{key}"] = value
+    if tags:
+        context["aws:TagKeys"] = list(tags)
+    principal = trust.caller_principal(ctx, caller)
+    trust.check_trust(ctx, role, principal, "sts:AssumeRole", context, caller)
+    policies = _session_policies(ctx, role.account_id, params)
+    return _role_session(ctx, role, session_name, duration_s, policies, source_identity, tags,
+                         chained)
+
+
+def assume_role_with_web_identity(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    session_name = _session_name(params["RoleSessionName"])
+    identity = web_identity.decode(params["WebIdentityToken"])
+    role = trust.find_role(ctx, params["RoleArn"], identity.issuer,
+                           "sts:AssumeRoleWithWebIdentity")
+    provider_arn = f"arn:aws:iam::{role.account_id}:oidc-provider/{identity.issuer}"
+    with reading(ctx.cloud) as tx:
+        row = tx.fetchone("SELECT client_ids, thumbprints FROM iam_oidc_providers WHERE "
+                          "account_id = ? AND arn = ?", (role.account_id, provider_arn))
+    if row is None:
+        raise AwsError("InvalidIdentityTokenException", "No OpenIDConnect provider found in "
+                       f"your account for https://{identity.issuer}")
+    web_identity.verify(identity, json.loads(row[0]), json.loads(row[1]), ctx.cloud.clock.now())
+    duration_s = _duration(params.get("DurationSeconds"), role.max_session_s, False)
+    context: dict[str, Any] = {f"{identity.issuer}:aud": identity.audience,
+                               f"{identity.issuer}:sub": identity.subject}
+    if "amr" in identity.claims:
+        amr = identity.claims["amr"]
+        context[f"{identity.issuer}:amr"] = [str(a) for a in amr] if isinstance(
+            amr, list) else str(amr)
+    principal = Principal(provider_arn, "", "web-identity")
+    trust.check_trust(ctx, role, principal, "sts:AssumeRoleWithWebIdentity", context, None)
+    policies = _session_policies(ctx, role.account_id, params)
+    result = _role_session(ctx, role, session_name, duration_s, policies, None, {}, False)
+    return {**result, "SubjectFromWebIdentityToken": identity.subject,
+            "Provider": provider_arn, "Audience": identity.audience}
+
+
+def get_session_token(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    caller = caller_of(ctx)
+    if caller.session_token is not None:
+        raise AwsError("AccessDenied", "Cannot call GetSessionToken with session credentials",
+                       403)
+    limit_s = ROOT_SESSION_TOKEN_MAX_S if caller.principal_type == "root" else SESSION_TOKEN_MAX_S
+    duration_s = params.get("DurationSeconds") or min(SESSION_TOKEN_DEFAULT_S, limit_s)
+    if not MIN_DURATION_S <= duration_s <= limit_s:
+        raise _duration_error(duration_s, limit_s)
+    credentials = sessions.issue(
+        ctx, account_id=caller.account_id, principal_arn=caller.principal_arn,
+        principal_type=caller.principal_type, user_id=caller.user_id or caller.account_id,
+        duration_s=duration_s)
+    return {"Credentials": credentials}
+
+
+def _role_session(
+    ctx: RequestContext, role: trust.Role, session_name: str, duration_s: int,
+    policies: list[str], source_identity: str | None, tags: dict[str, str], chained: bool,
+) -> dict[str, Any]:
+    arn = f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/{session_name}"
+    user_id = f"{role.role_id}:{session_name}"
+    credentials = sessions.issue(
+        ctx, account_id=role.account_id, principal_arn=arn, principal_type="assumed-role",
+        user_id=user_id, duration_s=duration_s, role_arn=role.arn, session_policies=policies,
+        source_identity=source_identity, tags=tags, chained=chained)
+    with writing(ctx.cloud) as tx:
+        tx.execute("UPDATE iam_roles SET last_used = ?, last_used_region = ? WHERE "
+                   "account_id = ? AND name = ?",
+                   (ctx.cloud.clock.now(), ctx.region, role.account_id, role.name))
+    packed = sum(len(p) for p in policies) + sum(len(k) + len(v) for k, v in tags.items())
+    result: dict[str, Any] = {
+        "Credentials": credentials,
+        "AssumedRoleUser": {"AssumedRoleId": user_id, "Arn": arn},
+        "PackedPolicySize": min(100, packed * 100 // MAX_SESSION_POLICY_CHARS),
     }
+    if source_identity:
+        result["SourceIdentity"] = source_identity
+    return result
+
+
+def _session_name(name: str) -> str:
+    if not _SESSION_NAME.fullmatch(name):
+        raise AwsError("ValidationError", f"1 validation error detected: Value '{name}' at "
+                       "'roleSessionName' failed to satisfy constraint: Member must satisfy "
+                       r"regular expression pattern: [\w+=,.@-]*")
+    return name
+
+
+def _duration(requested: int | None, max_session_s: int, chained: bool) -> int:
+    duration_s = requested or DEFAULT_DURATION_S
+    if duration_s < MIN_DURATION_S:
+        raise AwsError("ValidationError", f"1 validation error detected: Value '{duration_s}' "
+                       "at 'durationSeconds' failed to satisfy constraint: Member must have "
+                       f"value greater than or equal to {MIN_DURATION_S}")
+    if chained and duration_s > CHAINED_MAX_DURATION_S:
+        raise AwsError("ValidationError", "The requested DurationSeconds exceeds the 1 hour "
+                       "session limit for roles assumed by role chaining.")
+    if duration_s > max_session_s:
+        raise AwsError("ValidationError", "The requested DurationSeconds exceeds the "
+                       "MaxSessionDuration set for this role.")
+    return duration_s
+
+
+def _duration_error(duration_s: int, limit_s: int) -> AwsError:
+    return AwsError("ValidationError", f"1 validation error detected: Value '{duration_s}' at "
+                    "'durationSeconds' failed to satisfy constraint: Member must have value "
+                    f"between {MIN_DURATION_S} and {limit_s}")
+
+
+def _session_policies(ctx: RequestContext, account_id: str, params: dict[str, Any]) -> list[str]:
+    """The inline Policy and the managed PolicyArns' default documents, validated."""
+    documents = []
+    if params.get("Policy"):
+        policy_document(params["Policy"], max_chars=MAX_SESSION_POLICY_CHARS)
+        documents.append(params["Policy"])
+    arns = [p["arn"] for p in params.get("PolicyArns") or [] if p.get("arn")]
+    if len(arns) > MAX_POLICY_ARNS:
+        raise AwsError("ValidationError", f"The number of policy ARNs exceeds {MAX_POLICY_ARNS}.")
+    with reading(ctx.cloud) as tx:
+        for arn in arns:
+            document = default_document(tx, account_id, arn)
+            if document is None:
+                raise AwsError("InvalidParameterValue", f"Policy {arn} does not exist or is not "
+                               "attachable.")
+            documents.append(document)
+    return documents
+
+
+def _session_tags(tags: list[dict[str, str]] | None) -> dict[str, str]:
+    tags = tags or []
+    if len(tags) > MAX_SESSION_TAGS:
+        raise AwsError("ValidationError", f"The number of session tags exceeds "
+                       f"{MAX_SESSION_TAGS}.")
+    result: dict[str, str] = {}
+    for tag in tags:
+        if tag["Key"].lower() in (k.lower() for k in result):
+            raise AwsError("InvalidParameterValue", "Duplicate tag keys found. Please note that "
+                           "Tag keys are case insensitive.")
+        result[tag["Key"]] = tag["Value"]
+    return result

@@ -15,6 +15,7 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.gateway.hosts import parse_host
 from pocketcloud.infra.regions import is_valid_region
+from pocketcloud.services.s3.presign import check_presigned_expiry
 from pocketcloud.services.s3.schema import s3_store
 from pocketcloud.store import Store
 
@@ -79,6 +80,7 @@ def no_such_bucket(name: str) -> AwsError:
 
 def require_bucket(ctx: RequestContext, name: str, *, same_region: bool = True) -> Bucket:
     """The caller's bucket `name`, answered from its own region as S3 does."""
+    check_presigned_expiry(ctx)
     bucket = find_bucket(ctx, name)
     if bucket is None:
         raise no_such_bucket(name)

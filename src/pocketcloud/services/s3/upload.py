@@ -87,6 +87,8 @@ async def receive_body(ctx: RequestContext, region: str, params: dict[str, Any])
         )
     algorithm = requested_algorithm(params, headers)
     hasher = new_hasher(algorithm) if algorithm else None
+    if request is not None and request.body:
+        body = _buffered(request.body)  # the gateway read a form-typed body already
     decoder = ChunkedDecoder(body) if body is not None and is_aws_chunked(headers) else None
     source: AsyncIterable[bytes] = decoder or body or _nothing()
     blobs = ctx.cloud.store.blobs
@@ -123,6 +125,10 @@ def _declared_length(headers: dict[str, str]) -> int | None:
     if not text.isdigit():
         raise AwsError("InvalidArgument", "The Content-Length you specified is not valid.")
     return int(text)
+
+
+async def _buffered(data: bytes) -> AsyncIterator[bytes]:
+    yield data
 
 
 async def _nothing() -> AsyncIterator[bytes]:

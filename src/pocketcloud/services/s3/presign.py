@@ -1,0 +1,66 @@
+"""Presigned URLs (SigV4 query auth): expiry is enforced here; signatures are checked by the
+gateway's signature verification when it exists."""
+
+from __future__ import annotations
+
+import calendar
+import time
+from urllib.parse import parse_qsl
+
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+
+EXPIRES_MAX_S = 7 * 24 * 3600
+
+
+def check_presigned_expiry(ctx: RequestContext) -> None:
+    request = ctx.request
+    if request is None or "Expires=" not in request.query_string:
+        return
+    query = dict(parse_qsl(request.query_string))
+    if "X-Amz-Expires" not in query:
+        _check_sigv2_expiry(ctx, query.get("Expires", ""))
+        return
+    expires_text, date_text = query.get("X-Amz-Expires", ""), query.get("X-Amz-Date", "")
+    try:
+        expires_s = int(expires_text)
+        signed_s = calendar.timegm(time.strptime(date_text, "%Y%m%dT%H%M%SZ"))
+    except ValueError:
+        raise AwsError(
+            "AuthorizationQueryParametersError",
+            "X-Amz-Expires should be a number and X-Amz-Date a date like 20130524T000000Z",
+        ) from None
+    if expires_s < 0 or expires_s > EXPIRES_MAX_S:
+        raise AwsError(
+            "AuthorizationQueryParametersError",
+            "X-Amz-Expires must be less than a week (in seconds) that is; 604800",
+        )
+    now_s = ctx.cloud.clock.now()
+    if now_s > signed_s + expires_s:
+        raise AwsError(
+            "AccessDenied",
+            "Request has expired",
+            403,
+            fields={
+                "X-Amz-Expires": str(expires_s),
+                "Expires": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(signed_s + expires_s)),
+                "ServerTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now_s)),
+            },
+        )
+
+
+def _check_sigv2_expiry(ctx: RequestContext, expires_text: str) -> None:
+    """A SigV2 presigned URL (`Expires=<epoch seconds>`, what boto3 makes by default)."""
+    if not expires_text.isdigit():
+        raise AwsError("AccessDenied", "Invalid date (should be seconds since epoch)", 403)
+    now_s = ctx.cloud.clock.now()
+    if now_s > int(expires_text):
+        raise AwsError(
+            "AccessDenied",
+            "Request has expired",
+            403,
+            fields={
+                "Expires": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(expires_text))),
+                "ServerTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now_s)),
+            },
+        )

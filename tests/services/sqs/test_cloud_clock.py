@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+import pocketcloud.services.sqs.provider as provider
 from pocketcloud.cloud import Cloud
 from pocketcloud.config import Settings
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.protocol.http import HttpRequest
-from pocketcloud.services.sqs import provider
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_state_survives_a_new_process_view(ctx: RequestContext) -> None:
         "FifoQueue": "true", "ContentBasedDeduplication": "true"}})["QueueUrl"]
     first = provider.send_message(ctx, {"QueueUrl": url, "MessageBody": "a",
                                         "MessageGroupId": "g"})
-    from pocketcloud.services.sqs import state as sqs_state_module
+    import pocketcloud.services.sqs.state as sqs_state_module
 
     sqs_state_module._states.clear()  # what a restart does to memory
     second = provider.send_message(ctx, {"QueueUrl": url, "MessageBody": "b",

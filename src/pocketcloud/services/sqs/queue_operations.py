@@ -28,7 +28,9 @@ def find_queue(ctx: RequestContext, params: dict[str, Any]) -> tuple[SqsState, Q
     """The queue a request's QueueUrl names (or, for query clients posting to the queue's own
     URL without one, the request path), in the request's region; QueueDoesNotExist if none."""
     state = sqs_state(ctx)
-    url = params.get("QueueUrl") or (ctx.request.path if ctx.request is not None else "")
+    url = params.get("QueueUrl") or ""
+    if not url and ctx.protocol == "query" and ctx.request is not None:
+        url = ctx.request.path
     if not url:
         raise AwsError("MissingParameter", "The request must contain the parameter QueueUrl.")
     account_id, name = parse_queue_url(url)

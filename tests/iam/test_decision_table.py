@@ -57,6 +57,7 @@ def _request(case: dict[str, Any]) -> AuthorizationRequest:
         session_policies=[_policy(p, "identity") for p in case.get("session", [])],
         resource_policy=_policy(resource_spec, kind) if resource_spec else None,
         resource_account=case.get("resource_account"),
+        resource_policy_required="trust" in case,
     )
 
 

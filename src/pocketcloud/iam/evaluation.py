@@ -12,6 +12,7 @@ out of scope):
    set) and the session policies (when passed) must allow too.
 3. Cross account: both sides must allow: the principal's own policies (identity, boundary,
    session) and the resource-based policy of the resource's account.
+   A role's trust policy (``resource_policy_required``) must grant in the same account too.
 4. The account's root user is allowed in its own account (unless a resource policy denies);
    service and web-identity principals have no identity side: only a grant lets them in.
 
@@ -68,6 +69,9 @@ class AuthorizationRequest:
     session_policies: Sequence[Policy] = ()
     resource_policy: Policy | None = None
     resource_account: str | None = None  # None: the principal's own account
+    # Role trust policies (and KMS key policies) must grant even within the account: the
+    # identity side alone never suffices.
+    resource_policy_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,7 @@ def _evaluate_resource(request: AuthorizationRequest, resource: str, context: Co
         return _denied(request, resource, "no-resource-policy", None, None,
                        f"because no resource-based policy allows the {action} action")
     if principal.type == ROOT:
-        if same_account or grant:
+        if (same_account and not request.resource_policy_required) or grant:
             return _allowed(resource)
         return _denied(request, resource, "no-resource-policy", None, None,
                        f"because no resource-based policy allows the {action} action")
@@ -169,7 +173,7 @@ def _evaluate_resource(request: AuthorizationRequest, resource: str, context: Co
     if not session_allows:
         return _denied(request, resource, "session-policy", None, None,
                        f"because no session policy allows the {action} action")
-    if not same_account and not grant:
+    if (not same_account or request.resource_policy_required) and not grant:
         return _denied(request, resource, "no-resource-policy", None, None,
                        f"because no resource-based policy allows the {action} action")
     return _allowed(resource)

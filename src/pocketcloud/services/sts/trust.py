@@ -76,6 +76,7 @@ def check_trust(
         session_policies=identity.session if identity else (),
         resource_policy=parse_policy(role.trust_policy, "trust", f"trust policy of {role.arn}"),
         resource_account=role.account_id,
+        resource_policy_required=True,
     ))
     if decision.allowed:
         return

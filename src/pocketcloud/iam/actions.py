@@ -1,0 +1,166 @@
+"""Every served operation's IAM action, resource ARNs and request condition keys: ONE place.
+
+    authorization_target(service, operation, params, ctx) -> Target(action, resources, context)
+
+``service`` is botocore's service name, ``params`` the parsed input, ``ctx`` the request's
+RequestContext (account, region, caller). Services with explicit rules: sts, iam, ec2, account.
+Any other service falls back to ``<signing name>:<Operation>`` on ``"*"`` until its builder
+adds a rule here. Every service gets ``aws:RequestTag/<key>`` and ``aws:TagKeys`` from a
+``Tags`` list of Key/Value pairs.
+
+``SKIP_AUTHORIZATION`` lists operations the gateway must not evaluate: GetCallerIdentity needs
+no permission in AWS; AssumeRole* decide in STS itself (trust policy and the caller's policies
+together: the identity side alone would refuse a same-account trust policy that names the user).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from pocketcloud.arns import arn, global_arn
+from pocketcloud.protocol.specs import service_model
+
+if TYPE_CHECKING:
+    from pocketcloud.context import RequestContext
+
+SKIP_AUTHORIZATION = frozenset({
+    ("sts", "GetCallerIdentity"),
+    ("sts", "AssumeRole"),
+    ("sts", "AssumeRoleWithWebIdentity"),
+    ("sts", "AssumeRoleWithSAML"),
+})
+
+
+# Operations whose IAM action is not named after them (from the Service Authorization
+# Reference); everything else is <prefix>:<Operation>.
+ACTION_NAMES = {
+    ("lambda", "Invoke"): "lambda:InvokeFunction",
+    ("lambda", "InvokeAsync"): "lambda:InvokeFunction",
+    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+    ("s3", "ListObjects"): "s3:ListBucket",
+    ("s3", "ListObjectsV2"): "s3:ListBucket",
+    ("s3", "ListObjectVersions"): "s3:ListBucketVersions",
+    ("s3", "HeadBucket"): "s3:ListBucket",
+    ("s3", "HeadObject"): "s3:GetObject",
+    ("s3", "CopyObject"): "s3:PutObject",
+    ("s3", "CreateMultipartUpload"): "s3:PutObject",
+    ("s3", "UploadPart"): "s3:PutObject",
+    ("s3", "UploadPartCopy"): "s3:PutObject",
+    ("s3", "CompleteMultipartUpload"): "s3:PutObject",
+    ("s3", "AbortMultipartUpload"): "s3:AbortMultipartUpload",
+    ("s3", "ListParts"): "s3:ListMultipartUploadParts",
+    ("s3", "DeleteObjects"): "s3:DeleteObject",
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    action: str
+    resources: list[str]
+    context: dict[str, list[str] | str] = field(default_factory=dict)
+
+
+Rule = Callable[[str, Mapping[str, Any], "RequestContext"], list[str]]
+
+
+def authorization_target(
+    service: str, operation: str, params: Mapping[str, Any], ctx: RequestContext
+) -> Target:
+    rule = _RULES.get(service)
+    resources = rule(operation, params, ctx) if rule else ["*"]
+    context = _tag_keys(params)
+    if service == "account":
+        context.update(_account_context(params))
+    action = ACTION_NAMES.get((service, operation)) or f"{action_prefix(service)}:{operation}"
+    return Target(action, resources or ["*"], context)
+
+
+@cache
+def action_prefix(service: str) -> str:
+    """IAM's service prefix: the SigV4 signing name (lambda, s3, sqs, execute-api, ...)."""
+    model = service_model(service)
+    return str(model.signing_name or model.endpoint_prefix)
+
+
+def _tag_keys(params: Mapping[str, Any]) -> dict[str, list[str] | str]:
+    tags = params.get("Tags")
+    if not isinstance(tags, list) or not all(isinstance(t, dict) and "Key" in t for t in tags):
+        return {}
+    context: dict[str, list[str] | str] = {
+        f"aws:RequestTag/{t['Key']}": str(t.get("Value", "")) for t in tags}
+    context["aws:TagKeys"] = [t["Key"] for t in tags]
+    return context
+
+
+# --- iam: a global service; the resource is named by the request's identifying member -----
+
+IAM_NAMED_MEMBERS = {  # member -> the ARN resource type it names
+    "UserName": "user", "GroupName": "group", "RoleName": "role",
+    "InstanceProfileName": "instance-profile",
+}
+IAM_ARN_MEMBERS = ("PolicyArn", "OpenIDConnectProviderArn", "SAMLProviderArn",
+                   "PolicySourceArn")
+IAM_ACCOUNT_LEVEL = frozenset({  # operations on the account as a whole: Resource "*"
+    "ListUsers", "ListGroups", "ListRoles", "ListPolicies", "ListInstanceProfiles",
+    "CreatePolicy", "CreateAccountAlias", "DeleteAccountAlias", "ListAccountAliases",
+    "GetAccountPasswordPolicy", "UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy",
+    "GetAccountSummary", "CreateOpenIDConnectProvider", "ListOpenIDConnectProviders",
+    "CreateServiceLinkedRole", "GetServiceLinkedRoleDeletionStatus", "SimulateCustomPolicy",
+    "GetAccountAuthorizationDetails", "GetAccessKeyLastUsed",
+})
+IAM_CALLER_USER = frozenset({  # without UserName these act on the caller's own user
+    "GetUser", "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey",
+})
+
+
+def _iam(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
+    account_id = ctx.account_id
+    if operation == "CreatePolicy" and params.get("PolicyName"):
+        path = params.get("Path") or "/"
+        return [global_arn("iam", account_id, f"policy{path}{params['PolicyName']}")]
+    resources = [str(params[m]) for m in IAM_ARN_MEMBERS if params.get(m)]
+    for member, kind in IAM_NAMED_MEMBERS.items():
+        if params.get(member):
+            resources.append(global_arn("iam", account_id, f"{kind}/{params[member]}"))
+    if not resources and operation in IAM_CALLER_USER:
+        caller = ctx.caller
+        if caller is not None and caller.principal_type == "user":
+            resources.append(caller.principal_arn)
+    return resources or ["*"]
+
+
+# --- sts ----------------------------------------------------------------------------------
+
+def _sts(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
+    if params.get("RoleArn"):
+        return [str(params["RoleArn"])]
+    return ["*"]
+
+
+# --- ec2: regional; key pairs are resources, Describe* and region calls are "*" -------------
+
+def _ec2(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
+    if operation in ("CreateKeyPair", "ImportKeyPair", "DeleteKeyPair"):
+        name = params.get("KeyPairId") or params.get("KeyName")
+        if name:
+            return [arn("ec2", ctx.region, ctx.account_id, f"key-pair/{name}")]
+    return ["*"]
+
+
+# --- account ------------------------------------------------------------------------------
+
+def _account(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
+    account_id = str(params.get("AccountId") or ctx.account_id)
+    return [global_arn("account", account_id, "account")]
+
+
+def _account_context(params: Mapping[str, Any]) -> dict[str, list[str] | str]:
+    """account:TargetRegion for the region opt-in operations."""
+    return {"account:TargetRegion": str(params["RegionName"])} if params.get("RegionName") else {}
+
+
+_RULES: dict[str, Rule] = {"iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account}
+EXPLICIT_SERVICES = frozenset(_RULES)

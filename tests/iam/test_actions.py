@@ -1,0 +1,80 @@
+"""Every served operation maps to an IAM action and resources; services with explicit rules
+(iam, sts, ec2, account) map each operation they serve by rule, never by accident."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import pytest
+from botocore import xform_name
+
+from pocketcloud.cloud import Cloud
+from pocketcloud.config import Settings
+from pocketcloud.context import RequestContext
+from pocketcloud.iam.actions import (
+    EXPLICIT_SERVICES,
+    IAM_ACCOUNT_LEVEL,
+    IAM_ARN_MEMBERS,
+    IAM_CALLER_USER,
+    IAM_NAMED_MEMBERS,
+    authorization_target,
+)
+from pocketcloud.protocol.specs import service_model
+from pocketcloud.services.registry import PROVIDERS
+
+
+def _served(service: str) -> list[str]:
+    module = importlib.import_module(PROVIDERS[service])
+    names = {xform_name(op): op for op in service_model(service).operation_names}
+    return sorted(names[n] for n, v in vars(module).items() if n in names and callable(v)
+                  and not inspect.isclass(v))
+
+
+@pytest.fixture(scope="module")
+def ctx():  # type: ignore[no-untyped-def]
+    cloud = Cloud(Settings(ephemeral=True))
+    yield RequestContext(cloud=cloud, request_id="r", account_id="111122223333",
+                         region="eu-west-1", service="iam")
+    cloud.close()
+
+
+@pytest.mark.parametrize("service", sorted(PROVIDERS))
+def test_every_served_operation_has_a_target(service: str, ctx: RequestContext) -> None:
+    for operation in _served(service):
+        target = authorization_target(service, operation, {}, ctx)
+        prefix, _, name = target.action.partition(":")
+        assert prefix and name
+        assert target.resources and all(r == "*" or r.startswith("arn:aws:")
+                                         for r in target.resources)
+
+
+def test_iam_operations_are_mapped_by_rule() -> None:
+    for operation in _served("iam"):
+        members = set(service_model("iam").operation_model(operation).input_shape.members
+                      if service_model("iam").operation_model(operation).input_shape else ())
+        named = members & {*IAM_NAMED_MEMBERS, *IAM_ARN_MEMBERS}
+        assert named or operation in IAM_ACCOUNT_LEVEL or operation in IAM_CALLER_USER, (
+            f"iam:{operation} has no resource rule")
+
+
+def test_explicit_services_are_served() -> None:
+    assert set(PROVIDERS) >= EXPLICIT_SERVICES
+
+
+def test_examples(ctx: RequestContext) -> None:
+    user = authorization_target("iam", "CreateUser", {"UserName": "bob", "Tags": [
+        {"Key": "team", "Value": "blue"}]}, ctx)
+    assert user.action == "iam:CreateUser"
+    assert user.resources == ["arn:aws:iam::111122223333:user/bob"]
+    assert user.context["aws:RequestTag/team"] == "blue"
+    assert user.context["aws:TagKeys"] == ["team"]
+    role = "arn:aws:iam::444455556666:role/r"
+    assert authorization_target("sts", "AssumeRole", {"RoleArn": role}, ctx).resources == [role]
+    key = authorization_target("ec2", "CreateKeyPair", {"KeyName": "k"}, ctx)
+    assert key.resources == ["arn:aws:ec2:eu-west-1:111122223333:key-pair/k"]
+    region = authorization_target("account", "EnableRegion", {"RegionName": "af-south-1"}, ctx)
+    assert region.resources == ["arn:aws:account::111122223333:account"]
+    assert region.context == {"account:TargetRegion": "af-south-1"}
+    assert authorization_target("sqs", "SendMessage", {}, ctx).action == "sqs:SendMessage"
+    assert authorization_target("lambda", "Invoke", {}, ctx).action == "lambda:InvokeFunction"

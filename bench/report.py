@@ -56,7 +56,7 @@ def machine() -> dict[str, str]:
 
 def throughput_rows(results: list[Measurement]) -> list[tuple[str, ...]]:
     reference = next((m for m in results if m.peer == REFERENCE_PEER and m.runs), None)
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for m in results:
         if not m.runs:
             rows.append((m.workload, m.peer, f"failed: {_short(m.error)}") + ("",) * 8)
@@ -75,7 +75,7 @@ def throughput_rows(results: list[Measurement]) -> list[tuple[str, ...]]:
 
 
 def startup_rows(results: list[StartupResult]) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for r in results:
         if not r.seconds:
             rows.append((r.peer, f"failed: {_short(r.error)}", "", "", "0", ""))

@@ -55,6 +55,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--duration-s must be within 1..120 and --warmup-s within 1..60")
     if not 1 <= args.startup_runs <= 50 or not 1 <= args.repeat <= 20:
         parser.error("--startup-runs must be within 1..50 and --repeat within 1..20")
+    if not 1 <= args.threads <= args.connections <= 1000:
+        parser.error("need 1 <= --threads <= --connections <= 1000")
     return args
 
 
@@ -75,11 +77,13 @@ def main(argv: list[str] | None = None) -> int:
     console = Console()
     if not console.is_terminal:  # piped or logged: do not squeeze the table into 80 columns
         console = Console(width=200)
+    failed = False
     if selected & {"baseline", "sts"}:
         wrk_binary()  # fail early, with the install hint, before starting anything
         options = LoadOptions(args.duration_s, args.warmup_s, args.connections, args.threads,
                               args.repeat, args.quiet_wait_s)
         results = run_throughput(selected, options, console)
+        failed |= any(m.error or m.failed_requests for m in results)
         report.print_table(console, "Throughput (ratios against moto_server)",
                            report.THROUGHPUT_COLUMNS, report.throughput_rows(results))
         if not args.no_write:
@@ -88,13 +92,14 @@ def main(argv: list[str] | None = None) -> int:
         peers = [servers.pocketcloud("uvicorn"), servers.pocketcloud("granian"), servers.moto()]
         console.print(f"[dim]measuring start-up, {args.startup_runs} runs each ...[/]")
         startup = measure_startup(peers, args.startup_runs, args.quiet_wait_s)
+        failed |= any(r.error for r in startup)
         report.print_table(console, "Start-up: spawn to first answered GetCallerIdentity",
                            report.STARTUP_COLUMNS, report.startup_rows(startup))
         if not args.no_write:
             report.update_results_file("startup", report.startup_markdown(startup))
     if not args.no_write:
         console.print(f"Results written to {report.RESULTS_PATH}")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -101,7 +102,7 @@ def measure_all(plan: Plan, options: LoadOptions,
             progress(f"round {round_index + 1}/{options.repeat}: {workload}, {peer.name}")
             try:
                 result.runs.append(measure_once(peer, expect, options))
-            except (RuntimeError, TimeoutError) as error:
+            except (RuntimeError, TimeoutError, subprocess.TimeoutExpired) as error:
                 result.error = str(error).splitlines()[0]
                 progress(f"failed: {error}")
     return results

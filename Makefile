@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean sandbox
 
 # Debian splits venv out of python3; on a bare machine (as root) fetch it rather than fail.
 $(BIN)/python:
@@ -21,10 +21,18 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP)
 
-run: $(STAMP)
+# Lambda workers run inside bubblewrap when it is there; fetch it when we can (root + apt).
+sandbox:
+	@command -v bwrap >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		echo "installing bubblewrap (Lambda sandbox)" && \
+		{ apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
+		  { apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; }; }; } || \
+		echo "bubblewrap not installed: Lambda workers will run without a sandbox"
+
+run: $(STAMP) sandbox
 	$(BIN)/pocketcloud start
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) sandbox
 	$(BIN)/python -m pytest -n auto -q
 
 lint: $(DEV_STAMP)

@@ -1,0 +1,218 @@
+"""Answering one DNS query from the hosted zones: authoritative, with routing policies.
+
+Follows RFC 1034's algorithm for an authoritative server: find the zone; below a delegation
+answer a referral; an existing name answers its records (or its CNAME, followed inside the
+zone) or NODATA; a missing name tries the wildcard at its closest encloser, else NXDOMAIN.
+Negative answers carry the zone's SOA in the authority section. Names in no hosted zone get
+REFUSED (or NXDOMAIN when so configured); nothing is forwarded anywhere.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+import dns.flags
+import dns.message
+import dns.name
+import dns.opcode
+import dns.rcode
+import dns.rdata
+import dns.rdataclass
+import dns.rdatatype
+import dns.rrset
+from dns.rcode import Rcode
+from dns.rdatatype import RdataType
+
+from pocketcloud.cloud import Cloud
+from pocketcloud.services.route53 import policies
+from pocketcloud.services.route53.health_state import is_healthy
+from pocketcloud.services.route53.places import client_place, rtt_ms
+from pocketcloud.services.route53.zone_index import RecordSetView, ZoneView, dns_name, zone_index
+
+CNAME_CHAIN_MAX = 8  # CNAMEs followed inside a zone
+ALIAS_DEPTH_MAX = 8  # alias -> alias -> ... chains
+LOCAL_ENDPOINT_TTL_S = 60
+# Alias targets outside the hosted zones (S3 websites, load balancers, CloudFront) all live
+# on this machine: they answer with its loopback address.
+LOCAL_ADDRESSES: dict[RdataType, str] = {dns.rdatatype.A: "127.0.0.1", dns.rdatatype.AAAA: "::1"}
+_A, _CNAME, _NS, _SOA, _ANY = (dns.rdatatype.A, dns.rdatatype.CNAME, dns.rdatatype.NS,
+                               dns.rdatatype.SOA, dns.rdatatype.ANY)
+_TRANSFERS = frozenset({dns.rdatatype.AXFR, dns.rdatatype.IXFR})
+
+
+@dataclass
+class Answer:
+    rcode: Rcode = dns.rcode.NOERROR
+    authoritative: bool = True
+    answer: list[dns.rrset.RRset] = field(default_factory=list)
+    authority: list[dns.rrset.RRset] = field(default_factory=list)
+
+
+class Resolver:
+    """Answers queries for one cloud; one per DNS server (its random source is not shared)."""
+
+    def __init__(self, cloud: Cloud, seed: int | None = None) -> None:
+        self.cloud = cloud
+        self.rng = random.Random(seed if seed is not None else cloud.ids.seed)
+
+    def respond(self, query: dns.message.Message) -> dns.message.Message:
+        response = dns.message.make_response(query)
+        response.flags &= ~dns.flags.AA
+        if query.opcode() != dns.opcode.QUERY:
+            response.set_rcode(dns.rcode.NOTIMP)
+            return response
+        if len(query.question) != 1:
+            response.set_rcode(dns.rcode.FORMERR)
+            return response
+        question = query.question[0]
+        if question.rdclass != dns.rdataclass.IN or question.rdtype in _TRANSFERS:
+            response.set_rcode(dns.rcode.REFUSED)
+            return response
+        found = self.resolve(question.name, question.rdtype)
+        response.set_rcode(found.rcode)
+        if found.authoritative:
+            response.flags |= dns.flags.AA
+        response.answer.extend(found.answer)
+        response.authority.extend(found.authority)
+        return response
+
+    def resolve(self, qname: dns.name.Name, qtype: RdataType) -> Answer:
+        index = zone_index(self.cloud)
+        zone = index.zone_for(qname)
+        if zone is None:
+            refused = self.cloud.settings.dns_outside != "nxdomain"
+            return Answer(dns.rcode.REFUSED if refused else dns.rcode.NXDOMAIN, False)
+        return _ZoneLookup(self, zone).run(qname, qtype)
+
+
+class _ZoneLookup:
+    def __init__(self, resolver: Resolver, zone: ZoneView) -> None:
+        self.resolver = resolver
+        self.cloud = resolver.cloud
+        self.zone = zone
+        self.place = client_place(self.cloud)
+
+    def run(self, qname: dns.name.Name, qtype: RdataType) -> Answer:
+        referral = self._referral(qname)
+        if referral is not None:
+            return referral
+        found = Answer()
+        owner, node = self._node(qname)
+        for _ in range(CNAME_CHAIN_MAX):
+            if node is None:
+                return self._negative(found, dns.rcode.NXDOMAIN if not found.answer and
+                                      qname not in self.zone.empty_non_terminals
+                                      else dns.rcode.NOERROR)
+            if qtype == _ANY:
+                for rdtype in sorted(node):
+                    found.answer += self._rrsets(qname, node[rdtype], rdtype, 0)
+                return found
+            if qtype in node:
+                rrsets = self._rrsets(qname, node[qtype], qtype, 0)
+                found.answer += rrsets
+                return found if rrsets else self._negative(found, dns.rcode.NOERROR)
+            if _CNAME not in node or qtype == _CNAME:
+                return self._negative(found, dns.rcode.NOERROR)
+            cname = self._rrsets(qname, node[_CNAME], _CNAME, 0)
+            found.answer += cname
+            if not cname:
+                return self._negative(found, dns.rcode.NOERROR)
+            qname = cname[0][0].target
+            if not qname.is_subdomain(self.zone.origin) or self._referral(qname):
+                return found  # the resolver follows it from here
+            owner, node = self._node(qname)
+        return found
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def _referral(self, qname: dns.name.Name) -> Answer | None:
+        if not self.zone.delegations:
+            return None
+        name = qname
+        while name != self.zone.origin and len(name) > len(self.zone.origin):
+            if name in self.zone.delegations:
+                sets = self.zone.nodes[name][_NS]
+                return Answer(authoritative=False, authority=self._rrsets(name, sets, _NS, 0))
+            name = name.parent()
+        return None
+
+    def _node(self, qname: dns.name.Name) -> tuple[dns.name.Name, dict | None]:
+        node = self.zone.nodes.get(qname)
+        if node is not None or qname in self.zone.empty_non_terminals:
+            return qname, node
+        encloser = qname.parent()
+        while encloser not in self.zone.nodes and encloser not in \
+                self.zone.empty_non_terminals and encloser != self.zone.origin:
+            encloser = encloser.parent()
+        wildcard = dns.name.Name((b"*",) + encloser.labels)
+        return wildcard, self.zone.nodes.get(wildcard)
+
+    def _negative(self, found: Answer, rcode: Rcode) -> Answer:
+        found.rcode = rcode if not found.answer else dns.rcode.NOERROR
+        soa = self.zone.soa
+        if soa is not None:
+            found.authority = [_rrset(self.zone.origin, soa.rdtype, soa.ttl, soa.rdatas)]
+        return found
+
+    # -- record sets and policies ----------------------------------------------------------
+
+    def _rrsets(self, owner: dns.name.Name, sets: list[RecordSetView], rdtype: RdataType,
+                depth: int) -> list[dns.rrset.RRset]:
+        chosen = policies.select(sets, lambda s: self._healthy(s, depth), self.place,
+                                 lambda region: rtt_ms(self.cloud, self.place, region),
+                                 self.resolver.rng)
+        ttl, rdatas = 0, []
+        for view in chosen:
+            if view.alias is not None:
+                target = self._alias(view, rdtype, depth)
+                if target is not None:
+                    ttl = ttl or target.ttl
+                    rdatas += list(target)
+                continue
+            ttl = min(ttl, view.ttl) if rdatas else view.ttl
+            rdatas += view.rdatas
+        return [_rrset(owner, rdtype, ttl, rdatas)] if rdatas else []
+
+    def _alias(self, view: RecordSetView, rdtype: RdataType, depth: int) -> dns.rrset.RRset | None:
+        alias = view.alias or {}
+        index = zone_index(self.cloud)
+        target = dns_name(alias["DNSName"])
+        zone = index.by_id.get(alias["HostedZoneId"]) or index.zone_for(target)
+        if zone is not None and target.is_subdomain(zone.origin):
+            if depth >= ALIAS_DEPTH_MAX:
+                return None
+            node = zone.nodes.get(target) or {}
+            sets = node.get(rdtype)
+            lookup = self if zone is self.zone else _ZoneLookup(self.resolver, zone)
+            found = lookup._rrsets(target, sets, rdtype, depth + 1) if sets else []
+            return found[0] if found else None
+        address = LOCAL_ADDRESSES.get(rdtype)
+        if address is None:
+            return None
+        rdata = dns.rdata.from_text(dns.rdataclass.IN, rdtype, address)
+        return _rrset(target, rdtype, LOCAL_ENDPOINT_TTL_S, [rdata])
+
+    def _healthy(self, view: RecordSetView, depth: int) -> bool:
+        if view.health_check_id and not is_healthy(self.cloud, view.health_check_id):
+            return False
+        alias = view.alias
+        if alias is None or not alias.get("EvaluateTargetHealth") or depth >= ALIAS_DEPTH_MAX:
+            return True
+        return self._alias(view, view.rdtype, depth + 1) is not None and \
+            self._target_healthy(alias, view.rdtype, depth + 1)
+
+    def _target_healthy(self, alias: dict, rdtype: RdataType, depth: int) -> bool:
+        zone = zone_index(self.cloud).by_id.get(alias["HostedZoneId"])
+        if zone is None:
+            return True
+        sets = (zone.nodes.get(dns_name(alias["DNSName"])) or {}).get(rdtype) or []
+        return any(self._healthy(s, depth) for s in sets)
+
+
+def _rrset(owner: dns.name.Name, rdtype: RdataType, ttl: int,
+           rdatas: list[dns.rdata.Rdata]) -> dns.rrset.RRset:
+    rrset = dns.rrset.RRset(owner, dns.rdataclass.IN, rdtype)
+    for rdata in rdatas:
+        rrset.add(rdata, ttl)
+    return rrset

@@ -16,7 +16,7 @@ import struct
 import threading
 from typing import Any
 
-from pocketcloud.runtime.dns.wire import Respond, answer
+from pocketcloud.runtime.dns.cache import Answer
 
 log = logging.getLogger("pocketcloud.dns")
 
@@ -27,8 +27,8 @@ START_TIMEOUT_S = 5.0
 
 
 class _Udp(asyncio.DatagramProtocol):
-    def __init__(self, respond: Respond) -> None:
-        self.respond = respond
+    def __init__(self, answer: Answer) -> None:
+        self.answer = answer
         self.transport: asyncio.DatagramTransport | None = None
 
     def connection_made(self, transport: Any) -> None:
@@ -36,7 +36,7 @@ class _Udp(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr: Any) -> None:
         try:
-            reply = answer(data, self.respond, tcp=False)
+            reply = self.answer(data, False)
         except Exception:
             log.exception("dns: query from %s failed", addr)
             return
@@ -45,8 +45,9 @@ class _Udp(asyncio.DatagramProtocol):
 
 
 class DnsServer:
-    def __init__(self, host: str, port: int, respond: Respond) -> None:
-        self.host, self.port, self.respond = host, port, respond
+    def __init__(self, host: str, port: int, answer: Answer) -> None:
+        """`answer(query_bytes, tcp)` -> response bytes, or None to drop the query."""
+        self.host, self.port, self.answer = host, port, answer
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -83,7 +84,7 @@ class DnsServer:
         loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         transport, _ = await loop.create_datagram_endpoint(
-            lambda: _Udp(self.respond), local_addr=(self.host, self.port))
+            lambda: _Udp(self.answer), local_addr=(self.host, self.port))
         try:
             tcp = await asyncio.start_server(self._tcp, self.host, self.port,
                                              limit=2 ** 16 + 2)
@@ -108,7 +109,7 @@ class DnsServer:
                 prefix = await asyncio.wait_for(reader.readexactly(2), TCP_IDLE_TIMEOUT_S)
                 (length,) = struct.unpack("!H", prefix)
                 data = await asyncio.wait_for(reader.readexactly(length), TCP_IDLE_TIMEOUT_S)
-                reply = answer(data, self.respond, tcp=True)
+                reply = self.answer(data, True)
                 if reply is None:
                     break
                 writer.write(struct.pack("!H", len(reply)) + reply)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import dns.exception
 import dns.flags
 import dns.message
 import dns.rcode
+
+log = logging.getLogger("pocketcloud.dns")
 
 UDP_PAYLOAD_DEFAULT = 512  # RFC 1035 without EDNS
 UDP_PAYLOAD_MAX = 4096  # what we offer and accept with EDNS (RFC 6891 suggests this bound)
@@ -24,7 +27,12 @@ def answer(data: bytes, respond: Respond, tcp: bool) -> bytes | None:
         return _format_error(data)
     if query.flags & dns.flags.QR:
         return None  # a response sent to us: never answer it (no reflection loops)
-    response = respond(query)
+    try:
+        response = respond(query)
+    except Exception:  # a bug answers SERVFAIL, never silence
+        log.exception("dns: answering %s failed", query.question)
+        response = dns.message.make_response(query)
+        response.set_rcode(dns.rcode.SERVFAIL)
     if query.edns >= 0:
         response.use_edns(0, 0, UDP_PAYLOAD_MAX)
     limit = TCP_MESSAGE_MAX if tcp else _udp_limit(query)

@@ -26,7 +26,8 @@ from dns.rdatatype import RdataType
 
 from pocketcloud.cloud import Cloud
 from pocketcloud.services.route53 import policies
-from pocketcloud.services.route53.health_state import is_healthy
+from pocketcloud.services.route53.common import generation
+from pocketcloud.services.route53.health_state import health_generation, is_healthy
 from pocketcloud.services.route53.places import client_place, rtt_ms
 from pocketcloud.services.route53.zone_index import RecordSetView, ZoneView, dns_name, zone_index
 
@@ -55,8 +56,14 @@ class Resolver:
     def __init__(self, cloud: Cloud, seed: int | None = None) -> None:
         self.cloud = cloud
         self.rng = random.Random(seed if seed is not None else cloud.ids.seed)
+        self.cacheable = True  # False once an answer drew at random (weighted, multivalue)
+
+    def token(self) -> tuple[int, int]:
+        """Changes whenever an answer could: records, zones, health checks, health."""
+        return generation(), health_generation()
 
     def respond(self, query: dns.message.Message) -> dns.message.Message:
+        self.cacheable = True
         response = dns.message.make_response(query)
         response.flags &= ~dns.flags.AA
         if query.opcode() != dns.opcode.QUERY:
@@ -159,6 +166,8 @@ class _ZoneLookup:
 
     def _rrsets(self, owner: dns.name.Name, sets: list[RecordSetView], rdtype: RdataType,
                 depth: int) -> list[dns.rrset.RRset]:
+        if len(sets) > 1 and policies.is_random(sets[0]):
+            self.resolver.cacheable = False
         chosen = policies.select(sets, lambda s: self._healthy(s, depth), self.place,
                                  lambda region: rtt_ms(self.cloud, self.place, region),
                                  self.resolver.rng)

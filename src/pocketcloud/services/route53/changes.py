@@ -35,9 +35,7 @@ def change_resource_record_sets(ctx: RequestContext, params: dict[str, Any]) -> 
     if not changes:
         raise AwsError("InvalidInput", "Invalid request: a ChangeBatch needs at least one Change.")
     if sum(2 if c.get("Action") == "UPSERT" else 1 for c in changes) > CHANGES_MAX:
-        raise AwsError("InvalidChangeBatch", f"Number of records limit of {CHANGES_MAX} "
-                       "exceeded.", fields={"messages": [f"Number of records limit of "
-                                                         f"{CHANGES_MAX} exceeded."]})
+        raise invalid_change_batch([f"Number of records limit of {CHANGES_MAX} exceeded."])
     planned = [_planned(c) for c in changes]
     cloud = ctx.cloud
     with store(cloud).write() as tx:
@@ -54,8 +52,7 @@ def change_resource_record_sets(ctx: RequestContext, params: dict[str, Any]) -> 
 
 
 def invalid_change_batch(problems: list[str]) -> AwsError:
-    return AwsError("InvalidChangeBatch", "[" + ", ".join(problems) + "]",
-                    fields={"messages": problems})
+    return AwsError("InvalidChangeBatch", "[" + ", ".join(problems) + "]")
 
 
 def _planned(change: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -92,14 +89,14 @@ def _check_health_checks(tx: Tx, account_id: str, planned: list[tuple[str, dict]
 def _apply(zone: Zone, records: dict[Key, dict[str, Any]],
            planned: list[tuple[str, dict[str, Any]]]) -> list[str]:
     problems: list[str] = []
-    seen: set[Key] = set()
+    seen: set[tuple[str, Key]] = set()
     for action, rrset in planned:
         key = _key(rrset)
-        if key in seen:
+        if (action, key) in seen:  # DELETE then CREATE of one set is a replacement; twice not
             problems.append("The request contains an invalid set of changes for a resource "
                             f"record set '{rrset['Type']} {rrset['Name']}'")
             continue
-        seen.add(key)
+        seen.add((action, key))
         found = _change_problems(zone, records, action, rrset)
         problems.extend(found)
         if found:

@@ -36,6 +36,19 @@ class HealthState:
         self.disagreeing += 1
         if self.disagreeing >= threshold:
             self.healthy, self.disagreeing = ok, 0
+            health_changed()
+
+
+# DNS answers depend on health: cached answers watch this number.
+_health_generation = [0]
+
+
+def health_changed() -> None:
+    _health_generation[0] += 1
+
+
+def health_generation() -> int:
+    return _health_generation[0]
 
 
 @dataclass

@@ -6,7 +6,9 @@ import logging
 import weakref
 
 from pocketcloud.cloud import Cloud
+from pocketcloud.runtime.dns.cache import AnswerCache
 from pocketcloud.runtime.dns.server import DnsServer
+from pocketcloud.runtime.dns.wire import answer
 from pocketcloud.services.route53 import probing
 from pocketcloud.services.route53.answering import Resolver
 
@@ -20,7 +22,10 @@ def start(cloud: Cloud) -> None:
     port = cloud.settings.resolved_dns_port()
     if port == 0:
         return
-    server = DnsServer(cloud.settings.host, port, Resolver(cloud).respond)
+    resolver = Resolver(cloud)
+    handler = AnswerCache(lambda data, tcp: answer(data, resolver.respond, tcp),
+                          resolver.token, lambda: resolver.cacheable)
+    server = DnsServer(cloud.settings.host, port, handler)
     try:
         server.start()
     except OSError as error:  # the cloud still serves its APIs; DNS is what is missing

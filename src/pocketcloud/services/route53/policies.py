@@ -25,6 +25,11 @@ Healthy = Callable[[RecordSetView], bool]
 Latency = Callable[[str], float]
 
 
+def is_random(view: RecordSetView) -> bool:
+    """Whether answers for this record set's group are drawn at random."""
+    return "Weight" in view.rrset or "MultiValueAnswer" in view.rrset
+
+
 def select(sets: list[RecordSetView], healthy: Healthy, place: ClientPlace,
            latency_ms: Latency, rng: random.Random) -> list[RecordSetView]:
     first = sets[0].rrset

@@ -18,7 +18,7 @@ from typing import Any
 from pocketcloud.cloud import Cloud
 from pocketcloud.services.route53.common import generation, store
 from pocketcloud.services.route53.health_checks import all_health_checks, health_check_tags
-from pocketcloud.services.route53.health_state import HealthState, runtime
+from pocketcloud.services.route53.health_state import HealthState, health_changed, runtime
 from pocketcloud.services.route53.places import endpoint_region, is_region_down
 
 TICK_INTERVAL_S = 1.0
@@ -56,6 +56,7 @@ def refresh_configs(cloud: Cloud) -> None:
         state.configs = all_health_checks(tx)
         state.tags = health_check_tags(tx)
     state.configs_generation = current
+    health_changed()  # Disabled, Inverted or children may have changed
     for gone in set(state.health) - set(state.configs):
         del state.health[gone]
 

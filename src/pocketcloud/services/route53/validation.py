@@ -201,7 +201,7 @@ def _value_problem(rtype: str, value: str) -> str | None:
 def parse_rdata(rtype: str, value: str) -> dns.rdata.Rdata:
     """The value as DNS rdata; names in it are absolute, as Route 53 treats them."""
     return dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.from_text(rtype), value,
-                               origin=dns.name.root)
+                               origin=dns.name.root, relativize=False)
 
 
 def _is_ip(value: str, version: int) -> bool:

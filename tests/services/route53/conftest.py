@@ -15,7 +15,6 @@ import dns.message
 import dns.query
 import pytest
 from botocore.config import Config
-
 from tests.support import Server, start_server
 
 QUERY_TIMEOUT_S = 3.0
@@ -96,8 +95,8 @@ def zone(route53, unique):  # type: ignore[no-untyped-def]
 class Endpoint:
     """A real HTTP server on 127.0.0.1 that a health check can probe; stop() takes it down."""
 
-    def __init__(self, body: bytes = b"ok", status: int = 200) -> None:
-        self.body, self.status = body, status
+    def __init__(self, body: bytes = b"ok", status: int = 200, host: str = "127.0.0.1") -> None:
+        self.body, self.status, self.host = body, status, host
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -116,7 +115,7 @@ class Endpoint:
         self.start()
 
     def start(self) -> None:
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), self._handler)
+        self._server = http.server.ThreadingHTTPServer((self.host, self.port), self._handler)
         self.port = self._server.server_address[1]
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from botocore.exceptions import ClientError
-
 from tests.services.route53.conftest import a_record, change
 from tests.support import advance_clock
 

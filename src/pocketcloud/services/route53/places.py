@@ -5,11 +5,14 @@ through a small interface and falls back when that part of infra is not there:
 
 - ``pocketcloud.infra.faults.is_region_down(cloud, region) -> bool``; without it no region is
   ever down.
-- ``pocketcloud.infra.latency.rtt_ms(cloud, latitude, longitude, region) -> float``; without
-  it, round-trip time is estimated from great-circle distance over fibre.
+- ``pocketcloud.infra.latency.rtt_ms(place, region) -> float``; without it, round-trip time is
+  estimated from great-circle distance over fibre.
+- ``pocketcloud.infra.locations.parse_location(text)`` (cities, region codes, ``lat,lon``);
+  without it, a region code or ``lat,lon``.
 
-The DNS client's location is ``--dns-client-location`` (a region code, or ``lat,lon``); without
-it, the default region's city. Latency and geolocation routing answer for that place.
+The DNS client's location is ``--dns-client-location``, else infra's ``--client-location``,
+else the default region's city. Latency and geolocation routing answer for that place; its
+country is the one the location names, its continent that of the nearest region.
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ def rtt_ms(cloud: Cloud, place: ClientPlace, region: str) -> float:
     measured = _optional("pocketcloud.infra.latency", "rtt_ms")
     if measured is not None:
         try:
-            return float(measured(cloud, place.latitude, place.longitude, region))
+            return float(measured(place, region))
         except Exception:  # infra's model is optional here; distance still ranks regions
             log.debug("infra.latency.rtt_ms failed; using distance", exc_info=True)
     where = get_region(region)
@@ -82,21 +85,44 @@ def rtt_ms(cloud: Cloud, place: ClientPlace, region: str) -> float:
 
 
 def client_place(cloud: Cloud) -> ClientPlace:
-    return _place(cloud.settings.dns_client_location or cloud.settings.default_region)
+    settings = cloud.settings
+    text = settings.dns_client_location or getattr(settings, "client_location", "")
+    try:
+        return _place(text or settings.default_region)
+    except ValueError:  # an unknown place: say so once, answer for the default region
+        if text not in _warned:
+            _warned.add(text)
+            log.warning("dns: client location %r is unknown; answering as if in %s", text,
+                        settings.default_region)
+        return _place(settings.default_region)
+
+
+_warned: set[str] = set()
 
 
 @cache
 def _place(text: str) -> ClientPlace:
     region = get_region(text.strip())
+    country = ""
     if region is None:
-        latitude, longitude = _coordinates(text)
-        region = nearest_region(latitude, longitude)  # its country stands in for the client's
+        latitude, longitude, country = _parse(text)
+        region = nearest_region(latitude, longitude)
     else:
         latitude, longitude = region.latitude, region.longitude
-    continent = "OC" if region.country_code in _OCEANIA else _AREA_CONTINENT[region.area]
-    subdivision = _US_STATES.get(region.sub_geography or "") if region.country_code == "US" \
-        else None
-    return ClientPlace(latitude, longitude, region.country_code, continent, subdivision)
+    country = country or region.country_code
+    continent = "OC" if country in _OCEANIA else _AREA_CONTINENT[region.area]
+    subdivision = _US_STATES.get(region.sub_geography or "") if country == "US" and \
+        region.country_code == "US" else None
+    return ClientPlace(latitude, longitude, country, continent, subdivision)
+
+
+def _parse(text: str) -> tuple[float, float, str]:
+    parse = _optional("pocketcloud.infra.locations", "parse_location")
+    if parse is not None:
+        found = parse(text)
+        return float(found.latitude), float(found.longitude), str(found.country_code or "")
+    latitude, longitude = _coordinates(text)
+    return latitude, longitude, ""
 
 
 def _coordinates(text: str) -> tuple[float, float]:

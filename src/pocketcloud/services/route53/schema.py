@@ -60,12 +60,6 @@ SCHEMA = (
         value TEXT NOT NULL,
         PRIMARY KEY (resource_type, resource_id, key)
     );
-    CREATE TABLE route53_domains (
-        domain_name TEXT PRIMARY KEY,
-        account_id TEXT NOT NULL,
-        data TEXT NOT NULL,
-        created_s REAL NOT NULL
-    );
     """,
 )
 

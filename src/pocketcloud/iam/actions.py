@@ -3,7 +3,7 @@
     authorization_target(service, operation, params, ctx) -> Target(action, resources, context)
 
 ``service`` is botocore's service name, ``params`` the parsed input, ``ctx`` the request's
-RequestContext (account, region, caller). Services with explicit rules: sts, iam, ec2, account.
+RequestContext (account, region, caller). Services with explicit rules: sts, iam, ec2, account, route53.
 Any other service falls back to ``<signing name>:<Operation>`` on ``"*"`` until its builder
 adds a rule here. Every service gets ``aws:RequestTag/<key>`` and ``aws:TagKeys`` from a
 ``Tags`` list of Key/Value pairs.
@@ -162,5 +162,30 @@ def _account_context(params: Mapping[str, Any]) -> dict[str, list[str] | str]:
     return {"account:TargetRegion": str(params["RegionName"])} if params.get("RegionName") else {}
 
 
-_RULES: dict[str, Rule] = {"iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account}
+# --- route53: global, and its ARNs carry neither region nor account -------------------------
+
+ROUTE53_CHANGE_OPERATIONS = frozenset({"GetChange"})
+
+
+def _route53_arn(kind: str, resource_id: str) -> str:
+    return arn("route53", "", "", f"{kind}/{resource_id.rsplit('/', 1)[-1]}")
+
+
+def _route53(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
+    if params.get("ResourceType") in ("hostedzone", "healthcheck"):
+        ids = params.get("ResourceIds") or [params.get("ResourceId")]
+        return [_route53_arn(str(params["ResourceType"]), str(i)) for i in ids if i]
+    if params.get("HealthCheckId"):
+        return [_route53_arn("healthcheck", str(params["HealthCheckId"]))]
+    zone_id = params.get("HostedZoneId") or (
+        params.get("Id") if operation not in ROUTE53_CHANGE_OPERATIONS else None)
+    if zone_id:
+        return [_route53_arn("hostedzone", str(zone_id))]
+    if params.get("Id"):
+        return [_route53_arn("change", str(params["Id"]))]
+    return ["*"]
+
+
+_RULES: dict[str, Rule] = {"iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account,
+                           "route53": _route53}
 EXPLICIT_SERVICES = frozenset(_RULES)

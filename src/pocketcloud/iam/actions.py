@@ -3,7 +3,8 @@
     authorization_target(service, operation, params, ctx) -> Target(action, resources, context)
 
 ``service`` is botocore's service name, ``params`` the parsed input, ``ctx`` the request's
-RequestContext (account, region, caller). Services with explicit rules: sts, iam, ec2, account, route53.
+RequestContext (account, region, caller). Services with explicit rules: sts, iam, ec2, account,
+route53, and those in resource_rules.
 Any other service falls back to ``<signing name>:<Operation>`` on ``"*"`` until its builder
 adds a rule here. Every service gets ``aws:RequestTag/<key>`` and ``aws:TagKeys`` from a
 ``Tags`` list of Key/Value pairs.
@@ -21,6 +22,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pocketcloud.arns import arn, global_arn
+from pocketcloud.iam import resource_rules
 from pocketcloud.protocol.specs import service_model
 
 if TYPE_CHECKING:
@@ -75,6 +77,9 @@ def authorization_target(
     if service == "account":
         context.update(_account_context(params))
     action = ACTION_NAMES.get((service, operation)) or f"{action_prefix(service)}:{operation}"
+    if service == "s3":
+        context.update(resource_rules.s3_context(operation, params))
+        action = resource_rules.s3_action(action, params)
     return Target(action, resources or ["*"], context)
 
 
@@ -186,6 +191,12 @@ def _route53(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> 
     return ["*"]
 
 
-_RULES: dict[str, Rule] = {"iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account,
-                           "route53": _route53}
+_RULES: dict[str, Rule] = {
+    "iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account,
+    "s3": resource_rules.s3_resources, "sqs": resource_rules.sqs_resources,
+    "dynamodb": resource_rules.dynamodb_resources,
+    "dynamodbstreams": resource_rules.dynamodb_resources,
+    "lambda": resource_rules.lambda_resources,
+    "route53": _route53,
+}
 EXPLICIT_SERVICES = frozenset(_RULES)

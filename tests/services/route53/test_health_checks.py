@@ -136,3 +136,17 @@ def test_calculated_checks_have_no_observations(route53, unique, endpoints) -> N
         route53.create_health_check(CallerReference=unique("hc"), HealthCheckConfig={
             "Type": "CALCULATED", "ChildHealthChecks": ["no-such-check"]})
     assert caught.value.response["Error"]["Code"] == "NoSuchHealthCheck"
+
+
+def test_a_name_only_check_resolves_through_the_hosted_zones(route53, zone, unique,
+                                                             endpoints) -> None:
+    zone_id, name = zone
+    endpoint = endpoints()
+    route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [
+        {"Action": "CREATE", "ResourceRecordSet": {
+            "Name": f"app.{name}", "Type": "A", "TTL": 60,
+            "ResourceRecords": [{"Value": "127.0.0.1"}]}}]})
+    check_id = route53.create_health_check(CallerReference=unique("hc"), HealthCheckConfig={
+        "Type": "HTTP", "FullyQualifiedDomainName": f"app.{name}".rstrip("."),
+        "Port": endpoint.port})["HealthCheck"]["Id"]
+    assert _status(route53, check_id, "Success") == "Success: HTTP Status Code 200, OK"

@@ -11,6 +11,8 @@ from pocketcloud.runtime.dns.server import DnsServer
 from pocketcloud.runtime.dns.wire import answer
 from pocketcloud.services.route53 import probing
 from pocketcloud.services.route53.answering import Resolver
+from pocketcloud.services.route53.common import store
+from pocketcloud.services.route53.health_state import runtime
 
 log = logging.getLogger("pocketcloud.route53")
 
@@ -18,6 +20,8 @@ _servers: weakref.WeakKeyDictionary[Cloud, DnsServer] = weakref.WeakKeyDictionar
 
 
 def start(cloud: Cloud) -> None:
+    store(cloud)  # tables in place before the DNS thread reads them
+    runtime(cloud)
     cloud.background.every("route53-health-checks", probing.TICK_INTERVAL_S, probing.tick)
     port = cloud.settings.resolved_dns_port()
     if port == 0:

@@ -15,11 +15,16 @@ import ssl
 from http import HTTPStatus
 from typing import Any
 
+import dns.rdatatype
+
 from pocketcloud.cloud import Cloud
+from pocketcloud.errors import AwsError
+from pocketcloud.services.route53.answering import Resolver
 from pocketcloud.services.route53.common import generation, store
 from pocketcloud.services.route53.health_checks import all_health_checks, health_check_tags
 from pocketcloud.services.route53.health_state import HealthState, health_changed, runtime
 from pocketcloud.services.route53.places import endpoint_region, is_region_down
+from pocketcloud.services.route53.zone_index import dns_name
 
 TICK_INTERVAL_S = 1.0
 PROBES_IN_FLIGHT_MAX = 64
@@ -72,15 +77,29 @@ async def _checked(cloud: Cloud, gate: asyncio.Semaphore, check_id: str,
             ok, status = False, f"Failure: The endpoint's region {region} is down, so it " \
                                 "cannot be reached."
         else:
-            ok, status = await probe(config)
+            ok, status = await probe(config, _address(cloud, config))
     health.ip_address = config.get("IPAddress") or ""
     health.observe(ok, status, cloud.clock.now(), int(config.get("FailureThreshold", 3)))
 
 
-async def probe(config: dict[str, Any]) -> tuple[bool, str]:
-    """Probe one endpoint: (success, AWS's words for the result)."""
+def _address(cloud: Cloud, config: dict[str, Any]) -> str:
+    """The IP address to probe: the configured one, else the name as our own hosted zones
+    answer it (the way Route 53 resolves it), else the name for the system resolver."""
+    if config.get("IPAddress"):
+        return str(config["IPAddress"])
+    name = str(config.get("FullyQualifiedDomainName") or "")
+    try:
+        found = Resolver(cloud).resolve(dns_name(name), dns.rdatatype.A)
+    except AwsError:
+        return name
+    addresses = [r.to_text() for rrset in found.answer if rrset.rdtype == dns.rdatatype.A
+                 for r in rrset]
+    return addresses[0] if addresses else name
+
+
+async def probe(config: dict[str, Any], host: str) -> tuple[bool, str]:
+    """Probe one endpoint at `host`: (success, AWS's words for the result)."""
     kind = config["Type"]
-    host = config.get("IPAddress") or config.get("FullyQualifiedDomainName") or ""
     port = int(config["Port"])
     connect_s = TCP_CONNECT_TIMEOUT_S if kind == "TCP" else HTTP_CONNECT_TIMEOUT_S
     tls = _tls_context() if kind.startswith("HTTPS") else None
@@ -108,9 +127,8 @@ async def probe(config: dict[str, Any]) -> tuple[bool, str]:
 
 async def _http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                 config: dict[str, Any]) -> tuple[bool, str]:
-    host = config.get("FullyQualifiedDomainName") or config.get("IPAddress")
     path = config.get("ResourcePath") or "/"
-    writer.write((f"GET {path} HTTP/1.1\r\nHost: {host}:{config['Port']}\r\n"
+    writer.write((f"GET {path} HTTP/1.1\r\nHost: {_host_header(config)}\r\n"
                   f"User-Agent: {USER_AGENT}\r\nAccept: */*\r\nConnection: close\r\n\r\n"
                   ).encode("latin-1"))
     await writer.drain()
@@ -129,6 +147,13 @@ async def _http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
             return False, f"Failure: Search string \"{search}\" not found in response body " \
                           f"({words})"
     return True, f"Success: {words}"
+
+
+def _host_header(config: dict[str, Any]) -> str:
+    """The name (or address) checked, with the port unless it is the scheme's default."""
+    host = config.get("FullyQualifiedDomainName") or config.get("IPAddress") or ""
+    default = 443 if config["Type"].startswith("HTTPS") else 80
+    return host if int(config["Port"]) == default else f"{host}:{config['Port']}"
 
 
 async def _body_prefix(reader: asyncio.StreamReader) -> bytes:

@@ -10,6 +10,8 @@ import dns.flags
 import dns.message
 import dns.rcode
 
+from pocketcloud.runtime.dns.fastwire import Renderer, Resolve, parse
+
 log = logging.getLogger("pocketcloud.dns")
 
 UDP_PAYLOAD_DEFAULT = 512  # RFC 1035 without EDNS
@@ -17,10 +19,19 @@ UDP_PAYLOAD_MAX = 4096  # what we offer and accept with EDNS (RFC 6891 suggests 
 TCP_MESSAGE_MAX = 65535
 
 Respond = Callable[[dns.message.Message], dns.message.Message]
+Fast = tuple[Renderer, Resolve]
 
 
-def answer(data: bytes, respond: Respond, tcp: bool) -> bytes | None:
-    """The response's wire bytes; None when the query is not a DNS message (dropped)."""
+def answer(data: bytes, respond: Respond, tcp: bool, fast: Fast | None = None) -> bytes | None:
+    """The response's wire bytes; None when the query is not a DNS message (dropped).
+    With `fast` (a renderer and a resolve function), plain queries skip dnspython messages."""
+    if fast is not None:
+        plain = parse(data)
+        if plain is not None:
+            try:
+                return fast[0].respond(plain, fast[1], tcp)
+            except Exception:  # the full path below answers it, or says SERVFAIL
+                log.exception("dns: fast path failed for %r", plain.labels)
     try:
         query = dns.message.from_wire(data)
     except (dns.exception.DNSException, ValueError, IndexError, UnicodeError):

@@ -10,7 +10,6 @@ REFUSED (or NXDOMAIN when so configured); nothing is forwarded anywhere.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 
 import dns.flags
 import dns.message
@@ -25,11 +24,20 @@ from dns.rcode import Rcode
 from dns.rdatatype import RdataType
 
 from pocketcloud.cloud import Cloud
+from pocketcloud.runtime.dns.answer import Answer
 from pocketcloud.services.route53 import policies
 from pocketcloud.services.route53.common import generation
 from pocketcloud.services.route53.health_state import health_generation, is_healthy
 from pocketcloud.services.route53.places import client_place, rtt_ms
-from pocketcloud.services.route53.zone_index import RecordSetView, ZoneView, dns_name, zone_index
+from pocketcloud.services.route53.zone_index import (
+    Key,
+    RecordSetView,
+    ZoneIndex,
+    ZoneView,
+    key,
+    within,
+    zone_index,
+)
 
 CNAME_CHAIN_MAX = 8  # CNAMEs followed inside a zone
 ALIAS_DEPTH_MAX = 8  # alias -> alias -> ... chains
@@ -40,14 +48,6 @@ LOCAL_ADDRESSES: dict[RdataType, str] = {dns.rdatatype.A: "127.0.0.1", dns.rdata
 _A, _CNAME, _NS, _SOA, _ANY = (dns.rdatatype.A, dns.rdatatype.CNAME, dns.rdatatype.NS,
                                dns.rdatatype.SOA, dns.rdatatype.ANY)
 _TRANSFERS = frozenset({dns.rdatatype.AXFR, dns.rdatatype.IXFR})
-
-
-@dataclass
-class Answer:
-    rcode: Rcode = dns.rcode.NOERROR
-    authoritative: bool = True
-    answer: list[dns.rrset.RRset] = field(default_factory=list)
-    authority: list[dns.rrset.RRset] = field(default_factory=list)
 
 
 class Resolver:
@@ -85,92 +85,101 @@ class Resolver:
         return response
 
     def resolve(self, qname: dns.name.Name, qtype: RdataType) -> Answer:
+        """The answer for a question in class IN (zone transfers excluded by the caller)."""
+        self.cacheable = True
         index = zone_index(self.cloud)
-        zone = index.zone_for(qname)
+        qkey = key(qname)
+        zone = index.zone_for(qkey)
         if zone is None:
             refused = self.cloud.settings.dns_outside != "nxdomain"
             return Answer(dns.rcode.REFUSED if refused else dns.rcode.NXDOMAIN, False)
-        return _ZoneLookup(self, zone).run(qname, qtype)
+        return _ZoneLookup(self, index, zone).run(qname, qkey, qtype)
 
 
 class _ZoneLookup:
-    def __init__(self, resolver: Resolver, zone: ZoneView) -> None:
+    def __init__(self, resolver: Resolver, index: ZoneIndex, zone: ZoneView) -> None:
         self.resolver = resolver
         self.cloud = resolver.cloud
+        self.index = index
         self.zone = zone
         self.place = client_place(self.cloud)
 
-    def run(self, qname: dns.name.Name, qtype: RdataType) -> Answer:
-        referral = self._referral(qname)
+    def run(self, qname: dns.name.Name, qkey: Key, qtype: RdataType) -> Answer:
+        referral = self._referral(qkey)
         if referral is not None:
             return referral
         found = Answer()
-        owner, node = self._node(qname)
         for _ in range(CNAME_CHAIN_MAX):
+            node, exact = self._node(qkey)
             if node is None:
                 return self._negative(found, dns.rcode.NXDOMAIN if not found.answer and
-                                      qname not in self.zone.empty_non_terminals
+                                      qkey not in self.zone.empty_non_terminals
                                       else dns.rcode.NOERROR)
+            owner = None if exact else qname  # None: each record set's own name
             if qtype == _ANY:
                 for rdtype in sorted(node):
-                    found.answer += self._rrsets(qname, node[rdtype], rdtype, 0)
+                    found.answer += self._rrsets(owner, node[rdtype], rdtype, 0)
                 return found
             if qtype in node:
-                rrsets = self._rrsets(qname, node[qtype], qtype, 0)
+                rrsets = self._rrsets(owner, node[qtype], qtype, 0)
                 found.answer += rrsets
                 return found if rrsets else self._negative(found, dns.rcode.NOERROR)
             if _CNAME not in node or qtype == _CNAME:
                 return self._negative(found, dns.rcode.NOERROR)
-            cname = self._rrsets(qname, node[_CNAME], _CNAME, 0)
+            cname = self._rrsets(owner, node[_CNAME], _CNAME, 0)
             found.answer += cname
             if not cname:
                 return self._negative(found, dns.rcode.NOERROR)
             qname = cname[0][0].target
-            if not qname.is_subdomain(self.zone.origin) or self._referral(qname):
+            qkey = key(qname)
+            if not within(qkey, self.zone.origin_key) or self._referral(qkey):
                 return found  # the resolver follows it from here
-            owner, node = self._node(qname)
         return found
 
     # -- lookups ---------------------------------------------------------------------------
 
-    def _referral(self, qname: dns.name.Name) -> Answer | None:
+    def _referral(self, qkey: Key) -> Answer | None:
         if not self.zone.delegations:
             return None
-        name = qname
-        while name != self.zone.origin and len(name) > len(self.zone.origin):
-            if name in self.zone.delegations:
-                sets = self.zone.nodes[name][_NS]
-                return Answer(authoritative=False, authority=self._rrsets(name, sets, _NS, 0))
-            name = name.parent()
+        for i in range(len(qkey) - len(self.zone.origin_key)):
+            if qkey[i:] in self.zone.delegations:
+                sets = self.zone.nodes[qkey[i:]][_NS]
+                return Answer(authoritative=False, authority=self._rrsets(None, sets, _NS, 0))
         return None
 
-    def _node(self, qname: dns.name.Name) -> tuple[dns.name.Name, dict | None]:
-        node = self.zone.nodes.get(qname)
-        if node is not None or qname in self.zone.empty_non_terminals:
-            return qname, node
-        encloser = qname.parent()
-        while encloser not in self.zone.nodes and encloser not in \
-                self.zone.empty_non_terminals and encloser != self.zone.origin:
-            encloser = encloser.parent()
-        wildcard = dns.name.Name((b"*",) + encloser.labels)
-        return wildcard, self.zone.nodes.get(wildcard)
+    def _node(self, qkey: Key) -> tuple[dict | None, bool]:
+        """The node for the name, or the wildcard at its closest encloser; True if exact."""
+        nodes, ents = self.zone.nodes, self.zone.empty_non_terminals
+        node = nodes.get(qkey)
+        if node is not None or qkey in ents:
+            return node, True
+        encloser = self.zone.origin_key
+        for i in range(1, len(qkey) - len(self.zone.origin_key)):
+            if qkey[i:] in nodes or qkey[i:] in ents:
+                encloser = qkey[i:]
+                break
+        return nodes.get((b"*",) + encloser), False
 
     def _negative(self, found: Answer, rcode: Rcode) -> Answer:
         found.rcode = rcode if not found.answer else dns.rcode.NOERROR
         soa = self.zone.soa
-        if soa is not None:
-            found.authority = [_rrset(self.zone.origin, soa.rdtype, soa.ttl, soa.rdatas)]
+        if soa is not None and soa.prebuilt is not None:
+            found.authority = [soa.prebuilt]
         return found
 
     # -- record sets and policies ----------------------------------------------------------
 
-    def _rrsets(self, owner: dns.name.Name, sets: list[RecordSetView], rdtype: RdataType,
-                depth: int) -> list[dns.rrset.RRset]:
+    def _rrsets(self, owner: dns.name.Name | None, sets: list[RecordSetView],
+                rdtype: RdataType, depth: int) -> list[dns.rrset.RRset]:
+        """The chosen record sets' records under `owner` (None: their own name)."""
         if len(sets) > 1 and policies.is_random(sets[0]):
             self.resolver.cacheable = False
-        chosen = policies.select(sets, lambda s: self._healthy(s, depth), self.place,
-                                 lambda region: rtt_ms(self.cloud, self.place, region),
-                                 self.resolver.rng)
+        chosen = sets if len(sets) == 1 and "SetIdentifier" not in sets[0].rrset else \
+            policies.select(sets, lambda s: self._healthy(s, depth), self.place,
+                            lambda region: rtt_ms(self.cloud, self.place, region),
+                            self.resolver.rng)
+        if owner is None and len(chosen) == 1 and chosen[0].prebuilt is not None:
+            return [chosen[0].prebuilt]
         ttl, rdatas = 0, []
         for view in chosen:
             if view.alias is not None:
@@ -181,19 +190,20 @@ class _ZoneLookup:
                 continue
             ttl = min(ttl, view.ttl) if rdatas else view.ttl
             rdatas += view.rdatas
-        return [_rrset(owner, rdtype, ttl, rdatas)] if rdatas else []
+        name = owner if owner is not None else chosen[0].owner if chosen else None
+        return [_rrset(name, rdtype, ttl, rdatas)] if rdatas and name is not None else []
 
     def _alias(self, view: RecordSetView, rdtype: RdataType, depth: int) -> dns.rrset.RRset | None:
         alias = view.alias or {}
-        index = zone_index(self.cloud)
-        target = dns_name(alias["DNSName"])
-        zone = index.by_id.get(alias["HostedZoneId"]) or index.zone_for(target)
-        if zone is not None and target.is_subdomain(zone.origin):
+        target = view.alias_name
+        assert target is not None
+        target_key = key(target)
+        zone = self.index.by_id.get(alias["HostedZoneId"]) or self.index.zone_for(target_key)
+        if zone is not None and within(target_key, zone.origin_key):
             if depth >= ALIAS_DEPTH_MAX:
                 return None
-            node = zone.nodes.get(target) or {}
-            sets = node.get(rdtype)
-            lookup = self if zone is self.zone else _ZoneLookup(self.resolver, zone)
+            sets = (zone.nodes.get(target_key) or {}).get(rdtype)
+            lookup = self if zone is self.zone else _ZoneLookup(self.resolver, self.index, zone)
             found = lookup._rrsets(target, sets, rdtype, depth + 1) if sets else []
             return found[0] if found else None
         address = LOCAL_ADDRESSES.get(rdtype)
@@ -209,19 +219,16 @@ class _ZoneLookup:
         if alias is None or not alias.get("EvaluateTargetHealth") or depth >= ALIAS_DEPTH_MAX:
             return True
         return self._alias(view, view.rdtype, depth + 1) is not None and \
-            self._target_healthy(alias, view.rdtype, depth + 1)
+            self._target_healthy(view, depth + 1)
 
-    def _target_healthy(self, alias: dict, rdtype: RdataType, depth: int) -> bool:
-        zone = zone_index(self.cloud).by_id.get(alias["HostedZoneId"])
-        if zone is None:
+    def _target_healthy(self, view: RecordSetView, depth: int) -> bool:
+        zone = self.index.by_id.get((view.alias or {}).get("HostedZoneId", ""))
+        if zone is None or view.alias_name is None:
             return True
-        sets = (zone.nodes.get(dns_name(alias["DNSName"])) or {}).get(rdtype) or []
+        sets = (zone.nodes.get(key(view.alias_name)) or {}).get(view.rdtype) or []
         return any(self._healthy(s, depth) for s in sets)
 
 
 def _rrset(owner: dns.name.Name, rdtype: RdataType, ttl: int,
            rdatas: list[dns.rdata.Rdata]) -> dns.rrset.RRset:
-    rrset = dns.rrset.RRset(owner, dns.rdataclass.IN, rdtype)
-    for rdata in rdatas:
-        rrset.add(rdata, ttl)
-    return rrset
+    return dns.rrset.from_rdata_list(owner, ttl, rdatas)

@@ -7,6 +7,7 @@ import weakref
 
 from pocketcloud.cloud import Cloud
 from pocketcloud.runtime.dns.cache import AnswerCache
+from pocketcloud.runtime.dns.fastwire import Renderer
 from pocketcloud.runtime.dns.server import DnsServer
 from pocketcloud.runtime.dns.wire import answer
 from pocketcloud.services.route53 import probing
@@ -27,7 +28,8 @@ def start(cloud: Cloud) -> None:
     if port == 0:
         return
     resolver = Resolver(cloud)
-    handler = AnswerCache(lambda data, tcp: answer(data, resolver.respond, tcp),
+    fast = (Renderer(), resolver.resolve)
+    handler = AnswerCache(lambda data, tcp: answer(data, resolver.respond, tcp, fast),
                           resolver.token, lambda: resolver.cacheable)
     server = DnsServer(cloud.settings.host, port, handler)
     try:

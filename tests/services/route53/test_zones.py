@@ -131,3 +131,23 @@ def test_tags_on_zones_and_health_checks(route53, zone, unique) -> None:
     with pytest.raises(ClientError) as caught:
         route53.list_tags_for_resource(ResourceType="hostedzone", ResourceId="ZMISSING")
     assert caught.value.response["Error"]["Code"] == "NoSuchHostedZone"
+
+
+def test_limits_are_reported_and_enforced(cloud, unique) -> None:
+    import boto3
+    from botocore.config import Config
+
+    other = boto3.client("route53", region_name="us-east-1", endpoint_url=cloud.endpoint,
+                         aws_access_key_id="222233334444", aws_secret_access_key="x",
+                         config=Config(retries={"max_attempts": 1}))
+    limit = other.get_account_limit(Type="MAX_HOSTED_ZONES_BY_OWNER")
+    assert (limit["Limit"]["Value"], limit["Count"]) == (500, 0)
+    zone_ids = [other.create_hosted_zone(Name=f"q{i}.quota.test", CallerReference=f"q{i}")[
+        "HostedZone"]["Id"] for i in range(500)]
+    with pytest.raises(ClientError) as caught:
+        other.create_hosted_zone(Name="one-too-many.quota.test", CallerReference="q500")
+    assert caught.value.response["Error"]["Code"] == "TooManyHostedZones"
+    rrsets = other.get_hosted_zone_limit(HostedZoneId=zone_ids[0], Type="MAX_RRSETS_BY_ZONE")
+    assert (rrsets["Limit"]["Value"], rrsets["Count"]) == (10000, 2)
+    dnssec = other.get_dnssec(HostedZoneId=zone_ids[0])
+    assert dnssec["Status"]["ServeSignature"] == "NOT_SIGNING"

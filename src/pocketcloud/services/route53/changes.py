@@ -14,6 +14,7 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.route53 import names
 from pocketcloud.services.route53.common import bump_generation, record_change, store
+from pocketcloud.services.route53.limits import record_set_problem
 from pocketcloud.services.route53.validation import (
     SERVED_ROUTING_FIELDS,
     normalize_rrset,
@@ -43,6 +44,8 @@ def change_resource_record_sets(ctx: RequestContext, params: dict[str, Any]) -> 
         _check_health_checks(tx, ctx.account_id, planned)
         records = _zone_records(tx, zone.zone_id)
         problems = _apply(zone, records, planned)
+        too_many = record_set_problem(len(records))
+        problems += [too_many] if too_many else []
         if problems:
             raise invalid_change_batch(problems)
         _write(tx, zone, records, {_key(rrset) for _, rrset in planned})

@@ -13,6 +13,7 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.route53.common import bump_generation, max_items, store
+from pocketcloud.services.route53.limits import check_health_check_quota
 from pocketcloud.store import Tx
 
 ENDPOINT_TYPES = frozenset({"HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP"})
@@ -48,6 +49,7 @@ def create_health_check(ctx: RequestContext, params: dict[str, Any]) -> dict[str
                                "configuration.", 409)
             return {"HealthCheck": _find(tx, ctx.account_id, row[0]), "Location": _location(row[0])}
         _check_children(tx, ctx.account_id, config)
+        check_health_check_quota(tx, ctx.account_id)
         check_id = cloud.ids.uuid4()
         tx.execute("INSERT INTO route53_health_checks VALUES (?, ?, ?, ?, 1, ?)",
                    (check_id, ctx.account_id, reference, json.dumps(config), cloud.clock.now()))

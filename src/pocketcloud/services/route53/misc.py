@@ -12,9 +12,10 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.route53.answering import Resolver
 from pocketcloud.services.route53.common import record_change, store
+from pocketcloud.services.route53.limits import RECORD_SETS_PER_ZONE_MAX, VPCS_PER_ZONE_MAX
 from pocketcloud.services.route53.validation import RECORD_TYPES
 from pocketcloud.services.route53.zone_index import dns_name
-from pocketcloud.services.route53.zones import find_zone
+from pocketcloud.services.route53.zones import find_zone, record_count
 
 CHECKER_IP_RANGES = ["127.0.0.1/32"]  # the one health checker is this machine
 
@@ -75,3 +76,26 @@ def test_dns_answer(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
     return {"Nameserver": "127.0.0.1", "RecordName": name, "RecordType": rtype,
             "RecordData": data, "ResponseCode": dns.rcode.to_text(found.rcode),
             "Protocol": "UDP"}
+
+
+def get_hosted_zone_limit(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    kind = params.get("Type") or ""
+    with store(ctx.cloud).read() as tx:
+        zone = find_zone(tx, ctx.account_id, params.get("HostedZoneId") or "")
+        if kind == "MAX_RRSETS_BY_ZONE":
+            value, count = RECORD_SETS_PER_ZONE_MAX, record_count(tx, zone.zone_id)
+        elif kind == "MAX_VPCS_ASSOCIATED_BY_ZONE":
+            if not zone.private:
+                raise AwsError("HostedZoneNotPrivate", "The specified hosted zone is a public "
+                               "hosted zone, not a private hosted zone.")
+            value, count = VPCS_PER_ZONE_MAX, len(zone.vpcs)
+        else:
+            raise AwsError("InvalidInput", f"Invalid request: {kind!r} is not a limit type.")
+    return {"Limit": {"Type": kind, "Value": value}, "Count": count}
+
+
+def get_dnssec(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Zones are not signed here: what AWS answers for a zone without DNSSEC signing."""
+    with store(ctx.cloud).read() as tx:
+        find_zone(tx, ctx.account_id, params.get("HostedZoneId") or "")
+    return {"Status": {"ServeSignature": "NOT_SIGNING"}, "KeySigningKeys": []}

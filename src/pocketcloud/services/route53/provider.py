@@ -15,11 +15,14 @@ from pocketcloud.services.route53.health_status import (
     get_health_check_last_failure_reason,
     get_health_check_status,
 )
+from pocketcloud.services.route53.limits import get_account_limit
 from pocketcloud.services.route53.listing import get_change, list_resource_record_sets
 from pocketcloud.services.route53.misc import (
     associate_vpc_with_hosted_zone,
     disassociate_vpc_from_hosted_zone,
     get_checker_ip_ranges,
+    get_dnssec,
+    get_hosted_zone_limit,
     test_dns_answer,
 )
 from pocketcloud.services.route53.tags import (
@@ -46,14 +49,17 @@ __all__ = [
     "delete_health_check",
     "delete_hosted_zone",
     "disassociate_vpc_from_hosted_zone",
+    "get_account_limit",
     "get_change",
     "get_checker_ip_ranges",
+    "get_dnssec",
     "get_health_check",
     "get_health_check_count",
     "get_health_check_last_failure_reason",
     "get_health_check_status",
     "get_hosted_zone",
     "get_hosted_zone_count",
+    "get_hosted_zone_limit",
     "list_health_checks",
     "list_hosted_zones",
     "list_hosted_zones_by_name",

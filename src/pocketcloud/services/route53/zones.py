@@ -19,6 +19,7 @@ from pocketcloud.services.route53.common import (
     record_change,
     store,
 )
+from pocketcloud.services.route53.limits import check_hosted_zone_quota
 from pocketcloud.store import Tx
 
 CALLER_REFERENCE_LENGTH_MAX = 128
@@ -112,6 +113,7 @@ def create_hosted_zone(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
                 "", cloud.clock.now())
     with store(cloud).write() as tx:
         _refuse_reused_reference(tx, ctx.account_id, reference)
+        check_hosted_zone_quota(tx, ctx.account_id)
         change = record_change(cloud, tx, ctx.account_id, None)
         zone.change_id = change["Id"].rsplit("/", 1)[-1]
         _insert_zone(tx, zone)

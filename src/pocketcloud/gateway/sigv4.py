@@ -69,7 +69,7 @@ def verify(
     to_sign = "\n".join(
         [ALGORITHM, signed.amz_date, signed.scope, hashlib.sha256(canonical.encode()).hexdigest()]
     )
-    key = _signing_key(secret_key, signed.date_stamp, signed.region, signed.service)
+    key = signing_key(secret_key, signed.date_stamp, signed.region, signed.service)
     expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, signed.signature):
         raise SignatureProblem(
@@ -232,7 +232,7 @@ def _http_date_to_amz(value: str | None) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _signing_key(secret_key: str, date_stamp: str, region: str, service: str) -> bytes:
+def signing_key(secret_key: str, date_stamp: str, region: str, service: str) -> bytes:
     key = hmac.new(f"AWS4{secret_key}".encode(), date_stamp.encode(), hashlib.sha256).digest()
     for part in (region, service, "aws4_request"):
         key = hmac.new(key, part.encode(), hashlib.sha256).digest()

@@ -127,28 +127,27 @@ class _Runtime:
 
 
 class FaultBook:
-    """The faults of one cloud: the durable rows, cached in memory, plus per-fault runtime."""
+    """The faults of one cloud: the durable rows, cached in memory, plus per-fault runtime.
+    It keeps no reference to the cloud (so a cloud's store can go): callers pass it in."""
 
-    def __init__(self, cloud: CloudState) -> None:
-        self._cloud = cloud
+    def __init__(self, store: Store) -> None:
         self._lock = threading.Lock()
         self._faults: tuple[Fault, ...] = ()
         self._runtime: dict[str, _Runtime] = {}
         self._announced: dict[str, str] = {}  # fault_id -> last state logged
-        cloud.store.register_schema(SCHEMA_NAMESPACE, MIGRATIONS)
-        self._reload()
+        store.register_schema(SCHEMA_NAMESPACE, MIGRATIONS)
+        self._reload(store)
 
     # -- reading ------------------------------------------------------------------------------
 
     def faults(self) -> tuple[Fault, ...]:
         return self._faults
 
-    def active(self, now_s: float | None = None) -> list[Fault]:
+    def active(self, now_s: float) -> list[Fault]:
         if not self._faults:
             return []
-        now = self._cloud.clock.now() if now_s is None else now_s
-        found = [f for f in self._faults if f.is_active(now)]
-        self._announce(now)
+        found = [f for f in self._faults if f.is_active(now_s)]
+        self._announce(now_s)
         return found
 
     def get(self, fault_id: str) -> Fault | None:
@@ -166,8 +165,8 @@ class FaultBook:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def add(self, fault: Fault) -> Fault:
-        with self._lock, self._cloud.store.write() as tx:
+    def add(self, cloud: CloudState, fault: Fault) -> Fault:
+        with self._lock, cloud.store.write() as tx:
             count = tx.fetchvalue("SELECT COUNT(*) FROM infra_faults", (), default=0)
             if int(count) >= MAX_FAULTS:
                 raise FaultError(f"at most {MAX_FAULTS} faults are kept: delete ended ones first "
@@ -175,34 +174,34 @@ class FaultBook:
             tx.execute(f"INSERT INTO infra_faults ({', '.join(_COLUMNS)}) VALUES "
                        f"({', '.join('?' for _ in _COLUMNS)})",
                        tuple(getattr(fault, c) for c in _COLUMNS))
-        self._reload()
+        self._reload(cloud.store)
         log.warning("fault %s created: %s, seed %d, from %.3f%s", fault.fault_id,
                     fault.describe(), fault.seed, fault.start_at_s,
                     f" to {fault.end_at_s:.3f}" if fault.end_at_s is not None else "")
         return fault
 
-    def restore(self, fault_id: str | None = None) -> list[Fault]:
+    def restore(self, cloud: CloudState, fault_id: str | None = None) -> list[Fault]:
         """End one fault (or every fault not yet ended) now; returns those ended."""
-        now = self._cloud.clock.now()
+        now = cloud.clock.now()
         ending = [f for f in self._faults if (fault_id is None or f.fault_id == fault_id)
                   and f.state(now) != "ended"]
-        with self._lock, self._cloud.store.write() as tx:
+        with self._lock, cloud.store.write() as tx:
             for fault in ending:
                 # a scheduled fault that never started ends at its start: an empty window
                 tx.execute("UPDATE infra_faults SET end_at_s = ? WHERE fault_id = ?",
                            (max(now, fault.start_at_s), fault.fault_id))
-        self._reload()
+        self._reload(cloud.store)
         for fault in ending:
             log.warning("fault %s restored (seed %d): %s", fault.fault_id, fault.seed,
                         fault.describe())
         return ending
 
-    def clear_ended(self) -> int:
-        now = self._cloud.clock.now()
-        with self._lock, self._cloud.store.write() as tx:
+    def clear_ended(self, cloud: CloudState) -> int:
+        now = cloud.clock.now()
+        with self._lock, cloud.store.write() as tx:
             removed = tx.execute("DELETE FROM infra_faults WHERE end_at_s IS NOT NULL AND "
                                  "end_at_s <= ?", (now,))
-        self._reload()
+        self._reload(cloud.store)
         return removed
 
     # -- degrade decisions ------------------------------------------------------------------
@@ -230,8 +229,8 @@ class FaultBook:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _reload(self) -> None:
-        with self._cloud.store.read() as tx:
+    def _reload(self, store: Store) -> None:
+        with store.read() as tx:
             rows = tx.fetchall(f"SELECT {', '.join(_COLUMNS)} FROM infra_faults "
                                "ORDER BY created_at_s, fault_id", ())
         self._faults = tuple(Fault(**dict(zip(_COLUMNS, row, strict=True))) for row in rows)
@@ -255,14 +254,19 @@ _books_lock = threading.Lock()
 
 
 def fault_book(cloud: CloudState) -> FaultBook:
-    """The cloud's FaultBook, created (and its table with it) on first use."""
-    book = _books.get(cloud)
+    """The cloud's FaultBook (one per store), created with its table on first use: outside
+    any transaction, as registering a schema must be."""
+    book = _books.get(cloud.store)
     if book is None:
         with _books_lock:
-            book = _books.get(cloud)
+            book = _books.get(cloud.store)
             if book is None:
-                book = _books[cloud] = FaultBook(cloud)
+                book = _books[cloud.store] = FaultBook(cloud.store)
     return book
+
+
+def active_faults(cloud: CloudState) -> list[Fault]:
+    return fault_book(cloud).active(cloud.clock.now())
 
 
 # -- the questions services ask -------------------------------------------------------------
@@ -270,7 +274,7 @@ def fault_book(cloud: CloudState) -> FaultBook:
 
 def is_region_down(cloud: CloudState, region: str) -> bool:
     """Whether a region-down fault is active for `region` now (on the cloud's clock)."""
-    return any(f.kind == REGION_DOWN and f.region == region for f in fault_book(cloud).active())
+    return any(f.kind == REGION_DOWN and f.region == region for f in active_faults(cloud))
 
 
 def is_az_down(cloud: CloudState, az_name: str) -> bool:
@@ -279,7 +283,7 @@ def is_az_down(cloud: CloudState, az_name: str) -> bool:
     zone = get_availability_zone(az_name) or get_availability_zone_by_id(az_name)
     if zone is None:
         return False
-    for fault in fault_book(cloud).active():
+    for fault in active_faults(cloud):
         if fault.kind == REGION_DOWN and fault.region == zone.region_code:
             return True
         if fault.kind == AZ_DOWN and fault.zone == zone.zone_name:
@@ -287,9 +291,17 @@ def is_az_down(cloud: CloudState, az_name: str) -> bool:
     return False
 
 
-def zone_state(cloud: CloudState, az_name: str) -> str:
-    """DescribeAvailabilityZones' State: 'unavailable' when down, else 'available'."""
-    return "unavailable" if is_az_down(cloud, az_name) else "available"
+ZONE_IMPAIRED = "impaired"
+ZONE_AVAILABLE = "available"
+
+
+def zone_state(cloud: CloudState, az_name: str) -> tuple[str, list[str]]:
+    """DescribeAvailabilityZones' State and Messages for a zone: 'impaired' with a message
+    while it is down (AWS's state for a zone in trouble), else 'available' and none."""
+    if not is_az_down(cloud, az_name):
+        return ZONE_AVAILABLE, []
+    return ZONE_IMPAIRED, [f"{az_name} is impaired: instances and other zonal resources in "
+                           "this zone are not reachable."]
 
 
 # -- making faults ----------------------------------------------------------------------------

@@ -54,7 +54,7 @@ async def admit(cloud: Cloud, service: str, operation: str, region: str, protoco
     delay_ms, error = 0.0, None
     book = fault_book(cloud)
     if book.faults():
-        active = book.active()
+        active = book.active(cloud.clock.now())
         if not is_global(service) and _region_down(active, region):
             log.info("%s: %s is down", request_id, region)
             raise endpoint_unreachable(f"Region {region} is down (fault injection)")

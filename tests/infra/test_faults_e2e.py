@@ -241,3 +241,25 @@ def test_fault_list_shows_seed_and_state(endpoint: str) -> None:
     mine = next(f for f in listed["faults"] if f["fault_id"] == fault["fault_id"])
     assert mine["seed"] == 99 and mine["state"] == "active"
     assert "every service in eu-south-1 degraded" in mine["description"]
+
+
+def test_faults_survive_a_crash(tmp_path: Any) -> None:
+    """Faults are durable state: a kill -9 and restart keeps the Region down."""
+    import boto3
+    from botocore.config import Config
+    from tests.support import start_server
+
+    server = start_server(tmp_path / "data")
+    try:
+        add_fault(server.endpoint, kind="region-down", region="eu-west-1", seed=3)
+        server.kill()
+        server = start_server(tmp_path / "data")
+        sqs = boto3.client("sqs", region_name="eu-west-1", endpoint_url=server.endpoint,
+                           aws_access_key_id="test", aws_secret_access_key="test",
+                           config=Config(retries={"total_max_attempts": 1}))
+        with pytest.raises(ConnectionClosedError):
+            sqs.list_queues()
+        _, listed = admin(server.endpoint, "GET", "faults")
+        assert [f["seed"] for f in listed["faults"]] == [3]
+    finally:
+        server.stop()

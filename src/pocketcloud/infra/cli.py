@@ -181,8 +181,10 @@ def list_faults(as_json: bool, host: str | None, port: int | None) -> None:
     if as_json:
         click.echo(json.dumps(answer, indent=2))
         return
-    table = Table("id", "state", "fault", "seed", "window (cloud clock, UTC)", "injected",
-                  title="faults")
+    table = Table(title="faults")
+    table.add_column("id", no_wrap=True)
+    for name in ("state", "fault", "seed", "window (cloud clock, UTC)", "injected"):
+        table.add_column(name)
     for item in answer["faults"]:
         injected = (f"{item['errors_injected']}/{item['requests_seen']}"
                     if item["kind"] == "degrade" else "-")

@@ -9,9 +9,11 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionClosedError
-from tests.support import advance_clock
+from tests.support import advance_clock, start_server
 
 
 def admin(endpoint: str, method: str, path: str, body: Any = None) -> tuple[int, dict[str, Any]]:
@@ -68,8 +70,6 @@ def test_unreachable_without_retries_being_told_an_error_code(
         endpoint: str) -> None:
     """With retries on, botocore retries a closed connection and then raises it, as it does
     for an unreachable AWS endpoint: never a ClientError."""
-    import boto3
-    from botocore.config import Config
 
     add_fault(endpoint, kind="region-down", region="ap-south-1")
     retrying = boto3.client("dynamodb", region_name="ap-south-1", endpoint_url=endpoint,
@@ -79,9 +79,20 @@ def test_unreachable_without_retries_being_told_an_error_code(
         retrying.list_tables()
 
 
-def test_scheduled_fault_starts_and_ends_on_the_cloud_clock(
-        endpoint: str, client: Client) -> None:
-    sqs = client("sqs", region_name="eu-north-1")
+def test_scheduled_fault_starts_and_ends_on_the_cloud_clock() -> None:
+    """On a server of its own: moving the clock would upset tests sharing the session's."""
+
+    server = start_server()
+    try:
+        sqs = boto3.client("sqs", region_name="eu-north-1", endpoint_url=server.endpoint,
+                           aws_access_key_id="test", aws_secret_access_key="test",
+                           config=Config(retries={"total_max_attempts": 1}))
+        _scheduled_fault_run(server.endpoint, sqs)
+    finally:
+        server.stop()
+
+
+def _scheduled_fault_run(endpoint: str, sqs: Any) -> None:
     fault = add_fault(endpoint, kind="region-down", region="eu-north-1", after_s=600,
                       duration_s=300)
     assert fault["state"] == "scheduled"
@@ -125,8 +136,6 @@ def _outcomes(call: Callable[[], Any], count: int) -> list[str]:
 
 
 def _no_retries(endpoint: str, service: str, region: str) -> Any:
-    import boto3
-    from botocore.config import Config
 
     return boto3.client(service, region_name=region, endpoint_url=endpoint,
                         aws_access_key_id="test", aws_secret_access_key="test",
@@ -245,9 +254,6 @@ def test_fault_list_shows_seed_and_state(endpoint: str) -> None:
 
 def test_faults_survive_a_crash(tmp_path: Any) -> None:
     """Faults are durable state: a kill -9 and restart keeps the Region down."""
-    import boto3
-    from botocore.config import Config
-    from tests.support import start_server
 
     server = start_server(tmp_path / "data")
     try:

@@ -254,7 +254,6 @@ def test_fault_list_shows_seed_and_state(endpoint: str) -> None:
 
 def test_faults_survive_a_crash(tmp_path: Any) -> None:
     """Faults are durable state: a kill -9 and restart keeps the Region down."""
-
     server = start_server(tmp_path / "data")
     try:
         add_fault(server.endpoint, kind="region-down", region="eu-west-1", seed=3)

@@ -4,10 +4,14 @@ latency simulation, against real servers."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -171,3 +175,21 @@ def test_latency_simulation_refuses_an_unknown_place(slow_server: Server) -> Non
     with pytest.raises(ClientError) as caught:
         _sts(slow_server, "eu-west-1", "Atlantis").get_caller_identity()
     assert caught.value.response["Error"]["Code"] == "InvalidParameterValue"
+
+
+def test_aws_cli_sees_a_down_region_as_unreachable(endpoint: str, cli_cleanup: None) -> None:
+    """What a user of the AWS CLI sees: a connection error, not an AWS error code."""
+    aws = str(Path(sys.executable).with_name("aws"))
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+           "AWS_MAX_ATTEMPTS": "1"}
+    made = _run("fault", "region-down", "ca-central-1", "--port", _port(endpoint))
+    assert made.exit_code == 0
+    down = subprocess.run([aws, "--endpoint-url", endpoint, "--region", "ca-central-1",
+                           "sqs", "list-queues"], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert down.returncode != 0
+    assert "Connection was closed before we received a valid response" in down.stderr
+    up = subprocess.run([aws, "--endpoint-url", endpoint, "--region", "us-east-2",
+                         "sqs", "list-queues"], capture_output=True, text=True, env=env,
+                        timeout=60)
+    assert up.returncode == 0, up.stderr

@@ -199,9 +199,12 @@ def test_degrade_adds_latency_to_that_service_only(endpoint: str, client: Client
     started = time.perf_counter()
     sts.get_caller_identity()
     assert time.perf_counter() - started >= 0.3
-    started = time.perf_counter()
-    sqs.list_queues()
-    assert time.perf_counter() - started < 0.3
+    fastest_s = float("inf")
+    for _ in range(3):  # the best of three: a busy machine may stall one call
+        started = time.perf_counter()
+        sqs.list_queues()
+        fastest_s = min(fastest_s, time.perf_counter() - started)
+    assert fastest_s < 0.3
 
 
 def test_a_service_a_region_lacks_has_no_endpoint(client: Client) -> None:

@@ -165,10 +165,10 @@ def test_latency_simulation_delays_by_distance(slow_server: Server) -> None:
     near.get_caller_identity()  # warm the connection and the server
     near_s = min(_elapsed_s(near.get_caller_identity) for _ in range(3))
     far_s = min(_elapsed_s(far.get_caller_identity) for _ in range(3))
-    assert near_s < 0.1
     assert far_s >= 0.25  # Sydney to Dublin: ~270 ms modelled, ~310 ms measured
+    assert far_s - near_s >= 0.2  # relative, so a busy machine does not fail the test
     from_dublin = _sts(slow_server, "eu-west-1", "Dublin")
-    assert min(_elapsed_s(from_dublin.get_caller_identity) for _ in range(3)) < 0.1
+    assert far_s - min(_elapsed_s(from_dublin.get_caller_identity) for _ in range(3)) >= 0.2
 
 
 def test_latency_simulation_refuses_an_unknown_place(slow_server: Server) -> None:

@@ -63,6 +63,7 @@ def main() -> None:
 def start(**options: Any) -> None:
     """Start the cloud and serve until interrupted."""
     settings = Settings.from_env(**options)
+    infra_cli.check_client_location(settings.client_location)
     _configure_logging(settings.log_level)
     from pocketcloud.gateway.server import serve  # imported late: `--help` stays instant
 

@@ -47,4 +47,6 @@ def _convert(name: str, raw: str) -> object:
         return int(raw)
     if name == "ephemeral":
         return raw.strip().lower() in ("1", "true", "yes", "on")
+    if name == "latency":
+        return "on" if raw.strip().lower() in ("1", "true", "yes", "on") else "off"
     return raw

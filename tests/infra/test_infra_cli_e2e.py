@@ -193,3 +193,18 @@ def test_aws_cli_sees_a_down_region_as_unreachable(endpoint: str, cli_cleanup: N
                          "sqs", "list-queues"], capture_output=True, text=True, env=env,
                         timeout=60)
     assert up.returncode == 0, up.stderr
+
+
+def test_start_refuses_a_client_location_it_cannot_place() -> None:
+    result = CliRunner().invoke(main, ["start", "--ephemeral", "--client-location", "Atlantis"])
+    assert result.exit_code == 2 and "unknown location 'Atlantis'" in result.output
+
+
+def test_latency_setting_from_the_environment() -> None:
+    from pocketcloud.config import Settings
+
+    assert Settings.from_env({"POCKETCLOUD_LATENCY": "on"}).latency == "on"
+    assert Settings.from_env({"POCKETCLOUD_LATENCY": "true"}).latency == "on"
+    assert Settings.from_env({"POCKETCLOUD_LATENCY": "off"}).latency == "off"
+    assert Settings.from_env({}).latency == "off"
+    assert Settings.from_env({"POCKETCLOUD_CLIENT_LOCATION": "Tokyo"}).client_location == "Tokyo"

@@ -97,7 +97,8 @@ def _assess(region: Region, groups: list[UserGroup], needed: list[str]) -> dict[
         "region": region.code, "name": region.name, "country": region.country,
         "score": 0.0,
         "factors": {
-            "compliance": {"ok": True, "jurisdiction": list(region.jurisdiction)},
+            "compliance": {"ok": True, "jurisdiction": list(region.jurisdiction),
+                           "opt_in_required": region.opt_in_required},
             "proximity": {"weighted_rtt_ms": round(weighted, 1), "worst_rtt_ms": worst[1],
                           "worst_user": worst[0], "per_user_rtt_ms": per_user},
             "features": {"offered": [s for s in needed if s not in missing],
@@ -132,6 +133,8 @@ def _score(rows: list[dict[str, Any]], mix: dict[str, float]) -> None:
 def _explain(row: dict[str, Any]) -> dict[str, str]:
     f = row["factors"]
     compliance = f"in {row['country']} ({', '.join(f['compliance']['jurisdiction'])})"
+    if f["compliance"]["opt_in_required"]:
+        compliance += "; an opt-in Region: the account must enable it first"
     p = f["proximity"]
     if p["per_user_rtt_ms"]:
         proximity = (f"{p['weighted_rtt_ms']:.0f} ms weighted round trip to users; worst "

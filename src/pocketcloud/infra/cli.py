@@ -46,6 +46,19 @@ def parse_when_s(text: str) -> float:
     return moment.timestamp()
 
 
+def check_client_location(text: str) -> None:
+    """`start` refuses a default client location it cannot place, rather than answering
+    every request with an error later."""
+    if not text:
+        return
+    from pocketcloud.infra.locations import UnknownLocation, parse_location
+
+    try:
+        parse_location(text)
+    except UnknownLocation as problem:
+        raise click.BadParameter(str(problem), param_hint="--client-location") from None
+
+
 def _server_options(function: Any) -> Any:
     function = click.option("--port", type=int, default=None,
                             help=f"[default: {DEFAULT_PORT}]")(function)

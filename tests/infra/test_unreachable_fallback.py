@@ -5,11 +5,17 @@ ASGI, whose scope carries no close extension."""
 from __future__ import annotations
 
 import asyncio
+import json
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import httpx
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from tests.support import start_server
 
 from pocketcloud.cloud import Cloud
 from pocketcloud.config import Settings
@@ -57,3 +63,25 @@ def test_drop_connection_only_for_unreachable_answers() -> None:
     marked = HttpResponse(503, {UNREACHABLE_HEADER: "why"}, b"")
     assert asyncio.run(drop_connection(scope, marked)) and closed == [True]
     assert not asyncio.run(drop_connection({}, marked))
+
+
+def test_down_region_under_granian_is_a_retried_503() -> None:
+    """granian gives no transport to close: boto3 gets ServiceUnavailable (503), which it
+    retries like a connection error before raising it."""
+    server = start_server(None, "--server", "granian")
+    try:
+        add = urllib.request.Request(
+            server.endpoint + "/_pocketcloud/faults", method="POST",
+            data=json.dumps({"kind": "region-down", "region": "eu-west-1"}).encode())
+        urllib.request.urlopen(add, timeout=10).close()
+        sqs = boto3.client("sqs", region_name="eu-west-1", endpoint_url=server.endpoint,
+                           aws_access_key_id="test", aws_secret_access_key="test",
+                           config=Config(retries={"total_max_attempts": 2, "mode": "standard"}))
+        with pytest.raises(ClientError) as caught:
+            sqs.list_queues()
+        response = caught.value.response
+        assert response["Error"]["Code"] == "ServiceUnavailable"
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == 503
+        assert response["ResponseMetadata"]["RetryAttempts"] == 1
+    finally:
+        server.stop()

@@ -128,6 +128,7 @@ def regions(ctx: click.Context) -> None:
 
 
 regions.add_command(infra_cli.advise)
+regions.add_command(infra_cli.latency)
 main.add_command(infra_cli.fault)
 
 

@@ -208,3 +208,11 @@ def test_latency_setting_from_the_environment() -> None:
     assert Settings.from_env({"POCKETCLOUD_LATENCY": "off"}).latency == "off"
     assert Settings.from_env({}).latency == "off"
     assert Settings.from_env({"POCKETCLOUD_CLIENT_LOCATION": "Tokyo"}).client_location == "Tokyo"
+
+
+def test_regions_latency_cli() -> None:
+    result = _run("regions", "latency", "Tokyo", "--top", "3")
+    assert result.exit_code == 0
+    assert "ap-northeast-1" in result.output and "NRT" in result.output
+    bad = _run("regions", "latency", "Atlantis")
+    assert bad.exit_code == 2 and "unknown location" in bad.output

@@ -283,3 +283,27 @@ def _print_advice(answer: dict[str, Any]) -> None:
                   "brackets); price: index vs us-east-1 (~ estimated); score: weighted "
                   f"{answer['criteria']['weights']}; a Region lacking a needed service ranks "
                   "after all that have them. --json explains each factor in words.[/]")
+
+
+@click.command()
+@click.argument("place")
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True)
+def latency(place: str, top: int) -> None:
+    """Modelled round trips from PLACE (city, Region, IATA code, lat,lon) to the nearest
+    Regions and edge locations (docs/latency.md)."""
+    from pocketcloud.infra.latency import rtt_ms
+    from pocketcloud.infra.locations import UnknownLocation, parse_location
+    from pocketcloud.infra.regions import all_edge_locations, all_regions
+
+    try:
+        origin = parse_location(place)
+    except UnknownLocation as problem:
+        raise click.BadParameter(str(problem), param_hint="PLACE") from None
+    regions = sorted((rtt_ms(origin, r), r.code, r.name) for r in all_regions())[:top]
+    edges = sorted((rtt_ms(origin, e), e.code, e.city) for e in all_edge_locations())[:top]
+    table = Table("Region", "", "RTT ms", "edge", "", "RTT ms",
+                  title=f"Modelled round trips from {origin.name} "
+                        f"({origin.latitude:g}, {origin.longitude:g})")
+    for (r_ms, r_code, r_name), (e_ms, e_code, e_city) in zip(regions, edges, strict=False):
+        table.add_row(r_code, r_name, f"{r_ms:.0f}", e_code, e_city, f"{e_ms:.0f}")
+    console.print(table)

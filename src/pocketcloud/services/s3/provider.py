@@ -34,6 +34,7 @@ from pocketcloud.services.s3.bucket_policy import (
     put_bucket_policy,
 )
 from pocketcloud.services.s3.copying import copy_object
+from pocketcloud.services.s3.cors import delete_bucket_cors, get_bucket_cors, put_bucket_cors
 from pocketcloud.services.s3.listing import list_objects, list_objects_v2
 from pocketcloud.services.s3.multipart import (
     abort_multipart_upload,
@@ -53,8 +54,19 @@ from pocketcloud.services.s3.tagging import (
     put_bucket_tagging,
     put_object_tagging,
 )
+from pocketcloud.services.s3.website import (
+    delete_bucket_website,
+    get_bucket_website,
+    put_bucket_website,
+)
 
 __all__ = [
+    "delete_bucket_cors",
+    "get_bucket_cors",
+    "put_bucket_cors",
+    "delete_bucket_website",
+    "get_bucket_website",
+    "put_bucket_website",
     "delete_bucket_ownership_controls",
     "delete_public_access_block",
     "get_bucket_ownership_controls",

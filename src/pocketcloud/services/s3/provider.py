@@ -35,6 +35,11 @@ from pocketcloud.services.s3.bucket_policy import (
 )
 from pocketcloud.services.s3.copying import copy_object
 from pocketcloud.services.s3.cors import delete_bucket_cors, get_bucket_cors, put_bucket_cors
+from pocketcloud.services.s3.lifecycle_config import (
+    delete_bucket_lifecycle,
+    get_bucket_lifecycle_configuration,
+    put_bucket_lifecycle_configuration,
+)
 from pocketcloud.services.s3.listing import list_objects, list_objects_v2
 from pocketcloud.services.s3.multipart import (
     abort_multipart_upload,
@@ -61,6 +66,9 @@ from pocketcloud.services.s3.website import (
 )
 
 __all__ = [
+    "delete_bucket_lifecycle",
+    "get_bucket_lifecycle_configuration",
+    "put_bucket_lifecycle_configuration",
     "delete_bucket_cors",
     "get_bucket_cors",
     "put_bucket_cors",

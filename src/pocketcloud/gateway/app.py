@@ -67,7 +67,9 @@ class Gateway:
             if request.headers.get("content-type", "").startswith(FORM_CONTENT_TYPE):
                 request.body = await read_body(receive)  # a query Action may sit in the body
                 receive = _exhausted
-            edge = await s3_edge.before_route(self.cloud, request, receive, request_id)
+            edge = await s3_edge.before_route(
+                self.cloud, request, receive, request_id, self.key_lookup
+            )
             if edge is not None:  # S3 website, CORS preflight, browser POST upload
                 return edge
             found = route(request, self.cloud.settings.default_region)

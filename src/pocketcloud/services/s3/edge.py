@@ -26,6 +26,7 @@ from pocketcloud.services.s3.schema import SCHEMA
 if TYPE_CHECKING:
     from pocketcloud.cloud import Cloud
     from pocketcloud.gateway.asgi import Receive
+    from pocketcloud.gateway.authentication import KeyLookup
 
 _FORM_DATA = "multipart/form-data"
 _ready: set[int] = set()
@@ -44,7 +45,7 @@ def is_website_host(host: str) -> bool:
 
 
 async def before_route(
-    cloud: Cloud, request: HttpRequest, receive: Receive, request_id: str
+    cloud: Cloud, request: HttpRequest, receive: Receive, request_id: str, key_lookup: KeyLookup
 ) -> HttpResponse | None:
     method = request.method
     if is_website_host(request.host):
@@ -60,7 +61,7 @@ async def before_route(
             return None
         from pocketcloud.services.s3.post_upload import post_object
 
-        return await post_object(cloud, request, receive, target[0], request_id)
+        return await post_object(cloud, request, receive, target[0], request_id, key_lookup)
     return None
 
 

@@ -53,6 +53,18 @@ ACTION_NAMES = {
     ("s3", "AbortMultipartUpload"): "s3:AbortMultipartUpload",
     ("s3", "ListParts"): "s3:ListMultipartUploadParts",
     ("s3", "DeleteObjects"): "s3:DeleteObject",
+    # S3 bucket sub-resources: deletes are authorized as puts, several names differ
+    ("s3", "DeleteBucketTagging"): "s3:PutBucketTagging",
+    ("s3", "GetBucketCors"): "s3:GetBucketCORS",
+    ("s3", "PutBucketCors"): "s3:PutBucketCORS",
+    ("s3", "DeleteBucketCors"): "s3:PutBucketCORS",
+    ("s3", "GetBucketLifecycleConfiguration"): "s3:GetLifecycleConfiguration",
+    ("s3", "PutBucketLifecycleConfiguration"): "s3:PutLifecycleConfiguration",
+    ("s3", "DeleteBucketLifecycle"): "s3:PutLifecycleConfiguration",
+    ("s3", "DeleteBucketOwnershipControls"): "s3:PutBucketOwnershipControls",
+    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+    ("s3", "PutPublicAccessBlock"): "s3:PutBucketPublicAccessBlock",
+    ("s3", "DeletePublicAccessBlock"): "s3:PutBucketPublicAccessBlock",
 }
 
 
@@ -162,5 +174,16 @@ def _account_context(params: Mapping[str, Any]) -> dict[str, list[str] | str]:
     return {"account:TargetRegion": str(params["RegionName"])} if params.get("RegionName") else {}
 
 
-_RULES: dict[str, Rule] = {"iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account}
+# --- s3: bucket ARNs for bucket operations, object ARNs for object operations ---------------
+
+def _s3(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
+    bucket = params.get("Bucket")
+    if not bucket:
+        return ["*"]  # ListBuckets, and the account-wide operations
+    key = params.get("Key")
+    return [f"arn:aws:s3:::{bucket}/{key}" if key is not None else f"arn:aws:s3:::{bucket}"]
+
+
+_RULES: dict[str, Rule] = {"iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account,
+                           "s3": _s3}
 EXPLICIT_SERVICES = frozenset(_RULES)

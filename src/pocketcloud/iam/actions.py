@@ -21,6 +21,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pocketcloud.arns import arn, global_arn
+from pocketcloud.iam import resource_rules
 from pocketcloud.protocol.specs import service_model
 
 if TYPE_CHECKING:
@@ -87,6 +88,9 @@ def authorization_target(
     if service == "account":
         context.update(_account_context(params))
     action = ACTION_NAMES.get((service, operation)) or f"{action_prefix(service)}:{operation}"
+    if service == "s3":
+        context.update(resource_rules.s3_context(operation, params))
+        action = resource_rules.s3_action(action, params)
     return Target(action, resources or ["*"], context)
 
 
@@ -174,16 +178,11 @@ def _account_context(params: Mapping[str, Any]) -> dict[str, list[str] | str]:
     return {"account:TargetRegion": str(params["RegionName"])} if params.get("RegionName") else {}
 
 
-# --- s3: bucket ARNs for bucket operations, object ARNs for object operations ---------------
-
-def _s3(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
-    bucket = params.get("Bucket")
-    if not bucket:
-        return ["*"]  # ListBuckets, and the account-wide operations
-    key = params.get("Key")
-    return [f"arn:aws:s3:::{bucket}/{key}" if key is not None else f"arn:aws:s3:::{bucket}"]
-
-
-_RULES: dict[str, Rule] = {"iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account,
-                           "s3": _s3}
+_RULES: dict[str, Rule] = {
+    "iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account,
+    "s3": resource_rules.s3_resources, "sqs": resource_rules.sqs_resources,
+    "dynamodb": resource_rules.dynamodb_resources,
+    "dynamodbstreams": resource_rules.dynamodb_resources,
+    "lambda": resource_rules.lambda_resources,
+}
 EXPLICIT_SERVICES = frozenset(_RULES)

@@ -188,3 +188,23 @@ def test_ownership_controls_delete(s3: Any, bucket: str) -> None:
             Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "Nobody"}]}
         )
     assert _code(error) == "MalformedXML"
+
+
+def test_multipart_upload_acl(s3: Any, bucket: str) -> None:
+    with pytest.raises(ClientError) as error:
+        s3.create_multipart_upload(Bucket=bucket, Key="mp", ACL="public-read")
+    assert _code(error) == "AccessControlListNotSupported"
+    s3.put_bucket_ownership_controls(
+        Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]}
+    )
+    s3.delete_public_access_block(Bucket=bucket)
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="mp", ACL="public-read")["UploadId"]
+    part = s3.upload_part(Bucket=bucket, Key="mp", UploadId=upload, PartNumber=1, Body=b"x")
+    s3.complete_multipart_upload(
+        Bucket=bucket,
+        Key="mp",
+        UploadId=upload,
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]},
+    )
+    uris = [g["Grantee"].get("URI") for g in s3.get_object_acl(Bucket=bucket, Key="mp")["Grants"]]
+    assert "http://acs.amazonaws.com/groups/global/AllUsers" in uris

@@ -40,6 +40,12 @@ SCHEMA = (
         PRIMARY KEY (bucket, key, seq)
     ) WITHOUT ROWID;
     """,
+    """
+    CREATE TABLE s3_upload_acls (
+        upload_id TEXT PRIMARY KEY,
+        grants TEXT NOT NULL
+    );
+    """,
 )
 _ready: set[int] = set()
 
@@ -121,3 +127,23 @@ def save_create_settings(ctx: RequestContext, bucket: str, params: dict[str, Any
     grants = grants_from_request(params, ctx.account_id)
     if grants is not None:
         put_config(ctx, bucket, BUCKET_ACL, grants)
+
+
+def save_upload_acl(
+    ctx: RequestContext, upload_id: str, grants: list[dict[str, Any]] | None
+) -> None:
+    """A CreateMultipartUpload's ACL, applied to the object when the upload completes."""
+    if grants is None:
+        return
+    with _store(ctx).write() as tx:
+        tx.execute("INSERT INTO s3_upload_acls (upload_id, grants) VALUES (?, ?)",
+                   (upload_id, json.dumps(grants)))  # fmt: skip
+
+
+def apply_upload_acl(ctx: RequestContext, bucket: Bucket, row: ObjectRow, upload_id: str) -> None:
+    with _store(ctx).write() as tx:
+        found = tx.fetchone(
+            "DELETE FROM s3_upload_acls WHERE upload_id = ? RETURNING grants", (upload_id,)
+        )
+    if found is not None:
+        save_object_acl(ctx, bucket, row, json.loads(found[0]))

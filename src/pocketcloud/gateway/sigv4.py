@@ -145,11 +145,7 @@ def _from_query(request: HttpRequest) -> SignedRequest:
 
 
 def _check_time(signed: SignedRequest, now_s: float) -> None:
-    try:
-        signed_at = datetime.strptime(signed.amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    except ValueError as bad:
-        raise SignatureProblem("malformed", f"Invalid X-Amz-Date: {signed.amz_date!r}") from bad
-    signed_s = signed_at.timestamp()
+    signed_s = _amz_date_s(signed.amz_date)
     if signed.presigned:
         if now_s > signed_s + signed.expires_s:
             raise SignatureProblem("expired", "Request has expired")
@@ -163,6 +159,19 @@ def _check_time(signed: SignedRequest, now_s: float) -> None:
             f"Signature not yet current: {signed.amz_date} is still later than {now} "
             f"({now} + 15 min.)",
         )
+
+
+@lru_cache(maxsize=256)
+def _amz_date_s(amz_date: str) -> float:
+    """Seconds since the epoch of YYYYMMDDTHHMMSSZ (strptime costs ~10x more per request)."""
+    digits = amz_date[:8] + amz_date[9:15]
+    if len(amz_date) != 16 or amz_date[8] != "T" or amz_date[15] != "Z" or not digits.isdigit():
+        raise SignatureProblem("malformed", f"Invalid X-Amz-Date: {amz_date!r}")
+    try:
+        return datetime(int(digits[:4]), int(digits[4:6]), int(digits[6:8]), int(digits[8:10]),
+                        int(digits[10:12]), int(digits[12:14]), tzinfo=UTC).timestamp()
+    except ValueError as bad:
+        raise SignatureProblem("malformed", f"Invalid X-Amz-Date: {amz_date!r}") from bad
 
 
 def _canonical_query(query_string: str, presigned: bool) -> str:

@@ -10,6 +10,7 @@ neither. The overhead is the extra server CPU per request and the lost requests 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import sys
@@ -81,10 +82,8 @@ def _signed_get(port: int) -> SignedRequest:
         raise _Stop
 
     reader.meta.events.register("before-send", capture)
-    try:
+    with contextlib.suppress(_Stop):
         reader.get_object(Bucket=BUCKET, Key=KEY)
-    except _Stop:
-        pass
     prepared = captured["request"]
     headers = {name: value.decode() if isinstance(value, bytes) else value
                for name, value in prepared.headers.items()}

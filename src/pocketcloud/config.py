@@ -27,6 +27,8 @@ class Settings:
     dns_port: int | None = None  # Route 53's DNS server; None: 53 as root, else 5353; 0: off
     dns_outside: str = "refused"  # refused | nxdomain: the answer for names in no hosted zone
     dns_client_location: str = ""  # a region code or "lat,lon": latency/geo routing's client
+    latency: str = "off"  # on: delay responses by the modelled network RTT (infra/latency.py)
+    client_location: str = ""  # where clients are when a request does not say (infra/locations.py)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -54,4 +56,6 @@ def _convert(name: str, raw: str) -> object:
         return int(raw)
     if name == "ephemeral":
         return raw.strip().lower() in ("1", "true", "yes", "on")
+    if name == "latency":
+        return "on" if raw.strip().lower() in ("1", "true", "yes", "on") else "off"
     return raw

@@ -26,7 +26,7 @@ class Settings:
     root_secret_key: str = "test"  # the secret of each account's root key when IAM checks
     dns_port: int | None = None  # Route 53's DNS server; None: 53 as root, else 5353; 0: off
     dns_outside: str = "refused"  # refused | nxdomain: the answer for names in no hosted zone
-    dns_client_location: str = ""  # a region code or "lat,lon": latency/geo routing's client
+    dns_client_location: str = ""  # city, region or "lat,lon": latency/geo routing's client
     latency: str = "off"  # on: delay responses by the modelled network RTT (infra/latency.py)
     client_location: str = ""  # where clients are when a request does not say (infra/locations.py)
 

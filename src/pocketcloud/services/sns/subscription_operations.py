@@ -34,8 +34,9 @@ def subscribe(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     endpoint = params.get("Endpoint") or ""
     _check_endpoint(topic, protocol, endpoint)
     attributes: dict[str, str] = {}
-    for name, value in (params.get("Attributes") or {}).items():
-        sa.apply(attributes, str(name), str(value), protocol)
+    requested = params.get("Attributes") or {}
+    for name in sorted(requested, key=lambda n: n != "FilterPolicyScope"):  # scope first
+        sa.apply(attributes, str(name), str(requested[name]), protocol)
     state = sns_book(ctx)
     for existing in state.subscriptions_of(topic.arn):
         if existing.protocol == protocol and existing.endpoint == endpoint:

@@ -20,12 +20,13 @@ def base_url(ctx: RequestContext) -> str:
 
 
 def subscribe_url(base: str, topic_arn: str, token: str) -> str:
-    query = urlencode({"Action": "ConfirmSubscription", "TopicArn": topic_arn, "Token": token})
+    query = urlencode({"Action": "ConfirmSubscription", "TopicArn": topic_arn, "Token": token},
+                      safe=":")  # AWS leaves an ARN's colons as they are
     return f"{base}{LINK_PATH}?{query}"
 
 
 def unsubscribe_url(base: str, subscription_arn: str) -> str:
-    query = urlencode({"Action": "Unsubscribe", "SubscriptionArn": subscription_arn})
+    query = urlencode({"Action": "Unsubscribe", "SubscriptionArn": subscription_arn}, safe=":")
     return f"{base}{LINK_PATH}?{query}"
 
 

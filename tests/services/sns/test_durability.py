@@ -77,6 +77,6 @@ def test_kill_minus_nine_loses_no_acknowledged_publish(tmp_path: Path) -> None:
                 received.add(message["Body"])
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         missing = acknowledged - received
-        assert not missing, f"{len(missing)} acknowledged publishes lost, e.g. {sorted(missing)[:5]}"
+        assert not missing, f"{len(missing)} acknowledged publishes lost: {sorted(missing)[:5]}"
     finally:
         restarted.stop()

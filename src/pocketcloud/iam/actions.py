@@ -3,7 +3,8 @@
     authorization_target(service, operation, params, ctx) -> Target(action, resources, context)
 
 ``service`` is botocore's service name, ``params`` the parsed input, ``ctx`` the request's
-RequestContext (account, region, caller). Services with explicit rules: sts, iam, ec2, account.
+RequestContext (account, region, caller). Services with explicit rules: sts, iam, ec2, account,
+sns.
 Any other service falls back to ``<signing name>:<Operation>`` on ``"*"`` until its builder
 adds a rule here. Every service gets ``aws:RequestTag/<key>`` and ``aws:TagKeys`` from a
 ``Tags`` list of Key/Value pairs.
@@ -162,5 +163,23 @@ def _account_context(params: Mapping[str, Any]) -> dict[str, list[str] | str]:
     return {"account:TargetRegion": str(params["RegionName"])} if params.get("RegionName") else {}
 
 
-_RULES: dict[str, Rule] = {"iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account}
+# --- sns: every action's resource is a topic (subscription ARNs name their topic) ----------
+
+SNS_TOPIC_MEMBERS = ("TopicArn", "TargetArn", "ResourceArn")
+
+
+def _sns(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
+    if operation == "CreateTopic" and params.get("Name"):
+        return [arn("sns", ctx.region, ctx.account_id, str(params["Name"]))]
+    for member in SNS_TOPIC_MEMBERS:
+        if params.get(member):
+            return [str(params[member])]
+    subscription = str(params.get("SubscriptionArn") or "")
+    if subscription.count(":") == 6:
+        return [subscription.rsplit(":", 1)[0]]
+    return ["*"]
+
+
+_RULES: dict[str, Rule] = {"iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account,
+                           "sns": _sns}
 EXPLICIT_SERVICES = frozenset(_RULES)

@@ -77,12 +77,12 @@ SCHEMA = (
     """,
 )
 
-_ready: set[int] = set()
+_ready: dict[int, Store] = {}  # by id, checked by identity: a new store may reuse an id
 
 
 def ready_store(store: Store) -> Store:
     """The store with SNS's tables in place (migrated once per store object)."""
-    if id(store) not in _ready:
+    if _ready.get(id(store)) is not store:
         store.register_schema(NAMESPACE, list(SCHEMA))
-        _ready.add(id(store))
+        _ready[id(store)] = store
     return store

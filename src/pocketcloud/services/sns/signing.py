@@ -49,14 +49,14 @@ def string_to_sign(message: dict[str, Any]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-_signers: dict[int, Signer] = {}
+_signers: dict[int, tuple[Store, Signer]] = {}
 
 
 def signer(store: Store) -> Signer:
     found = _signers.get(id(store))
-    if found is None:
-        found = _signers[id(store)] = _load_or_create(ready_store(store))
-    return found
+    if found is None or found[0] is not store:
+        found = _signers[id(store)] = (store, _load_or_create(ready_store(store)))
+    return found[1]
 
 
 def _load_or_create(store: Store) -> Signer:

@@ -239,3 +239,12 @@ def test_or_of_exact_values_is_membership(values: list[str], probe: str) -> None
 def test_matcher_never_crashes_on_any_body(body: Any) -> None:
     policy = {"a": {"b": ["x", {"numeric": [">", 1]}, {"exists": False}]}, "c": [{"prefix": "p"}]}
     by_body(policy, body)
+
+
+def test_absurdly_nested_bodies_do_not_match_and_do_not_crash() -> None:
+    policy = parse_policy(json.dumps({"a": {"b": ["x"]}}), "MessageBody")
+    assert not matches(policy, "MessageBody", "[" * 100_000, {})
+    deep = '{"a": ' * 5000 + "1" + "}" * 5000
+    assert not matches(policy, "MessageBody", deep, {})
+    flat_deep = '{"a": {"b": ' + "[" * 5000 + '"x"' + "]" * 5000 + "}}"
+    matches(policy, "MessageBody", flat_deep, {})

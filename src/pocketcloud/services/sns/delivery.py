@@ -179,6 +179,8 @@ class Deliverer:
                              policy.get("healthyRetryPolicy"))
             self._record(outcome)
         finally:
+            if len(self.in_flight) >= MAX_HTTP_IN_FLIGHT:
+                outbound.kick(self.cloud)  # posts were waiting for a free slot
             self.in_flight.discard(row.delivery_id)
 
     # -- email, email-json, SMS: the outbox ---------------------------------------------------

@@ -20,9 +20,12 @@ def matches(policy: dict[str, Any], scope: str, message: str,
     if scope == "MessageBody":
         try:
             body = json.loads(message)
-        except ValueError:
+        except (ValueError, RecursionError):
             return False
-        return isinstance(body, dict) and _match_object(policy, [body])
+        try:
+            return isinstance(body, dict) and _match_object(policy, [body])
+        except RecursionError:  # a body nested deeper than any policy could mean
+            return False
     return _match_object(policy, [attribute_values(attributes)])
 
 
@@ -36,12 +39,12 @@ def attribute_values(attributes: dict[str, dict[str, Any]]) -> dict[str, Any]:
         if data_type.startswith("Number"):
             try:
                 values[name] = float(raw)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
         elif data_type.startswith("String.Array"):
             try:
                 parsed = json.loads(raw)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
             values[name] = parsed if isinstance(parsed, list) else [parsed]
         elif data_type.startswith("String"):
@@ -159,7 +162,7 @@ def _cidr(operand: str, value: Any) -> bool:
         return False
     try:
         return ipaddress.ip_address(value) in ipaddress.ip_network(operand, strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
 
 

@@ -34,7 +34,7 @@ def parse_policy(text: str, scope: str) -> dict[str, Any]:
         raise invalid("Filter policy is too big")
     try:
         policy = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise invalid("failed to parse JSON.") from None
     if not isinstance(policy, dict):
         raise invalid("Filter policy must be a JSON object")

@@ -61,7 +61,7 @@ def _check_name(name: str) -> None:
 def _check_number(name: str, value: str) -> None:
     try:
         number = float(value)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise value_error(f"Could not cast message attribute '{name}' value to number.") from None
     if number != number or abs(number) == float("inf"):
         raise value_error(f"Could not cast message attribute '{name}' value to number.")
@@ -70,7 +70,7 @@ def _check_number(name: str, value: str) -> None:
 def _check_array(name: str, value: str) -> None:
     try:
         parsed = json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):
         parsed = None
     if not isinstance(parsed, list) or any(isinstance(v, dict | list) for v in parsed):
         raise AwsError("InvalidParameter", f"Invalid parameter: Message attribute '{name}' "
@@ -103,7 +103,7 @@ def resolve_structure(message: str, structure: str | None) -> dict[str, str] | N
         raise AwsError("InvalidParameter", "Invalid parameter: MessageStructure")
     try:
         parsed = json.loads(message)
-    except ValueError:
+    except (ValueError, RecursionError):
         parsed = None
     if not isinstance(parsed, dict):
         raise AwsError("InvalidParameter", "Invalid parameter: Message Structure - JSON message "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from pocketcloud.errors import AwsError
+from pocketcloud.services.sns.delivery_policy import check_subscription_policy
 from pocketcloud.services.sns.filter_policy import parse_policy
 
 SETTABLE = frozenset({"DeliveryPolicy", "FilterPolicy", "FilterPolicyScope", "RawMessageDelivery",
@@ -44,7 +45,7 @@ def apply(attributes: dict[str, str], name: str, value: str, protocol: str) -> N
         if protocol not in DELIVERY_POLICY_PROTOCOLS:
             raise invalid(f"DeliveryPolicy: Delivery protocol [{protocol}] does not support "
                           "delivery policies")
-        _set_or_clear(attributes, name, value, _json_object(name))
+        _set_or_clear(attributes, name, value, check_subscription_policy)
     elif name == "SubscriptionRoleArn" and protocol != "firehose":
         raise invalid("SubscriptionRoleArn: only firehose subscriptions use a role")
     else:
@@ -73,7 +74,7 @@ def _filter_policy(attributes: dict[str, str], value: str) -> object:
 def _redrive_policy(value: str) -> None:
     try:
         policy = json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise AwsError("InvalidParameter",
                        "Invalid parameter: RedrivePolicy: failed to parse JSON.") from None
     target = policy.get("deadLetterTargetArn") if isinstance(policy, dict) else None
@@ -82,15 +83,3 @@ def _redrive_policy(value: str) -> None:
         raise AwsError("InvalidParameter", "Invalid parameter: RedrivePolicy: "
                        "deadLetterTargetArn is an invalid arn")
 
-
-def _json_object(name: str) -> object:
-    def check(text: str) -> None:
-        try:
-            parsed = json.loads(text)
-        except ValueError:
-            parsed = None
-        if not isinstance(parsed, dict):
-            raise AwsError("InvalidParameter", f"Invalid parameter: {name}: failed to parse "
-                           "JSON.")
-
-    return check

@@ -92,7 +92,7 @@ def _display_name(name: str, value: str) -> str:
 def _json_object(name: str, value: str) -> str:
     try:
         parsed = json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):
         parsed = None
     if not isinstance(parsed, dict):
         raise AwsError("InvalidParameter", f"Invalid parameter: {name}: failed to parse JSON.")
@@ -102,6 +102,14 @@ def _json_object(name: str, value: str) -> str:
     if name == "Policy" and not isinstance(parsed.get("Statement"), list | dict):
         raise AwsError("InvalidParameter",
                        "Invalid parameter: Policy Error: null")
+    return value
+
+
+def _delivery_policy(name: str, value: str) -> str:
+    from pocketcloud.services.sns.delivery_policy import check_topic_policy
+
+    if value:
+        check_topic_policy(value)
     return value
 
 
@@ -134,7 +142,7 @@ _CHECKS: dict[str, Any] = {
     "ContentBasedDeduplication": _boolean,
     "DisplayName": _display_name,
     "Policy": _json_object,
-    "DeliveryPolicy": _json_object,
+    "DeliveryPolicy": _delivery_policy,
     "DataProtectionPolicy": _json_object,
     "ArchivePolicy": _json_object,
     "SignatureVersion": _signature_version,

@@ -164,6 +164,8 @@ def list_topics(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def paginate(items: list[str], token: str | None) -> tuple[list[str], str | None]:
     """A page of sorted ARNs after `token` (the last ARN of the page before)."""
     start = 0
+    if token is not None and not token.startswith("arn:aws:sns:"):
+        raise AwsError("InvalidParameter", "Invalid parameter: NextToken")
     if token:
         start = next((i for i, item in enumerate(items) if item > token), len(items))
     page = items[start:start + LIST_PAGE_SIZE]

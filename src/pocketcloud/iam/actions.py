@@ -3,8 +3,8 @@
     authorization_target(service, operation, params, ctx) -> Target(action, resources, context)
 
 ``service`` is botocore's service name, ``params`` the parsed input, ``ctx`` the request's
-RequestContext (account, region, caller). Services with explicit rules: sts, iam, ec2, account,
-sns.
+RequestContext (account, region, caller). Services with explicit rules: sts, iam, ec2, account
+(here), s3, sqs, dynamodb, lambda, sns (resource_rules.py).
 Any other service falls back to ``<signing name>:<Operation>`` on ``"*"`` until its builder
 adds a rule here. Every service gets ``aws:RequestTag/<key>`` and ``aws:TagKeys`` from a
 ``Tags`` list of Key/Value pairs.
@@ -22,6 +22,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pocketcloud.arns import arn, global_arn
+from pocketcloud.iam import resource_rules
 from pocketcloud.protocol.specs import service_model
 
 if TYPE_CHECKING:
@@ -76,6 +77,9 @@ def authorization_target(
     if service == "account":
         context.update(_account_context(params))
     action = ACTION_NAMES.get((service, operation)) or f"{action_prefix(service)}:{operation}"
+    if service == "s3":
+        context.update(resource_rules.s3_context(operation, params))
+        action = resource_rules.s3_action(action, params)
     return Target(action, resources or ["*"], context)
 
 
@@ -163,23 +167,12 @@ def _account_context(params: Mapping[str, Any]) -> dict[str, list[str] | str]:
     return {"account:TargetRegion": str(params["RegionName"])} if params.get("RegionName") else {}
 
 
-# --- sns: every action's resource is a topic (subscription ARNs name their topic) ----------
-
-SNS_TOPIC_MEMBERS = ("TopicArn", "TargetArn", "ResourceArn")
-
-
-def _sns(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
-    if operation == "CreateTopic" and params.get("Name"):
-        return [arn("sns", ctx.region, ctx.account_id, str(params["Name"]))]
-    for member in SNS_TOPIC_MEMBERS:
-        if params.get(member):
-            return [str(params[member])]
-    subscription = str(params.get("SubscriptionArn") or "")
-    if subscription.count(":") == 6:
-        return [subscription.rsplit(":", 1)[0]]
-    return ["*"]
-
-
-_RULES: dict[str, Rule] = {"iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account,
-                           "sns": _sns}
+_RULES: dict[str, Rule] = {
+    "iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account,
+    "s3": resource_rules.s3_resources, "sqs": resource_rules.sqs_resources,
+    "dynamodb": resource_rules.dynamodb_resources,
+    "dynamodbstreams": resource_rules.dynamodb_resources,
+    "lambda": resource_rules.lambda_resources,
+    "sns": resource_rules.sns_resources,
+}
 EXPLICIT_SERVICES = frozenset(_RULES)

@@ -11,6 +11,7 @@ import importlib
 import importlib.util
 import inspect
 import logging
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from pocketcloud.services.registry import PROVIDERS
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("pocketcloud.services")
 
 
-def _lifecycle_modules() -> list[object]:
+def _lifecycle_modules() -> list[ModuleType]:
     modules = []
     for provider_module in PROVIDERS.values():
         name = provider_module.rsplit(".", 1)[0] + ".lifecycle"
@@ -42,7 +43,7 @@ async def stop_services(cloud: Cloud) -> None:
         await _call(module, "stop", cloud)
 
 
-async def _call(module: object, hook: str, cloud: Cloud) -> None:
+async def _call(module: ModuleType, hook: str, cloud: Cloud) -> None:
     function = getattr(module, hook, None)
     if function is None:
         return

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import time
 import urllib.request
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from tests.services.sns.conftest import Endpoint, receive_all
 from tests.services.sns.test_publish import verify_signature
-from tests.support import advance_clock
+from tests.support import Server, advance_clock, start_server
 
 
 def confirmed_http(sns: Any, topic: str, endpoint: Endpoint, **attributes: str) -> str:
@@ -54,7 +56,6 @@ def test_subscription_confirmation_handshake(sns: Any, unique: Any,
 
 
 def test_wrong_token_is_refused(sns: Any, unique: Any) -> None:
-    import pytest
     from botocore.exceptions import ClientError
 
     topic = sns.create_topic(Name=unique("t"))["TopicArn"]
@@ -84,8 +85,29 @@ def test_raw_http_delivery(sns: Any, unique: Any, http_endpoint: Endpoint) -> No
     assert request["headers"]["x-amz-sns-rawdelivery"] == "true"
 
 
-def test_failed_posts_are_retried_per_delivery_policy(endpoint: str, sns: Any, unique: Any,
+@pytest.fixture(scope="module")
+def own_server() -> Iterator[Server]:
+    """Tests that move the cloud clock get a server of their own: the shared one's clock
+    must stay with the wall clock for other tests."""
+    running = start_server()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def clocked(own_server: Server) -> tuple[str, Any, Any]:
+    """(endpoint, sns, sqs) on the server whose clock these tests move."""
+    import boto3
+
+    options = {"region_name": "us-east-1", "endpoint_url": own_server.endpoint,
+               "aws_access_key_id": "test", "aws_secret_access_key": "test"}
+    return own_server.endpoint, boto3.client("sns", **options), boto3.client("sqs", **options)
+
+
+def test_failed_posts_are_retried_per_delivery_policy(clocked: tuple[str, Any, Any],
+                                                      unique: Any,
                                                       http_endpoint: Endpoint) -> None:
+    endpoint, sns, _ = clocked
     topic = sns.create_topic(Name=unique("t"))["TopicArn"]
     policy = {"healthyRetryPolicy": {"numRetries": 2, "minDelayTarget": 30,
                                      "maxDelayTarget": 30}}
@@ -115,10 +137,12 @@ def settle() -> None:
 
 
 def test_exhausted_http_retries_go_to_the_dead_letter_queue(
-        endpoint: str, sns: Any, sqs: Any, unique: Any, queue_for: Any,
-        http_endpoint: Endpoint) -> None:
+        clocked: tuple[str, Any, Any], unique: Any, http_endpoint: Endpoint) -> None:
+    endpoint, sns, sqs = clocked
     topic = sns.create_topic(Name=unique("t"))["TopicArn"]
-    dlq_url, dlq_arn = queue_for()
+    dlq_url = sqs.create_queue(QueueName=unique("dlq"))["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
     policy = {"healthyRetryPolicy": {"numRetries": 1, "minDelayTarget": 5,
                                      "maxDelayTarget": 5}}
     sub = confirmed_http(sns, topic, http_endpoint, DeliveryPolicy=json.dumps(policy),

@@ -39,6 +39,9 @@ SKIP_AUTHORIZATION = frozenset({
 # Operations whose IAM action is not named after them (from the Service Authorization
 # Reference); everything else is <prefix>:<Operation>.
 ACTION_NAMES = {
+    ("sqs", "SendMessageBatch"): "sqs:SendMessage",  # SQS's batch calls need the single action
+    ("sqs", "DeleteMessageBatch"): "sqs:DeleteMessage",
+    ("sqs", "ChangeMessageVisibilityBatch"): "sqs:ChangeMessageVisibility",
     ("lambda", "Invoke"): "lambda:InvokeFunction",
     ("lambda", "InvokeAsync"): "lambda:InvokeFunction",
     ("s3", "ListBuckets"): "s3:ListAllMyBuckets",

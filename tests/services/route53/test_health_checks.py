@@ -58,6 +58,8 @@ def test_create_fills_in_aws_defaults(route53, unique) -> None:
     {"Type": "HTTP", "IPAddress": "127.0.0.1", "FailureThreshold": 11},
     {"Type": "HTTP_STR_MATCH", "IPAddress": "127.0.0.1"},
     {"Type": "HTTP", "IPAddress": "not-an-ip"},
+    {"Type": "HTTP", "IPAddress": "127.0.0.1", "Regions": ["us-east-1", "eu-west-1", "mars-1"]},
+    {"Type": "FANCY", "IPAddress": "127.0.0.1"},
 ])
 def test_invalid_configurations(route53, unique, config) -> None:
     with pytest.raises(ClientError) as caught:

@@ -50,7 +50,7 @@ def change_resource_record_sets(ctx: RequestContext, params: dict[str, Any]) -> 
             raise invalid_change_batch(problems)
         _write(tx, zone, records, {_key(rrset) for _, rrset in planned})
         change = record_change(cloud, tx, ctx.account_id, batch.get("Comment"))
-    bump_generation()
+    bump_generation(zone.zone_id)
     return {"ChangeInfo": change}
 
 

@@ -74,13 +74,21 @@ def change_info(
 
 
 # In-process caches (the DNS server's view of the zones) watch this number: every write
-# that changes what DNS answers bumps it.
+# that changes what DNS answers bumps it; a write to one zone's records also bumps that
+# zone's own number, so only that zone is re-read.
 _generation = [0]
+_zone_versions: dict[str, int] = {}
 
 
-def bump_generation() -> None:
+def bump_generation(zone_id: str | None = None) -> None:
     _generation[0] += 1
+    if zone_id is not None:
+        _zone_versions[zone_id] = _generation[0]
 
 
 def generation() -> int:
     return _generation[0]
+
+
+def zone_version(zone_id: str) -> int:
+    return _zone_versions.get(zone_id, 0)

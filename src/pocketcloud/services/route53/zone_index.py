@@ -21,8 +21,9 @@ from dns.rdatatype import RdataType
 
 from pocketcloud.cloud import Cloud
 from pocketcloud.services.route53 import names
-from pocketcloud.services.route53.common import generation, store
+from pocketcloud.services.route53.common import generation, store, zone_version
 from pocketcloud.services.route53.validation import parse_rdata
+from pocketcloud.store import Tx
 
 log = logging.getLogger("pocketcloud.route53")
 
@@ -105,26 +106,33 @@ def zone_index(cloud: Cloud) -> ZoneIndex:
     if found is not None and found.generation == current:
         return found
     with _lock:
-        index = _build(cloud, current)
+        index = _build(cloud, current, found)
         _cached[id(cloud)] = index
     return index
 
 
-def _build(cloud: Cloud, current: int) -> ZoneIndex:
+def _build(cloud: Cloud, current: int, previous: ZoneIndex | None) -> ZoneIndex:
+    """Zones whose records did not change since `previous` are reused, not re-read."""
     zones: dict[Key, ZoneView] = {}
     by_id: dict[str, ZoneView] = {}
     with store(cloud).read() as tx:
         for zone_id, name in tx.fetchall("SELECT zone_id, name FROM route53_zones WHERE "
                                          "private = 0 ORDER BY created_s, zone_id"):
-            origin = dns_name(name)
-            view = ZoneView(zone_id, origin, key(origin))
-            by_id[zone_id] = view
-            zones.setdefault(view.origin_key, view)
-        for zone_id, data in tx.fetchall("SELECT zone_id, data FROM route53_records"):
-            zone = by_id.get(zone_id)
-            if zone is not None:
-                _add(zone, json.loads(data))
+            kept = previous.by_id.get(zone_id) if previous is not None else None
+            if kept is None or previous is None or zone_version(zone_id) > previous.generation:
+                kept = _read_zone(tx, zone_id, name)
+            by_id[zone_id] = kept
+            zones.setdefault(kept.origin_key, kept)
     return ZoneIndex(current, zones, by_id)
+
+
+def _read_zone(tx: Tx, zone_id: str, name: str) -> ZoneView:
+    origin = dns_name(name)
+    view = ZoneView(zone_id, origin, key(origin))
+    for (data,) in tx.fetchall("SELECT data FROM route53_records WHERE zone_id = ?",
+                               (zone_id,)):
+        _add(view, json.loads(data))
+    return view
 
 
 def _add(zone: ZoneView, rrset: dict[str, Any]) -> None:

@@ -183,3 +183,17 @@ def test_tcp_connections_are_bounded(cloud, route53, zone) -> None:
             assert time.monotonic() < deadline, "TCP never served again"
             time.sleep(0.05)
     assert [r.to_text() for r in answer.answer[0]] == ["192.0.2.5"]
+
+
+def test_answers_follow_every_change(cloud, route53, zone) -> None:
+    """The server's view is updated per changed name; deletions and long runs of changes
+    (more than the index keeps track of) are reflected too."""
+    zone_id, name = zone
+    change(route53, zone_id, ("CREATE", a_record(f"a.b.{name}", "192.0.2.1")))
+    assert _rcode(cloud.query(f"b.{name}")) == "NOERROR"  # an empty non-terminal
+    change(route53, zone_id, ("DELETE", a_record(f"a.b.{name}", "192.0.2.1")))
+    assert _rcode(cloud.query(f"b.{name}")) == "NXDOMAIN"
+    assert _rcode(cloud.query(f"a.b.{name}")) == "NXDOMAIN"
+    for i in range(70):
+        change(route53, zone_id, ("UPSERT", a_record(f"n.{name}", f"192.0.2.{i}")))
+    assert cloud.addresses(f"n.{name}") == ["192.0.2.69"]

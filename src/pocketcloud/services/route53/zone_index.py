@@ -21,7 +21,12 @@ from dns.rdatatype import RdataType
 
 from pocketcloud.cloud import Cloud
 from pocketcloud.services.route53 import names
-from pocketcloud.services.route53.common import generation, store, zone_version
+from pocketcloud.services.route53.common import (
+    generation,
+    names_changed_since,
+    store,
+    zone_version,
+)
 from pocketcloud.services.route53.validation import parse_rdata
 from pocketcloud.store import Tx
 
@@ -72,14 +77,19 @@ class ZoneView:
     delegations: set[Key] = field(default_factory=set)  # NS below the apex
 
     def add(self, view: RecordSetView) -> None:
-        owner = key(view.owner)
-        self.nodes.setdefault(owner, {}).setdefault(view.rdtype, []).append(view)
-        if view.rdtype == dns.rdatatype.SOA and owner == self.origin_key:
-            self.soa = view
-        if view.rdtype == dns.rdatatype.NS and owner != self.origin_key:
-            self.delegations.add(owner)
-        for i in range(1, len(owner) - len(self.origin_key)):
-            self.empty_non_terminals.add(owner[i:])
+        self.nodes.setdefault(key(view.owner), {}).setdefault(view.rdtype, []).append(view)
+
+    def finish(self) -> ZoneView:
+        """Derive the apex SOA, delegations and empty non-terminals from the nodes."""
+        self.empty_non_terminals, self.delegations = set(), set()
+        apex = self.nodes.get(self.origin_key, {}).get(dns.rdatatype.SOA)
+        self.soa = apex[0] if apex else None
+        for owner, node in self.nodes.items():
+            if dns.rdatatype.NS in node and owner != self.origin_key:
+                self.delegations.add(owner)
+            for i in range(1, len(owner) - len(self.origin_key)):
+                self.empty_non_terminals.add(owner[i:])
+        return self
 
 
 @dataclass
@@ -119,8 +129,12 @@ def _build(cloud: Cloud, current: int, previous: ZoneIndex | None) -> ZoneIndex:
         for zone_id, name in tx.fetchall("SELECT zone_id, name FROM route53_zones WHERE "
                                          "private = 0 ORDER BY created_s, zone_id"):
             kept = previous.by_id.get(zone_id) if previous is not None else None
-            if kept is None or previous is None or zone_version(zone_id) > previous.generation:
+            if kept is None or previous is None:
                 kept = _read_zone(tx, zone_id, name)
+            elif zone_version(zone_id) > previous.generation:
+                changed = names_changed_since(zone_id, previous.generation)
+                kept = _read_zone(tx, zone_id, name) if changed is None else \
+                    _update_zone(tx, kept, changed)
             by_id[zone_id] = kept
             zones.setdefault(kept.origin_key, kept)
     return ZoneIndex(current, zones, by_id)
@@ -132,7 +146,26 @@ def _read_zone(tx: Tx, zone_id: str, name: str) -> ZoneView:
     for (data,) in tx.fetchall("SELECT data FROM route53_records WHERE zone_id = ?",
                                (zone_id,)):
         _add(view, json.loads(data))
-    return view
+    return view.finish()
+
+
+NAMES_PER_QUERY = 500
+
+
+def _update_zone(tx: Tx, old: ZoneView, changed: set[str]) -> ZoneView:
+    """A copy of `old` with the record sets at `changed` names read again (copy on write:
+    other threads may be answering from `old`)."""
+    view = ZoneView(old.zone_id, old.origin, old.origin_key, nodes=dict(old.nodes))
+    for name in changed:
+        view.nodes.pop(key(dns_name(name)), None)
+    sort_names = sorted(names.sort_key(n) for n in changed)
+    for i in range(0, len(sort_names), NAMES_PER_QUERY):
+        chunk = sort_names[i:i + NAMES_PER_QUERY]
+        for (data,) in tx.fetchall(
+                "SELECT data FROM route53_records WHERE zone_id = ? AND sort_name IN "
+                f"({', '.join('?' * len(chunk))})", (old.zone_id, *chunk)):
+            _add(view, json.loads(data))
+    return view.finish()
 
 
 def _add(zone: ZoneView, rrset: dict[str, Any]) -> None:

@@ -84,16 +84,18 @@ ZONE_CHANGES_KEPT = 64  # per zone; an index further behind re-reads the whole z
 
 
 def bump_generation(zone_id: str | None = None, names: set[str] | None = None) -> None:
-    """A write happened; with a zone, its record sets at `names` (None: any) changed."""
-    _generation[0] += 1
-    if zone_id is None:
-        return
-    _zone_versions[zone_id] = _generation[0]
-    history = _zone_changes.setdefault(zone_id, [])
-    history.append((_generation[0], frozenset(names) if names is not None else None))
-    if len(history) > ZONE_CHANGES_KEPT:
-        _zone_changes_dropped[zone_id] = history[-ZONE_CHANGES_KEPT - 1][0]
-        del history[:-ZONE_CHANGES_KEPT]
+    """A write happened; with a zone, its record sets at `names` (None: any) changed.
+    The zone's history is written before the generation moves: a reader that sees the new
+    generation (another thread) also sees what changed."""
+    new = _generation[0] + 1
+    if zone_id is not None:
+        history = _zone_changes.setdefault(zone_id, [])
+        history.append((new, frozenset(names) if names is not None else None))
+        if len(history) > ZONE_CHANGES_KEPT:
+            _zone_changes_dropped[zone_id] = history[-ZONE_CHANGES_KEPT - 1][0]
+            del history[:-ZONE_CHANGES_KEPT]
+        _zone_versions[zone_id] = new
+    _generation[0] = new
 
 
 def generation() -> int:
@@ -106,10 +108,11 @@ def zone_version(zone_id: str) -> int:
 
 def names_changed_since(zone_id: str, since: int) -> set[str] | None:
     """The names whose record sets changed after generation `since`; None: re-read it all."""
+    history = list(_zone_changes.get(zone_id, ()))  # a snapshot: writers append meanwhile
     if _zone_changes_dropped.get(zone_id, 0) > since:
         return None
     changed: set[str] = set()
-    for when, names in _zone_changes.get(zone_id, ()):
+    for when, names in history:
         if when > since:
             if names is None:
                 return None

@@ -197,3 +197,19 @@ def test_answers_follow_every_change(cloud, route53, zone) -> None:
     for i in range(70):
         change(route53, zone_id, ("UPSERT", a_record(f"n.{name}", f"192.0.2.{i}")))
     assert cloud.addresses(f"n.{name}") == ["192.0.2.69"]
+
+
+def test_outside_names_can_be_nxdomain_and_the_port_setting() -> None:
+    from tests.services.route53.conftest import start_dns_cloud
+
+    from pocketcloud.config import Settings
+
+    assert Settings.from_env({"POCKETCLOUD_DNS_PORT": "0"}).resolved_dns_port() == 0
+    assert Settings.from_env({}, dns_port=5400).resolved_dns_port() == 5400
+    assert Settings.from_env({}).resolved_dns_port() in (53, 5353)
+    other = start_dns_cloud("--dns-outside", "nxdomain")
+    try:
+        response = other.query("www.nowhere.invalid")
+        assert _rcode(response) == "NXDOMAIN" and not response.flags & dns.flags.AA
+    finally:
+        other.server.stop()

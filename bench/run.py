@@ -12,12 +12,12 @@ import sys
 
 from rich.console import Console
 
-from bench import report, servers
+from bench import dynamodb, report, servers
 from bench.startup import STS_ANSWER, measure_startup
 from bench.throughput import LoadOptions, Measurement, measure_all
 from bench.wrk import wrk_binary
 
-WORKLOADS = ("baseline", "sts", "startup")
+WORKLOADS = ("baseline", "sts", "startup", "dynamodb")
 BASELINE_ANSWER = b"<ok/>"
 
 
@@ -29,7 +29,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", choices=WORKLOADS, action="append",
                         help="run only this workload (repeatable): baseline = a raw ASGI app "
                              "under uvicorn and granian; sts = GetCallerIdentity on pocketcloud "
-                             "(uvicorn, granian) and moto; startup = spawn to first answer. "
+                             "(uvicorn, granian) and moto; startup = spawn to first answer; "
+                             "dynamodb = PutItem, GetItem, Query on pocketcloud, dynalite, moto. "
                              "Default: all. Moto is always measured when throughput is.")
     parser.add_argument("--duration-s", type=float, default=8.0,
                         help="seconds of load per measurement (default: %(default)s)")
@@ -71,6 +72,19 @@ def run_throughput(selected: set[str], options: LoadOptions, console: Console) -
     return measure_all(plan, options, lambda step: console.print(f"[dim]measuring {step}[/]"))
 
 
+def run_dynamodb(args: argparse.Namespace, console: Console) -> bool:
+    wrk_binary()
+    options = LoadOptions(args.duration_s, args.warmup_s, args.connections, args.threads,
+                          args.repeat, args.quiet_wait_s)
+    results = dynamodb.measure(list(dynamodb.WORKLOADS), options,
+                               lambda step: console.print(f"[dim]measuring {step}[/]"))
+    report.print_table(console, "DynamoDB (ratios against moto_server and dynalite)",
+                       dynamodb.COLUMNS, dynamodb.rows(results))
+    if not args.no_write:
+        report.update_results_file("dynamodb", dynamodb.markdown(results, options))
+    return any(m.error or m.failed_requests for m in results)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     selected = set(args.only or WORKLOADS)
@@ -97,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
                            report.STARTUP_COLUMNS, report.startup_rows(startup))
         if not args.no_write:
             report.update_results_file("startup", report.startup_markdown(startup))
+    if "dynamodb" in selected:
+        failed |= run_dynamodb(args, console)
     if not args.no_write:
         console.print(f"Results written to {report.RESULTS_PATH}")
     return 1 if failed else 0

@@ -15,7 +15,12 @@ from botocore.model import OperationModel, ServiceModel
 from pocketcloud.errors import AwsError
 from pocketcloud.protocol.http import HttpResponse
 from pocketcloud.protocol.serializing import wire
-from pocketcloud.protocol.serializing.error_shapes import ErrorInfo, error_info, query_error_header
+from pocketcloud.protocol.serializing.error_shapes import (
+    ErrorInfo,
+    error_info,
+    json_type,
+    query_error_header,
+)
 from pocketcloud.protocol.serializing.jsonlike import Converter, compiler_for
 
 CBOR_HEADERS = {"Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"}
@@ -74,7 +79,7 @@ def error_body(
             message_key = compiler_for(service_model, cbor).wire_name(
                 info.message_member, message_member
             )
-    body["__type"] = info.type_name
+    body["__type"] = json_type(service_model, info.type_name)
     body[message_key] = error.message or error.fields.get(info.message_member or "message", "")
     return body
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from pocketcloud.context import RequestContext
-from pocketcloud.services.dynamodb import capacity, storage, streams
+from pocketcloud.services.dynamodb import capacity, changes, storage
 from pocketcloud.services.dynamodb.expressions.evaluate import project
 from pocketcloud.services.dynamodb.expressions.request import prepare
 from pocketcloud.services.dynamodb.keys import check_item_keys, checked_size, clean_key
@@ -99,12 +99,10 @@ def batch_write_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
             old = storage.read_item(tx, table, *key)
             if item is None:
                 if old is not None:
-                    storage.delete_item_row(tx, table, key, old)
-                    streams.record_change(tx, table, old, None, now)
+                    changes.remove(tx, table, key, old, now)
                 size = item_size_bytes(old) if old else 0
             else:
-                storage.write_item(tx, table, key, old, item, size)
-                streams.record_change(tx, table, old, item, now)
+                changes.put(tx, table, key, old, item, size, now)
             units[table.name] = units.get(table.name, 0.0) + capacity.write_units(size)
     result: dict[str, Any] = {"UnprocessedItems": {}}
     consumed = [

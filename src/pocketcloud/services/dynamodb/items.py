@@ -10,7 +10,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.dynamodb import capacity, storage, streams
+from pocketcloud.services.dynamodb import capacity, changes, storage
 from pocketcloud.services.dynamodb.expressions.evaluate import Env, evaluate, project
 from pocketcloud.services.dynamodb.expressions.lexer import ExpressionError
 from pocketcloud.services.dynamodb.expressions.request import Expressions, prepare
@@ -89,8 +89,7 @@ def put_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             condition, old, expressions.env, "ConditionExpression"
         ):
             raise condition_failed(old, params)
-        storage.write_item(tx, table, key, old, item, size)
-        streams.record_change(tx, table, old, item, now)
+        changes.put(tx, table, key, old, item, size, now)
     result: dict[str, Any] = {}
     if wanted == "ALL_OLD" and old is not None:
         result["Attributes"] = old
@@ -144,8 +143,7 @@ def delete_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         ):
             raise condition_failed(old, params)
         if old is not None:
-            storage.delete_item_row(tx, table, key, old)
-            streams.record_change(tx, table, old, None, now)
+            changes.remove(tx, table, key, old, now)
     result: dict[str, Any] = {}
     if wanted == "ALL_OLD" and old is not None:
         result["Attributes"] = old
@@ -213,8 +211,7 @@ def update_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         if table.indexes:
             check_index_keys(table, new)
         size = checked_size(new, updating=True)
-        storage.write_item(tx, table, key, old, new, size)
-        streams.record_change(tx, table, old, new, now)
+        changes.put(tx, table, key, old, new, size, now)
     result: dict[str, Any] = {}
     attributes = _returned_attributes(wanted, old, new, paths)
     if attributes:

@@ -12,14 +12,13 @@ from pocketcloud.services.dynamodb.tables import (
     describe_endpoints,
     describe_limits,
     describe_table,
-    describe_time_to_live,
     list_tables,
     list_tags_of_resource,
     tag_resource,
     untag_resource,
-    update_time_to_live,
 )
 from pocketcloud.services.dynamodb.transactions import transact_get_items, transact_write_items
+from pocketcloud.services.dynamodb.ttl import describe_time_to_live, update_time_to_live
 
 __all__ = [
     "batch_get_item",

@@ -64,6 +64,44 @@ SCHEMA = (
         PRIMARY KEY (account_id, region, token)
     );
     """,
+    # TTL: when each item of a TTL-enabled table expires (only items whose TTL attribute is a
+    # number); PITR: every item version since recovery was enabled; on-demand backups.
+    """
+    CREATE TABLE dynamodb_ttl (
+        table_id INTEGER NOT NULL,
+        pk BLOB NOT NULL,
+        sk BLOB NOT NULL,
+        expires_s REAL NOT NULL,
+        PRIMARY KEY (table_id, pk, sk)
+    ) WITHOUT ROWID;
+    CREATE INDEX dynamodb_ttl_due ON dynamodb_ttl (table_id, expires_s);
+    CREATE TABLE dynamodb_history (
+        id INTEGER PRIMARY KEY,
+        table_id INTEGER NOT NULL,
+        pk BLOB NOT NULL,
+        sk BLOB NOT NULL,
+        changed_s REAL NOT NULL,
+        item BLOB
+    );
+    CREATE INDEX dynamodb_history_by_time ON dynamodb_history (table_id, changed_s);
+    CREATE TABLE dynamodb_backups (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        backup_arn TEXT NOT NULL PRIMARY KEY,
+        table_name TEXT NOT NULL,
+        created_s REAL NOT NULL,
+        meta TEXT NOT NULL
+    );
+    CREATE INDEX dynamodb_backups_by_region ON dynamodb_backups (account_id, region, created_s);
+    CREATE TABLE dynamodb_backup_items (
+        backup_arn TEXT NOT NULL,
+        pk BLOB NOT NULL,
+        sk BLOB NOT NULL,
+        item BLOB NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        PRIMARY KEY (backup_arn, pk, sk)
+    ) WITHOUT ROWID;
+    """,
 )
 
 RESOURCE_NOT_FOUND = "Requested resource not found"
@@ -120,7 +158,11 @@ _cache_lock = threading.Lock()
 
 
 def store(ctx: RequestContext) -> Store:
-    the_store = ctx.cloud.store
+    return store_of(ctx.cloud)
+
+
+def store_of(cloud: Any) -> Store:
+    the_store: Store = cloud.store
     if id(the_store) not in _ready:
         the_store.register_schema("dynamodb", SCHEMA)
         _ready.add(id(the_store))
@@ -148,8 +190,12 @@ def table_meta(ctx: RequestContext, name: str) -> TableMeta:
 
 
 def forget(ctx: RequestContext, name: str) -> None:
+    forget_in(ctx.cloud, ctx.account_id, ctx.region, name)
+
+
+def forget_in(cloud: Any, account_id: str, region: str, name: str) -> None:
     with _cache_lock:
-        _cache.pop((id(ctx.cloud.store), ctx.account_id, ctx.region, name), None)
+        _cache.pop((id(cloud.store), account_id, region, name), None)
 
 
 def build_meta(name: str, table_id: int, meta: dict[str, Any]) -> TableMeta:

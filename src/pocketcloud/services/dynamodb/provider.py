@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from pocketcloud.services.dynamodb.backups import (
+    create_backup,
+    delete_backup,
+    describe_backup,
+    describe_continuous_backups,
+    list_backups,
+    restore_table_from_backup,
+    restore_table_to_point_in_time,
+    update_continuous_backups,
+)
 from pocketcloud.services.dynamodb.batch import batch_get_item, batch_write_item
 from pocketcloud.services.dynamodb.items import delete_item, get_item, put_item, update_item
 from pocketcloud.services.dynamodb.query import query, scan
@@ -21,6 +31,14 @@ from pocketcloud.services.dynamodb.transactions import transact_get_items, trans
 from pocketcloud.services.dynamodb.ttl import describe_time_to_live, update_time_to_live
 
 __all__ = [
+    "create_backup",
+    "delete_backup",
+    "describe_backup",
+    "describe_continuous_backups",
+    "list_backups",
+    "restore_table_from_backup",
+    "restore_table_to_point_in_time",
+    "update_continuous_backups",
     "batch_get_item",
     "batch_write_item",
     "transact_get_items",

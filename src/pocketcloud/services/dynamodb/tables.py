@@ -13,7 +13,7 @@ from typing import Any
 from pocketcloud.arns import arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.dynamodb import replicas, storage, streams
+from pocketcloud.services.dynamodb import history, replicas, storage, streams
 from pocketcloud.services.dynamodb import table_validation as check
 from pocketcloud.services.dynamodb.storage import RESOURCE_NOT_FOUND, TableMeta
 from pocketcloud.services.dynamodb.values import invalid, invalid_parameter
@@ -202,6 +202,10 @@ def delete_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             "Resource cannot be deleted as it is currently protected against deletion. "
             "Disable deletion protection first."
         )
+    if history.active(table):  # DynamoDB keeps a system backup of a table with PITR on
+        from pocketcloud.services.dynamodb.backups import take_backup
+
+        take_backup(ctx, name, f"{name}$DeletedTableBackup", "SYSTEM")
     with storage.store(ctx).write() as tx:
         counts = storage.table_counts(tx, table.table_id)
         deleted = tx.execute(

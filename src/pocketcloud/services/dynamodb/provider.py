@@ -29,6 +29,9 @@ from pocketcloud.services.dynamodb.tables import (
 )
 from pocketcloud.services.dynamodb.transactions import transact_get_items, transact_write_items
 from pocketcloud.services.dynamodb.ttl import describe_time_to_live, update_time_to_live
+from pocketcloud.services.dynamodb.wire import register as register_wire
+
+register_wire()  # before the first response is serialized
 
 __all__ = [
     "create_backup",

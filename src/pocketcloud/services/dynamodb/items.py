@@ -109,8 +109,7 @@ def get_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     table = storage.table_meta(ctx, params["TableName"])
     key = table.primary_key(clean_key(table, params["Key"]))
     expressions = prepare(params, _GET_EXPRESSIONS)
-    with storage.store(ctx).read() as tx:
-        item = storage.read_item(tx, table, *key)
+    item = storage.read_one(ctx, table, *key)
     result: dict[str, Any] = {}
     if item is not None:
         paths = expressions.get("ProjectionExpression")

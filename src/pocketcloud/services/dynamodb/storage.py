@@ -230,11 +230,17 @@ def _keys(
 # -- items ----------------------------------------------------------------------------------
 
 
+_READ_ITEM = "SELECT item FROM dynamodb_items WHERE table_id = ? AND pk = ? AND sk = ?"
+
+
 def read_item(tx: Tx, table: TableMeta, pk: bytes, sk: bytes) -> Item | None:
-    raw = tx.fetchvalue(
-        "SELECT item FROM dynamodb_items WHERE table_id = ? AND pk = ? AND sk = ?",
-        (table.table_id, pk, sk),
-    )
+    raw = tx.fetchvalue(_READ_ITEM, (table.table_id, pk, sk))
+    return None if raw is None else cbor2.loads(raw)  # type: ignore[no-any-return]
+
+
+def read_one(ctx: RequestContext, table: TableMeta, pk: bytes, sk: bytes) -> Item | None:
+    """GetItem's fast path: one statement, no transaction around it."""
+    raw = store(ctx).read_value(_READ_ITEM, (table.table_id, pk, sk))
     return None if raw is None else cbor2.loads(raw)  # type: ignore[no-any-return]
 
 

@@ -14,6 +14,11 @@ from pocketcloud.services.dynamodb.backups import (
 )
 from pocketcloud.services.dynamodb.batch import batch_get_item, batch_write_item
 from pocketcloud.services.dynamodb.items import delete_item, get_item, put_item, update_item
+from pocketcloud.services.dynamodb.partiql import (
+    batch_execute_statement,
+    execute_statement,
+    execute_transaction,
+)
 from pocketcloud.services.dynamodb.query import query, scan
 from pocketcloud.services.dynamodb.table_updates import update_table
 from pocketcloud.services.dynamodb.tables import (
@@ -34,6 +39,9 @@ from pocketcloud.services.dynamodb.wire import register as register_wire
 register_wire()  # before the first response is serialized
 
 __all__ = [
+    "batch_execute_statement",
+    "execute_statement",
+    "execute_transaction",
     "create_backup",
     "delete_backup",
     "describe_backup",

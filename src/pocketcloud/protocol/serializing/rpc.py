@@ -46,6 +46,8 @@ def json_response(
         "x-amzn-RequestId": request_id,
         "Content-Type": wire.json_content_type(operation_model.service_model),
     }
+    if isinstance(result, wire.PreEncodedJson):
+        return HttpResponse(200, headers, result.body)
     return HttpResponse(200, headers, wire.json_bytes(_body(operation_model, result, False)))
 
 

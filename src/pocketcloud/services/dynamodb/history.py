@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import cbor2
-
+from pocketcloud.services.dynamodb import storage
 from pocketcloud.services.dynamodb.storage import TableMeta
 from pocketcloud.services.dynamodb.values import Item
 from pocketcloud.store import Tx
@@ -33,7 +32,7 @@ def record(
 ) -> None:
     tx.execute(
         "INSERT INTO dynamodb_history (table_id, pk, sk, changed_s, item) VALUES (?, ?, ?, ?, ?)",
-        (table.table_id, key[0], key[1], now, None if new is None else cbor2.dumps(new)),
+        (table.table_id, key[0], key[1], now, None if new is None else storage.encode_item(new)),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.protocol.serializing.wire import PreEncodedJson
 from pocketcloud.services.dynamodb import capacity, changes, storage
 from pocketcloud.services.dynamodb.expressions.evaluate import Env, evaluate, project
 from pocketcloud.services.dynamodb.expressions.lexer import ExpressionError
@@ -122,11 +123,24 @@ def put_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     return _finish(result, capacity.write_consumed(mode, table, old, item), metrics)
 
 
-def get_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+def get_item(
+    ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True
+) -> dict[str, Any]:
+    """`encoded`: an HTTP caller may get the stored JSON bytes as they are (a callers inside
+    pocketcloud always gets the dict)."""
     table = storage.table_meta(ctx, params["TableName"])
     key = table.primary_key(clean_key(table, params["Key"]))
     expressions = prepare(params, _GET_EXPRESSIONS)
-    item = storage.read_one(ctx, table, *key)
+    raw = storage.read_raw(ctx, table, *key)
+    if (
+        encoded
+        and ctx.protocol == "json"
+        and ctx.request is not None
+        and params.get("ReturnConsumedCapacity") in (None, "NONE")
+        and expressions.get("ProjectionExpression") is None
+    ):  # the fast path: the stored wire form is the answer
+        return PreEncodedJson(b"{}" if raw is None else b'{"Item":' + storage.raw_json(raw) + b"}")
+    item = None if raw is None else storage.decode_item(raw)
     result: dict[str, Any] = {}
     if item is not None:
         paths = expressions.get("ProjectionExpression")

@@ -156,7 +156,7 @@ def _run_select(ctx: RequestContext, statement: Statement, params: dict[str, Any
     else:
         if statement.where:
             request["FilterExpression"] = statement.where
-        answer = reads.scan(ctx, _with_expressions(request, statement))
+        answer = reads.scan(ctx, _with_expressions(request, statement), encoded=False)
     result: dict[str, Any] = {"Items": answer.get("Items", [])}
     if answer.get("LastEvaluatedKey"):
         result["NextToken"] = _encode_token(answer["LastEvaluatedKey"])
@@ -171,7 +171,9 @@ def _query_filtered(
 ) -> dict[str, Any]:
     """Query the partition, then keep the items WHERE accepts (it may name key attributes,
     which a Query's FilterExpression may not)."""
-    answer = reads.query(ctx, _with_expressions(request, statement, {":partition": partition}))
+    answer = reads.query(
+        ctx, _with_expressions(request, statement, {":partition": partition}), encoded=False
+    )
     if statement.where is None:
         return answer
     where = prepare(_with_expressions({"ConditionExpression": statement.where}, statement),
@@ -181,7 +183,9 @@ def _query_filtered(
     if statement.projection:  # filter on the full items, then project
         unprojected = {k: v for k, v in request.items() if k != "ProjectionExpression"}
         full_items = reads.query(
-            ctx, _with_expressions(unprojected, statement, {":partition": partition})
+            ctx,
+            _with_expressions(unprojected, statement, {":partition": partition}),
+            encoded=False,
         )["Items"]
     kept = [single.check_condition(tree, item, where.env, "Statement") for item in full_items]
     answer["Items"] = [item for item, keep in zip(answer["Items"], kept, strict=True) if keep]
@@ -249,7 +253,7 @@ def _batch_one(ctx: RequestContext, request: dict[str, Any], statement: Statemen
             if statement.projection:
                 get["ProjectionExpression"] = ", ".join(statement.projection)
                 get = _with_expressions(get, statement)
-            item = single.get_item(ctx, get).get("Item")
+            item = single.get_item(ctx, get, encoded=False).get("Item")
             if item is not None:
                 response["Item"] = item
         else:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import cbor2
-
 from pocketcloud.arns import arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
@@ -132,7 +130,7 @@ def _create_replica(ctx: RequestContext, tx: Tx, source: TableMeta, region: str)
         (source.table_id,),
     )
     for pk, sk, raw, size in rows:
-        storage.write_item(tx, replica, (pk, sk), None, cbor2.loads(raw), size)
+        storage.write_item(tx, replica, (pk, sk), None, storage.decode_item(raw), size)
     storage.forget_in(ctx.cloud, ctx.account_id, region, source.name)
     if source.stream_view_type is None:  # replication needs the source's stream too
         own = json.loads(json.dumps(source.meta))

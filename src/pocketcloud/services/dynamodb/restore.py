@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import cbor2
-
 from pocketcloud.context import RequestContext
 from pocketcloud.services.dynamodb import storage
 from pocketcloud.services.dynamodb import table_validation as check
@@ -92,7 +90,7 @@ def restore_table(
         table = storage.build_meta(name, table_id, meta)
         size_total = 0
         for pk, sk, raw in rows:
-            item = cbor2.loads(raw)
+            item = storage.decode_item(raw)
             size = _size(item)
             size_total += size
             storage.write_item(tx, table, (pk, sk), None, item, size)

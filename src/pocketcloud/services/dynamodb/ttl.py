@@ -14,8 +14,6 @@ import json
 import logging
 from typing import Any
 
-import cbor2
-
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.dynamodb import storage
@@ -69,7 +67,7 @@ def _backfill(tx: Tx, table_id: int, attribute: str) -> None:
     tx.execute("DELETE FROM dynamodb_ttl WHERE table_id = ?", (table_id,))
     rows = tx.fetchall("SELECT pk, sk, item FROM dynamodb_items WHERE table_id = ?", (table_id,))
     for pk, sk, raw in rows:
-        expires = expiry_s(cbor2.loads(raw), attribute)
+        expires = expiry_s(storage.decode_item(raw), attribute)
         if expires is not None:
             tx.execute(
                 "INSERT INTO dynamodb_ttl (table_id, pk, sk, expires_s) VALUES (?, ?, ?, ?)",

@@ -44,5 +44,3 @@ def register() -> None:
         register_json_converter(prefix, "AttributeValue", attribute_value)
         register_json_converter(prefix, "AttributeMap", attribute_map)
         register_json_converter(prefix, "Key", attribute_map)
-
-

@@ -17,7 +17,7 @@ ITEM = {
     "n": {"N": "-1.5"},
     "flag": {"BOOL": False},
     "none": {"NULL": True},
-    "ss": {"SS": ["a", "\u00e9\ud83d\ude00"]},
+    "ss": {"SS": ["a", "\u00e9\U0001f600"]},
 }
 
 

@@ -78,3 +78,25 @@ def test_examples(ctx: RequestContext) -> None:
     assert region.context == {"account:TargetRegion": "af-south-1"}
     assert authorization_target("sqs", "SendMessage", {}, ctx).action == "sqs:SendMessage"
     assert authorization_target("lambda", "Invoke", {}, ctx).action == "lambda:InvokeFunction"
+
+
+def test_dynamodb_resources(ctx: RequestContext) -> None:
+    table = "arn:aws:dynamodb:eu-west-1:111122223333:table/orders"
+    get = authorization_target("dynamodb", "GetItem", {"TableName": "orders"}, ctx)
+    assert (get.action, get.resources) == ("dynamodb:GetItem", [table])
+    query = authorization_target("dynamodb", "Query",
+                                 {"TableName": "orders", "IndexName": "by-date"}, ctx)
+    assert query.resources == [table + "/index/by-date"]
+    batch = authorization_target("dynamodb", "BatchWriteItem",
+                                 {"RequestItems": {"orders": [], "users": []}}, ctx)
+    assert batch.resources == [table, "arn:aws:dynamodb:eu-west-1:111122223333:table/users"]
+    transact = authorization_target("dynamodb", "TransactWriteItems", {"TransactItems": [
+        {"Put": {"TableName": "orders"}}, {"Delete": {"TableName": "orders"}}]}, ctx)
+    assert transact.resources == [table]
+    backup = table + "/backup/01234567890123-abcdefgh"
+    restore = authorization_target("dynamodb", "RestoreTableFromBackup",
+                                   {"BackupArn": backup, "TargetTableName": "copy"}, ctx)
+    assert restore.resources == [backup, "arn:aws:dynamodb:eu-west-1:111122223333:table/copy"]
+    stream = authorization_target("dynamodbstreams", "GetRecords", {"StreamArn": table}, ctx)
+    assert stream.action == "dynamodb:GetRecords" and stream.resources == [table]
+    assert authorization_target("dynamodb", "ListTables", {}, ctx).resources == ["*"]

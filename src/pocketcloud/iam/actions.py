@@ -162,5 +162,34 @@ def _account_context(params: Mapping[str, Any]) -> dict[str, list[str] | str]:
     return {"account:TargetRegion": str(params["RegionName"])} if params.get("RegionName") else {}
 
 
-_RULES: dict[str, Rule] = {"iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account}
+# --- dynamodb: tables (and their indexes, streams, backups) by name or ARN -------------------
+
+DYNAMODB_ARN_MEMBERS = ("ResourceArn", "TableArn", "SourceTableArn", "BackupArn", "StreamArn")
+
+
+def _dynamodb(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
+    def table(name: str) -> str:
+        return arn("dynamodb", ctx.region, ctx.account_id, f"table/{name}")
+
+    resources = [str(params[m]) for m in DYNAMODB_ARN_MEMBERS if params.get(m)]
+    for member in ("TableName", "SourceTableName", "TargetTableName"):
+        name = params.get(member)
+        if isinstance(name, str) and not name.startswith("arn:"):
+            resources.append(table(name) + (f"/index/{params['IndexName']}"
+                                             if member == "TableName" and params.get("IndexName")
+                                             else ""))
+        elif isinstance(name, str):
+            resources.append(name)
+    requests = params.get("RequestItems")
+    if isinstance(requests, Mapping):
+        resources += [table(str(name)) for name in requests]
+    for entry in params.get("TransactItems") or ():
+        for action in entry.values() if isinstance(entry, Mapping) else ():
+            if isinstance(action, Mapping) and isinstance(action.get("TableName"), str):
+                resources.append(table(action["TableName"]))
+    return list(dict.fromkeys(resources)) or ["*"]
+
+
+_RULES: dict[str, Rule] = {"iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account,
+                           "dynamodb": _dynamodb, "dynamodbstreams": _dynamodb}
 EXPLICIT_SERVICES = frozenset(_RULES)

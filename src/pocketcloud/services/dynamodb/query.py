@@ -27,7 +27,7 @@ _QUERY_EXPRESSIONS = ("KeyConditionExpression", "FilterExpression", "ProjectionE
 _SCAN_EXPRESSIONS = ("FilterExpression", "ProjectionExpression")
 _SELECTS = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT")
 
-Row = tuple[tuple[bytes, ...], bytes, int]  # (position, stored item bytes, size)
+Row = tuple[Any, ...]  # (position columns..., stored item bytes, size)
 
 
 def query(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) -> dict[str, Any]:
@@ -73,9 +73,7 @@ def scan(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) -
     with storage.store(ctx).read() as tx:
         rows = _scan_rows(tx, table, index, start)
         if total is not None:
-            rows = (
-                r for r in rows if zlib.crc32(r[0][-2] if index else r[0][0]) % total == segment
-            )
+            rows = (r for r in rows if zlib.crc32(r[-4] if index else r[0]) % total == segment)
         return _page(table, index, params, expressions, rows, _splice(ctx, encoded))
 
 
@@ -191,8 +189,7 @@ def _chunks(
             marks = ", ".join("?" * len(after))
             clause = f"AND {columns} {op} ({marks})" if len(after) > 1 else f"AND {columns} {op} ?"
             rows = tx.fetchall(sql.format(after=clause), [*head, *after])
-        for row in rows:
-            yield tuple(row[:-2]), row[-2], row[-1]
+        yield from rows
         if len(rows) < CHUNK_ROWS:
             return
         after = tuple(rows[-1][skip:-2])
@@ -229,14 +226,16 @@ def _page(
     items: list[Any] = []
     matched = scanned = size_read = 0
     last: bytes | None = None
-    for _, raw, size in rows:
+    if splice:
+        items, scanned, size_read, last = _raw_page(rows, limit)
+        matched = scanned
+        rows = iter(())
+    for row in rows:
+        raw, size = row[-2], row[-1]
         scanned += 1
         size_read += size
         last = raw
-        if splice:
-            items.append(storage.raw_json(raw))
-            matched += 1
-        elif filter_tree is None and whole:
+        if filter_tree is None and whole:
             items.append(storage.decode_item(raw))
             matched += 1
         else:
@@ -248,7 +247,8 @@ def _page(
         if limit is not None and scanned >= limit or size_read >= PAGE_SIZE_BYTES_MAX:
             break
     else:
-        last = None  # the rows ran out: this was the last page
+        if not splice:
+            last = None  # the rows ran out: this was the last page
     result: dict[str, Any] = {"Count": matched, "ScannedCount": scanned}
     if last is not None:
         result["LastEvaluatedKey"] = _last_key(table, index, storage.decode_item(last))
@@ -267,6 +267,22 @@ def _page(
     if select != "COUNT":
         result["Items"] = items
     return result
+
+
+def _raw_page(rows: Iterator[Row], limit: int | None) -> tuple[list[bytes], int, int, bytes | None]:
+    """The splice case's loop, kept tight: (JSON of each item, items read, bytes read, the
+    last item read when the page stopped early)."""
+    items: list[bytes] = []
+    append = items.append
+    scanned = size_read = 0
+    for row in rows:
+        raw = row[-2]
+        append(raw if raw[:1] == b"{" else storage.raw_json(raw))
+        scanned += 1
+        size_read += row[-1]
+        if limit is not None and scanned >= limit or size_read >= PAGE_SIZE_BYTES_MAX:
+            return items, scanned, size_read, raw
+    return items, scanned, size_read, None
 
 
 def _spliced(result: dict[str, Any], items: list[bytes]) -> PreEncodedJson:

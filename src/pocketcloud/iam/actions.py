@@ -3,7 +3,8 @@
     authorization_target(service, operation, params, ctx) -> Target(action, resources, context)
 
 ``service`` is botocore's service name, ``params`` the parsed input, ``ctx`` the request's
-RequestContext (account, region, caller). Services with explicit rules: sts, iam, ec2, account.
+RequestContext (account, region, caller). Services with explicit rules: sts, iam, ec2, account
+(here), s3, sqs, dynamodb, lambda, sns (resource_rules.py).
 Any other service falls back to ``<signing name>:<Operation>`` on ``"*"`` until its builder
 adds a rule here. Every service gets ``aws:RequestTag/<key>`` and ``aws:TagKeys`` from a
 ``Tags`` list of Key/Value pairs.
@@ -21,6 +22,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pocketcloud.arns import arn, global_arn
+from pocketcloud.iam import resource_rules
 from pocketcloud.protocol.specs import service_model
 
 if TYPE_CHECKING:
@@ -37,6 +39,9 @@ SKIP_AUTHORIZATION = frozenset({
 # Operations whose IAM action is not named after them (from the Service Authorization
 # Reference); everything else is <prefix>:<Operation>.
 ACTION_NAMES = {
+    ("sqs", "SendMessageBatch"): "sqs:SendMessage",  # SQS's batch calls need the single action
+    ("sqs", "DeleteMessageBatch"): "sqs:DeleteMessage",
+    ("sqs", "ChangeMessageVisibilityBatch"): "sqs:ChangeMessageVisibility",
     ("lambda", "Invoke"): "lambda:InvokeFunction",
     ("lambda", "InvokeAsync"): "lambda:InvokeFunction",
     ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
@@ -53,6 +58,18 @@ ACTION_NAMES = {
     ("s3", "AbortMultipartUpload"): "s3:AbortMultipartUpload",
     ("s3", "ListParts"): "s3:ListMultipartUploadParts",
     ("s3", "DeleteObjects"): "s3:DeleteObject",
+    # S3 bucket sub-resources: deletes are authorized as puts, several names differ
+    ("s3", "DeleteBucketTagging"): "s3:PutBucketTagging",
+    ("s3", "GetBucketCors"): "s3:GetBucketCORS",
+    ("s3", "PutBucketCors"): "s3:PutBucketCORS",
+    ("s3", "DeleteBucketCors"): "s3:PutBucketCORS",
+    ("s3", "GetBucketLifecycleConfiguration"): "s3:GetLifecycleConfiguration",
+    ("s3", "PutBucketLifecycleConfiguration"): "s3:PutLifecycleConfiguration",
+    ("s3", "DeleteBucketLifecycle"): "s3:PutLifecycleConfiguration",
+    ("s3", "DeleteBucketOwnershipControls"): "s3:PutBucketOwnershipControls",
+    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+    ("s3", "PutPublicAccessBlock"): "s3:PutBucketPublicAccessBlock",
+    ("s3", "DeletePublicAccessBlock"): "s3:PutBucketPublicAccessBlock",
 }
 
 
@@ -75,6 +92,9 @@ def authorization_target(
     if service == "account":
         context.update(_account_context(params))
     action = ACTION_NAMES.get((service, operation)) or f"{action_prefix(service)}:{operation}"
+    if service == "s3":
+        context.update(resource_rules.s3_context(operation, params))
+        action = resource_rules.s3_action(action, params)
     return Target(action, resources or ["*"], context)
 
 
@@ -162,34 +182,12 @@ def _account_context(params: Mapping[str, Any]) -> dict[str, list[str] | str]:
     return {"account:TargetRegion": str(params["RegionName"])} if params.get("RegionName") else {}
 
 
-# --- dynamodb: tables (and their indexes, streams, backups) by name or ARN -------------------
-
-DYNAMODB_ARN_MEMBERS = ("ResourceArn", "TableArn", "SourceTableArn", "BackupArn", "StreamArn")
-
-
-def _dynamodb(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
-    def table(name: str) -> str:
-        return arn("dynamodb", ctx.region, ctx.account_id, f"table/{name}")
-
-    resources = [str(params[m]) for m in DYNAMODB_ARN_MEMBERS if params.get(m)]
-    for member in ("TableName", "SourceTableName", "TargetTableName"):
-        name = params.get(member)
-        if isinstance(name, str) and not name.startswith("arn:"):
-            resources.append(table(name) + (f"/index/{params['IndexName']}"
-                                             if member == "TableName" and params.get("IndexName")
-                                             else ""))
-        elif isinstance(name, str):
-            resources.append(name)
-    requests = params.get("RequestItems")
-    if isinstance(requests, Mapping):
-        resources += [table(str(name)) for name in requests]
-    for entry in params.get("TransactItems") or ():
-        for action in entry.values() if isinstance(entry, Mapping) else ():
-            if isinstance(action, Mapping) and isinstance(action.get("TableName"), str):
-                resources.append(table(action["TableName"]))
-    return list(dict.fromkeys(resources)) or ["*"]
-
-
-_RULES: dict[str, Rule] = {"iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account,
-                           "dynamodb": _dynamodb, "dynamodbstreams": _dynamodb}
+_RULES: dict[str, Rule] = {
+    "iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account,
+    "s3": resource_rules.s3_resources, "sqs": resource_rules.sqs_resources,
+    "dynamodb": resource_rules.dynamodb_resources,
+    "dynamodbstreams": resource_rules.dynamodb_resources,
+    "lambda": resource_rules.lambda_resources,
+    "sns": resource_rules.sns_resources,
+}
 EXPLICIT_SERVICES = frozenset(_RULES)

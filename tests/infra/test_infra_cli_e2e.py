@@ -216,3 +216,21 @@ def test_regions_latency_cli() -> None:
     assert "ap-northeast-1" in result.output and "NRT" in result.output
     bad = _run("regions", "latency", "Atlantis")
     assert bad.exit_code == 2 and "unknown location" in bad.output
+
+
+def test_advise_on_a_zonal_feature() -> None:
+    """S3 Express One Zone exists in seven Regions (AWS's list): nearest to Stockholm is
+    eu-north-1, and a Region without it ranks after all with it."""
+    from pocketcloud.infra.advisor import advise
+    from pocketcloud.infra.availability import feature_zone_ids
+
+    answer = advise(users=["Stockholm"], services=["s3-express-one-zone"])
+    ranking = answer["ranking"]
+    assert ranking[0]["region"] == "eu-north-1"
+    with_it = [r["region"] for r in ranking if not r["factors"]["features"]["missing"]]
+    assert sorted(with_it) == sorted(["us-east-1", "us-east-2", "us-west-2", "ap-south-1",
+                                      "ap-northeast-1", "eu-west-1", "eu-north-1"])
+    assert ranking[len(with_it)]["factors"]["features"]["missing"] == ["s3-express-one-zone"]
+    assert feature_zone_ids("s3-express-one-zone", "us-east-1") == [
+        "use1-az4", "use1-az5", "use1-az6"]
+    assert feature_zone_ids("s3-express-one-zone", "eu-west-2") == []

@@ -9,14 +9,14 @@ import signal
 from pocketcloud.cloud import Cloud
 from pocketcloud.config import Settings
 from pocketcloud.gateway.app import Gateway
-from pocketcloud.infra.faults import fault_book
+from pocketcloud.infra.faults import active_faults
 
 log = logging.getLogger("pocketcloud")
 
 
 def serve(settings: Settings) -> None:
     cloud = Cloud(settings)
-    fault_book(cloud)  # the faults table exists before any request, job or thread asks
+    active_faults(cloud)  # creates the faults table before anyone asks; logs active faults
     log.info(
         "pocketcloud on http://%s:%d  data=%s%s  seed=%d",
         settings.host,

@@ -26,6 +26,7 @@ class Settings:
     root_secret_key: str = "test"  # the secret of each account's root key when IAM checks
     latency: str = "off"  # on: delay responses by the modelled network RTT (infra/latency.py)
     client_location: str = ""  # where clients are when a request does not say (infra/locations.py)
+    client_locations: str = ""  # per access key: "KEY=Tokyo;KEY2=51.5,-0.13" (infra/locations.py)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

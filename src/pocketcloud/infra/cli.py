@@ -46,17 +46,20 @@ def parse_when_s(text: str) -> float:
     return moment.timestamp()
 
 
-def check_client_location(text: str) -> None:
-    """`start` refuses a default client location it cannot place, rather than answering
-    every request with an error later."""
-    if not text:
-        return
-    from pocketcloud.infra.locations import UnknownLocation, parse_location
+def check_client_location(default: str, by_access_key: str = "") -> None:
+    """`start` refuses client locations it cannot place, rather than answering every request
+    with an error later."""
+    from pocketcloud.infra.locations import UnknownLocation, parse_key_locations, parse_location
 
     try:
-        parse_location(text)
+        if default:
+            parse_location(default)
     except UnknownLocation as problem:
         raise click.BadParameter(str(problem), param_hint="--client-location") from None
+    try:
+        parse_key_locations(by_access_key)
+    except UnknownLocation as problem:
+        raise click.BadParameter(str(problem), param_hint="--client-locations") from None
 
 
 def _server_options(function: Any) -> Any:

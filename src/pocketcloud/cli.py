@@ -132,6 +132,7 @@ def regions(ctx: click.Context) -> None:
 
 regions.add_command(infra_cli.advise)
 regions.add_command(infra_cli.latency)
+regions.add_command(infra_cli.offering)
 main.add_command(infra_cli.fault)
 
 

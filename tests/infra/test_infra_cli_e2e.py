@@ -242,3 +242,11 @@ def test_advise_on_a_zonal_feature() -> None:
     assert feature_zone_ids("s3-express-one-zone", "us-east-1") == [
         "use1-az4", "use1-az5", "use1-az6"]
     assert feature_zone_ids("s3-express-one-zone", "eu-west-2") == []
+
+
+def test_regions_offering_cli() -> None:
+    result = _run("regions", "offering", "sqs", "iam", "apprunner", "s3-express-one-zone")
+    assert result.exit_code == 0
+    assert "global" in result.output and "11: us-east-1" in result.output
+    assert "use1-az4" in result.output
+    assert _run("regions", "offering", "teleport").exit_code == 2

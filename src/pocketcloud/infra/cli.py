@@ -310,3 +310,32 @@ def latency(place: str, top: int) -> None:
     for (r_ms, r_code, r_name), (e_ms, e_code, e_city) in zip(regions, edges, strict=False):
         table.add_row(r_code, r_name, f"{r_ms:.0f}", e_code, e_city, f"{e_ms:.0f}")
     console.print(table)
+
+
+@click.command()
+@click.argument("names", nargs=-1, required=True)
+def offering(names: tuple[str, ...]) -> None:
+    """Which Regions offer each service (botocore's name) or feature (s3-express-one-zone)."""
+    from pocketcloud.infra.availability import (
+        feature_zone_ids,
+        is_feature,
+        is_global,
+        is_known,
+        offers,
+    )
+    from pocketcloud.infra.regions import all_regions
+
+    table = Table("service", "Regions", "missing from", title="Where services exist")
+    for name in names:
+        if not is_known(name) and not is_feature(name):
+            raise click.BadParameter(f"unknown service or feature {name!r}", param_hint="NAMES")
+        if is_global(name):
+            table.add_row(name, "global (one endpoint for the partition)", "-")
+            continue
+        present = [r.code for r in all_regions() if offers(r.code, name)]
+        absent = [r.code for r in all_regions() if r.code not in present]
+        if is_feature(name):
+            present = [f"{code} ({', '.join(feature_zone_ids(name, code))})" for code in present]
+        table.add_row(name, f"{len(present)}: " + ", ".join(present) if absent else "all",
+                      ", ".join(absent) or "-")
+    console.print(table)

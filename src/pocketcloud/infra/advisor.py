@@ -144,8 +144,10 @@ def _explain(row: dict[str, Any]) -> dict[str, str]:
         proximity = "no user locations given"
     if f["features"]["missing"]:
         features = "lacks " + ", ".join(f["features"]["missing"])
+    elif len(f["features"]["offered"]) == 1:
+        features = "offers the needed " + f["features"]["offered"][0]
     elif f["features"]["offered"]:
-        features = "offers all " + str(len(f["features"]["offered"])) + " needed services"
+        features = f"offers all {len(f['features']['offered'])} needed services"
     else:
         features = "no services asked for"
     estimated = " (estimated)" if f["price"]["estimated"] else ""

@@ -19,6 +19,7 @@ from pocketcloud.config import DEFAULT_HOST, DEFAULT_PORT, Settings
 
 console = Console()
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+EXPLAINED_TOP = 3  # Regions whose ranking `regions advise` explains in sentences
 _UNIT_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
 
 
@@ -278,6 +279,11 @@ def _print_advice(answer: dict[str, Any]) -> None:
                       price, ",".join(f["compliance"]["jurisdiction"]),
                       style="red" if missing else None)
     console.print(table)
+    for row in answer["ranking"][:EXPLAINED_TOP]:  # the leaders, in words
+        why = row["explanation"]
+        console.print(f"[bold]{row['rank']}. {row['region']}[/] ({row['name']}): "
+                      f"compliance: {why['compliance']}; proximity: {why['proximity']}; "
+                      f"features: {why['features']}; price: {why['price']}.")
     if answer["excluded"]:
         names = ", ".join(item["region"] for item in answer["excluded"])
         console.print(f"[dim]excluded for data residency ({len(answer['excluded'])}): "
@@ -285,7 +291,7 @@ def _print_advice(answer: dict[str, Any]) -> None:
     console.print("[dim]RTT: weighted mean round trip to the users (the farthest user in "
                   "brackets); price: index vs us-east-1 (~ estimated); score: weighted "
                   f"{answer['criteria']['weights']}; a Region lacking a needed service ranks "
-                  "after all that have them. --json explains each factor in words.[/]")
+                  "after all that have them. --json explains every Region.[/]")
 
 
 @click.command()

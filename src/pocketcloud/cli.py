@@ -136,6 +136,33 @@ regions.add_command(infra_cli.offering)
 main.add_command(infra_cli.fault)
 
 
+@main.group()
+def sns() -> None:
+    """Amazon SNS: what the cloud sent where nothing may leave the machine."""
+
+
+@sns.command()
+@click.option("--host", default=None, help=f"[default: {DEFAULT_HOST}]")
+@click.option("--port", type=int, default=None, help=f"[default: {DEFAULT_PORT}]")
+@click.option("--endpoint", default=None, help="Only messages to this email address or phone.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True)
+def outbox(host: str | None, port: int | None, endpoint: str | None, limit: int) -> None:
+    """Email and SMS messages SNS delivered (kept here instead of sent)."""
+    from urllib.parse import urlencode
+
+    settings = Settings.from_env(host=host, port=port)
+    query = urlencode({"limit": limit, **({"endpoint": endpoint} if endpoint else {})})
+    document = _call_admin(settings, f"sns/outbox?{query}")
+    if document is None:
+        console.print(f"[red]pocketcloud is not running[/] on {settings.host}:{settings.port}.")
+        sys.exit(1)
+    table = Table("#", "protocol", "to", "type", "subject", "message", title="SNS outbox")
+    for message in document["messages"]:
+        table.add_row(str(message["seq"]), message["protocol"], message["endpoint"],
+                      message["kind"], message["subject"] or "", message["message"])
+    console.print(table)
+
+
 def _call_admin(settings: Settings, name: str) -> dict[str, Any] | None:
     url = f"http://{settings.host}:{settings.port}/_pocketcloud/{name}"
     try:

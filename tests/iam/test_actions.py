@@ -98,3 +98,17 @@ def test_s3_examples(ctx: RequestContext) -> None:
     for operation, action in expected.items():
         assert authorization_target("s3", operation, {"Bucket": "b"}, ctx).action == action
     assert authorization_target("s3", "ListBuckets", {}, ctx).resources == ["*"]
+
+
+def test_sns_resources_are_topics(ctx: RequestContext) -> None:
+    topic = "arn:aws:sns:eu-west-1:111122223333:orders"
+    publish = authorization_target("sns", "Publish", {"TopicArn": topic}, ctx)
+    assert (publish.action, publish.resources) == ("sns:Publish", [topic])
+    created = authorization_target("sns", "CreateTopic", {"Name": "orders"}, ctx)
+    assert created.resources == [topic]
+    unsubscribe = authorization_target("sns", "Unsubscribe",
+                                       {"SubscriptionArn": topic + ":abc-123"}, ctx)
+    assert (unsubscribe.action, unsubscribe.resources) == ("sns:Unsubscribe", [topic])
+    tag = authorization_target("sns", "TagResource", {"ResourceArn": topic}, ctx)
+    assert tag.resources == [topic]
+    assert authorization_target("sns", "ListTopics", {}, ctx).resources == ["*"]

@@ -170,6 +170,7 @@ def test_degrade_same_seed_same_errors(endpoint: str) -> None:
     ("s3", "sa-east-1", lambda c: c.list_buckets(), "SlowDown"),
     ("ec2", "sa-east-1", lambda c: c.describe_key_pairs(), "RequestLimitExceeded"),
     ("lambda", "sa-east-1", lambda c: c.list_functions(), "TooManyRequestsException"),
+    ("sns", "sa-east-1", lambda c: c.list_topics(), "Throttled"),
 ])
 def test_degrade_answers_in_each_protocols_throttling_shape(
         endpoint: str, client: Client, service: str, region: str,

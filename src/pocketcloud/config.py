@@ -29,6 +29,7 @@ class Settings:
     dns_client_location: str = ""  # a region code or "lat,lon": latency/geo routing's client
     latency: str = "off"  # on: delay responses by the modelled network RTT (infra/latency.py)
     client_location: str = ""  # where clients are when a request does not say (infra/locations.py)
+    client_locations: str = ""  # per access key: "KEY=Tokyo;KEY2=51.5,-0.13" (infra/locations.py)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

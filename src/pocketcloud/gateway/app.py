@@ -93,7 +93,7 @@ class Gateway:
         self, found: Route, request: HttpRequest, receive: Receive, request_id: str
     ) -> HttpResponse:
         await gate.admit(self.cloud, found.service, found.operation, found.region, found.protocol,
-                         request, request_id)
+                         request, request_id, found.access_key_id)
         if not found.operation:
             raise _unknown_operation(found)
         function = provider_function(found.service, found.operation)

@@ -22,6 +22,10 @@ async def handle(cloud: Cloud, request: HttpRequest) -> HttpResponse:
         return _json(200, health(cloud))
     if name == "clock":
         return await _clock(cloud, request)
+    if name == "usage/lambda" and request.method in ("GET", "HEAD"):
+        from pocketcloud.services.lambda_.metering import usage  # Lambda's own admin view
+
+        return _json(200, usage(cloud))
     missing: dict[str, object] = {
         "error": f"no pocketcloud endpoint {request.path!r}",
         "see": "/_pocketcloud/health",

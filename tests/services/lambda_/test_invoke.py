@@ -199,3 +199,58 @@ def test_versions_and_aliases_run_their_own_code(lam) -> None:  # type: ignore[n
 def _zip(source: str) -> bytes:
     from tests.services.lambda_.helpers import zip_of
     return zip_of({"app.py": source})
+
+
+def _report_events(logs, group: str, count: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """The messages of `group` once it holds `count` REPORT lines (delivery is asynchronous)."""
+    deadline = time.monotonic() + 15
+    messages: list[str] = []
+    while time.monotonic() < deadline:
+        try:
+            events = logs.filter_log_events(logGroupName=group)["events"]
+        except ClientError:
+            events = []
+        messages = [e["message"] for e in events]
+        if sum(m.startswith("REPORT ") for m in messages) >= count:
+            return messages
+        time.sleep(0.1)
+    raise AssertionError(f"{group} got {messages}")
+
+
+def test_invocations_are_logged_to_cloudwatch_logs(lam, client) -> None:  # type: ignore[no-untyped-def]
+    logs = client("logs")
+    name = create(lam, CONTEXT, MemorySize=256)
+    first = lam.invoke(FunctionName=name, Payload=json.dumps({"n": 1}))
+    lam.invoke(FunctionName=name, Payload=json.dumps({"n": 2}))
+    request_id = first["ResponseMetadata"]["RequestId"]
+    group = f"/aws/lambda/{name}"
+    messages = _report_events(logs, group, 2)
+    reports = [m for m in messages if m.startswith("REPORT ")]
+    assert f"START RequestId: {request_id} Version: $LATEST" in messages
+    assert f"END RequestId: {request_id}" in messages
+    assert "event {'n': 1}" in messages
+    assert "Init Duration:" in reports[0] and "Init Duration:" not in reports[1]
+    for field in ("Duration:", "Billed Duration:", "Memory Size: 256 MB", "Max Memory Used:"):
+        assert field in reports[0]
+    streams = logs.describe_log_streams(logGroupName=group)["logStreams"]
+    assert len(streams) == 1
+    assert streams[0]["logStreamName"].endswith("]" + streams[0]["logStreamName"][-32:])
+    assert "[$LATEST]" in streams[0]["logStreamName"]
+    found = logs.filter_log_events(logGroupName=group, filterPattern='"Billed Duration"')
+    assert len(found["events"]) == 2
+
+
+def test_usage_is_metered_per_function(lam, endpoint) -> None:  # type: ignore[no-untyped-def]
+    import urllib.request
+
+    name = create(lam, MemorySize=512)
+    for _ in range(3):
+        lam.invoke(FunctionName=name)
+    with urllib.request.urlopen(endpoint + "/_pocketcloud/usage/lambda", timeout=10) as r:
+        usage = json.load(r)
+    mine = [f for f in usage["functions"] if f["functionName"] == name]
+    assert len(mine) == 1 and mine[0]["requests"] == 3
+    assert mine[0]["region"] == "us-east-1" and mine[0]["accountId"] == "000000000000"
+    billed_s = mine[0]["billedDurationMs"] / 1000
+    assert mine[0]["gbSeconds"] == pytest.approx(billed_s * 0.5, rel=1e-3)
+    assert any(a["requests"] >= 3 for a in usage["accounts"])

@@ -192,3 +192,28 @@ def test_retention_tags_and_streams(logs) -> None:  # type: ignore[no-untyped-de
     with pytest.raises(ClientError) as error:
         logs.describe_log_streams(logGroupName=group + "-missing")
     assert _code(error) == "ResourceNotFoundException"
+
+
+def test_retention_expires_events_on_the_cloud_clock() -> None:
+    import boto3
+    from tests.support import advance_clock, start_server
+
+    server = start_server()  # its own clock: moving it must not disturb other tests
+    try:
+        logs = boto3.client("logs", endpoint_url=server.endpoint, region_name="us-east-1")
+        logs.create_log_group(logGroupName="kept")
+        logs.create_log_group(logGroupName="short")
+        logs.put_retention_policy(logGroupName="short", retentionInDays=1)
+        for group in ("kept", "short"):
+            logs.create_log_stream(logGroupName=group, logStreamName="s")
+            logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
+                {"timestamp": _now_ms(), "message": "hello"}])
+        advance_clock(server.endpoint, 3600)
+        assert len(logs.filter_log_events(logGroupName="short")["events"]) == 1
+        advance_clock(server.endpoint, 86400)
+        assert logs.filter_log_events(logGroupName="short")["events"] == []
+        assert len(logs.filter_log_events(logGroupName="kept")["events"]) == 1
+        stream = logs.describe_log_streams(logGroupName="short")["logStreams"][0]
+        assert stream["storedBytes"] == 0
+    finally:
+        server.stop()

@@ -35,11 +35,13 @@ class Worker:
         self.cold = True
         self.idle_since = time.monotonic()
         self.busy = False
+        self.log_stream = ""
 
     async def start(self) -> None:
         await self.api.start()
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
         argv, env, cwd = self.plan.command(self.api.port, self.tmp_dir)
+        self.log_stream = env["AWS_LAMBDA_LOG_STREAM_NAME"]
         self.spawned_at = time.perf_counter()
         await self.process.spawn(argv, env, cwd)
 
@@ -153,6 +155,7 @@ class Worker:
         outcome.billed_ms = report.billed_ms
         outcome.max_memory_used_mb = report.max_memory_used_mb
         outcome.init_duration_ms, self.init_duration_ms = self.init_duration_ms, None
+        outcome.log_stream = self.log_stream
         return outcome
 
     async def _watch_memory(self) -> str:

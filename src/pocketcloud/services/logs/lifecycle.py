@@ -7,4 +7,8 @@ from pocketcloud.services.logs.retention import INTERVAL_S, expire_events
 
 
 def start(cloud: Cloud) -> None:
-    cloud.background.every("logs-retention", INTERVAL_S, expire_events)  # type: ignore[attr-defined]
+    cloud.background.every("logs-retention", INTERVAL_S, _expire)
+
+
+def _expire(cloud: Cloud) -> None:
+    expire_events(cloud)

@@ -42,6 +42,13 @@ from pocketcloud.services.lambda_.settings import (
     untag_resource,
     update_function_event_invoke_config,
 )
+from pocketcloud.services.lambda_.urls import (
+    create_function_url_config,
+    delete_function_url_config,
+    get_function_url_config,
+    list_function_url_configs,
+    update_function_url_config,
+)
 
 __all__ = [
     "add_permission", "create_alias", "create_function", "delete_alias",
@@ -54,4 +61,6 @@ __all__ = [
     "put_function_concurrency", "put_function_event_invoke_config", "remove_permission",
     "tag_resource", "untag_resource", "update_alias", "update_function_code",
     "update_function_configuration", "update_function_event_invoke_config",
+    "create_function_url_config", "delete_function_url_config", "get_function_url_config",
+    "list_function_url_configs", "update_function_url_config",
 ]

@@ -128,9 +128,11 @@ def test_memory_limit_kills_the_worker(lam) -> None:  # type: ignore[no-untyped-
     response = lam.invoke(FunctionName=name, Payload=json.dumps({"mb": 400}), LogType="Tail")
     assert response["FunctionError"] == "Unhandled"
     error = _payload(response)
-    assert error["errorType"] == "Runtime.OutOfMemory"
+    assert error["errorType"] == "Runtime.ExitError"
     assert error["errorMessage"].endswith("Runtime exited with error: signal: killed")
-    assert "Max Memory Used: 128 MB" in base64.b64decode(response["LogResult"]).decode()
+    tail = base64.b64decode(response["LogResult"]).decode()
+    assert "Max Memory Used: 128 MB" in tail
+    assert "Status: error\tError Type: Runtime.OutOfMemory" in tail
 
 
 def test_payload_limits_and_bad_json(lam) -> None:  # type: ignore[no-untyped-def]

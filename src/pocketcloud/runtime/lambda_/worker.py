@@ -106,8 +106,9 @@ class Worker:
                                 request_id, duration_ms, peak_mb)
         self.process.kill()
         if watchdog.done() and not watchdog.cancelled() and watchdog.result() == "oom":
+            # The caller sees Runtime.ExitError; the REPORT line says Runtime.OutOfMemory.
             return self._crashed(request_id, log, duration_ms, spec.memory_mb,
-                                 "Runtime.OutOfMemory", "signal: killed")
+                                 "Runtime.ExitError", "signal: killed", "Runtime.OutOfMemory")
         if not self.process.exited.done():
             log += reports.timed_out_line(request_id, spec.timeout_s)
             message = f"RequestId: {request_id} Error: Task timed out after " \
@@ -119,11 +120,11 @@ class Worker:
                              exit_description(self.process.returncode))
 
     def _crashed(self, request_id: str, log: str, duration_ms: float, peak_mb: int,
-                 error_type: str, how: str) -> Outcome:
+                 error_type: str, how: str, report_type: str = "") -> Outcome:
         message = f"RequestId: {request_id} Error: Runtime exited with error: {how}"
         log += f"{message}\n{error_type}\n"
         body = json.dumps({"errorType": error_type, "errorMessage": message}).encode()
-        outcome = Outcome(body, "Unhandled", log, "error", error_type)
+        outcome = Outcome(body, "Unhandled", log, "error", report_type or error_type)
         return self._finish(outcome, request_id, duration_ms, peak_mb)
 
     async def _failed_before_start(self, request_id: str, log: str) -> Outcome:

@@ -89,6 +89,17 @@ SCHEMA = (
         UNIQUE (account_id, region, name, qualifier)
     );
     """,
+    """
+    CREATE TABLE lambda_provisioned_concurrency (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        qualifier TEXT NOT NULL,
+        requested INTEGER NOT NULL,
+        last_modified TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, name, qualifier)
+    );
+    """,
 )
 
 _ready: set[int] = set()

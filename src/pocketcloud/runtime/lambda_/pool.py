@@ -69,6 +69,9 @@ class Runtime:
             self._in_flight_function[function_key] -= 1
             self._in_flight_account[account_key] -= 1
 
+    def has_plan(self, spec: FunctionSpec) -> bool:
+        return (*spec.pool_key, spec.revision_id) in self._plans
+
     def plan(self, spec: FunctionSpec) -> LaunchPlan:
         """The launch plan for a spec (InvalidRuntime if it cannot run here); cached."""
         key = (*spec.pool_key, spec.revision_id)

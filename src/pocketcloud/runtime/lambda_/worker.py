@@ -47,7 +47,8 @@ class Worker:
 
     @property
     def alive(self) -> bool:
-        return not self.process.exited.done() and not self.init_error.done()
+        return (not self.process.killed and not self.process.exited.done()
+                and not self.init_error.done())
 
     def stop(self) -> None:
         self.process.kill()
@@ -161,6 +162,7 @@ class Worker:
 
     async def _watch_memory(self) -> str:
         limit_bytes = self.spec.memory_mb * _MB
+        await asyncio.sleep(MEMORY_POLL_S)  # most invocations end before the first look
         while self.process.rss_bytes() <= limit_bytes:
             await asyncio.sleep(MEMORY_POLL_S)
         self.process.kill()

@@ -21,6 +21,7 @@ log = logging.getLogger("pocketcloud.lambda.logs")
 JOB_NAME = "lambda-logs"
 FLUSH_INTERVAL_S = 1.0
 MAX_BUFFERED_EVENTS = 100_000  # beyond this the oldest lines are dropped (and counted)
+FLUSH_EARLY_EVENTS = 5_000  # this many waiting lines wake the job before its interval
 MAX_BATCH_EVENTS = 10_000
 MAX_BATCH_BYTES = 1_048_576
 EVENT_OVERHEAD_BYTES = 26
@@ -59,7 +60,8 @@ def deliver(cloud: Cloud, account_id: str, region: str, group: str, stream: str,
     while len(buffer.lines) > MAX_BUFFERED_EVENTS:
         buffer.lines.popleft()
         buffer.dropped += 1
-    cloud.background.wake(JOB_NAME)
+    if len(buffer.lines) >= FLUSH_EARLY_EVENTS:  # else the next interval sends them, batched
+        cloud.background.wake(JOB_NAME)
 
 
 async def flush(cloud: Cloud) -> None:

@@ -77,6 +77,8 @@ async def function_spec(ctx: RequestContext, ref: FunctionRef, version: str,
 
 async def check_runnable(runtime: Runtime, spec: FunctionSpec) -> None:
     """InvalidRuntimeException unless this machine can run the spec (probed off the loop)."""
+    if runtime.has_plan(spec):  # the warm path: no thread hop
+        return
     try:
         await asyncio.to_thread(runtime.plan, spec)
     except InvalidRuntime as error:

@@ -172,3 +172,39 @@ def test_url_config_through_the_aws_cli(lam, endpoint) -> None:  # type: ignore[
     assert done.returncode == 0, done.stderr
     url = json.loads(done.stdout)["FunctionUrl"]
     assert httpx.get(_url_path(url, endpoint, "/plain"), timeout=30).text == "just text"
+
+
+def test_aws_iam_urls_are_authorized_when_iam_enforces() -> None:
+    import boto3
+    from tests.support import start_server
+
+    secret = "s3cret"
+    server = start_server(None, "--iam", "enforce", "--root-secret-key", secret)
+    try:
+        def make(service: str, key: str = "test", secret_key: str = secret):  # type: ignore[no-untyped-def]
+            return boto3.client(service, region_name="us-east-1", endpoint_url=server.endpoint,
+                                aws_access_key_id=key, aws_secret_access_key=secret_key)
+
+        lam, iam = make("lambda"), make("iam")
+        name = create(lam, ECHO)
+        url = lam.create_function_url_config(FunctionName=name,
+                                             AuthType="AWS_IAM")["FunctionUrl"]
+        target = _url_path(url, server.endpoint, "/dict")
+        iam.create_user(UserName="caller")
+        key = iam.create_access_key(UserName="caller")["AccessKey"]
+
+        def signed_get(key_id: str, secret_key: str) -> int:
+            request = AWSRequest(method="GET", url=target)
+            SigV4Auth(Credentials(key_id, secret_key), "lambda", "us-east-1").add_auth(request)
+            return httpx.get(target, headers=dict(request.headers), timeout=30).status_code
+
+        assert signed_get("test", secret) == 200  # the account's root
+        assert signed_get(key["AccessKeyId"], "wrong-secret") == 403
+        assert signed_get(key["AccessKeyId"], key["SecretAccessKey"]) == 403  # no policy yet
+        iam.put_user_policy(UserName="caller", PolicyName="url", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "lambda:InvokeFunctionUrl",
+                "Resource": f"arn:aws:lambda:us-east-1:000000000000:function:{name}"}]}))
+        assert signed_get(key["AccessKeyId"], key["SecretAccessKey"]) == 200
+    finally:
+        server.stop()

@@ -26,6 +26,7 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.gateway.asgi import Receive, Scope, Send, read_body
 from pocketcloud.gateway.authentication import KeyLookup, authenticate
+from pocketcloud.gateway.authorization import authorize
 from pocketcloud.protocol.http import HttpRequest
 from pocketcloud.services.lambda_ import records
 from pocketcloud.services.lambda_.cors import cors_headers, preflight
@@ -76,7 +77,7 @@ async def _handle(cloud: Cloud, scope: Scope, receive: Receive, request: HttpReq
     except AwsError:
         return _message(413, "Request must be smaller than 6291456 bytes for the "
                              "InvokeFunction operation")
-    caller = _authorize(cloud, request, config, key_lookup)
+    caller = _authorize(cloud, request, config, key_lookup, ref, request_id)
     if caller is None:
         return _message(403, "Forbidden")
     event = _event(request, scope, url_id, path, ref, caller, request_id, cloud)
@@ -106,8 +107,10 @@ def _lookup(cloud: Cloud, url_id: str) -> tuple[FunctionRef, dict[str, Any]] | N
 
 
 def _authorize(cloud: Cloud, request: HttpRequest, config: dict[str, Any],
-               key_lookup: KeyLookup) -> dict[str, Any] | None:
-    """None when AWS_IAM is required and the request is not signed (or not validly)."""
+               key_lookup: KeyLookup, ref: FunctionRef,
+               request_id: str) -> dict[str, Any] | None:
+    """None when AWS_IAM is required and the request is not signed (or not validly), or when
+    IAM is enforced and the caller may not lambda:InvokeFunctionUrl this function."""
     if config.get("AuthType") != "AWS_IAM":
         return {}
     signed = request.headers.get("authorization", "").startswith("AWS4-HMAC-SHA256") or \
@@ -116,6 +119,12 @@ def _authorize(cloud: Cloud, request: HttpRequest, config: dict[str, Any],
         return None
     try:
         caller = authenticate(cloud, request, "rest-json", "lambda", key_lookup)
+        ctx = RequestContext(cloud=cloud, request_id=request_id, account_id=caller.account_id,
+                             region=ref.region, service="lambda",
+                             operation="InvokeFunctionUrl", protocol="rest-json",
+                             access_key_id=caller.access_key_id, caller=caller,
+                             request=request)
+        authorize(ctx, {"FunctionName": ref.qualified_arn})
     except AwsError:
         return None
     return {"iam": {"accessKey": caller.access_key_id, "accountId": caller.account_id,

@@ -256,3 +256,38 @@ def test_usage_is_metered_per_function(lam, endpoint) -> None:  # type: ignore[n
     billed_s = mine[0]["billedDurationMs"] / 1000
     assert mine[0]["gbSeconds"] == pytest.approx(billed_s * 0.5, rel=1e-3)
     assert any(a["requests"] >= 3 for a in usage["accounts"])
+
+
+def test_logs_come_back_after_the_log_group_is_deleted(lam, client) -> None:  # type: ignore[no-untyped-def]
+    logs = client("logs")
+    name = create(lam)
+    lam.invoke(FunctionName=name)
+    group = f"/aws/lambda/{name}"
+    _report_events(logs, group, 1)
+    logs.delete_log_group(logGroupName=group)
+    lam.invoke(FunctionName=name)
+    assert sum(m.startswith("REPORT ") for m in _report_events(logs, group, 1)) == 1
+
+
+def test_logs_through_the_aws_cli(lam, client, endpoint) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+
+    from tests.services.sqs.test_cli import AWS
+
+    name = create(lam)
+    lam.invoke(FunctionName=name)
+    group = f"/aws/lambda/{name}"
+    _report_events(client("logs"), group, 1)
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+           "AWS_DEFAULT_REGION": "us-east-1"}
+    done = subprocess.run([AWS, "--endpoint-url", endpoint, "--output", "json", "logs",
+                           "filter-log-events", "--log-group-name", group, "--filter-pattern",
+                           "REPORT"], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    events = json.loads(done.stdout)["events"]
+    assert len(events) == 1 and "Billed Duration" in events[0]["message"]
+    groups = subprocess.run([AWS, "--endpoint-url", endpoint, "--output", "json", "logs",
+                             "describe-log-groups", "--log-group-name-prefix", group],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert json.loads(groups.stdout)["logGroups"][0]["logGroupName"] == group

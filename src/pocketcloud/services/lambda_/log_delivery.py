@@ -84,21 +84,27 @@ async def flush(cloud: Cloud) -> None:
 async def _send(cloud: Cloud, buffer: _Buffer, key: tuple[str, str, str, str],
                 events: list[dict[str, object]]) -> None:
     account_id, region, group, stream = key
-    if key not in buffer.known:
-        await _create(cloud, "CreateLogGroup", {"logGroupName": group}, account_id, region)
-        await _create(cloud, "CreateLogStream", {"logGroupName": group, "logStreamName": stream},
-                      account_id, region)
-        buffer.known.add(key)
     for batch in _batches(events):
+        params = {"logGroupName": group, "logStreamName": stream, "logEvents": batch}
+        if key not in buffer.known:
+            await _make_stream(cloud, key)
+            buffer.known.add(key)
         try:
-            await acall(cloud, "logs", "PutLogEvents", {
-                "logGroupName": group, "logStreamName": stream, "logEvents": batch},
-                account_id=account_id, region=region)
+            await acall(cloud, "logs", "PutLogEvents", params, account_id=account_id,
+                        region=region)
         except AwsError as error:
             if error.code != "ResourceNotFoundException":
                 raise
-            buffer.known.discard(key)  # deleted meanwhile: made again with the next lines
-            raise
+            await _make_stream(cloud, key)  # the group or stream was deleted meanwhile
+            await acall(cloud, "logs", "PutLogEvents", params, account_id=account_id,
+                        region=region)
+
+
+async def _make_stream(cloud: Cloud, key: tuple[str, str, str, str]) -> None:
+    account_id, region, group, stream = key
+    await _create(cloud, "CreateLogGroup", {"logGroupName": group}, account_id, region)
+    await _create(cloud, "CreateLogStream", {"logGroupName": group, "logStreamName": stream},
+                  account_id, region)
 
 
 async def _create(cloud: Cloud, operation: str, params: dict[str, object], account_id: str,

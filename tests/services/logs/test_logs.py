@@ -217,3 +217,27 @@ def test_retention_expires_events_on_the_cloud_clock() -> None:
         assert stream["storedBytes"] == 0
     finally:
         server.stop()
+
+
+HOSTILE_PATTERNS = ["{", "{ $.a = ", "%(%", "{ $.a > abc }", '"unterminated', '"bad \\x"',
+                    "{ $..a = 1 }", "{ $.a[99999999999999] = 1 }", "{ ( $.a = 1 }", "%(a)\\1%",
+                    "{ $.a = 1 } trailing", "{ $.a IS }", "[a, b", "?", "-", "%%", "{}",
+                    "{ $.a = \"x\" && }", "x" * 2000]
+
+
+def test_hostile_filter_patterns_get_4xx_never_500(logs) -> None:  # type: ignore[no-untyped-def]
+    group = _group(logs)
+    logs.create_log_stream(logGroupName=group, logStreamName="s")
+    logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
+        {"timestamp": _now_ms(), "message": json.dumps({"a": [1, {"b": None}]})},
+        {"timestamp": _now_ms(), "message": "a" * 100_000 + "!"}])
+    for pattern in HOSTILE_PATTERNS:
+        try:
+            logs.filter_log_events(logGroupName=group, filterPattern=pattern)
+        except ClientError as error:
+            status = error.response
+            assert status["ResponseMetadata"]["HTTPStatusCode"] == 400, pattern
+            assert status["Error"]["Code"] == "InvalidParameterException", pattern
+    started = time.monotonic()  # a pattern that backtracks for ever in a naive engine
+    found = logs.filter_log_events(logGroupName=group, filterPattern="%(a+)+$%")["events"]
+    assert time.monotonic() - started < 5 and found == []

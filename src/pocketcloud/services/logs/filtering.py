@@ -22,6 +22,7 @@ from pocketcloud.services.logs.patterns import compile_pattern
 from pocketcloud.services.logs.schema import store
 
 MAX_SCANNED_PER_CALL = 20_000
+MAX_SCANNED_BYTES = 64 * 1024 * 1024  # per call, so a broad search cannot hold the server
 SCAN_CHUNK = 2_000
 MAX_STREAM_NAMES = 100
 
@@ -45,11 +46,12 @@ def filter_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     if not (isinstance(after, list) and len(after) == 2):
         raise invalid("The specified nextToken is invalid.")
     found: list[dict[str, Any]] = []
-    scanned = 0
+    scanned = scanned_bytes = 0
     exhausted = False
     with store(ctx).read() as tx:
         require_group(tx, ctx, group)
-        while len(found) < limit and scanned < MAX_SCANNED_PER_CALL:
+        while (len(found) < limit and scanned < MAX_SCANNED_PER_CALL
+               and scanned_bytes < MAX_SCANNED_BYTES):
             rows = tx.fetchall(
                 f"SELECT event_id, stream_name, timestamp_ms, message, ingestion_ms FROM "
                 f"logs_events WHERE {where} AND (timestamp_ms, event_id) > (?, ?) ORDER BY "
@@ -58,6 +60,7 @@ def filter_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
                 if len(found) >= limit:
                     break
                 scanned += 1
+                scanned_bytes += len(row[3])
                 after = [row[2], row[0]]
                 if matches(row[3]):
                     found.append(_event(row))

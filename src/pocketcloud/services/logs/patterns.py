@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import re2  # type: ignore[import-untyped]
+
 from pocketcloud.errors import AwsError
 
 Predicate = Callable[[str], bool]
@@ -38,10 +40,7 @@ def compile_pattern(pattern: str | None) -> Predicate:
     if text.startswith("{"):
         return _json_pattern(text)
     if text.startswith("%") and text.endswith("%") and len(text) > 1:
-        try:
-            regex = re.compile(text[1:-1])
-        except re.error:
-            raise invalid_pattern() from None
+        regex = _safe_regex(text[1:-1])
         return lambda message: regex.search(message) is not None
     if text.startswith("["):
         raise AwsError("InvalidParameterException", "Invalid filter pattern: pocketcloud does "
@@ -55,7 +54,7 @@ def _term_pattern(text: str) -> Predicate:
     excluded: list[str] = []
     for match in re.finditer(r'([?-]?)("(?:[^"\\]|\\.)*"|\S+)', text):
         sign, word = match.groups()
-        term = json.loads(word) if word.startswith('"') and len(word) > 1 else word
+        term = _unquote(word) if word.startswith('"') and len(word) > 1 else word
         {"?": optional, "-": excluded}.get(sign, required).append(term)
 
     def matches(message: str) -> bool:
@@ -66,6 +65,24 @@ def _term_pattern(text: str) -> Predicate:
         return not optional or any(term in message for term in optional)
 
     return matches
+
+
+def _unquote(word: str) -> str:
+    try:
+        return str(json.loads(word))
+    except ValueError:
+        raise invalid_pattern() from None
+
+
+def _safe_regex(source: str) -> Any:
+    """A %regex% compiled by RE2: linear time whatever the message or pattern (a backtracking
+    engine could be held for ever by one FilterLogEvents call)."""
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        return re2.compile(source, options)
+    except re2.error:
+        raise invalid_pattern() from None
 
 
 # --- JSON patterns ------------------------------------------------------------------------
@@ -145,7 +162,8 @@ class _Parser:
         kind, raw = self.take()
         if kind == "op":
             raise invalid_pattern()
-        return _comparison(path, op, raw, quoted=kind == "str")
+        return _comparison(path, op, _unquote(raw) if kind == "str" else raw,
+                           quoted=kind == "str")
 
     def _keyword(self, path: list[str | int]) -> Callable[[Any], bool]:
         words = [self.take()[1].upper()]
@@ -193,8 +211,7 @@ def _comparison(path: list[str | int], op: str, raw: str,
     if quoted or not _is_number(raw):
         if op not in ("=", "!="):
             raise invalid_pattern()
-        text = json.loads(raw) if quoted else raw
-        return _string_test(path, op, text)
+        return _string_test(path, op, raw)
     number = float(raw)
     compare = {"=": float.__eq__, "!=": float.__ne__, ">": float.__gt__, "<": float.__lt__,
                ">=": float.__ge__, "<=": float.__le__}[op]

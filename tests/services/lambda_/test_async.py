@@ -121,3 +121,30 @@ def _receive_while_time_passes(sqs, url: str, endpoint: str, advance) -> dict[st
             return dict(json.loads(messages[0]["Body"]))
         advance(endpoint, 61)
     raise AssertionError("the failure record never arrived")
+
+
+def test_queued_events_survive_kill_9_and_resume_at_start(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import boto3
+    from tests.support import start_server
+
+    server = start_server(tmp_path)
+    options = {"endpoint_url": server.endpoint, "region_name": "us-east-1"}
+    try:
+        lam, sqs = boto3.client("lambda", **options), boto3.client("sqs", **options)
+        url, _ = _queue(sqs)
+        name = create(lam, SEND_TO_QUEUE, Timeout=10,
+                      Environment={"Variables": {"QUEUE_URL": url}})
+        lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
+        assert lam.invoke(FunctionName=name, InvocationType="Event",
+                          Payload=json.dumps({"kept": True}))["StatusCode"] == 202
+    finally:
+        server.kill()  # SIGKILL: the event was acknowledged (202), so it must not be lost
+    server = start_server(tmp_path)
+    try:
+        options["endpoint_url"] = server.endpoint
+        lam, sqs = boto3.client("lambda", **options), boto3.client("sqs", **options)
+        url = sqs.get_queue_url(QueueName=url.rsplit("/", 1)[1])["QueueUrl"]
+        lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=5)
+        assert _receive(sqs, url) == {"kept": True}
+    finally:
+        server.stop()

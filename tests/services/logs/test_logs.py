@@ -149,6 +149,11 @@ def test_filter_log_events_patterns(logs) -> None:  # type: ignore[no-untyped-de
     assert found('{ $.level = "err*" && $.user.id = 7 }') == [messages["b"][0]]
     assert found('{ ($.level = "info") || ($.latency >= 70) }') == sorted(messages["b"])
     assert found("%ERR[O]R d%") == ["ERROR disk full"]
+    assert found("[level, what, state=full]") == ["ERROR disk full"]
+    assert len(found("[a, b, c]")) == 4  # every three-field message
+    assert found('[level="INFO", ...]') == ["INFO all good"]
+    assert found("[level=ERR*, word!=disk, ...]") == ["ERROR Debug noise"]
+    assert found('[who, said, greeting="hi there"]') == ['user said "hi there"']
     assert len(found("", logStreamNames=["b"])) == 2
     event = logs.filter_log_events(logGroupName=group, limit=1)
     assert len(event["events"]) == 1 and "nextToken" in event

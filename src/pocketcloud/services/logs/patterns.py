@@ -1,5 +1,6 @@
 """CloudWatch Logs filter patterns: terms, quoted phrases, ?OR terms, -exclusions, %regex%,
-and JSON patterns ({ $.field = value }, with && || ( ) and the comparison operators).
+JSON patterns ({ $.field = value }, with && || ( ) and the comparison operators) and
+space-delimited patterns ([ip, user, ..., status=4*], see ``delimited``).
 
     compile_pattern("ERROR -Debug")            -> a predicate on a message
     compile_pattern('{ $.latency > 50 }')
@@ -19,6 +20,7 @@ from typing import Any
 import re2  # type: ignore[import-untyped]
 
 from pocketcloud.errors import AwsError
+from pocketcloud.services.logs.delimited import compile_delimited
 
 Predicate = Callable[[str], bool]
 MAX_PATTERN_CHARS = 1024
@@ -43,8 +45,7 @@ def compile_pattern(pattern: str | None) -> Predicate:
         regex = _safe_regex(text[1:-1])
         return lambda message: regex.search(message) is not None
     if text.startswith("["):
-        raise AwsError("InvalidParameterException", "Invalid filter pattern: pocketcloud does "
-                       "not support space-delimited ([...]) filter patterns yet")
+        return compile_delimited(text)
     return _term_pattern(text)
 
 

@@ -291,3 +291,13 @@ def test_logs_through_the_aws_cli(lam, client, endpoint) -> None:  # type: ignor
                              "describe-log-groups", "--log-group-name-prefix", group],
                             capture_output=True, text=True, env=env, timeout=60)
     assert json.loads(groups.stdout)["logGroups"][0]["logGroupName"] == group
+
+
+def test_logging_config_names_the_log_group(lam, client) -> None:  # type: ignore[no-untyped-def]
+    import uuid
+
+    group = f"/custom/{uuid.uuid4().hex[:8]}"
+    name = create(lam, LoggingConfig={"LogGroup": group})
+    assert lam.get_function_configuration(FunctionName=name)["LoggingConfig"]["LogGroup"] == group
+    lam.invoke(FunctionName=name)
+    assert any(m.startswith("REPORT ") for m in _report_events(client("logs"), group, 1))

@@ -30,6 +30,8 @@ class Settings:
     lambda_idle_timeout_s: float = 300.0
     lambda_retry_delays_s: str = "60,120"
     lambda_concurrency_limit: int = 1000
+    latency: str = "off"  # on: delay responses by the modelled network RTT (infra/latency.py)
+    client_location: str = ""  # where clients are when a request does not say (infra/locations.py)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -53,4 +55,6 @@ def _convert(name: str, raw: str) -> object:
         return float(raw)
     if name == "ephemeral":
         return raw.strip().lower() in ("1", "true", "yes", "on")
+    if name == "latency":
+        return "on" if raw.strip().lower() in ("1", "true", "yes", "on") else "off"
     return raw

@@ -208,3 +208,23 @@ def test_aws_iam_urls_are_authorized_when_iam_enforces() -> None:
         assert signed_get(key["AccessKeyId"], key["SecretAccessKey"]) == 200
     finally:
         server.stop()
+
+
+def test_url_of_a_region_that_is_down_closes_the_connection() -> None:
+    import boto3
+    from tests.infra.test_faults_e2e import add_fault
+    from tests.support import start_server
+
+    server = start_server()  # its own server: a Region-down fault touches every request
+    try:
+        lam = boto3.client("lambda", endpoint_url=server.endpoint, region_name="eu-west-2")
+        name = create(lam, ECHO)
+        url = lam.create_function_url_config(FunctionName=name, AuthType="NONE")["FunctionUrl"]
+        assert url.endswith(".lambda-url.eu-west-2.on.aws/")
+        target = _url_path(url, server.endpoint, "/plain")
+        assert httpx.get(target, timeout=30).text == "just text"
+        add_fault(server.endpoint, kind="region-down", region="eu-west-2", seed=1)
+        with pytest.raises(httpx.HTTPError):
+            httpx.get(target, timeout=30)
+    finally:
+        server.stop()

@@ -27,7 +27,9 @@ from pocketcloud.errors import AwsError
 from pocketcloud.gateway.asgi import Receive, Scope, Send, read_body
 from pocketcloud.gateway.authentication import KeyLookup, authenticate
 from pocketcloud.gateway.authorization import authorize
-from pocketcloud.protocol.http import HttpRequest
+from pocketcloud.infra import gate
+from pocketcloud.infra.unreachable import drop_connection
+from pocketcloud.protocol.http import HttpRequest, HttpResponse
 from pocketcloud.services.lambda_ import records
 from pocketcloud.services.lambda_.cors import cors_headers, preflight
 from pocketcloud.services.lambda_.invoke import MAX_SYNC_PAYLOAD_BYTES, run_function
@@ -49,8 +51,10 @@ Headers = list[tuple[str, str]]
 async def serve(cloud: Cloud, scope: Scope, receive: Receive, send: Send,
                 request: HttpRequest, request_id: str, key_lookup: KeyLookup) -> None:
     try:
-        status, headers, body = await _handle(cloud, scope, receive, request, request_id,
-                                              key_lookup)
+        answer = await _handle(cloud, scope, receive, request, request_id, key_lookup)
+        if answer is None:  # the Region is down: the connection was closed, as in AWS
+            return
+        status, headers, body = answer
     except Exception:
         log.exception("function URL request %s failed inside pocketcloud", request_id)
         status, headers, body = _message(500, "Internal Server Error")
@@ -62,12 +66,19 @@ async def serve(cloud: Cloud, scope: Scope, receive: Receive, send: Send,
 
 
 async def _handle(cloud: Cloud, scope: Scope, receive: Receive, request: HttpRequest,
-                  request_id: str, key_lookup: KeyLookup) -> tuple[int, Headers, bytes]:
+                  request_id: str, key_lookup: KeyLookup) -> tuple[int, Headers, bytes] | None:
     url_id, path = _target(request)
     found = _lookup(cloud, url_id)
     if found is None:
         return _message(403, "Forbidden")
     ref, config = found
+    try:  # the infrastructure's faults and latency, as for any request to the Region
+        await gate.admit(cloud, "lambda", "InvokeFunctionUrl", ref.region, "rest-json",
+                         request, request_id)
+    except AwsError as error:
+        if await drop_connection(scope, HttpResponse(error.status_code, dict(error.headers))):
+            return None
+        return _message(error.status_code, error.message)
     cors = config.get("Cors") or {}
     if request.method == "OPTIONS" and cors and "access-control-request-method" in \
             request.headers:

@@ -20,11 +20,13 @@ def expire_events(cloud: Cloud) -> int:
                              "WHERE retention_days IS NOT NULL")
         for account_id, region, name, days in groups:
             cutoff = now_ms - int(days) * _DAY_MS
-            deleted += tx.execute(
+            gone = tx.execute(
                 "DELETE FROM logs_events WHERE event_id IN (SELECT event_id FROM logs_events "
                 "WHERE account_id = ? AND region = ? AND group_name = ? AND timestamp_ms < ? "
                 "LIMIT ?)", (account_id, region, name, cutoff, MAX_DELETED_PER_GROUP))
-            _refresh_streams(tx, account_id, region, name)
+            if gone:  # storedBytes of the group's streams, counted again only when it changed
+                _refresh_streams(tx, account_id, region, name)
+            deleted += gone
     return deleted
 
 

@@ -301,3 +301,29 @@ def test_logging_config_names_the_log_group(lam, client) -> None:  # type: ignor
     assert lam.get_function_configuration(FunctionName=name)["LoggingConfig"]["LogGroup"] == group
     lam.invoke(FunctionName=name)
     assert any(m.startswith("REPORT ") for m in _report_events(client("logs"), group, 1))
+
+
+def test_shutdown_sends_the_last_logs_and_usage(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import urllib.request
+
+    import boto3
+    from tests.support import start_server
+
+    server = start_server(tmp_path)
+    options = {"region_name": "us-east-1"}
+    try:
+        lam = boto3.client("lambda", endpoint_url=server.endpoint, **options)
+        name = create(lam)
+        lam.invoke(FunctionName=name)
+    finally:
+        server.stop()  # SIGTERM right away: lines still buffered are sent by lifecycle.stop
+    server = start_server(tmp_path)
+    try:
+        logs = boto3.client("logs", endpoint_url=server.endpoint, **options)
+        events = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
+        assert any(e["message"].startswith("REPORT ") for e in events)
+        with urllib.request.urlopen(server.endpoint + "/_pocketcloud/usage/lambda") as r:
+            usage = json.load(r)
+        assert [f["requests"] for f in usage["functions"] if f["functionName"] == name] == [1]
+    finally:
+        server.stop()

@@ -98,3 +98,27 @@ def test_sync_response_over_6_mb_is_a_function_error(lam) -> None:  # type: igno
     assert response["FunctionError"] == "Unhandled"
     error = json.loads(response["Payload"].read())
     assert error["errorType"] == "Function.ResponseSizeTooLarge"
+
+
+def test_idle_workers_are_reaped_after_the_configured_idle_time() -> None:
+    import base64
+    import time
+
+    import boto3
+    from tests.support import start_server
+
+    server = start_server(settings={"POCKETCLOUD_LAMBDA_IDLE_TIMEOUT_S": "1"})
+    try:
+        lam = boto3.client("lambda", endpoint_url=server.endpoint, region_name="us-east-1")
+        name = create(lam)
+
+        def tail() -> str:
+            return base64.b64decode(lam.invoke(FunctionName=name, LogType="Tail")[
+                "LogResult"]).decode()
+
+        assert "Init Duration" in tail()
+        assert "Init Duration" not in tail()  # warm
+        time.sleep(2.5)
+        assert "Init Duration" in tail()  # the idle worker was stopped: a cold start again
+    finally:
+        server.stop()

@@ -143,7 +143,7 @@ class Runtime:
 
     async def _reap_forever(self) -> None:
         while True:
-            await asyncio.sleep(REAP_INTERVAL_S)
+            await asyncio.sleep(min(REAP_INTERVAL_S, max(self.idle_timeout_s / 2, 0.1)))
             self.reap(time.monotonic() - self.idle_timeout_s)
 
     def reap(self, idle_before: float) -> int:

@@ -246,3 +246,27 @@ def test_hostile_filter_patterns_get_4xx_never_500(logs) -> None:  # type: ignor
     started = time.monotonic()  # a pattern that backtracks for ever in a naive engine
     found = logs.filter_log_events(logGroupName=group, filterPattern="%(a+)+$%")["events"]
     assert time.monotonic() - started < 5 and found == []
+
+
+def test_acknowledged_events_survive_kill_9(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import boto3
+    from tests.support import start_server
+
+    server = start_server(tmp_path)
+    try:
+        logs = boto3.client("logs", endpoint_url=server.endpoint, region_name="us-east-1")
+        logs.create_log_group(logGroupName="durable")
+        logs.create_log_stream(logGroupName="durable", logStreamName="s")
+        for batch in range(20):
+            logs.put_log_events(logGroupName="durable", logStreamName="s", logEvents=[
+                {"timestamp": _now_ms(), "message": f"batch {batch} line {i}"}
+                for i in range(50)])
+    finally:
+        server.kill()
+    server = start_server(tmp_path)
+    try:
+        logs = boto3.client("logs", endpoint_url=server.endpoint, region_name="us-east-1")
+        pages = logs.get_paginator("filter_log_events").paginate(logGroupName="durable")
+        assert sum(len(page["events"]) for page in pages) == 1000
+    finally:
+        server.stop()

@@ -228,3 +228,17 @@ def test_url_of_a_region_that_is_down_closes_the_connection() -> None:
             httpx.get(target, timeout=30)
     finally:
         server.stop()
+
+
+def test_hostile_url_requests_get_4xx(lam, endpoint) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam, ECHO)
+    url = lam.create_function_url_config(FunctionName=name, AuthType="NONE")["FunctionUrl"]
+    too_big = httpx.post(_url_path(url, endpoint, "/echo"), content=b"x" * (6 * 1024 * 1024 + 1),
+                         headers={"content-type": "application/octet-stream"}, timeout=60)
+    assert too_big.status_code == 413
+    for path in ("/_pocketcloud/lambda-url/", "/_pocketcloud/lambda-url/..%2f..%2fetc",
+                 "/_pocketcloud/lambda-url/" + "a" * 5000):
+        assert httpx.get(endpoint + path, timeout=30).status_code == 403
+    odd = httpx.post(_url_path(url, endpoint, "/echo?%zz=%&a"), content=b"\xff\xfe not utf-8",
+                     headers={"content-type": "text/plain"}, timeout=30)
+    assert odd.status_code == 200 and odd.json()["rawQueryString"] == "%zz=%&a"

@@ -36,6 +36,7 @@ from pocketcloud.protocol.streams import RequestBody, ResponseBody
 from pocketcloud.services.lambda_ import url_hook as function_urls
 from pocketcloud.services.lifecycle import start_services, stop_services
 from pocketcloud.services.registry import provider_function
+from pocketcloud.services.s3 import edge as s3_edge
 
 log = logging.getLogger("pocketcloud.gateway")
 
@@ -75,6 +76,11 @@ class Gateway:
             if request.headers.get("content-type", "").startswith(FORM_CONTENT_TYPE):
                 request.body = await read_body(receive)  # a query Action may sit in the body
                 receive = _exhausted
+            edge = await s3_edge.before_route(
+                self.cloud, request, receive, request_id, self.key_lookup
+            )
+            if edge is not None:  # S3 website, CORS preflight, browser POST upload
+                return edge
             found = route(request, self.cloud.settings.default_region)
             response = await self._dispatch(found, request, receive, request_id)
         except AwsError as error:
@@ -82,6 +88,8 @@ class Gateway:
         except Exception:
             log.exception("request %s failed inside pocketcloud", request_id)
             response = self._error_response(internal_error(request_id), found, request_id)
+        if "origin" in request.headers and found is not None and found.service == "s3":
+            s3_edge.after_response(self.cloud, request, found.uri_params, response)
         if log.isEnabledFor(logging.INFO):
             _log_request(found, response, request_id, started)
         return response

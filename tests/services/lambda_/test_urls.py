@@ -206,6 +206,15 @@ def test_aws_iam_urls_are_authorized_when_iam_enforces() -> None:
                 "Effect": "Allow", "Action": "lambda:InvokeFunctionUrl",
                 "Resource": f"arn:aws:lambda:us-east-1:000000000000:function:{name}"}]}))
         assert signed_get(key["AccessKeyId"], key["SecretAccessKey"]) == 200
+        # AuthType NONE: anyone, but only where the function's policy lets anyone in.
+        public = create(lam, ECHO)
+        public_url = lam.create_function_url_config(FunctionName=public,
+                                                    AuthType="NONE")["FunctionUrl"]
+        public_target = _url_path(public_url, server.endpoint, "/plain")
+        assert httpx.get(public_target, timeout=30).status_code == 403
+        lam.add_permission(FunctionName=public, StatementId="public-url", Principal="*",
+                           Action="lambda:InvokeFunctionUrl", FunctionUrlAuthType="NONE")
+        assert httpx.get(public_target, timeout=30).text == "just text"
     finally:
         server.stop()
 

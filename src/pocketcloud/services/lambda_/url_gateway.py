@@ -25,8 +25,9 @@ from pocketcloud.cloud import Cloud
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.gateway.asgi import Receive, Scope, Send, read_body
-from pocketcloud.gateway.authentication import KeyLookup, authenticate
-from pocketcloud.gateway.authorization import authorize
+from pocketcloud.gateway.authentication import Caller, KeyLookup, anonymous_caller, authenticate
+from pocketcloud.gateway.authorization import decide
+from pocketcloud.iam.actions import Target
 from pocketcloud.infra import gate
 from pocketcloud.infra.unreachable import drop_connection
 from pocketcloud.protocol.http import HttpRequest, HttpResponse
@@ -120,29 +121,49 @@ def _lookup(cloud: Cloud, url_id: str) -> tuple[FunctionRef, dict[str, Any]] | N
 def _authorize(cloud: Cloud, request: HttpRequest, config: dict[str, Any],
                key_lookup: KeyLookup, ref: FunctionRef,
                request_id: str) -> dict[str, Any] | None:
-    """None when AWS_IAM is required and the request is not signed (or not validly), or when
-    IAM is enforced and the caller may not lambda:InvokeFunctionUrl this function."""
-    if config.get("AuthType") != "AWS_IAM":
+    """The event's authorizer ({} for AuthType NONE), or None to refuse (403): an AWS_IAM URL
+    needs a valid signature; when IAM enforces, the caller (anyone, for NONE) must be allowed
+    lambda:InvokeFunctionUrl by its policies or the function's resource policy, with
+    lambda:FunctionUrlAuthType set as AWS sets it."""
+    auth_type = str(config.get("AuthType") or "NONE")
+    caller = anonymous_caller(ref.account_id)
+    if auth_type == "AWS_IAM":
+        signed = request.headers.get("authorization", "").startswith("AWS4-HMAC-SHA256") or \
+            "X-Amz-Signature=" in request.query_string
+        if not signed:
+            return None
+        try:
+            caller = authenticate(cloud, request, "rest-json", "lambda", key_lookup)
+        except AwsError:
+            return None
+    if cloud.settings.iam != "off" and not _allowed(cloud, request, caller, ref, auth_type,
+                                                     request_id):
+        return None
+    if auth_type != "AWS_IAM":
         return {}
-    signed = request.headers.get("authorization", "").startswith("AWS4-HMAC-SHA256") or \
-        "X-Amz-Signature=" in request.query_string
-    if not signed:
-        return None
-    try:
-        caller = authenticate(cloud, request, "rest-json", "lambda", key_lookup)
-        ctx = RequestContext(cloud=cloud, request_id=request_id, account_id=caller.account_id,
-                             region=ref.region, service="lambda",
-                             operation="InvokeFunctionUrl", protocol="rest-json",
-                             access_key_id=caller.access_key_id, caller=caller,
-                             request=request)
-        authorize(ctx, {"FunctionName": ref.qualified_arn})
-    except AwsError:
-        return None
     return {"iam": {"accessKey": caller.access_key_id, "accountId": caller.account_id,
                     "callerId": caller.principal_arn.rsplit("/", 1)[-1],
                     "cognitoIdentity": None, "principalOrgId": None,
                     "userArn": caller.principal_arn,
                     "userId": caller.principal_arn.rsplit("/", 1)[-1]}}
+
+
+def _allowed(cloud: Cloud, request: HttpRequest, caller: Caller, ref: FunctionRef,
+             auth_type: str, request_id: str) -> bool:
+    ctx = RequestContext(cloud=cloud, request_id=request_id, account_id=caller.account_id,
+                         region=ref.region, service="lambda", operation="InvokeFunctionUrl",
+                         protocol="rest-json", access_key_id=caller.access_key_id,
+                         caller=caller, request=request)
+    target = Target("lambda:InvokeFunctionUrl", [ref.qualified_arn],
+                    {"lambda:FunctionUrlAuthType": auth_type})
+    decision = decide(ctx, target)
+    if decision.allowed:
+        return True
+    if cloud.settings.iam == "audit":
+        log.warning("%s audit: would deny lambda:InvokeFunctionUrl on %s: %s", request_id,
+                    ref.qualified_arn, decision.message)
+        return True
+    return False
 
 
 def _event(request: HttpRequest, scope: Scope, url_id: str, path: str, ref: FunctionRef,

@@ -251,3 +251,18 @@ def test_hostile_url_requests_get_4xx(lam, endpoint) -> None:  # type: ignore[no
     odd = httpx.post(_url_path(url, endpoint, "/echo?%zz=%&a"), content=b"\xff\xfe not utf-8",
                      headers={"content-type": "text/plain"}, timeout=30)
     assert odd.status_code == 200 and odd.json()["rawQueryString"] == "%zz=%&a"
+
+
+def test_urls_go_with_their_alias_and_function(lam, endpoint) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam, ECHO)
+    lam.create_alias(FunctionName=name, Name="live", FunctionVersion="$LATEST")
+    alias_url = lam.create_function_url_config(FunctionName=name, Qualifier="live",
+                                               AuthType="NONE")["FunctionUrl"]
+    url = lam.create_function_url_config(FunctionName=name, AuthType="NONE")["FunctionUrl"]
+    assert httpx.get(_url_path(alias_url, endpoint, "/plain"), timeout=30).status_code == 200
+    lam.delete_alias(FunctionName=name, Name="live")
+    assert httpx.get(_url_path(alias_url, endpoint, "/plain"), timeout=30).status_code == 403
+    assert [c["FunctionUrl"] for c in lam.list_function_url_configs(
+        FunctionName=name)["FunctionUrlConfigs"]] == [url]
+    lam.delete_function(FunctionName=name)
+    assert httpx.get(_url_path(url, endpoint, "/plain"), timeout=30).status_code == 403

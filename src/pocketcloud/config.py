@@ -30,6 +30,9 @@ class Settings:
     lambda_idle_timeout_s: float = 300.0
     lambda_retry_delays_s: str = "60,120"
     lambda_concurrency_limit: int = 1000
+    dns_port: int | None = None  # Route 53's DNS server; None: 53 as root, else 5353; 0: off
+    dns_outside: str = "refused"  # refused | nxdomain: the answer for names in no hosted zone
+    dns_client_location: str = ""  # a region code or "lat,lon": latency/geo routing's client
     latency: str = "off"  # on: delay responses by the modelled network RTT (infra/latency.py)
     client_location: str = ""  # where clients are when a request does not say (infra/locations.py)
 
@@ -47,9 +50,15 @@ class Settings:
             values["data_dir"] = Path(str(values["data_dir"]))
         return cls(**values)  # type: ignore[arg-type]
 
+    def resolved_dns_port(self) -> int:
+        """The DNS port to listen on: 53 needs root, so others get mDNS's neighbour 5353."""
+        if self.dns_port is not None:
+            return self.dns_port
+        return 53 if os.geteuid() == 0 else 5353
+
 
 def _convert(name: str, raw: str) -> object:
-    if name in ("port", "seed", "lambda_concurrency_limit"):
+    if name in ("port", "seed", "dns_port", "lambda_concurrency_limit"):
         return int(raw)
     if name == "lambda_idle_timeout_s":
         return float(raw)

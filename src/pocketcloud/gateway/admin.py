@@ -21,6 +21,10 @@ async def handle(cloud: Cloud, request: HttpRequest) -> HttpResponse:
     name = request.path[len("/_pocketcloud/") :].strip("/")
     if name == "health" and request.method in ("GET", "HEAD"):
         return _json(200, health(cloud))
+    if name == "sns" or name.startswith("sns/"):
+        from pocketcloud.services.sns.admin import handle as sns_admin
+
+        return sns_admin(cloud, request, name)
     if name == "clock":
         return await _clock(cloud, request)
     if name == "usage/lambda" and request.method in ("GET", "HEAD"):

@@ -60,6 +60,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--lambda-callers", type=int, default=100,
                         help="concurrent callers in the sustained run (default: %(default)s)")
     args = parser.parse_args(argv)
+    if not (1 <= args.lambda_calls <= 100_000 and 1 <= args.lambda_cold_starts <= 100
+            and 1 <= args.lambda_callers <= 200):
+        parser.error("--lambda-calls within 1..100000, --lambda-cold-starts within 1..100, "
+                     "--lambda-callers within 1..200")
     if not 1 <= args.duration_s <= 120 or not 1 <= args.warmup_s <= 60:
         parser.error("--duration-s must be within 1..120 and --warmup-s within 1..60")
     if not 1 <= args.startup_runs <= 50 or not 1 <= args.repeat <= 20:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from pocketcloud.arns import arn, global_arn
 from pocketcloud.iam import resource_rules
 from pocketcloud.protocol.specs import service_model
+from pocketcloud.services.logs.iam_rules import logs_resources
 
 if TYPE_CHECKING:
     from pocketcloud.context import RequestContext
@@ -212,6 +213,7 @@ _RULES: dict[str, Rule] = {
     "dynamodb": resource_rules.dynamodb_resources,
     "dynamodbstreams": resource_rules.dynamodb_resources,
     "lambda": resource_rules.lambda_resources,
+    "logs": logs_resources,
     "sns": resource_rules.sns_resources,
     "route53": _route53,
 }

@@ -1,0 +1,128 @@
+"""PutEvents -> rule -> targets, end to end: SQS queues and Lambda functions receive events."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from tests.services.lambda_.helpers import create
+
+SEND_TO_QUEUE = '''
+import json, os
+import boto3
+
+def handler(event, context):
+    boto3.client("sqs").send_message(QueueUrl=os.environ["QUEUE_URL"],
+                                     MessageBody=json.dumps(event))
+    return "sent"
+'''
+
+
+@pytest.fixture
+def events(client):  # type: ignore[no-untyped-def]
+    return client("events")
+
+
+@pytest.fixture
+def sqs(client):  # type: ignore[no-untyped-def]
+    return client("sqs")
+
+
+@pytest.fixture
+def lam(client):  # type: ignore[no-untyped-def]
+    return client("lambda")
+
+
+def queue(sqs: Any) -> tuple[str, str]:
+    url = sqs.create_queue(QueueName=f"ev-{uuid.uuid4().hex[:12]}")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+    return url, arn["Attributes"]["QueueArn"]
+
+
+def receive_all(sqs: Any, url: str, count: int, wait_s: int = 5) -> list[Any]:
+    found: list[Any] = []
+    for _ in range(6):
+        messages = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=wait_s,
+                                       MaxNumberOfMessages=10).get("Messages", [])
+        for message in messages:
+            found.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        if len(found) >= count:
+            return found
+    raise AssertionError(f"only {len(found)} of {count} messages arrived")
+
+
+def test_put_events_reaches_a_queue(events: Any, sqs: Any) -> None:
+    url, arn = queue(sqs)
+    rule = f"r-{uuid.uuid4().hex[:8]}"
+    source = f"shop.{uuid.uuid4().hex[:6]}"
+    events.put_rule(Name=rule, EventPattern=json.dumps(
+        {"source": [source], "detail": {"total": [{"numeric": [">", 100]}]}}))
+    events.put_targets(Rule=rule, Targets=[{"Id": "q", "Arn": arn}])
+    result = events.put_events(Entries=[
+        {"Source": source, "DetailType": "Order Placed", "Detail": json.dumps({"total": 250}),
+         "Resources": ["arn:aws:shop:order/1"]},
+        {"Source": source, "DetailType": "Order Placed", "Detail": json.dumps({"total": 5})},
+    ])
+    assert result["FailedEntryCount"] == 0
+    [event] = receive_all(sqs, url, 1)
+    assert event["id"] == result["Entries"][0]["EventId"]
+    assert event["source"] == source and event["detail-type"] == "Order Placed"
+    assert event["detail"] == {"total": 250} and event["version"] == "0"
+    assert event["account"] == "000000000000" and event["region"] == "us-east-1"
+    assert event["resources"] == ["arn:aws:shop:order/1"]
+    assert event["time"].endswith("Z")
+    assert not sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages")
+
+
+def test_input_shaping(events: Any, sqs: Any) -> None:
+    url, arn = queue(sqs)
+    rule = f"r-{uuid.uuid4().hex[:8]}"
+    source = f"shop.{uuid.uuid4().hex[:6]}"
+    events.put_rule(Name=rule, EventPattern=json.dumps({"source": [source]}))
+    events.put_targets(Rule=rule, Targets=[
+        {"Id": "constant", "Arn": arn, "Input": '{"fixed": true}'},
+        {"Id": "path", "Arn": arn, "InputPath": "$.detail.order"},
+        {"Id": "transform", "Arn": arn, "InputTransformer": {
+            "InputPathsMap": {"id": "$.detail.order.id", "kind": "$.detail-type"},
+            "InputTemplate": '{"text": "order <id> is <kind>", "id": <id>, '
+                             '"rule": "<aws.events.rule-name>"}'}},
+    ])
+    events.put_events(Entries=[{"Source": source, "DetailType": "Shipped",
+                                "Detail": json.dumps({"order": {"id": 7}})}])
+    bodies = receive_all(sqs, url, 3)
+    assert {"fixed": True} in bodies
+    assert {"id": 7} in bodies
+    assert {"text": "order 7 is Shipped", "id": 7, "rule": rule} in bodies
+
+
+def test_put_events_invokes_a_function(events: Any, sqs: Any, lam: Any) -> None:
+    url, _ = queue(sqs)
+    function = create(lam, SEND_TO_QUEUE, Timeout=10,
+                      Environment={"Variables": {"QUEUE_URL": url}})
+    function_arn = lam.get_function(FunctionName=function)["Configuration"]["FunctionArn"]
+    rule = f"r-{uuid.uuid4().hex[:8]}"
+    rule_arn = events.put_rule(Name=rule, EventPattern=json.dumps(
+        {"detail-type": [{"prefix": "Order"}]}))["RuleArn"]
+    lam.add_permission(FunctionName=function, StatementId="events", Action="lambda:InvokeFunction",
+                       Principal="events.amazonaws.com", SourceArn=rule_arn)
+    events.put_targets(Rule=rule, Targets=[{"Id": "fn", "Arn": function_arn}])
+    events.put_events(Entries=[{"Source": "shop", "DetailType": "Order Cancelled",
+                                "Detail": json.dumps({"id": 9})}])
+    [event] = receive_all(sqs, url, 1)
+    assert event["detail-type"] == "Order Cancelled" and event["detail"] == {"id": 9}
+
+
+def test_custom_bus_routing(events: Any, sqs: Any) -> None:
+    url, arn = queue(sqs)
+    bus = f"b-{uuid.uuid4().hex[:8]}"
+    events.create_event_bus(Name=bus)
+    events.put_rule(Name="all", EventBusName=bus, EventPattern=json.dumps({"source": ["x"]}))
+    events.put_targets(Rule="all", EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
+    events.put_events(Entries=[{"Source": "x", "DetailType": "d", "Detail": "{}"}])  # default
+    events.put_events(Entries=[{"Source": "x", "DetailType": "d", "Detail": '{"n": 1}',
+                                "EventBusName": bus}])
+    [event] = receive_all(sqs, url, 1)
+    assert event["detail"] == {"n": 1}

@@ -11,7 +11,6 @@ within the target's RetryPolicy, then go to its dead-letter queue (if any) and a
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
 import logging
@@ -29,7 +28,6 @@ log = logging.getLogger("pocketcloud.events.outbox")
 DEFAULT_MAX_ATTEMPTS = 185  # EventBridge's default RetryPolicy
 DEFAULT_MAX_AGE_S = 86400
 BACKOFF_MAX_S = 300.0
-IDLE_POLL_S = 1.0
 BATCH_MAX = 64  # deliveries started per scan
 PAYLOAD_CHARS_MAX = 1024 * 1024  # bounds a row; EventBridge's own events are 256 KiB at most
 
@@ -58,65 +56,28 @@ def store(cloud: Any) -> Any:
     return ready_store(cloud.store)
 
 
-class _Outbox:
-    def __init__(self, cloud: Any) -> None:
-        self.cloud = cloud
-        self.woken = asyncio.Event()
-        self.lock = asyncio.Lock()
-        self.task: asyncio.Task[None] | None = None
-
-    def wake(self) -> None:
-        if self.task is None or self.task.done():
-            self.task = asyncio.get_running_loop().create_task(self._run())
-        self.woken.set()
-
-    async def _run(self) -> None:
-        while True:
-            self.woken.clear()
-            try:
-                more = await self.deliver_due()
-            except Exception:
-                log.exception("events outbox scan failed; retrying")
-                more = False
-            if more:
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.woken.wait(), timeout=IDLE_POLL_S)
-
-    async def deliver_due(self) -> bool:
-        """Deliver what is due now; True when a full batch was taken (more may be due)."""
-        async with self.lock:
-            now = self.cloud.clock.now()
-            with store(self.cloud).read() as tx:
-                rows = tx.fetchall(
-                    "SELECT delivery_id, account_id, region, target, payload, principal, "
-                    "source_arn, created, attempts FROM events_deliveries WHERE next_attempt "
-                    "<= ? ORDER BY next_attempt LIMIT ?", (now, BATCH_MAX))
-            if rows:
-                await asyncio.gather(*(_deliver_one(self.cloud, row) for row in rows))
-            return len(rows) == BATCH_MAX
-
-
-_outboxes: dict[int, _Outbox] = {}
-
-
-def outbox(cloud: Any) -> _Outbox:
-    found = _outboxes.get(id(cloud))
-    if found is None or found.cloud is not cloud:
-        found = _outboxes[id(cloud)] = _Outbox(cloud)
-    return found
+JOB_NAME = "events-outbox"
+ROUNDS_PER_TICK_MAX = 16  # bounds one tick: 16 x BATCH_MAX deliveries, the rest next tick
 
 
 def wake(cloud: Any) -> None:
     """Deliver soon (called after a request committed new deliveries)."""
-    # without a running loop (a CLI, a unit test) the background job delivers instead
-    with contextlib.suppress(RuntimeError):
-        outbox(cloud).wake()
+    cloud.background.wake(JOB_NAME)
 
 
 async def tick(cloud: Any) -> None:
-    """The background job: resumes after restarts, runs retries that came due."""
-    await outbox(cloud).deliver_due()
+    """The background job: delivers what is due (new, retried, or left by a restart)."""
+    for _ in range(ROUNDS_PER_TICK_MAX):
+        now = cloud.clock.now()
+        with store(cloud).read() as tx:
+            rows = tx.fetchall(
+                "SELECT delivery_id, account_id, region, target, payload, principal, "
+                "source_arn, created, attempts FROM events_deliveries WHERE next_attempt "
+                "<= ? ORDER BY next_attempt LIMIT ?", (now, BATCH_MAX))
+        if rows:
+            await asyncio.gather(*(_deliver_one(cloud, row) for row in rows))
+        if len(rows) < BATCH_MAX:
+            return
 
 
 async def _deliver_one(cloud: Any, row: tuple[Any, ...]) -> None:

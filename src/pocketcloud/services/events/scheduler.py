@@ -17,6 +17,7 @@ from pocketcloud.services.events.schedules import next_fire_s, parse_schedule
 
 log = logging.getLogger("pocketcloud.events.scheduler")
 
+JOB_NAME = "events-schedules"
 TICK_S = 1.0
 RULES_PER_TICK_MAX = 500  # bounds one tick's work; the rest fire on the next tick
 
@@ -46,6 +47,6 @@ def fire_due(cloud: Any) -> int:
     return fired
 
 
-async def tick(cloud: Any) -> None:
+def tick(cloud: Any) -> None:
     if fire_due(cloud):
-        await outbox.tick(cloud)
+        outbox.wake(cloud)  # the outbox job delivers (it runs after this one on a clock move)

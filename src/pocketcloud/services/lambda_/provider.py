@@ -7,6 +7,13 @@ from pocketcloud.services.lambda_.aliases import (
     list_aliases,
     update_alias,
 )
+from pocketcloud.services.lambda_.event_sources.mappings import (
+    create_event_source_mapping,
+    delete_event_source_mapping,
+    get_event_source_mapping,
+    list_event_source_mappings,
+    update_event_source_mapping,
+)
 from pocketcloud.services.lambda_.functions import (
     create_function,
     delete_function,
@@ -44,6 +51,8 @@ from pocketcloud.services.lambda_.settings import (
 )
 
 __all__ = [
+    "create_event_source_mapping", "delete_event_source_mapping", "get_event_source_mapping",
+    "list_event_source_mappings", "update_event_source_mapping",
     "add_permission", "create_alias", "create_function", "delete_alias",
     "delete_function", "delete_function_concurrency", "delete_function_event_invoke_config",
     "delete_layer_version", "get_account_settings", "get_alias", "get_function",

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.services.s3 import notifications
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.conditions import check_read_conditions
 from pocketcloud.services.s3.objects import (
@@ -160,6 +161,7 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         ctx.cloud.store.blobs.delete(blob.blob_id)
         raise
     delete_blobs(ctx, garbage)
+    notifications.created(ctx, bucket, "ObjectCreated:Copy", row)
     copied: dict[str, Any] = {"ETag": row.etag, "LastModified": row.last_modified}
     copied.update(checksum)
     result: dict[str, Any] = {"CopyObjectResult": copied}

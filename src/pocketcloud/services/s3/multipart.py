@@ -14,6 +14,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.services.s3 import notifications
 from pocketcloud.services.s3.buckets import Bucket, owner_of, require_bucket
 from pocketcloud.services.s3.checksums import ALGORITHMS, CHECKSUM_MEMBERS, composite_checksum
 from pocketcloud.services.s3.conditions import byte_range
@@ -199,6 +200,7 @@ def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> di
     garbage = commit_object(ctx, bucket, row, params, finishing_upload=upload_id)
     unused = [blob_id for n, (blob_id, *_) in stored.items() if n not in set(chosen)]
     delete_blobs(ctx, garbage + unused)
+    notifications.created(ctx, bucket, "ObjectCreated:CompleteMultipartUpload", row)
     result: dict[str, Any] = {
         "Location": f"/{bucket.name}/{key}", "Bucket": bucket.name, "Key": key,
         "ETag": row.etag, **row.checksum,

@@ -24,9 +24,15 @@ from pocketcloud.services.s3.multipart import (
     upload_part,
     upload_part_copy,
 )
+from pocketcloud.services.s3.notification_config import (
+    get_bucket_notification_configuration,
+    put_bucket_notification_configuration,
+)
 from pocketcloud.services.s3.objects import delete_object, get_object, head_object, put_object
 
 __all__ = [
+    "get_bucket_notification_configuration",
+    "put_bucket_notification_configuration",
     "abort_multipart_upload",
     "complete_multipart_upload",
     "create_multipart_upload",

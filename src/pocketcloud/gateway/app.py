@@ -19,9 +19,10 @@ from pocketcloud.gateway.authentication import (
     Caller,
     KeyLookup,
     authenticate,
-    no_keys,
-    root_caller,
+    iam_keys,
+    unverified_caller,
 )
+from pocketcloud.gateway.authorization import authorize
 from pocketcloud.gateway.fallback import fallback_error_response
 from pocketcloud.gateway.region_gate import check_region
 from pocketcloud.gateway.routing import Route, route
@@ -41,7 +42,7 @@ FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
 class Gateway:
-    def __init__(self, cloud: Cloud, key_lookup: KeyLookup = no_keys) -> None:
+    def __init__(self, cloud: Cloud, key_lookup: KeyLookup = iam_keys) -> None:
         self.cloud = cloud
         self.key_lookup = key_lookup
 
@@ -89,7 +90,7 @@ class Gateway:
         streamed = streaming_payload_member(operation.input_shape)
         if streamed is None and receive is not _exhausted:
             request.body = await read_body(receive)
-        caller = self._caller(found, request)
+        caller = self._caller(found, request, operation)
         check_region(found.region, found.service, found.protocol, self._enabled_for(caller))
         params = parse_request(operation, request, found.protocol, found.uri_params)
         if streamed is not None:
@@ -106,6 +107,7 @@ class Gateway:
             request=request,
             caller=caller,
         )
+        authorize(ctx, params)
         result: Any = function(ctx, params)
         if inspect.isawaitable(result):
             result = await result
@@ -118,10 +120,11 @@ class Gateway:
             return fallback_error_response(error, request_id)
         return await admin.handle(self.cloud, request)
 
-    def _caller(self, found: Route, request: HttpRequest) -> Caller:
+    def _caller(self, found: Route, request: HttpRequest, operation: OperationModel) -> Caller:
         if self.cloud.settings.iam == "off":  # the fast path: nothing to verify
-            return root_caller(found.access_key_id)
-        return authenticate(self.cloud, request, found.protocol, found.service, self.key_lookup)
+            return unverified_caller(self.cloud, found.access_key_id, self.key_lookup)
+        return authenticate(self.cloud, request, found.protocol, found.service, self.key_lookup,
+                            unsigned_allowed=operation.auth_type == "none")
 
     def _enabled_for(self, caller: Caller) -> Callable[[str], bool]:
         return lambda region: is_region_enabled(self.cloud, caller.account_id, region)

@@ -57,8 +57,30 @@ KeyLookup = Callable[["Cloud", str], KeyRecord | None]
 
 
 def no_keys(cloud: Cloud, access_key_id: str) -> KeyRecord | None:
-    """The lookup until IAM's access keys are served: only root keys exist."""
+    """A lookup where only root keys exist."""
     return None
+
+
+def iam_keys(cloud: Cloud, access_key_id: str) -> KeyRecord | None:
+    """IAM users' keys (AKIA...) and STS sessions' keys (ASIA...), from IAM's cache."""
+    if len(access_key_id) != 20 or access_key_id[:4] not in ("AKIA", "ASIA"):
+        return None
+    from pocketcloud.services.iam.credentials import lookup_access_key
+
+    found = lookup_access_key(cloud, access_key_id)
+    if found is None:
+        return None
+    return KeyRecord(found.account_id, found.principal_arn, found.principal_type,
+                     found.secret_key, found.session_token, found.expires_at_s, found.active)
+
+
+def unverified_caller(cloud: Cloud, access_key_id: str, lookup: KeyLookup) -> Caller:
+    """``--iam off``: nothing is verified, but an IAM key still speaks for its own account."""
+    record = lookup(cloud, access_key_id) if len(access_key_id) == 20 else None
+    if record is None:
+        return root_caller(access_key_id)
+    return Caller(record.account_id, record.principal_arn, access_key_id, record.principal_type,
+                  record.session_token)
 
 
 def root_caller(access_key_id: str) -> Caller:
@@ -67,10 +89,16 @@ def root_caller(access_key_id: str) -> Caller:
 
 
 def authenticate(
-    cloud: Cloud, request: HttpRequest, protocol: str, service: str, lookup: KeyLookup
+    cloud: Cloud, request: HttpRequest, protocol: str, service: str, lookup: KeyLookup,
+    unsigned_allowed: bool = False,
 ) -> Caller:
-    """The verified caller, or AwsError in enforce mode (audit mode logs and lets it pass)."""
+    """The verified caller, or AwsError in enforce mode (audit mode logs and lets it pass).
+    ``unsigned_allowed``: operations AWS serves without a signature (AssumeRoleWithWebIdentity)
+    are answered for an anonymous caller; the operation itself checks its token."""
     mode = cloud.settings.iam
+    # S3 serves anonymous requests that a bucket policy allows (public buckets, websites).
+    if (unsigned_allowed or service == "s3") and _unsigned(request):
+        return anonymous_caller(account_for_access_key(""))
     claimed = _claimed(request, protocol, service, mode)
     if claimed is None:
         return root_caller("")
@@ -86,6 +114,17 @@ def authenticate(
         return root_caller(claimed.access_key_id)
     return Caller(record.account_id, record.principal_arn, claimed.access_key_id,
                   record.principal_type, record.session_token)
+
+
+def anonymous_caller(account_id: str) -> Caller:
+    return Caller(account_id, "*", "", "anonymous")
+
+
+def _unsigned(request: HttpRequest) -> bool:
+    try:
+        return signed_request(request) is None
+    except SignatureProblem:
+        return False
 
 
 def _claimed(

@@ -19,6 +19,7 @@ class HttpRequest:
     body: bytes = b""
     host: str = ""
     wire_path: str = ""  # the path exactly as sent, kept when routing rewrites `path` (signing)
+    client_ip: str = ""  # the peer's address (aws:SourceIp)
 
     def query_pairs(self) -> list[tuple[str, str]]:
         """Decoded query parameters in order, keeping blank values (``?uploads``)."""

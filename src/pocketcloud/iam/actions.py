@@ -21,7 +21,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pocketcloud.arns import arn, global_arn
-from pocketcloud.iam import resource_rules
+from pocketcloud.iam import events_rules, resource_rules
 from pocketcloud.protocol.specs import service_model
 
 if TYPE_CHECKING:
@@ -54,6 +54,8 @@ ACTION_NAMES = {
     ("s3", "AbortMultipartUpload"): "s3:AbortMultipartUpload",
     ("s3", "ListParts"): "s3:ListMultipartUploadParts",
     ("s3", "DeleteObjects"): "s3:DeleteObject",
+    ("s3", "PutBucketNotificationConfiguration"): "s3:PutBucketNotification",
+    ("s3", "GetBucketNotificationConfiguration"): "s3:GetBucketNotification",
 }
 
 
@@ -172,5 +174,6 @@ _RULES: dict[str, Rule] = {
     "dynamodb": resource_rules.dynamodb_resources,
     "dynamodbstreams": resource_rules.dynamodb_resources,
     "lambda": resource_rules.lambda_resources,
+    "events": events_rules.events_resources,
 }
 EXPLICIT_SERVICES = frozenset(_RULES)

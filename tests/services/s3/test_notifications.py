@@ -1,4 +1,4 @@
-"""S3 event notifications end to end: configuration, validation, and events on SQS/Lambda/EventBridge."""
+"""S3 event notifications end to end: configuration, validation, SQS and EventBridge."""
 
 from __future__ import annotations
 

@@ -157,7 +157,8 @@ async def send(cloud: Any, target: dict[str, Any], payload: str, principal: str,
         if target.get("Subject"):
             params["Subject"] = target["Subject"]
     elif service == "events" and resource.startswith("event-bus/"):
-        operation, params = "PutEvents", {"Entries": [_bus_entry(payload, target_arn)]}
+        _to_bus(cloud, account_id, region, resource.removeprefix("event-bus/"), payload)
+        return
     else:
         raise AwsError("ValidationException", f"pocketcloud does not deliver to {service} "
                        "targets yet.")
@@ -185,8 +186,20 @@ def _sqs_params(target: dict[str, Any], region: str, account_id: str, name: str,
     return params
 
 
-def _bus_entry(payload: str, bus_arn: str) -> dict[str, Any]:
+def _to_bus(cloud: Any, account_id: str, region: str, bus: str, payload: str) -> None:
+    """An event for a bus (a rule's bus target, S3's EventBridge notifications) is routed
+    there directly: it keeps its source (aws.s3 included), detail and resources."""
+    from pocketcloud.services.events.put_events import Router
+
     event = json.loads(payload)
-    return {"Source": event.get("source"), "DetailType": event.get("detail-type"),
-            "Detail": json.dumps(event.get("detail", {})),
-            "Resources": event.get("resources") or [], "EventBusName": bus_arn}
+    event.update(id=cloud.ids.uuid4(), account=account_id, region=region)
+    with store(cloud).write() as tx:
+        if bus != "default" and tx.fetchone(
+                "SELECT 1 FROM events_buses WHERE account_id = ? AND region = ? AND name = ?",
+                (account_id, region, bus)) is None:
+            raise AwsError("ResourceNotFoundException", f"Event bus {bus} does not exist.")
+        router = Router(tx, cloud)
+        router.route(account_id, region, bus, event)
+        router.commit()
+    if router.delivered:
+        wake(cloud)

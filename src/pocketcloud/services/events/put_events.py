@@ -86,7 +86,7 @@ def _event(ctx: RequestContext, tx: Tx, entry: dict[str, Any]) -> tuple[dict[str
         raise _EntryError("MalformedDetail", "Detail is malformed.") from None
     if not isinstance(detail, dict):
         raise _EntryError("MalformedDetail", "Detail is malformed.")
-    if source.startswith("aws.") and not _from_service(ctx):
+    if source.startswith("aws."):
         raise _EntryError("NotAuthorizedForSourceException", "Not authorized for the source.")
     try:
         bus = bus_name(ctx, entry.get("EventBusName"))
@@ -98,11 +98,6 @@ def _event(ctx: RequestContext, tx: Tx, entry: dict[str, Any]) -> tuple[dict[str
     when = moment.timestamp() if isinstance(moment, datetime) else ctx.cloud.clock.now()
     return new_event(ctx.cloud, ctx.account_id, ctx.region, source, detail_type, detail,
                      list(entry.get("Resources") or []), when), bus
-
-
-def _from_service(ctx: RequestContext) -> bool:
-    """AWS services (S3's EventBridge notifications) may put events with aws.* sources."""
-    return ctx.caller is not None and ctx.caller.principal_type == "service"
 
 
 def new_event(cloud: Any, account_id: str, region: str, source: str, detail_type: str,

@@ -199,3 +199,32 @@ def test_dynamodb_stream_to_function(lam: Any, sqs: Any, ddb: Any) -> None:
         r["dynamodb"]["Keys"]["id"]["S"] == "after" for b in got for r in b["Records"]))
     assert later
     lam.delete_event_source_mapping(UUID=mapping["UUID"])
+
+
+def test_sqs_filter_criteria(lam: Any, sqs: Any) -> None:
+    results_url, _ = queue(sqs)
+    source_url, source_arn = queue(sqs, VisibilityTimeout="10")
+    function = create(lam, SQS_HANDLER, Timeout=10,
+                      Environment={"Variables": {"RESULTS": results_url}})
+    assert error_code(lam.create_event_source_mapping, EventSourceArn=source_arn,
+                      FunctionName=function, FilterCriteria={"Filters": [
+                          {"Pattern": "not json"}]}) == "InvalidParameterValueException"
+    mapping = lam.create_event_source_mapping(
+        EventSourceArn=source_arn, FunctionName=function,
+        FilterCriteria={"Filters": [{"Pattern": json.dumps({"body": {"kind": ["keep"]}})}]})
+    wait_state(lam, mapping["UUID"], "Enabled")
+    sqs.send_message(QueueUrl=source_url, MessageBody=json.dumps({"kind": "drop"}))
+    sqs.send_message(QueueUrl=source_url, MessageBody=json.dumps({"kind": "keep"}))
+    batches = drain(sqs, results_url, lambda got: len(got) >= 1)
+    assert [json.loads(r["body"]) for b in batches for r in b["Records"]] == [{"kind": "keep"}]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # the filtered-out message is deleted, not left
+        counts = sqs.get_queue_attributes(QueueUrl=source_url, AttributeNames=["All"])[
+            "Attributes"]
+        if int(counts["ApproximateNumberOfMessages"]) + int(
+                counts["ApproximateNumberOfMessagesNotVisible"]) == 0:
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError("the filtered-out message stayed on the queue")
+    lam.delete_event_source_mapping(UUID=mapping["UUID"])

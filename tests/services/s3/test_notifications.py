@@ -151,3 +151,40 @@ def test_eventbridge_notifications(s3: Any, sqs: Any, events: Any) -> None:
     assert event["detail"]["object"]["key"] == "report.csv"
     assert event["detail"]["object"]["size"] == 3
     assert event["detail"]["reason"] == "PutObject"
+
+
+SEND_TO_QUEUE = '''
+import json, os
+import boto3
+
+def handler(event, context):
+    boto3.client("sqs").send_message(QueueUrl=os.environ["QUEUE_URL"],
+                                     MessageBody=json.dumps(event))
+'''
+
+
+def test_put_object_invokes_a_function(s3: Any, sqs: Any, client: Any) -> None:
+    from tests.services.lambda_.helpers import create
+
+    lam = client("lambda")
+    url, _ = queue(sqs)
+    function = create(lam, SEND_TO_QUEUE, Timeout=10,
+                      Environment={"Variables": {"QUEUE_URL": url}})
+    function_arn = lam.get_function(FunctionName=function)["Configuration"]["FunctionArn"]
+    name = bucket(s3)
+    lam.add_permission(FunctionName=function, StatementId="s3", Action="lambda:InvokeFunction",
+                       Principal="s3.amazonaws.com", SourceArn=f"arn:aws:s3:::{name}")
+    s3.put_bucket_notification_configuration(Bucket=name, NotificationConfiguration={
+        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": function_arn,
+                                          "Events": ["s3:ObjectRemoved:*"]}]})
+    with pytest.raises(botocore.exceptions.ClientError):
+        s3.put_bucket_notification_configuration(Bucket=name, NotificationConfiguration={
+            "LambdaFunctionConfigurations": [{"LambdaFunctionArn": function_arn + "-gone",
+                                              "Events": ["s3:ObjectRemoved:*"]}]})
+    s3.put_object(Bucket=name, Key="k", Body=b"x")  # not configured: no event
+    s3.delete_object(Bucket=name, Key="k")
+    [event] = messages(sqs, url, 1)
+    [record] = event["Records"]
+    assert record["eventName"] == "ObjectRemoved:Delete"
+    assert record["s3"]["object"]["key"] == "k" and "size" not in record["s3"]["object"]
+    assert record["s3"]["configurationId"]

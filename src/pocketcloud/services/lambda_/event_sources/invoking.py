@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 from dataclasses import dataclass
@@ -77,3 +78,43 @@ def reported_failures(result: Result, known: list[str]) -> list[str] | None:
             return None
         found.append(identifier)
     return found
+
+
+FILTERS_MAX = 5  # AWS's quota of filters per event source mapping
+
+
+def check_filters(criteria: dict[str, Any] | None) -> None:
+    """FilterCriteria as AWS validates it: up to 5 event patterns (EventBridge's syntax)."""
+    from pocketcloud.services.events.patterns import parse_pattern
+
+    filters = (criteria or {}).get("Filters") or []
+    if len(filters) > FILTERS_MAX:
+        raise AwsError("InvalidParameterValueException", "Too many filters: at most 5.",
+                       fields={"Type": "User"})
+    for found in filters:
+        try:
+            parse_pattern(found.get("Pattern") or "")
+        except AwsError:
+            raise AwsError("InvalidParameterValueException",
+                           "Invalid filter pattern definition.", fields={"Type": "User"}) from None
+
+
+def kept(config: dict[str, Any], records: list[dict[str, Any]],
+         body_member: str | None = None) -> list[dict[str, Any]]:
+    """The records any filter matches (all records without FilterCriteria). For SQS the body
+    is matched as JSON when it is JSON, as AWS does."""
+    from pocketcloud.services.events.patterns import matches, parse_pattern
+
+    filters = ((config.get("FilterCriteria") or {}).get("Filters")) or []
+    if not filters:
+        return records
+    patterns = [parse_pattern(f["Pattern"]) for f in filters if f.get("Pattern")]
+    chosen = []
+    for record in records:
+        candidate = record
+        if body_member and isinstance(record.get(body_member), str):
+            with contextlib.suppress(ValueError):
+                candidate = {**record, body_member: json.loads(record[body_member])}
+        if any(matches(p, candidate) for p in patterns):
+            chosen.append(record)
+    return chosen

@@ -16,7 +16,7 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services import internal
 from pocketcloud.services.lambda_ import records
-from pocketcloud.services.lambda_.event_sources import supervisor
+from pocketcloud.services.lambda_.event_sources import invoking, supervisor
 from pocketcloud.services.lambda_.event_sources.schema import store
 from pocketcloud.services.lambda_.names import parse_function_name
 from pocketcloud.services.lambda_.schema import store as lambda_store
@@ -212,6 +212,7 @@ def _common_settings(config: dict[str, Any], params: dict[str, Any]) -> None:
         config["FunctionResponseTypes"] = list(types)
     config.setdefault("FunctionResponseTypes", [])
     if params.get("FilterCriteria") is not None:
+        invoking.check_filters(params["FilterCriteria"])
         config["FilterCriteria"] = params["FilterCriteria"]
 
 

@@ -108,7 +108,16 @@ def _attribute(value: dict[str, Any]) -> dict[str, Any]:
 
 async def run_batch(queue: Queue, config: dict[str, Any],
                     messages: list[dict[str, Any]]) -> None:
-    payload = invoking.encode(sqs_event(queue, messages))
+    event = sqs_event(queue, messages)
+    records = invoking.kept(config, event["Records"], "body")
+    if len(records) < len(messages):  # filtered-out messages are deleted, as in AWS
+        chosen = {r["messageId"] for r in records}
+        await _delete(queue, [m for m in messages if m["MessageId"] not in chosen])
+        messages = [m for m in messages if m["MessageId"] in chosen]
+        if not messages:
+            return
+        event = {"Records": records}
+    payload = invoking.encode(event)
     result = await invoking.invoke(queue.cloud, config["FunctionArn"], payload)
     if not result.ok:
         if result.error:  # not run at all (throttled...): back to the queue at once

@@ -99,6 +99,10 @@ async def _step(stream: Stream, uuid: str, config: dict[str, Any]) -> bool:
         if following != position:
             _save(stream.cloud, uuid, following, 0)
         return False
+    records = invoking.kept(config, records)
+    if not records:  # every record filtered out: move on without invoking
+        _save(stream.cloud, uuid, following, 0)
+        return True
     outcome = await _process(stream, config, records, attempts)
     if outcome is None:  # still failing with retries left: same position, next round
         _save(stream.cloud, uuid, position, attempts + RETRIES_PER_ROUND_MAX)

@@ -42,6 +42,7 @@ lint: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.events_put
 
 clean:
 	rm -rf $(VENV) .pocketcloud

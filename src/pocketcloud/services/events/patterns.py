@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import re
 from functools import lru_cache
 from typing import Any
 
@@ -309,16 +308,42 @@ def _ignore_case(argument: str, value: Any) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _wildcard_regex(argument: str) -> re.Pattern[str]:
-    # "*" matches any run of characters; "\*" is a literal star
-    parts = re.split(r"(\\\*|\\\\|\*)", argument)
-    body = "".join(".*" if p == "*" else re.escape(p[1:] if p in ("\\*", "\\\\") else p)
-                   for p in parts)
-    return re.compile(body, re.DOTALL)
+def _wildcard_segments(argument: str) -> tuple[str, ...]:
+    """The literal runs between unescaped stars ("\\*" is a literal star)."""
+    segments, current, i = [], [], 0
+    while i < len(argument):
+        if argument[i] == "\\" and i + 1 < len(argument) and argument[i + 1] in "*\\":
+            current.append(argument[i + 1])
+            i += 2
+            continue
+        if argument[i] == "*":
+            segments.append("".join(current))
+            current = []
+        else:
+            current.append(argument[i])
+        i += 1
+    segments.append("".join(current))
+    return tuple(segments)
 
 
 def _wildcard(argument: str, value: Any) -> bool:
-    return isinstance(value, str) and bool(_wildcard_regex(argument).fullmatch(value))
+    # Greedy leftmost search is exact for "*"-only globs and never backtracks (no regex
+    # engine, so a hostile pattern cannot make matching take exponential time).
+    if not isinstance(value, str):
+        return False
+    segments = _wildcard_segments(argument)
+    if len(segments) == 1:
+        return value == segments[0]
+    first, *middle, last = segments
+    if not value.startswith(first) or len(value) < len(first) + len(last):
+        return False
+    position, end = len(first), len(value) - len(last)
+    for segment in middle:
+        found = value.find(segment, position, end)
+        if found < 0:
+            return False
+        position = found + len(segment)
+    return value.endswith(last) and position <= end
 
 
 _OPERATORS: dict[str, Any] = {

@@ -1,22 +1,28 @@
-"""Amazon EventBridge (botocore's ``events``): buses, rules, targets, PutEvents."""
+"""Amazon EventBridge (botocore's ``events``): buses, rules, targets, PutEvents.
 
-from pocketcloud.services.events.buses import (
-    create_event_bus,
-    delete_event_bus,
-    describe_event_bus,
-    list_event_buses,
-)
-from pocketcloud.services.events.put_events import put_events, test_event_pattern
-from pocketcloud.services.events.rules import (
-    delete_rule,
-    describe_rule,
-    disable_rule,
-    enable_rule,
-    list_rule_names_by_target,
-    list_rules,
-    put_rule,
-)
-from pocketcloud.services.events.targets import list_targets_by_rule, put_targets, remove_targets
+Every operation checks its required members from the spec first (services/required.py).
+"""
+
+from pocketcloud.services.events import buses, rules, targets
+from pocketcloud.services.events import put_events as events
+from pocketcloud.services.required import checked
+
+create_event_bus = checked("events", buses.create_event_bus)
+delete_event_bus = checked("events", buses.delete_event_bus)
+describe_event_bus = checked("events", buses.describe_event_bus)
+list_event_buses = checked("events", buses.list_event_buses)
+put_rule = checked("events", rules.put_rule)
+describe_rule = checked("events", rules.describe_rule)
+list_rules = checked("events", rules.list_rules)
+enable_rule = checked("events", rules.enable_rule)
+disable_rule = checked("events", rules.disable_rule)
+delete_rule = checked("events", rules.delete_rule)
+list_rule_names_by_target = checked("events", rules.list_rule_names_by_target)
+put_targets = checked("events", targets.put_targets)
+remove_targets = checked("events", targets.remove_targets)
+list_targets_by_rule = checked("events", targets.list_targets_by_rule)
+put_events = checked("events", events.put_events)
+test_event_pattern = checked("events", events.test_event_pattern)
 
 __all__ = [
     "create_event_bus", "delete_event_bus", "delete_rule", "describe_event_bus",

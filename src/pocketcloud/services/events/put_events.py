@@ -82,7 +82,7 @@ def _event(ctx: RequestContext, tx: Tx, entry: dict[str, Any]) -> tuple[dict[str
     detail_text = _required(entry, "Detail")
     try:
         detail = json.loads(detail_text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise _EntryError("MalformedDetail", "Detail is malformed.") from None
     if not isinstance(detail, dict):
         raise _EntryError("MalformedDetail", "Detail is malformed.")
@@ -154,7 +154,7 @@ def test_event_pattern(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
     pattern = parse_pattern(params["EventPattern"])
     try:
         event = json.loads(params["Event"])
-    except ValueError:
+    except (ValueError, RecursionError):
         raise AwsError("InvalidEventPatternException", "Event is not valid JSON.") from None
     if not isinstance(event, dict):
         raise AwsError("ValidationException", "Parameter Event is not valid.")

@@ -48,7 +48,7 @@ def _check_target(target: dict[str, Any]) -> None:
                              "than or equal to 8192")
         try:
             json.loads(target["Input"])
-        except ValueError:
+        except (ValueError, RecursionError):
             raise AwsError("ValidationException", f"Input for target {target_id} is not "
                            "valid JSON text.") from None
     if "InputPath" in target:

@@ -7,13 +7,7 @@ from pocketcloud.services.lambda_.aliases import (
     list_aliases,
     update_alias,
 )
-from pocketcloud.services.lambda_.event_sources.mappings import (
-    create_event_source_mapping,
-    delete_event_source_mapping,
-    get_event_source_mapping,
-    list_event_source_mappings,
-    update_event_source_mapping,
-)
+from pocketcloud.services.lambda_.event_sources import mappings
 from pocketcloud.services.lambda_.functions import (
     create_function,
     delete_function,
@@ -49,6 +43,13 @@ from pocketcloud.services.lambda_.settings import (
     untag_resource,
     update_function_event_invoke_config,
 )
+from pocketcloud.services.required import checked
+
+create_event_source_mapping = checked("lambda", mappings.create_event_source_mapping)
+update_event_source_mapping = checked("lambda", mappings.update_event_source_mapping)
+get_event_source_mapping = checked("lambda", mappings.get_event_source_mapping)
+delete_event_source_mapping = checked("lambda", mappings.delete_event_source_mapping)
+list_event_source_mappings = checked("lambda", mappings.list_event_source_mappings)
 
 __all__ = [
     "create_event_source_mapping", "delete_event_source_mapping", "get_event_source_mapping",

@@ -62,7 +62,7 @@ def reported_failures(result: Result, known: list[str]) -> list[str] | None:
     is malformed (AWS then treats the whole batch as failed)."""
     try:
         answer = json.loads(result.payload or b"null")
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     if answer is None or not isinstance(answer, dict):
         return []
@@ -113,7 +113,7 @@ def kept(config: dict[str, Any], records: list[dict[str, Any]],
     for record in records:
         candidate = record
         if body_member and isinstance(record.get(body_member), str):
-            with contextlib.suppress(ValueError):
+            with contextlib.suppress(ValueError, RecursionError):
                 candidate = {**record, body_member: json.loads(record[body_member])}
         if any(matches(p, candidate) for p in patterns):
             chosen.append(record)

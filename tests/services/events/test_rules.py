@@ -131,3 +131,21 @@ def test_put_events_per_entry_errors(events: Any) -> None:
     big = [{"Source": "a", "DetailType": "t",
             "Detail": json.dumps({"x": "y" * 200_000})}] * 2
     assert error_code(events.put_events, Entries=big) == "ValidationException"
+
+
+def test_tags(events: Any) -> None:
+    rule = name()
+    arn = events.put_rule(Name=rule, EventPattern=PATTERN, Tags=[{"Key": "team", "Value": "a"}])[
+        "RuleArn"]
+    events.tag_resource(ResourceARN=arn, Tags=[{"Key": "env", "Value": "prod"}])
+    assert events.list_tags_for_resource(ResourceARN=arn)["Tags"] == [
+        {"Key": "env", "Value": "prod"}, {"Key": "team", "Value": "a"}]
+    events.untag_resource(ResourceARN=arn, TagKeys=["team"])
+    assert events.list_tags_for_resource(ResourceARN=arn)["Tags"] == [
+        {"Key": "env", "Value": "prod"}]
+    bus = name()
+    bus_arn = events.create_event_bus(Name=bus, Tags=[{"Key": "k", "Value": "v"}])["EventBusArn"]
+    assert events.list_tags_for_resource(ResourceARN=bus_arn)["Tags"] == [
+        {"Key": "k", "Value": "v"}]
+    assert error_code(events.list_tags_for_resource,
+                      ResourceARN=arn + "-gone") == "ResourceNotFoundException"

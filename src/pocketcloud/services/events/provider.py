@@ -3,7 +3,7 @@
 Every operation checks its required members from the spec first (services/required.py).
 """
 
-from pocketcloud.services.events import buses, rules, targets
+from pocketcloud.services.events import buses, rules, tags, targets
 from pocketcloud.services.events import put_events as events
 from pocketcloud.services.required import checked
 
@@ -23,10 +23,14 @@ remove_targets = checked("events", targets.remove_targets)
 list_targets_by_rule = checked("events", targets.list_targets_by_rule)
 put_events = checked("events", events.put_events)
 test_event_pattern = checked("events", events.test_event_pattern)
+tag_resource = checked("events", tags.tag_resource)
+untag_resource = checked("events", tags.untag_resource)
+list_tags_for_resource = checked("events", tags.list_tags_for_resource)
 
 __all__ = [
     "create_event_bus", "delete_event_bus", "delete_rule", "describe_event_bus",
     "describe_rule", "disable_rule", "enable_rule", "list_event_buses",
     "list_rule_names_by_target", "list_rules", "list_targets_by_rule", "put_events",
-    "put_rule", "put_targets", "remove_targets", "test_event_pattern",
+    "put_rule", "put_targets", "remove_targets", "test_event_pattern", "tag_resource",
+    "untag_resource", "list_tags_for_resource",
 ]

@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from urllib.parse import parse_qs
 
 from pocketcloud.arns import global_arn
 from pocketcloud.errors import AwsError
+from pocketcloud.gateway.chunk_signatures import SIGNED_STREAMING, ChunkSigner
 from pocketcloud.gateway.scope import account_for_access_key
 from pocketcloud.gateway.sigv4 import SignatureProblem, SignedRequest, signed_request, verify
 from pocketcloud.protocol.http import HttpRequest
@@ -67,11 +68,8 @@ def iam_keys(cloud: Cloud, access_key_id: str) -> KeyRecord | None:
         return None
     from pocketcloud.services.iam.credentials import lookup_access_key
 
-    found = lookup_access_key(cloud, access_key_id)
-    if found is None:
-        return None
-    return KeyRecord(found.account_id, found.principal_arn, found.principal_type,
-                     found.secret_key, found.session_token, found.expires_at_s, found.active)
+    # IAM's Credential carries every KeyRecord field under the same name: no copy per request
+    return cast(KeyRecord | None, lookup_access_key(cloud, access_key_id))
 
 
 def unverified_caller(cloud: Cloud, access_key_id: str, lookup: KeyLookup) -> Caller:
@@ -96,12 +94,11 @@ def authenticate(
     ``unsigned_allowed``: operations AWS serves without a signature (AssumeRoleWithWebIdentity)
     are answered for an anonymous caller; the operation itself checks its token."""
     mode = cloud.settings.iam
-    # S3 serves anonymous requests that a bucket policy allows (public buckets, websites).
-    if (unsigned_allowed or service == "s3") and _unsigned(request):
-        return anonymous_caller(account_for_access_key(""))
-    claimed = _claimed(request, protocol, service, mode)
+    claimed = _claimed(request, protocol, service, mode, unsigned_allowed or service == "s3")
     if claimed is None:
-        return root_caller("")
+        # S3 serves anonymous requests that a bucket policy allows (public buckets, websites);
+        # in audit mode an unsigned request is evaluated (and logged) as anonymous too
+        return anonymous_caller(account_for_access_key(""))
     record = _record_for(cloud, claimed.access_key_id, lookup)
     try:
         _check(cloud, request, claimed, record, service, protocol)
@@ -120,15 +117,8 @@ def anonymous_caller(account_id: str) -> Caller:
     return Caller(account_id, "*", "", "anonymous")
 
 
-def _unsigned(request: HttpRequest) -> bool:
-    try:
-        return signed_request(request) is None
-    except SignatureProblem:
-        return False
-
-
 def _claimed(
-    request: HttpRequest, protocol: str, service: str, mode: str
+    request: HttpRequest, protocol: str, service: str, mode: str, anonymous_allowed: bool
 ) -> SignedRequest | None:
     try:
         claimed = signed_request(request)
@@ -136,7 +126,7 @@ def _claimed(
         if mode == "enforce":
             raise signature_error(problem, protocol, service) from None
         return None
-    if claimed is None and mode == "enforce":
+    if claimed is None and mode == "enforce" and not anonymous_allowed:
         raise AwsError(
             "MissingAuthenticationToken" if protocol in ("query", "ec2") else "AccessDenied",
             "Request is missing Authentication Token" if protocol != "rest-xml"
@@ -178,6 +168,10 @@ def _check(
         verify(request, claimed, record.secret_key, now_s, is_s3=service == "s3")
     except SignatureProblem as problem:
         raise signature_error(problem, protocol, service) from None
+    content_sha = request.headers.get("x-amz-content-sha256", "")
+    if content_sha.startswith(SIGNED_STREAMING) and not claimed.presigned:
+        request.chunk_signer = ChunkSigner.for_request(claimed, record.secret_key,
+                                                       cloud.settings.iam == "enforce")
 
 
 def _query_token(request: HttpRequest) -> str | None:

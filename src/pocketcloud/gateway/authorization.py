@@ -13,7 +13,8 @@ import importlib
 import importlib.util
 import logging
 from collections.abc import Callable, Mapping
-from functools import cache
+from datetime import UTC, datetime
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pocketcloud.errors import AwsError
@@ -64,22 +65,54 @@ def authorize(ctx: RequestContext, params: Mapping[str, Any]) -> None:
 
 def decide(ctx: RequestContext, target: Target) -> Decision:
     principal, identity = _principal_side(ctx)
-    context: dict[str, Any] = {
-        **_request_keys(ctx), **target.context}
+    context: dict[str, Any] | None = None
     decision = Decision(True, "allowed", "allowed")
     for resource in target.resources:
         policy, owner = _resource_side(ctx.cloud, ctx.service, resource)
-        decision = evaluate(AuthorizationRequest(
-            principal=principal, action=target.action, resources=[resource], context=context,
-            identity_policies=identity.identity if identity else (),
-            boundary=identity.boundary if identity else None,
-            session_policies=identity.session if identity else (),
-            resource_policy=policy,
-            resource_account=owner if owner and owner != principal.account_id else None,
-        ))
+        foreign = owner if owner and owner != principal.account_id else None
+        key = (principal.arn, principal.type, principal.account_id, target.action, resource,
+               id(identity), id(policy), foreign)
+        found = _decisions.get(key)
+        if found is not None:
+            decision = found[0]
+        else:
+            if context is None:
+                context = {**_request_keys(ctx), **target.context}
+            request = AuthorizationRequest(
+                principal=principal, action=target.action, resources=[resource],
+                context=context,
+                identity_policies=identity.identity if identity else (),
+                boundary=identity.boundary if identity else None,
+                session_policies=identity.session if identity else (),
+                resource_policy=policy, resource_account=foreign,
+            )
+            decision = evaluate(request)
+            if _static(request):
+                _remember(key, decision, identity, policy)
         if not decision.allowed:
             return decision
     return decision
+
+
+# Decisions that depend on nothing but who, what and which policies: no Condition and no
+# policy variable in any statement. The key holds the policy objects' ids, and the entry
+# holds the objects, so an id cannot be reused while its entry lives; IAM's caches hand
+# out new objects when IAM changes, so a changed policy misses.
+_decisions: dict[tuple[Any, ...], tuple[Decision, Any, Any]] = {}
+MAX_CACHED_DECISIONS = 10_000
+
+
+def _remember(key: tuple[Any, ...], decision: Decision, identity: Any, policy: Any) -> None:
+    if len(_decisions) >= MAX_CACHED_DECISIONS:
+        _decisions.clear()
+    _decisions[key] = (decision, identity, policy)
+
+
+def _static(request: AuthorizationRequest) -> bool:
+    policies = [*request.identity_policies, *request.session_policies, request.boundary,
+                request.resource_policy]
+    return all(not statement.conditions and "${" not in "".join(statement.resources)
+               for policy in policies if policy is not None for statement in policy.statements)
 
 
 def _principal_side(ctx: RequestContext) -> tuple[Principal, Any]:
@@ -102,11 +135,11 @@ def _principal_side(ctx: RequestContext) -> tuple[Principal, Any]:
 
 
 def _request_keys(ctx: RequestContext) -> dict[str, Any]:
-    now = ctx.cloud.clock.now_datetime()
+    current_time, epoch_time = _time_keys(int(ctx.cloud.clock.now()))
     keys: dict[str, Any] = {
         "aws:RequestedRegion": ctx.region,
-        "aws:CurrentTime": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "aws:EpochTime": str(int(now.timestamp())),
+        "aws:CurrentTime": current_time,
+        "aws:EpochTime": epoch_time,
         "aws:SecureTransport": "false",  # pocketcloud speaks plain HTTP on loopback
     }
     if ctx.request is not None and ctx.request.client_ip:
@@ -118,6 +151,13 @@ def _request_keys(ctx: RequestContext) -> dict[str, Any]:
     if caller is not None and caller.session_token:
         keys["aws:TokenIssueTime"] = keys["aws:CurrentTime"]
     return keys
+
+
+@lru_cache(maxsize=4)
+def _time_keys(epoch_s: int) -> tuple[str, str]:
+    """aws:CurrentTime and aws:EpochTime for this second (formatting once per second)."""
+    moment = datetime.fromtimestamp(epoch_s, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ"), str(epoch_s)
 
 
 def _resource_side(cloud: Cloud, service: str, resource: str) -> tuple[Policy | None, str | None]:

@@ -69,7 +69,7 @@ def verify(
     to_sign = "\n".join(
         [ALGORITHM, signed.amz_date, signed.scope, hashlib.sha256(canonical.encode()).hexdigest()]
     )
-    key = _signing_key(secret_key, signed.date_stamp, signed.region, signed.service)
+    key = signing_key(secret_key, signed.date_stamp, signed.region, signed.service)
     expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, signed.signature):
         raise SignatureProblem(
@@ -145,11 +145,7 @@ def _from_query(request: HttpRequest) -> SignedRequest:
 
 
 def _check_time(signed: SignedRequest, now_s: float) -> None:
-    try:
-        signed_at = datetime.strptime(signed.amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    except ValueError as bad:
-        raise SignatureProblem("malformed", f"Invalid X-Amz-Date: {signed.amz_date!r}") from bad
-    signed_s = signed_at.timestamp()
+    signed_s = _amz_date_s(signed.amz_date)
     if signed.presigned:
         if now_s > signed_s + signed.expires_s:
             raise SignatureProblem("expired", "Request has expired")
@@ -163,6 +159,19 @@ def _check_time(signed: SignedRequest, now_s: float) -> None:
             f"Signature not yet current: {signed.amz_date} is still later than {now} "
             f"({now} + 15 min.)",
         )
+
+
+@lru_cache(maxsize=256)
+def _amz_date_s(amz_date: str) -> float:
+    """Seconds since the epoch of YYYYMMDDTHHMMSSZ (strptime costs ~10x more per request)."""
+    digits = amz_date[:8] + amz_date[9:15]
+    if len(amz_date) != 16 or amz_date[8] != "T" or amz_date[15] != "Z" or not digits.isdigit():
+        raise SignatureProblem("malformed", f"Invalid X-Amz-Date: {amz_date!r}")
+    try:
+        return datetime(int(digits[:4]), int(digits[4:6]), int(digits[6:8]), int(digits[8:10]),
+                        int(digits[10:12]), int(digits[12:14]), tzinfo=UTC).timestamp()
+    except ValueError as bad:
+        raise SignatureProblem("malformed", f"Invalid X-Amz-Date: {amz_date!r}") from bad
 
 
 def _canonical_query(query_string: str, presigned: bool) -> str:
@@ -223,7 +232,7 @@ def _http_date_to_amz(value: str | None) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _signing_key(secret_key: str, date_stamp: str, region: str, service: str) -> bytes:
+def signing_key(secret_key: str, date_stamp: str, region: str, service: str) -> bytes:
     key = hmac.new(f"AWS4{secret_key}".encode(), date_stamp.encode(), hashlib.sha256).digest()
     for part in (region, service, "aws4_request"):
         key = hmac.new(key, part.encode(), hashlib.sha256).digest()

@@ -12,9 +12,9 @@ from urllib.parse import unquote
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.s3 import notifications
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.conditions import check_read_conditions
+from pocketcloud.services.s3.notifications import notify_created
 from pocketcloud.services.s3.objects import (
     commit_object,
     delete_blobs,
@@ -161,7 +161,6 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         ctx.cloud.store.blobs.delete(blob.blob_id)
         raise
     delete_blobs(ctx, garbage)
-    notifications.created(ctx, bucket, "ObjectCreated:Copy", row)
     copied: dict[str, Any] = {"ETag": row.etag, "LastModified": row.last_modified}
     copied.update(checksum)
     result: dict[str, Any] = {"CopyObjectResult": copied}
@@ -169,4 +168,5 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         result["CopySourceVersionId"] = source.version_id
     if bucket.versioning:
         result["VersionId"] = row.version_id
+    notify_created(ctx, bucket, "ObjectCreated:Copy", row)
     return result

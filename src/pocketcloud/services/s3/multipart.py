@@ -14,11 +14,11 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.s3 import notifications
 from pocketcloud.services.s3.buckets import Bucket, owner_of, require_bucket
 from pocketcloud.services.s3.checksums import ALGORITHMS, CHECKSUM_MEMBERS, composite_checksum
 from pocketcloud.services.s3.conditions import byte_range
 from pocketcloud.services.s3.copying import copy_bytes, find_copy_source
+from pocketcloud.services.s3.notifications import notify_created
 from pocketcloud.services.s3.objects import (
     commit_object,
     delete_blobs,
@@ -200,13 +200,13 @@ def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> di
     garbage = commit_object(ctx, bucket, row, params, finishing_upload=upload_id)
     unused = [blob_id for n, (blob_id, *_) in stored.items() if n not in set(chosen)]
     delete_blobs(ctx, garbage + unused)
-    notifications.created(ctx, bucket, "ObjectCreated:CompleteMultipartUpload", row)
     result: dict[str, Any] = {
         "Location": f"/{bucket.name}/{key}", "Bucket": bucket.name, "Key": key,
         "ETag": row.etag, **row.checksum,
     }  # fmt: skip
     if bucket.versioning:
         result["VersionId"] = row.version_id
+    notify_created(ctx, bucket, "ObjectCreated:CompleteMultipartUpload", row)
     return result
 
 

@@ -202,13 +202,13 @@ def _source_ip(ctx: RequestContext) -> str:
     return "127.0.0.1"
 
 
-def created(ctx: RequestContext, bucket: Any, event_name: str, row: Any) -> None:
+def notify_created(ctx: RequestContext, bucket: Any, event_name: str, row: Any) -> None:
     """The call a write path makes once an object version is committed."""
     emit(ctx, bucket, event_name, row.key, size=row.size, etag=row.etag,
          version_id=row.version_id if bucket.versioning else None)
 
 
-def removed(ctx: RequestContext, bucket: Any, key: str, version_id: str | None,
+def notify_removed(ctx: RequestContext, bucket: Any, key: str, version_id: str | None,
             answer: dict[str, Any]) -> None:
     """The call a delete path makes with DeleteObject's answer."""
     marker = version_id is None and bool(answer.get("DeleteMarker"))

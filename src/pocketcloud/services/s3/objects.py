@@ -7,7 +7,6 @@ from urllib.parse import parse_qsl
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.s3 import notifications
 from pocketcloud.services.s3.bodies import body_for
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.checksums import CHECKSUM_MEMBERS
@@ -16,6 +15,7 @@ from pocketcloud.services.s3.conditions import (
     check_read_conditions,
     precondition_failed,
 )
+from pocketcloud.services.s3.notifications import notify_created, notify_removed
 from pocketcloud.services.s3.rows import (
     ObjectRow,
     current_row,
@@ -130,10 +130,10 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         ctx.cloud.store.blobs.delete(received.blob.blob_id)
         raise
     delete_blobs(ctx, garbage)
-    notifications.created(ctx, bucket, "ObjectCreated:Put", row)
     result: dict[str, Any] = {"ETag": row.etag, **checksum}
     if bucket.versioning:
         result["VersionId"] = row.version_id
+    notify_created(ctx, bucket, "ObjectCreated:Put", row)
     return result
 
 
@@ -301,7 +301,7 @@ def delete_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     key = params["Key"]
     result, garbage = remove_object(ctx, bucket, key, params.get("VersionId"), params)
     delete_blobs(ctx, garbage)
-    notifications.removed(ctx, bucket, key, params.get("VersionId"), result)
+    notify_removed(ctx, bucket, key, params.get("VersionId"), result)
     return result
 
 

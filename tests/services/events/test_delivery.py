@@ -126,3 +126,25 @@ def test_custom_bus_routing(events: Any, sqs: Any) -> None:
                                 "EventBusName": bus}])
     [event] = receive_all(sqs, url, 1)
     assert event["detail"] == {"n": 1}
+
+
+def test_undeliverable_events_go_to_the_dead_letter_queue(events: Any, sqs: Any) -> None:
+    dlq_url, dlq_arn = queue(sqs)
+    rule = f"r-{uuid.uuid4().hex[:8]}"
+    rule_arn = events.put_rule(Name=rule, EventPattern=json.dumps({"source": ["dlq.test"]}))[
+        "RuleArn"]
+    missing = "arn:aws:lambda:us-east-1:000000000000:function:does-not-exist"
+    events.put_targets(Rule=rule, Targets=[{"Id": "gone", "Arn": missing,
+                                            "DeadLetterConfig": {"Arn": dlq_arn}}])
+    events.put_events(Entries=[{"Source": "dlq.test", "DetailType": "d", "Detail": "{}"}])
+    got = []
+    for _ in range(5):
+        got = sqs.receive_message(QueueUrl=dlq_url, WaitTimeSeconds=3,
+                                  MessageAttributeNames=["All"]).get("Messages", [])
+        if got:
+            break
+    assert got, "nothing reached the dead-letter queue"
+    attributes = {k: v["StringValue"] for k, v in got[0]["MessageAttributes"].items()}
+    assert attributes["RULE_ARN"] == rule_arn and attributes["TARGET_ARN"] == missing
+    assert attributes["ERROR_CODE"] == "ResourceNotFoundException"
+    assert json.loads(got[0]["Body"])["source"] == "dlq.test"

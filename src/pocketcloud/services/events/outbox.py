@@ -44,12 +44,15 @@ class Delivery:
 
 def enqueue(tx: Tx, cloud: Any, deliveries: list[Delivery]) -> None:
     now = cloud.clock.now()
+    fitting = [d for d in deliveries if len(d.payload) <= PAYLOAD_CHARS_MAX]
+    if len(fitting) < len(deliveries):  # only an InputTransformer can grow an event this much
+        log.warning("%d deliveries over %d characters not queued",
+                    len(deliveries) - len(fitting), PAYLOAD_CHARS_MAX)
     tx.executemany(
         "INSERT INTO events_deliveries (delivery_id, account_id, region, target, payload, "
         "principal, source_arn, created, next_attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(cloud.ids.uuid4(), d.account_id, d.region, json.dumps(d.target),
-          d.payload[:PAYLOAD_CHARS_MAX], d.principal, d.source_arn, now, now)
-         for d in deliveries])
+        [(cloud.ids.uuid4(), d.account_id, d.region, json.dumps(d.target), d.payload,
+          d.principal, d.source_arn, now, now) for d in fitting])
 
 
 def store(cloud: Any) -> Any:

@@ -195,6 +195,7 @@ def test_dynamodb_stream_to_function(lam: Any, sqs: Any, ddb: Any) -> None:
     assert failure["requestContext"]["condition"] == "RetryAttemptsExhausted"
     info = failure["DDBStreamBatchInfo"]
     assert info["streamArn"] == stream_arn and info["batchSize"] == 1
+    assert info["shardId"].startswith("shardId-")
     later = drain(sqs, results_url, lambda got: any(
         r["dynamodb"]["Keys"]["id"]["S"] == "after" for b in got for r in b["Records"]))
     assert later

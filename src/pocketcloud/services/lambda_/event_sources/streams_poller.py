@@ -34,15 +34,21 @@ class Stream:
         parts = stream_arn.split(":")
         self.cloud, self.arn, self.region, self.account_id = cloud, stream_arn, parts[3], \
             parts[4]
+        self.shard_id = ""
 
     async def call(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         return dict(await internal.acall(self.cloud, "dynamodbstreams", operation, params,
                                          account_id=self.account_id, region=self.region))
 
+    async def shard(self) -> str:
+        if not self.shard_id:
+            described = await self.call("DescribeStream", {"StreamArn": self.arn})
+            self.shard_id = str(described["StreamDescription"]["Shards"][0]["ShardId"])
+        return self.shard_id
+
     async def iterator(self, kind: str, sequence: str | None = None) -> str:
-        described = await self.call("DescribeStream", {"StreamArn": self.arn})
-        shard_id = described["StreamDescription"]["Shards"][0]["ShardId"]
-        params = {"StreamArn": self.arn, "ShardId": shard_id, "ShardIteratorType": kind}
+        params = {"StreamArn": self.arn, "ShardId": await self.shard(),
+                  "ShardIteratorType": kind}
         if sequence is not None:
             params["SequenceNumber"] = sequence
         return str((await self.call("GetShardIterator", params))["ShardIterator"])
@@ -99,7 +105,8 @@ async def _step(stream: Stream, uuid: str, config: dict[str, Any]) -> bool:
         if following != position:
             _save(stream.cloud, uuid, following, 0)
         return False
-    records = invoking.kept(config, records)
+    await stream.shard()  # named in on-failure records
+    records = invoking.kept(config, _expired(stream, config, records))
     if not records:  # every record filtered out: move on without invoking
         _save(stream.cloud, uuid, following, 0)
         return True
@@ -156,8 +163,32 @@ def _checkpoint(config: dict[str, Any], result: invoking.Result,
     return min(failed, key=int) if failed else ""
 
 
+def _expired(stream: Stream, config: dict[str, Any],
+             records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records older than MaximumRecordAgeInSeconds go to OnFailure unprocessed, as in AWS."""
+    age_s = int(config.get("MaximumRecordAgeInSeconds", -1))
+    if age_s == -1:
+        return records
+    oldest_s = stream.cloud.clock.now() - age_s
+    expired: list[dict[str, Any]] = []
+    fresh: list[dict[str, Any]] = []
+    for record in records:
+        created_s = _created_s(record["dynamodb"].get("ApproximateCreationDateTime"))
+        (expired if created_s < oldest_s else fresh).append(record)
+    if expired:
+        _send_failure(stream, config, expired, invoking.Result(False), 0, "RecordAgeExceeded")
+    return fresh
+
+
+def _created_s(value: Any) -> float:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    return float(value) if isinstance(value, (int, float)) else float("inf")
+
+
 def _send_failure(stream: Stream, config: dict[str, Any], records: list[dict[str, Any]],
-                  result: invoking.Result, tried: int) -> None:
+                  result: invoking.Result, tried: int,
+                  condition: str = "RetryAttemptsExhausted") -> None:
     target = ((config.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
     if not target:
         log.warning("batch of %d records from %s dropped after %d attempts", len(records),
@@ -167,14 +198,14 @@ def _send_failure(stream: Stream, config: dict[str, Any], records: list[dict[str
     first, last = records[0]["dynamodb"], records[-1]["dynamodb"]
     record = {
         "requestContext": {"requestId": cloud.ids.uuid4(), "functionArn": config["FunctionArn"],
-                           "condition": "RetryAttemptsExhausted",
+                           "condition": condition,
                            "approximateInvokeCount": tried},
         "responseContext": {"statusCode": 200, "executedVersion": result.executed_version,
                             "functionError": result.function_error or "Unhandled"},
         "version": "1.0",
         "timestamp": _iso(cloud.clock.now()),
         "DDBStreamBatchInfo": {
-            "shardId": "", "startSequenceNumber": first["SequenceNumber"],
+            "shardId": stream.shard_id, "startSequenceNumber": first["SequenceNumber"],
             "endSequenceNumber": last["SequenceNumber"],
             "approximateArrivalOfFirstRecord": _iso(first.get("ApproximateCreationDateTime")),
             "approximateArrivalOfLastRecord": _iso(last.get("ApproximateCreationDateTime")),

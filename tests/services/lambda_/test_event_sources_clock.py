@@ -1,0 +1,58 @@
+"""Event source mappings on the cloud clock: stream records past MaximumRecordAgeInSeconds
+go to the on-failure destination instead of the function."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from tests.services.lambda_.helpers import create
+from tests.support import Server, advance_clock, start_server
+
+
+@pytest.fixture(scope="module")
+def own_endpoint() -> Iterator[str]:
+    """A server of our own: moving the clock would skew the shared server's other tests."""
+    server: Server = start_server()
+    yield server.endpoint
+    server.stop()
+
+
+def make(endpoint: str, service: str) -> Any:
+    return boto3.client(service, region_name="us-east-1", endpoint_url=endpoint,
+                        aws_access_key_id="test", aws_secret_access_key="test",
+                        config=Config(retries={"max_attempts": 1}, read_timeout=30))
+
+
+def test_old_stream_records_go_to_on_failure(own_endpoint: str) -> None:
+    ddb, sqs, lam = (make(own_endpoint, s) for s in ("dynamodb", "sqs", "lambda"))
+    failures = sqs.create_queue(QueueName=f"f-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    failures_arn = sqs.get_queue_attributes(QueueUrl=failures, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    table = f"t-{uuid.uuid4().hex[:8]}"
+    stream_arn = ddb.create_table(
+        TableName=table, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"},
+    )["TableDescription"]["LatestStreamArn"]
+    ddb.put_item(TableName=table, Item={"id": {"S": "old"}})
+    advance_clock(own_endpoint, 3600)
+    function = create(lam, "def handler(event, context):\n    return 'ok'\n", Timeout=10)
+    lam.create_event_source_mapping(
+        EventSourceArn=stream_arn, FunctionName=function, StartingPosition="TRIM_HORIZON",
+        MaximumRecordAgeInSeconds=60,
+        DestinationConfig={"OnFailure": {"Destination": failures_arn}})
+    found: list[Any] = []
+    for _ in range(10):
+        found += [json.loads(m["Body"]) for m in sqs.receive_message(
+            QueueUrl=failures, WaitTimeSeconds=2).get("Messages", [])]
+        if found:
+            break
+    assert found and found[0]["requestContext"]["condition"] == "RecordAgeExceeded"
+    assert found[0]["DDBStreamBatchInfo"]["batchSize"] == 1

@@ -148,3 +148,22 @@ def test_undeliverable_events_go_to_the_dead_letter_queue(events: Any, sqs: Any)
     assert attributes["RULE_ARN"] == rule_arn and attributes["TARGET_ARN"] == missing
     assert attributes["ERROR_CODE"] == "ResourceNotFoundException"
     assert json.loads(got[0]["Body"])["source"] == "dlq.test"
+
+
+def test_rule_changes_apply_to_the_next_event(events: Any, sqs: Any) -> None:
+    url, arn = queue(sqs)
+    rule = f"r-{uuid.uuid4().hex[:8]}"
+    events.put_rule(Name=rule, EventPattern=json.dumps({"source": ["v1"]}))
+    events.put_targets(Rule=rule, Targets=[{"Id": "q", "Arn": arn}])
+    events.put_events(Entries=[{"Source": "v1", "DetailType": "d", "Detail": '{"n": 1}'}])
+    events.put_rule(Name=rule, EventPattern=json.dumps({"source": ["v2"]}))
+    events.put_events(Entries=[{"Source": "v1", "DetailType": "d", "Detail": '{"n": 2}'}])
+    events.put_events(Entries=[{"Source": "v2", "DetailType": "d", "Detail": '{"n": 3}'}])
+    events.disable_rule(Name=rule)
+    events.put_events(Entries=[{"Source": "v2", "DetailType": "d", "Detail": '{"n": 4}'}])
+    events.enable_rule(Name=rule)
+    events.remove_targets(Rule=rule, Ids=["q"])
+    events.put_events(Entries=[{"Source": "v2", "DetailType": "d", "Detail": '{"n": 5}'}])
+    got = sorted(e["detail"]["n"] for e in receive_all(sqs, url, 2))
+    assert got == [1, 3]
+    assert not sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages")

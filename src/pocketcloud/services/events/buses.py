@@ -9,6 +9,7 @@ from typing import Any
 from pocketcloud.arns import arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.services.events import rule_cache
 from pocketcloud.services.events.schema import ready_store
 from pocketcloud.store import Tx
 
@@ -147,6 +148,7 @@ def delete_event_bus(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
                    key)
         tx.execute("DELETE FROM events_targets WHERE account_id = ? AND region = ? AND bus = ?",
                    key)
+    rule_cache.forget(ctx.cloud)
     return {}
 
 

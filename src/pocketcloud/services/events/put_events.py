@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.events import outbox
+from pocketcloud.services.events import outbox, rule_cache
 from pocketcloud.services.events.buses import bus_exists, bus_name, store
 from pocketcloud.services.events.patterns import matches, parse_pattern
 from pocketcloud.services.events.targets import rule_targets
@@ -107,38 +106,27 @@ def new_event(cloud: Any, account_id: str, region: str, source: str, detail_type
             "region": region, "resources": resources, "detail": detail}
 
 
-@lru_cache(maxsize=4096)
-def _compiled(pattern_text: str) -> dict[str, Any]:
-    return parse_pattern(pattern_text)
-
-
 class Router:
     """Matches events against a bus's enabled rules and queues one delivery per target."""
 
     def __init__(self, tx: Tx, cloud: Any) -> None:
         self.tx, self.cloud = tx, cloud
-        self._rules: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
         self._pending: list[outbox.Delivery] = []
         self.delivered = 0
 
-    def _bus_rules(self, account_id: str, region: str, bus: str) -> list[tuple[str, str, str]]:
-        key = (account_id, region, bus)
-        if key not in self._rules:
-            self._rules[key] = [
-                (name, pattern, json.loads(config)["Arn"]) for name, pattern, config in
-                self.tx.fetchall("SELECT name, pattern, config FROM events_rules WHERE "
-                                 "account_id = ? AND region = ? AND bus = ? AND enabled = 1 "
-                                 "AND pattern IS NOT NULL", key)]
-        return self._rules[key]
-
     def route(self, account_id: str, region: str, bus: str, event: dict[str, Any]) -> None:
-        for name, pattern, arn in self._bus_rules(account_id, region, bus):
-            if matches(_compiled(pattern), event):
-                self.to_targets(account_id, region, bus, name, arn, event)
+        for rule in rule_cache.bus_rules(self.tx, self.cloud, (account_id, region, bus)):
+            if matches(rule.pattern, event):
+                self._queue(account_id, region, rule.name, rule.arn, rule.targets, event)
 
     def to_targets(self, account_id: str, region: str, bus: str, rule: str, rule_arn: str,
                    event: dict[str, Any]) -> None:
-        for target in rule_targets(self.tx, (account_id, region, bus, rule)):
+        targets = rule_targets(self.tx, (account_id, region, bus, rule))
+        self._queue(account_id, region, rule, rule_arn, targets, event)
+
+    def _queue(self, account_id: str, region: str, rule: str, rule_arn: str,
+               targets: Any, event: dict[str, Any]) -> None:
+        for target in targets:
             payload = target_input(target, event, rule_arn, rule)
             self._pending.append(outbox.Delivery(account_id, region, target, payload,
                                                  PRINCIPAL, rule_arn))

@@ -9,6 +9,7 @@ from typing import Any
 from pocketcloud.arns import arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.services.events import rule_cache
 from pocketcloud.services.events.buses import (
     DEFAULT_BUS,
     bus_name,
@@ -89,6 +90,7 @@ def put_rule(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 
 def _save(tx: Tx, ctx: RequestContext, bus: str, config: dict[str, Any],
           tags: list[dict[str, str]], now: float) -> None:
+    rule_cache.forget(ctx.cloud)
     key = (ctx.account_id, ctx.region, bus, config["Name"])
     existing = tx.fetchone("SELECT tags FROM events_rules WHERE account_id = ? AND region = ? "
                            "AND bus = ? AND name = ?", key)
@@ -179,6 +181,7 @@ def delete_rule(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             raise AwsError("ValidationException", "Rule can't be deleted since it has targets.")
         tx.execute("DELETE FROM events_rules WHERE account_id = ? AND region = ? AND bus = ? "
                    "AND name = ?", key)
+    rule_cache.forget(ctx.cloud)
     return {}
 
 

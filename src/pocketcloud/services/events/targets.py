@@ -8,6 +8,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.services.events import rule_cache
 from pocketcloud.services.events.buses import bus_name, page_limit, page_start, store, validation
 from pocketcloud.services.events.rules import check_rule_name, load_rule
 from pocketcloud.services.events.transform import check_path
@@ -93,6 +94,7 @@ def put_targets(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             "INSERT OR REPLACE INTO events_targets (account_id, region, bus, rule, target_id, "
             "target) VALUES (?, ?, ?, ?, ?, ?)",
             [(*key, t["Id"], json.dumps(t)) for t in targets])
+    rule_cache.forget(ctx.cloud)
     return {"FailedEntryCount": 0, "FailedEntries": []}
 
 
@@ -107,6 +109,7 @@ def remove_targets(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
         load_rule(tx, ctx, bus, rule)
         tx.executemany("DELETE FROM events_targets WHERE account_id = ? AND region = ? AND "
                        "bus = ? AND rule = ? AND target_id = ?", [(*key, i) for i in ids])
+    rule_cache.forget(ctx.cloud)
     return {"FailedEntryCount": 0, "FailedEntries": []}
 
 

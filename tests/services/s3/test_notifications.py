@@ -77,6 +77,7 @@ def test_put_object_notifies_the_queue(s3: Any, sqs: Any) -> None:
     assert record["eventVersion"] == "2.1" and record["eventSource"] == "aws:s3"
     assert record["eventName"] == "ObjectCreated:Put" and record["awsRegion"] == "us-east-1"
     assert record["eventTime"].endswith("Z")
+    assert record["requestParameters"]["sourceIPAddress"] == "127.0.0.1"
     assert record["s3"]["configurationId"] == "to-queue"
     assert record["s3"]["bucket"] == {"name": name, "ownerIdentity": {
         "principalId": "000000000000"}, "arn": f"arn:aws:s3:::{name}"}

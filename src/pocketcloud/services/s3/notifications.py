@@ -196,10 +196,7 @@ def _principal_id(ctx: RequestContext) -> str:
 
 def _source_ip(ctx: RequestContext) -> str:
     request = ctx.request
-    client = getattr(request, "client", None) if request is not None else None
-    if isinstance(client, (tuple, list)) and client:
-        return str(client[0])
-    return "127.0.0.1"
+    return (getattr(request, "client_ip", None) or "127.0.0.1") if request else "127.0.0.1"
 
 
 def notify_created(ctx: RequestContext, bucket: Any, event_name: str, row: Any) -> None:
@@ -209,7 +206,7 @@ def notify_created(ctx: RequestContext, bucket: Any, event_name: str, row: Any) 
 
 
 def notify_removed(ctx: RequestContext, bucket: Any, key: str, version_id: str | None,
-            answer: dict[str, Any]) -> None:
+                   answer: dict[str, Any]) -> None:
     """The call a delete path makes with DeleteObject's answer."""
     marker = version_id is None and bool(answer.get("DeleteMarker"))
     emit(ctx, bucket, "ObjectRemoved:DeleteMarkerCreated" if marker else "ObjectRemoved:Delete",

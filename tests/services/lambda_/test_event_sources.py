@@ -229,3 +229,24 @@ def test_sqs_filter_criteria(lam: Any, sqs: Any) -> None:
     else:
         raise AssertionError("the filtered-out message stayed on the queue")
     lam.delete_event_source_mapping(UUID=mapping["UUID"])
+
+
+def test_sqs_many_messages_all_processed_once(lam: Any, sqs: Any) -> None:
+    results_url, _ = queue(sqs)
+    source_url, source_arn = queue(sqs, VisibilityTimeout="30")
+    function = create(lam, SQS_HANDLER, Timeout=10,
+                      Environment={"Variables": {"RESULTS": results_url}})
+    mapping = lam.create_event_source_mapping(
+        EventSourceArn=source_arn, FunctionName=function, BatchSize=10,
+        ScalingConfig={"MaximumConcurrency": 3})
+    assert mapping["ScalingConfig"] == {"MaximumConcurrency": 3}
+    wait_state(lam, mapping["UUID"], "Enabled")
+    for start in range(0, 60, 10):
+        sqs.send_message_batch(QueueUrl=source_url, Entries=[
+            {"Id": str(i), "MessageBody": f"m{start + i}"} for i in range(10)])
+    batches = drain(sqs, results_url,
+                    lambda got: sum(len(b["Records"]) for b in got) >= 60, timeout_s=60)
+    bodies = [r["body"] for b in batches for r in b["Records"]]
+    assert sorted(bodies) == sorted(f"m{i}" for i in range(60))
+    assert all(len(b["Records"]) <= 10 for b in batches)
+    lam.delete_event_source_mapping(UUID=mapping["UUID"])

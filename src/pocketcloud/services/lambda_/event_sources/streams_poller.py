@@ -105,6 +105,8 @@ async def _step(stream: Stream, uuid: str, config: dict[str, Any]) -> bool:
         if following != position:
             _save(stream.cloud, uuid, following, 0)
         return False
+    if _gathering(stream, config, records):
+        return False
     await stream.shard()  # named in on-failure records
     records = invoking.kept(config, _expired(stream, config, records))
     if not records:  # every record filtered out: move on without invoking
@@ -161,6 +163,16 @@ def _checkpoint(config: dict[str, Any], result: invoking.Result,
     if failed is None:
         return None
     return min(failed, key=int) if failed else ""
+
+
+def _gathering(stream: Stream, config: dict[str, Any], records: list[dict[str, Any]]) -> bool:
+    """Wait for more records while the batch is short and its first record is younger than
+    MaximumBatchingWindowInSeconds (on the cloud clock)."""
+    window_s = int(config.get("MaximumBatchingWindowInSeconds", 0))
+    if not window_s or len(records) >= int(config.get("BatchSize", 100)):
+        return False
+    first_s = _created_s(records[0]["dynamodb"].get("ApproximateCreationDateTime"))
+    return first_s != float("inf") and stream.cloud.clock.now() - first_s < window_s
 
 
 def _expired(stream: Stream, config: dict[str, Any],

@@ -80,6 +80,17 @@ def wait_state(lam: Any, mapping: str, state: str, timeout_s: float = 15) -> dic
     raise AssertionError(f"mapping never reached {state}")
 
 
+def wait_remaining(sqs: Any, url: str, count: int, timeout_s: float = 10) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        counts = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        if int(counts["ApproximateNumberOfMessages"]) + int(
+                counts["ApproximateNumberOfMessagesNotVisible"]) == count:
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def error_code(call: Any, **kwargs: Any) -> str:
     with pytest.raises(botocore.exceptions.ClientError) as raised:
         call(**kwargs)
@@ -114,11 +125,9 @@ def test_sqs_batches_with_partial_failure(lam: Any, sqs: Any) -> None:
     assert first["messageAttributes"]["kind"]["stringValue"] == "order"
     assert first["messageAttributes"]["kind"]["dataType"] == "String"
     assert first["md5OfBody"] and first["receiptHandle"]
-    # Only the failed message stays: in flight until its visibility timeout, then the DLQ.
-    attributes = sqs.get_queue_attributes(QueueUrl=source_url, AttributeNames=["All"])
-    counts = attributes["Attributes"]
-    assert int(counts["ApproximateNumberOfMessages"]) + int(
-        counts["ApproximateNumberOfMessagesNotVisible"]) == 1
+    # Only the failed message stays (the handler reports before the poller deletes the rest):
+    # in flight until its visibility timeout, then the DLQ.
+    assert wait_remaining(sqs, source_url, 1)
     lam.update_event_source_mapping(UUID=mapping["UUID"], Enabled=False)
     assert lam.get_event_source_mapping(UUID=mapping["UUID"])["State"] in ("Disabling",
                                                                            "Disabled")
@@ -218,16 +227,7 @@ def test_sqs_filter_criteria(lam: Any, sqs: Any) -> None:
     sqs.send_message(QueueUrl=source_url, MessageBody=json.dumps({"kind": "keep"}))
     batches = drain(sqs, results_url, lambda got: len(got) >= 1)
     assert [json.loads(r["body"]) for b in batches for r in b["Records"]] == [{"kind": "keep"}]
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:  # the filtered-out message is deleted, not left
-        counts = sqs.get_queue_attributes(QueueUrl=source_url, AttributeNames=["All"])[
-            "Attributes"]
-        if int(counts["ApproximateNumberOfMessages"]) + int(
-                counts["ApproximateNumberOfMessagesNotVisible"]) == 0:
-            break
-        time.sleep(0.2)
-    else:
-        raise AssertionError("the filtered-out message stayed on the queue")
+    assert wait_remaining(sqs, source_url, 0), "the filtered-out message stayed on the queue"
     lam.delete_event_source_mapping(UUID=mapping["UUID"])
 
 

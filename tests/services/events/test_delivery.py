@@ -167,3 +167,29 @@ def test_rule_changes_apply_to_the_next_event(events: Any, sqs: Any) -> None:
     got = sorted(e["detail"]["n"] for e in receive_all(sqs, url, 2))
     assert got == [1, 3]
     assert not sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages")
+
+
+def test_plain_text_template_and_event_variables(events: Any, sqs: Any) -> None:
+    url, arn = queue(sqs)
+    rule = f"r-{uuid.uuid4().hex[:8]}"
+    events.put_rule(Name=rule, EventPattern=json.dumps({"source": ["ec2.like"]}))
+    events.put_targets(Rule=rule, Targets=[
+        {"Id": "text", "Arn": arn, "InputTransformer": {
+            "InputPathsMap": {"instance": "$.detail.instance", "state": "$.detail.state"},
+            "InputTemplate": '<instance> is in state "<state>"'}},
+        {"Id": "event", "Arn": arn, "InputTransformer": {
+            "InputTemplate": '{"event": <aws.events.event>, "full": <aws.events.event.json>}'}},
+    ])
+    events.put_events(Entries=[{"Source": "ec2.like", "DetailType": "d",
+                                "Detail": json.dumps({"instance": "i-1", "state": "up"})}])
+    bodies = []
+    for _ in range(6):
+        for m in sqs.receive_message(QueueUrl=url, WaitTimeSeconds=3,
+                                     MaxNumberOfMessages=10).get("Messages", []):
+            bodies.append(m["Body"])
+        if len(bodies) >= 2:
+            break
+    assert 'i-1 is in state "up"' in bodies
+    shaped = json.loads(next(b for b in bodies if b.startswith("{")))
+    assert "detail" not in shaped["event"] and shaped["event"]["source"] == "ec2.like"
+    assert shaped["full"]["detail"] == {"instance": "i-1", "state": "up"}

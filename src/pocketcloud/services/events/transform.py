@@ -56,16 +56,19 @@ def target_input(target: dict[str, Any], event: dict[str, Any], rule_arn: str,
         values.update({
             "aws.events.rule-arn": rule_arn, "aws.events.rule-name": rule_name,
             "aws.events.event.ingestion-time": event.get("time", ""),
-            "aws.events.event": event, "aws.events.event.json": event,
+            "aws.events.event": {k: v for k, v in event.items() if k != "detail"},
+            "aws.events.event.json": event,
         })
         return render(transformer["InputTemplate"], values)
     return json.dumps(event)
 
 
 def render(template: str, values: dict[str, Any]) -> str:
-    """Fill <name> placeholders: inside a JSON string a string goes in bare, elsewhere as JSON."""
+    """Fill <name> placeholders. In a JSON template a string goes in bare inside a quoted
+    string and as JSON elsewhere; a plain-text template takes strings bare everywhere."""
     out: list[str] = []
-    in_string = False
+    plain_text = not template.lstrip().startswith(("{", "[", '"'))
+    in_string = plain_text
     i = 0
     while i < len(template):
         ch = template[i]
@@ -74,7 +77,7 @@ def render(template: str, values: dict[str, Any]) -> str:
             out.append(_placed(values[m.group(1)], in_string))
             i = m.end()
             continue
-        if ch == '"' and (i == 0 or template[i - 1] != "\\"):
+        if ch == '"' and not plain_text and (i == 0 or template[i - 1] != "\\"):
             in_string = not in_string
         out.append(ch)
         i += 1

@@ -3,7 +3,8 @@
     authorization_target(service, operation, params, ctx) -> Target(action, resources, context)
 
 ``service`` is botocore's service name, ``params`` the parsed input, ``ctx`` the request's
-RequestContext (account, region, caller). Services with explicit rules: sts, iam, ec2, account.
+RequestContext (account, region, caller). Services with explicit rules: sts, iam, ec2, account
+(here), s3, sqs, dynamodb, lambda, sns (resource_rules.py).
 Any other service falls back to ``<signing name>:<Operation>`` on ``"*"`` until its builder
 adds a rule here. Every service gets ``aws:RequestTag/<key>`` and ``aws:TagKeys`` from a
 ``Tags`` list of Key/Value pairs.
@@ -38,6 +39,9 @@ SKIP_AUTHORIZATION = frozenset({
 # Operations whose IAM action is not named after them (from the Service Authorization
 # Reference); everything else is <prefix>:<Operation>.
 ACTION_NAMES = {
+    ("sqs", "SendMessageBatch"): "sqs:SendMessage",  # SQS's batch calls need the single action
+    ("sqs", "DeleteMessageBatch"): "sqs:DeleteMessage",
+    ("sqs", "ChangeMessageVisibilityBatch"): "sqs:ChangeMessageVisibility",
     ("lambda", "Invoke"): "lambda:InvokeFunction",
     ("lambda", "InvokeAsync"): "lambda:InvokeFunction",
     ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
@@ -56,6 +60,18 @@ ACTION_NAMES = {
     ("s3", "DeleteObjects"): "s3:DeleteObject",
     ("s3", "PutBucketNotificationConfiguration"): "s3:PutBucketNotification",
     ("s3", "GetBucketNotificationConfiguration"): "s3:GetBucketNotification",
+    # S3 bucket sub-resources: deletes are authorized as puts, several names differ
+    ("s3", "DeleteBucketTagging"): "s3:PutBucketTagging",
+    ("s3", "GetBucketCors"): "s3:GetBucketCORS",
+    ("s3", "PutBucketCors"): "s3:PutBucketCORS",
+    ("s3", "DeleteBucketCors"): "s3:PutBucketCORS",
+    ("s3", "GetBucketLifecycleConfiguration"): "s3:GetLifecycleConfiguration",
+    ("s3", "PutBucketLifecycleConfiguration"): "s3:PutLifecycleConfiguration",
+    ("s3", "DeleteBucketLifecycle"): "s3:PutLifecycleConfiguration",
+    ("s3", "DeleteBucketOwnershipControls"): "s3:PutBucketOwnershipControls",
+    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+    ("s3", "PutPublicAccessBlock"): "s3:PutBucketPublicAccessBlock",
+    ("s3", "DeletePublicAccessBlock"): "s3:PutBucketPublicAccessBlock",
 }
 
 
@@ -175,5 +191,6 @@ _RULES: dict[str, Rule] = {
     "dynamodbstreams": resource_rules.dynamodb_resources,
     "lambda": resource_rules.lambda_resources,
     "events": events_rules.events_resources,
+    "sns": resource_rules.sns_resources,
 }
 EXPLICIT_SERVICES = frozenset(_RULES)

@@ -184,6 +184,8 @@ _REASONS = {
     "ObjectCreated:Copy": "CopyObject",
     "ObjectCreated:CompleteMultipartUpload": "CompleteMultipartUpload",
     "ObjectRemoved:Delete": "DeleteObject", "ObjectRemoved:DeleteMarkerCreated": "DeleteObject",
+    "LifecycleExpiration:Delete": "Lifecycle Expiration",
+    "LifecycleExpiration:DeleteMarkerCreated": "Lifecycle Expiration",
 }
 
 
@@ -211,3 +213,9 @@ def notify_removed(ctx: RequestContext, bucket: Any, key: str, version_id: str |
     marker = version_id is None and bool(answer.get("DeleteMarker"))
     emit(ctx, bucket, "ObjectRemoved:DeleteMarkerCreated" if marker else "ObjectRemoved:Delete",
          key, version_id=answer.get("VersionId"))
+
+
+def notify_expired(ctx: RequestContext, bucket: Any, key: str, marker_version: str | None) -> None:
+    """The lifecycle job's call once it expired a current object (a marker when versioned)."""
+    emit(ctx, bucket, "LifecycleExpiration:DeleteMarkerCreated" if marker_version
+         else "LifecycleExpiration:Delete", key, version_id=marker_version)

@@ -183,5 +183,4 @@ def _unvalidated(target: str) -> AwsError:
 def get_bucket_notification_configuration(ctx: RequestContext,
                                           params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
-    config = load_config(ctx, bucket) or {}
-    return {k: v for k, v in config.items() if k != "created"}
+    return load_config(ctx, bucket) or {}

@@ -16,47 +16,27 @@ from urllib.parse import quote_plus
 
 from pocketcloud.context import RequestContext
 from pocketcloud.services.events import outbox
-from pocketcloud.services.s3.schema import s3_store
+from pocketcloud.services.s3.configs import delete_config, get_config, put_config
 
 PRINCIPAL = "s3.amazonaws.com"
-CONFIG_KIND = "notification"
-CACHED_MAX = 100_000
-_caches: dict[int, dict[tuple[str, float], dict[str, Any] | None]] = {}
+CONFIG_KIND = "notification"  # its document in s3_bucket_configs (see configs.py)
 
 
 def bucket_arn(name: str) -> str:
     return f"arn:aws:s3:::{name}"
 
 
-def _cache(ctx: RequestContext) -> dict[tuple[str, float], dict[str, Any] | None]:
-    return _caches.setdefault(id(ctx.cloud.store), {})
-
-
 def load_config(ctx: RequestContext, bucket: Any) -> dict[str, Any] | None:
-    """The bucket's configuration; keyed by creation time so a re-created bucket starts empty."""
-    key = (bucket.name, bucket.created)
-    cache = _cache(ctx)
-    if key in cache:
-        return cache[key]
-    with s3_store(ctx).read() as tx:
-        row = tx.fetchone("SELECT document FROM s3_bucket_configs WHERE bucket = ? AND kind = ?",
-                          (bucket.name, CONFIG_KIND))
-    found = json.loads(row[0]) if row else None
-    if found is not None and found.get("created") != bucket.created:
-        found = None
-    if len(cache) >= CACHED_MAX:
-        cache.clear()
-    cache[key] = found
-    return found
+    """The bucket's configuration (cached by configs.py; DeleteBucket drops it)."""
+    found = get_config(ctx, bucket.name, CONFIG_KIND)
+    return dict(found) if found else None
 
 
 def save_config(ctx: RequestContext, bucket: Any, config: dict[str, Any]) -> None:
-    document = {**config, "created": bucket.created}
-    with s3_store(ctx).write() as tx:
-        tx.execute("INSERT INTO s3_bucket_configs (bucket, kind, document) VALUES (?, ?, ?) "
-                   "ON CONFLICT (bucket, kind) DO UPDATE SET document = excluded.document",
-                   (bucket.name, CONFIG_KIND, json.dumps(document)))
-    _cache(ctx)[(bucket.name, bucket.created)] = document
+    if config:
+        put_config(ctx, bucket.name, CONFIG_KIND, config)
+    else:
+        delete_config(ctx, bucket.name, CONFIG_KIND)
 
 
 def _event_matches(configured: list[str], event_name: str) -> bool:

@@ -49,7 +49,12 @@ lint: $(DEV_STAMP)
 
 bench: $(DEV_STAMP) dnstools
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk || \
+		{ apt-get update -qq && apt-get install -y -qq wrk; }
+	@[ -x bench/node_modules/.bin/dynalite ] || \
+		npm install --prefix bench --no-save --no-audit --no-fund dynalite
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.events_put
 
 clean:
 	rm -rf $(VENV) .pocketcloud

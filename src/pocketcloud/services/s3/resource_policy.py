@@ -3,8 +3,12 @@ gateway's IAM enforcement to evaluate with the caller's identity policies."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
+from pocketcloud.iam.errors import PolicyError
+from pocketcloud.iam.policy import Policy, parse_policy
+from pocketcloud.services.s3.access import PUBLIC_ACCESS_BLOCK, is_public_policy
 from pocketcloud.services.s3.configs import read_config
 from pocketcloud.services.s3.schema import SCHEMA
 from pocketcloud.store import Store
@@ -30,8 +34,34 @@ def resource_policy(cloud: Cloud, resource_arn: str) -> str | None:
     bucket = resource_arn[len(_S3_ARN_PREFIX) :].split("/", 1)[0]
     if not bucket:
         return None
-    found = read_config(_store(cloud), bucket, "policy")
-    return str(found) if found is not None else None
+    store = _store(cloud)
+    found = read_config(store, bucket, "policy")
+    if found is None:
+        return None
+    block = read_config(store, bucket, PUBLIC_ACCESS_BLOCK)
+    if block is None or block.get("RestrictPublicBuckets"):  # on by default since 2023
+        return _without_public_statements(str(found))
+    return str(found)
+
+
+def _without_public_statements(text: str) -> str:
+    """RestrictPublicBuckets: a public policy's grants to everyone stop applying (only the
+    owner account's principals and AWS services keep theirs); Deny statements stay."""
+    try:
+        policy = parse_policy(text, "resource")
+    except PolicyError:
+        return text
+    public = {s.index for s in policy.statements if s.effect == "Allow" and is_public_policy(
+        Policy((s,), policy.version))}  # fmt: skip
+    if not public:
+        return text
+    document = json.loads(text)
+    statements = document["Statement"]
+    statements = [statements] if isinstance(statements, dict) else statements
+    kept = [s for i, s in enumerate(statements) if i not in public]
+    if not kept:
+        return ""
+    return json.dumps({**document, "Statement": kept})
 
 
 def resource_account(cloud: Cloud, resource_arn: str) -> str | None:

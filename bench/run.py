@@ -12,12 +12,12 @@ import sys
 
 from rich.console import Console
 
-from bench import report, servers
+from bench import dynamodb, report, servers
 from bench.startup import STS_ANSWER, measure_startup
 from bench.throughput import LoadOptions, Measurement, measure_all
 from bench.wrk import wrk_binary
 
-WORKLOADS = ("baseline", "sts", "startup")
+WORKLOADS = ("baseline", "sts", "startup", "messaging", "dynamodb")
 BASELINE_ANSWER = b"<ok/>"
 
 
@@ -29,7 +29,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", choices=WORKLOADS, action="append",
                         help="run only this workload (repeatable): baseline = a raw ASGI app "
                              "under uvicorn and granian; sts = GetCallerIdentity on pocketcloud "
-                             "(uvicorn, granian) and moto; startup = spawn to first answer. "
+                             "(uvicorn, granian) and moto; startup = spawn to first answer; "
+                             "messaging = SQS and SNS against moto (bench/messaging.py); "
+                             "dynamodb = PutItem, GetItem, Query on pocketcloud, dynalite, moto. "
                              "Default: all. Moto is always measured when throughput is.")
     parser.add_argument("--duration-s", type=float, default=8.0,
                         help="seconds of load per measurement (default: %(default)s)")
@@ -71,6 +73,41 @@ def run_throughput(selected: set[str], options: LoadOptions, console: Console) -
     return measure_all(plan, options, lambda step: console.print(f"[dim]measuring {step}[/]"))
 
 
+def run_dynamodb(args: argparse.Namespace, console: Console) -> bool:
+    wrk_binary()
+    options = LoadOptions(args.duration_s, args.warmup_s, args.connections, args.threads,
+                          args.repeat, args.quiet_wait_s)
+    results = dynamodb.measure(list(dynamodb.WORKLOADS), options,
+                               lambda step: console.print(f"[dim]measuring {step}[/]"))
+    report.print_table(console, "DynamoDB (ratios against moto_server and dynalite)",
+                       dynamodb.COLUMNS, dynamodb.rows(results))
+    if not args.no_write:
+        report.update_results_file("dynamodb", dynamodb.markdown(results, options))
+    return any(m.error or m.failed_requests for m in results)
+
+
+def run_messaging(args: argparse.Namespace, console: Console) -> bool:
+    """SQS and SNS workloads plus long-poll wake-up; True when something failed."""
+    from bench import messaging, messaging_report
+
+    wrk_binary()
+    options = LoadOptions(args.duration_s, args.warmup_s, args.connections, args.threads,
+                          args.repeat, args.quiet_wait_s)
+    peers = [servers.moto(), servers.pocketcloud("uvicorn")]
+    results, extras = messaging.measure_messaging(
+        peers, list(messaging.WORKLOADS), options,
+        lambda step: console.print(f"[dim]measuring {step}[/]"))
+    wakeups = {}
+    for peer in peers:
+        console.print(f"[dim]measuring long-poll wake-up, {peer.name}[/]")
+        wakeups[peer.name] = messaging.wakeup_summary(messaging.measure_wakeup(peer))
+    messaging_report.print_all(console, results, extras, wakeups, options)
+    if not args.no_write:
+        report.update_results_file("messaging", messaging_report.markdown(
+            results, extras, wakeups, options))
+    return any(m.error or m.failed_requests for m in results)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     selected = set(args.only or WORKLOADS)
@@ -97,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
                            report.STARTUP_COLUMNS, report.startup_rows(startup))
         if not args.no_write:
             report.update_results_file("startup", report.startup_markdown(startup))
+    if "messaging" in selected:
+        failed |= run_messaging(args, console)
+    if "dynamodb" in selected:
+        failed |= run_dynamodb(args, console)
     if not args.no_write:
         console.print(f"Results written to {report.RESULTS_PATH}")
     return 1 if failed else 0

@@ -53,7 +53,7 @@ def start_server(data_dir: Path | None = None, *extra: str) -> Server:
     """Start `pocketcloud start` in a subprocess and wait until it answers."""
     port = free_port()
     args = [sys.executable, "-m", "pocketcloud", "start", "--port", str(port),
-            "--log-level", "warning", *extra]
+            "--log-level", "warning", "--dns-port", "0", *extra]  # a later --dns-port wins
     args += ["--data-dir", str(data_dir)] if data_dir else ["--ephemeral"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("POCKETCLOUD_")}
     process = subprocess.Popen(args, env=env)

@@ -26,6 +26,7 @@ from pocketcloud.gateway.authorization import authorize
 from pocketcloud.gateway.fallback import fallback_error_response
 from pocketcloud.gateway.region_gate import check_region
 from pocketcloud.gateway.routing import Route, route
+from pocketcloud.infra import gate, unreachable
 from pocketcloud.infra.region_opt_in import is_region_enabled
 from pocketcloud.protocol.http import HttpRequest, HttpResponse
 from pocketcloud.protocol.parsing import parse_request
@@ -59,6 +60,8 @@ class Gateway:
             response = await self._admin(request, receive, request_id)
         else:
             response = await self.handle(request, receive, request_id)
+        if await unreachable.drop_connection(scope, response):
+            return
         await send_response(send, response)
 
     async def handle(self, request: HttpRequest, receive: Receive, request_id: str) -> HttpResponse:
@@ -89,6 +92,8 @@ class Gateway:
     async def _dispatch(
         self, found: Route, request: HttpRequest, receive: Receive, request_id: str
     ) -> HttpResponse:
+        await gate.admit(self.cloud, found.service, found.operation, found.region, found.protocol,
+                         request, request_id)
         if not found.operation:
             raise _unknown_operation(found)
         function = provider_function(found.service, found.operation)

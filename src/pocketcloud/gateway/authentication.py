@@ -17,6 +17,7 @@ from urllib.parse import parse_qs
 
 from pocketcloud.arns import global_arn
 from pocketcloud.errors import AwsError
+from pocketcloud.gateway.chunk_signatures import SIGNED_STREAMING, ChunkSigner
 from pocketcloud.gateway.scope import account_for_access_key
 from pocketcloud.gateway.sigv4 import SignatureProblem, SignedRequest, signed_request, verify
 from pocketcloud.protocol.http import HttpRequest
@@ -167,6 +168,10 @@ def _check(
         verify(request, claimed, record.secret_key, now_s, is_s3=service == "s3")
     except SignatureProblem as problem:
         raise signature_error(problem, protocol, service) from None
+    content_sha = request.headers.get("x-amz-content-sha256", "")
+    if content_sha.startswith(SIGNED_STREAMING) and not claimed.presigned:
+        request.chunk_signer = ChunkSigner.for_request(claimed, record.secret_key,
+                                                       cloud.settings.iam == "enforce")
 
 
 def _query_token(request: HttpRequest) -> str | None:

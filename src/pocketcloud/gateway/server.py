@@ -35,12 +35,14 @@ def serve(settings: Settings) -> None:
 def _serve_uvicorn(cloud: Cloud) -> None:
     import uvicorn
 
+    from pocketcloud.infra.unreachable import uvicorn_protocol
+
     settings = cloud.settings
     uvicorn.run(
         Gateway(cloud),
         host=settings.host,
         port=settings.port,
-        http="httptools",
+        http=uvicorn_protocol(),  # httptools, able to drop a connection (down Regions)
         loop="uvloop",
         lifespan="on",
         access_log=False,

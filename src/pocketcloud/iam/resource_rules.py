@@ -81,6 +81,23 @@ def sqs_resources(operation: str, params: Mapping[str, Any], ctx: RequestContext
     return ["*"]
 
 
+# --- sns: every action's resource is a topic (subscription ARNs name their topic) ----------
+
+SNS_TOPIC_MEMBERS = ("TopicArn", "TargetArn", "ResourceArn")
+
+
+def sns_resources(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
+    if operation == "CreateTopic" and params.get("Name"):
+        return [arn("sns", ctx.region, ctx.account_id, str(params["Name"]))]
+    for member in SNS_TOPIC_MEMBERS:
+        if params.get(member):
+            return [str(params[member])]
+    subscription = str(params.get("SubscriptionArn") or "")
+    if subscription.count(":") == 6:
+        return [subscription.rsplit(":", 1)[0]]
+    return ["*"]
+
+
 # --- dynamodb -------------------------------------------------------------------------------
 
 def _table(ctx: RequestContext, name: str) -> str:

@@ -4,11 +4,12 @@ gateway's IAM enforcement to evaluate with the caller's identity policies."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pocketcloud.iam.errors import PolicyError
 from pocketcloud.iam.policy import Policy, parse_policy
 from pocketcloud.services.s3.access import PUBLIC_ACCESS_BLOCK, is_public_policy
+from pocketcloud.services.s3.acl_policy import acl_statements
 from pocketcloud.services.s3.configs import read_config
 from pocketcloud.services.s3.schema import SCHEMA
 from pocketcloud.store import Store
@@ -36,12 +37,24 @@ def resource_policy(cloud: Cloud, resource_arn: str) -> str | None:
         return None
     store = _store(cloud)
     found = read_config(store, bucket, "policy")
+    key = resource_arn[len(_S3_ARN_PREFIX) + len(bucket) + 1 :] if "/" in resource_arn else None
+    from_acls = acl_statements(cloud, store, bucket, key)
     if found is None:
-        return None
+        return _with_statements("", from_acls)
     block = read_config(store, bucket, PUBLIC_ACCESS_BLOCK)
     if block is None or block.get("RestrictPublicBuckets"):  # on by default since 2023
-        return _without_public_statements(str(found))
-    return str(found)
+        return _with_statements(_without_public_statements(str(found)), from_acls)
+    return _with_statements(str(found), from_acls)
+
+
+def _with_statements(text: str, statements: list[Any]) -> str | None:
+    """The policy with ACL-derived statements added (the text itself when there are none)."""
+    if not statements:
+        return text or None
+    document: dict[str, Any] = json.loads(text) if text else {"Version": "2012-10-17"}
+    existing = document.get("Statement", [])
+    existing = [existing] if isinstance(existing, dict) else list(existing)
+    return json.dumps({**document, "Statement": existing + statements})
 
 
 def _without_public_statements(text: str) -> str:

@@ -22,6 +22,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@# s3fs once sat in the dev extras and its aiobotocore pulled botocore back to an older
+	@# release; a venv made then gets the newest botocore again (s3fs has its own venv now).
+	@if $(BIN)/pip show aiobotocore >/dev/null 2>&1; then \
+		$(BIN)/pip uninstall --quiet -y s3fs aiobotocore && \
+		$(BIN)/pip install --quiet --upgrade botocore boto3 awscli; fi
 	touch $@ $(STAMP)
 
 # Lambda workers run inside bubblewrap when it is there; fetch it when we can (root + apt).

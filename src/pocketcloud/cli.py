@@ -68,10 +68,13 @@ def main() -> None:
 @click.option("--client-location", default=None,
               help="Where clients are when a request has no X-Pocketcloud-Client-Location "
               "header: a city, a Region code or lat,lon")
+@click.option("--client-locations", default=None, metavar="KEY=PLACE;...",
+              help="A location per access key id, for clients that cannot send the header "
+              "(e.g. 'AKIATOKYO=Tokyo;AKIALONDON=London')")
 def start(**options: Any) -> None:
     """Start the cloud and serve until interrupted."""
     settings = Settings.from_env(**options)
-    infra_cli.check_client_location(settings.client_location)
+    infra_cli.check_client_location(settings.client_location, settings.client_locations)
     _configure_logging(settings.log_level)
     from pocketcloud.gateway.server import serve  # imported late: `--help` stays instant
 
@@ -137,6 +140,7 @@ def regions(ctx: click.Context) -> None:
 
 regions.add_command(infra_cli.advise)
 regions.add_command(infra_cli.latency)
+regions.add_command(infra_cli.offering)
 main.add_command(infra_cli.fault)
 
 

@@ -215,8 +215,8 @@ _RULES: dict[str, Rule] = {
     "dynamodb": resource_rules.dynamodb_resources,
     "dynamodbstreams": resource_rules.dynamodb_resources,
     "lambda": resource_rules.lambda_resources,
-    "events": events_rules.events_resources,
     "logs": logs_resources,
+    "events": events_rules.events_resources,
     "sns": resource_rules.sns_resources,
     "route53": _route53,
 }

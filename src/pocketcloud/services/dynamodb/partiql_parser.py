@@ -324,12 +324,9 @@ class Parser:
         if not self.is_symbol(*_COMPARISONS):
             raise malformed(f"Expected a comparison, found '{self.peek().text or 'end'}'")
         operator = self.next().text
-        right_start = self.at
         right = self.operand(built)
         if operator == "=" and top and path is not None and right.startswith(":"):
-            self.equalities.append((path, built.values[right]))
-        elif operator == "=" and top and self.tokens[right_start].kind in ("word", "quoted"):
-            pass
+            self.equalities.append((path, built.values[right]))  # key = value: maybe a key
         return f"{left} {'<>' if operator == '!=' else operator} {right}"
 
     def function(self, built: Built) -> str:

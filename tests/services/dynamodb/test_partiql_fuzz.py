@@ -19,7 +19,9 @@ _PIECES = st.sampled_from([
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=25), st.lists(st.just({"S": "v"}), max_size=3))
-def test_token_soup_parses_or_is_a_validation_error(pieces: list[str], values: list[object]) -> None:
+def test_token_soup_parses_or_is_a_validation_error(
+    pieces: list[str], values: list[object]
+) -> None:
     try:
         parse(" ".join(pieces), list(values))
     except AwsError as error:

@@ -27,6 +27,10 @@ async def handle(cloud: Cloud, request: HttpRequest) -> HttpResponse:
         return sns_admin(cloud, request, name)
     if name == "clock":
         return await _clock(cloud, request)
+    if name == "usage/lambda" and request.method in ("GET", "HEAD"):
+        from pocketcloud.services.lambda_.metering import usage  # Lambda's own admin view
+
+        return _json(200, usage(cloud))
     if infra_admin.handles(name):  # faults, region advisor, latency
         return infra_admin.handle(cloud, request, name)
     missing: dict[str, object] = {

@@ -178,7 +178,16 @@ def delete_expired(cloud: Any, table: TableMeta, now: float) -> int:
     from pocketcloud.services.dynamodb import changes  # changes imports this module
 
     deleted = 0
-    with storage.store_of(cloud).write() as tx:
+    the_store = storage.store_of(cloud)
+    if (
+        the_store.read_value(  # nothing due: no write transaction (it would queue behind writers)
+            "SELECT 1 FROM dynamodb_ttl WHERE table_id = ? AND expires_s <= ? LIMIT 1",
+            (table.table_id, now),
+        )
+        is None
+    ):
+        return 0
+    with the_store.write() as tx:
         due = tx.fetchall(
             "SELECT pk, sk, expires_s FROM dynamodb_ttl WHERE table_id = ? AND expires_s <= ? "
             "ORDER BY expires_s LIMIT ?",

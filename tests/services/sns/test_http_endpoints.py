@@ -53,6 +53,12 @@ def test_subscription_confirmation_handshake(sns: Any, unique: Any,
     assert notification["headers"]["x-amz-sns-subscription-arn"] == sub
     assert notification["json"]["Message"] == "hello http"
     verify_signature(notification["json"])
+    sns.unsubscribe(SubscriptionArn=sub)
+    farewell = http_endpoint.next()
+    assert farewell["headers"]["x-amz-sns-message-type"] == "UnsubscribeConfirmation"
+    assert farewell["json"]["Type"] == "UnsubscribeConfirmation"
+    assert sub in farewell["json"]["Message"]
+    verify_signature(farewell["json"])
 
 
 def test_wrong_token_is_refused(sns: Any, unique: Any) -> None:

@@ -31,6 +31,8 @@ MAX_PAGES_PER_TICK = 40  # then the job wakes itself again: other jobs get the l
 MAX_HTTP_IN_FLIGHT = 64
 SQS_BATCH = 10
 SERVICE_PRINCIPAL = "sns.amazonaws.com"
+SWEEP_INTERVAL_S = 60.0
+MAX_OUTBOX_MESSAGES = 100_000  # the oldest go first: the outbox is a window, not an archive
 
 
 @dataclass
@@ -58,8 +60,10 @@ class Deliverer:
         self.envelopes = Envelopes(signer(cloud.store))
         self.in_flight: set[int] = set()
         self.http = endpoints.HttpSender()
+        self.swept_s = 0.0
 
     async def tick(self) -> None:
+        self._sweep()
         cursor = 0
         for _ in range(MAX_PAGES_PER_TICK):
             rows = self._due(cursor)
@@ -68,6 +72,17 @@ class Deliverer:
             cursor = rows[-1].delivery_id
             await self._deliver([r for r in rows if r.delivery_id not in self.in_flight])
         outbound.kick(self.cloud)
+
+    def _sweep(self) -> None:
+        """Expired FIFO deduplication records and the outbox beyond its bound."""
+        now_s = self.cloud.clock.now()
+        if now_s - self.swept_s < SWEEP_INTERVAL_S:
+            return
+        self.swept_s = now_s
+        with self.book.store.write() as tx:
+            tx.execute("DELETE FROM sns_deduplication WHERE expires_s <= ?", (now_s,))
+            tx.execute("DELETE FROM sns_outbox WHERE seq <= (SELECT MAX(seq) FROM sns_outbox)"
+                       " - ?", (MAX_OUTBOX_MESSAGES,))
 
     def _due(self, cursor: int) -> list[Row]:
         with self.book.store.read() as tx:
@@ -81,7 +96,7 @@ class Deliverer:
         outcome = Outcome([], [])
         by_sqs: dict[str, list[Row]] = {}
         for row in rows:
-            sub = self.book.subscriptions.get(row.subscription_arn)
+            sub = self.book.subscriptions.get(row.subscription_arn) or _farewell(row)
             if sub is None:
                 outcome.finish(row)  # unsubscribed or its topic deleted: nothing to deliver
             elif sub.protocol == "sqs":
@@ -253,6 +268,14 @@ class Deliverer:
 
     async def close(self) -> None:
         await self.http.close()
+
+
+def _farewell(row: Row) -> Subscription | None:
+    """An UnsubscribeConfirmation goes to the endpoint of a subscription that is gone."""
+    if row.kind != "UnsubscribeConfirmation" or "Endpoint" not in row.record:
+        return None
+    return Subscription(row.subscription_arn, row.record["TopicArn"], "",
+                        row.record["Protocol"], row.record["Endpoint"], {}, True, None, 0.0)
 
 
 _deliverers: dict[int, Deliverer] = {}

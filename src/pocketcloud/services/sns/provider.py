@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 from pocketcloud.services.sns.publishing import publish, publish_batch
+from pocketcloud.services.sns.sms_operations import (
+    check_if_phone_number_is_opted_out,
+    get_data_protection_policy,
+    get_sms_attributes,
+    get_sms_sandbox_account_status,
+    list_phone_numbers_opted_out,
+    opt_in_phone_number,
+    put_data_protection_policy,
+    set_sms_attributes,
+)
 from pocketcloud.services.sns.subscription_operations import (
     confirm_subscription,
     get_subscription_attributes,
@@ -27,6 +37,14 @@ from pocketcloud.services.sns.topic_operations import (
 
 __all__ = [
     "add_permission",
+    "check_if_phone_number_is_opted_out",
+    "get_data_protection_policy",
+    "get_sms_attributes",
+    "get_sms_sandbox_account_status",
+    "list_phone_numbers_opted_out",
+    "opt_in_phone_number",
+    "put_data_protection_policy",
+    "set_sms_attributes",
     "confirm_subscription",
     "create_topic",
     "delete_topic",

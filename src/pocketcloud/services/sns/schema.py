@@ -75,6 +75,14 @@ SCHEMA = (
         certificate_pem TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE sns_sms_attributes (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        attributes TEXT NOT NULL,
+        PRIMARY KEY (account_id, region)
+    );
+    """,
 )
 
 _ready: dict[int, Store] = {}  # by id, checked by identity: a new store may reuse an id

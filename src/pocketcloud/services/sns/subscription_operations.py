@@ -46,7 +46,7 @@ def subscribe(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             if existing.confirmed or params.get("ReturnSubscriptionArn"):
                 return {"SubscriptionArn": existing.arn}
             return {"SubscriptionArn": PENDING}
-    confirmed = protocol in CONFIRMED_AT_ONCE
+    confirmed = protocol in CONFIRMED_AT_ONCE and not _queue_of_another(ctx, protocol, endpoint)
     sub = Subscription(f"{topic.arn}:{ctx.cloud.ids.uuid4()}", topic.arn, ctx.account_id,
                        protocol, endpoint, attributes, confirmed,
                        None if confirmed else ctx.cloud.ids.hex(TOKEN_HEX_LENGTH),
@@ -57,6 +57,12 @@ def subscribe(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     if confirmed or params.get("ReturnSubscriptionArn"):
         return {"SubscriptionArn": sub.arn}
     return {"SubscriptionArn": PENDING}
+
+
+def _queue_of_another(ctx: RequestContext, protocol: str, endpoint: str) -> bool:
+    """A queue another account owns must confirm (its owner reads the confirmation message
+    from the queue), unless that owner is the one subscribing."""
+    return protocol == "sqs" and endpoint.split(":")[4] != ctx.account_id
 
 
 def _check_endpoint(topic: Topic, protocol: str, endpoint: str) -> None:
@@ -123,6 +129,9 @@ def find_subscription(ctx: RequestContext, subscription_arn: str | None) -> Subs
 def unsubscribe(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     sub = find_subscription(ctx, params.get("SubscriptionArn"))
     sns_book(ctx).remove_subscription(sub)
+    topic = sns_book(ctx).topics.get(sub.topic_arn)
+    if topic is not None and sub.confirmed and sub.protocol in ("http", "https"):
+        outbound.announce_unsubscribe(ctx, topic, sub, base_url(ctx))
     return {}
 
 

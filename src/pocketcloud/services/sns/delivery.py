@@ -109,8 +109,21 @@ class Deliverer:
                 self._to_outbox(sub, row)
                 outcome.finish(row)
         for arn, queued in by_sqs.items():
-            self._to_sqs(self.book.subscriptions[arn], queued, outcome)
+            sub = self.book.subscriptions[arn]
+            if not self._held_back(sub, queued[0]):
+                self._to_sqs(sub, queued, outcome)
         self._record(outcome)
+
+    def _held_back(self, sub: Subscription, first: Row) -> bool:
+        """A FIFO queue's messages wait while an earlier one of its subscription waits for a
+        retry: order matters more than speed there."""
+        if not sub.endpoint.endswith(".fifo"):
+            return False
+        with self.book.store.read() as tx:
+            return tx.fetchone(
+                "SELECT 1 FROM sns_deliveries WHERE subscription_arn = ? AND delivery_id < ? "
+                "AND next_attempt_s > ? LIMIT 1",
+                (sub.arn, first.delivery_id, self.cloud.clock.now())) is not None
 
     # -- SQS ----------------------------------------------------------------------------------
 

@@ -82,6 +82,7 @@ SCHEMA = (
         attributes TEXT NOT NULL,
         PRIMARY KEY (account_id, region)
     );
+    CREATE INDEX sns_deliveries_by_subscription ON sns_deliveries (subscription_arn, delivery_id);
     """,
 )
 

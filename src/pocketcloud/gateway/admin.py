@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from pocketcloud import __version__
+from pocketcloud.infra import admin_api as infra_admin
 from pocketcloud.protocol.http import HttpRequest, HttpResponse
 from pocketcloud.services.registry import service_states
 
@@ -26,6 +27,12 @@ async def handle(cloud: Cloud, request: HttpRequest) -> HttpResponse:
         return sns_admin(cloud, request, name)
     if name == "clock":
         return await _clock(cloud, request)
+    if name == "usage/lambda" and request.method in ("GET", "HEAD"):
+        from pocketcloud.services.lambda_.metering import usage  # Lambda's own admin view
+
+        return _json(200, usage(cloud))
+    if infra_admin.handles(name):  # faults, region advisor, latency
+        return infra_admin.handle(cloud, request, name)
     missing: dict[str, object] = {
         "error": f"no pocketcloud endpoint {request.path!r}",
         "see": "/_pocketcloud/health",

@@ -26,14 +26,17 @@ from pocketcloud.gateway.authorization import authorize
 from pocketcloud.gateway.fallback import fallback_error_response
 from pocketcloud.gateway.region_gate import check_region
 from pocketcloud.gateway.routing import Route, route
+from pocketcloud.infra import gate, unreachable
 from pocketcloud.infra.region_opt_in import is_region_enabled
 from pocketcloud.protocol.http import HttpRequest, HttpResponse
 from pocketcloud.protocol.parsing import parse_request
 from pocketcloud.protocol.serializing import serialize_error, serialize_response
 from pocketcloud.protocol.specs import service_model
 from pocketcloud.protocol.streams import RequestBody, ResponseBody
+from pocketcloud.services.lambda_ import url_hook as function_urls
 from pocketcloud.services.lifecycle import start_services, stop_services
 from pocketcloud.services.registry import provider_function
+from pocketcloud.services.s3 import edge as s3_edge
 
 log = logging.getLogger("pocketcloud.gateway")
 
@@ -54,10 +57,16 @@ class Gateway:
             return
         request_id = self.cloud.ids.request_id()
         request = to_request(scope, b"")
+        if function_urls.is_function_url(request):  # Lambda function URLs: their own module
+            await function_urls.serve(self.cloud, scope, receive, send, request, request_id,
+                                      self.key_lookup)
+            return
         if request.path.startswith(ADMIN_PREFIX):
             response = await self._admin(request, receive, request_id)
         else:
             response = await self.handle(request, receive, request_id)
+        if await unreachable.drop_connection(scope, response):
+            return
         await send_response(send, response)
 
     async def handle(self, request: HttpRequest, receive: Receive, request_id: str) -> HttpResponse:
@@ -67,6 +76,11 @@ class Gateway:
             if request.headers.get("content-type", "").startswith(FORM_CONTENT_TYPE):
                 request.body = await read_body(receive)  # a query Action may sit in the body
                 receive = _exhausted
+            edge = await s3_edge.before_route(
+                self.cloud, request, receive, request_id, self.key_lookup
+            )
+            if edge is not None:  # S3 website, CORS preflight, browser POST upload
+                return edge
             found = route(request, self.cloud.settings.default_region)
             response = await self._dispatch(found, request, receive, request_id)
         except AwsError as error:
@@ -74,6 +88,8 @@ class Gateway:
         except Exception:
             log.exception("request %s failed inside pocketcloud", request_id)
             response = self._error_response(internal_error(request_id), found, request_id)
+        if "origin" in request.headers and found is not None and found.service == "s3":
+            s3_edge.after_response(self.cloud, request, found.uri_params, response)
         if log.isEnabledFor(logging.INFO):
             _log_request(found, response, request_id, started)
         return response
@@ -81,6 +97,8 @@ class Gateway:
     async def _dispatch(
         self, found: Route, request: HttpRequest, receive: Receive, request_id: str
     ) -> HttpResponse:
+        await gate.admit(self.cloud, found.service, found.operation, found.region, found.protocol,
+                         request, request_id, found.access_key_id)
         if not found.operation:
             raise _unknown_operation(found)
         function = provider_function(found.service, found.operation)

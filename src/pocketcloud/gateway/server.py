@@ -9,12 +9,14 @@ import signal
 from pocketcloud.cloud import Cloud
 from pocketcloud.config import Settings
 from pocketcloud.gateway.app import Gateway
+from pocketcloud.infra.faults import active_faults
 
 log = logging.getLogger("pocketcloud")
 
 
 def serve(settings: Settings) -> None:
     cloud = Cloud(settings)
+    active_faults(cloud)  # creates the faults table before anyone asks; logs active faults
     log.info(
         "pocketcloud on http://%s:%d  data=%s%s  seed=%d",
         settings.host,
@@ -35,12 +37,14 @@ def serve(settings: Settings) -> None:
 def _serve_uvicorn(cloud: Cloud) -> None:
     import uvicorn
 
+    from pocketcloud.infra.unreachable import uvicorn_protocol
+
     settings = cloud.settings
     uvicorn.run(
         Gateway(cloud),
         host=settings.host,
         port=settings.port,
-        http="httptools",
+        http=uvicorn_protocol(),  # httptools, able to drop a connection (down Regions)
         loop="uvloop",
         lifespan="on",
         access_log=False,

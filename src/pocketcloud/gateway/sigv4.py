@@ -15,9 +15,11 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from urllib.parse import quote, unquote
 
+from pocketcloud.gateway import sigv4a
 from pocketcloud.protocol.http import HttpRequest
 
 ALGORITHM = "AWS4-HMAC-SHA256"
+ALGORITHM_V4A = "AWS4-ECDSA-P256-SHA256"  # SigV4a: ECDSA over a key derived from the secret
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 MAX_CLOCK_SKEW_S = 15 * 60  # AWS refuses requests signed more than 15 minutes off
@@ -44,9 +46,12 @@ class SignedRequest:
     amz_date: str  # YYYYMMDDTHHMMSSZ
     presigned: bool
     expires_s: int = 0
+    algorithm: str = ALGORITHM
 
     @property
     def scope(self) -> str:
+        if self.algorithm == ALGORITHM_V4A:
+            return f"{self.date_stamp}/{self.service}/aws4_request"
         return f"{self.date_stamp}/{self.region}/{self.service}/aws4_request"
 
 
@@ -54,7 +59,9 @@ def signed_request(request: HttpRequest) -> SignedRequest | None:
     """What the request claims about its signature; None when it is not SigV4-signed."""
     authorization = request.headers.get("authorization", "")
     if authorization.startswith(ALGORITHM + " "):
-        return _from_header(request, authorization)
+        return _from_header(request, authorization, ALGORITHM)
+    if authorization.startswith(ALGORITHM_V4A + " "):
+        return _from_header(request, authorization, ALGORITHM_V4A)
     if "X-Amz-Signature=" in request.query_string:
         return _from_query(request)
     return None
@@ -66,12 +73,15 @@ def verify(
     """Raise SignatureProblem unless `signed` is a valid signature of `request` now."""
     _check_time(signed, now_s)
     canonical = canonical_request(request, signed, is_s3)
-    to_sign = "\n".join(
-        [ALGORITHM, signed.amz_date, signed.scope, hashlib.sha256(canonical.encode()).hexdigest()]
-    )
-    key = signing_key(secret_key, signed.date_stamp, signed.region, signed.service)
-    expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, signed.signature):
+    to_sign = "\n".join([signed.algorithm, signed.amz_date, signed.scope,
+                         hashlib.sha256(canonical.encode()).hexdigest()])
+    if signed.algorithm == ALGORITHM_V4A:
+        matches = sigv4a.verify(signed.access_key_id, secret_key, signed.signature, to_sign)
+    else:
+        key = signing_key(secret_key, signed.date_stamp, signed.region, signed.service)
+        expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+        matches = hmac.compare_digest(expected, signed.signature)
+    if not matches:
         raise SignatureProblem(
             "mismatch",
             "The request signature we calculated does not match the signature you provided. "
@@ -98,12 +108,14 @@ def canonical_request(request: HttpRequest, signed: SignedRequest, is_s3: bool) 
     )
 
 
-def _from_header(request: HttpRequest, authorization: str) -> SignedRequest:
+def _from_header(request: HttpRequest, authorization: str, algorithm: str) -> SignedRequest:
     fields: dict[str, str] = {}
-    for part in authorization[len(ALGORITHM) + 1 :].split(","):
+    for part in authorization[len(algorithm) + 1 :].split(","):
         name, _, value = part.strip().partition("=")
         fields[name] = value
     credential = fields.get("Credential", "").split("/")
+    if algorithm == ALGORITHM_V4A and len(credential) == 4:  # key/date/service/aws4_request
+        credential.insert(2, request.headers.get("x-amz-region-set", ""))
     if len(credential) != 5 or not fields.get("SignedHeaders") or not fields.get("Signature"):
         raise SignatureProblem("malformed", "Authorization header requires 'Credential', "
                                "'SignedHeaders' and 'Signature' parameters.")
@@ -117,12 +129,16 @@ def _from_header(request: HttpRequest, authorization: str) -> SignedRequest:
         signature=fields["Signature"],
         amz_date=amz_date,
         presigned=False,
+        algorithm=algorithm,
     )
 
 
 def _from_query(request: HttpRequest) -> SignedRequest:
     params = dict(_query_pairs(request.query_string))
     credential = params.get("X-Amz-Credential", "").split("/")
+    algorithm = params.get("X-Amz-Algorithm", ALGORITHM)
+    if algorithm == ALGORITHM_V4A and len(credential) == 4:
+        credential.insert(2, params.get("X-Amz-Region-Set", ""))
     needed = ("X-Amz-Algorithm", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature")
     if len(credential) != 5 or any(not params.get(n) for n in needed):
         raise SignatureProblem("malformed", "Query-string authentication requires the "
@@ -141,6 +157,7 @@ def _from_query(request: HttpRequest) -> SignedRequest:
         amz_date=params["X-Amz-Date"],
         presigned=True,
         expires_s=int(expires),
+        algorithm=algorithm if algorithm == ALGORITHM_V4A else ALGORITHM,
     )
 
 

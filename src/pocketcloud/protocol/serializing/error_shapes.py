@@ -88,6 +88,37 @@ def error_info(service_model: ServiceModel, code: str) -> ErrorInfo:
     return ErrorInfo(shape, shape.name, _wire_code(service_model, shape), message_member)
 
 
+# Services whose JSON ``__type`` carries the Coral namespace, as DynamoDB's does:
+# ``com.amazonaws.dynamodb.v20120810#ResourceNotFoundException``; the framework's own errors
+# (validation, auth, serialization) come from Coral's namespaces instead.
+_TYPE_NAMESPACES = {
+    "DynamoDB_20120810": "com.amazonaws.dynamodb.v20120810#",
+    "DynamoDBStreams_20120810": "com.amazonaws.dynamodb.v20120810#",
+}
+_CORAL_NAMESPACES = {
+    "ValidationException": "com.amazon.coral.validate#",
+    "ThrottlingException": "com.amazon.coral.availability#",
+    **{
+        name: "com.amazon.coral.service#"
+        for name in (
+            "AccessDeniedException", "IncompleteSignatureException", "InternalFailure",
+            "InvalidSignatureException", "MissingAuthenticationTokenException",
+            "SerializationException", "UnknownOperationException",
+            "UnrecognizedClientException", "RequestExpired",
+        )
+    },
+}  # fmt: skip
+
+
+@cache
+def json_type(service_model: ServiceModel, type_name: str) -> str:
+    """The ``__type`` a JSON-protocol service sends for an error shape name."""
+    namespace = _TYPE_NAMESPACES.get(service_model.metadata.get("targetPrefix", ""))
+    if namespace is None or "#" in type_name:
+        return type_name
+    return _CORAL_NAMESPACES.get(type_name, namespace) + type_name
+
+
 def fault_word(sender_fault: bool) -> str:
     return "Sender" if sender_fault else "Receiver"
 

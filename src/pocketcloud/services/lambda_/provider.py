@@ -28,6 +28,12 @@ from pocketcloud.services.lambda_.layers import (
     publish_layer_version,
 )
 from pocketcloud.services.lambda_.policies import add_permission, get_policy, remove_permission
+from pocketcloud.services.lambda_.provisioned import (
+    delete_provisioned_concurrency_config,
+    get_provisioned_concurrency_config,
+    list_provisioned_concurrency_configs,
+    put_provisioned_concurrency_config,
+)
 from pocketcloud.services.lambda_.settings import (
     delete_function_concurrency,
     delete_function_event_invoke_config,
@@ -42,6 +48,13 @@ from pocketcloud.services.lambda_.settings import (
     untag_resource,
     update_function_event_invoke_config,
 )
+from pocketcloud.services.lambda_.urls import (
+    create_function_url_config,
+    delete_function_url_config,
+    get_function_url_config,
+    list_function_url_configs,
+    update_function_url_config,
+)
 
 __all__ = [
     "add_permission", "create_alias", "create_function", "delete_alias",
@@ -54,4 +67,8 @@ __all__ = [
     "put_function_concurrency", "put_function_event_invoke_config", "remove_permission",
     "tag_resource", "untag_resource", "update_alias", "update_function_code",
     "update_function_configuration", "update_function_event_invoke_config",
+    "create_function_url_config", "delete_function_url_config", "get_function_url_config",
+    "list_function_url_configs", "update_function_url_config",
+    "delete_provisioned_concurrency_config", "get_provisioned_concurrency_config",
+    "list_provisioned_concurrency_configs", "put_provisioned_concurrency_config",
 ]

@@ -177,3 +177,17 @@ def test_deleted_queue_sends_to_the_dead_letter_queue(sns: Any, sqs: Any, unique
     sns.publish(TopicArn=topic, Message="nowhere to go")
     [dead] = receive_all(sqs, dlq_url, 1)
     assert dead["Body"] == "nowhere to go"
+
+
+def test_throttle_policy_limits_posts_per_second(sns: Any, unique: Any,
+                                                 http_endpoint: Endpoint) -> None:
+    topic = sns.create_topic(Name=unique("t"))["TopicArn"]
+    policy = {"throttlePolicy": {"maxReceivesPerSecond": 2}}
+    confirmed_http(sns, topic, http_endpoint, DeliveryPolicy=json.dumps(policy))
+    for i in range(6):
+        sns.publish(TopicArn=topic, Message=f"m{i}")
+    arrivals = []
+    for _ in range(6):
+        http_endpoint.next()
+        arrivals.append(time.monotonic())
+    assert arrivals[-1] - arrivals[0] >= 1.0  # six posts at two a second span three windows

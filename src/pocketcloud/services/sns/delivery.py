@@ -60,6 +60,7 @@ class Deliverer:
         self.envelopes = Envelopes(signer(cloud.store))
         self.in_flight: set[int] = set()
         self.http = endpoints.HttpSender()
+        self.throttle = endpoints.Throttle()
         self.swept_s = 0.0
 
     async def tick(self) -> None:
@@ -185,13 +186,21 @@ class Deliverer:
     # -- HTTP/S -------------------------------------------------------------------------------
 
     def _start_http(self, sub: Subscription, row: Row) -> None:
-        if len(self.in_flight) >= MAX_HTTP_IN_FLIGHT:
+        if len(self.in_flight) >= MAX_HTTP_IN_FLIGHT or not self._under_rate(sub):
             return  # the next tick picks it up
         self.in_flight.add(row.delivery_id)
         background = self.cloud.background
         task = background.spawn("sns-http", self._post(sub, row))
         if task is None:
             self.in_flight.discard(row.delivery_id)
+
+    def _under_rate(self, sub: Subscription) -> bool:
+        topic = self.book.topics.get(sub.topic_arn)
+        if topic is None:
+            return True
+        throttle = outbound.effective_http_policy(topic, sub).get("throttlePolicy") or {}
+        rate = throttle.get("maxReceivesPerSecond")
+        return not rate or self.throttle.allow(sub.arn, int(rate), self.cloud.clock.now())
 
     async def _post(self, sub: Subscription, row: Row) -> None:
         try:

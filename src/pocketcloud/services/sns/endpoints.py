@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from typing import Any
 
 import httpx
@@ -23,6 +24,30 @@ CONFIRMATION_EMAIL = (
     "You have chosen to subscribe to the topic: \n{topic}\n\nTo confirm this subscription, "
     "click or visit the link below (If this was in error no action is necessary): \n"
     "Confirm subscription: {url}")
+
+
+MAX_THROTTLED_SUBSCRIPTIONS = 10_000
+
+
+class Throttle:
+    """throttlePolicy.maxReceivesPerSecond: at most that many posts per subscription in any
+    one-second window of the cloud clock (a post over the rate waits for the next tick)."""
+
+    def __init__(self) -> None:
+        self._windows: OrderedDict[str, tuple[int, int]] = OrderedDict()  # arn -> (second, n)
+
+    def allow(self, subscription_arn: str, per_second: int, now_s: float) -> bool:
+        second = int(now_s)
+        window, count = self._windows.get(subscription_arn, (second, 0))
+        if window != second:
+            count = 0
+        if count >= per_second:
+            return False
+        self._windows[subscription_arn] = (second, count + 1)
+        self._windows.move_to_end(subscription_arn)
+        while len(self._windows) > MAX_THROTTLED_SUBSCRIPTIONS:
+            self._windows.popitem(last=False)
+        return True
 
 
 class HttpSender:

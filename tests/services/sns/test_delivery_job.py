@@ -74,3 +74,22 @@ def test_expired_deduplication_records_are_swept(ctx: RequestContext) -> None:
     again = sns.publish(ctx, {"TopicArn": topic, "Message": "x", "MessageGroupId": "g",
                               "MessageDeduplicationId": "d"})
     assert again["MessageId"] != first  # a new message after the window, not the old one
+
+
+def test_confirmation_tokens_last_three_days(ctx: RequestContext) -> None:
+    from pocketcloud.errors import AwsError
+    from pocketcloud.services.sns.model import book
+
+    topic = sns.create_topic(ctx, {"Name": "late"})["TopicArn"]
+    for address in ("early@example.com", "late@example.com"):
+        sns.subscribe(ctx, {"TopicArn": topic, "Protocol": "email", "Endpoint": address})
+    subs = {s.endpoint: s for s in book(ctx.cloud.store).subscriptions_of(topic)}
+    ctx.cloud.clock.advance(3 * 86400 - 60)
+    early = sns.confirm_subscription(ctx, {"TopicArn": topic,
+                                           "Token": subs["early@example.com"].token})
+    assert early["SubscriptionArn"] == subs["early@example.com"].arn
+    ctx.cloud.clock.advance(120)
+    with pytest.raises(AwsError) as caught:
+        sns.confirm_subscription(ctx, {"TopicArn": topic,
+                                       "Token": subs["late@example.com"].token})
+    assert caught.value.message == "Invalid parameter: Token"

@@ -191,3 +191,25 @@ def test_throttle_policy_limits_posts_per_second(sns: Any, unique: Any,
         http_endpoint.next()
         arrivals.append(time.monotonic())
     assert arrivals[-1] - arrivals[0] >= 1.0  # six posts at two a second span three windows
+
+
+def test_authenticated_confirmation_refuses_the_plain_unsubscribe_link(
+        sns: Any, unique: Any, http_endpoint: Endpoint) -> None:
+    import urllib.error
+
+    topic = sns.create_topic(Name=unique("t"))["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=http_endpoint.url)
+    token = http_endpoint.next()["json"]["Token"]
+    sub = sns.confirm_subscription(TopicArn=topic, Token=token,
+                                   AuthenticateOnUnsubscribe="true")["SubscriptionArn"]
+    attributes = sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]
+    assert attributes["ConfirmationWasAuthenticated"] == "true"
+    sns.publish(TopicArn=topic, Message="m")
+    link = http_endpoint.next()["json"]["UnsubscribeURL"]
+    try:
+        urllib.request.urlopen(link, timeout=5)
+        raise AssertionError("the unauthenticated unsubscribe went through")
+    except urllib.error.HTTPError as error:
+        assert error.code == 403
+        assert b"AuthorizationError" in error.read()
+    sns.unsubscribe(SubscriptionArn=sub)  # signed: allowed

@@ -23,6 +23,7 @@ CONFIRMED_AT_ONCE = frozenset({"sqs", "lambda", "sms", "application", "firehose"
 SERVED_PROTOCOLS = frozenset({"sqs", "lambda", "http", "https", "email", "email-json", "sms"})
 KNOWN_PROTOCOLS = SERVED_PROTOCOLS | {"application", "firehose"}
 TOKEN_HEX_LENGTH = 256
+TOKEN_VALID_S = 3 * 86400  # AWS: confirmation tokens are valid for three days
 PENDING = "pending confirmation"
 _PHONE = re.compile(r"\+?[0-9]{7,15}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
@@ -103,6 +104,8 @@ def confirm_subscription(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     token = params.get("Token") or ""
     for sub in sns_book(ctx).subscriptions_of(topic.arn):
         if sub.token and sub.token == token:
+            if not sub.confirmed and ctx.cloud.clock.now() - sub.created_s > TOKEN_VALID_S:
+                break
             if not sub.confirmed:
                 sub.confirmed = True
                 if str(params.get("AuthenticateOnUnsubscribe", "")).lower() == "true":
@@ -145,7 +148,8 @@ def get_subscription_attributes(ctx: RequestContext, params: dict[str, Any]) -> 
         "Protocol": sub.protocol,
         "Endpoint": sub.endpoint,
         "PendingConfirmation": "false" if sub.confirmed else "true",
-        "ConfirmationWasAuthenticated": "true" if sub.confirmed else "false",
+        "ConfirmationWasAuthenticated": "true" if sub.protocol in CONFIRMED_AT_ONCE and
+                                        sub.confirmed else "false",
         "RawMessageDelivery": "false",
         "SubscriptionPrincipal": f"arn:aws:iam::{sub.owner}:root",
         **sub.attributes,

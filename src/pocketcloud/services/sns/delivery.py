@@ -106,6 +106,8 @@ class Deliverer:
                 await self._to_lambda(sub, row, outcome)
             elif sub.protocol in ("http", "https"):
                 self._start_http(sub, row)
+            elif sub.protocol == "application" and not self._endpoint_enabled(sub):
+                self._failed(sub, row, outcome, True, "the platform endpoint is disabled or gone")
             else:
                 self._to_outbox(sub, row)
                 outcome.finish(row)
@@ -231,6 +233,12 @@ class Deliverer:
         outbound.write_outbox(self.cloud, account_id, region, sub.protocol, sub.endpoint,
                               sub.topic_arn, sub.arn, row.record["MessageId"], row.kind,
                               subject, text)
+
+    def _endpoint_enabled(self, sub: Subscription) -> bool:
+        from pocketcloud.services.sns.platform_operations import endpoint_record
+
+        found = endpoint_record(self.cloud.store, sub.endpoint)
+        return found is not None and found["attributes"].get("Enabled", "true") == "true"
 
     # -- failures: retry, dead-letter queue, or give up ---------------------------------------
 

@@ -104,6 +104,8 @@ def outbox_text(envelopes: Envelopes, sub: Subscription, kind: str, record: dict
     if sub.protocol == "sms":
         prefix = f"{display_name}> " if display_name else ""
         return None, prefix + str(record["Message"])
+    if sub.protocol == "application":
+        return record.get("Subject"), str(record["Message"])
     subject = record.get("Subject") or display_name or "AWS Notification Message"
     footer = EMAIL_FOOTER.format(url=unsubscribe_url(record["Base"], sub.arn))
     return subject, str(record["Message"]) + footer

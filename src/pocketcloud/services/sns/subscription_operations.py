@@ -20,8 +20,9 @@ from pocketcloud.services.sns.topic_operations import (
 from pocketcloud.services.sns.urls import base_url
 
 CONFIRMED_AT_ONCE = frozenset({"sqs", "lambda", "sms", "application", "firehose"})
-SERVED_PROTOCOLS = frozenset({"sqs", "lambda", "http", "https", "email", "email-json", "sms"})
-KNOWN_PROTOCOLS = SERVED_PROTOCOLS | {"application", "firehose"}
+SERVED_PROTOCOLS = frozenset({"sqs", "lambda", "http", "https", "email", "email-json", "sms",
+                              "application"})
+KNOWN_PROTOCOLS = SERVED_PROTOCOLS | {"firehose"}
 TOKEN_HEX_LENGTH = 256
 TOKEN_VALID_S = 3 * 86400  # AWS: confirmation tokens are valid for three days
 PENDING = "pending confirmation"
@@ -95,6 +96,10 @@ def _check_endpoint(topic: Topic, protocol: str, endpoint: str) -> None:
     elif protocol in ("email", "email-json"):
         if not _EMAIL.fullmatch(endpoint):
             raise AwsError("InvalidParameter", "Invalid parameter: Email address")
+    elif protocol == "application" and (":endpoint/" not in endpoint
+                                        or not endpoint.startswith("arn:aws:sns:")):
+        raise AwsError("InvalidParameter", "Invalid parameter: Endpoint Reason: An "
+                       "application endpoint ARN is required")
     elif protocol == "sms" and not _PHONE.fullmatch(endpoint.replace("-", "")):
         raise AwsError("InvalidParameter", f"Invalid parameter: SMS endpoint {endpoint}")
 

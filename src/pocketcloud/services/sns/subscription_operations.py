@@ -25,6 +25,7 @@ SERVED_PROTOCOLS = frozenset({"sqs", "lambda", "http", "https", "email", "email-
 KNOWN_PROTOCOLS = SERVED_PROTOCOLS | {"firehose"}
 TOKEN_HEX_LENGTH = 256
 TOKEN_VALID_S = 3 * 86400  # AWS: confirmation tokens are valid for three days
+MAX_FILTER_POLICIES_PER_TOPIC = 200  # AWS's default quota
 PENDING = "pending confirmation"
 _PHONE = re.compile(r"\+?[0-9]{7,15}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
@@ -48,6 +49,9 @@ def subscribe(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             if existing.confirmed or params.get("ReturnSubscriptionArn"):
                 return {"SubscriptionArn": existing.arn}
             return {"SubscriptionArn": PENDING}
+    if attributes.get("FilterPolicy"):
+        _check_filter_policy_quota(ctx, topic.arn)
+    _check_dead_letter_queue(topic, attributes)
     confirmed = protocol in CONFIRMED_AT_ONCE and not _queue_of_another(ctx, protocol, endpoint)
     sub = Subscription(f"{topic.arn}:{ctx.cloud.ids.uuid4()}", topic.arn, ctx.account_id,
                        protocol, endpoint, attributes, confirmed,
@@ -59,6 +63,25 @@ def subscribe(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     if confirmed or params.get("ReturnSubscriptionArn"):
         return {"SubscriptionArn": sub.arn}
     return {"SubscriptionArn": PENDING}
+
+
+def _check_filter_policy_quota(ctx: RequestContext, topic_arn: str) -> None:
+    filtered = sum(1 for s in sns_book(ctx).subscriptions_of(topic_arn)
+                   if s.attributes.get("FilterPolicy"))
+    if filtered >= MAX_FILTER_POLICIES_PER_TOPIC:
+        raise AwsError("FilterPolicyLimitExceeded", "Filter policy limit exceeded", 403)
+
+
+def _check_dead_letter_queue(topic: Topic, attributes: dict[str, str]) -> None:
+    """A FIFO topic's subscriptions need a FIFO dead-letter queue (and only they may)."""
+    text = attributes.get("RedrivePolicy")
+    if not text:
+        return
+    target = str(json.loads(text)["deadLetterTargetArn"])
+    if target.endswith(".fifo") != topic.fifo:
+        kind = "a FIFO" if topic.fifo else "a standard"
+        raise AwsError("InvalidParameter", "Invalid parameter: RedrivePolicy: the dead-letter "
+                       f"queue of a subscription to this topic must be {kind} queue")
 
 
 def _queue_of_another(ctx: RequestContext, protocol: str, endpoint: str) -> bool:
@@ -171,6 +194,11 @@ def set_subscription_attributes(ctx: RequestContext, params: dict[str, Any]) -> 
     attributes = dict(sub.attributes)
     sa.apply(attributes, params.get("AttributeName") or "", "" if value is None else str(value),
              sub.protocol)
+    if attributes.get("FilterPolicy") and not sub.attributes.get("FilterPolicy"):
+        _check_filter_policy_quota(ctx, sub.topic_arn)
+    topic = sns_book(ctx).topics.get(sub.topic_arn)
+    if topic is not None:
+        _check_dead_letter_queue(topic, attributes)
     sub.attributes = attributes
     sns_book(ctx).save_subscription(sub)
     return {}

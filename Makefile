@@ -54,6 +54,7 @@ bench: $(DEV_STAMP) dnstools
 	@[ -x bench/node_modules/.bin/dynalite ] || \
 		npm install --prefix bench --no-save --no-audit --no-fund dynalite
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.events_put
 
 clean:
 	rm -rf $(VENV) .pocketcloud

@@ -22,7 +22,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pocketcloud.arns import arn, global_arn
-from pocketcloud.iam import resource_rules
+from pocketcloud.iam import events_rules, resource_rules
 from pocketcloud.protocol.specs import service_model
 from pocketcloud.services.logs.iam_rules import logs_resources
 
@@ -59,6 +59,8 @@ ACTION_NAMES = {
     ("s3", "AbortMultipartUpload"): "s3:AbortMultipartUpload",
     ("s3", "ListParts"): "s3:ListMultipartUploadParts",
     ("s3", "DeleteObjects"): "s3:DeleteObject",
+    ("s3", "PutBucketNotificationConfiguration"): "s3:PutBucketNotification",
+    ("s3", "GetBucketNotificationConfiguration"): "s3:GetBucketNotification",
     # S3 bucket sub-resources: deletes are authorized as puts, several names differ
     ("s3", "DeleteBucketTagging"): "s3:PutBucketTagging",
     ("s3", "GetBucketCors"): "s3:GetBucketCORS",
@@ -214,6 +216,7 @@ _RULES: dict[str, Rule] = {
     "dynamodbstreams": resource_rules.dynamodb_resources,
     "lambda": resource_rules.lambda_resources,
     "logs": logs_resources,
+    "events": events_rules.events_resources,
     "sns": resource_rules.sns_resources,
     "route53": _route53,
 }

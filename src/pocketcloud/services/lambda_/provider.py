@@ -7,6 +7,7 @@ from pocketcloud.services.lambda_.aliases import (
     list_aliases,
     update_alias,
 )
+from pocketcloud.services.lambda_.event_sources import mappings
 from pocketcloud.services.lambda_.functions import (
     create_function,
     delete_function,
@@ -55,8 +56,17 @@ from pocketcloud.services.lambda_.urls import (
     list_function_url_configs,
     update_function_url_config,
 )
+from pocketcloud.services.required import checked
+
+create_event_source_mapping = checked("lambda", mappings.create_event_source_mapping)
+update_event_source_mapping = checked("lambda", mappings.update_event_source_mapping)
+get_event_source_mapping = checked("lambda", mappings.get_event_source_mapping)
+delete_event_source_mapping = checked("lambda", mappings.delete_event_source_mapping)
+list_event_source_mappings = checked("lambda", mappings.list_event_source_mappings)
 
 __all__ = [
+    "create_event_source_mapping", "delete_event_source_mapping", "get_event_source_mapping",
+    "list_event_source_mappings", "update_event_source_mapping",
     "add_permission", "create_alias", "create_function", "delete_alias",
     "delete_function", "delete_function_concurrency", "delete_function_event_invoke_config",
     "delete_layer_version", "get_account_settings", "get_alias", "get_function",

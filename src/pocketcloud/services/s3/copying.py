@@ -15,6 +15,7 @@ from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.conditions import check_read_conditions
+from pocketcloud.services.s3.notifications import notify_created
 from pocketcloud.services.s3.objects import (
     commit_object,
     delete_blobs,
@@ -170,4 +171,5 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         result["CopySourceVersionId"] = source.version_id
     if bucket.versioning:
         result["VersionId"] = row.version_id
+    notify_created(ctx, bucket, "ObjectCreated:Copy", row)
     return result

@@ -15,6 +15,7 @@ from pocketcloud.services.s3.conditions import (
     check_read_conditions,
     precondition_failed,
 )
+from pocketcloud.services.s3.notifications import notify_created, notify_removed
 from pocketcloud.services.s3.rows import (
     ObjectRow,
     current_row,
@@ -125,6 +126,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
     result: dict[str, Any] = {"ETag": row.etag, **checksum}
     if bucket.versioning:
         result["VersionId"] = row.version_id
+    notify_created(ctx, bucket, "ObjectCreated:Put", row)
     return result
 
 
@@ -292,6 +294,7 @@ def delete_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     key = params["Key"]
     result, garbage = remove_object(ctx, bucket, key, params.get("VersionId"), params)
     delete_blobs(ctx, garbage)
+    notify_removed(ctx, bucket, key, params.get("VersionId"), result)
     return result
 
 

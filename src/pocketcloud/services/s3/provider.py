@@ -50,6 +50,10 @@ from pocketcloud.services.s3.multipart import (
     upload_part,
     upload_part_copy,
 )
+from pocketcloud.services.s3.notification_config import (
+    get_bucket_notification_configuration,
+    put_bucket_notification_configuration,
+)
 from pocketcloud.services.s3.objects import delete_object, get_object, head_object, put_object
 from pocketcloud.services.s3.tagging import (
     delete_bucket_tagging,
@@ -66,6 +70,8 @@ from pocketcloud.services.s3.website import (
 )
 
 __all__ = [
+    "get_bucket_notification_configuration",
+    "put_bucket_notification_configuration",
     "delete_bucket_lifecycle",
     "get_bucket_lifecycle_configuration",
     "put_bucket_lifecycle_configuration",

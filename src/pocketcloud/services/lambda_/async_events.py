@@ -5,7 +5,8 @@ minute before the first retry and two before the second; events older than
 MaximumEventAgeInSeconds are dropped. A success goes to the OnSuccess destination; a failure
 (retries exhausted or too old) to OnFailure, and to the function's dead-letter queue.
 Destinations that are Lambda functions are invoked; every record sent is also kept in
-``lambda_destination_records`` (SQS, SNS and EventBridge targets are not wired yet).
+``lambda_destination_records``; SQS queues and SNS topics get it through their own operations
+(EventBridge targets are not wired yet).
 """
 
 from __future__ import annotations
@@ -189,10 +190,12 @@ class _Event:
             _keep(self.ctx, dlq, {"body": body, "attributes": {
                 "RequestID": self.ctx.request_id, "ErrorCode": "200",
                 "ErrorMessage": response.decode("utf-8", "replace")}})
+            attributes = {"RequestID": self.ctx.request_id, "ErrorCode": "200",
+                          "ErrorMessage": response.decode("utf-8", "replace")[:1000] or "error"}
             if dlq.startswith("arn:aws:sqs:"):
-                _send_to_queue(self.ctx, dlq, body, {
-                    "RequestID": self.ctx.request_id, "ErrorCode": "200",
-                    "ErrorMessage": response.decode("utf-8", "replace")[:1000] or "error"})
+                _send_to_queue(self.ctx, dlq, body, attributes)
+            elif dlq.startswith("arn:aws:sns:"):
+                _publish_to_topic(self.ctx, dlq, body, attributes)
         _drop(self.ctx, self.ctx.request_id)
 
     def _record(self, condition: str, status: int, function_error: str | None,
@@ -217,6 +220,8 @@ class _Event:
         _keep(self.ctx, target, record)
         if target.startswith("arn:aws:sqs:"):
             _send_to_queue(self.ctx, target, json.dumps(record))
+        elif target.startswith("arn:aws:sns:"):
+            _publish_to_topic(self.ctx, target, json.dumps(record))
         elif ":lambda:" in target and ":function:" in target:
             try:
                 destination = parse_function_name(self.ctx, target)
@@ -248,6 +253,24 @@ def _send_to_queue(ctx: RequestContext, queue_arn: str, body: str,
         send(sqs_ctx, params)
     except AwsError as error:
         log.warning("lambda destination %s refused the record: %s", queue_arn, error)
+
+
+def _publish_to_topic(ctx: RequestContext, topic_arn: str, message: str,
+                      attributes: dict[str, str] | None = None) -> None:
+    """Publish through SNS's own operation, as the topic's account."""
+    from pocketcloud.services.internal import call
+
+    parts = topic_arn.split(":")
+    if len(parts) != 6:
+        return
+    params: dict[str, Any] = {"TopicArn": topic_arn, "Message": message}
+    if attributes:
+        params["MessageAttributes"] = {k: {"DataType": "String", "StringValue": v}
+                                       for k, v in attributes.items()}
+    try:
+        call(ctx.cloud, "sns", "Publish", params, account_id=parts[4], region=parts[3])
+    except AwsError as error:
+        log.warning("lambda destination %s refused the record: %s", topic_arn, error)
 
 
 def _child_context(ctx: RequestContext) -> RequestContext:

@@ -20,6 +20,7 @@ from pocketcloud.services.sns.envelopes import Envelopes
 from pocketcloud.services.sns.model import Subscription, book
 from pocketcloud.services.sns.retry_policy import DEFAULT_MANAGED_POLICY, retry_delay_s
 from pocketcloud.services.sns.signing import signer
+from pocketcloud.services.sns.status_logs import StatusLog
 
 if TYPE_CHECKING:
     from pocketcloud.cloud import Cloud
@@ -61,10 +62,17 @@ class Deliverer:
         self.in_flight: set[int] = set()
         self.http = endpoints.HttpSender()
         self.throttle = endpoints.Throttle()
+        self.status = StatusLog(cloud)
         self.swept_s = 0.0
 
     async def tick(self) -> None:
         self._sweep()
+        try:
+            await self._pages()
+        finally:
+            self.status.flush()
+
+    async def _pages(self) -> None:
         cursor = 0
         for _ in range(MAX_PAGES_PER_TICK):
             rows = self._due(cursor)
@@ -111,6 +119,7 @@ class Deliverer:
             else:
                 self._to_outbox(sub, row)
                 outcome.finish(row)
+                self._succeeded(sub, row, 200, "")
         for arn, queued in by_sqs.items():
             sub = self.book.subscriptions[arn]
             if not self._held_back(sub, queued[0]):
@@ -144,12 +153,16 @@ class Deliverer:
                               source_arn=sub.topic_arn)
             except AwsError as error:
                 for row in chunk:
-                    self._failed(sub, row, outcome, error.status_code < 500, error.message)
+                    self._failed(sub, row, outcome, error.status_code < 500, error.message,
+                                 status=error.status_code)
                 if fifo:
                     return  # later messages of a FIFO subscription wait, keeping the order
                 continue
             for ok in result.get("Successful") or []:
-                outcome.finish(chunk[int(ok["Id"])])
+                row = chunk[int(ok["Id"])]
+                outcome.finish(row)
+                self._succeeded(sub, row, 200, json.dumps(
+                    {"sqsRequestId": ok.get("MessageId"), "sqsMessageId": ok.get("MessageId")}))
             for bad in result.get("Failed") or []:
                 self._failed(sub, chunk[int(bad["Id"])], outcome, bool(bad.get("SenderFault")),
                              str(bad.get("Message") or bad.get("Code")))
@@ -181,9 +194,10 @@ class Deliverer:
                         source_arn=sub.topic_arn)
         except AwsError as error:
             client_error = error.status_code < 500 and error.status_code != 429
-            self._failed(sub, row, outcome, client_error, error.message)
+            self._failed(sub, row, outcome, client_error, error.message, status=error.status_code)
             return
         outcome.finish(row)
+        self._succeeded(sub, row, 202, json.dumps({"lambdaRequestId": row.record["MessageId"]}))
 
     # -- HTTP/S -------------------------------------------------------------------------------
 
@@ -209,14 +223,17 @@ class Deliverer:
             topic = self.book.topics.get(sub.topic_arn)
             policy = outbound.effective_http_policy(topic, sub) if topic else {}
             body = self.envelopes.body(row.kind, row.record, sub)
-            error = await self.http.post(sub, row.kind, row.record, body, policy)
+            status, error = await self.http.post(sub, row.kind, row.record, body, policy)
             outcome = Outcome([], [])
             if error is None:
                 outcome.finish(row)
+                if row.kind == "Notification":
+                    self._succeeded(sub, row, status, "")
             else:
                 self._failed(sub, row, outcome, False, error,
-                             policy.get("healthyRetryPolicy"))
+                             policy.get("healthyRetryPolicy"), status=status)
             self._record(outcome)
+            self.status.flush()
         finally:
             if len(self.in_flight) >= MAX_HTTP_IN_FLIGHT:
                 outbound.kick(self.cloud)  # posts were waiting for a free slot
@@ -242,8 +259,14 @@ class Deliverer:
 
     # -- failures: retry, dead-letter queue, or give up ---------------------------------------
 
+    def _succeeded(self, sub: Subscription, row: Row, status: int, response: str) -> None:
+        if row.kind == "Notification":
+            self.status.note(self.book.topics.get(sub.topic_arn), sub, row.record,
+                             success=True, status_code=status, response=response,
+                             attempts=row.attempts + 1)
+
     def _failed(self, sub: Subscription, row: Row, outcome: Outcome, client_error: bool,
-                reason: str, policy: dict[str, Any] | None = None) -> None:
+                reason: str, policy: dict[str, Any] | None = None, status: int = 0) -> None:
         attempts = row.attempts + 1
         delay_s = None if client_error else retry_delay_s(policy or DEFAULT_MANAGED_POLICY,
                                                           attempts)
@@ -251,6 +274,9 @@ class Deliverer:
             outcome.retry.append((row.delivery_id, attempts, self.cloud.clock.now() + delay_s))
             return
         if row.kind == "Notification":
+            self.status.note(self.book.topics.get(sub.topic_arn), sub, row.record,
+                             success=False, status_code=status, response=reason,
+                             attempts=attempts)
             self._dead_letter(sub, row, reason)
         else:
             log.info("sns: giving up on %s to %s: %s", row.kind, sub.endpoint, reason)

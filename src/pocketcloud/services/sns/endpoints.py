@@ -62,8 +62,9 @@ class HttpSender:
         return self._client
 
     async def post(self, sub: Subscription, kind: str, record: dict[str, Any], body: str,
-                   policy: dict[str, Any]) -> str | None:
-        """None when the endpoint took the message (2xx), else why not."""
+                   policy: dict[str, Any]) -> tuple[int, str | None]:
+        """(HTTP status, None) when the endpoint took the message (2xx), else (status or 0,
+        why not)."""
         content_type = (policy.get("requestPolicy") or {}).get("headerContentType") \
             or "text/plain; charset=UTF-8"
         headers = {
@@ -79,10 +80,10 @@ class HttpSender:
             response = await self.client().post(sub.endpoint, content=body.encode("utf-8"),
                                                 headers=headers)
         except httpx.HTTPError as error:
-            return f"{type(error).__name__}: {error}"
+            return 0, f"{type(error).__name__}: {error}"
         if 200 <= response.status_code < 300:
-            return None
-        return f"the endpoint answered HTTP {response.status_code}"
+            return response.status_code, None
+        return response.status_code, f"the endpoint answered HTTP {response.status_code}"
 
     async def close(self) -> None:
         if self._client is not None:

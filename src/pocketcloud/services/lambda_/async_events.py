@@ -5,8 +5,8 @@ minute before the first retry and two before the second; events older than
 MaximumEventAgeInSeconds are dropped. A success goes to the OnSuccess destination; a failure
 (retries exhausted or too old) to OnFailure, and to the function's dead-letter queue.
 Destinations that are Lambda functions are invoked; every record sent is also kept in
-``lambda_destination_records``; SQS queues and SNS topics get it through their own operations
-(EventBridge targets are not wired yet).
+``lambda_destination_records``; SNS topics and event buses get theirs through EventBridge's
+outbox (services/events/destinations.py).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 from pocketcloud.cloud import Cloud
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.services.events import destinations
 from pocketcloud.services.lambda_ import records
 from pocketcloud.services.lambda_.names import LATEST, FunctionRef, parse_function_name
 from pocketcloud.services.lambda_.schema import ready_store
@@ -220,8 +221,8 @@ class _Event:
         _keep(self.ctx, target, record)
         if target.startswith("arn:aws:sqs:"):
             _send_to_queue(self.ctx, target, json.dumps(record))
-        elif target.startswith("arn:aws:sns:"):
-            _publish_to_topic(self.ctx, target, json.dumps(record))
+        elif destinations.handles(target):  # SNS topics and event buses, via the outbox
+            destinations.send_invocation_record(self.ctx.cloud, target, record, self.ref.arn)
         elif ":lambda:" in target and ":function:" in target:
             try:
                 destination = parse_function_name(self.ctx, target)
@@ -256,21 +257,19 @@ def _send_to_queue(ctx: RequestContext, queue_arn: str, body: str,
 
 
 def _publish_to_topic(ctx: RequestContext, topic_arn: str, message: str,
-                      attributes: dict[str, str] | None = None) -> None:
-    """Publish through SNS's own operation, as the topic's account."""
+                      attributes: dict[str, str]) -> None:
+    """A dead-letter topic gets the event through SNS's own Publish, as the topic's account."""
     from pocketcloud.services.internal import call
 
     parts = topic_arn.split(":")
     if len(parts) != 6:
         return
-    params: dict[str, Any] = {"TopicArn": topic_arn, "Message": message}
-    if attributes:
-        params["MessageAttributes"] = {k: {"DataType": "String", "StringValue": v}
-                                       for k, v in attributes.items()}
+    params = {"TopicArn": topic_arn, "Message": message, "MessageAttributes": {
+        k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()}}
     try:
         call(ctx.cloud, "sns", "Publish", params, account_id=parts[4], region=parts[3])
     except AwsError as error:
-        log.warning("lambda destination %s refused the record: %s", topic_arn, error)
+        log.warning("lambda dead-letter topic %s refused the event: %s", topic_arn, error)
 
 
 def _child_context(ctx: RequestContext) -> RequestContext:

@@ -53,6 +53,8 @@ ACTION_NAMES = {
     ("s3", "AbortMultipartUpload"): "s3:AbortMultipartUpload",
     ("s3", "ListParts"): "s3:ListMultipartUploadParts",
     ("s3", "DeleteObjects"): "s3:DeleteObject",
+    ("s3", "PutObjectLockConfiguration"): "s3:PutBucketObjectLockConfiguration",
+    ("s3", "GetObjectLockConfiguration"): "s3:GetBucketObjectLockConfiguration",
 }
 
 

@@ -11,6 +11,7 @@ from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.buckets import require_bucket
 from pocketcloud.services.s3.checksums import CHECKSUM_HEADERS
 from pocketcloud.services.s3.objects import delete_blobs, remove_object
+from pocketcloud.services.s3.rows import check_version_id
 
 DELETE_KEYS_MAX = 1000
 
@@ -40,13 +41,18 @@ def delete_objects(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
         raise AwsError("MalformedXML", "The XML you provided was not well-formed or did not "
                        "validate against our published schema")  # fmt: skip
     quiet = bool(request.get("Quiet"))
+    bypass = bool(params.get("BypassGovernanceRetention"))
     deleted: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     for item in objects:
         key = item.get("Key", "")
         version_id = item.get("VersionId")
         try:
-            answer, garbage = remove_object(ctx, bucket, key, version_id, _conditions(item))
+            if version_id is not None:
+                check_version_id(version_id)
+            answer, garbage = remove_object(
+                ctx, bucket, key, version_id, _conditions(item), bypass
+            )
         except AwsError as error:
             failed = {"Key": key, "Code": error.code, "Message": error.message}
             if version_id:

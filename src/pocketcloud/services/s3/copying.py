@@ -22,8 +22,10 @@ from pocketcloud.services.s3.objects import (
     user_metadata,
     validate_key,
 )
+from pocketcloud.services.s3.object_lock import LOCK_HEADERS, without_lock
 from pocketcloud.services.s3.rows import (
     ObjectRow,
+    check_version_id,
     current_row,
     new_version_id,
     no_such_key,
@@ -58,6 +60,8 @@ def find_copy_source(
     """The source object a copy names, after its x-amz-copy-source-if-* conditions."""
     bucket_name, key, version_id = parse_copy_source(params["CopySource"])
     bucket = require_bucket(ctx, bucket_name, same_region=False)
+    if version_id is not None:
+        check_version_id(version_id)
     with s3_store(ctx).read() as tx:
         if version_id is None:
             row = current_row(tx, bucket.name, key)
@@ -131,7 +135,10 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         raise AwsError("InvalidRequest", "The specified copy source is larger than the maximum "
                        f"allowable size for a copy source: {COPY_SIZE_MAX_BYTES}")  # fmt: skip
     replace = params.get("MetadataDirective", "COPY") == "REPLACE"
-    headers = stored_headers(params) if replace else dict(source.headers)
+    headers = stored_headers(params) if replace else without_lock(source.headers)
+    if not replace:  # the request's own lock settings apply to the copy
+        requested = stored_headers(params)
+        headers.update((n, requested[n]) for n in LOCK_HEADERS if n in requested)
     metadata = user_metadata(params) if replace else dict(source.metadata)
     tags = (
         tags_from_header(params.get("Tagging"))

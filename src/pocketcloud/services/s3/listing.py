@@ -27,7 +27,7 @@ _LIST_COLUMNS = "key, etag, size, last_modified, storage_class, owner, checksum"
 _END = b"\xff"
 
 
-def _max_keys(params: dict[str, Any]) -> int:
+def max_keys(params: dict[str, Any]) -> int:
     value = params.get("MaxKeys")
     if value is None:
         return MAX_KEYS
@@ -36,7 +36,7 @@ def _max_keys(params: dict[str, Any]) -> int:
     return min(int(value), MAX_KEYS)
 
 
-def _encoder(params: dict[str, Any]) -> Any:
+def encoder(params: dict[str, Any]) -> Any:
     encoding = params.get("EncodingType")
     if encoding is None:
         return lambda text: text
@@ -86,8 +86,8 @@ def _page(
     bucket = require_bucket(ctx, params["Bucket"])
     prefix = key_bytes(params.get("Prefix") or "")
     delimiter = key_bytes(params.get("Delimiter") or "")
-    limit = _max_keys(params)
-    encode = _encoder(params)
+    limit = max_keys(params)
+    encode = encoder(params)
     contents: list[dict[str, Any]] = []
     prefixes: list[dict[str, str]] = []
     last = after
@@ -167,7 +167,7 @@ def list_objects_v2(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
     if token is not None:
         result["ContinuationToken"] = token
     if start_after:
-        result["StartAfter"] = _encoder(params)(start_after)
+        result["StartAfter"] = encoder(params)(start_after)
     if next_after is not None:
         result["NextContinuationToken"] = _encode_token(next_after)
     return result
@@ -176,8 +176,8 @@ def list_objects_v2(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
 def list_objects(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     marker = params.get("Marker") or ""
     result, next_after = _page(ctx, params, key_bytes(marker), True)
-    result["Marker"] = _encoder(params)(marker)
+    result["Marker"] = encoder(params)(marker)
     if next_after is not None and params.get("Delimiter"):
         # NextMarker is sent only with a delimiter; clients use the last key otherwise
-        result["NextMarker"] = _encoder(params)(key_text(next_after.rstrip(_END)))
+        result["NextMarker"] = encoder(params)(key_text(next_after.rstrip(_END)))
     return result

@@ -15,8 +15,10 @@ from pocketcloud.services.s3.conditions import (
     check_read_conditions,
     precondition_failed,
 )
+from pocketcloud.services.s3.object_lock import check_deletable, lock_headers
 from pocketcloud.services.s3.rows import (
     ObjectRow,
+    check_version_id,
     current_row,
     delete_current,
     delete_version,
@@ -104,6 +106,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         headers = stored_headers(params)
         metadata = user_metadata(params)
         tags = tags_from_header(params.get("Tagging"))
+        lock_headers(ctx, bucket, headers)
         received = await receive_body(ctx, bucket.region, params)
     checksum: dict[str, str] = {}
     if received.algorithm:
@@ -141,6 +144,7 @@ def commit_object(
 ) -> list[str]:  # fmt: skip
     """Commit `row` as the key's new current version, honouring conditional writes; a
     multipart upload's rows go in the same transaction."""
+    lock_headers(ctx, bucket, row.headers)
     with s3_store(ctx).write() as tx:
         if params.get("IfNoneMatch") is not None or params.get("IfMatch") is not None:
             _check_write_conditions(params, current_row(tx, bucket.name, row.key), row.key)
@@ -189,6 +193,8 @@ def find_object(ctx: RequestContext, bucket: Bucket, params: dict[str, Any]) -> 
     """The version a GET/HEAD names (latest by default), or S3's 404/405."""
     key = params["Key"]
     version_id = params.get("VersionId")
+    if version_id is not None:
+        check_version_id(version_id)
     with s3_store(ctx).read() as tx:
         if version_id is None:
             row = current_row(tx, bucket.name, key)
@@ -279,9 +285,12 @@ def get_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     blobs = ctx.cloud.store.blobs
     paths = [blobs.path(blob_id) for blob_id in row.blob_ids]
     try:
-        result["Body"] = body_for(paths, row.part_sizes or [row.size], first, length)
+        body = body_for(paths, row.part_sizes or [row.size], first, length)
     except FileNotFoundError:
         raise AwsError("InternalError", "The object's bytes are missing.", 500) from None
+    if "ContentRange" in result:
+        body.status_code = 206  # Partial Content, for a range or a part
+    result["Body"] = body
     return result
 
 
@@ -297,14 +306,18 @@ def head_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def delete_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
     key = params["Key"]
-    result, garbage = remove_object(ctx, bucket, key, params.get("VersionId"), params)
+    version_id = params.get("VersionId")
+    if version_id is not None:
+        check_version_id(version_id)
+    bypass = bool(params.get("BypassGovernanceRetention"))
+    result, garbage = remove_object(ctx, bucket, key, version_id, params, bypass)
     delete_blobs(ctx, garbage)
     return result
 
 
 def remove_object(
     ctx: RequestContext, bucket: Bucket, key: str, version_id: str | None,
-    params: dict[str, Any] | None = None,
+    params: dict[str, Any] | None = None, bypass_governance: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
     """DeleteObject's effect and answer (also used by DeleteObjects); blobs to delete after."""
     with s3_store(ctx).write() as tx:
@@ -315,6 +328,10 @@ def remove_object(
             if not current.etag.strip('"') == params["IfMatch"].strip().strip('"'):
                 raise precondition_failed("If-Match")
         if version_id is not None:
+            if bucket.object_lock:
+                locked = version_row(tx, bucket.name, key, version_id)
+                if locked is not None:
+                    check_deletable(locked, ctx.cloud.clock.now(), bypass_governance)
             removed, garbage = delete_version(tx, bucket.name, key, version_id)
             result: dict[str, Any] = {"VersionId": version_id}
             if removed is not None and removed.delete_marker:

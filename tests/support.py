@@ -71,3 +71,13 @@ def start_server(data_dir: Path | None = None, *extra: str) -> Server:
     raise RuntimeError("pocketcloud did not answer within the start timeout")
 
 
+
+
+def advance_clock(endpoint: str, seconds: float) -> dict[str, float]:
+    """Move the server's cloud clock forward and let its background jobs run once."""
+    request = urllib.request.Request(
+        endpoint + "/_pocketcloud/clock", method="POST",
+        data=json.dumps({"advance_s": seconds}).encode(),
+        headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as r:
+        return dict(json.load(r))

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from pocketcloud.config import Settings
+from pocketcloud.infra.background import Background
 from pocketcloud.infra.clock import Clock
 from pocketcloud.infra.ids import IdGenerator
 from pocketcloud.store import Store
@@ -30,6 +31,7 @@ class Cloud:
             self.data_dir = settings.data_dir.resolve()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.data_dir)
+        self.background = Background(self)
 
     def uptime_s(self) -> float:
         return time.monotonic() - self.started_at_s

@@ -13,10 +13,15 @@ if TYPE_CHECKING:
     from pocketcloud.cloud import Cloud
 
 
-def handle(cloud: Cloud, request: HttpRequest) -> HttpResponse:
+MAX_CLOCK_ADVANCE_S = 10 * 366 * 86400  # a bound on one step; call again to go further
+
+
+async def handle(cloud: Cloud, request: HttpRequest) -> HttpResponse:
     name = request.path[len("/_pocketcloud/") :].strip("/")
     if name == "health" and request.method in ("GET", "HEAD"):
         return _json(200, health(cloud))
+    if name == "clock":
+        return await _clock(cloud, request)
     missing: dict[str, object] = {
         "error": f"no pocketcloud endpoint {request.path!r}",
         "see": "/_pocketcloud/health",
@@ -33,6 +38,23 @@ def health(cloud: Cloud) -> dict[str, object]:
         "ephemeral": cloud.settings.ephemeral,
         "services": service_states(),
     }
+
+
+async def _clock(cloud: Cloud, request: HttpRequest) -> HttpResponse:
+    """GET: the cloud's time. POST {"advance_s": N}: move it forward, run background jobs."""
+    if request.method == "POST":
+        try:
+            advance_s = float(json.loads(request.body or b"{}").get("advance_s", 0))
+        except (ValueError, TypeError, AttributeError):
+            return _json(400, {"error": 'expected JSON like {"advance_s": 3600}'})
+        if not 0 <= advance_s <= MAX_CLOCK_ADVANCE_S:
+            return _json(400, {"error": f"advance_s must be within 0..{MAX_CLOCK_ADVANCE_S}"
+                                        " (the cloud clock never goes backwards)"})
+        cloud.clock.advance(advance_s)
+        await cloud.background.run_all_now()
+    elif request.method not in ("GET", "HEAD"):
+        return _json(405, {"error": "use GET to read the clock or POST to advance it"})
+    return _json(200, {"now": cloud.clock.now(), "offset_s": cloud.clock.offset_s})
 
 
 def _json(status: int, document: dict[str, object]) -> HttpResponse:

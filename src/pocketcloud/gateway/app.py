@@ -32,6 +32,7 @@ from pocketcloud.protocol.parsing import parse_request
 from pocketcloud.protocol.serializing import serialize_error, serialize_response
 from pocketcloud.protocol.specs import service_model
 from pocketcloud.protocol.streams import RequestBody, ResponseBody
+from pocketcloud.services.lifecycle import start_services, stop_services
 from pocketcloud.services.registry import provider_function
 
 log = logging.getLogger("pocketcloud.gateway")
@@ -119,7 +120,7 @@ class Gateway:
             request.body = await read_body(receive)
         except AwsError as error:
             return fallback_error_response(error, request_id)
-        return admin.handle(self.cloud, request)
+        return await admin.handle(self.cloud, request)
 
     def _caller(self, found: Route, request: HttpRequest) -> Caller:
         if self.cloud.settings.iam == "off":  # the fast path: nothing to verify
@@ -133,9 +134,11 @@ class Gateway:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                await start_services(self.cloud)
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 # Here, not after the server returns: uvicorn re-raises SIGTERM once shut down.
+                await stop_services(self.cloud)
                 self.cloud.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return

@@ -35,8 +35,9 @@ class Caller:
     account_id: str
     principal_arn: str
     access_key_id: str
-    principal_type: str = "root"  # root | user | assumed-role | federated
+    principal_type: str = "root"  # root | user | assumed-role | federated | service
     session_token: str | None = None
+    source_arn: str | None = None  # a service principal's aws:SourceArn
 
 
 @dataclass(frozen=True)

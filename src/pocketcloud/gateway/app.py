@@ -23,9 +23,9 @@ from pocketcloud.gateway.authentication import (
     root_caller,
 )
 from pocketcloud.gateway.fallback import fallback_error_response
-from pocketcloud.gateway.unread_body import TrackedReceive, close_if_unread, track_body
 from pocketcloud.gateway.region_gate import check_region
 from pocketcloud.gateway.routing import Route, route
+from pocketcloud.gateway.unread_body import TrackedReceive, close_if_unread, track_body
 from pocketcloud.infra.region_opt_in import is_region_enabled
 from pocketcloud.protocol.http import HttpRequest, HttpResponse
 from pocketcloud.protocol.parsing import parse_request

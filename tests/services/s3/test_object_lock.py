@@ -1,21 +1,28 @@
 """Object Lock end to end: bucket configuration, default and explicit retention, legal hold,
 and deletes of locked versions refused (DeleteObject and DeleteObjects) until the retention
-ends on the cloud clock."""
+ends on the cloud clock. This module moves the clock, so it runs on a server of its own."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from tests.support import advance_clock
+from tests.support import advance_clock, start_server
 
 
 def _error(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, int]:
     response = excinfo.value.response
     return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    own = start_server()  # advancing the clock must not age other modules' objects
+    yield own.endpoint
+    own.stop()
 
 
 @pytest.fixture
@@ -31,7 +38,7 @@ def _later(endpoint: str, days: float) -> datetime:
 
     with urllib.request.urlopen(f"{endpoint}/_pocketcloud/clock") as answer:
         now = json.load(answer)["now"]
-    return datetime.fromtimestamp(now, timezone.utc) + timedelta(days=days)
+    return datetime.fromtimestamp(now, UTC) + timedelta(days=days)
 
 
 def test_lock_configuration(s3: Any, locked: str, bucket: str) -> None:
@@ -89,7 +96,8 @@ def test_default_retention_blocks_version_delete_until_it_ends(
     with pytest.raises(ClientError) as excinfo:  # compliance cannot be bypassed
         s3.delete_object(Bucket=locked, Key="k", VersionId=version, BypassGovernanceRetention=True)
     assert _error(excinfo) == ("AccessDenied", 403)
-    batch = s3.delete_objects(Bucket=locked, Delete={"Objects": [{"Key": "k", "VersionId": version}]})
+    objects = [{"Key": "k", "VersionId": version}]
+    batch = s3.delete_objects(Bucket=locked, Delete={"Objects": objects})
     assert [(e["Code"], e["VersionId"]) for e in batch["Errors"]] == [("AccessDenied", version)]
     with pytest.raises(ClientError) as excinfo:  # nor shortened
         s3.put_object_retention(Bucket=locked, Key="k", Retention={

@@ -14,6 +14,7 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.conditions import check_read_conditions
+from pocketcloud.services.s3.object_lock import LOCK_HEADERS, without_lock
 from pocketcloud.services.s3.objects import (
     commit_object,
     delete_blobs,
@@ -22,7 +23,6 @@ from pocketcloud.services.s3.objects import (
     user_metadata,
     validate_key,
 )
-from pocketcloud.services.s3.object_lock import LOCK_HEADERS, without_lock
 from pocketcloud.services.s3.rows import (
     ObjectRow,
     check_version_id,

@@ -75,7 +75,7 @@ def _valid_rule(rule: dict[str, Any] | None) -> dict[str, Any] | None:
     days, years = retention.get("Days"), retention.get("Years")
     if retention.get("Mode") not in MODES or (days is None) == (years is None):
         raise malformed_xml()
-    period = int(days if days is not None else years)
+    period = int(days if days is not None else years or 0)
     if period <= 0:
         raise AwsError(
             "InvalidArgument", "Default retention period must be a positive integer value."

@@ -24,6 +24,7 @@ class SignedRequest:
     method: str
     headers: dict[str, str]
     body: bytes
+    path: str = "/"  # with the query string, as signed (a presigned URL's)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def signed_get_caller_identity(port: int) -> SignedRequest:
 
 def lua_script(request: SignedRequest) -> str:
     lines = [f"wrk.method = {_lua_string(request.method)}",
+             f"wrk.path = {_lua_string(request.path)}",
              f"wrk.body = {_lua_string(request.body.decode())}"]
     for name, value in request.headers.items():
         if name.lower() not in HEADERS_WRK_SETS:

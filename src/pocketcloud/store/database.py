@@ -108,7 +108,7 @@ class Store:
         self._owned_dir: tempfile.TemporaryDirectory[str] | None = None
         self.blobs = BlobStore(
             self.data_dir / BLOBS_DIR,
-            fsync_files=durability != "none",
+            fsync_files=durability == "power",  # see _SYNCHRONOUS: "process" outlives kill -9
             fsync_dirs=durability == "power",
         )
         try:

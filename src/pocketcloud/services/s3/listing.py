@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote_plus
@@ -42,7 +43,14 @@ def encoder(params: dict[str, Any]) -> Any:
         return lambda text: text
     if encoding != "url":
         raise AwsError("InvalidArgument", "Invalid Encoding Method specified in Request")
-    return lambda text: quote_plus(text, safe="/")
+    return _url_encode
+
+
+_NEEDS_QUOTING = re.compile(r"[^A-Za-z0-9_.\-~/]").search  # what quote_plus leaves alone
+
+
+def _url_encode(text: str) -> str:
+    return quote_plus(text, safe="/") if _NEEDS_QUOTING(text) else text
 
 
 def _scan(

@@ -41,6 +41,8 @@ lint: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	test -x bench/node_modules/.bin/s3rver || npm install --prefix bench --no-audit --no-fund s3rver@3.7.1
 	$(BIN)/python -m bench.run
 
 clean:

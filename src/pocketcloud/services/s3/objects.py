@@ -17,6 +17,7 @@ from pocketcloud.services.s3.conditions import (
 )
 from pocketcloud.services.s3.object_lock import check_deletable, lock_headers
 from pocketcloud.services.s3.rows import (
+    CURRENT_ROW_SQL,
     ObjectRow,
     check_version_id,
     current_row,
@@ -25,10 +26,11 @@ from pocketcloud.services.s3.rows import (
     new_version_id,
     no_such_key,
     no_such_version,
+    row_from,
     version_row,
     write_version,
 )
-from pocketcloud.services.s3.schema import s3_store
+from pocketcloud.services.s3.schema import key_bytes, s3_store
 from pocketcloud.services.s3.upload import body_unread_closes_connection, receive_body
 
 KEY_BYTES_MAX = 1024
@@ -195,10 +197,11 @@ def find_object(ctx: RequestContext, bucket: Bucket, params: dict[str, Any]) -> 
     version_id = params.get("VersionId")
     if version_id is not None:
         check_version_id(version_id)
-    with s3_store(ctx).read() as tx:
-        if version_id is None:
-            row = current_row(tx, bucket.name, key)
-        else:
+    if version_id is None:
+        found = s3_store(ctx).fetchone(CURRENT_ROW_SQL, (bucket.name, key_bytes(key)))
+        row = row_from(found) if found else None
+    else:
+        with s3_store(ctx).read() as tx:
             row = version_row(tx, bucket.name, key, version_id)
     if row is None:
         raise no_such_version(key, version_id) if version_id else no_such_key(key)

@@ -70,11 +70,11 @@ def row_from(values: tuple[Any, ...], is_latest: bool = True) -> ObjectRow:
     )  # fmt: skip
 
 
+CURRENT_ROW_SQL = f"SELECT {OBJECT_COLUMNS} FROM s3_objects WHERE bucket = ? AND key = ?"
+
+
 def current_row(tx: Tx, bucket: str, key: str) -> ObjectRow | None:
-    found = tx.fetchone(
-        f"SELECT {OBJECT_COLUMNS} FROM s3_objects WHERE bucket = ? AND key = ?",
-        (bucket, key_bytes(key)),
-    )
+    found = tx.fetchone(CURRENT_ROW_SQL, (bucket, key_bytes(key)))
     return row_from(found) if found else None
 
 

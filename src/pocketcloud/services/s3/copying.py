@@ -5,7 +5,7 @@ copy is the user's explicit request to move bytes."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -14,6 +14,7 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.conditions import check_read_conditions
+from pocketcloud.services.s3.inline import is_inline, read_inline
 from pocketcloud.services.s3.object_lock import LOCK_HEADERS, without_lock
 from pocketcloud.services.s3.objects import (
     commit_object,
@@ -99,10 +100,16 @@ async def copy_bytes(
 ) -> BlobInfo:
     """Copy `length` bytes of `row` from `first` into a new blob in `region` (off the loop)."""
     blobs = ctx.cloud.store.blobs
-    paths = [blobs.path(blob_id) for blob_id in row.blob_ids]
-    sizes = row.part_sizes or [row.size]
     count = row.size - first if length is None else length
-    chunks = _segments(paths, sizes, first, count)
+    chunks: Iterable[bytes]
+    if is_inline(row.blob_ids):
+        data = read_inline(ctx.cloud.store, row.blob_ids[0])
+        if data is None:
+            raise AwsError("InternalError", "The copy source's bytes are missing.", 500)
+        chunks = [data[first : first + count]]
+    else:
+        paths = [blobs.path(blob_id) for blob_id in row.blob_ids]
+        chunks = _segments(paths, row.part_sizes or [row.size], first, count)
     return await asyncio.to_thread(blobs.put, region, chunks)
 
 

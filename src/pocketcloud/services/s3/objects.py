@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.s3.bodies import body_for
+from pocketcloud.services.s3.bodies import object_body
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.checksums import CHECKSUM_MEMBERS
 from pocketcloud.services.s3.conditions import (
@@ -15,6 +15,8 @@ from pocketcloud.services.s3.conditions import (
     check_read_conditions,
     precondition_failed,
 )
+from pocketcloud.services.s3.inline import PREFIX as INLINE_PREFIX
+from pocketcloud.services.s3.inline import delete_inline, store_inline
 from pocketcloud.services.s3.object_lock import check_deletable, lock_headers
 from pocketcloud.services.s3.rows import (
     CURRENT_ROW_SQL,
@@ -109,7 +111,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         metadata = user_metadata(params)
         tags = tags_from_header(params.get("Tagging"))
         lock_headers(ctx, bucket, headers)
-        received = await receive_body(ctx, bucket.region, params)
+        received = await receive_body(ctx, bucket.region, params, inline=True)
     checksum: dict[str, str] = {}
     if received.algorithm:
         checksum = {CHECKSUM_MEMBERS[received.algorithm]: received.checksum,
@@ -117,7 +119,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
     row = ObjectRow(
         key=key,
         version_id=new_version_id(bucket.versioning, ctx.cloud.ids.hex(32)),
-        blob_ids=[received.blob.blob_id],
+        blob_ids=[] if received.data is not None else [received.blob.blob_id],
         size=received.blob.size_bytes,
         etag=received.etag,
         last_modified=ctx.cloud.clock.now(),
@@ -129,9 +131,10 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         owner=ctx.account_id,
     )
     try:
-        garbage = commit_object(ctx, bucket, row, params)
+        garbage = commit_object(ctx, bucket, row, params, inline_data=received.data)
     except BaseException:
-        ctx.cloud.store.blobs.delete(received.blob.blob_id)
+        if received.data is None:
+            ctx.cloud.store.blobs.delete(received.blob.blob_id)
         raise
     delete_blobs(ctx, garbage)
     result: dict[str, Any] = {"ETag": row.etag, **checksum}
@@ -142,10 +145,10 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
 
 def commit_object(
     ctx: RequestContext, bucket: Bucket, row: ObjectRow, params: dict[str, Any],
-    finishing_upload: str = "",
+    finishing_upload: str = "", inline_data: bytes | None = None,
 ) -> list[str]:  # fmt: skip
     """Commit `row` as the key's new current version, honouring conditional writes; a
-    multipart upload's rows go in the same transaction."""
+    multipart upload's rows, or a small object's inline bytes, go in the same transaction."""
     lock_headers(ctx, bucket, row.headers)
     with s3_store(ctx).write() as tx:
         if params.get("IfNoneMatch") is not None or params.get("IfMatch") is not None:
@@ -161,6 +164,8 @@ def commit_object(
                     fields={"UploadId": finishing_upload},
                 )
             tx.execute("DELETE FROM s3_parts WHERE upload_id = ?", (finishing_upload,))
+        if inline_data is not None:
+            row.blob_ids = [store_inline(tx, inline_data)]
         return write_version(tx, bucket.name, bucket.versioning, row)
 
 
@@ -186,9 +191,14 @@ def _check_write_conditions(params: dict[str, Any], current: ObjectRow | None, k
 
 
 def delete_blobs(ctx: RequestContext, blob_ids: list[str]) -> None:
+    """Delete bytes no row references any more: files, and inline rows (`@` ids)."""
     blobs = ctx.cloud.store.blobs
+    inline = [blob_id for blob_id in blob_ids if blob_id.startswith(INLINE_PREFIX)]
+    if inline:
+        delete_inline(ctx.cloud.store, inline)
     for blob_id in blob_ids:
-        blobs.delete(blob_id)
+        if not blob_id.startswith(INLINE_PREFIX):
+            blobs.delete(blob_id)
 
 
 def find_object(ctx: RequestContext, bucket: Bucket, params: dict[str, Any]) -> ObjectRow:
@@ -285,10 +295,8 @@ def get_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     check_read_conditions(params, row.etag, row.last_modified)
     result = describe(row, bucket, params)
     first, length = _read_window(row, params, result)
-    blobs = ctx.cloud.store.blobs
-    paths = [blobs.path(blob_id) for blob_id in row.blob_ids]
     try:
-        body = body_for(paths, row.part_sizes or [row.size], first, length)
+        body = object_body(ctx.cloud.store, row, first, length)
     except FileNotFoundError:
         raise AwsError("InternalError", "The object's bytes are missing.", 500) from None
     if "ContentRange" in result:

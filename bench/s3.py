@@ -1,6 +1,7 @@
 """S3 workloads: pocketcloud against moto's server and s3rver (npm), each started alone.
 
-- s3-get-4k / s3-put-4k: wrk replays one presigned GET (or PUT of 4 KiB) of one key.
+- s3-get-4k / s3-put-4k: wrk replays one presigned GET of one key (PUTs of 4 KiB cycle
+  through 256 presigned keys: moto answers 500 to concurrent PUTs of the same key).
 - s3-list: wrk replays one presigned ListObjectsV2 (a page of 1,000 keys) of a 10,000-key bucket.
 - s3-1gib: one 1 GiB PUT then GET through a presigned URL from a streaming Python client;
   MB/s each way and the server's peak RSS (VmHWM) over the whole run.
@@ -29,6 +30,7 @@ WORKLOADS = ("s3-get-4k", "s3-put-4k", "s3-list", "s3-1gib")
 ACCESS_KEY = SECRET_KEY = "S3RVER"  # s3rver's built-in credentials
 BUCKET = "bench-bucket"
 SMALL_BYTES = 4096
+PUT_KEYS = 256  # the 4 KiB PUTs cycle through these keys, split among wrk's threads
 LIST_KEYS = 10_000
 SETUP_THREADS = 8
 BIG_BYTES = 1024**3
@@ -94,9 +96,12 @@ def prepare(workload: str, port: int) -> SignedRequest:
     if workload == "s3-get-4k":
         s3.put_object(Bucket=BUCKET, Key="small", Body=small_body())
         return presigned(s3, port, "get_object", {"Bucket": BUCKET, "Key": "small"}, "GET")
-    if workload == "s3-put-4k":
-        return presigned(s3, port, "put_object", {"Bucket": BUCKET, "Key": "small"}, "PUT",
-                         small_body())
+    if workload == "s3-put-4k":  # distinct keys: moto answers 500 to concurrent PUTs of one
+        first = presigned(s3, port, "put_object", {"Bucket": BUCKET, "Key": "small-0"}, "PUT",
+                          small_body())
+        paths = tuple(presigned(s3, port, "put_object", {"Bucket": BUCKET, "Key": f"small-{n}"},
+                                "PUT").path for n in range(PUT_KEYS))
+        return SignedRequest(first.method, first.headers, first.body, first.path, paths)
     with ThreadPoolExecutor(SETUP_THREADS) as pool:
         list(pool.map(lambda i: s3.put_object(Bucket=BUCKET, Key=f"key-{i:05d}", Body=b"x"),
                       range(LIST_KEYS)))

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from pocketcloud import __version__
 from pocketcloud.config import DEFAULT_HOST, DEFAULT_PORT, Settings
+from pocketcloud.infra import cli as infra_cli
 
 console = Console()
 LOG_LEVELS = click.Choice(["debug", "info", "warning", "error"], case_sensitive=False)
@@ -53,9 +54,16 @@ def main() -> None:
 @click.option("--root-secret-key", default=None,
               help="Secret key of each account's root key (key id 'test' or the 12-digit "
               "account id) when --iam checks signatures  [default: test]")
+@click.option("--latency", type=click.Choice(["off", "on"]), default=None,
+              help="on: delay each response by the modelled network round trip from the "
+              "client's location to the request's Region  [default: off]")
+@click.option("--client-location", default=None,
+              help="Where clients are when a request has no X-Pocketcloud-Client-Location "
+              "header: a city, a Region code or lat,lon")
 def start(**options: Any) -> None:
     """Start the cloud and serve until interrupted."""
     settings = Settings.from_env(**options)
+    infra_cli.check_client_location(settings.client_location)
     _configure_logging(settings.log_level)
     from pocketcloud.gateway.server import serve  # imported late: `--help` stays instant
 
@@ -117,6 +125,11 @@ def regions(ctx: click.Context) -> None:
         opt_in = "required" if region.opt_in_required else "-"
         table.add_row(region.code, region.name, region.country, zones, opt_in)
     console.print(table)
+
+
+regions.add_command(infra_cli.advise)
+regions.add_command(infra_cli.latency)
+main.add_command(infra_cli.fault)
 
 
 def _call_admin(settings: Settings, name: str) -> dict[str, Any] | None:

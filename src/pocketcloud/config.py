@@ -24,6 +24,8 @@ class Settings:
     server: str = "uvicorn"  # the ASGI server: uvicorn or granian
     iam: str = "off"  # off | audit | enforce: see gateway/authentication.py
     root_secret_key: str = "test"  # the secret of each account's root key when IAM checks
+    latency: str = "off"  # on: delay responses by the modelled network RTT (infra/latency.py)
+    client_location: str = ""  # where clients are when a request does not say (infra/locations.py)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -45,4 +47,6 @@ def _convert(name: str, raw: str) -> object:
         return int(raw)
     if name == "ephemeral":
         return raw.strip().lower() in ("1", "true", "yes", "on")
+    if name == "latency":
+        return "on" if raw.strip().lower() in ("1", "true", "yes", "on") else "off"
     return raw

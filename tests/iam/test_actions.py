@@ -78,3 +78,23 @@ def test_examples(ctx: RequestContext) -> None:
     assert region.context == {"account:TargetRegion": "af-south-1"}
     assert authorization_target("sqs", "SendMessage", {}, ctx).action == "sqs:SendMessage"
     assert authorization_target("lambda", "Invoke", {}, ctx).action == "lambda:InvokeFunction"
+
+
+def test_s3_examples(ctx: RequestContext) -> None:
+    tagging = authorization_target("s3", "PutObjectTagging", {"Bucket": "b", "Key": "k/1"}, ctx)
+    assert tagging.action == "s3:PutObjectTagging"
+    assert tagging.resources == ["arn:aws:s3:::b/k/1"]
+    cors = authorization_target("s3", "DeleteBucketCors", {"Bucket": "b"}, ctx)
+    assert (cors.action, cors.resources) == ("s3:PutBucketCORS", ["arn:aws:s3:::b"])
+    expected = {
+        "GetBucketAcl": "s3:GetBucketAcl", "PutBucketPolicy": "s3:PutBucketPolicy",
+        "GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
+        "DeleteBucketLifecycle": "s3:PutLifecycleConfiguration",
+        "GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
+        "GetBucketWebsite": "s3:GetBucketWebsite", "DeleteBucketTagging": "s3:PutBucketTagging",
+        "GetBucketPolicyStatus": "s3:GetBucketPolicyStatus",
+        "DeleteBucketOwnershipControls": "s3:PutBucketOwnershipControls",
+    }
+    for operation, action in expected.items():
+        assert authorization_target("s3", operation, {"Bucket": "b"}, ctx).action == action
+    assert authorization_target("s3", "ListBuckets", {}, ctx).resources == ["*"]

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from pocketcloud import __version__
+from pocketcloud.infra import admin_api as infra_admin
 from pocketcloud.protocol.http import HttpRequest, HttpResponse
 from pocketcloud.services.registry import service_states
 
@@ -22,6 +23,8 @@ async def handle(cloud: Cloud, request: HttpRequest) -> HttpResponse:
         return _json(200, health(cloud))
     if name == "clock":
         return await _clock(cloud, request)
+    if infra_admin.handles(name):  # faults, region advisor, latency
+        return infra_admin.handle(cloud, request, name)
     missing: dict[str, object] = {
         "error": f"no pocketcloud endpoint {request.path!r}",
         "see": "/_pocketcloud/health",

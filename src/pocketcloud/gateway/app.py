@@ -19,13 +19,15 @@ from pocketcloud.gateway.authentication import (
     Caller,
     KeyLookup,
     authenticate,
-    no_keys,
-    root_caller,
+    iam_keys,
+    unverified_caller,
 )
+from pocketcloud.gateway.authorization import authorize
 from pocketcloud.gateway.fallback import fallback_error_response
 from pocketcloud.gateway.region_gate import check_region
 from pocketcloud.gateway.routing import Route, route
 from pocketcloud.gateway.unread_body import TrackedReceive, close_if_unread, track_body
+from pocketcloud.infra import gate, unreachable
 from pocketcloud.infra.region_opt_in import is_region_enabled
 from pocketcloud.protocol.http import HttpRequest, HttpResponse
 from pocketcloud.protocol.parsing import parse_request
@@ -34,6 +36,7 @@ from pocketcloud.protocol.specs import service_model
 from pocketcloud.protocol.streams import RequestBody, ResponseBody
 from pocketcloud.services.lifecycle import start_services, stop_services
 from pocketcloud.services.registry import provider_function
+from pocketcloud.services.s3 import edge as s3_edge
 
 log = logging.getLogger("pocketcloud.gateway")
 
@@ -42,7 +45,7 @@ FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
 class Gateway:
-    def __init__(self, cloud: Cloud, key_lookup: KeyLookup = no_keys) -> None:
+    def __init__(self, cloud: Cloud, key_lookup: KeyLookup = iam_keys) -> None:
         self.cloud = cloud
         self.key_lookup = key_lookup
 
@@ -58,6 +61,8 @@ class Gateway:
             response = await self._admin(request, receive, request_id)
         else:
             response = await self.handle(request, receive, request_id)
+        if await unreachable.drop_connection(scope, response):
+            return
         await send_response(send, response)
 
     async def handle(self, request: HttpRequest, receive: Receive, request_id: str) -> HttpResponse:
@@ -69,6 +74,11 @@ class Gateway:
             if request.headers.get("content-type", "").startswith(FORM_CONTENT_TYPE):
                 request.body = await read_body(receive)  # a query Action may sit in the body
                 receive = _exhausted
+            edge = await s3_edge.before_route(
+                self.cloud, request, receive, request_id, self.key_lookup
+            )
+            if edge is not None:  # S3 website, CORS preflight, browser POST upload
+                return edge
             found = route(request, self.cloud.settings.default_region)
             response = await self._dispatch(found, request, receive, request_id)
         except AwsError as error:
@@ -77,6 +87,8 @@ class Gateway:
             log.exception("request %s failed inside pocketcloud", request_id)
             response = self._error_response(internal_error(request_id), found, request_id)
         close_if_unread(response, tracked)
+        if "origin" in request.headers and found is not None and found.service == "s3":
+            s3_edge.after_response(self.cloud, request, found.uri_params, response)
         if log.isEnabledFor(logging.INFO):
             _log_request(found, response, request_id, started)
         return response
@@ -84,6 +96,8 @@ class Gateway:
     async def _dispatch(
         self, found: Route, request: HttpRequest, receive: Receive, request_id: str
     ) -> HttpResponse:
+        await gate.admit(self.cloud, found.service, found.operation, found.region, found.protocol,
+                         request, request_id)
         if not found.operation:
             raise _unknown_operation(found)
         function = provider_function(found.service, found.operation)
@@ -93,7 +107,7 @@ class Gateway:
         streamed = streaming_payload_member(operation.input_shape)
         if streamed is None and receive is not _exhausted:
             request.body = await read_body(receive)
-        caller = self._caller(found, request)
+        caller = self._caller(found, request, operation)
         check_region(found.region, found.service, found.protocol, self._enabled_for(caller))
         params = parse_request(operation, request, found.protocol, found.uri_params)
         if streamed is not None:
@@ -110,6 +124,7 @@ class Gateway:
             request=request,
             caller=caller,
         )
+        authorize(ctx, params)
         result: Any = function(ctx, params)
         if inspect.isawaitable(result):
             result = await result
@@ -122,10 +137,11 @@ class Gateway:
             return fallback_error_response(error, request_id)
         return await admin.handle(self.cloud, request)
 
-    def _caller(self, found: Route, request: HttpRequest) -> Caller:
+    def _caller(self, found: Route, request: HttpRequest, operation: OperationModel) -> Caller:
         if self.cloud.settings.iam == "off":  # the fast path: nothing to verify
-            return root_caller(found.access_key_id)
-        return authenticate(self.cloud, request, found.protocol, found.service, self.key_lookup)
+            return unverified_caller(self.cloud, found.access_key_id, self.key_lookup)
+        return authenticate(self.cloud, request, found.protocol, found.service, self.key_lookup,
+                            unsigned_allowed=operation.auth_type == "none")
 
     def _enabled_for(self, caller: Caller) -> Callable[[str], bool]:
         return lambda region: is_region_enabled(self.cloud, caller.account_id, region)

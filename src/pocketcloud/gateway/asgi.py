@@ -46,6 +46,7 @@ def to_request(scope: Scope, body: bytes) -> HttpRequest:
         headers[name] = f"{headers[name]},{value}" if name in headers else value
     raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
     path = raw_path.decode("latin-1").split("?", 1)[0]
+    client = scope.get("client")
     return HttpRequest(
         method=scope["method"],
         path=path or "/",
@@ -54,6 +55,7 @@ def to_request(scope: Scope, body: bytes) -> HttpRequest:
         headers=headers,
         body=body,
         host=headers.get("host", ""),
+        client_ip=str(client[0]) if client else "",
     )
 
 

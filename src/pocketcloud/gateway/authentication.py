@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from urllib.parse import parse_qs
 
 from pocketcloud.arns import global_arn
 from pocketcloud.errors import AwsError
+from pocketcloud.gateway.chunk_signatures import SIGNED_STREAMING, ChunkSigner
 from pocketcloud.gateway.scope import account_for_access_key
 from pocketcloud.gateway.sigv4 import SignatureProblem, SignedRequest, signed_request, verify
 from pocketcloud.protocol.http import HttpRequest
@@ -57,8 +58,27 @@ KeyLookup = Callable[["Cloud", str], KeyRecord | None]
 
 
 def no_keys(cloud: Cloud, access_key_id: str) -> KeyRecord | None:
-    """The lookup until IAM's access keys are served: only root keys exist."""
+    """A lookup where only root keys exist."""
     return None
+
+
+def iam_keys(cloud: Cloud, access_key_id: str) -> KeyRecord | None:
+    """IAM users' keys (AKIA...) and STS sessions' keys (ASIA...), from IAM's cache."""
+    if len(access_key_id) != 20 or access_key_id[:4] not in ("AKIA", "ASIA"):
+        return None
+    from pocketcloud.services.iam.credentials import lookup_access_key
+
+    # IAM's Credential carries every KeyRecord field under the same name: no copy per request
+    return cast(KeyRecord | None, lookup_access_key(cloud, access_key_id))
+
+
+def unverified_caller(cloud: Cloud, access_key_id: str, lookup: KeyLookup) -> Caller:
+    """``--iam off``: nothing is verified, but an IAM key still speaks for its own account."""
+    record = lookup(cloud, access_key_id) if len(access_key_id) == 20 else None
+    if record is None:
+        return root_caller(access_key_id)
+    return Caller(record.account_id, record.principal_arn, access_key_id, record.principal_type,
+                  record.session_token)
 
 
 def root_caller(access_key_id: str) -> Caller:
@@ -67,13 +87,18 @@ def root_caller(access_key_id: str) -> Caller:
 
 
 def authenticate(
-    cloud: Cloud, request: HttpRequest, protocol: str, service: str, lookup: KeyLookup
+    cloud: Cloud, request: HttpRequest, protocol: str, service: str, lookup: KeyLookup,
+    unsigned_allowed: bool = False,
 ) -> Caller:
-    """The verified caller, or AwsError in enforce mode (audit mode logs and lets it pass)."""
+    """The verified caller, or AwsError in enforce mode (audit mode logs and lets it pass).
+    ``unsigned_allowed``: operations AWS serves without a signature (AssumeRoleWithWebIdentity)
+    are answered for an anonymous caller; the operation itself checks its token."""
     mode = cloud.settings.iam
-    claimed = _claimed(request, protocol, service, mode)
+    claimed = _claimed(request, protocol, service, mode, unsigned_allowed or service == "s3")
     if claimed is None:
-        return root_caller("")
+        # S3 serves anonymous requests that a bucket policy allows (public buckets, websites);
+        # in audit mode an unsigned request is evaluated (and logged) as anonymous too
+        return anonymous_caller(account_for_access_key(""))
     record = _record_for(cloud, claimed.access_key_id, lookup)
     try:
         _check(cloud, request, claimed, record, service, protocol)
@@ -88,8 +113,12 @@ def authenticate(
                   record.principal_type, record.session_token)
 
 
+def anonymous_caller(account_id: str) -> Caller:
+    return Caller(account_id, "*", "", "anonymous")
+
+
 def _claimed(
-    request: HttpRequest, protocol: str, service: str, mode: str
+    request: HttpRequest, protocol: str, service: str, mode: str, anonymous_allowed: bool
 ) -> SignedRequest | None:
     try:
         claimed = signed_request(request)
@@ -97,7 +126,7 @@ def _claimed(
         if mode == "enforce":
             raise signature_error(problem, protocol, service) from None
         return None
-    if claimed is None and mode == "enforce":
+    if claimed is None and mode == "enforce" and not anonymous_allowed:
         raise AwsError(
             "MissingAuthenticationToken" if protocol in ("query", "ec2") else "AccessDenied",
             "Request is missing Authentication Token" if protocol != "rest-xml"
@@ -139,6 +168,10 @@ def _check(
         verify(request, claimed, record.secret_key, now_s, is_s3=service == "s3")
     except SignatureProblem as problem:
         raise signature_error(problem, protocol, service) from None
+    content_sha = request.headers.get("x-amz-content-sha256", "")
+    if content_sha.startswith(SIGNED_STREAMING) and not claimed.presigned:
+        request.chunk_signer = ChunkSigner.for_request(claimed, record.secret_key,
+                                                       cloud.settings.iam == "enforce")
 
 
 def _query_token(request: HttpRequest) -> str | None:

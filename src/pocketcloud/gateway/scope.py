@@ -34,9 +34,21 @@ def credential_scope(request: HttpRequest) -> CredentialScope | None:
                 credential = unquote(pair[len("X-Amz-Credential=") :])
                 break
     parts = credential.split("/")
+    if len(parts) == 4 and parts[3] == "aws4_request":  # SigV4a: no region in the scope
+        return CredentialScope(parts[0], parts[1], _single_region(request), parts[2])
     if len(parts) != 5 or parts[4] != "aws4_request":
         return None
     return CredentialScope(parts[0], parts[1], parts[2], parts[3])
+
+
+def _single_region(request: HttpRequest) -> str:
+    """A SigV4a region set naming one region routes there; a wildcard set routes by Host."""
+    region_set = request.headers.get("x-amz-region-set", "")
+    if not region_set and "X-Amz-Region-Set=" in request.query_string:
+        for pair in request.query_string.split("&"):
+            if pair.startswith("X-Amz-Region-Set="):
+                region_set = unquote(pair[len("X-Amz-Region-Set=") :])
+    return region_set if region_set and "," not in region_set and "*" not in region_set else ""
 
 
 def legacy_access_key(request: HttpRequest) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 
 from pocketcloud.cloud import Cloud
 from pocketcloud.config import Settings
@@ -33,12 +35,14 @@ def serve(settings: Settings) -> None:
 def _serve_uvicorn(cloud: Cloud) -> None:
     import uvicorn
 
+    from pocketcloud.infra.unreachable import uvicorn_protocol
+
     settings = cloud.settings
     uvicorn.run(
         Gateway(cloud),
         host=settings.host,
         port=settings.port,
-        http="httptools",
+        http=uvicorn_protocol(),  # httptools, able to drop a connection (down Regions)
         loop="uvloop",
         lifespan="on",
         access_log=False,
@@ -51,6 +55,7 @@ def _serve_uvicorn(cloud: Cloud) -> None:
 def _serve_granian(cloud: Cloud) -> None:
     import uvloop
     from granian.constants import Interfaces
+    from granian.log import LogLevels
     from granian.server.embed import Server
 
     settings = cloud.settings
@@ -59,6 +64,17 @@ def _serve_granian(cloud: Cloud) -> None:
         address=settings.host,
         port=settings.port,
         interface=Interfaces.ASGI,
+        websockets=False,
         log_access=False,
+        log_level=LogLevels(settings.log_level.lower()),
     )
-    uvloop.run(server.serve())
+
+    async def serve() -> None:
+        # granian's embedded server installs no signal handlers of its own: stop cleanly
+        # (lifespan shutdown, store closed) on Ctrl-C and on SIGTERM
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, server.stop)
+        await server.serve()
+
+    uvloop.run(serve())

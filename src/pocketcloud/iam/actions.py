@@ -21,6 +21,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pocketcloud.arns import arn, global_arn
+from pocketcloud.iam import resource_rules
 from pocketcloud.protocol.specs import service_model
 
 if TYPE_CHECKING:
@@ -55,6 +56,18 @@ ACTION_NAMES = {
     ("s3", "DeleteObjects"): "s3:DeleteObject",
     ("s3", "PutObjectLockConfiguration"): "s3:PutBucketObjectLockConfiguration",
     ("s3", "GetObjectLockConfiguration"): "s3:GetBucketObjectLockConfiguration",
+    # S3 bucket sub-resources: deletes are authorized as puts, several names differ
+    ("s3", "DeleteBucketTagging"): "s3:PutBucketTagging",
+    ("s3", "GetBucketCors"): "s3:GetBucketCORS",
+    ("s3", "PutBucketCors"): "s3:PutBucketCORS",
+    ("s3", "DeleteBucketCors"): "s3:PutBucketCORS",
+    ("s3", "GetBucketLifecycleConfiguration"): "s3:GetLifecycleConfiguration",
+    ("s3", "PutBucketLifecycleConfiguration"): "s3:PutLifecycleConfiguration",
+    ("s3", "DeleteBucketLifecycle"): "s3:PutLifecycleConfiguration",
+    ("s3", "DeleteBucketOwnershipControls"): "s3:PutBucketOwnershipControls",
+    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+    ("s3", "PutPublicAccessBlock"): "s3:PutBucketPublicAccessBlock",
+    ("s3", "DeletePublicAccessBlock"): "s3:PutBucketPublicAccessBlock",
 }
 
 
@@ -77,6 +90,9 @@ def authorization_target(
     if service == "account":
         context.update(_account_context(params))
     action = ACTION_NAMES.get((service, operation)) or f"{action_prefix(service)}:{operation}"
+    if service == "s3":
+        context.update(resource_rules.s3_context(operation, params))
+        action = resource_rules.s3_action(action, params)
     return Target(action, resources or ["*"], context)
 
 
@@ -164,5 +180,11 @@ def _account_context(params: Mapping[str, Any]) -> dict[str, list[str] | str]:
     return {"account:TargetRegion": str(params["RegionName"])} if params.get("RegionName") else {}
 
 
-_RULES: dict[str, Rule] = {"iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account}
+_RULES: dict[str, Rule] = {
+    "iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account,
+    "s3": resource_rules.s3_resources, "sqs": resource_rules.sqs_resources,
+    "dynamodb": resource_rules.dynamodb_resources,
+    "dynamodbstreams": resource_rules.dynamodb_resources,
+    "lambda": resource_rules.lambda_resources,
+}
 EXPLICIT_SERVICES = frozenset(_RULES)

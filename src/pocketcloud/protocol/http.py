@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 if TYPE_CHECKING:
@@ -19,6 +19,10 @@ class HttpRequest:
     body: bytes = b""
     host: str = ""
     wire_path: str = ""  # the path exactly as sent, kept when routing rewrites `path` (signing)
+    client_ip: str = ""  # the peer's address (aws:SourceIp)
+    # set by the gateway when a verified request streams a signed aws-chunked body:
+    # a pocketcloud.gateway.chunk_signatures.ChunkSigner for the decoder to check each chunk
+    chunk_signer: Any = None
 
     def query_pairs(self) -> list[tuple[str, str]]:
         """Decoded query parameters in order, keeping blank values (``?uploads``)."""

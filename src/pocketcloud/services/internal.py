@@ -34,6 +34,14 @@ def internal_context(
                           protocol="internal", caller=caller)
 
 
+def _authorized(ctx: RequestContext, params: dict[str, Any]) -> None:
+    """A service principal gets in only where the resource's policy lets it (as in AWS)."""
+    if ctx.caller is not None and ctx.caller.principal_type == "service":
+        from pocketcloud.gateway.authorization import authorize
+
+        authorize(ctx, params)
+
+
 def _function(service: str, operation: str) -> Any:
     function = provider_function(service, operation)
     if function is None:
@@ -51,6 +59,7 @@ def call(
         raise TypeError(f"{service}.{operation} is async: use acall")
     ctx = internal_context(cloud, service, operation, account_id=account_id, region=region,
                            principal=principal, source_arn=source_arn)
+    _authorized(ctx, params)
     return dict(function(ctx, params) or {})
 
 
@@ -62,6 +71,7 @@ async def acall(
     function = _function(service, operation)
     ctx = internal_context(cloud, service, operation, account_id=account_id, region=region,
                            principal=principal, source_arn=source_arn)
+    _authorized(ctx, params)
     result = function(ctx, params)
     if inspect.isawaitable(result):
         result = await result

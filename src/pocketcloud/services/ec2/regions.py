@@ -6,9 +6,9 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.infra.faults import zone_state
 from pocketcloud.infra.region_opt_in import ENABLED, region_opt_statuses
 from pocketcloud.infra.regions import (
-    ZONE_STATE_AVAILABLE,
     AvailabilityZone,
     Region,
     all_regions,
@@ -69,10 +69,11 @@ def describe_regions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
     return {"Regions": found}
 
 
-def _zone_output(zone: AvailabilityZone, region: Region) -> dict[str, Any]:
+def _zone_output(zone: AvailabilityZone, region: Region, state: tuple[str, list[str]]
+                 ) -> dict[str, Any]:
     output: dict[str, Any] = {
         "OptInStatus": ZONE_OPT_IN_STATUS,
-        "Messages": [],
+        "Messages": [{"Message": text} for text in state[1]],
         "RegionName": zone.region_code,
         "ZoneName": zone.zone_name,
         "ZoneId": zone.zone_id,
@@ -81,23 +82,24 @@ def _zone_output(zone: AvailabilityZone, region: Region) -> dict[str, Any]:
         "ZoneType": zone.zone_type,
         "GroupLongName": zone.group_long_name,
         "Geography": [{"Name": region.geography}],
-        "State": ZONE_STATE_AVAILABLE,
+        "State": state[0],
     }
     if region.sub_geography:
         output["SubGeography"] = [{"Name": region.sub_geography}]
     return output
 
 
-def _zone_filter_values(zone: AvailabilityZone) -> dict[str, tuple[str, ...]]:
+def _zone_filter_values(zone: AvailabilityZone, state: tuple[str, list[str]]
+                        ) -> dict[str, tuple[str, ...]]:
     return {
         "group-long-name": (zone.group_long_name,),
         "group-name": (zone.group_name,),
-        "message": (),
+        "message": tuple(state[1]),
         "opt-in-status": (ZONE_OPT_IN_STATUS,),
         "parent-zone-id": (),
         "parent-zone-name": (),
         "region-name": (zone.region_code,),
-        "state": (ZONE_STATE_AVAILABLE,),
+        "state": (state[0],),
         "zone-id": (zone.zone_id,),
         "zone-name": (zone.zone_name,),
         "zone-type": (zone.zone_type,),
@@ -132,7 +134,8 @@ def describe_availability_zones(ctx: RequestContext, params: dict[str, Any]) -> 
         raise AwsError("InvalidParameterValue", f"Invalid region: [{ctx.region}]")
     zones = []
     for zone in sorted(_requested_zones(region, params), key=lambda z: z.zone_name):
-        values = _zone_filter_values(zone)
+        state = zone_state(ctx.cloud, zone.zone_name)  # impaired while a fault takes it down
+        values = _zone_filter_values(zone, state)
         if matches(filters, values.__getitem__):
-            zones.append(_zone_output(zone, region))
+            zones.append(_zone_output(zone, region, state))
     return {"AvailabilityZones": zones}

@@ -83,8 +83,15 @@ _principals: dict[int, _Cache] = {}
 _MISSING = object()
 
 
+def _cache(caches: dict[int, _Cache], cloud: Cloud) -> dict[Any, Any]:
+    found = caches.get(id(cloud.store))
+    if found is None:
+        found = caches[id(cloud.store)] = _Cache()
+    return found.fresh(cloud)
+
+
 def lookup_access_key(cloud: Cloud, access_key_id: str) -> Credential | None:
-    entries = _keys.setdefault(id(cloud.store), _Cache()).fresh(cloud)
+    entries = _cache(_keys, cloud)
     found = entries.get(access_key_id, _MISSING)
     if found is _MISSING:
         found = _load_key(cloud, access_key_id) if _plausible(access_key_id) else None
@@ -138,7 +145,7 @@ def caller_of(ctx: RequestContext) -> Credential:
 
 
 def principal_policies(cloud: Cloud, credential: Credential) -> PrincipalPolicies:
-    entries = _policies.setdefault(id(cloud.store), _Cache()).fresh(cloud)
+    entries = _cache(_policies, cloud)
     key = (credential.principal_arn, credential.role_arn, credential.session_policies)
     found = entries.get(key)
     if found is None:
@@ -202,7 +209,7 @@ def _parsed(document: str, name: str) -> Policy:
 
 
 def authorization_principal(cloud: Cloud, credential: Credential) -> Principal:
-    entries = _principals.setdefault(id(cloud.store), _Cache()).fresh(cloud)
+    entries = _cache(_principals, cloud)
     found = entries.get(credential.access_key_id or credential.principal_arn)
     if found is None:
         found = _load_principal(cloud, credential)

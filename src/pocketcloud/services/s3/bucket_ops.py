@@ -7,6 +7,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.services.s3.acl_store import check_create_bucket, save_create_settings
 from pocketcloud.services.s3.buckets import (
     DEFAULT_REGION,
     Bucket,
@@ -17,6 +18,7 @@ from pocketcloud.services.s3.buckets import (
     require_bucket,
     validate_bucket_name,
 )
+from pocketcloud.services.s3.configs import forget_configs
 from pocketcloud.services.s3.schema import s3_store
 
 MAX_BUCKETS_PER_PAGE = 10_000
@@ -28,6 +30,7 @@ def create_bucket(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     validate_bucket_name(name)
     region = location_for_create(ctx, params)
     object_lock = bool(params.get("ObjectLockEnabledForBucket"))
+    check_create_bucket(ctx, params)
     existing = find_bucket(ctx, name)
     if existing is not None:
         return _recreate(ctx, existing)
@@ -58,6 +61,7 @@ def create_bucket(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
         assert found is not None
         return _recreate(ctx, found)
     remember_bucket(ctx, name, bucket._replace(versioning="Enabled" if object_lock else ""))
+    save_create_settings(ctx, name, params)
     return {"Location": f"/{name}"}
 
 
@@ -144,6 +148,7 @@ def delete_bucket(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
         tx.execute("DELETE FROM s3_bucket_configs WHERE bucket = ?", (bucket.name,))
         tx.execute("DELETE FROM s3_buckets WHERE name = ?", (bucket.name,))
     remember_bucket(ctx, bucket.name, None)
+    forget_configs(s3_store(ctx), bucket.name)
     blobs = ctx.cloud.store.blobs
     for (blob_id,) in parts:
         blobs.delete(blob_id)

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.conditions import check_read_conditions
 from pocketcloud.services.s3.inline import is_inline, read_inline
@@ -152,6 +153,7 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         if params.get("TaggingDirective") == "REPLACE"
         else dict(source.tags)
     )
+    grants = acl_for_write(ctx, bucket, params)
     blob = await copy_bytes(ctx, source, bucket.region)
     checksum = {} if source.part_sizes else dict(source.checksum)
     row = ObjectRow(
@@ -174,6 +176,7 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         ctx.cloud.store.blobs.delete(blob.blob_id)
         raise
     delete_blobs(ctx, garbage)
+    save_object_acl(ctx, bucket, row, grants)
     copied: dict[str, Any] = {"ETag": row.etag, "LastModified": row.last_modified}
     copied.update(checksum)
     result: dict[str, Any] = {"CopyObjectResult": copied}

@@ -14,6 +14,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.services.s3.acl_store import acl_for_write, apply_upload_acl, save_upload_acl
 from pocketcloud.services.s3.buckets import Bucket, owner_of, require_bucket
 from pocketcloud.services.s3.checksums import ALGORITHMS, CHECKSUM_MEMBERS, composite_checksum
 from pocketcloud.services.s3.conditions import byte_range
@@ -70,6 +71,7 @@ def create_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict
         raise AwsError("InvalidRequest", f"The FULL_OBJECT checksum type cannot be used with "
                        f"the {algorithm.lower()} checksum algorithm.")  # fmt: skip
     checksum = {"Algorithm": algorithm, "Type": checksum_type} if algorithm else {}
+    grants = acl_for_write(ctx, bucket, params)
     upload_id = ctx.cloud.ids.hex(48)
     with s3_store(ctx).write() as tx:
         tx.execute(
@@ -80,6 +82,7 @@ def create_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict
              json.dumps(user_metadata(params)), json.dumps(checksum),
              json.dumps(tags_from_header(params.get("Tagging"))), ctx.account_id),
         )  # fmt: skip
+    save_upload_acl(ctx, upload_id, grants)
     result = {"Bucket": bucket.name, "Key": key, "UploadId": upload_id}
     if algorithm:
         result.update(ChecksumAlgorithm=algorithm, ChecksumType=checksum_type)
@@ -199,6 +202,7 @@ def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> di
     garbage = commit_object(ctx, bucket, row, params, finishing_upload=upload_id)
     unused = [blob_id for n, (blob_id, *_) in stored.items() if n not in set(chosen)]
     delete_blobs(ctx, garbage + unused)
+    apply_upload_acl(ctx, bucket, row, upload_id)
     result: dict[str, Any] = {
         "Location": f"/{bucket.name}/{key}", "Bucket": bucket.name, "Key": key,
         "ETag": row.etag, **row.checksum,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.bodies import object_body
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.checksums import CHECKSUM_MEMBERS
@@ -33,11 +33,11 @@ from pocketcloud.services.s3.rows import (
     write_version,
 )
 from pocketcloud.services.s3.schema import key_bytes, s3_store
+from pocketcloud.services.s3.tag_rules import tags_from_header
 from pocketcloud.services.s3.upload import body_unread_closes_connection, receive_body
 
 KEY_BYTES_MAX = 1024
 METADATA_BYTES_MAX = 2048
-TAGS_MAX = 10
 STANDARD_HEADERS = (
     "CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage", "ContentType",
     "Expires", "WebsiteRedirectLocation", "ServerSideEncryption", "SSEKMSKeyId",
@@ -93,15 +93,6 @@ def user_metadata(params: dict[str, Any]) -> dict[str, str]:
     return metadata
 
 
-def tags_from_header(text: str | None) -> dict[str, str]:
-    if not text:
-        return {}
-    tags = dict(parse_qsl(text, keep_blank_values=True))
-    if len(tags) > TAGS_MAX:
-        raise AwsError("BadRequest", "Object tags cannot be greater than 10")
-    return tags
-
-
 async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with body_unread_closes_connection():
         bucket = require_bucket(ctx, params["Bucket"])
@@ -111,6 +102,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         metadata = user_metadata(params)
         tags = tags_from_header(params.get("Tagging"))
         lock_headers(ctx, bucket, headers)
+        grants = acl_for_write(ctx, bucket, params)
         received = await receive_body(ctx, bucket.region, params, inline=True)
     checksum: dict[str, str] = {}
     if received.algorithm:
@@ -137,6 +129,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
             ctx.cloud.store.blobs.delete(received.blob.blob_id)
         raise
     delete_blobs(ctx, garbage)
+    save_object_acl(ctx, bucket, row, grants)
     result: dict[str, Any] = {"ETag": row.etag, **checksum}
     if bucket.versioning:
         result["VersionId"] = row.version_id

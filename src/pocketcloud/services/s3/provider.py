@@ -5,6 +5,20 @@ The operations live in topic modules; this module gathers them for the gateway's
 
 from __future__ import annotations
 
+from pocketcloud.services.s3.access import (
+    delete_bucket_ownership_controls,
+    delete_public_access_block,
+    get_bucket_ownership_controls,
+    get_public_access_block,
+    put_bucket_ownership_controls,
+    put_public_access_block,
+)
+from pocketcloud.services.s3.acl import (
+    get_bucket_acl,
+    get_object_acl,
+    put_bucket_acl,
+    put_object_acl,
+)
 from pocketcloud.services.s3.batch import delete_objects
 from pocketcloud.services.s3.bucket_ops import (
     create_bucket,
@@ -13,7 +27,19 @@ from pocketcloud.services.s3.bucket_ops import (
     head_bucket,
     list_buckets,
 )
+from pocketcloud.services.s3.bucket_policy import (
+    delete_bucket_policy,
+    get_bucket_policy,
+    get_bucket_policy_status,
+    put_bucket_policy,
+)
 from pocketcloud.services.s3.copying import copy_object
+from pocketcloud.services.s3.cors import delete_bucket_cors, get_bucket_cors, put_bucket_cors
+from pocketcloud.services.s3.lifecycle_config import (
+    delete_bucket_lifecycle,
+    get_bucket_lifecycle_configuration,
+    put_bucket_lifecycle_configuration,
+)
 from pocketcloud.services.s3.listing import list_objects, list_objects_v2
 from pocketcloud.services.s3.multipart import (
     abort_multipart_upload,
@@ -33,10 +59,52 @@ from pocketcloud.services.s3.object_lock import (
     put_object_retention,
 )
 from pocketcloud.services.s3.objects import delete_object, get_object, head_object, put_object
+from pocketcloud.services.s3.tagging import (
+    delete_bucket_tagging,
+    delete_object_tagging,
+    get_bucket_tagging,
+    get_object_tagging,
+    put_bucket_tagging,
+    put_object_tagging,
+)
 from pocketcloud.services.s3.version_listing import list_object_versions
 from pocketcloud.services.s3.versioning import get_bucket_versioning, put_bucket_versioning
+from pocketcloud.services.s3.website import (
+    delete_bucket_website,
+    get_bucket_website,
+    put_bucket_website,
+)
 
 __all__ = [
+    "delete_bucket_lifecycle",
+    "get_bucket_lifecycle_configuration",
+    "put_bucket_lifecycle_configuration",
+    "delete_bucket_cors",
+    "get_bucket_cors",
+    "put_bucket_cors",
+    "delete_bucket_website",
+    "get_bucket_website",
+    "put_bucket_website",
+    "delete_bucket_ownership_controls",
+    "delete_public_access_block",
+    "get_bucket_ownership_controls",
+    "get_public_access_block",
+    "put_bucket_ownership_controls",
+    "put_public_access_block",
+    "get_bucket_acl",
+    "get_object_acl",
+    "put_bucket_acl",
+    "put_object_acl",
+    "delete_bucket_policy",
+    "get_bucket_policy",
+    "get_bucket_policy_status",
+    "put_bucket_policy",
+    "delete_bucket_tagging",
+    "delete_object_tagging",
+    "get_bucket_tagging",
+    "get_object_tagging",
+    "put_bucket_tagging",
+    "put_object_tagging",
     "abort_multipart_upload",
     "complete_multipart_upload",
     "create_multipart_upload",

@@ -96,7 +96,9 @@ async def receive_body(
     hasher = new_hasher(algorithm) if algorithm else None
     if request is not None and request.body:
         body = _buffered(request.body)  # the gateway read a form-typed body already
-    decoder = ChunkedDecoder(body) if body is not None and is_aws_chunked(headers) else None
+    signer = request.chunk_signer if request is not None else None
+    chunked = body is not None and is_aws_chunked(headers)
+    decoder = ChunkedDecoder(body, signer) if chunked and body is not None else None
     source: AsyncIterable[bytes] = decoder or body or _nothing()
     if inline and length is not None and length <= INLINE_MAX_BYTES:
         data = await _collect(_hashed(source, hasher), INLINE_MAX_BYTES)

@@ -1,0 +1,206 @@
+"""May this caller do this? IAM's policy evaluation for every request, per the IAM mode.
+
+``authorize(ctx, params)`` runs after parsing, before the provider: the operation's action and
+resources come from ``iam.actions`` (the one map), the caller's identity policies from IAM,
+and the resource-based policy from the owning service's ``resource_policy.py``. ``audit``
+logs each would-be denial with its reason and serves anyway; ``enforce`` refuses with the
+service's own AccessDenied error, worded as AWS words it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
+
+from pocketcloud.errors import AwsError
+from pocketcloud.iam import (
+    AuthorizationRequest,
+    Decision,
+    Policy,
+    PolicyError,
+    Principal,
+    evaluate,
+    parse_policy,
+)
+from pocketcloud.iam.actions import SKIP_AUTHORIZATION, Target, authorization_target
+from pocketcloud.services.registry import PROVIDERS
+
+if TYPE_CHECKING:
+    from pocketcloud.cloud import Cloud
+    from pocketcloud.context import RequestContext
+
+log = logging.getLogger("pocketcloud.iam")
+
+ResourcePolicyLookup = Callable[["Cloud", str], "str | None"]
+ResourceAccountLookup = Callable[["Cloud", str], "str | None"]
+
+# The services whose denial is not a plain AccessDenied(Exception).
+_DENIAL_ERRORS = {
+    "ec2": ("UnauthorizedOperation", 403),
+    "sns": ("AuthorizationError", 403),
+    "sqs": ("AccessDenied", 403),
+}
+
+
+def authorize(ctx: RequestContext, params: Mapping[str, Any]) -> None:
+    """Raise the service's AccessDenied when IAM enforces and policy does not allow."""
+    mode = ctx.cloud.settings.iam
+    if mode == "off" or (ctx.service, ctx.operation) in SKIP_AUTHORIZATION:
+        return
+    target = authorization_target(ctx.service, ctx.operation, params, ctx)
+    decision = decide(ctx, target)
+    if decision.allowed:
+        return
+    if mode == "audit":
+        log.warning("%s audit: would deny %s: %s (%s)", ctx.request_id, target.action,
+                    decision.message, decision.reason)
+        return
+    raise denial_error(ctx.service, ctx.protocol, decision.message)
+
+
+def decide(ctx: RequestContext, target: Target) -> Decision:
+    principal, identity = _principal_side(ctx)
+    context: dict[str, Any] | None = None
+    decision = Decision(True, "allowed", "allowed")
+    for resource in target.resources:
+        policy, owner = _resource_side(ctx.cloud, ctx.service, resource)
+        foreign = owner if owner and owner != principal.account_id else None
+        key = (principal.arn, principal.type, principal.account_id, target.action, resource,
+               id(identity), id(policy), foreign)
+        found = _decisions.get(key)
+        if found is not None:
+            decision = found[0]
+        else:
+            if context is None:
+                context = {**_request_keys(ctx), **target.context}
+            request = AuthorizationRequest(
+                principal=principal, action=target.action, resources=[resource],
+                context=context,
+                identity_policies=identity.identity if identity else (),
+                boundary=identity.boundary if identity else None,
+                session_policies=identity.session if identity else (),
+                resource_policy=policy, resource_account=foreign,
+            )
+            decision = evaluate(request)
+            if _static(request):
+                _remember(key, decision, identity, policy)
+        if not decision.allowed:
+            return decision
+    return decision
+
+
+# Decisions that depend on nothing but who, what and which policies: no Condition and no
+# policy variable in any statement. The key holds the policy objects' ids, and the entry
+# holds the objects, so an id cannot be reused while its entry lives; IAM's caches hand
+# out new objects when IAM changes, so a changed policy misses.
+_decisions: dict[tuple[Any, ...], tuple[Decision, Any, Any]] = {}
+MAX_CACHED_DECISIONS = 10_000
+
+
+def _remember(key: tuple[Any, ...], decision: Decision, identity: Any, policy: Any) -> None:
+    if len(_decisions) >= MAX_CACHED_DECISIONS:
+        _decisions.clear()
+    _decisions[key] = (decision, identity, policy)
+
+
+def _static(request: AuthorizationRequest) -> bool:
+    policies = [*request.identity_policies, *request.session_policies, request.boundary,
+                request.resource_policy]
+    return all(not statement.conditions and "${" not in "".join(statement.resources)
+               for policy in policies if policy is not None for statement in policy.statements)
+
+
+def _principal_side(ctx: RequestContext) -> tuple[Principal, Any]:
+    from pocketcloud.services.iam.credentials import (
+        authorization_principal,
+        caller_of,
+        principal_policies,
+    )
+
+    caller = ctx.caller
+    if caller is not None and caller.principal_type == "service":
+        return Principal(caller.principal_arn, ctx.account_id, "service"), None
+    if caller is not None and caller.principal_type == "anonymous":
+        return Principal("*", "", "anonymous"), None
+    credential = caller_of(ctx)
+    principal = authorization_principal(ctx.cloud, credential)
+    if credential.principal_type == "root":
+        return principal, None
+    return principal, principal_policies(ctx.cloud, credential)
+
+
+def _request_keys(ctx: RequestContext) -> dict[str, Any]:
+    current_time, epoch_time = _time_keys(int(ctx.cloud.clock.now()))
+    keys: dict[str, Any] = {
+        "aws:RequestedRegion": ctx.region,
+        "aws:CurrentTime": current_time,
+        "aws:EpochTime": epoch_time,
+        "aws:SecureTransport": "false",  # pocketcloud speaks plain HTTP on loopback
+    }
+    if ctx.request is not None and ctx.request.client_ip:
+        keys["aws:SourceIp"] = ctx.request.client_ip
+    caller = ctx.caller
+    if caller is not None and caller.source_arn:
+        keys["aws:SourceArn"] = caller.source_arn
+        keys["aws:SourceAccount"] = caller.account_id
+    if caller is not None and caller.session_token:
+        keys["aws:TokenIssueTime"] = keys["aws:CurrentTime"]
+    return keys
+
+
+@lru_cache(maxsize=4)
+def _time_keys(epoch_s: int) -> tuple[str, str]:
+    """aws:CurrentTime and aws:EpochTime for this second (formatting once per second)."""
+    moment = datetime.fromtimestamp(epoch_s, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ"), str(epoch_s)
+
+
+def _resource_side(cloud: Cloud, service: str, resource: str) -> tuple[Policy | None, str | None]:
+    if resource == "*":
+        return None, None
+    owner = _arn_account(resource)
+    hooks = _hooks(service)
+    if hooks is None:
+        return None, owner
+    policy_of, account_of = hooks
+    if owner is None and account_of is not None:
+        owner = account_of(cloud, resource)
+    document = policy_of(cloud, resource)
+    if not document:
+        return None, owner
+    try:
+        return parse_policy(document, "resource", f"resource policy of {resource}"), owner
+    except PolicyError:  # a stored policy was validated when it was put; grant nothing
+        return None, owner
+
+
+def _arn_account(resource: str) -> str | None:
+    parts = resource.split(":", 5)
+    return parts[4] if len(parts) == 6 and parts[4] else None
+
+
+@cache
+def _hooks(service: str) -> tuple[ResourcePolicyLookup, ResourceAccountLookup | None] | None:
+    provider = PROVIDERS.get(service)
+    if provider is None:
+        return None
+    name = provider.rsplit(".", 1)[0] + ".resource_policy"
+    if importlib.util.find_spec(name) is None:
+        return None
+    module = importlib.import_module(name)
+    return module.resource_policy, getattr(module, "resource_account", None)
+
+
+def denial_error(service: str, protocol: str, message: str) -> AwsError:
+    code, status = _DENIAL_ERRORS.get(service) or (
+        ("AccessDeniedException", 400) if protocol == "json" else
+        ("AccessDeniedException", 403) if protocol in ("rest-json", "smithy-rpc-v2-cbor") else
+        ("AccessDenied", 403))
+    if service == "ec2":
+        message = f"You are not authorized to perform this operation. {message}"
+    return AwsError(code, message, status)

@@ -1,0 +1,27 @@
+"""A function's resource-based policy (AddPermission's statements) for IAM enforcement.
+
+The statements of every qualifier are kept together; each names its own (qualified) ARN as
+its Resource, so evaluating them all against the requested ARN picks the right ones."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from pocketcloud.services.lambda_.schema import ready_store
+
+if TYPE_CHECKING:
+    from pocketcloud.cloud import Cloud
+
+
+def resource_policy(cloud: Cloud, resource_arn: str) -> str | None:
+    parts = resource_arn.split(":")
+    if len(parts) < 7 or parts[2] != "lambda" or parts[5] != "function":
+        return None
+    with ready_store(cloud.store).read() as tx:
+        stored = tx.fetchvalue("SELECT policy FROM lambda_functions WHERE account_id = ? AND "
+                               "region = ? AND name = ?", (parts[4], parts[3], parts[6]))
+    statements = json.loads(stored) if stored else []
+    if not statements:
+        return None
+    return json.dumps({"Version": "2012-10-17", "Id": "default", "Statement": statements})

@@ -1,0 +1,61 @@
+"""ACLs stored and returned: Put/GetBucketAcl, Put/GetObjectAcl (checks in acl_store)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.services.s3.access import object_ownership
+from pocketcloud.services.s3.acl_rules import grants_from_request, owner_grant, with_display_names
+from pocketcloud.services.s3.acl_store import BUCKET_ACL as ACL
+from pocketcloud.services.s3.acl_store import check_grants_allowed, object_grants, save_object_acl
+from pocketcloud.services.s3.buckets import Bucket, owner_of, require_bucket
+from pocketcloud.services.s3.configs import get_config, put_config
+from pocketcloud.services.s3.objects import find_object
+
+
+def _acl_answer(grants: list[dict[str, Any]], account_id: str) -> dict[str, Any]:
+    return {"Owner": owner_of(account_id), "Grants": with_display_names(grants, account_id)}
+
+
+def put_bucket_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = require_bucket(ctx, params["Bucket"])
+    grants = _required_grants(params, bucket)
+    check_grants_allowed(ctx, bucket, grants)
+    put_config(ctx, bucket.name, ACL, grants)
+    return {}
+
+
+def _required_grants(params: dict[str, Any], bucket: Bucket) -> list[dict[str, Any]]:
+    grants = grants_from_request(params, bucket.account_id)
+    if grants is None:
+        raise AwsError("MissingSecurityHeader", "Your request was missing a required header",
+                       fields={"MissingHeaderName": "x-amz-acl"})  # fmt: skip
+    return grants
+
+
+def get_bucket_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = require_bucket(ctx, params["Bucket"])
+    grants = get_config(ctx, bucket.name, ACL)
+    if grants is None or object_ownership(ctx, bucket.name) == "BucketOwnerEnforced":
+        grants = [owner_grant(bucket.account_id)]
+    return _acl_answer(grants, bucket.account_id)
+
+
+def put_object_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = require_bucket(ctx, params["Bucket"])
+    grants = _required_grants(params, bucket)
+    row = find_object(ctx, bucket, params)
+    check_grants_allowed(ctx, bucket, grants)
+    save_object_acl(ctx, bucket, row, grants)
+    return {}
+
+
+def get_object_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = require_bucket(ctx, params["Bucket"])
+    row = find_object(ctx, bucket, params)
+    grants: list[dict[str, Any]] | None = None
+    if object_ownership(ctx, bucket.name) != "BucketOwnerEnforced":
+        grants = object_grants(ctx, bucket, row)
+    return _acl_answer(grants or [owner_grant(bucket.account_id)], bucket.account_id)

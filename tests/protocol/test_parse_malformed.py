@@ -69,11 +69,13 @@ def test_json_error_names_the_member() -> None:
 
 
 def test_json_union_takes_one_member() -> None:
-    union = {"AzureConfiguration": {}, "GcpConfiguration": {}}
-    body = json.dumps({"CloudConnectorId": "c", "Configuration": union}).encode()
-    error = _error(lambda: _parse("ssm", "UpdateCloudConnector", "json", body))
+    # a union with two members in every botocore release since 2023 (s3fs's aiobotocore can
+    # pin an older botocore than the newest)
+    union = {"ImageClassificationJobConfig": {}, "TextClassificationJobConfig": {}}
+    body = json.dumps({"AutoMLJobName": "j", "AutoMLProblemTypeConfig": union}).encode()
+    error = _error(lambda: _parse("sagemaker", "CreateAutoMLJobV2", "json", body))
     assert error.code == "SerializationException"
-    assert "Configuration" in error.message
+    assert "AutoMLProblemTypeConfig" in error.message
 
 
 @pytest.mark.parametrize(

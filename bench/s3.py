@@ -63,7 +63,8 @@ def client(port: int) -> Any:
     from botocore.config import Config
 
     config = Config(retries={"max_attempts": 2}, connect_timeout=2, read_timeout=600,
-                    s3={"addressing_style": "path"}, max_pool_connections=SETUP_THREADS)
+                    s3={"addressing_style": "path"}, max_pool_connections=SETUP_THREADS,
+                    signature_version="s3v4")  # SigV4 presigning: s3rver checks it right
     return boto3.client("s3", endpoint_url=f"http://{servers.HOST}:{port}",
                         region_name="us-east-1", aws_access_key_id=ACCESS_KEY,
                         aws_secret_access_key=SECRET_KEY, config=config)

@@ -160,6 +160,21 @@ def test_legal_hold(s3: Any, locked: str, bucket: str) -> None:
     assert _error(excinfo) == ("InvalidRequest", 400)
 
 
+def test_lock_parameters_need_a_body_digest(locked: str, endpoint: str) -> None:
+    import boto3
+    from botocore.config import Config
+
+    bare = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                        aws_access_key_id="test", aws_secret_access_key="test",
+                        config=Config(request_checksum_calculation="when_required"))  # fmt: skip
+    with pytest.raises(ClientError) as excinfo:
+        bare.put_object(Bucket=locked, Key="d", Body=b"x", ObjectLockLegalHoldStatus="ON")
+    assert _error(excinfo) == ("InvalidRequest", 400)
+    bare.put_object(Bucket=locked, Key="d", Body=b"x")  # no lock parameters: no digest needed
+    bare.put_object(Bucket=locked, Key="d", Body=b"x", ObjectLockLegalHoldStatus="ON",
+                    ContentMD5="ndTkYSaMgDT1yFZOFVxnpg==")  # fmt: skip
+
+
 def test_bad_retention_requests(s3: Any, locked: str, endpoint: str) -> None:
     with pytest.raises(ClientError) as excinfo:
         s3.put_object(Bucket=locked, Key="p", Body=b"x", ObjectLockMode="GOVERNANCE",

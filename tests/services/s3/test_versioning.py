@@ -136,6 +136,7 @@ def test_copy_from_a_version_and_batch_delete_by_version(s3: Any, bucket: str) -
     by_version = {d.get("VersionId"): d for d in answer["Deleted"]}
     assert by_version[v1] == {"Key": "src", "VersionId": v1}
     assert by_version[marker]["DeleteMarker"] is True
+    assert by_version[marker]["DeleteMarkerVersionId"] == marker
     dst = by_version[None]
     assert dst["DeleteMarker"] is True and dst["DeleteMarkerVersionId"]
 

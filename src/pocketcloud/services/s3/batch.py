@@ -65,8 +65,8 @@ def delete_objects(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
         entry: dict[str, Any] = {"Key": key}
         if version_id:
             entry["VersionId"] = version_id
-            if answer.get("DeleteMarker"):
-                entry["DeleteMarker"] = True
+            if answer.get("DeleteMarker"):  # a delete marker deleted by its version id
+                entry.update(DeleteMarker=True, DeleteMarkerVersionId=version_id)
         elif answer.get("DeleteMarker"):
             entry.update(DeleteMarker=True, DeleteMarkerVersionId=answer["VersionId"])
         deleted.append(entry)

@@ -17,7 +17,7 @@ from pocketcloud.services.s3.conditions import (
 )
 from pocketcloud.services.s3.inline import PREFIX as INLINE_PREFIX
 from pocketcloud.services.s3.inline import delete_inline, store_inline
-from pocketcloud.services.s3.object_lock import check_deletable, lock_headers
+from pocketcloud.services.s3.object_lock import LOCK_HEADERS, check_deletable, lock_headers
 from pocketcloud.services.s3.rows import (
     CURRENT_ROW_SQL,
     ObjectRow,
@@ -34,7 +34,11 @@ from pocketcloud.services.s3.rows import (
 )
 from pocketcloud.services.s3.schema import key_bytes, s3_store
 from pocketcloud.services.s3.tag_rules import tags_from_header
-from pocketcloud.services.s3.upload import body_unread_closes_connection, receive_body
+from pocketcloud.services.s3.upload import (
+    body_unread_closes_connection,
+    receive_body,
+    requested_algorithm,
+)
 
 KEY_BYTES_MAX = 1024
 METADATA_BYTES_MAX = 2048
@@ -102,6 +106,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         metadata = user_metadata(params)
         tags = tags_from_header(params.get("Tagging"))
         lock_headers(ctx, bucket, headers)
+        _require_integrity_for_lock(ctx, params)
         grants = acl_for_write(ctx, bucket, params)
         received = await receive_body(ctx, bucket.region, params, inline=True)
     checksum: dict[str, str] = {}
@@ -134,6 +139,19 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
     if bucket.versioning:
         result["VersionId"] = row.version_id
     return result
+
+
+def _require_integrity_for_lock(ctx: RequestContext, params: dict[str, Any]) -> None:
+    """S3 wants a PUT that sets Object Lock parameters to carry a digest of its body."""
+    if not any(params.get(name) is not None for name in LOCK_HEADERS):
+        return
+    headers = ctx.request.headers if ctx.request is not None else {}
+    if params.get("ContentMD5") is None and not requested_algorithm(params, headers):
+        raise AwsError(
+            "InvalidRequest",
+            "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests "
+            "with Object Lock parameters",
+        )
 
 
 def commit_object(

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench clean sandbox
+.PHONY: run test lint bench clean sandbox dnstools
 
 # Debian splits venv out of python3; on a bare machine (as root) fetch it rather than fail.
 $(BIN)/python:
@@ -29,21 +29,33 @@ sandbox:
 		  { apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; }; }; } || \
 		echo "bubblewrap not installed: Lambda workers will run without a sandbox"
 
+# Route 53's tests ask the DNS server with dig, and its benchmark loads it with dnsperf.
+dnstools:
+	@{ command -v dig >/dev/null && command -v dnsperf >/dev/null; } || { [ "$$(id -u)" = 0 ] && \
+		command -v apt-get >/dev/null && echo "installing dnsutils and dnsperf (DNS tests)" && \
+		{ apt-get install -y -qq dnsutils dnsperf >/dev/null 2>&1 || \
+		  { apt-get update -qq && apt-get install -y -qq dnsutils dnsperf >/dev/null; }; }; } || \
+		echo "dig/dnsperf not installed: DNS tests use dnspython only"
+
 run: $(STAMP) sandbox
 	$(BIN)/pocketcloud start
 
-test: $(DEV_STAMP) sandbox
+test: $(DEV_STAMP) sandbox dnstools
 	$(BIN)/python -m pytest -n auto -q
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-bench: $(DEV_STAMP)
+bench: $(DEV_STAMP) dnstools
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
-	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-	test -x bench/node_modules/.bin/s3rver || npm install --prefix bench --no-audit --no-fund s3rver@3.7.1
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk || \
+		{ apt-get update -qq && apt-get install -y -qq wrk; }
+	@# one install for all npm peers: a later --no-save install would prune the others
+	@[ -x bench/node_modules/.bin/dynalite ] && [ -x bench/node_modules/.bin/s3rver ] || \
+		npm install --prefix bench --no-save --no-audit --no-fund dynalite s3rver@3.7.1
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.events_put
 
 clean:
 	rm -rf $(VENV) .pocketcloud

@@ -106,12 +106,12 @@ def throughput_markdown(results: list[Measurement], options: LoadOptions) -> str
             f"{options.repeat} run(s) per server in interleaved rounds, each on a fresh server; "
             "every server gets the same botocore-signed STS GetCallerIdentity POST.")
     table = markdown_table(THROUGHPUT_COLUMNS, throughput_rows(results))
-    return _with_header(f"{load}\n\n{table}\n\n{THROUGHPUT_LEGEND}")
+    return with_header(f"{load}\n\n{table}\n\n{THROUGHPUT_LEGEND}")
 
 
 def startup_markdown(results: list[StartupResult]) -> str:
     what = "Process spawn to the first 200 answer to a signed STS GetCallerIdentity."
-    return _with_header(f"{what}\n\n{markdown_table(STARTUP_COLUMNS, startup_rows(results))}")
+    return with_header(f"{what}\n\n{markdown_table(STARTUP_COLUMNS, startup_rows(results))}")
 
 
 def update_results_file(section: str, body: str, path: Path = RESULTS_PATH) -> None:
@@ -127,7 +127,7 @@ def update_results_file(section: str, body: str, path: Path = RESULTS_PATH) -> N
     path.write_text(text)
 
 
-def _with_header(body: str) -> str:
+def with_header(body: str) -> str:
     facts = machine()
     header = "\n".join(f"- {name}: {value}" for name, value in facts.items())
     return f"{header}\n\n{body}"

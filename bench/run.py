@@ -12,12 +12,13 @@ import sys
 
 from rich.console import Console
 
-from bench import report, s3, s3_report, servers
+from bench import dynamodb, report, s3, s3_report, servers
 from bench.startup import STS_ANSWER, measure_startup
 from bench.throughput import LoadOptions, Measurement, measure_all
 from bench.wrk import wrk_binary
 
-WORKLOADS = ("baseline", "sts", "startup", *s3.WORKLOADS)
+WORKLOADS = ("baseline", "sts", "startup", "messaging", "dynamodb", "lambda",
+             *s3.WORKLOADS)
 BASELINE_ANSWER = b"<ok/>"
 
 
@@ -31,6 +32,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "under uvicorn and granian; sts = GetCallerIdentity on pocketcloud "
                              "(uvicorn, granian) and moto; startup = spawn to first answer; "
                              "s3-* = S3 against moto and s3rver (see bench/s3.py). "
+                             "messaging = SQS and SNS against moto (bench/messaging.py); "
+                             "dynamodb = PutItem, GetItem, Query on pocketcloud, dynalite, moto; "
+                             "lambda = warm/cold/concurrent Invoke through boto3 (moto tried). "
                              "Default: all. Moto is always measured when throughput is.")
     parser.add_argument("--duration-s", type=float, default=8.0,
                         help="seconds of load per measurement (default: %(default)s)")
@@ -51,7 +55,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="spawns per server for the start-up median (default: %(default)s)")
     parser.add_argument("--no-write", action="store_true",
                         help="print only; leave bench/RESULTS.md alone")
+    parser.add_argument("--lambda-calls", type=int, default=500,
+                        help="sequential warm invocations measured (default: %(default)s)")
+    parser.add_argument("--lambda-cold-starts", type=int, default=10,
+                        help="cold starts measured (default: %(default)s)")
+    parser.add_argument("--lambda-callers", type=int, default=100,
+                        help="concurrent callers in the sustained run (default: %(default)s)")
     args = parser.parse_args(argv)
+    if not (1 <= args.lambda_calls <= 100_000 and 1 <= args.lambda_cold_starts <= 100
+            and 1 <= args.lambda_callers <= 200):
+        parser.error("--lambda-calls within 1..100000, --lambda-cold-starts within 1..100, "
+                     "--lambda-callers within 1..200")
     if not 1 <= args.duration_s <= 120 or not 1 <= args.warmup_s <= 60:
         parser.error("--duration-s must be within 1..120 and --warmup-s within 1..60")
     if not 1 <= args.startup_runs <= 50 or not 1 <= args.repeat <= 20:
@@ -72,6 +86,60 @@ def run_throughput(selected: set[str], options: LoadOptions, console: Console) -
     return measure_all(plan, options, lambda step: console.print(f"[dim]measuring {step}[/]"))
 
 
+def run_lambda(args: argparse.Namespace, console: Console) -> bool:
+    from bench import lambda_invoke
+
+    console.print("[dim]measuring Lambda invoke (pocketcloud, then moto) ...[/]")
+    ours = lambda_invoke.measure_pocketcloud(args.lambda_calls, args.lambda_cold_starts,
+                                             args.lambda_callers, args.duration_s,
+                                             args.quiet_wait_s)
+    results = [ours, lambda_invoke.try_moto()]
+    table = lambda_invoke.rows(results)
+    report.print_table(console, "Lambda Invoke through boto3", lambda_invoke.COLUMNS, table)
+    if not args.no_write:
+        legend = (f"hello-world python3.11 function; warm: {args.lambda_calls} sequential "
+                  f"invocations after 20 unmeasured; cold: {args.lambda_cold_starts} invocations "
+                  "each after UpdateFunctionConfiguration (a new worker); sustained: "
+                  f"{args.lambda_callers} threads invoking for {args.duration_s:.0f} s after "
+                  "one warm-up call each that holds its worker 1 s.")
+        body = f"{legend}\n\n{report.markdown_table(lambda_invoke.COLUMNS, table)}"
+        report.update_results_file("lambda", report.with_header(body))
+    return ours.error is not None
+
+
+def run_dynamodb(args: argparse.Namespace, console: Console) -> bool:
+    wrk_binary()
+    options = LoadOptions(args.duration_s, args.warmup_s, args.connections, args.threads,
+                          args.repeat, args.quiet_wait_s)
+    results = dynamodb.measure(list(dynamodb.WORKLOADS), options,
+                               lambda step: console.print(f"[dim]measuring {step}[/]"))
+    report.print_table(console, "DynamoDB (ratios against moto_server and dynalite)",
+                       dynamodb.COLUMNS, dynamodb.rows(results))
+    if not args.no_write:
+        report.update_results_file("dynamodb", dynamodb.markdown(results, options))
+    return any(m.error or m.failed_requests for m in results)
+
+
+def run_messaging(args: argparse.Namespace, console: Console) -> bool:
+    """SQS and SNS workloads plus long-poll wake-up; True when something failed."""
+    from bench import messaging, messaging_report
+
+    wrk_binary()
+    options = LoadOptions(args.duration_s, args.warmup_s, args.connections, args.threads,
+                          args.repeat, args.quiet_wait_s)
+    peers = [servers.moto(), servers.pocketcloud("uvicorn")]
+    results, extras = messaging.measure_messaging(
+        peers, list(messaging.WORKLOADS), options,
+        lambda step: console.print(f"[dim]measuring {step}[/]"))
+    wakeups = {}
+    for peer in peers:
+        console.print(f"[dim]measuring long-poll wake-up, {peer.name}[/]")
+        wakeups[peer.name] = messaging.wakeup_summary(messaging.measure_wakeup(peer))
+    messaging_report.print_all(console, results, extras, wakeups, options)
+    if not args.no_write:
+        report.update_results_file("messaging", messaging_report.markdown(
+            results, extras, wakeups, options))
+    return any(m.error or m.failed_requests for m in results)
 def run_s3(selected: set[str], args: argparse.Namespace, console: Console) -> bool:
     """The S3 workloads; True when something failed."""
     wrk_binary()
@@ -117,6 +185,12 @@ def main(argv: list[str] | None = None) -> int:
                            report.STARTUP_COLUMNS, report.startup_rows(startup))
         if not args.no_write:
             report.update_results_file("startup", report.startup_markdown(startup))
+    if "lambda" in selected:
+        failed |= run_lambda(args, console)
+    if "messaging" in selected:
+        failed |= run_messaging(args, console)
+    if "dynamodb" in selected:
+        failed |= run_dynamodb(args, console)
     if not args.no_write:
         console.print(f"Results written to {report.RESULTS_PATH}")
     return 1 if failed else 0

@@ -53,11 +53,16 @@ class _Captured(Exception):
 
 def signed_get_caller_identity(port: int) -> SignedRequest:
     """STS GetCallerIdentity exactly as boto3 sends it to http://127.0.0.1:<port>."""
+    return signed_call(port, "sts", "get_caller_identity", {})
+
+
+def signed_call(port: int, service: str, method: str, params: dict[str, Any]) -> SignedRequest:
+    """Any client call (`method` is boto3's snake_case name) exactly as boto3 sends it."""
     import botocore.session
 
     session = botocore.session.get_session()
     client = session.create_client(
-        "sts", region_name="us-east-1", endpoint_url=f"http://{HOST}:{port}",
+        service, region_name="us-east-1", endpoint_url=f"http://{HOST}:{port}",
         aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="bench-secret",
     )
 
@@ -66,7 +71,7 @@ def signed_get_caller_identity(port: int) -> SignedRequest:
 
     client.meta.events.register("before-send", capture)
     try:
-        client.get_caller_identity()
+        getattr(client, method)(**params)
     except _Captured as captured:
         prepared: Any = captured.request
     else:

@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.support import Server, start_server
+
+# The machine running the suite may be busy (xdist workers, CI neighbours): a property test's
+# examples are judged by their answers, never by hypothesis' per-example time limit.
+settings.register_profile("pocketcloud", deadline=None,
+                           suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("pocketcloud")
 
 
 @pytest.fixture(scope="session")

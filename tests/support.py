@@ -49,13 +49,18 @@ class Server:
                 self.kill()
 
 
-def start_server(data_dir: Path | None = None, *extra: str) -> Server:
-    """Start `pocketcloud start` in a subprocess and wait until it answers."""
+def start_server(data_dir: Path | None = None, *extra: str,
+                 settings: dict[str, str] | None = None) -> Server:
+    """Start `pocketcloud start` in a subprocess and wait until it answers.
+
+    `settings` are POCKETCLOUD_* variables for this server only (the caller's are ignored).
+    """
     port = free_port()
     args = [sys.executable, "-m", "pocketcloud", "start", "--port", str(port),
-            "--log-level", "warning", *extra]
+            "--log-level", "warning", "--dns-port", "0", *extra]  # a later --dns-port wins
     args += ["--data-dir", str(data_dir)] if data_dir else ["--ephemeral"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("POCKETCLOUD_")}
+    env.update(settings or {})
     process = subprocess.Popen(args, env=env)
     server = Server(port, data_dir, process)
     deadline = time.monotonic() + START_TIMEOUT_S

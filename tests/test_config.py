@@ -21,3 +21,14 @@ def test_environment_then_flags() -> None:
     settings = Settings.from_env(environ)
     assert (settings.port, settings.ephemeral, settings.data_dir) == (4600, True, Path("/tmp/pc"))
     assert Settings.from_env(environ, port=4700, host=None).port == 4700
+
+
+def test_lambda_settings_from_the_environment() -> None:
+    defaults = Settings.from_env({})
+    assert (defaults.lambda_idle_timeout_s, defaults.lambda_retry_delays_s,
+            defaults.lambda_concurrency_limit) == (300.0, "60,120", 1000)
+    settings = Settings.from_env({"POCKETCLOUD_LAMBDA_IDLE_TIMEOUT_S": "2.5",
+                                  "POCKETCLOUD_LAMBDA_RETRY_DELAYS_S": "1,2",
+                                  "POCKETCLOUD_LAMBDA_CONCURRENCY_LIMIT": "50"})
+    assert (settings.lambda_idle_timeout_s, settings.lambda_retry_delays_s,
+            settings.lambda_concurrency_limit) == (2.5, "1,2", 50)

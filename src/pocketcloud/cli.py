@@ -54,16 +54,27 @@ def main() -> None:
 @click.option("--root-secret-key", default=None,
               help="Secret key of each account's root key (key id 'test' or the 12-digit "
               "account id) when --iam checks signatures  [default: test]")
+@click.option("--dns-port", type=click.IntRange(0, 65535), default=None,
+              help="Port of Route 53's DNS server on the host address, UDP and TCP; 0 turns "
+              "it off  [default: 53 as root, else 5353]")
+@click.option("--dns-outside", type=click.Choice(["refused", "nxdomain"]), default=None,
+              help="The DNS answer for names in no hosted zone  [default: refused]")
+@click.option("--dns-client-location", default=None,
+              help="Where DNS clients are, for latency and geolocation routing: a city, a "
+              "Region code or lat,lon  [default: --client-location, else the default region]")
 @click.option("--latency", type=click.Choice(["off", "on"]), default=None,
               help="on: delay each response by the modelled network round trip from the "
               "client's location to the request's Region  [default: off]")
 @click.option("--client-location", default=None,
               help="Where clients are when a request has no X-Pocketcloud-Client-Location "
               "header: a city, a Region code or lat,lon")
+@click.option("--client-locations", default=None, metavar="KEY=PLACE;...",
+              help="A location per access key id, for clients that cannot send the header "
+              "(e.g. 'AKIATOKYO=Tokyo;AKIALONDON=London')")
 def start(**options: Any) -> None:
     """Start the cloud and serve until interrupted."""
     settings = Settings.from_env(**options)
-    infra_cli.check_client_location(settings.client_location)
+    infra_cli.check_client_location(settings.client_location, settings.client_locations)
     _configure_logging(settings.log_level)
     from pocketcloud.gateway.server import serve  # imported late: `--help` stays instant
 
@@ -129,7 +140,35 @@ def regions(ctx: click.Context) -> None:
 
 regions.add_command(infra_cli.advise)
 regions.add_command(infra_cli.latency)
+regions.add_command(infra_cli.offering)
 main.add_command(infra_cli.fault)
+
+
+@main.group()
+def sns() -> None:
+    """Amazon SNS: what the cloud sent where nothing may leave the machine."""
+
+
+@sns.command()
+@click.option("--host", default=None, help=f"[default: {DEFAULT_HOST}]")
+@click.option("--port", type=int, default=None, help=f"[default: {DEFAULT_PORT}]")
+@click.option("--endpoint", default=None, help="Only messages to this email address or phone.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True)
+def outbox(host: str | None, port: int | None, endpoint: str | None, limit: int) -> None:
+    """Email and SMS messages SNS delivered (kept here instead of sent)."""
+    from urllib.parse import urlencode
+
+    settings = Settings.from_env(host=host, port=port)
+    query = urlencode({"limit": limit, **({"endpoint": endpoint} if endpoint else {})})
+    document = _call_admin(settings, f"sns/outbox?{query}")
+    if document is None:
+        console.print(f"[red]pocketcloud is not running[/] on {settings.host}:{settings.port}.")
+        sys.exit(1)
+    table = Table("#", "protocol", "to", "type", "subject", "message", title="SNS outbox")
+    for message in document["messages"]:
+        table.add_row(str(message["seq"]), message["protocol"], message["endpoint"],
+                      message["kind"], message["subject"] or "", message["message"])
+    console.print(table)
 
 
 def _call_admin(settings: Settings, name: str) -> dict[str, Any] | None:

@@ -80,6 +80,25 @@ def test_examples(ctx: RequestContext) -> None:
     assert authorization_target("lambda", "Invoke", {}, ctx).action == "lambda:InvokeFunction"
 
 
+def test_route53_arns_have_no_region_or_account(ctx: RequestContext) -> None:
+    zone = authorization_target("route53", "ChangeResourceRecordSets",
+                                {"HostedZoneId": "/hostedzone/Z123"}, ctx)
+    assert zone.action == "route53:ChangeResourceRecordSets"
+    assert zone.resources == ["arn:aws:route53:::hostedzone/Z123"]
+    assert authorization_target("route53", "GetHostedZone", {"Id": "Z9"}, ctx).resources == [
+        "arn:aws:route53:::hostedzone/Z9"]
+    assert authorization_target("route53", "GetChange", {"Id": "C1"}, ctx).resources == [
+        "arn:aws:route53:::change/C1"]
+    check = authorization_target("route53", "GetHealthCheckStatus", {"HealthCheckId": "h"}, ctx)
+    assert check.resources == ["arn:aws:route53:::healthcheck/h"]
+    tags = authorization_target("route53", "ListTagsForResources",
+                                {"ResourceType": "hostedzone", "ResourceIds": ["Z1", "Z2"]}, ctx)
+    assert tags.resources == ["arn:aws:route53:::hostedzone/Z1", "arn:aws:route53:::hostedzone/Z2"]
+    assert authorization_target("route53", "CreateHostedZone", {}, ctx).resources == ["*"]
+    assert authorization_target("route53domains", "RegisterDomain", {}, ctx).action == \
+        "route53domains:RegisterDomain"
+
+
 def test_s3_examples(ctx: RequestContext) -> None:
     tagging = authorization_target("s3", "PutObjectTagging", {"Bucket": "b", "Key": "k/1"}, ctx)
     assert tagging.action == "s3:PutObjectTagging"
@@ -98,3 +117,17 @@ def test_s3_examples(ctx: RequestContext) -> None:
     for operation, action in expected.items():
         assert authorization_target("s3", operation, {"Bucket": "b"}, ctx).action == action
     assert authorization_target("s3", "ListBuckets", {}, ctx).resources == ["*"]
+
+
+def test_sns_resources_are_topics(ctx: RequestContext) -> None:
+    topic = "arn:aws:sns:eu-west-1:111122223333:orders"
+    publish = authorization_target("sns", "Publish", {"TopicArn": topic}, ctx)
+    assert (publish.action, publish.resources) == ("sns:Publish", [topic])
+    created = authorization_target("sns", "CreateTopic", {"Name": "orders"}, ctx)
+    assert created.resources == [topic]
+    unsubscribe = authorization_target("sns", "Unsubscribe",
+                                       {"SubscriptionArn": topic + ":abc-123"}, ctx)
+    assert (unsubscribe.action, unsubscribe.resources) == ("sns:Unsubscribe", [topic])
+    tag = authorization_target("sns", "TagResource", {"ResourceArn": topic}, ctx)
+    assert tag.resources == [topic]
+    assert authorization_target("sns", "ListTopics", {}, ctx).resources == ["*"]

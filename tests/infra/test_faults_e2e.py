@@ -170,6 +170,7 @@ def test_degrade_same_seed_same_errors(endpoint: str) -> None:
     ("s3", "sa-east-1", lambda c: c.list_buckets(), "SlowDown"),
     ("ec2", "sa-east-1", lambda c: c.describe_key_pairs(), "RequestLimitExceeded"),
     ("lambda", "sa-east-1", lambda c: c.list_functions(), "TooManyRequestsException"),
+    ("sns", "sa-east-1", lambda c: c.list_topics(), "Throttled"),
 ])
 def test_degrade_answers_in_each_protocols_throttling_shape(
         endpoint: str, client: Client, service: str, region: str,
@@ -271,3 +272,22 @@ def test_faults_survive_a_crash(tmp_path: Any) -> None:
         assert [f["seed"] for f in listed["faults"]] == [3]
     finally:
         server.stop()
+
+
+def test_seeds_drawn_for_faults_follow_the_cloud_seed() -> None:
+    """Without a seed, a fault's seed comes from `start --seed`: two runs with the same seed
+    and the same fault commands draw the same seeds, whatever requests came between."""
+    drawn = []
+    for extra_requests in (0, 5):
+        server = start_server(None, "--seed", "77")
+        try:
+            sts = boto3.client("sts", endpoint_url=server.endpoint, region_name="us-east-1",
+                               aws_access_key_id="test", aws_secret_access_key="test")
+            for _ in range(extra_requests):
+                sts.get_caller_identity()
+            first = add_fault(server.endpoint, kind="region-down", region="eu-west-1")
+            second = add_fault(server.endpoint, kind="az-down", zone="eu-west-1a")
+            drawn.append((first["seed"], second["seed"]))
+        finally:
+            server.stop()
+    assert drawn[0] == drawn[1] and drawn[0][0] != drawn[0][1]

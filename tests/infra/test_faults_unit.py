@@ -85,3 +85,16 @@ def test_same_seed_same_draws(cloud: Any) -> None:
 def test_bad_faults(cloud: Any, kind: str, options: dict[str, Any]) -> None:
     with pytest.raises(FaultError):
         new_fault(cloud, kind, fault_id="x", seed=1, **options)
+
+
+def test_every_fault_is_logged_with_its_seed(cloud: Any, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("WARNING", logger="pocketcloud.faults")
+    now = cloud.clock.now()
+    _add(cloud, "region-down", region="eu-west-3", start_at_s=now + 10, duration_s=10)
+    cloud.clock.advance(11)
+    assert is_region_down(cloud, "eu-west-3")
+    cloud.clock.advance(10)
+    assert not is_region_down(cloud, "eu-west-3")
+    lines = [r.getMessage() for r in caplog.records]
+    assert [line.split(" ")[2] for line in lines] == ["created:", "started", "ended"]
+    assert all("seed 1" in line for line in lines)

@@ -137,14 +137,15 @@ def test_latency_table_api(endpoint: str) -> None:
 
 @pytest.fixture(scope="module")
 def slow_server() -> Iterator[Server]:
-    running = start_server(None, "--latency", "on", "--client-location", "Sydney")
+    running = start_server(None, "--latency", "on", "--client-location", "Sydney",
+                           "--client-locations", "AKIDDUBLIN=Dublin; AKIDTOKYO=35.68,139.69")
     yield running
     running.stop()
 
 
-def _sts(server: Server, region: str, location: str = "") -> Any:
+def _sts(server: Server, region: str, location: str = "", key: str = "test") -> Any:
     sts = boto3.client("sts", region_name=region, endpoint_url=server.endpoint,
-                       aws_access_key_id="test", aws_secret_access_key="test",
+                       aws_access_key_id=key, aws_secret_access_key="test",
                        config=Config(retries={"total_max_attempts": 1}))
     if location:
         def declare(request: Any, **_: Any) -> None:
@@ -169,6 +170,11 @@ def test_latency_simulation_delays_by_distance(slow_server: Server) -> None:
     assert far_s - near_s >= 0.2  # relative, so a busy machine does not fail the test
     from_dublin = _sts(slow_server, "eu-west-1", "Dublin")
     assert far_s - min(_elapsed_s(from_dublin.get_caller_identity) for _ in range(3)) >= 0.2
+    # a client that cannot send the header is placed by its access key
+    dublin_key = _sts(slow_server, "eu-west-1", key="AKIDDUBLIN")
+    assert far_s - min(_elapsed_s(dublin_key.get_caller_identity) for _ in range(3)) >= 0.2
+    tokyo_key = _sts(slow_server, "eu-west-1", key="AKIDTOKYO")
+    assert min(_elapsed_s(tokyo_key.get_caller_identity) for _ in range(2)) >= 0.15
 
 
 def test_latency_simulation_refuses_an_unknown_place(slow_server: Server) -> None:
@@ -198,6 +204,8 @@ def test_aws_cli_sees_a_down_region_as_unreachable(endpoint: str, cli_cleanup: N
 def test_start_refuses_a_client_location_it_cannot_place() -> None:
     result = CliRunner().invoke(main, ["start", "--ephemeral", "--client-location", "Atlantis"])
     assert result.exit_code == 2 and "unknown location 'Atlantis'" in result.output
+    result = CliRunner().invoke(main, ["start", "--ephemeral", "--client-locations", "KEY"])
+    assert result.exit_code == 2 and "ACCESS_KEY_ID=PLACE" in result.output
 
 
 def test_latency_setting_from_the_environment() -> None:
@@ -216,3 +224,29 @@ def test_regions_latency_cli() -> None:
     assert "ap-northeast-1" in result.output and "NRT" in result.output
     bad = _run("regions", "latency", "Atlantis")
     assert bad.exit_code == 2 and "unknown location" in bad.output
+
+
+def test_advise_on_a_zonal_feature() -> None:
+    """S3 Express One Zone exists in seven Regions (AWS's list): nearest to Stockholm is
+    eu-north-1, and a Region without it ranks after all with it."""
+    from pocketcloud.infra.advisor import advise
+    from pocketcloud.infra.availability import feature_zone_ids
+
+    answer = advise(users=["Stockholm"], services=["s3-express-one-zone"])
+    ranking = answer["ranking"]
+    assert ranking[0]["region"] == "eu-north-1"
+    with_it = [r["region"] for r in ranking if not r["factors"]["features"]["missing"]]
+    assert sorted(with_it) == sorted(["us-east-1", "us-east-2", "us-west-2", "ap-south-1",
+                                      "ap-northeast-1", "eu-west-1", "eu-north-1"])
+    assert ranking[len(with_it)]["factors"]["features"]["missing"] == ["s3-express-one-zone"]
+    assert feature_zone_ids("s3-express-one-zone", "us-east-1") == [
+        "use1-az4", "use1-az5", "use1-az6"]
+    assert feature_zone_ids("s3-express-one-zone", "eu-west-2") == []
+
+
+def test_regions_offering_cli() -> None:
+    result = _run("regions", "offering", "sqs", "iam", "apprunner", "s3-express-one-zone")
+    assert result.exit_code == 0
+    assert "global" in result.output and "11: us-east-1" in result.output
+    assert "use1-az4" in result.output
+    assert _run("regions", "offering", "teleport").exit_code == 2

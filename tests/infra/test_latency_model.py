@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from pocketcloud.infra.latency import FIXED_OVERHEAD_MS, rtt_for_km, rtt_ms
-from pocketcloud.infra.locations import UnknownLocation, parse_location, request_location
+from pocketcloud.infra.locations import (
+    UnknownLocation,
+    parse_key_locations,
+    parse_location,
+    request_location,
+)
 
 PUBLISHED = json.loads((Path(__file__).parent / "published_inter_region_rtt.json").read_text())
 TOLERANCE = 0.35  # the target: within 35%...
@@ -70,3 +75,18 @@ def test_request_location_header_wins_over_default() -> None:
     assert request_location(headers, "Tokyo").name == "Sydney"  # type: ignore[union-attr]
     assert request_location({}, "Tokyo").name == "Tokyo"  # type: ignore[union-attr]
     assert request_location({}, "") is None
+
+
+def test_locations_by_access_key() -> None:
+    table = "AKIDA=Tokyo; AKIDB = 51.5,-0.13 ;"
+    assert {k: v.name for k, v in parse_key_locations(table).items()} == {
+        "AKIDA": "Tokyo", "AKIDB": "51.5,-0.13"}
+    placed = request_location({}, "Sydney", "AKIDA", table)
+    assert placed is not None and placed.name == "Tokyo"
+    placed = request_location({}, "Sydney", "OTHER", table)
+    assert placed is not None and placed.name == "Sydney"
+    placed = request_location({"x-pocketcloud-client-location": "Lima"}, "Sydney", "AKIDA", table)
+    assert placed is not None and placed.name == "Lima"
+    for bad in ("AKIDA", "=Tokyo", "AKIDA=Atlantis"):
+        with pytest.raises(UnknownLocation):
+            parse_key_locations(bad)

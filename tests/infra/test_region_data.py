@@ -147,3 +147,32 @@ def test_edge_locations_cover_every_continent_with_unique_codes() -> None:
                  "Middle East"):
         assert per_area[area] >= 3, area
     assert all(ISO_COUNTRY.match(e.country_code) and e.city and e.pricing_region for e in edges)
+
+
+def test_feature_zone_ids_are_zones_of_their_region() -> None:
+    import json
+    from importlib import resources
+
+    from pocketcloud.infra.regions import get_availability_zone_by_id
+
+    text = resources.files("pocketcloud.infra").joinpath("data", "features.json").read_text()
+    for name, feature in json.loads(text)["features"].items():
+        for region, zone_ids in feature["zone_ids"].items():
+            for zone_id in zone_ids:
+                zone = get_availability_zone_by_id(zone_id)
+                assert zone is not None and zone.region_code == region, (name, zone_id)
+
+
+def test_service_availability_data_names_only_known_regions() -> None:
+    import json
+    from importlib import resources
+
+    from pocketcloud.infra.regions import is_valid_region
+
+    text = resources.files("pocketcloud.infra").joinpath("data", "service_regions.json")
+    services = json.loads(text.read_text())["services"]
+    for prefix, where in services.items():
+        listed = [where["global"]] if isinstance(where, dict) else ([] if where == "all" else where)
+        assert all(is_valid_region(code) for code in listed), prefix
+    assert services["sqs"] == "all" and services["iam"] == {"global": "us-east-1"}
+    assert services["route53domains"] == ["us-east-1"]

@@ -143,3 +143,12 @@ def test_ephemeral_store_keeps_nothing_after_close() -> None:
     assert not store.data_dir.exists()
     with pytest.raises(StoreClosedError), store.read():
         pass
+
+
+def test_read_value_outside_and_inside_a_transaction(store: Store) -> None:
+    assert store.read_value("SELECT name FROM t_parents WHERE name = ?", ("a",)) is None
+    with store.write() as tx:
+        tx.execute("INSERT INTO t_parents (name) VALUES (?)", ("a",))
+        # Inside a write, it reads through that transaction (sees its own uncommitted row).
+        assert store.read_value("SELECT name FROM t_parents WHERE name = ?", ("a",)) == "a"
+    assert store.read_value("SELECT count(*) FROM t_parents") == 1

@@ -21,8 +21,16 @@ async def handle(cloud: Cloud, request: HttpRequest) -> HttpResponse:
     name = request.path[len("/_pocketcloud/") :].strip("/")
     if name == "health" and request.method in ("GET", "HEAD"):
         return _json(200, health(cloud))
+    if name == "sns" or name.startswith("sns/"):
+        from pocketcloud.services.sns.admin import handle as sns_admin
+
+        return sns_admin(cloud, request, name)
     if name == "clock":
         return await _clock(cloud, request)
+    if name == "usage/lambda" and request.method in ("GET", "HEAD"):
+        from pocketcloud.services.lambda_.metering import usage  # Lambda's own admin view
+
+        return _json(200, usage(cloud))
     if infra_admin.handles(name):  # faults, region advisor, latency
         return infra_admin.handle(cloud, request, name)
     missing: dict[str, object] = {

@@ -34,6 +34,7 @@ from pocketcloud.protocol.parsing import parse_request
 from pocketcloud.protocol.serializing import serialize_error, serialize_response
 from pocketcloud.protocol.specs import service_model
 from pocketcloud.protocol.streams import RequestBody, ResponseBody
+from pocketcloud.services.lambda_ import url_hook as function_urls
 from pocketcloud.services.lifecycle import start_services, stop_services
 from pocketcloud.services.registry import provider_function
 from pocketcloud.services.s3 import edge as s3_edge
@@ -57,6 +58,10 @@ class Gateway:
             return
         request_id = self.cloud.ids.request_id()
         request = to_request(scope, b"")
+        if function_urls.is_function_url(request):  # Lambda function URLs: their own module
+            await function_urls.serve(self.cloud, scope, receive, send, request, request_id,
+                                      self.key_lookup)
+            return
         if request.path.startswith(ADMIN_PREFIX):
             response = await self._admin(request, receive, request_id)
         else:
@@ -97,7 +102,7 @@ class Gateway:
         self, found: Route, request: HttpRequest, receive: Receive, request_id: str
     ) -> HttpResponse:
         await gate.admit(self.cloud, found.service, found.operation, found.region, found.protocol,
-                         request, request_id)
+                         request, request_id, found.access_key_id)
         if not found.operation:
             raise _unknown_operation(found)
         function = provider_function(found.service, found.operation)

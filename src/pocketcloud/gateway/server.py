@@ -9,12 +9,14 @@ import signal
 from pocketcloud.cloud import Cloud
 from pocketcloud.config import Settings
 from pocketcloud.gateway.app import Gateway
+from pocketcloud.infra.faults import active_faults
 
 log = logging.getLogger("pocketcloud")
 
 
 def serve(settings: Settings) -> None:
     cloud = Cloud(settings)
+    active_faults(cloud)  # creates the faults table before anyone asks; logs active faults
     log.info(
         "pocketcloud on http://%s:%d  data=%s%s  seed=%d",
         settings.host,

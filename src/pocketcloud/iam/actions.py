@@ -3,7 +3,8 @@
     authorization_target(service, operation, params, ctx) -> Target(action, resources, context)
 
 ``service`` is botocore's service name, ``params`` the parsed input, ``ctx`` the request's
-RequestContext (account, region, caller). Services with explicit rules: sts, iam, ec2, account.
+RequestContext (account, region, caller). Services with explicit rules: sts, iam, ec2, account,
+route53 (here), s3, sqs, dynamodb, lambda, sns (resource_rules.py).
 Any other service falls back to ``<signing name>:<Operation>`` on ``"*"`` until its builder
 adds a rule here. Every service gets ``aws:RequestTag/<key>`` and ``aws:TagKeys`` from a
 ``Tags`` list of Key/Value pairs.
@@ -21,8 +22,9 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pocketcloud.arns import arn, global_arn
-from pocketcloud.iam import resource_rules
+from pocketcloud.iam import events_rules, resource_rules
 from pocketcloud.protocol.specs import service_model
+from pocketcloud.services.logs.iam_rules import logs_resources
 
 if TYPE_CHECKING:
     from pocketcloud.context import RequestContext
@@ -38,6 +40,9 @@ SKIP_AUTHORIZATION = frozenset({
 # Operations whose IAM action is not named after them (from the Service Authorization
 # Reference); everything else is <prefix>:<Operation>.
 ACTION_NAMES = {
+    ("sqs", "SendMessageBatch"): "sqs:SendMessage",  # SQS's batch calls need the single action
+    ("sqs", "DeleteMessageBatch"): "sqs:DeleteMessage",
+    ("sqs", "ChangeMessageVisibilityBatch"): "sqs:ChangeMessageVisibility",
     ("lambda", "Invoke"): "lambda:InvokeFunction",
     ("lambda", "InvokeAsync"): "lambda:InvokeFunction",
     ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
@@ -56,6 +61,8 @@ ACTION_NAMES = {
     ("s3", "DeleteObjects"): "s3:DeleteObject",
     ("s3", "PutObjectLockConfiguration"): "s3:PutBucketObjectLockConfiguration",
     ("s3", "GetObjectLockConfiguration"): "s3:GetBucketObjectLockConfiguration",
+    ("s3", "PutBucketNotificationConfiguration"): "s3:PutBucketNotification",
+    ("s3", "GetBucketNotificationConfiguration"): "s3:GetBucketNotification",
     # S3 bucket sub-resources: deletes are authorized as puts, several names differ
     ("s3", "DeleteBucketTagging"): "s3:PutBucketTagging",
     ("s3", "GetBucketCors"): "s3:GetBucketCORS",
@@ -180,11 +187,39 @@ def _account_context(params: Mapping[str, Any]) -> dict[str, list[str] | str]:
     return {"account:TargetRegion": str(params["RegionName"])} if params.get("RegionName") else {}
 
 
+# --- route53: global, and its ARNs carry neither region nor account -------------------------
+
+ROUTE53_CHANGE_OPERATIONS = frozenset({"GetChange"})
+
+
+def _route53_arn(kind: str, resource_id: str) -> str:
+    return arn("route53", "", "", f"{kind}/{resource_id.rsplit('/', 1)[-1]}")
+
+
+def _route53(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
+    if params.get("ResourceType") in ("hostedzone", "healthcheck"):
+        ids = params.get("ResourceIds") or [params.get("ResourceId")]
+        return [_route53_arn(str(params["ResourceType"]), str(i)) for i in ids if i]
+    if params.get("HealthCheckId"):
+        return [_route53_arn("healthcheck", str(params["HealthCheckId"]))]
+    zone_id = params.get("HostedZoneId") or (
+        params.get("Id") if operation not in ROUTE53_CHANGE_OPERATIONS else None)
+    if zone_id:
+        return [_route53_arn("hostedzone", str(zone_id))]
+    if params.get("Id"):
+        return [_route53_arn("change", str(params["Id"]))]
+    return ["*"]
+
+
 _RULES: dict[str, Rule] = {
     "iam": _iam, "sts": _sts, "ec2": _ec2, "account": _account,
     "s3": resource_rules.s3_resources, "sqs": resource_rules.sqs_resources,
     "dynamodb": resource_rules.dynamodb_resources,
     "dynamodbstreams": resource_rules.dynamodb_resources,
     "lambda": resource_rules.lambda_resources,
+    "logs": logs_resources,
+    "events": events_rules.events_resources,
+    "sns": resource_rules.sns_resources,
+    "route53": _route53,
 }
 EXPLICIT_SERVICES = frozenset(_RULES)

@@ -81,6 +81,23 @@ def sqs_resources(operation: str, params: Mapping[str, Any], ctx: RequestContext
     return ["*"]
 
 
+# --- sns: every action's resource is a topic (subscription ARNs name their topic) ----------
+
+SNS_TOPIC_MEMBERS = ("TopicArn", "TargetArn", "ResourceArn")
+
+
+def sns_resources(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
+    if operation == "CreateTopic" and params.get("Name"):
+        return [arn("sns", ctx.region, ctx.account_id, str(params["Name"]))]
+    for member in SNS_TOPIC_MEMBERS:
+        if params.get(member):
+            return [str(params[member])]
+    subscription = str(params.get("SubscriptionArn") or "")
+    if subscription.count(":") == 6:
+        return [subscription.rsplit(":", 1)[0]]
+    return ["*"]
+
+
 # --- dynamodb -------------------------------------------------------------------------------
 
 def _table(ctx: RequestContext, name: str) -> str:
@@ -122,6 +139,10 @@ _FUNCTION = re.compile(
 
 
 def lambda_resources(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
+    if operation in ("CreateEventSourceMapping", "ListEventSourceMappings"):
+        return ["*"]  # acts on no resource (the function is a condition key in AWS)
+    if params.get("UUID"):  # Update/Get/DeleteEventSourceMapping (Update may name a function)
+        return [arn("lambda", ctx.region, ctx.account_id, f"event-source-mapping:{params['UUID']}")]
     name = params.get("FunctionName")
     if isinstance(name, str) and name:
         match = _FUNCTION.fullmatch(name)

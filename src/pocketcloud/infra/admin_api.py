@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -88,7 +89,7 @@ def _create(cloud: Cloud, body: dict[str, Any]) -> Fault:
     kind = _text(body, "kind")
     seed = body.get("seed")
     if seed is None:
-        seed = int(cloud.ids.hex(8), 16)  # from the cloud's seeded source: --seed replays it
+        seed = derived_seed(cloud.ids.seed, len(fault_book(cloud).faults()))
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
         raise BadRequest("seed must be an integer in [0, 2**63)")
     service = _text(body, "service")
@@ -108,6 +109,13 @@ def _create(cloud: Cloud, body: dict[str, Any]) -> Fault:
         duration_s=_number(body, "duration_s", None),
     )
     return fault_book(cloud).add(cloud, fault)
+
+
+def derived_seed(cloud_seed: int, ordinal: int) -> int:
+    """The seed of a fault given none: a function of the cloud's seed (--seed) and how many
+    faults the cloud holds, so a run started with the same --seed and the same fault commands
+    gets the same seeds, however many requests came between them."""
+    return random.Random(cloud_seed * 1_000_003 + ordinal).getrandbits(62)
 
 
 def _start(cloud: Cloud, body: dict[str, Any]) -> float | None:

@@ -3,8 +3,9 @@
 1. Compliance (data residency): a Region outside the required country or jurisdiction is
    excluded outright, never ranked ("EU", an ISO country code like "DE", or a country name).
 2. Proximity: the users' weighted mean round-trip time to the Region (infra/latency.py).
-3. Feature availability: the share of the needed services the Region offers
-   (infra/availability.py). A Region lacking one ranks below every Region that has them all.
+3. Feature availability: the share of the needed services (or features, like
+   s3-express-one-zone) the Region offers (infra/availability.py). A Region lacking one
+   ranks below every Region that has them all.
 4. Price: the Region's price index (infra/data/price_index.json; us-east-1 = 1.00).
 
 Within those tiers Regions are ordered by a score in [0, 1]: the weighted mean of proximity
@@ -21,7 +22,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from pocketcloud.infra.availability import is_known, is_offered
+from pocketcloud.infra.availability import is_feature, is_known, offers
 from pocketcloud.infra.latency import rtt_ms
 from pocketcloud.infra.locations import ClientLocation, UnknownLocation, parse_location
 from pocketcloud.infra.regions import Region, all_regions
@@ -87,7 +88,7 @@ def advise(
 
 def _assess(region: Region, groups: list[UserGroup], needed: list[str]) -> dict[str, Any]:
     price = price_index().get(region.code, {"index": math.nan, "estimated": True})
-    missing = [s for s in needed if not is_offered(s, region.code)]
+    missing = [s for s in needed if not offers(region.code, s)]
     per_user = {g.place.name: round(rtt_ms(g.place, region), 1) for g in groups}
     total_weight = sum(g.weight for g in groups)
     weighted = (sum(rtt_ms(g.place, region) * g.weight for g in groups) / total_weight
@@ -143,8 +144,10 @@ def _explain(row: dict[str, Any]) -> dict[str, str]:
         proximity = "no user locations given"
     if f["features"]["missing"]:
         features = "lacks " + ", ".join(f["features"]["missing"])
+    elif len(f["features"]["offered"]) == 1:
+        features = "offers the needed " + f["features"]["offered"][0]
     elif f["features"]["offered"]:
-        features = "offers all " + str(len(f["features"]["offered"])) + " needed services"
+        features = f"offers all {len(f['features']['offered'])} needed services"
     else:
         features = "no services asked for"
     estimated = " (estimated)" if f["price"]["estimated"] else ""
@@ -202,10 +205,10 @@ def _services(services: Any) -> list[str]:
     if not isinstance(services, list) or len(services) > MAX_SERVICES \
             or not all(isinstance(s, str) and 0 < len(s) <= 64 for s in services):
         raise AdviceError(f"services is a list of at most {MAX_SERVICES} service names")
-    unknown = [s for s in services if not is_known(s)]
+    unknown = [s for s in services if not is_known(s) and not is_feature(s)]
     if unknown:
         raise AdviceError(f"unknown service(s) {unknown}: use botocore's names (e.g. lambda, "
-                          "dynamodb, apprunner)")
+                          "dynamodb, apprunner) or a feature (s3-express-one-zone)")
     return list(dict.fromkeys(services))
 
 

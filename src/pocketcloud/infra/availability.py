@@ -72,6 +72,32 @@ def regions_offering(service: str) -> list[str]:
     return [str(code) for code in entry]
 
 
+# -- features narrower than a service (infra/data/features.json) ----------------------------
+
+
+@cache
+def _features() -> dict[str, Any]:
+    text = resources.files("pocketcloud.infra").joinpath("data", "features.json")
+    return dict(json.loads(text.read_text("utf-8"))["features"])
+
+
+def is_feature(name: str) -> bool:
+    return name in _features()
+
+
+def feature_zone_ids(feature: str, region: str) -> list[str]:
+    """The zone ids in `region` where a zonal feature exists (S3 Express One Zone...)."""
+    return list(_features().get(feature, {}).get("zone_ids", {}).get(region, []))
+
+
+def offers(region: str, name: str) -> bool:
+    """Whether `region` has `name`: a feature from features.json or a service."""
+    feature = _features().get(name)
+    if feature is None:
+        return is_offered(name, region)
+    return bool(feature.get("zone_ids", {}).get(region)) and is_offered(feature["service"], region)
+
+
 def data_source() -> dict[str, Any]:
     document = _document()
     return {k: document[k] for k in ("about", "as_of", "sources")}

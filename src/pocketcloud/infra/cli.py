@@ -19,6 +19,7 @@ from pocketcloud.config import DEFAULT_HOST, DEFAULT_PORT, Settings
 
 console = Console()
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+EXPLAINED_TOP = 3  # Regions whose ranking `regions advise` explains in sentences
 _UNIT_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
 
 
@@ -46,17 +47,20 @@ def parse_when_s(text: str) -> float:
     return moment.timestamp()
 
 
-def check_client_location(text: str) -> None:
-    """`start` refuses a default client location it cannot place, rather than answering
-    every request with an error later."""
-    if not text:
-        return
-    from pocketcloud.infra.locations import UnknownLocation, parse_location
+def check_client_location(default: str, by_access_key: str = "") -> None:
+    """`start` refuses client locations it cannot place, rather than answering every request
+    with an error later."""
+    from pocketcloud.infra.locations import UnknownLocation, parse_key_locations, parse_location
 
     try:
-        parse_location(text)
+        if default:
+            parse_location(default)
     except UnknownLocation as problem:
         raise click.BadParameter(str(problem), param_hint="--client-location") from None
+    try:
+        parse_key_locations(by_access_key)
+    except UnknownLocation as problem:
+        raise click.BadParameter(str(problem), param_hint="--client-locations") from None
 
 
 def _server_options(function: Any) -> Any:
@@ -275,6 +279,11 @@ def _print_advice(answer: dict[str, Any]) -> None:
                       price, ",".join(f["compliance"]["jurisdiction"]),
                       style="red" if missing else None)
     console.print(table)
+    for row in answer["ranking"][:EXPLAINED_TOP]:  # the leaders, in words
+        why = row["explanation"]
+        console.print(f"[bold]{row['rank']}. {row['region']}[/] ({row['name']}): "
+                      f"compliance: {why['compliance']}; proximity: {why['proximity']}; "
+                      f"features: {why['features']}; price: {why['price']}.")
     if answer["excluded"]:
         names = ", ".join(item["region"] for item in answer["excluded"])
         console.print(f"[dim]excluded for data residency ({len(answer['excluded'])}): "
@@ -282,7 +291,7 @@ def _print_advice(answer: dict[str, Any]) -> None:
     console.print("[dim]RTT: weighted mean round trip to the users (the farthest user in "
                   "brackets); price: index vs us-east-1 (~ estimated); score: weighted "
                   f"{answer['criteria']['weights']}; a Region lacking a needed service ranks "
-                  "after all that have them. --json explains each factor in words.[/]")
+                  "after all that have them. --json explains every Region.[/]")
 
 
 @click.command()
@@ -306,4 +315,33 @@ def latency(place: str, top: int) -> None:
                         f"({origin.latitude:g}, {origin.longitude:g})")
     for (r_ms, r_code, r_name), (e_ms, e_code, e_city) in zip(regions, edges, strict=False):
         table.add_row(r_code, r_name, f"{r_ms:.0f}", e_code, e_city, f"{e_ms:.0f}")
+    console.print(table)
+
+
+@click.command()
+@click.argument("names", nargs=-1, required=True)
+def offering(names: tuple[str, ...]) -> None:
+    """Which Regions offer each service (botocore's name) or feature (s3-express-one-zone)."""
+    from pocketcloud.infra.availability import (
+        feature_zone_ids,
+        is_feature,
+        is_global,
+        is_known,
+        offers,
+    )
+    from pocketcloud.infra.regions import all_regions
+
+    table = Table("service", "Regions", "missing from", title="Where services exist")
+    for name in names:
+        if not is_known(name) and not is_feature(name):
+            raise click.BadParameter(f"unknown service or feature {name!r}", param_hint="NAMES")
+        if is_global(name):
+            table.add_row(name, "global (one endpoint for the partition)", "-")
+            continue
+        present = [r.code for r in all_regions() if offers(r.code, name)]
+        absent = [r.code for r in all_regions() if r.code not in present]
+        if is_feature(name):
+            present = [f"{code} ({', '.join(feature_zone_ids(name, code))})" for code in present]
+        table.add_row(name, f"{len(present)}: " + ", ".join(present) if absent else "all",
+                      ", ".join(absent) or "-")
     console.print(table)

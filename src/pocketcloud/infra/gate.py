@@ -43,7 +43,7 @@ log = logging.getLogger("pocketcloud.infra")
 
 
 async def admit(cloud: Cloud, service: str, operation: str, region: str, protocol: str,
-                request: HttpRequest, request_id: str) -> None:
+                request: HttpRequest, request_id: str, access_key_id: str = "") -> None:
     """Raise the error (or unreachable endpoint) the infrastructure gives this request, after
     sleeping whatever latency it adds; return to let the request through."""
     if not is_valid_region(region):
@@ -61,7 +61,7 @@ async def admit(cloud: Cloud, service: str, operation: str, region: str, protoco
         delay_ms, error = _degrade(cloud, book, active, service, operation, region, protocol,
                                    request_id)
     if cloud.settings.latency == "on":
-        delay_ms += _network_rtt_ms(cloud, request, region)
+        delay_ms += _network_rtt_ms(cloud, request, region, access_key_id)
     if delay_ms > 0:
         await asyncio.sleep(delay_ms / 1000)
     if error is not None:
@@ -96,9 +96,12 @@ def _error_for(fault: Fault, service: str, protocol: str, pick: float) -> AwsErr
     return injected_error(service, protocol, kind, pick)
 
 
-def _network_rtt_ms(cloud: Cloud, request: HttpRequest, region: str) -> float:
+def _network_rtt_ms(cloud: Cloud, request: HttpRequest, region: str, access_key_id: str
+                    ) -> float:
+    settings = cloud.settings
     try:
-        location = request_location(request.headers, cloud.settings.client_location)
+        location = request_location(request.headers, settings.client_location, access_key_id,
+                                    settings.client_locations)
     except UnknownLocation as problem:
         raise AwsError("InvalidParameterValue",
                        f"{LOCATION_HEADER}: {problem}", 400) from None

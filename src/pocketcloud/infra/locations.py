@@ -111,10 +111,37 @@ def _edge(value: str) -> ClientLocation | None:
     return ClientLocation(edge.code, edge.latitude, edge.longitude, edge.country_code)
 
 
-def request_location(headers: dict[str, str], default: str = "") -> ClientLocation | None:
-    """The location a request declares, else the configured default, else None.
+def request_location(headers: dict[str, str], default: str = "", access_key_id: str = "",
+                     by_access_key: str = "") -> ClientLocation | None:
+    """Where the client of a request is: the header, else the place configured for its access
+    key (`by_access_key`, see parse_key_locations), else `default`, else None.
 
     Raises UnknownLocation when the header names no known place (the gateway answers 400).
     """
-    declared = headers.get(LOCATION_HEADER, "") or default
-    return parse_location(declared) if declared else None
+    declared = headers.get(LOCATION_HEADER, "")
+    if declared:
+        return parse_location(declared)
+    if access_key_id and by_access_key:
+        place = parse_key_locations(by_access_key).get(access_key_id)
+        if place is not None:
+            return place
+    return parse_location(default) if default else None
+
+
+MAX_KEY_LOCATIONS = 1000
+
+
+@cache
+def parse_key_locations(text: str) -> dict[str, ClientLocation]:
+    """'AKIDEXAMPLE1=Tokyo;AKIDEXAMPLE2=51.5,-0.13' -> {access key id: place}: a location per
+    client, for clients that cannot send a header (the AWS CLI, an unmodified SDK), told apart
+    by the access key of their profile. UnknownLocation for an entry that is not KEY=PLACE."""
+    found: dict[str, ClientLocation] = {}
+    for entry in filter(None, (part.strip() for part in text.split(";"))):
+        key, sep, place = entry.partition("=")
+        if not sep or not key.strip():
+            raise UnknownLocation(f"{entry!r} is not ACCESS_KEY_ID=PLACE")
+        found[key.strip()] = parse_location(place)
+        if len(found) > MAX_KEY_LOCATIONS:
+            raise UnknownLocation(f"at most {MAX_KEY_LOCATIONS} access keys may have a place")
+    return found

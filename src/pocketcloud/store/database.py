@@ -180,6 +180,15 @@ class Store:
 
     # -- transactions -----------------------------------------------------------------------
 
+    def read_value(self, sql: str, params: Params = ()) -> Any:
+        """One value from one SELECT (None without a row), for hot single-row reads: a single
+        statement is its own consistent snapshot, so no BEGIN/COMMIT round is needed."""
+        tx = self._local.tx
+        if tx is not None:
+            return tx.fetchvalue(sql, params)
+        row = self._connection().execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
     def read(self) -> AbstractContextManager[Tx]:
         """A consistent snapshot for reading; takes no write lock. Anything written is undone."""
         return _Scope(self, writing=False)

@@ -157,7 +157,7 @@ def test_time_to_live_settings(ddb: Any, make_table: Any) -> None:
         TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"}
     )
     described = ddb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
-    assert described == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"}
+    assert described == {"TimeToLiveStatus": "ENABLING", "AttributeName": "expires"}
 
 
 def test_deletion_protection_blocks_delete(ddb: Any, make_table: Any) -> None:

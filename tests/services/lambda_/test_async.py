@@ -89,12 +89,11 @@ def test_success_goes_to_on_success_destination(lam, sqs) -> None:  # type: igno
     assert record["responsePayload"]["hello"] == "x"  # type: ignore[index]
 
 
-def test_failed_events_are_retried_twice(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_failed_events_are_retried_twice() -> None:
     import boto3
-    from tests.support import start_server
+    from tests.support import advance_clock, start_server
 
-    monkeypatch.setenv("PCLOUD_LAMBDA_RETRY_DELAYS_S", "0.2,0.4")  # AWS waits 1 and 2 minutes
-    server = start_server()
+    server = start_server()  # its own cloud clock: the retries wait 1 and 2 minutes on it
     try:
         options = {"endpoint_url": server.endpoint, "region_name": "us-east-1"}
         lam, sqs = boto3.client("lambda", **options), boto3.client("sqs", **options)
@@ -104,11 +103,48 @@ def test_failed_events_are_retried_twice(monkeypatch) -> None:  # type: ignore[n
         lam.put_function_event_invoke_config(
             FunctionName=name, DestinationConfig={"OnFailure": {"Destination": arn}})
         lam.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps({"n": 2}))
-        record = _receive(sqs, url)
+        record = _receive_while_time_passes(sqs, url, server.endpoint, advance_clock)
         assert record["requestContext"]["approximateInvokeCount"] == 3  # type: ignore[index]
         messages = sqs.receive_message(QueueUrl=dlq_url, WaitTimeSeconds=5,
                                        MessageAttributeNames=["All"])["Messages"]
         assert json.loads(messages[0]["Body"]) == {"n": 2}
         assert "ErrorMessage" in messages[0]["MessageAttributes"]
+    finally:
+        server.stop()
+
+
+def _receive_while_time_passes(sqs, url: str, endpoint: str, advance) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Move the cloud clock a minute at a time until the record arrives (each retry waits)."""
+    for _ in range(40):
+        messages = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages", [])
+        if messages:
+            return dict(json.loads(messages[0]["Body"]))
+        advance(endpoint, 61)
+    raise AssertionError("the failure record never arrived")
+
+
+def test_queued_events_survive_kill_9_and_resume_at_start(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import boto3
+    from tests.support import start_server
+
+    server = start_server(tmp_path)
+    options = {"endpoint_url": server.endpoint, "region_name": "us-east-1"}
+    try:
+        lam, sqs = boto3.client("lambda", **options), boto3.client("sqs", **options)
+        url, _ = _queue(sqs)
+        name = create(lam, SEND_TO_QUEUE, Timeout=10,
+                      Environment={"Variables": {"QUEUE_URL": url}})
+        lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
+        assert lam.invoke(FunctionName=name, InvocationType="Event",
+                          Payload=json.dumps({"kept": True}))["StatusCode"] == 202
+    finally:
+        server.kill()  # SIGKILL: the event was acknowledged (202), so it must not be lost
+    server = start_server(tmp_path)
+    try:
+        options["endpoint_url"] = server.endpoint
+        lam, sqs = boto3.client("lambda", **options), boto3.client("sqs", **options)
+        url = sqs.get_queue_url(QueueName=url.rsplit("/", 1)[1])["QueueUrl"]
+        lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=5)
+        assert _receive(sqs, url) == {"kept": True}
     finally:
         server.stop()

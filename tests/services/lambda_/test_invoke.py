@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -128,9 +129,11 @@ def test_memory_limit_kills_the_worker(lam) -> None:  # type: ignore[no-untyped-
     response = lam.invoke(FunctionName=name, Payload=json.dumps({"mb": 400}), LogType="Tail")
     assert response["FunctionError"] == "Unhandled"
     error = _payload(response)
-    assert error["errorType"] == "Runtime.OutOfMemory"
+    assert error["errorType"] == "Runtime.ExitError"
     assert error["errorMessage"].endswith("Runtime exited with error: signal: killed")
-    assert "Max Memory Used: 128 MB" in base64.b64decode(response["LogResult"]).decode()
+    tail = base64.b64decode(response["LogResult"]).decode()
+    assert "Max Memory Used: 128 MB" in tail
+    assert "Status: error\tError Type: Runtime.OutOfMemory" in tail
 
 
 def test_payload_limits_and_bad_json(lam) -> None:  # type: ignore[no-untyped-def]
@@ -199,3 +202,133 @@ def test_versions_and_aliases_run_their_own_code(lam) -> None:  # type: ignore[n
 def _zip(source: str) -> bytes:
     from tests.services.lambda_.helpers import zip_of
     return zip_of({"app.py": source})
+
+
+def _report_events(logs, group: str, count: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """The messages of `group` once it holds `count` REPORT lines (delivery is asynchronous)."""
+    deadline = time.monotonic() + 15
+    messages: list[str] = []
+    while time.monotonic() < deadline:
+        try:
+            events = logs.filter_log_events(logGroupName=group)["events"]
+        except ClientError:
+            events = []
+        messages = [e["message"] for e in events]
+        if sum(m.startswith("REPORT ") for m in messages) >= count:
+            return messages
+        time.sleep(0.1)
+    raise AssertionError(f"{group} got {messages}")
+
+
+def test_invocations_are_logged_to_cloudwatch_logs(lam, client) -> None:  # type: ignore[no-untyped-def]
+    logs = client("logs")
+    name = create(lam, CONTEXT, MemorySize=256)
+    first = lam.invoke(FunctionName=name, Payload=json.dumps({"n": 1}))
+    lam.invoke(FunctionName=name, Payload=json.dumps({"n": 2}))
+    request_id = first["ResponseMetadata"]["RequestId"]
+    group = f"/aws/lambda/{name}"
+    messages = _report_events(logs, group, 2)
+    reports = [m for m in messages if m.startswith("REPORT ")]
+    assert f"START RequestId: {request_id} Version: $LATEST" in messages
+    assert f"END RequestId: {request_id}" in messages
+    assert "event {'n': 1}" in messages
+    assert "Init Duration:" in reports[0] and "Init Duration:" not in reports[1]
+    for field in ("Duration:", "Billed Duration:", "Memory Size: 256 MB", "Max Memory Used:"):
+        assert field in reports[0]
+    numbers = dict(re.findall(r"([A-Za-z ]+): ([\d.]+)", reports[0]))
+    # AWS bills the INIT phase of on-demand functions since August 2025.
+    assert int(numbers["Billed Duration"]) >= float(numbers["Init Duration"]) + float(
+        numbers["Duration"])
+    streams = logs.describe_log_streams(logGroupName=group)["logStreams"]
+    assert len(streams) == 1
+    assert streams[0]["logStreamName"].endswith("]" + streams[0]["logStreamName"][-32:])
+    assert "[$LATEST]" in streams[0]["logStreamName"]
+    found = logs.filter_log_events(logGroupName=group, filterPattern='"Billed Duration"')
+    assert len(found["events"]) == 2
+
+
+def test_usage_is_metered_per_function(lam, endpoint) -> None:  # type: ignore[no-untyped-def]
+    import urllib.request
+
+    name = create(lam, MemorySize=512)
+    for _ in range(3):
+        lam.invoke(FunctionName=name)
+    with urllib.request.urlopen(endpoint + "/_pocketcloud/usage/lambda", timeout=10) as r:
+        usage = json.load(r)
+    mine = [f for f in usage["functions"] if f["functionName"] == name]
+    assert len(mine) == 1 and mine[0]["requests"] == 3
+    assert mine[0]["region"] == "us-east-1" and mine[0]["accountId"] == "000000000000"
+    billed_s = mine[0]["billedDurationMs"] / 1000
+    assert mine[0]["gbSeconds"] == pytest.approx(billed_s * 0.5, rel=1e-3)
+    assert any(a["requests"] >= 3 for a in usage["accounts"])
+
+
+def test_logs_come_back_after_the_log_group_is_deleted(lam, client) -> None:  # type: ignore[no-untyped-def]
+    logs = client("logs")
+    name = create(lam)
+    lam.invoke(FunctionName=name)
+    group = f"/aws/lambda/{name}"
+    _report_events(logs, group, 1)
+    logs.delete_log_group(logGroupName=group)
+    lam.invoke(FunctionName=name)
+    assert sum(m.startswith("REPORT ") for m in _report_events(logs, group, 1)) == 1
+
+
+def test_logs_through_the_aws_cli(lam, client, endpoint) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+
+    from tests.services.sqs.test_cli import AWS
+
+    name = create(lam)
+    lam.invoke(FunctionName=name)
+    group = f"/aws/lambda/{name}"
+    _report_events(client("logs"), group, 1)
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+           "AWS_DEFAULT_REGION": "us-east-1"}
+    done = subprocess.run([AWS, "--endpoint-url", endpoint, "--output", "json", "logs",
+                           "filter-log-events", "--log-group-name", group, "--filter-pattern",
+                           "REPORT"], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    events = json.loads(done.stdout)["events"]
+    assert len(events) == 1 and "Billed Duration" in events[0]["message"]
+    groups = subprocess.run([AWS, "--endpoint-url", endpoint, "--output", "json", "logs",
+                             "describe-log-groups", "--log-group-name-prefix", group],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert json.loads(groups.stdout)["logGroups"][0]["logGroupName"] == group
+
+
+def test_logging_config_names_the_log_group(lam, client) -> None:  # type: ignore[no-untyped-def]
+    import uuid
+
+    group = f"/custom/{uuid.uuid4().hex[:8]}"
+    name = create(lam, LoggingConfig={"LogGroup": group})
+    assert lam.get_function_configuration(FunctionName=name)["LoggingConfig"]["LogGroup"] == group
+    lam.invoke(FunctionName=name)
+    assert any(m.startswith("REPORT ") for m in _report_events(client("logs"), group, 1))
+
+
+def test_shutdown_sends_the_last_logs_and_usage(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import urllib.request
+
+    import boto3
+    from tests.support import start_server
+
+    server = start_server(tmp_path)
+    options = {"region_name": "us-east-1"}
+    try:
+        lam = boto3.client("lambda", endpoint_url=server.endpoint, **options)
+        name = create(lam)
+        lam.invoke(FunctionName=name)
+    finally:
+        server.stop()  # SIGTERM right away: lines still buffered are sent by lifecycle.stop
+    server = start_server(tmp_path)
+    try:
+        logs = boto3.client("logs", endpoint_url=server.endpoint, **options)
+        events = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
+        assert any(e["message"].startswith("REPORT ") for e in events)
+        with urllib.request.urlopen(server.endpoint + "/_pocketcloud/usage/lambda") as r:
+            usage = json.load(r)
+        assert [f["requests"] for f in usage["functions"] if f["functionName"] == name] == [1]
+    finally:
+        server.stop()

@@ -32,4 +32,4 @@ def test_cli_round_trip(endpoint: str, unique: Callable[[str], str]) -> None:
     assert received["Messages"][0]["MessageAttributes"]["k"]["StringValue"] == "v"
     missing = aws(endpoint, "get-queue-url", "--queue-name", unique("missing"))
     assert missing.returncode != 0
-    assert "QueueDoesNotExist" in missing.stderr
+    assert "AWS.SimpleQueueService.NonExistentQueue" in missing.stderr  # AWS's query-era code

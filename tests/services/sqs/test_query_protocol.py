@@ -13,6 +13,8 @@ import pytest
 from botocore.config import Config
 from tests.services.sqs.test_messages import ATTRIBUTES, reference_md5
 
+from pocketcloud.protocol.serializing.error_shapes import LEGACY_QUERY_CODES
+
 
 @pytest.fixture(scope="module")
 def query_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -23,6 +25,9 @@ def query_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name, operation in model["operations"].items():
         if "output" in operation:  # the query-era model wrapped results: <XResult>
             operation["output"]["resultWrapper"] = f"{name}Result"
+    for shape, code in LEGACY_QUERY_CODES["sqs"].items():  # and named the query-era codes
+        model["shapes"][shape]["error"] = {"code": code, "httpStatusCode": 400,
+                                           "senderFault": True}
     root = tmp_path_factory.mktemp("models")
     target = root / "sqs" / "2012-11-05"
     target.mkdir(parents=True)
@@ -88,3 +93,38 @@ def test_queue_and_message_round_trip_in_query(query_sqs: Any, unique: Any) -> N
 def test_errors_in_query(query_sqs: Any, unique: Any) -> None:
     with pytest.raises(query_sqs.exceptions.QueueDoesNotExist):
         query_sqs.get_queue_url(QueueName=unique("missing"))
+
+
+def test_query_clients_get_awss_legacy_error_codes(query_sqs: Any, unique: Any) -> None:
+    """Query XML carries the query-era codes (AWS.SimpleQueueService.NonExistentQueue...)."""
+    import pytest
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as missing:
+        query_sqs.get_queue_url(QueueName=unique("missing"))
+    assert missing.value.response["Error"]["Code"] == "AWS.SimpleQueueService.NonExistentQueue"
+    name = unique("exists")
+    query_sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "40"})
+    with pytest.raises(ClientError) as exists:
+        query_sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "41"})
+    assert exists.value.response["Error"]["Code"] == "QueueAlreadyExists"
+    url = query_sqs.get_queue_url(QueueName=name)["QueueUrl"]
+    with pytest.raises(ClientError) as empty:
+        query_sqs.send_message_batch(QueueUrl=url, Entries=[
+            {"Id": "a", "MessageBody": "x"}, {"Id": "a", "MessageBody": "y"}])
+    assert empty.value.response["Error"]["Code"] == \
+        "AWS.SimpleQueueService.BatchEntryIdsNotDistinct"
+
+
+def test_json_clients_see_the_query_code_header(sqs: Any, unique: Any) -> None:
+    """JSON answers name the shape in __type and the query code in x-amzn-query-error, so
+    boto3's modeled exceptions work and Code is AWS's query-era code, as with AWS."""
+    import pytest
+
+    with pytest.raises(sqs.exceptions.QueueDoesNotExist) as missing:
+        sqs.get_queue_url(QueueName=unique("missing"))
+    error = missing.value.response["Error"]
+    assert error["Code"] == "AWS.SimpleQueueService.NonExistentQueue"
+    assert error["QueryErrorCode"] == "QueueDoesNotExist"
+    headers = missing.value.response["ResponseMetadata"]["HTTPHeaders"]
+    assert headers["x-amzn-query-error"] == "AWS.SimpleQueueService.NonExistentQueue;Sender"

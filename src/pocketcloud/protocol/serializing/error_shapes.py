@@ -15,6 +15,26 @@ from botocore.model import NoShapeFoundError, ServiceModel, Shape
 
 ERROR_LOOKUPS_CACHED_MAX = 4096  # distinct (service, code) pairs remembered
 
+# Query-era wire codes that botocore's specs no longer carry as ``error: {code}`` traits. SQS's
+# model lost them when it moved to JSON (botocore's handlers._handle_sqs_compatible_error works
+# around it on the client side); AWS still sends these codes in query XML and in the
+# ``x-amzn-query-error`` header, and older SDKs match on them.
+LEGACY_QUERY_CODES: dict[str, dict[str, str]] = {
+    "sqs": {
+        "QueueDoesNotExist": "AWS.SimpleQueueService.NonExistentQueue",
+        "QueueNameExists": "QueueAlreadyExists",
+        "QueueDeletedRecently": "AWS.SimpleQueueService.QueueDeletedRecently",
+        "PurgeQueueInProgress": "AWS.SimpleQueueService.PurgeQueueInProgress",
+        "BatchEntryIdsNotDistinct": "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
+        "BatchRequestTooLong": "AWS.SimpleQueueService.BatchRequestTooLong",
+        "EmptyBatchRequest": "AWS.SimpleQueueService.EmptyBatchRequest",
+        "InvalidBatchEntryId": "AWS.SimpleQueueService.InvalidBatchEntryId",
+        "TooManyEntriesInBatchRequest": "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
+        "MessageNotInflight": "AWS.SimpleQueueService.MessageNotInflight",
+        "UnsupportedOperation": "AWS.SimpleQueueService.UnsupportedOperation",
+    },
+}
+
 
 @dataclass(frozen=True)
 class ErrorInfo:
@@ -29,12 +49,19 @@ class ErrorInfo:
         return {name: value for name, value in fields.items() if name != self.message_member}
 
 
+def _wire_code(service_model: ServiceModel, shape: Shape) -> str:
+    service = service_model.metadata.get("endpointPrefix", "")
+    legacy = LEGACY_QUERY_CODES.get(service, {}).get(shape.name)
+    return legacy or shape.error_code or shape.name
+
+
 @cache
 def _error_shapes_by_code(service_model: ServiceModel) -> dict[str, Shape]:
     index: dict[str, Shape] = {}
     for shape in service_model.error_shapes:
         index.setdefault(shape.name, shape)
         index.setdefault(shape.error_code, shape)
+        index.setdefault(_wire_code(service_model, shape), shape)
     return index
 
 
@@ -58,7 +85,38 @@ def error_info(service_model: ServiceModel, code: str) -> ErrorInfo:
         (name for name in shape.members if name.lower() == "message"),  # type: ignore[attr-defined]
         None,
     )
-    return ErrorInfo(shape, shape.name, shape.error_code or shape.name, message_member)
+    return ErrorInfo(shape, shape.name, _wire_code(service_model, shape), message_member)
+
+
+# Services whose JSON ``__type`` carries the Coral namespace, as DynamoDB's does:
+# ``com.amazonaws.dynamodb.v20120810#ResourceNotFoundException``; the framework's own errors
+# (validation, auth, serialization) come from Coral's namespaces instead.
+_TYPE_NAMESPACES = {
+    "DynamoDB_20120810": "com.amazonaws.dynamodb.v20120810#",
+    "DynamoDBStreams_20120810": "com.amazonaws.dynamodb.v20120810#",
+}
+_CORAL_NAMESPACES = {
+    "ValidationException": "com.amazon.coral.validate#",
+    "ThrottlingException": "com.amazon.coral.availability#",
+    **{
+        name: "com.amazon.coral.service#"
+        for name in (
+            "AccessDeniedException", "IncompleteSignatureException", "InternalFailure",
+            "InvalidSignatureException", "MissingAuthenticationTokenException",
+            "SerializationException", "UnknownOperationException",
+            "UnrecognizedClientException", "RequestExpired",
+        )
+    },
+}  # fmt: skip
+
+
+@cache
+def json_type(service_model: ServiceModel, type_name: str) -> str:
+    """The ``__type`` a JSON-protocol service sends for an error shape name."""
+    namespace = _TYPE_NAMESPACES.get(service_model.metadata.get("targetPrefix", ""))
+    if namespace is None or "#" in type_name:
+        return type_name
+    return _CORAL_NAMESPACES.get(type_name, namespace) + type_name
 
 
 def fault_word(sender_fault: bool) -> str:

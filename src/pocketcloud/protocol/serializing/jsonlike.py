@@ -29,11 +29,22 @@ _JSON_TIMESTAMPS: dict[str, Converter] = {
 }
 
 
+# Hand-written JSON converters a service registers for a hot, recursive shape (DynamoDB's
+# AttributeValue): keyed by (targetPrefix, shape name); used instead of the compiled walk.
+_JSON_OVERRIDES: dict[tuple[str, str], Converter] = {}
+
+
+def register_json_converter(target_prefix: str, shape_name: str, convert: Converter) -> None:
+    """Call at import of the service's provider, before its first request is served."""
+    _JSON_OVERRIDES[(target_prefix, shape_name)] = convert
+
+
 class JsonValueCompiler:
     """Compiles one service's shapes for JSON (``cbor=False``) or CBOR data."""
 
-    def __init__(self, cbor: bool) -> None:
+    def __init__(self, cbor: bool, target_prefix: str = "") -> None:
         self.cbor = cbor
+        self.target_prefix = target_prefix
         self._structures: dict[str, Fields] = {}
         self._lock = threading.RLock()  # a half-built recursive plan must never be seen
 
@@ -56,6 +67,8 @@ class JsonValueCompiler:
             }
 
     def _converter(self, shape: Shape) -> Converter | None:
+        if not self.cbor and (self.target_prefix, shape.name) in _JSON_OVERRIDES:
+            return _JSON_OVERRIDES[(self.target_prefix, shape.name)]
         type_name = shape.type_name
         if type_name == "structure":
             if shape.metadata.get("document"):
@@ -93,7 +106,7 @@ class JsonValueCompiler:
 
 @cache
 def compiler_for(service_model: ServiceModel, cbor: bool) -> JsonValueCompiler:
-    return JsonValueCompiler(cbor)
+    return JsonValueCompiler(cbor, service_model.metadata.get("targetPrefix", ""))
 
 
 def convert_structure(fields: Fields, value: dict[str, Any]) -> dict[str, Any]:

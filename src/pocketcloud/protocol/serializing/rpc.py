@@ -15,7 +15,12 @@ from botocore.model import OperationModel, ServiceModel
 from pocketcloud.errors import AwsError
 from pocketcloud.protocol.http import HttpResponse
 from pocketcloud.protocol.serializing import wire
-from pocketcloud.protocol.serializing.error_shapes import ErrorInfo, error_info, query_error_header
+from pocketcloud.protocol.serializing.error_shapes import (
+    ErrorInfo,
+    error_info,
+    json_type,
+    query_error_header,
+)
 from pocketcloud.protocol.serializing.jsonlike import Converter, compiler_for
 
 CBOR_HEADERS = {"Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"}
@@ -41,6 +46,8 @@ def json_response(
         "x-amzn-RequestId": request_id,
         "Content-Type": wire.json_content_type(operation_model.service_model),
     }
+    if isinstance(result, wire.PreEncodedJson):
+        return HttpResponse(200, headers, result.body)
     return HttpResponse(200, headers, wire.json_bytes(_body(operation_model, result, False)))
 
 
@@ -74,7 +81,7 @@ def error_body(
             message_key = compiler_for(service_model, cbor).wire_name(
                 info.message_member, message_member
             )
-    body["__type"] = info.type_name
+    body["__type"] = json_type(service_model, info.type_name)
     body[message_key] = error.message or error.fields.get(info.message_member or "message", "")
     return body
 

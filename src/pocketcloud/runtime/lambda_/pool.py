@@ -19,7 +19,7 @@ from pocketcloud.runtime.lambda_.worker import Worker
 
 log = logging.getLogger("pocketcloud.lambda.pool")
 
-IDLE_TIMEOUT_S = 300.0  # AWS keeps an idle execution environment for minutes
+IDLE_TIMEOUT_S = 300.0  # default: AWS keeps an idle execution environment for minutes
 REAP_INTERVAL_S = 5.0
 MAX_LIVE_WORKERS = 128  # this machine's bound; AWS's account limit is counted separately
 ACCOUNT_CONCURRENCY_LIMIT = 1000
@@ -32,8 +32,12 @@ class ConcurrencyExceeded(Exception):
 
 
 class Runtime:
-    def __init__(self, data_dir: Path, endpoint_url: str) -> None:
+    def __init__(self, data_dir: Path, endpoint_url: str, *,
+                 idle_timeout_s: float = IDLE_TIMEOUT_S,
+                 account_limit: int = ACCOUNT_CONCURRENCY_LIMIT) -> None:
         self.data_dir = data_dir
+        self.idle_timeout_s = idle_timeout_s
+        self.account_limit = account_limit
         self.endpoint_url = endpoint_url
         self._idle: dict[tuple[str, ...], list[Worker]] = defaultdict(list)
         self._revisions: dict[tuple[str, ...], str] = {}
@@ -51,7 +55,7 @@ class Runtime:
         account_key = (spec.account_id, spec.region)
         if reserved is not None and self._in_flight_function[function_key] >= reserved:
             raise ConcurrencyExceeded("ReservedFunctionConcurrentInvocationLimitExceeded")
-        if self._in_flight_account[account_key] >= ACCOUNT_CONCURRENCY_LIMIT:
+        if self._in_flight_account[account_key] >= self.account_limit:
             raise ConcurrencyExceeded("ConcurrentInvocationLimitExceeded")
         self._in_flight_function[function_key] += 1
         self._in_flight_account[account_key] += 1
@@ -64,6 +68,9 @@ class Runtime:
         finally:
             self._in_flight_function[function_key] -= 1
             self._in_flight_account[account_key] -= 1
+
+    def has_plan(self, spec: FunctionSpec) -> bool:
+        return (*spec.pool_key, spec.revision_id) in self._plans
 
     def plan(self, spec: FunctionSpec) -> LaunchPlan:
         """The launch plan for a spec (InvalidRuntime if it cannot run here); cached."""
@@ -136,8 +143,8 @@ class Runtime:
 
     async def _reap_forever(self) -> None:
         while True:
-            await asyncio.sleep(REAP_INTERVAL_S)
-            self.reap(time.monotonic() - IDLE_TIMEOUT_S)
+            await asyncio.sleep(min(REAP_INTERVAL_S, max(self.idle_timeout_s / 2, 0.1)))
+            self.reap(time.monotonic() - self.idle_timeout_s)
 
     def reap(self, idle_before: float) -> int:
         """Stop workers idle since before `idle_before` (monotonic seconds)."""

@@ -11,6 +11,7 @@ from typing import Any
 
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 MAX_LOG_BUFFER_BYTES = 256 * 1024  # per invocation: the tail is what LogResult shows
+TREE_REUSES = 50  # looks at a worker's memory before its process tree is walked again
 _PR_SET_PDEATHSIG = 1
 _libc: Any = None
 
@@ -41,6 +42,9 @@ class WorkerProcess:
         self.output = bytearray()
         self._transport: asyncio.SubprocessTransport | None = None
         self.pid = 0
+        self._pids: list[int] = []  # the process tree, looked up again every so often
+        self._pids_uses = 0
+        self.killed = False  # set at once; `exited` resolves only when the kernel reports it
 
     async def spawn(self, argv: list[str], env: dict[str, str], cwd: str) -> None:
         loop = asyncio.get_running_loop()
@@ -65,6 +69,7 @@ class WorkerProcess:
         return self._transport.get_returncode() if self._transport else None
 
     def kill(self) -> None:
+        self.killed = True
         if self.pid and self.returncode is None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.pid, signal.SIGKILL)
@@ -72,10 +77,18 @@ class WorkerProcess:
             self._transport.close()
 
     def rss_bytes(self) -> int:
-        return sum(_statm_rss(pid) for pid in _tree(self.pid))
+        return sum(_statm_rss(pid) for pid in self._tree())
 
     def peak_rss_bytes(self) -> int:
-        return sum(_status_kb(pid, "VmHWM:") * 1024 for pid in _tree(self.pid))
+        return sum(_status_kb(pid, "VmHWM:") * 1024 for pid in self._tree())
+
+    def _tree(self) -> list[int]:
+        """The worker's processes (bwrap, the runtime, its children); cached for a few looks,
+        since walking /proc on every look costs more than the invocation itself."""
+        self._pids_uses += 1
+        if len(self._pids) < 2 or self._pids_uses >= TREE_REUSES:
+            self._pids, self._pids_uses = _tree(self.pid), 0
+        return self._pids
 
 
 def exit_description(returncode: int | None) -> str:

@@ -22,7 +22,9 @@ class Report:
 
     @property
     def billed_ms(self) -> int:
-        return max(1, math.ceil(self.duration_ms))
+        """Since 1 August 2025 AWS bills the INIT phase of on-demand functions too: a cold
+        start's Billed Duration covers Init Duration plus Duration."""
+        return max(1, math.ceil(self.duration_ms + (self.init_duration_ms or 0.0)))
 
     def line(self) -> str:
         fields = [f"REPORT RequestId: {self.request_id}", f"Duration: {self.duration_ms:.2f} ms",

@@ -41,3 +41,4 @@ class Outcome:
     billed_ms: int = 0
     max_memory_used_mb: int = 0
     init_duration_ms: float | None = None
+    log_stream: str = ""  # the worker's CloudWatch Logs stream

@@ -35,17 +35,20 @@ class Worker:
         self.cold = True
         self.idle_since = time.monotonic()
         self.busy = False
+        self.log_stream = ""
 
     async def start(self) -> None:
         await self.api.start()
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
         argv, env, cwd = self.plan.command(self.api.port, self.tmp_dir)
+        self.log_stream = env["AWS_LAMBDA_LOG_STREAM_NAME"]
         self.spawned_at = time.perf_counter()
         await self.process.spawn(argv, env, cwd)
 
     @property
     def alive(self) -> bool:
-        return not self.process.exited.done() and not self.init_error.done()
+        return (not self.process.killed and not self.process.exited.done()
+                and not self.init_error.done())
 
     def stop(self) -> None:
         self.process.kill()
@@ -104,8 +107,9 @@ class Worker:
                                 request_id, duration_ms, peak_mb)
         self.process.kill()
         if watchdog.done() and not watchdog.cancelled() and watchdog.result() == "oom":
+            # The caller sees Runtime.ExitError; the REPORT line says Runtime.OutOfMemory.
             return self._crashed(request_id, log, duration_ms, spec.memory_mb,
-                                 "Runtime.OutOfMemory", "signal: killed")
+                                 "Runtime.ExitError", "signal: killed", "Runtime.OutOfMemory")
         if not self.process.exited.done():
             log += reports.timed_out_line(request_id, spec.timeout_s)
             message = f"RequestId: {request_id} Error: Task timed out after " \
@@ -117,11 +121,11 @@ class Worker:
                              exit_description(self.process.returncode))
 
     def _crashed(self, request_id: str, log: str, duration_ms: float, peak_mb: int,
-                 error_type: str, how: str) -> Outcome:
+                 error_type: str, how: str, report_type: str = "") -> Outcome:
         message = f"RequestId: {request_id} Error: Runtime exited with error: {how}"
         log += f"{message}\n{error_type}\n"
         body = json.dumps({"errorType": error_type, "errorMessage": message}).encode()
-        outcome = Outcome(body, "Unhandled", log, "error", error_type)
+        outcome = Outcome(body, "Unhandled", log, "error", report_type or error_type)
         return self._finish(outcome, request_id, duration_ms, peak_mb)
 
     async def _failed_before_start(self, request_id: str, log: str) -> Outcome:
@@ -153,10 +157,12 @@ class Worker:
         outcome.billed_ms = report.billed_ms
         outcome.max_memory_used_mb = report.max_memory_used_mb
         outcome.init_duration_ms, self.init_duration_ms = self.init_duration_ms, None
+        outcome.log_stream = self.log_stream
         return outcome
 
     async def _watch_memory(self) -> str:
         limit_bytes = self.spec.memory_mb * _MB
+        await asyncio.sleep(MEMORY_POLL_S)  # most invocations end before the first look
         while self.process.rss_bytes() <= limit_bytes:
             await asyncio.sleep(MEMORY_POLL_S)
         self.process.kill()

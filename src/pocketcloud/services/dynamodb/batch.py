@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from pocketcloud.context import RequestContext
-from pocketcloud.services.dynamodb import capacity, storage, streams
+from pocketcloud.services.dynamodb import capacity, changes, storage
 from pocketcloud.services.dynamodb.expressions.evaluate import project
 from pocketcloud.services.dynamodb.expressions.request import prepare
+from pocketcloud.services.dynamodb.items import collection_metrics
 from pocketcloud.services.dynamodb.keys import check_item_keys, checked_size, clean_key
 from pocketcloud.services.dynamodb.values import clean_item, invalid, item_size_bytes
 
@@ -94,18 +95,28 @@ def batch_write_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
             plans.append((table, *plan))
     now = ctx.cloud.clock.now()
     units: dict[str, float] = {}
+    on_indexes: dict[str, dict[str, float]] = {}
+    metrics: dict[str, list[Any]] = {}
     with storage.store(ctx).write() as tx:
         for table, item, key, size in plans:
             old = storage.read_item(tx, table, *key)
             if item is None:
                 if old is not None:
-                    storage.delete_item_row(tx, table, key, old)
-                    streams.record_change(tx, table, old, None, now)
+                    changes.remove(tx, table, key, old, now)
                 size = item_size_bytes(old) if old else 0
             else:
-                storage.write_item(tx, table, key, old, item, size)
-                streams.record_change(tx, table, old, item, now)
+                changes.put(tx, table, key, old, item, size, now)
+                size = max(size, item_size_bytes(old) if old else 0)
             units[table.name] = units.get(table.name, 0.0) + capacity.write_units(size)
+            spent = on_indexes.setdefault(table.name, {})
+            for name, more in capacity.index_write_units(table, old, item).items():
+                spent[name] = spent.get(name, 0.0) + more
+            source = item if item is not None else old
+            if source is not None:
+                found = collection_metrics(tx, table, key, table.key_of(source), params,
+                                           growing=item is not None)  # fmt: skip
+                if found is not None:
+                    metrics.setdefault(table.name, []).append(found)
     result: dict[str, Any] = {"UnprocessedItems": {}}
     consumed = [
         capacity.consumed(
@@ -113,11 +124,14 @@ def batch_write_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
             storage.table_meta(ctx, name),
             spent,
             reading=False,
+            index_units=on_indexes.get(name),
         )
         for name, spent in units.items()
     ]
     if any(consumed):
         result["ConsumedCapacity"] = consumed
+    if metrics:
+        result["ItemCollectionMetrics"] = metrics
     return result
 
 

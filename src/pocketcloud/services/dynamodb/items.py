@@ -10,7 +10,8 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.dynamodb import capacity, storage, streams
+from pocketcloud.protocol.serializing.wire import PreEncodedJson
+from pocketcloud.services.dynamodb import capacity, changes, storage
 from pocketcloud.services.dynamodb.expressions.evaluate import Env, evaluate, project
 from pocketcloud.services.dynamodb.expressions.lexer import ExpressionError
 from pocketcloud.services.dynamodb.expressions.request import Expressions, prepare
@@ -59,12 +60,35 @@ def _return_values(params: dict[str, Any], allowed: tuple[str, ...]) -> str:
     return wanted
 
 
-def _indexes_written(table: TableMeta, old: Item | None, new: Item | None) -> tuple[str, ...]:
-    return tuple(
-        name
-        for name, index in table.indexes.items()
-        if storage.index_key(index, old) is not None or storage.index_key(index, new) is not None
-    )
+def collection_metrics(
+    tx: Any,
+    table: TableMeta,
+    key: tuple[bytes, bytes],
+    key_item: Item,
+    params: dict[str, Any],
+    *,
+    growing: bool,
+) -> dict[str, Any] | None:
+    """On a table with a local secondary index: refuse a write that grows the item collection
+    past 10 GB; the ItemCollectionMetrics when asked."""
+    if not capacity.has_collections(table):
+        return None
+    size = capacity.collection_size(tx, table, key[0])
+    if growing:
+        capacity.check_collection(size)
+    if params.get("ReturnItemCollectionMetrics") != "SIZE":
+        return None
+    return capacity.collection_metrics(table, key_item, size)
+
+
+def _finish(
+    result: dict[str, Any], used: dict[str, Any] | None, metrics: dict[str, Any] | None
+) -> dict[str, Any]:
+    if used is not None:
+        result["ConsumedCapacity"] = used
+    if metrics is not None:
+        result["ItemCollectionMetrics"] = metrics
+    return result
 
 
 def put_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -76,11 +100,13 @@ def put_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     expressions = prepare(params, _PUT_EXPRESSIONS)
     condition = expressions.get("ConditionExpression")
     key = table.primary_key(item)
+    mode = params.get("ReturnConsumedCapacity")
     needs_old = (
         condition is not None
         or wanted == "ALL_OLD"
         or table.indexes
         or (table.stream_view_type is not None)
+        or mode in ("TOTAL", "INDEXES")
     )
     now = ctx.cloud.clock.now()
     with storage.store(ctx).write() as tx:
@@ -89,29 +115,32 @@ def put_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             condition, old, expressions.env, "ConditionExpression"
         ):
             raise condition_failed(old, params)
-        storage.write_item(tx, table, key, old, item, size)
-        streams.record_change(tx, table, old, item, now)
+        changes.put(tx, table, key, old, item, size, now)
+        metrics = collection_metrics(tx, table, key, item, params, growing=True)
     result: dict[str, Any] = {}
     if wanted == "ALL_OLD" and old is not None:
         result["Attributes"] = old
-    used = capacity.consumed(
-        params.get("ReturnConsumedCapacity"),
-        table,
-        capacity.write_units(size),
-        reading=False,
-        indexes_written=_indexes_written(table, old, item) if table.indexes else (),
-    )
-    if used is not None:
-        result["ConsumedCapacity"] = used
-    return result
+    return _finish(result, capacity.write_consumed(mode, table, old, item), metrics)
 
 
-def get_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+def get_item(
+    ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True
+) -> dict[str, Any]:
+    """`encoded`: an HTTP caller may get the stored JSON bytes as they are (a callers inside
+    pocketcloud always gets the dict)."""
     table = storage.table_meta(ctx, params["TableName"])
     key = table.primary_key(clean_key(table, params["Key"]))
     expressions = prepare(params, _GET_EXPRESSIONS)
-    with storage.store(ctx).read() as tx:
-        item = storage.read_item(tx, table, *key)
+    raw = storage.read_raw(ctx, table, *key)
+    if (
+        encoded
+        and ctx.protocol == "json"
+        and ctx.request is not None
+        and params.get("ReturnConsumedCapacity") in (None, "NONE")
+        and expressions.get("ProjectionExpression") is None
+    ):  # the fast path: the stored wire form is the answer
+        return PreEncodedJson(b"{}" if raw is None else b'{"Item":' + storage.raw_json(raw) + b"}")
+    item = None if raw is None else storage.decode_item(raw)
     result: dict[str, Any] = {}
     if item is not None:
         paths = expressions.get("ProjectionExpression")
@@ -132,7 +161,8 @@ def get_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 
 def delete_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     table = storage.table_meta(ctx, params["TableName"])
-    key = table.primary_key(clean_key(table, params["Key"]))
+    key_item = clean_key(table, params["Key"])
+    key = table.primary_key(key_item)
     wanted = _return_values(params, ("NONE", "ALL_OLD"))
     expressions = prepare(params, _PUT_EXPRESSIONS)
     condition = expressions.get("ConditionExpression")
@@ -144,22 +174,13 @@ def delete_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         ):
             raise condition_failed(old, params)
         if old is not None:
-            storage.delete_item_row(tx, table, key, old)
-            streams.record_change(tx, table, old, None, now)
+            changes.remove(tx, table, key, old, now)
+        metrics = collection_metrics(tx, table, key, key_item, params, growing=False)
     result: dict[str, Any] = {}
     if wanted == "ALL_OLD" and old is not None:
         result["Attributes"] = old
-    size = 0 if old is None else item_size_bytes(old)
-    used = capacity.consumed(
-        params.get("ReturnConsumedCapacity"),
-        table,
-        capacity.write_units(size),
-        reading=False,
-        indexes_written=_indexes_written(table, old, None) if table.indexes else (),
-    )
-    if used is not None:
-        result["ConsumedCapacity"] = used
-    return result
+    used = capacity.write_consumed(params.get("ReturnConsumedCapacity"), table, old, None)
+    return _finish(result, used, metrics)
 
 
 def updated_item(
@@ -213,22 +234,14 @@ def update_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         if table.indexes:
             check_index_keys(table, new)
         size = checked_size(new, updating=True)
-        storage.write_item(tx, table, key, old, new, size)
-        streams.record_change(tx, table, old, new, now)
+        changes.put(tx, table, key, old, new, size, now)
+        metrics = collection_metrics(tx, table, key, key_item, params, growing=True)
     result: dict[str, Any] = {}
     attributes = _returned_attributes(wanted, old, new, paths)
     if attributes:
         result["Attributes"] = attributes
-    used = capacity.consumed(
-        params.get("ReturnConsumedCapacity"),
-        table,
-        capacity.write_units(size),
-        reading=False,
-        indexes_written=_indexes_written(table, old, new) if table.indexes else (),
-    )
-    if used is not None:
-        result["ConsumedCapacity"] = used
-    return result
+    used = capacity.write_consumed(params.get("ReturnConsumedCapacity"), table, old, new)
+    return _finish(result, used, metrics)
 
 
 def _returned_attributes(

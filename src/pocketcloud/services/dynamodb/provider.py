@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+from pocketcloud.services.dynamodb.backups import (
+    create_backup,
+    delete_backup,
+    describe_backup,
+    describe_continuous_backups,
+    list_backups,
+    restore_table_from_backup,
+    restore_table_to_point_in_time,
+    update_continuous_backups,
+)
 from pocketcloud.services.dynamodb.batch import batch_get_item, batch_write_item
 from pocketcloud.services.dynamodb.items import delete_item, get_item, put_item, update_item
+from pocketcloud.services.dynamodb.partiql import (
+    batch_execute_statement,
+    execute_statement,
+    execute_transaction,
+)
 from pocketcloud.services.dynamodb.query import query, scan
 from pocketcloud.services.dynamodb.table_updates import update_table
 from pocketcloud.services.dynamodb.tables import (
@@ -12,16 +27,29 @@ from pocketcloud.services.dynamodb.tables import (
     describe_endpoints,
     describe_limits,
     describe_table,
-    describe_time_to_live,
     list_tables,
     list_tags_of_resource,
     tag_resource,
     untag_resource,
-    update_time_to_live,
 )
 from pocketcloud.services.dynamodb.transactions import transact_get_items, transact_write_items
+from pocketcloud.services.dynamodb.ttl import describe_time_to_live, update_time_to_live
+from pocketcloud.services.dynamodb.wire import register as register_wire
+
+register_wire()  # before the first response is serialized
 
 __all__ = [
+    "batch_execute_statement",
+    "execute_statement",
+    "execute_transaction",
+    "create_backup",
+    "delete_backup",
+    "describe_backup",
+    "describe_continuous_backups",
+    "list_backups",
+    "restore_table_from_backup",
+    "restore_table_to_point_in_time",
+    "update_continuous_backups",
     "batch_get_item",
     "batch_write_item",
     "transact_get_items",

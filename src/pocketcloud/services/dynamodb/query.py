@@ -10,9 +10,8 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
-import cbor2
-
 from pocketcloud.context import RequestContext
+from pocketcloud.protocol.serializing.wire import PreEncodedJson, json_bytes
 from pocketcloud.services.dynamodb import capacity, storage
 from pocketcloud.services.dynamodb.expressions.evaluate import Env, project
 from pocketcloud.services.dynamodb.expressions.request import Expressions, prepare
@@ -20,6 +19,7 @@ from pocketcloud.services.dynamodb.items import check_condition
 from pocketcloud.services.dynamodb.key_conditions import KeyRange, key_range
 from pocketcloud.services.dynamodb.storage import IndexMeta, TableMeta
 from pocketcloud.services.dynamodb.values import Item, clean_item, invalid, invalid_parameter
+from pocketcloud.services.dynamodb.wire import attribute_map
 
 PAGE_SIZE_BYTES_MAX = 1024 * 1024
 CHUNK_ROWS = 256  # rows fetched per SQL round trip while filling a page
@@ -27,10 +27,11 @@ _QUERY_EXPRESSIONS = ("KeyConditionExpression", "FilterExpression", "ProjectionE
 _SCAN_EXPRESSIONS = ("FilterExpression", "ProjectionExpression")
 _SELECTS = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT")
 
-Row = tuple[tuple[bytes, ...], Item, int]  # (position, item, size)
+Row = tuple[Any, ...]  # (position columns..., stored item bytes, size)
 
 
-def query(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+def query(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) -> dict[str, Any]:
+    """`encoded`: an HTTP caller may get a page spliced from the stored JSON bytes."""
     table = storage.table_meta(ctx, params["TableName"])
     index = _index(table, params)
     expressions = prepare(params, _QUERY_EXPRESSIONS)
@@ -47,10 +48,10 @@ def query(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     start = _start_position(table, index, params.get("ExclusiveStartKey"))
     with storage.store(ctx).read() as tx:
         rows = _query_rows(tx, table, index, keys, forward, start)
-        return _page(table, index, params, expressions, rows)
+        return _page(table, index, params, expressions, rows, _splice(ctx, encoded))
 
 
-def scan(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+def scan(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) -> dict[str, Any]:
     table = storage.table_meta(ctx, params["TableName"])
     index = _index(table, params)
     expressions = prepare(params, _SCAN_EXPRESSIONS)
@@ -72,10 +73,12 @@ def scan(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with storage.store(ctx).read() as tx:
         rows = _scan_rows(tx, table, index, start)
         if total is not None:
-            rows = (
-                r for r in rows if zlib.crc32(r[0][-2] if index else r[0][0]) % total == segment
-            )
-        return _page(table, index, params, expressions, rows)
+            rows = (r for r in rows if zlib.crc32(r[-4] if index else r[0]) % total == segment)
+        return _page(table, index, params, expressions, rows, _splice(ctx, encoded))
+
+
+def _splice(ctx: RequestContext, encoded: bool) -> bool:
+    return encoded and ctx.protocol == "json" and ctx.request is not None
 
 
 def _index(table: TableMeta, params: dict[str, Any]) -> IndexMeta | None:
@@ -186,8 +189,7 @@ def _chunks(
             marks = ", ".join("?" * len(after))
             clause = f"AND {columns} {op} ({marks})" if len(after) > 1 else f"AND {columns} {op} ?"
             rows = tx.fetchall(sql.format(after=clause), [*head, *after])
-        for row in rows:
-            yield tuple(row[:-2]), cbor2.loads(row[-2]), row[-1]
+        yield from rows
         if len(rows) < CHUNK_ROWS:
             return
         after = tuple(rows[-1][skip:-2])
@@ -202,6 +204,7 @@ def _page(
     params: dict[str, Any],
     expressions: Expressions,
     rows: Iterator[Row],
+    splice: bool = False,
 ) -> dict[str, Any]:
     limit = params.get("Limit")
     if limit is not None and limit < 1:
@@ -213,26 +216,42 @@ def _page(
     filter_tree = expressions.get("FilterExpression")
     paths = expressions.get("ProjectionExpression")
     env = expressions.env
-    items: list[Item] = []
+    # Whole stored items, unfiltered: the page can be spliced from their JSON bytes.
+    whole = filter_tree is None and (
+        select == "ALL_ATTRIBUTES"
+        or (select == "ALL_PROJECTED_ATTRIBUTES" and index is not None
+            and index.projection_type == "ALL")
+    )  # fmt: skip
+    splice = splice and whole
+    items: list[Any] = []
     matched = scanned = size_read = 0
-    last: Item | None = None
-    for _, item, size in rows:
+    last: bytes | None = None
+    if splice:
+        items, scanned, size_read, last = _raw_page(rows, limit)
+        matched = scanned
+        rows = iter(())
+    for row in rows:
+        raw, size = row[-2], row[-1]
         scanned += 1
         size_read += size
-        last = item
-        if filter_tree is None or check_condition(filter_tree, item, env, "FilterExpression"):
+        last = raw
+        if filter_tree is None and whole:
+            items.append(storage.decode_item(raw))
             matched += 1
-            if select != "COUNT":
-                items.append(_shaped(table, index, item, select, paths, env))
+        else:
+            item = storage.decode_item(raw)
+            if filter_tree is None or check_condition(filter_tree, item, env, "FilterExpression"):
+                matched += 1
+                if select != "COUNT":
+                    items.append(_shaped(table, index, item, select, paths, env))
         if limit is not None and scanned >= limit or size_read >= PAGE_SIZE_BYTES_MAX:
             break
     else:
-        last = None  # the rows ran out: this was the last page
+        if not splice:
+            last = None  # the rows ran out: this was the last page
     result: dict[str, Any] = {"Count": matched, "ScannedCount": scanned}
-    if select != "COUNT":
-        result["Items"] = items
     if last is not None:
-        result["LastEvaluatedKey"] = _last_key(table, index, last)
+        result["LastEvaluatedKey"] = _last_key(table, index, storage.decode_item(last))
     consistent = bool(params.get("ConsistentRead"))
     used = capacity.consumed(
         params.get("ReturnConsumedCapacity"),
@@ -243,7 +262,37 @@ def _page(
     )
     if used is not None:
         result["ConsumedCapacity"] = used
+    if splice:
+        return _spliced(result, items)
+    if select != "COUNT":
+        result["Items"] = items
     return result
+
+
+def _raw_page(rows: Iterator[Row], limit: int | None) -> tuple[list[bytes], int, int, bytes | None]:
+    """The splice case's loop, kept tight: (JSON of each item, items read, bytes read, the
+    last item read when the page stopped early)."""
+    items: list[bytes] = []
+    append = items.append
+    scanned = size_read = 0
+    for row in rows:
+        raw = row[-2]
+        append(raw if raw[:1] == b"{" else storage.raw_json(raw))
+        scanned += 1
+        size_read += row[-1]
+        if limit is not None and scanned >= limit or size_read >= PAGE_SIZE_BYTES_MAX:
+            return items, scanned, size_read, raw
+    return items, scanned, size_read, None
+
+
+def _spliced(result: dict[str, Any], items: list[bytes]) -> PreEncodedJson:
+    """The page's JSON: the stored items' bytes between the other members' encoding."""
+    rest = dict(result)
+    if "LastEvaluatedKey" in rest:
+        rest["LastEvaluatedKey"] = attribute_map(rest["LastEvaluatedKey"])
+    others = json_bytes(rest)  # plain strings and numbers only
+    body = b'{"Items":[' + b",".join(items) + b"]"
+    return PreEncodedJson(body + (b"," + others[1:] if len(others) > 2 else b"}"))
 
 
 def _select(

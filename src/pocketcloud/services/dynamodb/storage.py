@@ -8,6 +8,7 @@ per process and dropped whenever this process changes the table.
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import cbor2
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.dynamodb.values import Item, encode_key
+from pocketcloud.services.dynamodb.wire import attribute_map
 from pocketcloud.store import Store, Tx
 
 SCHEMA = (
@@ -63,6 +65,44 @@ SCHEMA = (
         created_s REAL NOT NULL,
         PRIMARY KEY (account_id, region, token)
     );
+    """,
+    # TTL: when each item of a TTL-enabled table expires (only items whose TTL attribute is a
+    # number); PITR: every item version since recovery was enabled; on-demand backups.
+    """
+    CREATE TABLE dynamodb_ttl (
+        table_id INTEGER NOT NULL,
+        pk BLOB NOT NULL,
+        sk BLOB NOT NULL,
+        expires_s REAL NOT NULL,
+        PRIMARY KEY (table_id, pk, sk)
+    ) WITHOUT ROWID;
+    CREATE INDEX dynamodb_ttl_due ON dynamodb_ttl (table_id, expires_s);
+    CREATE TABLE dynamodb_history (
+        id INTEGER PRIMARY KEY,
+        table_id INTEGER NOT NULL,
+        pk BLOB NOT NULL,
+        sk BLOB NOT NULL,
+        changed_s REAL NOT NULL,
+        item BLOB
+    );
+    CREATE INDEX dynamodb_history_by_time ON dynamodb_history (table_id, changed_s);
+    CREATE TABLE dynamodb_backups (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        backup_arn TEXT NOT NULL PRIMARY KEY,
+        table_name TEXT NOT NULL,
+        created_s REAL NOT NULL,
+        meta TEXT NOT NULL
+    );
+    CREATE INDEX dynamodb_backups_by_region ON dynamodb_backups (account_id, region, created_s);
+    CREATE TABLE dynamodb_backup_items (
+        backup_arn TEXT NOT NULL,
+        pk BLOB NOT NULL,
+        sk BLOB NOT NULL,
+        item BLOB NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        PRIMARY KEY (backup_arn, pk, sk)
+    ) WITHOUT ROWID;
     """,
 )
 
@@ -120,7 +160,11 @@ _cache_lock = threading.Lock()
 
 
 def store(ctx: RequestContext) -> Store:
-    the_store = ctx.cloud.store
+    return store_of(ctx.cloud)
+
+
+def store_of(cloud: Any) -> Store:
+    the_store: Store = cloud.store
     if id(the_store) not in _ready:
         the_store.register_schema("dynamodb", SCHEMA)
         _ready.add(id(the_store))
@@ -148,8 +192,12 @@ def table_meta(ctx: RequestContext, name: str) -> TableMeta:
 
 
 def forget(ctx: RequestContext, name: str) -> None:
+    forget_in(ctx.cloud, ctx.account_id, ctx.region, name)
+
+
+def forget_in(cloud: Any, account_id: str, region: str, name: str) -> None:
     with _cache_lock:
-        _cache.pop((id(ctx.cloud.store), ctx.account_id, ctx.region, name), None)
+        _cache.pop((id(cloud.store), account_id, region, name), None)
 
 
 def build_meta(name: str, table_id: int, meta: dict[str, Any]) -> TableMeta:
@@ -184,12 +232,52 @@ def _keys(
 # -- items ----------------------------------------------------------------------------------
 
 
+def encode_item(item: Item) -> bytes:
+    """An item as stored: its JSON wire form (binary as base64), so a read can send the bytes
+    as they are. (Rows written before this format are CBOR maps; decode_item reads both.)"""
+    return _ENCODER.encode(attribute_map(item)).encode("ascii")
+
+
+def decode_item(raw: bytes) -> Item:
+    if raw[:1] != b"{":  # a CBOR map never starts with "{" (0x7b is a CBOR text string)
+        return cbor2.loads(raw)  # type: ignore[no-any-return]
+    item: Item = json.loads(raw)
+    if b'"B' in raw:  # binary somewhere (or a string that looks like it): decode base64
+        item = {name: _binary(value) for name, value in item.items()}
+    return item
+
+
+def _binary(value: dict[str, Any]) -> dict[str, Any]:
+    for kind, inner in value.items():
+        if kind == "B":
+            return {"B": base64.b64decode(inner)}
+        if kind == "BS":
+            return {"BS": [base64.b64decode(v) for v in inner]}
+        if kind == "M":
+            return {"M": {name: _binary(v) for name, v in inner.items()}}
+        if kind == "L":
+            return {"L": [_binary(v) for v in inner]}
+    return value
+
+
+def raw_json(raw: bytes) -> bytes:
+    """The stored item's JSON wire bytes (converting an older CBOR row)."""
+    return raw if raw[:1] == b"{" else encode_item(cbor2.loads(raw))
+
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+_READ_ITEM = "SELECT item FROM dynamodb_items WHERE table_id = ? AND pk = ? AND sk = ?"
+
+
 def read_item(tx: Tx, table: TableMeta, pk: bytes, sk: bytes) -> Item | None:
-    raw = tx.fetchvalue(
-        "SELECT item FROM dynamodb_items WHERE table_id = ? AND pk = ? AND sk = ?",
-        (table.table_id, pk, sk),
-    )
-    return None if raw is None else cbor2.loads(raw)  # type: ignore[no-any-return]
+    raw = tx.fetchvalue(_READ_ITEM, (table.table_id, pk, sk))
+    return None if raw is None else decode_item(raw)
+
+
+def read_raw(ctx: RequestContext, table: TableMeta, pk: bytes, sk: bytes) -> bytes | None:
+    """GetItem's fast path: the stored bytes, from one statement without a transaction."""
+    raw: bytes | None = store(ctx).read_value(_READ_ITEM, (table.table_id, pk, sk))
+    return raw
 
 
 def write_item(
@@ -199,7 +287,7 @@ def write_item(
         "INSERT INTO dynamodb_items (table_id, pk, sk, item, size_bytes) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (table_id, pk, sk) DO UPDATE SET item = excluded.item, "
         "size_bytes = excluded.size_bytes",
-        (table.table_id, key[0], key[1], cbor2.dumps(new), size),
+        (table.table_id, key[0], key[1], encode_item(new), size),
     )
     if table.indexes:
         update_index_entries(tx, table, key, old, new)
@@ -255,7 +343,7 @@ def backfill_index(tx: Tx, table: TableMeta, index: IndexMeta) -> None:
         "SELECT pk, sk, item FROM dynamodb_items WHERE table_id = ?", (table.table_id,)
     )
     for pk, sk, raw in rows:
-        entry = index_key(index, cbor2.loads(raw))
+        entry = index_key(index, decode_item(raw))
         if entry is not None:
             tx.execute(
                 "INSERT OR REPLACE INTO dynamodb_index_entries "

@@ -7,7 +7,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.dynamodb import storage, streams
+from pocketcloud.services.dynamodb import replicas, storage, streams
 from pocketcloud.services.dynamodb import table_validation as check
 from pocketcloud.services.dynamodb.tables import (
     described,
@@ -20,6 +20,8 @@ from pocketcloud.services.dynamodb.values import invalid, invalid_parameter
 
 def update_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     table = storage.table_meta(ctx, params["TableName"])
+    if params.get("ReplicaUpdates"):
+        return _update_replicas(ctx, table, params)
     meta = json.loads(json.dumps(table.meta))
     description = meta["description"]
     now = ctx.cloud.clock.now()
@@ -47,6 +49,27 @@ def update_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     for index in shown.get("GlobalSecondaryIndexes", ()):
         if index["IndexName"] in created:
             index["IndexStatus"] = "CREATING"
+    return {"TableDescription": shown}
+
+
+_OTHER_UPDATES = ("AttributeDefinitions", "BillingMode", "ProvisionedThroughput",
+                  "GlobalSecondaryIndexUpdates", "StreamSpecification", "SSESpecification",
+                  "TableClass", "DeletionProtectionEnabled")  # fmt: skip
+
+
+def _update_replicas(ctx: RequestContext, table: Any, params: dict[str, Any]) -> dict[str, Any]:
+    if any(params.get(name) is not None for name in _OTHER_UPDATES):
+        raise invalid(
+            "One or more parameter values were invalid: ReplicaUpdates cannot be combined with "
+            "other table updates"
+        )
+    created = replicas.update_replicas(ctx, table, params["ReplicaUpdates"])
+    updated = storage.table_meta(ctx, table.name)
+    shown = described(updated, (0, 0), {})
+    replicas.describe(updated, shown, creating=tuple(created))
+    with storage.store(ctx).read() as tx:
+        shown["ItemCount"], shown["TableSizeBytes"] = storage.table_counts(tx, table.table_id)
+    shown["TableStatus"] = "UPDATING"
     return {"TableDescription": shown}
 
 

@@ -13,10 +13,11 @@ from typing import Any
 from pocketcloud.arns import arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.dynamodb import storage, streams
+from pocketcloud.services.dynamodb import history, replicas, storage, streams
 from pocketcloud.services.dynamodb import table_validation as check
 from pocketcloud.services.dynamodb.storage import RESOURCE_NOT_FOUND, TableMeta
 from pocketcloud.services.dynamodb.values import invalid, invalid_parameter
+from pocketcloud.store import Tx
 
 MAX_LIST_TABLES = 100
 MAX_TABLES_PER_REGION = 2500
@@ -36,30 +37,10 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     check.check_defined_attributes_used(params, types)
     check.check_stream_specification(params.get("StreamSpecification"))
     now = ctx.cloud.clock.now()
-    description = _new_description(ctx, params, mode, now)
+    description = new_description(ctx, params, mode, now)
     meta = {"description": description, "tags": list(params.get("Tags") or [])}
     with storage.store(ctx).write() as tx:
-        exists = tx.fetchvalue(
-            "SELECT 1 FROM dynamodb_tables WHERE account_id = ? AND region = ? AND name = ?",
-            (ctx.account_id, ctx.region, name),
-        )
-        if exists:
-            raise AwsError("ResourceInUseException", f"Table already exists: {name}")
-        count = tx.fetchvalue(
-            "SELECT COUNT(*) FROM dynamodb_tables WHERE account_id = ? AND region = ?",
-            (ctx.account_id, ctx.region),
-        )
-        if count >= MAX_TABLES_PER_REGION:
-            raise AwsError(
-                "LimitExceededException",
-                f"Subscriber limit exceeded: Table limit of {MAX_TABLES_PER_REGION} reached",
-            )
-        table_id = tx.fetchvalue("SELECT COALESCE(MAX(table_id), 0) + 1 FROM dynamodb_tables")
-        tx.execute(
-            "INSERT INTO dynamodb_tables (account_id, region, name, table_id, meta) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (ctx.account_id, ctx.region, name, table_id, json.dumps(meta)),
-        )
+        table_id = insert_table(tx, ctx.account_id, ctx.region, name, meta)
     storage.forget(ctx, name)
     shown = described(storage.build_meta(name, table_id, meta), (0, 0), {})
     shown["TableStatus"] = "CREATING"
@@ -68,7 +49,40 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     return {"TableDescription": shown}
 
 
-def _new_description(
+def insert_table(
+    tx: Tx,
+    account_id: str,
+    region: str,
+    name: str,
+    meta: dict[str, Any],
+    exists_code: str = "ResourceInUseException",
+) -> int:
+    """A new table row; its id. AWS's errors when the name is taken or the quota is reached."""
+    exists = tx.fetchvalue(
+        "SELECT 1 FROM dynamodb_tables WHERE account_id = ? AND region = ? AND name = ?",
+        (account_id, region, name),
+    )
+    if exists:
+        raise AwsError(exists_code, f"Table already exists: {name}")
+    count = tx.fetchvalue(
+        "SELECT COUNT(*) FROM dynamodb_tables WHERE account_id = ? AND region = ?",
+        (account_id, region),
+    )
+    if count >= MAX_TABLES_PER_REGION:
+        raise AwsError(
+            "LimitExceededException",
+            f"Subscriber limit exceeded: Table limit of {MAX_TABLES_PER_REGION} reached",
+        )
+    table_id = int(tx.fetchvalue("SELECT COALESCE(MAX(table_id), 0) + 1 FROM dynamodb_tables"))
+    tx.execute(
+        "INSERT INTO dynamodb_tables (account_id, region, name, table_id, meta) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (account_id, region, name, table_id, json.dumps(meta)),
+    )
+    return table_id
+
+
+def new_description(
     ctx: RequestContext, params: dict[str, Any], mode: str, now: float
 ) -> dict[str, Any]:
     name = params["TableName"]
@@ -145,6 +159,7 @@ def described(
         for index in shown.get(member, ()):
             count, size = index_counts.get(index["IndexName"], (0, 0))
             index["ItemCount"], index["IndexSizeBytes"] = count, size
+    replicas.describe(table, shown)
     return shown
 
 
@@ -187,6 +202,10 @@ def delete_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             "Resource cannot be deleted as it is currently protected against deletion. "
             "Disable deletion protection first."
         )
+    if history.active(table):  # DynamoDB keeps a system backup of a table with PITR on
+        from pocketcloud.services.dynamodb.backups import take_backup
+
+        take_backup(ctx, name, f"{name}$DeletedTableBackup", "SYSTEM")
     with storage.store(ctx).write() as tx:
         counts = storage.table_counts(tx, table.table_id)
         deleted = tx.execute(
@@ -195,16 +214,24 @@ def delete_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         )
         if not deleted:
             raise AwsError("ResourceNotFoundException", RESOURCE_NOT_FOUND)
-        for sql in (
-            "DELETE FROM dynamodb_items WHERE table_id = ?",
-            "DELETE FROM dynamodb_index_entries WHERE table_id = ?",
-        ):
-            tx.execute(sql, (table.table_id,))
-        streams.table_deleted(tx, table)
+        drop_rows(tx, table.table_id)
+        replicas.table_deleted(ctx, tx, table)
     storage.forget(ctx, name)
     shown = described(table, counts, {})
     shown["TableStatus"] = "DELETING"
     return {"TableDescription": shown}
+
+
+def drop_rows(tx: Tx, table_id: int) -> None:
+    """Everything a table owns but its own row."""
+    for sql in (
+        "DELETE FROM dynamodb_items WHERE table_id = ?",
+        "DELETE FROM dynamodb_index_entries WHERE table_id = ?",
+        "DELETE FROM dynamodb_stream_records WHERE table_id = ?",
+        "DELETE FROM dynamodb_ttl WHERE table_id = ?",
+        "DELETE FROM dynamodb_history WHERE table_id = ?",
+    ):
+        tx.execute(sql, (table_id,))
 
 
 def save_meta(ctx: RequestContext, table: TableMeta, meta: dict[str, Any]) -> TableMeta:
@@ -257,32 +284,6 @@ def untag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 def list_tags_of_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     table = table_for_arn(ctx, params["ResourceArn"])
     return {"Tags": table.meta.get("tags", [])}
-
-
-def update_time_to_live(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    table = storage.table_meta(ctx, params["TableName"])
-    spec = params["TimeToLiveSpecification"]
-    meta = json.loads(json.dumps(table.meta))
-    current = meta.get("ttl") or {}
-    if bool(current.get("Enabled")) == bool(spec["Enabled"]):
-        state = "enabled" if spec["Enabled"] else "disabled"
-        raise invalid(f"TimeToLive is already {state}")
-    meta["ttl"] = {"Enabled": bool(spec["Enabled"]), "AttributeName": spec["AttributeName"]}
-    save_meta(ctx, table, meta)
-    return {"TimeToLiveSpecification": spec}
-
-
-def describe_time_to_live(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    table = storage.table_meta(ctx, params["TableName"])
-    ttl = table.meta.get("ttl") or {}
-    if not ttl.get("Enabled"):
-        return {"TimeToLiveDescription": {"TimeToLiveStatus": "DISABLED"}}
-    return {
-        "TimeToLiveDescription": {
-            "TimeToLiveStatus": "ENABLED",
-            "AttributeName": ttl["AttributeName"],
-        }
-    }
 
 
 def describe_endpoints(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

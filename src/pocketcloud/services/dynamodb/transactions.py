@@ -14,7 +14,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.dynamodb import capacity, storage, streams
+from pocketcloud.services.dynamodb import capacity, changes, storage
 from pocketcloud.services.dynamodb.expressions.evaluate import project
 from pocketcloud.services.dynamodb.expressions.request import Expressions, prepare
 from pocketcloud.services.dynamodb.items import check_condition, check_update_paths, updated_item
@@ -127,20 +127,17 @@ def _apply(tx: Any, action: _Action, old: Item | None, now: float) -> None:
     table = action.table
     if action.kind == "Put":
         assert action.item is not None
-        storage.write_item(tx, table, action.key, old, action.item, action.size)
-        streams.record_change(tx, table, old, action.item, now)
+        changes.put(tx, table, action.key, old, action.item, action.size, now)
     elif action.kind == "Delete":
         if old is not None:
-            storage.delete_item_row(tx, table, action.key, old)
-            streams.record_change(tx, table, old, None, now)
+            changes.remove(tx, table, action.key, old, now)
             action.size = item_size_bytes(old)
     elif action.kind == "Update":
         new, _ = updated_item(table, action.key_item, old, action.expressions)
         if table.indexes:
             check_index_keys(table, new)
         action.size = checked_size(new, updating=True)
-        storage.write_item(tx, table, action.key, old, new, action.size)
-        streams.record_change(tx, table, old, new, now)
+        changes.put(tx, table, action.key, old, new, action.size, now)
 
 
 def _seen_token(ctx: RequestContext, tx: Any, token: str, given: list[Any], now: float) -> bool:

@@ -17,6 +17,9 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.dynamodb import storage
 from pocketcloud.services.dynamodb.storage import TableMeta
+from pocketcloud.services.dynamodb.wire import register as register_wire
+
+register_wire()  # before the first response is serialized
 
 MAX_GET_RECORDS = 1000
 MAX_LIST_STREAMS = 100

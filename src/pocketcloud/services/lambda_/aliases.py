@@ -84,8 +84,11 @@ def delete_alias(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"])
     with store(ctx).write() as tx:
         records.require_function(tx, ref)
-        tx.execute("DELETE FROM lambda_aliases WHERE account_id = ? AND region = ? AND name = ? "
-                   "AND alias = ?", (*records.key(ref), params["Name"]))
+        for table, column in (("lambda_aliases", "alias"), ("lambda_function_urls", "qualifier"),
+                              ("lambda_provisioned_concurrency", "qualifier")):
+            # the alias's function URL and provisioned concurrency go with it
+            tx.execute(f"DELETE FROM {table} WHERE account_id = ? AND region = ? AND name = ? "
+                       f"AND {column} = ?", (*records.key(ref), params["Name"]))
     return {}
 
 

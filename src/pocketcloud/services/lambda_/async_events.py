@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 from typing import Any
 
 from pocketcloud.cloud import Cloud
@@ -35,10 +34,17 @@ MAX_EVENTS_IN_FLIGHT = 32
 MAX_EVENTS_PER_SCAN = 64
 
 
-def _retry_delays_s() -> tuple[float, ...]:
-    # AWS's 1 and 2 minutes; tests shorten them (not a POCKETCLOUD_ setting: see the report).
-    raw = os.environ.get("PCLOUD_LAMBDA_RETRY_DELAYS_S", "60,120")
-    return tuple(float(part) for part in raw.split(","))
+JOB_NAME = "lambda-async-events"
+
+
+def _retry_delays_s(cloud: Cloud) -> tuple[float, ...]:
+    """AWS's 1 and 2 minutes unless settings say otherwise (POCKETCLOUD_LAMBDA_RETRY_DELAYS_S)."""
+    try:
+        delays = tuple(float(part) for part in cloud.settings.lambda_retry_delays_s.split(","))
+    except ValueError:
+        log.warning("lambda_retry_delays_s is not a list of seconds; using AWS's 60,120")
+        return (60.0, 120.0)
+    return delays or (60.0, 120.0)
 
 
 def enqueue_event(ctx: RequestContext, ref: FunctionRef, payload: bytes) -> str:
@@ -50,20 +56,26 @@ def enqueue_event(ctx: RequestContext, ref: FunctionRef, payload: bytes) -> str:
             "payload, received, next_attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (event_id, ref.account_id, ref.region, ref.name, ref.qualifier or LATEST,
              payload or b"{}", now, now))
-    _dispatcher(ctx).wake()
+    _dispatcher(ctx.cloud).wake()
     return event_id
 
 
 class _Dispatcher:
-    def __init__(self, ctx: RequestContext) -> None:
-        self.cloud: Cloud = ctx.cloud
-        self._template = ctx
+    def __init__(self, cloud: Cloud) -> None:
+        self.cloud = cloud
         self._woken = asyncio.Event()
         self._in_flight: set[str] = set()
         self._task = asyncio.get_running_loop().create_task(self._run())
 
+    @property
+    def stopped(self) -> bool:
+        return self._task.done()
+
     def wake(self) -> None:
         self._woken.set()
+
+    def stop(self) -> None:
+        self._task.cancel()
 
     async def _run(self) -> None:
         while True:
@@ -145,7 +157,7 @@ async def _attempt(ctx: RequestContext, ref: FunctionRef, payload: bytes, receiv
     if outcome.function_error is None:
         event.succeed(config, outcome.payload)
     elif attempts < max_retries:
-        delays = _retry_delays_s()
+        delays = _retry_delays_s(ctx.cloud)
         _reschedule(ctx, attempts + 1, delays[min(attempts, len(delays) - 1)])
     else:
         event.fail(config, function_config, "RetriesExhausted", outcome)
@@ -272,13 +284,24 @@ def _json_or_text(data: bytes) -> Any:
 _dispatchers: dict[int, _Dispatcher] = {}
 
 
-def _dispatcher(ctx: RequestContext) -> _Dispatcher:
-    found = _dispatchers.get(id(ctx.cloud))
-    if found is None:
-        found = _dispatchers[id(ctx.cloud)] = _Dispatcher(ctx)
+def _dispatcher(cloud: Cloud) -> _Dispatcher:
+    found = _dispatchers.get(id(cloud))
+    if found is None or found.stopped:
+        found = _dispatchers[id(cloud)] = _Dispatcher(cloud)
     return found
 
 
-def resume_pending(ctx: RequestContext) -> None:
-    """After a restart, queued events resume with the first Lambda request."""
-    _dispatcher(ctx)
+def resume_pending(cloud: Cloud) -> None:
+    """At start-up: events queued before a restart (or a crash) are picked up again."""
+    _dispatcher(cloud)
+
+
+def tick(cloud: Cloud) -> None:
+    """The background job: look for due events now (the cloud clock may have moved)."""
+    _dispatcher(cloud).wake()
+
+
+def stop(cloud: Cloud) -> None:
+    found = _dispatchers.pop(id(cloud), None)
+    if found is not None:
+        found.stop()

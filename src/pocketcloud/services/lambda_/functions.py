@@ -157,7 +157,8 @@ def delete_function(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
             blobs = [row[0] for row in tx.fetchall(
                 "SELECT code_blob_id FROM lambda_versions WHERE account_id = ? AND region = ? "
                 "AND name = ?", records.key(ref))]
-            for table in ("lambda_versions", "lambda_aliases", "lambda_functions"):
+            for table in ("lambda_versions", "lambda_aliases", "lambda_functions",
+                          "lambda_function_urls", "lambda_provisioned_concurrency"):
                 tx.execute(f"DELETE FROM {table} WHERE account_id = ? AND region = ? AND name = ?",
                            records.key(ref))
     for blob_id in set(blobs):

@@ -12,7 +12,7 @@ from pocketcloud.errors import AwsError
 from pocketcloud.runtime.lambda_.pool import ConcurrencyExceeded
 from pocketcloud.runtime.lambda_.reports import log_tail_b64
 from pocketcloud.runtime.lambda_.spec import Outcome
-from pocketcloud.services.lambda_ import records
+from pocketcloud.services.lambda_ import log_delivery, metering, records
 from pocketcloud.services.lambda_.async_events import enqueue_event
 from pocketcloud.services.lambda_.names import FunctionRef, parse_function_name
 from pocketcloud.services.lambda_.running import (
@@ -83,11 +83,17 @@ async def run_function(ctx: RequestContext, ref: FunctionRef, version: str,
     if client_context:
         headers["Lambda-Runtime-Client-Context"] = client_context
     try:
-        return await runtime.invoke(spec, request_id, payload or b"{}", headers,
-                                    reserved_concurrency(ctx, ref))
+        outcome = await runtime.invoke(spec, request_id, payload or b"{}", headers,
+                                       reserved_concurrency(ctx, ref))
     except ConcurrencyExceeded as error:
         raise AwsError("TooManyRequestsException", "Rate Exceeded.", 429,
                        fields={"Reason": error.reason, "Type": "User"}) from None
+    metering.record(ctx.cloud, ref.account_id, ref.region, ref.name, outcome.billed_ms,
+                    spec.memory_mb)
+    log_delivery.deliver(ctx.cloud, ref.account_id, ref.region,
+                         spec.log_group or f"/aws/lambda/{ref.name}", outcome.log_stream,
+                         outcome.log)
+    return outcome
 
 
 def _check_json(payload: bytes) -> None:

@@ -7,6 +7,7 @@ from pocketcloud.services.lambda_.aliases import (
     list_aliases,
     update_alias,
 )
+from pocketcloud.services.lambda_.event_sources import mappings
 from pocketcloud.services.lambda_.functions import (
     create_function,
     delete_function,
@@ -28,6 +29,12 @@ from pocketcloud.services.lambda_.layers import (
     publish_layer_version,
 )
 from pocketcloud.services.lambda_.policies import add_permission, get_policy, remove_permission
+from pocketcloud.services.lambda_.provisioned import (
+    delete_provisioned_concurrency_config,
+    get_provisioned_concurrency_config,
+    list_provisioned_concurrency_configs,
+    put_provisioned_concurrency_config,
+)
 from pocketcloud.services.lambda_.settings import (
     delete_function_concurrency,
     delete_function_event_invoke_config,
@@ -42,8 +49,24 @@ from pocketcloud.services.lambda_.settings import (
     untag_resource,
     update_function_event_invoke_config,
 )
+from pocketcloud.services.lambda_.urls import (
+    create_function_url_config,
+    delete_function_url_config,
+    get_function_url_config,
+    list_function_url_configs,
+    update_function_url_config,
+)
+from pocketcloud.services.required import checked
+
+create_event_source_mapping = checked("lambda", mappings.create_event_source_mapping)
+update_event_source_mapping = checked("lambda", mappings.update_event_source_mapping)
+get_event_source_mapping = checked("lambda", mappings.get_event_source_mapping)
+delete_event_source_mapping = checked("lambda", mappings.delete_event_source_mapping)
+list_event_source_mappings = checked("lambda", mappings.list_event_source_mappings)
 
 __all__ = [
+    "create_event_source_mapping", "delete_event_source_mapping", "get_event_source_mapping",
+    "list_event_source_mappings", "update_event_source_mapping",
     "add_permission", "create_alias", "create_function", "delete_alias",
     "delete_function", "delete_function_concurrency", "delete_function_event_invoke_config",
     "delete_layer_version", "get_account_settings", "get_alias", "get_function",
@@ -54,4 +77,8 @@ __all__ = [
     "put_function_concurrency", "put_function_event_invoke_config", "remove_permission",
     "tag_resource", "untag_resource", "update_alias", "update_function_code",
     "update_function_configuration", "update_function_event_invoke_config",
+    "create_function_url_config", "delete_function_url_config", "get_function_url_config",
+    "list_function_url_configs", "update_function_url_config",
+    "delete_provisioned_concurrency_config", "get_provisioned_concurrency_config",
+    "list_provisioned_concurrency_configs", "put_provisioned_concurrency_config",
 ]

@@ -29,10 +29,19 @@ def runtime_for(cloud: Cloud) -> Runtime:
     found = _runtimes.get(id(cloud))
     if found is None:
         host = cloud.settings.host if cloud.settings.host not in ("0.0.0.0", "::") else "127.0.0.1"
-        found = Runtime(cloud.data_dir, f"http://{host}:{cloud.settings.port}")
+        found = Runtime(cloud.data_dir, f"http://{host}:{cloud.settings.port}",
+                        idle_timeout_s=cloud.settings.lambda_idle_timeout_s,
+                        account_limit=cloud.settings.lambda_concurrency_limit)
         _runtimes[id(cloud)] = found
         atexit.register(found.close)
     return found
+
+
+def close_runtime(cloud: Cloud) -> None:
+    """Stop the cloud's workers (server shutdown); a later invoke makes a new Runtime."""
+    found = _runtimes.pop(id(cloud), None)
+    if found is not None:
+        found.close()
 
 
 def choose_version(tx: Any, ref: FunctionRef) -> str:
@@ -68,6 +77,8 @@ async def function_spec(ctx: RequestContext, ref: FunctionRef, version: str,
 
 async def check_runnable(runtime: Runtime, spec: FunctionSpec) -> None:
     """InvalidRuntimeException unless this machine can run the spec (probed off the loop)."""
+    if runtime.has_plan(spec):  # the warm path: no thread hop
+        return
     try:
         await asyncio.to_thread(runtime.plan, spec)
     except InvalidRuntime as error:

@@ -69,6 +69,37 @@ SCHEMA = (
         created REAL NOT NULL
     );
     """,
+    """
+    CREATE TABLE lambda_usage (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        billed_ms INTEGER NOT NULL,
+        gb_seconds REAL NOT NULL,
+        PRIMARY KEY (account_id, region, name)
+    );
+    CREATE TABLE lambda_function_urls (
+        url_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        qualifier TEXT NOT NULL,
+        config TEXT NOT NULL,
+        UNIQUE (account_id, region, name, qualifier)
+    );
+    """,
+    """
+    CREATE TABLE lambda_provisioned_concurrency (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        qualifier TEXT NOT NULL,
+        requested INTEGER NOT NULL,
+        last_modified TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, name, qualifier)
+    );
+    """,
 )
 
 _ready: set[int] = set()

@@ -11,7 +11,6 @@ from pocketcloud.services.lambda_ import records
 from pocketcloud.services.lambda_.names import parse_function_name, validation_error
 from pocketcloud.services.lambda_.schema import store
 
-ACCOUNT_CONCURRENCY_LIMIT = 1000
 # AWS keeps this much of the account's concurrency for functions without a reservation.
 UNRESERVED_CONCURRENCY_MIN = 100
 MAX_TAGS = 50
@@ -60,7 +59,8 @@ def put_function_concurrency(ctx: RequestContext, params: dict[str, Any]) -> dic
         others = tx.fetchvalue(
             "SELECT coalesce(sum(reserved_concurrency), 0) FROM lambda_functions WHERE "
             "account_id = ? AND region = ? AND name != ?", records.key(ref), default=0)
-        if others + wanted > ACCOUNT_CONCURRENCY_LIMIT - UNRESERVED_CONCURRENCY_MIN:
+        account_limit = ctx.cloud.settings.lambda_concurrency_limit
+        if others + wanted > account_limit - UNRESERVED_CONCURRENCY_MIN:
             raise AwsError(
                 "InvalidParameterValueException",
                 "Specified ReservedConcurrentExecutions for function decreases account's "
@@ -93,11 +93,12 @@ def get_account_settings(ctx: RequestContext, params: dict[str, Any]) -> dict[st
         code_size = tx.fetchvalue(
             "SELECT coalesce(sum(json_extract(config, '$.CodeSize')), 0) FROM lambda_versions "
             "WHERE account_id = ? AND region = ?", (ctx.account_id, ctx.region), default=0)
+    limit = ctx.cloud.settings.lambda_concurrency_limit
     return {
         "AccountLimit": {
             "TotalCodeSize": 80530636800, "CodeSizeUnzipped": 262144000,
-            "CodeSizeZipped": 52428800, "ConcurrentExecutions": ACCOUNT_CONCURRENCY_LIMIT,
-            "UnreservedConcurrentExecutions": ACCOUNT_CONCURRENCY_LIMIT - reserved,
+            "CodeSizeZipped": 52428800, "ConcurrentExecutions": limit,
+            "UnreservedConcurrentExecutions": limit - reserved,
         },
         "AccountUsage": {"TotalCodeSize": code_size, "FunctionCount": count},
     }

@@ -10,6 +10,7 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.buckets import require_bucket
 from pocketcloud.services.s3.checksums import CHECKSUM_HEADERS
+from pocketcloud.services.s3.notifications import notify_removed
 from pocketcloud.services.s3.objects import delete_blobs, remove_object
 from pocketcloud.services.s3.rows import check_version_id
 
@@ -60,6 +61,7 @@ def delete_objects(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
             errors.append(failed)
             continue
         delete_blobs(ctx, garbage)
+        notify_removed(ctx, bucket, key, version_id, answer)
         if quiet:
             continue
         entry: dict[str, Any] = {"Key": key}

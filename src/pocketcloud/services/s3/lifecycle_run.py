@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pocketcloud.context import RequestContext
 from pocketcloud.services.s3.buckets import Bucket, find_bucket
 from pocketcloud.services.s3.lifecycle_config import DAY_S, LIFECYCLE
+from pocketcloud.services.s3.notifications import notify_expired
 from pocketcloud.services.s3.objects import delete_blobs
 from pocketcloud.services.s3.rows import (
     ObjectRow,
@@ -143,6 +144,7 @@ def _expire_object(ctx: RequestContext, bucket: Bucket, row: ObjectRow) -> bool:
                        (bucket.name, key_bytes(row.key), row.seq))  # fmt: skip
             garbage = row.blob_ids
     delete_blobs(ctx, garbage)
+    notify_expired(ctx, bucket, row.key, marker.version_id if bucket.versioning else None)
     return True
 
 

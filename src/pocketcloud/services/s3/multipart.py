@@ -19,6 +19,7 @@ from pocketcloud.services.s3.buckets import Bucket, owner_of, require_bucket
 from pocketcloud.services.s3.checksums import ALGORITHMS, CHECKSUM_MEMBERS, composite_checksum
 from pocketcloud.services.s3.conditions import byte_range
 from pocketcloud.services.s3.copying import copy_bytes, find_copy_source
+from pocketcloud.services.s3.notifications import notify_created
 from pocketcloud.services.s3.objects import (
     commit_object,
     delete_blobs,
@@ -209,6 +210,7 @@ def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> di
     }  # fmt: skip
     if bucket.versioning:
         result["VersionId"] = row.version_id
+    notify_created(ctx, bucket, "ObjectCreated:CompleteMultipartUpload", row)
     return result
 
 

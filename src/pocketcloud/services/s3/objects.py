@@ -17,6 +17,7 @@ from pocketcloud.services.s3.conditions import (
 )
 from pocketcloud.services.s3.inline import PREFIX as INLINE_PREFIX
 from pocketcloud.services.s3.inline import delete_inline, store_inline
+from pocketcloud.services.s3.notifications import notify_created, notify_removed
 from pocketcloud.services.s3.object_lock import LOCK_HEADERS, check_deletable, lock_headers
 from pocketcloud.services.s3.rows import (
     CURRENT_ROW_SQL,
@@ -138,6 +139,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
     result: dict[str, Any] = {"ETag": row.etag, **checksum}
     if bucket.versioning:
         result["VersionId"] = row.version_id
+    notify_created(ctx, bucket, "ObjectCreated:Put", row)
     return result
 
 
@@ -334,6 +336,7 @@ def delete_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     bypass = bool(params.get("BypassGovernanceRetention"))
     result, garbage = remove_object(ctx, bucket, key, version_id, params, bypass)
     delete_blobs(ctx, garbage)
+    notify_removed(ctx, bucket, key, params.get("VersionId"), result)
     return result
 
 

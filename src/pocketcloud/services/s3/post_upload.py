@@ -23,6 +23,7 @@ from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.buckets import Bucket, find_bucket, no_such_bucket
 from pocketcloud.services.s3.edge import s3_error
 from pocketcloud.services.s3.form_data import FormReader, malformed
+from pocketcloud.services.s3.notifications import notify_created
 from pocketcloud.services.s3.objects import (
     commit_object,
     delete_blobs,
@@ -105,6 +106,7 @@ async def _post(
         raise
     delete_blobs(ctx, garbage)
     save_object_acl(ctx, bucket, row, grants)
+    notify_created(ctx, bucket, "ObjectCreated:Post", row)
     return _success(request, bucket, row, fields, request_id)
 
 

@@ -50,6 +50,10 @@ from pocketcloud.services.s3.multipart import (
     upload_part,
     upload_part_copy,
 )
+from pocketcloud.services.s3.notification_config import (
+    get_bucket_notification_configuration,
+    put_bucket_notification_configuration,
+)
 from pocketcloud.services.s3.object_lock import (
     get_object_legal_hold,
     get_object_lock_configuration,
@@ -76,6 +80,8 @@ from pocketcloud.services.s3.website import (
 )
 
 __all__ = [
+    "get_bucket_notification_configuration",
+    "put_bucket_notification_configuration",
     "delete_bucket_lifecycle",
     "get_bucket_lifecycle_configuration",
     "put_bucket_lifecycle_configuration",

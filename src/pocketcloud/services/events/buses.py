@@ -1,0 +1,170 @@
+"""Event buses: every account and region has ``default``; custom buses are created by name."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pocketcloud.arns import arn
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.services.events import rule_cache
+from pocketcloud.services.events.schema import ready_store
+from pocketcloud.store import Tx
+
+DEFAULT_BUS = "default"
+BUSES_PER_REGION_MAX = 100  # AWS's default quota of event buses per account and region
+LIST_LIMIT_MAX = 100
+_BUS_NAME = re.compile(r"[/\.\-_A-Za-z0-9]{1,256}")
+_BUS_ARN = re.compile(r"arn:aws[\w-]*:events:([a-z0-9-]+):(\d{12}):event-bus/(.+)")
+
+
+def store(ctx: RequestContext) -> Any:
+    return ready_store(ctx.cloud.store)
+
+
+def bus_arn(ctx: RequestContext, name: str) -> str:
+    return arn("events", ctx.region, ctx.account_id, f"event-bus/{name}")
+
+
+def bus_name(ctx: RequestContext, value: str | None) -> str:
+    """The bus a request's EventBusName (a name or an ARN) means, in the caller's account."""
+    if not value:
+        return DEFAULT_BUS
+    if m := _BUS_ARN.fullmatch(value):
+        if m.group(1) != ctx.region or m.group(2) != ctx.account_id:
+            raise AwsError("ValidationException",
+                           f"Event bus {value} is not in this account and region.")
+        value = m.group(3)
+    if not _BUS_NAME.fullmatch(value):
+        raise validation("eventBusName", value,
+                         r"Member must satisfy regular expression pattern: "
+                         r"(arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?"
+                         r"[/\.\-_A-Za-z0-9]+")
+    return value
+
+
+def validation(field: str, value: object, constraint: str) -> AwsError:
+    return AwsError("ValidationException",
+                    f"1 validation error detected: Value '{value}' at '{field}' failed to "
+                    f"satisfy constraint: {constraint}")
+
+
+def bus_exists(tx: Tx, ctx: RequestContext, name: str) -> bool:
+    return name == DEFAULT_BUS or tx.fetchone(
+        "SELECT 1 FROM events_buses WHERE account_id = ? AND region = ? AND name = ?",
+        (ctx.account_id, ctx.region, name)) is not None
+
+
+def require_bus(tx: Tx, ctx: RequestContext, name: str) -> None:
+    if not bus_exists(tx, ctx, name):
+        raise AwsError("ResourceNotFoundException", f"Event bus {name} does not exist.")
+
+
+def create_event_bus(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    name = params["Name"]
+    if not _BUS_NAME.fullmatch(name) or "/" in name:
+        raise validation("name", name, "Member must satisfy regular expression pattern: "
+                         r"[/\.\-_A-Za-z0-9]+")
+    if name == DEFAULT_BUS:
+        raise AwsError("ResourceAlreadyExistsException", f"Event bus {name} already exists.")
+    if name.startswith("aws."):
+        raise AwsError("ValidationException",
+                       "Event bus name must not start with 'aws.'.")
+    if params.get("EventSourceName"):
+        raise AwsError("ResourceNotFoundException",
+                       f"Event source {params['EventSourceName']} does not exist.")
+    now = ctx.cloud.clock.now()
+    tags = {t["Key"]: t["Value"] for t in params.get("Tags") or []}
+    with store(ctx).write() as tx:
+        if bus_exists(tx, ctx, name):
+            raise AwsError("ResourceAlreadyExistsException", f"Event bus {name} already exists.")
+        count = tx.fetchvalue("SELECT COUNT(*) FROM events_buses WHERE account_id = ? AND "
+                              "region = ?", (ctx.account_id, ctx.region))
+        if count + 1 >= BUSES_PER_REGION_MAX:
+            raise AwsError("LimitExceededException",
+                           "The requested resource exceeds the maximum number allowed.")
+        tx.execute("INSERT INTO events_buses (account_id, region, name, description, tags, "
+                   "created, modified) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (ctx.account_id, ctx.region, name, params.get("Description"),
+                    json.dumps(tags), now, now))
+    result: dict[str, Any] = {"EventBusArn": bus_arn(ctx, name)}
+    if params.get("Description"):
+        result["Description"] = params["Description"]
+    return result
+
+
+def _describe(ctx: RequestContext, row: tuple[Any, ...]) -> dict[str, Any]:
+    name, description, created, modified = row
+    found: dict[str, Any] = {"Name": name, "Arn": bus_arn(ctx, name),
+                             "CreationTime": created, "LastModifiedTime": modified}
+    if description:
+        found["Description"] = description
+    return found
+
+
+def _rows(tx: Tx, ctx: RequestContext) -> list[tuple[Any, ...]]:
+    created = tx.fetchvalue("SELECT MIN(created) FROM events_buses WHERE account_id = ? AND "
+                            "region = ?", (ctx.account_id, ctx.region))
+    default_time = created if created is not None else ctx.cloud.clock.now()
+    rows = tx.fetchall("SELECT name, description, created, modified FROM events_buses WHERE "
+                       "account_id = ? AND region = ? ORDER BY name",
+                       (ctx.account_id, ctx.region))
+    return sorted([(DEFAULT_BUS, None, default_time, default_time), *rows])
+
+
+def describe_event_bus(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    name = bus_name(ctx, params.get("Name"))
+    with store(ctx).read() as tx:
+        for row in _rows(tx, ctx):
+            if row[0] == name:
+                return _describe(ctx, row)
+    raise AwsError("ResourceNotFoundException", f"Event bus {name} does not exist.")
+
+
+def list_event_buses(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    prefix = params.get("NamePrefix") or ""
+    limit = page_limit(params)
+    start = page_start(params)
+    with store(ctx).read() as tx:
+        rows = [r for r in _rows(tx, ctx) if r[0].startswith(prefix)]
+    page = rows[start:start + limit]
+    result: dict[str, Any] = {"EventBuses": [_describe(ctx, r) for r in page]}
+    if start + limit < len(rows):
+        result["NextToken"] = str(start + limit)
+    return result
+
+
+def delete_event_bus(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    name = params["Name"]
+    if name == DEFAULT_BUS:
+        raise AwsError("ValidationException", "Cannot delete event bus default.")
+    with store(ctx).write() as tx:
+        key = (ctx.account_id, ctx.region, name)
+        tx.execute("DELETE FROM events_buses WHERE account_id = ? AND region = ? AND name = ?",
+                   key)
+        tx.execute("DELETE FROM events_rules WHERE account_id = ? AND region = ? AND bus = ?",
+                   key)
+        tx.execute("DELETE FROM events_targets WHERE account_id = ? AND region = ? AND bus = ?",
+                   key)
+    rule_cache.forget(ctx.cloud)
+    return {}
+
+
+def page_limit(params: dict[str, Any]) -> int:
+    limit = params.get("Limit")
+    if limit is None:
+        return LIST_LIMIT_MAX
+    if not 1 <= limit <= LIST_LIMIT_MAX:
+        raise validation("limit", limit, "Member must have value less than or equal to 100")
+    return int(limit)
+
+
+def page_start(params: dict[str, Any]) -> int:
+    token = params.get("NextToken")
+    if token is None:
+        return 0
+    if not str(token).isdigit():
+        raise AwsError("ValidationException", "The NextToken provided is invalid.")
+    return int(token)

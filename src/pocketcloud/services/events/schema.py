@@ -1,0 +1,72 @@
+"""EventBridge's tables: buses, rules, targets, and the durable outbox of deliveries.
+
+The outbox (``events_deliveries``) is shared with S3 event notifications: a delivery row is
+committed before the request that caused it is acknowledged, and removed once delivered.
+"""
+
+from __future__ import annotations
+
+from pocketcloud.store import Store
+
+NAMESPACE = "events"
+
+SCHEMA = (
+    """
+    CREATE TABLE events_buses (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        description TEXT,
+        tags TEXT NOT NULL DEFAULT '{}',
+        created REAL NOT NULL,
+        modified REAL NOT NULL,
+        PRIMARY KEY (account_id, region, name)
+    );
+    CREATE TABLE events_rules (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        bus TEXT NOT NULL,
+        name TEXT NOT NULL,
+        config TEXT NOT NULL,
+        pattern TEXT,
+        schedule TEXT,
+        enabled INTEGER NOT NULL,
+        next_fire REAL,
+        tags TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (account_id, region, bus, name)
+    );
+    CREATE INDEX events_rules_due ON events_rules (next_fire) WHERE next_fire IS NOT NULL;
+    CREATE TABLE events_targets (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        bus TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        target_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, bus, rule, target_id)
+    );
+    CREATE TABLE events_deliveries (
+        delivery_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        target TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        principal TEXT NOT NULL,
+        source_arn TEXT NOT NULL,
+        created REAL NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt REAL NOT NULL
+    );
+    CREATE INDEX events_deliveries_due ON events_deliveries (next_attempt);
+    """,
+)
+
+_ready: set[int] = set()
+
+
+def ready_store(db: Store) -> Store:
+    """The store, with EventBridge's schema registered once per store."""
+    if id(db) not in _ready:
+        db.register_schema(NAMESPACE, list(SCHEMA))
+        _ready.add(id(db))
+    return db

@@ -1,0 +1,93 @@
+"""What a target receives: the event, a constant Input, an InputPath, or an InputTransformer.
+
+JSON paths are the simple dotted form EventBridge documents (``$.detail.state``,
+``$.resources[0]``, ``$['detail-type']``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pocketcloud.errors import AwsError
+
+_STEP = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]|\[['\"]([^'\"]+)['\"]\]")
+_MISSING = object()
+_PLACEHOLDER = re.compile(r"<([A-Za-z0-9_\-.]+)>")
+
+
+def check_path(path: str, what: str) -> None:
+    if path == "$":
+        return
+    if not path.startswith("$") or _STEP.sub("", path[1:]) != "":
+        raise AwsError("ValidationException", f"{what} is not a valid JSON path: {path}")
+
+
+def extract(document: Any, path: str) -> Any:
+    """The value at `path` in `document`, or _MISSING."""
+    value = document
+    for m in _STEP.finditer(path[1:]):
+        key, index, quoted = m.groups()
+        if index is not None:
+            if not isinstance(value, list) or int(index) >= len(value):
+                return _MISSING
+            value = value[int(index)]
+            continue
+        name = key if key is not None else quoted
+        if not isinstance(value, dict) or name not in value:
+            return _MISSING
+        value = value[name]
+    return value
+
+
+def target_input(target: dict[str, Any], event: dict[str, Any], rule_arn: str,
+                 rule_name: str) -> str:
+    """The text delivered to a target for `event`."""
+    if "Input" in target:
+        return str(target["Input"])
+    if "InputPath" in target:
+        found = extract(event, target["InputPath"])
+        return "" if found is _MISSING else json.dumps(found)
+    transformer = target.get("InputTransformer")
+    if transformer:
+        values = {k: extract(event, p) for k, p in
+                  (transformer.get("InputPathsMap") or {}).items()}
+        values.update({
+            "aws.events.rule-arn": rule_arn, "aws.events.rule-name": rule_name,
+            "aws.events.event.ingestion-time": event.get("time", ""),
+            "aws.events.event": {k: v for k, v in event.items() if k != "detail"},
+            "aws.events.event.json": event,
+        })
+        return render(transformer["InputTemplate"], values)
+    return json.dumps(event)
+
+
+def render(template: str, values: dict[str, Any]) -> str:
+    """Fill <name> placeholders. In a JSON template a string goes in bare inside a quoted
+    string and as JSON elsewhere; a plain-text template takes strings bare everywhere."""
+    out: list[str] = []
+    plain_text = not template.lstrip().startswith(("{", "[", '"'))
+    in_string = plain_text
+    i = 0
+    while i < len(template):
+        ch = template[i]
+        m = _PLACEHOLDER.match(template, i) if ch == "<" else None
+        if m and m.group(1) in values:
+            out.append(_placed(values[m.group(1)], in_string))
+            i = m.end()
+            continue
+        if ch == '"' and not plain_text and (i == 0 or template[i - 1] != "\\"):
+            in_string = not in_string
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _placed(value: Any, in_string: bool) -> str:
+    if value is _MISSING:
+        return "" if in_string else "null"
+    if in_string:
+        text = value if isinstance(value, str) else json.dumps(value)
+        return json.dumps(text)[1:-1]
+    return json.dumps(value)

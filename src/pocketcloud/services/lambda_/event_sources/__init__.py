@@ -1,0 +1,1 @@
+"""Lambda's event source mappings: pollers that read SQS queues and DynamoDB streams."""

@@ -1,0 +1,72 @@
+"""Amazon Route 53: one function per operation (the implementations live in the modules below)."""
+
+from __future__ import annotations
+
+from pocketcloud.services.route53.changes import change_resource_record_sets
+from pocketcloud.services.route53.health_checks import (
+    create_health_check,
+    delete_health_check,
+    get_health_check,
+    get_health_check_count,
+    list_health_checks,
+    update_health_check,
+)
+from pocketcloud.services.route53.health_status import (
+    get_health_check_last_failure_reason,
+    get_health_check_status,
+)
+from pocketcloud.services.route53.limits import get_account_limit
+from pocketcloud.services.route53.listing import get_change, list_resource_record_sets
+from pocketcloud.services.route53.misc import (
+    associate_vpc_with_hosted_zone,
+    disassociate_vpc_from_hosted_zone,
+    get_checker_ip_ranges,
+    get_dnssec,
+    get_hosted_zone_limit,
+    test_dns_answer,
+)
+from pocketcloud.services.route53.tags import (
+    change_tags_for_resource,
+    list_tags_for_resource,
+    list_tags_for_resources,
+)
+from pocketcloud.services.route53.zones import (
+    create_hosted_zone,
+    delete_hosted_zone,
+    get_hosted_zone,
+    get_hosted_zone_count,
+    list_hosted_zones,
+    list_hosted_zones_by_name,
+    update_hosted_zone_comment,
+)
+
+__all__ = [
+    "associate_vpc_with_hosted_zone",
+    "change_resource_record_sets",
+    "change_tags_for_resource",
+    "create_health_check",
+    "create_hosted_zone",
+    "delete_health_check",
+    "delete_hosted_zone",
+    "disassociate_vpc_from_hosted_zone",
+    "get_account_limit",
+    "get_change",
+    "get_checker_ip_ranges",
+    "get_dnssec",
+    "get_health_check",
+    "get_health_check_count",
+    "get_health_check_last_failure_reason",
+    "get_health_check_status",
+    "get_hosted_zone",
+    "get_hosted_zone_count",
+    "get_hosted_zone_limit",
+    "list_health_checks",
+    "list_hosted_zones",
+    "list_hosted_zones_by_name",
+    "list_resource_record_sets",
+    "list_tags_for_resource",
+    "list_tags_for_resources",
+    "test_dns_answer",
+    "update_health_check",
+    "update_hosted_zone_comment",
+]

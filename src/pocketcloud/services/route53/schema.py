@@ -1,0 +1,74 @@
+"""Route 53 tables: hosted zones, their record sets, changes, health checks and tags.
+
+Route 53 is global: rows carry an account but no region. A record set is keyed by
+(zone, name, type, set identifier); `sort_name` holds the name with its labels reversed, the
+order ListResourceRecordSets walks. `data` is the record set as the API returns it (JSON).
+"""
+
+from __future__ import annotations
+
+from pocketcloud.store import Store
+
+NAMESPACE = "route53"
+
+SCHEMA = (
+    """
+    CREATE TABLE route53_zones (
+        zone_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        caller_reference TEXT NOT NULL,
+        comment TEXT,
+        private INTEGER NOT NULL,
+        vpcs TEXT NOT NULL,
+        name_servers TEXT NOT NULL,
+        delegation_set_id TEXT NOT NULL,
+        change_id TEXT NOT NULL,
+        created_s REAL NOT NULL
+    );
+    CREATE INDEX route53_zones_by_name ON route53_zones (account_id, name, zone_id);
+    CREATE UNIQUE INDEX route53_zones_by_reference ON route53_zones (account_id, caller_reference);
+    CREATE TABLE route53_records (
+        zone_id TEXT NOT NULL REFERENCES route53_zones (zone_id) ON DELETE CASCADE,
+        sort_name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        set_identifier TEXT NOT NULL,
+        name TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (zone_id, sort_name, type, set_identifier)
+    );
+    CREATE TABLE route53_changes (
+        change_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        comment TEXT,
+        submitted_s REAL NOT NULL
+    );
+    CREATE TABLE route53_health_checks (
+        health_check_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        caller_reference TEXT NOT NULL,
+        config TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        created_s REAL NOT NULL
+    );
+    CREATE UNIQUE INDEX route53_health_checks_by_reference
+        ON route53_health_checks (account_id, caller_reference);
+    CREATE TABLE route53_tags (
+        resource_type TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (resource_type, resource_id, key)
+    );
+    """,
+)
+
+_ready: set[int] = set()
+
+
+def ready_store(store: Store) -> Store:
+    """The store with Route 53's tables in place (migrated once per store object)."""
+    if id(store) not in _ready:
+        store.register_schema(NAMESPACE, list(SCHEMA))
+        _ready.add(id(store))
+    return store

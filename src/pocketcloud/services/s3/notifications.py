@@ -1,0 +1,201 @@
+"""S3 event notifications, the emitting side: one `emit` call per write path.
+
+`emit` finds the bucket's notification configuration (cached; one document of kind
+"notification" in s3_bucket_configs), builds the event as S3 sends it (eventVersion 2.1 for
+SQS, SNS and Lambda; "Object Created"/"Object Deleted" for EventBridge) and commits one
+delivery per matching destination to the durable outbox before the write is acknowledged.
+Delivery happens in the background as s3.amazonaws.com with the bucket ARN as SourceArn.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote_plus
+
+from pocketcloud.context import RequestContext
+from pocketcloud.services.events import outbox
+from pocketcloud.services.s3.configs import delete_config, get_config, put_config
+
+PRINCIPAL = "s3.amazonaws.com"
+CONFIG_KIND = "notification"  # its document in s3_bucket_configs (see configs.py)
+
+
+def bucket_arn(name: str) -> str:
+    return f"arn:aws:s3:::{name}"
+
+
+def load_config(ctx: RequestContext, bucket: Any) -> dict[str, Any] | None:
+    """The bucket's configuration (cached by configs.py; DeleteBucket drops it)."""
+    found = get_config(ctx, bucket.name, CONFIG_KIND)
+    return dict(found) if found else None
+
+
+def save_config(ctx: RequestContext, bucket: Any, config: dict[str, Any]) -> None:
+    if config:
+        put_config(ctx, bucket.name, CONFIG_KIND, config)
+    else:
+        delete_config(ctx, bucket.name, CONFIG_KIND)
+
+
+def _event_matches(configured: list[str], event_name: str) -> bool:
+    for name in configured:
+        wanted = name.removeprefix("s3:")
+        if wanted == event_name or (wanted.endswith(":*") and
+                                    event_name.startswith(wanted[:-1])):
+            return True
+    return False
+
+
+def _key_matches(entry: dict[str, Any], key: str) -> bool:
+    rules = ((entry.get("Filter") or {}).get("Key") or {}).get("FilterRules") or []
+    for rule in rules:
+        name, value = rule.get("Name", "").lower(), rule.get("Value", "")
+        if name == "prefix" and not key.startswith(value):
+            return False
+        if name == "suffix" and not key.endswith(value):
+            return False
+    return True
+
+
+def _time(now: float) -> str:
+    return datetime.fromtimestamp(now, UTC).isoformat(timespec="milliseconds").replace(
+        "+00:00", "Z")
+
+
+def emit(ctx: RequestContext, bucket: Any, event_name: str, key: str, *, size: int | None = None,
+         etag: str | None = None, version_id: str | None = None) -> None:
+    """Queue the notifications one object change causes (no-op without a configuration)."""
+    config = load_config(ctx, bucket)
+    if not config:
+        return
+    now = ctx.cloud.clock.now()
+    deliveries: list[outbox.Delivery] = []
+    details = _object(key, size, etag, version_id, now)
+    for kind, arn_member, target_service in (("QueueConfigurations", "QueueArn", "sqs"),
+                                             ("TopicConfigurations", "TopicArn", "sns"),
+                                             ("LambdaFunctionConfigurations",
+                                              "LambdaFunctionArn", "lambda")):
+        for entry in config.get(kind) or []:
+            if not (_event_matches(entry.get("Events") or [], event_name)
+                    and _key_matches(entry, key)):
+                continue
+            record = _record(ctx, bucket, event_name, entry.get("Id", ""), details, now)
+            target: dict[str, Any] = {"Arn": entry[arn_member]}
+            if target_service == "sns":
+                target["Subject"] = "Amazon S3 Notification"
+            deliveries.append(_delivery(ctx, bucket, target, {"Records": [record]}))
+    if "EventBridgeConfiguration" in config:
+        bus = f"arn:aws:events:{bucket.region}:{bucket.account_id}:event-bus/default"
+        deliveries.append(_delivery(ctx, bucket, {"Arn": bus},
+                                    _bridge_event(ctx, bucket, event_name, details, now)))
+    if deliveries:
+        with outbox.store(ctx.cloud).write() as tx:
+            outbox.enqueue(tx, ctx.cloud, deliveries)
+        outbox.wake(ctx.cloud)
+
+
+def _delivery(ctx: RequestContext, bucket: Any, target: dict[str, Any],
+              body: dict[str, Any]) -> outbox.Delivery:
+    return outbox.Delivery(bucket.account_id, bucket.region, target, json.dumps(body),
+                           PRINCIPAL, bucket_arn(bucket.name))
+
+
+def _object(key: str, size: int | None, etag: str | None, version_id: str | None,
+            now: float) -> dict[str, Any]:
+    found: dict[str, Any] = {"key": quote_plus(key, safe="/")}
+    if size is not None:
+        found["size"] = size
+    if etag is not None:
+        found["eTag"] = etag.strip('"')
+    if version_id and version_id != "null":
+        found["versionId"] = version_id
+    found["sequencer"] = f"{int(now * 1_000_000):016X}"
+    found["rawKey"] = key
+    return found
+
+
+def _record(ctx: RequestContext, bucket: Any, event_name: str, configuration_id: str,
+            details: dict[str, Any], now: float) -> dict[str, Any]:
+    s3_object = {k: v for k, v in details.items() if k != "rawKey"}
+    return {
+        "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": bucket.region,
+        "eventTime": _time(now), "eventName": event_name,
+        "userIdentity": {"principalId": f"AWS:{_principal_id(ctx)}"},
+        "requestParameters": {"sourceIPAddress": _source_ip(ctx)},
+        "responseElements": {"x-amz-request-id": ctx.request_id[:16].upper(),
+                             "x-amz-id-2": ctx.request_id},
+        "s3": {"s3SchemaVersion": "1.0", "configurationId": configuration_id,
+               "bucket": {"name": bucket.name, "ownerIdentity": {
+                   "principalId": bucket.account_id}, "arn": bucket_arn(bucket.name)},
+               "object": s3_object},
+    }
+
+
+def _bridge_event(ctx: RequestContext, bucket: Any, event_name: str, details: dict[str, Any],
+                  now: float) -> dict[str, Any]:
+    created = event_name.startswith("ObjectCreated")
+    s3_object: dict[str, Any] = {"key": details["rawKey"], "sequencer": details["sequencer"]}
+    if "size" in details:
+        s3_object["size"] = details["size"]
+    if "eTag" in details:
+        s3_object["etag"] = details["eTag"]
+    if "versionId" in details:
+        s3_object["version-id"] = details["versionId"]
+    detail: dict[str, Any] = {
+        "version": "0", "bucket": {"name": bucket.name}, "object": s3_object,
+        "request-id": ctx.request_id, "requester": ctx.account_id,
+        "source-ip-address": _source_ip(ctx),
+        "reason": _REASONS.get(event_name, "PutObject"),
+    }
+    if not created:
+        detail["deletion-type"] = ("Delete Marker Created"
+                                   if event_name.endswith("DeleteMarkerCreated")
+                                   else "Permanently Deleted")
+    return {"version": "0", "id": ctx.cloud.ids.uuid4(),
+            "detail-type": "Object Created" if created else "Object Deleted",
+            "source": "aws.s3", "account": bucket.account_id, "time": _time(now)[:19] + "Z",
+            "region": bucket.region, "resources": [bucket_arn(bucket.name)], "detail": detail}
+
+
+_REASONS = {
+    "ObjectCreated:Put": "PutObject", "ObjectCreated:Post": "POST Object",
+    "ObjectCreated:Copy": "CopyObject",
+    "ObjectCreated:CompleteMultipartUpload": "CompleteMultipartUpload",
+    "ObjectRemoved:Delete": "DeleteObject", "ObjectRemoved:DeleteMarkerCreated": "DeleteObject",
+    "LifecycleExpiration:Delete": "Lifecycle Expiration",
+    "LifecycleExpiration:DeleteMarkerCreated": "Lifecycle Expiration",
+}
+
+
+def _principal_id(ctx: RequestContext) -> str:
+    caller = ctx.caller
+    if caller is not None and caller.access_key_id:
+        return caller.access_key_id
+    return ctx.account_id
+
+
+def _source_ip(ctx: RequestContext) -> str:
+    request = ctx.request
+    return (getattr(request, "client_ip", None) or "127.0.0.1") if request else "127.0.0.1"
+
+
+def notify_created(ctx: RequestContext, bucket: Any, event_name: str, row: Any) -> None:
+    """The call a write path makes once an object version is committed."""
+    emit(ctx, bucket, event_name, row.key, size=row.size, etag=row.etag,
+         version_id=row.version_id if bucket.versioning else None)
+
+
+def notify_removed(ctx: RequestContext, bucket: Any, key: str, version_id: str | None,
+                   answer: dict[str, Any]) -> None:
+    """The call a delete path makes with DeleteObject's answer."""
+    marker = version_id is None and bool(answer.get("DeleteMarker"))
+    emit(ctx, bucket, "ObjectRemoved:DeleteMarkerCreated" if marker else "ObjectRemoved:Delete",
+         key, version_id=answer.get("VersionId"))
+
+
+def notify_expired(ctx: RequestContext, bucket: Any, key: str, marker_version: str | None) -> None:
+    """The lifecycle job's call once it expired a current object (a marker when versioned)."""
+    emit(ctx, bucket, "LifecycleExpiration:DeleteMarkerCreated" if marker_version
+         else "LifecycleExpiration:Delete", key, version_id=marker_version)

@@ -1,0 +1,71 @@
+"""SNS under /_pocketcloud/sns/: the outbox, the signing certificate, and the links SNS puts
+in messages (SubscribeURL, UnsubscribeURL), which work with a plain GET as AWS's do."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from pocketcloud.errors import AwsError
+from pocketcloud.protocol.http import HttpRequest, HttpResponse
+from pocketcloud.protocol.serializing import serialize_error, serialize_response
+from pocketcloud.protocol.specs import service_model
+from pocketcloud.services.internal import internal_context
+from pocketcloud.services.sns import outbound
+from pocketcloud.services.sns.signing import signer
+
+if TYPE_CHECKING:
+    from pocketcloud.cloud import Cloud
+
+LINK_ACTIONS = ("ConfirmSubscription", "Unsubscribe")
+
+
+def handle(cloud: Cloud, request: HttpRequest, name: str) -> HttpResponse:
+    """`name` is the path after /_pocketcloud/, e.g. "sns/outbox"."""
+    if request.method not in ("GET", "HEAD"):
+        return _json(405, {"error": "use GET"})
+    pairs = dict(request.query_pairs())
+    if name == "sns/outbox":
+        return _outbox(cloud, pairs)
+    if name == "sns/SimpleNotificationService.pem":
+        return HttpResponse(200, {"content-type": "application/x-x509-ca-cert"},
+                            signer(cloud.store).certificate_pem)
+    if name == "sns" and pairs.get("Action") in LINK_ACTIONS:
+        return _link(cloud, pairs)
+    return _json(404, {"error": f"no pocketcloud endpoint {request.path!r}",
+                       "see": ["/_pocketcloud/sns/outbox",
+                               "/_pocketcloud/sns/SimpleNotificationService.pem"]})
+
+
+def _outbox(cloud: Cloud, pairs: dict[str, str]) -> HttpResponse:
+    try:
+        after = int(pairs.get("after", "0"))
+        limit = int(pairs.get("limit", "100"))
+    except ValueError:
+        return _json(400, {"error": "after and limit must be integers"})
+    messages = outbound.read_outbox(cloud, after=after, limit=limit,
+                                    endpoint=pairs.get("endpoint") or None)
+    return _json(200, {"messages": messages})
+
+
+def _link(cloud: Cloud, pairs: dict[str, str]) -> HttpResponse:
+    """A SubscribeURL or UnsubscribeURL visited: the operation, answered in query XML."""
+    from pocketcloud.services.sns import subscription_operations as ops
+
+    action = pairs["Action"]
+    arn = pairs.get("TopicArn") or pairs.get("SubscriptionArn") or ""
+    parts = arn.split(":")
+    region, account_id = (parts[3], parts[4]) if len(parts) >= 6 else ("us-east-1", "")
+    ctx = internal_context(cloud, "sns", action, account_id=account_id, region=region)
+    model = service_model("sns")
+    try:
+        function: Any = ops.confirm_subscription if action == LINK_ACTIONS[0] else ops.unsubscribe
+        result = function(ctx, {k: v for k, v in pairs.items() if k != "Action"})
+    except AwsError as error:
+        return serialize_error(model, error, ctx.request_id, "query")
+    return serialize_response(model.operation_model(action), result, ctx.request_id, "query")
+
+
+def _json(status: int, document: dict[str, object]) -> HttpResponse:
+    body = json.dumps(document, indent=2).encode("utf-8")
+    return HttpResponse(status, {"content-type": "application/json"}, body)

@@ -1,0 +1,187 @@
+"""SNS operations on subscriptions: subscribe, confirm, list, attributes, unsubscribe."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.services.sns import outbound
+from pocketcloud.services.sns import subscription_attributes as sa
+from pocketcloud.services.sns.model import Subscription, Topic
+from pocketcloud.services.sns.topic_operations import (
+    find_topic,
+    paginate,
+    parse_topic_arn,
+    sns_book,
+)
+from pocketcloud.services.sns.urls import base_url
+
+CONFIRMED_AT_ONCE = frozenset({"sqs", "lambda", "sms", "application", "firehose"})
+SERVED_PROTOCOLS = frozenset({"sqs", "lambda", "http", "https", "email", "email-json", "sms"})
+KNOWN_PROTOCOLS = SERVED_PROTOCOLS | {"application", "firehose"}
+TOKEN_HEX_LENGTH = 256
+PENDING = "pending confirmation"
+_PHONE = re.compile(r"\+?[0-9]{7,15}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+
+
+def subscribe(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    topic = find_topic(ctx, params.get("TopicArn"))
+    protocol = params.get("Protocol") or ""
+    endpoint = params.get("Endpoint") or ""
+    _check_endpoint(topic, protocol, endpoint)
+    attributes: dict[str, str] = {}
+    requested = params.get("Attributes") or {}
+    for name in sorted(requested, key=lambda n: n != "FilterPolicyScope"):  # scope first
+        sa.apply(attributes, str(name), str(requested[name]), protocol)
+    state = sns_book(ctx)
+    for existing in state.subscriptions_of(topic.arn):
+        if existing.protocol == protocol and existing.endpoint == endpoint:
+            if any(existing.attributes.get(k) != v for k, v in attributes.items()):
+                raise AwsError("InvalidParameter", "Invalid parameter: Attributes Reason: "
+                               "Subscription already exists with different attributes")
+            if existing.confirmed or params.get("ReturnSubscriptionArn"):
+                return {"SubscriptionArn": existing.arn}
+            return {"SubscriptionArn": PENDING}
+    confirmed = protocol in CONFIRMED_AT_ONCE
+    sub = Subscription(f"{topic.arn}:{ctx.cloud.ids.uuid4()}", topic.arn, ctx.account_id,
+                       protocol, endpoint, attributes, confirmed,
+                       None if confirmed else ctx.cloud.ids.hex(TOKEN_HEX_LENGTH),
+                       ctx.cloud.clock.now())
+    state.add_subscription(sub)
+    if not confirmed:
+        outbound.request_confirmation(ctx, topic, sub, base_url(ctx))
+    if confirmed or params.get("ReturnSubscriptionArn"):
+        return {"SubscriptionArn": sub.arn}
+    return {"SubscriptionArn": PENDING}
+
+
+def _check_endpoint(topic: Topic, protocol: str, endpoint: str) -> None:
+    if protocol not in KNOWN_PROTOCOLS:
+        raise AwsError("InvalidParameter", "Invalid parameter: Amazon SNS does not support "
+                       f"this protocol string: {protocol}")
+    if protocol not in SERVED_PROTOCOLS:
+        raise AwsError("InvalidParameter", f"Invalid parameter: pocketcloud does not deliver "
+                       f"to {protocol} endpoints yet")
+    if topic.fifo and protocol != "sqs":
+        raise AwsError("InvalidParameter", f"Invalid parameter: Invalid protocol type: "
+                       f"{protocol}")
+    if protocol == "sqs":
+        parts = endpoint.split(":")
+        if len(parts) != 6 or parts[0] != "arn" or parts[2] != "sqs":
+            raise AwsError("InvalidParameter", "Invalid parameter: SQS endpoint ARN")
+        if parts[5].endswith(".fifo") and not topic.fifo:
+            raise AwsError("InvalidParameter", "Invalid parameter: Invalid parameter: Endpoint "
+                           "Reason: FIFO SQS Queues can not be subscribed to standard SNS topics")
+    elif protocol == "lambda":
+        parts = endpoint.split(":")
+        if len(parts) < 7 or parts[0] != "arn" or parts[2] != "lambda" or \
+                parts[5] != "function":
+            raise AwsError("InvalidParameter", "Invalid parameter: Lambda endpoint ARN")
+    elif protocol in ("http", "https"):
+        if not endpoint.lower().startswith(f"{protocol}://") or len(endpoint) > 2048:
+            raise AwsError("InvalidParameter", "Invalid parameter: Endpoint must match the "
+                           "specified protocol")
+    elif protocol in ("email", "email-json"):
+        if not _EMAIL.fullmatch(endpoint):
+            raise AwsError("InvalidParameter", "Invalid parameter: Email address")
+    elif protocol == "sms" and not _PHONE.fullmatch(endpoint.replace("-", "")):
+        raise AwsError("InvalidParameter", f"Invalid parameter: SMS endpoint {endpoint}")
+
+
+def confirm_subscription(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    topic = find_topic(ctx, params.get("TopicArn"))
+    token = params.get("Token") or ""
+    for sub in sns_book(ctx).subscriptions_of(topic.arn):
+        if sub.token and sub.token == token:
+            if not sub.confirmed:
+                sub.confirmed = True
+                if str(params.get("AuthenticateOnUnsubscribe", "")).lower() == "true":
+                    sub.attributes["ConfirmationWasAuthenticated"] = "true"
+                sns_book(ctx).save_subscription(sub)
+            return {"SubscriptionArn": sub.arn}
+    raise AwsError("InvalidParameter", "Invalid parameter: Token")
+
+
+def find_subscription(ctx: RequestContext, subscription_arn: str | None) -> Subscription:
+    value = subscription_arn or ""
+    parts = value.split(":")
+    if len(parts) < 6:
+        raise AwsError("InvalidParameter", "Invalid parameter: SubscriptionArn Reason: An ARN "
+                       f"must have at least 6 elements, not {len(parts)}")
+    if len(parts) != 7 or parts[2] != "sns":
+        raise AwsError("InvalidParameter", "Invalid parameter: SubscriptionArn")
+    sub = sns_book(ctx).subscriptions.get(value)
+    if sub is None or parts[3] != ctx.region:
+        raise AwsError("NotFound", "Subscription does not exist", 404)
+    return sub
+
+
+def unsubscribe(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    sub = find_subscription(ctx, params.get("SubscriptionArn"))
+    sns_book(ctx).remove_subscription(sub)
+    return {}
+
+
+def get_subscription_attributes(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    sub = find_subscription(ctx, params.get("SubscriptionArn"))
+    topic = sns_book(ctx).topics.get(sub.topic_arn)
+    attributes = {
+        "SubscriptionArn": sub.arn,
+        "TopicArn": sub.topic_arn,
+        "Owner": sub.owner,
+        "Protocol": sub.protocol,
+        "Endpoint": sub.endpoint,
+        "PendingConfirmation": "false" if sub.confirmed else "true",
+        "ConfirmationWasAuthenticated": "true" if sub.confirmed else "false",
+        "RawMessageDelivery": "false",
+        "SubscriptionPrincipal": f"arn:aws:iam::{sub.owner}:root",
+        **sub.attributes,
+    }
+    if sub.protocol in ("http", "https") and topic is not None:
+        attributes["EffectiveDeliveryPolicy"] = json.dumps(
+            outbound.effective_http_policy(topic, sub), separators=(",", ":"))
+    return {"Attributes": attributes}
+
+
+def set_subscription_attributes(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    sub = find_subscription(ctx, params.get("SubscriptionArn"))
+    value = params.get("AttributeValue")
+    attributes = dict(sub.attributes)
+    sa.apply(attributes, params.get("AttributeName") or "", "" if value is None else str(value),
+             sub.protocol)
+    sub.attributes = attributes
+    sns_book(ctx).save_subscription(sub)
+    return {}
+
+
+def _listing(sub: Subscription) -> dict[str, Any]:
+    return {"SubscriptionArn": sub.arn if sub.confirmed else "PendingConfirmation",
+            "Owner": sub.owner, "Protocol": sub.protocol, "Endpoint": sub.endpoint,
+            "TopicArn": sub.topic_arn}
+
+
+def list_subscriptions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    state = sns_book(ctx)
+    subs = {s.arn: s for t in state.topics_in(ctx.account_id, ctx.region)
+            for s in state.subscriptions_of(t.arn)}
+    return _page(subs, params.get("NextToken"))
+
+
+def list_subscriptions_by_topic(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    topic_arn = params.get("TopicArn") or ""
+    parse_topic_arn(topic_arn)
+    topic = find_topic(ctx, topic_arn)
+    subs = {s.arn: s for s in sns_book(ctx).subscriptions_of(topic.arn)}
+    return _page(subs, params.get("NextToken"))
+
+
+def _page(subs: dict[str, Subscription], token: str | None) -> dict[str, Any]:
+    page, next_token = paginate(sorted(subs), token)
+    result: dict[str, Any] = {"Subscriptions": [_listing(subs[a]) for a in page]}
+    if next_token:
+        result["NextToken"] = next_token
+    return result

@@ -1,0 +1,88 @@
+"""--iam enforce: EventBridge delivers as events.amazonaws.com, so a target queue's policy
+must allow it (with the rule's ARN as aws:SourceArn), as in AWS."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from tests.support import Server, start_server
+
+SECRET = "s3cret"
+
+
+@pytest.fixture(scope="module")
+def enforcing() -> Iterator[Server]:
+    server = start_server(None, "--iam", "enforce", "--root-secret-key", SECRET)
+    yield server
+    server.stop()
+
+
+def client(server: Server, service: str) -> Any:
+    return boto3.client(service, region_name="us-east-1", endpoint_url=server.endpoint,
+                        aws_access_key_id="test", aws_secret_access_key=SECRET,
+                        config=Config(retries={"max_attempts": 1}))
+
+
+def queue_policy(queue_arn: str, rule_arn: str) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+        "Action": "sqs:SendMessage", "Resource": queue_arn,
+        "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}}}]})
+
+
+def test_queue_policy_decides_delivery(enforcing: Server) -> None:
+    events, sqs = client(enforcing, "events"), client(enforcing, "sqs")
+    arns = {}
+    for name in ("open", "closed"):
+        url = sqs.create_queue(QueueName=f"enf-{name}")["QueueUrl"]
+        arns[name] = (url, sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+            "QueueArn"])["Attributes"]["QueueArn"])
+    rule_arn = events.put_rule(Name="enf", EventPattern=json.dumps({"source": ["app"]}))[
+        "RuleArn"]
+    sqs.set_queue_attributes(QueueUrl=arns["open"][0], Attributes={
+        "Policy": queue_policy(arns["open"][1], rule_arn)})
+    events.put_targets(Rule="enf", Targets=[{"Id": "open", "Arn": arns["open"][1]},
+                                            {"Id": "closed", "Arn": arns["closed"][1]}])
+    events.put_events(Entries=[{"Source": "app", "DetailType": "d", "Detail": "{}"}])
+    got = sqs.receive_message(QueueUrl=arns["open"][0], WaitTimeSeconds=10).get("Messages")
+    assert got and json.loads(got[0]["Body"])["source"] == "app"
+    time.sleep(1)
+    assert not sqs.receive_message(QueueUrl=arns["closed"][0],
+                                   WaitTimeSeconds=1).get("Messages")
+
+
+def test_s3_notification_needs_the_queue_policy(enforcing: Server) -> None:
+    s3, sqs = client(enforcing, "s3"), client(enforcing, "sqs")
+    s3.create_bucket(Bucket="enf-notify")
+    url = sqs.create_queue(QueueName="enf-s3")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    config = {"QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*"]}]}
+    with pytest.raises(ClientError) as caught:
+        s3.put_bucket_notification_configuration(Bucket="enf-notify",
+                                                 NotificationConfiguration=config)
+    assert caught.value.response["Error"]["Code"] == "InvalidArgument"
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+            "Action": "sqs:SendMessage", "Resource": arn,
+            "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::enf-notify"}}}]})})
+    s3.put_bucket_notification_configuration(Bucket="enf-notify",
+                                             NotificationConfiguration=config)
+    s3.put_object(Bucket="enf-notify", Key="k", Body=b"v")
+    bodies = []
+    for _ in range(5):
+        bodies += [json.loads(m["Body"]) for m in sqs.receive_message(
+            QueueUrl=url, WaitTimeSeconds=2, MaxNumberOfMessages=10).get("Messages", [])]
+        if any("Records" in b for b in bodies):
+            break
+    assert any(b.get("Event") == "s3:TestEvent" for b in bodies)
+    assert any(b.get("Records", [{}])[0].get("eventName") == "ObjectCreated:Put"
+               for b in bodies)

@@ -158,6 +158,15 @@ def without_lock(headers: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in headers.items() if name not in LOCK_HEADERS}
 
 
+def is_locked(row: ObjectRow, now_s: float) -> bool:
+    """Does a legal hold or an unexpired retention protect this version (lifecycle skips it)?"""
+    try:
+        check_deletable(row, now_s, bypass_governance=False)
+    except AwsError:
+        return True
+    return False
+
+
 def check_deletable(row: ObjectRow, now_s: float, bypass_governance: bool) -> None:
     """Refuse (AccessDenied, as S3) to delete a version under legal hold or retention."""
     if row.delete_marker:

@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         table.add_row(*row)
     console.print(table)
     if not args.no_write:
-        report.update_results_file("dns", report._with_header(markdown))
+        report.update_results_file("dns", report.with_header(markdown))
     return 1 if any(r.lost for r in results) else 0
 
 

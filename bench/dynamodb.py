@@ -195,7 +195,7 @@ def markdown(results: list[Measurement], options: LoadOptions) -> str:
     table = report.markdown_table(COLUMNS, rows(results))
     median_other = statistics.median(m.other_cores_busy for m in results if m.runs) if any(
         m.runs for m in results) else 0.0
-    return report._with_header(
+    return report.with_header(
         f"{load}\n\n{table}\n\nMedian other load over the rows: {median_other:.2f} cores.")
 
 

@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     console.print(table)
     console.print(markdown.splitlines()[-1])
     if not args.no_write:
-        report.update_results_file("iam-overhead", report._with_header(markdown))
+        report.update_results_file("iam-overhead", report.with_header(markdown))
     return 1 if any(r.failures for r in results.values()) else 0
 
 

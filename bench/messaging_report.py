@@ -91,4 +91,4 @@ def markdown(results: list[Measurement], extras: dict[tuple[str, str], Extra],
         report.markdown_table(WAKEUP_COLUMNS, wakeup_rows(wakeups)),
         report.THROUGHPUT_LEGEND,
     ]
-    return report._with_header("\n\n".join(parts))
+    return report.with_header("\n\n".join(parts))

@@ -92,4 +92,4 @@ def markdown(results: list[Measurement], transfers: list[Transfer],
     if transfers:
         table = report.markdown_table(TRANSFER_COLUMNS, transfer_rows(transfers))
         parts.append(f"{table}\n\n{TRANSFER_LEGEND}")
-    return report._with_header("\n\n".join(parts))
+    return report.with_header("\n\n".join(parts))

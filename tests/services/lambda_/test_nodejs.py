@@ -1,0 +1,228 @@
+"""nodejs<major>.x functions end to end: pocketcloud's Node.js runtime client on the local node."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from tests.services.lambda_.helpers import ROLE, unique_name, zip_of
+
+from pocketcloud.runtime.lambda_ import interpreters
+
+_INSTALLED = interpreters.node_executables()
+_MAJOR = next((m for m in interpreters.NODE_MAJORS if m in _INSTALLED), None)
+pytestmark = pytest.mark.skipif(
+    _MAJOR is None, reason="no local Node.js of a major AWS offers (18, 20, 22, 24) is "
+    f"installed (found: {sorted(i.version for i in _INSTALLED.values()) or 'none'})")
+RUNTIME = f"nodejs{_MAJOR}.x"
+
+CJS_ASYNC = """
+exports.handler = async (event, context) => {
+  console.log("hello from", context.functionName, {nested: [1, 2]});
+  return {hello: event.name || "world", requestId: context.awsRequestId};
+};
+"""
+
+ESM = """
+import { hostname } from "node:os";
+export const handler = async (event) => ({esm: true, doubled: event.n * 2, host: hostname()});
+"""
+
+CALLBACK = """
+exports.handler = (event, context, callback) => {
+  setTimeout(() => { console.info("late timer ran"); }, 50);
+  callback(null, {viaCallback: event.n + 1});
+};
+"""
+
+THROWS = """
+exports.handler = async (event) => {
+  throw new TypeError("bad input: " + event.x);
+};
+"""
+
+CONTEXT = """
+exports.handler = async (event, context) => ({
+  functionName: context.functionName,
+  functionVersion: context.functionVersion,
+  invokedFunctionArn: context.invokedFunctionArn,
+  memoryLimitInMB: context.memoryLimitInMB,
+  awsRequestId: context.awsRequestId,
+  logGroupName: context.logGroupName,
+  logStreamName: context.logStreamName,
+  remaining: context.getRemainingTimeInMillis(),
+  waits: context.callbackWaitsForEmptyEventLoop,
+  env: Object.fromEntries(["GREETING", "AWS_REGION", "AWS_LAMBDA_FUNCTION_NAME", "_HANDLER",
+    "LAMBDA_TASK_ROOT", "AWS_EXECUTION_ENV", "NODE_PATH"].map((k) => [k, process.env[k]])),
+  cwd: process.cwd(),
+});
+"""
+
+SLEEPS = """
+exports.handler = async (event) => {
+  await new Promise((resolve) => setTimeout(resolve, event.sleepMs));
+  return "woke";
+};
+"""
+
+
+@pytest.fixture
+def lam(client):  # type: ignore[no-untyped-def]
+    return client("lambda")
+
+
+def _create(lam: Any, files: dict[str, str], handler: str = "index.handler",
+            **options: Any) -> str:
+    name = unique_name("node")
+    lam.create_function(FunctionName=name, Runtime=options.pop("Runtime", RUNTIME), Role=ROLE,
+                        Handler=handler, Code={"ZipFile": zip_of(files)}, **options)
+    return name
+
+
+def _invoke(lam: Any, name: str, event: object = None, **options: Any) -> tuple[Any, Any]:
+    response = lam.invoke(FunctionName=name, Payload=json.dumps(event or {}), **options)
+    return response, json.loads(response["Payload"].read())
+
+
+def _tail(response: Any) -> str:
+    return base64.b64decode(response["LogResult"]).decode()
+
+
+def test_commonjs_async_handler_and_console_log(lam) -> None:  # type: ignore[no-untyped-def]
+    name = _create(lam, {"index.js": CJS_ASYNC})
+    response, body = _invoke(lam, name, {"name": "node"}, LogType="Tail")
+    assert "FunctionError" not in response
+    assert body["hello"] == "node"
+    request_id = response["ResponseMetadata"]["HTTPHeaders"]["x-amzn-requestid"]
+    assert body["requestId"] == request_id
+    tail = _tail(response)
+    # AWS's Node.js log line: ISO timestamp, request id, level, util.format'ed message.
+    pattern = (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\t" + re.escape(request_id) +
+               r"\tINFO\thello from " + re.escape(name) + r" \{ nested: \[ 1, 2 \] \}")
+    assert re.search(pattern, tail), tail
+    assert f"INIT_START Runtime Version: {RUNTIME}" in tail or "Init Duration" in tail
+    warm, body = _invoke(lam, name, {}, LogType="Tail")
+    assert body["hello"] == "world"
+    assert "Init Duration" not in _tail(warm)
+
+
+def test_es_module_handlers(lam) -> None:  # type: ignore[no-untyped-def]
+    mjs = _create(lam, {"index.mjs": ESM})
+    body = _invoke(lam, mjs, {"n": 21})[1]
+    assert (body["esm"], body["doubled"]) == (True, 42) and body["host"]
+    typed = _create(lam, {"src/app.js": ESM, "package.json": '{"type": "module"}'},
+                    handler="src/app.handler")
+    assert _invoke(lam, typed, {"n": 4})[1]["doubled"] == 8
+
+
+def test_nested_handler_path_and_commonjs_extension(lam) -> None:  # type: ignore[no-untyped-def]
+    source = "module.exports = {api: {handler: async () => 'nested'}};"
+    name = _create(lam, {"lib/handlers/main.cjs": source}, handler="lib/handlers/main.api.handler")
+    assert _invoke(lam, name)[1] == "nested"
+
+
+def test_callback_handler(lam) -> None:  # type: ignore[no-untyped-def]
+    name = _create(lam, {"index.js": CALLBACK})
+    response, body = _invoke(lam, name, {"n": 1}, LogType="Tail")
+    assert body == {"viaCallback": 2}
+    # callbackWaitsForEmptyEventLoop (true by default): the pending timer ran first.
+    assert "\tINFO\tlate timer ran" in _tail(response)
+
+
+def test_thrown_error_is_reported_as_aws_does(lam) -> None:  # type: ignore[no-untyped-def]
+    name = _create(lam, {"index.js": THROWS})
+    response, body = _invoke(lam, name, {"x": 7}, LogType="Tail")
+    assert response["FunctionError"] == "Unhandled"
+    assert body["errorType"] == "TypeError"
+    assert body["errorMessage"] == "bad input: 7"
+    assert body["trace"][0] == "TypeError: bad input: 7"
+    assert any("index.js" in line for line in body["trace"])
+    assert "\tERROR\tInvoke Error \t" in _tail(response)
+    # The worker survives a handled error.
+    assert _invoke(lam, name, {"x": 8})[1]["errorMessage"] == "bad input: 8"
+
+
+def test_missing_handler_and_module(lam) -> None:  # type: ignore[no-untyped-def]
+    name = _create(lam, {"index.js": CJS_ASYNC}, handler="index.nope")
+    response, body = _invoke(lam, name)
+    assert response["FunctionError"] == "Unhandled"
+    assert body["errorType"] == "Runtime.HandlerNotFound"
+    assert body["errorMessage"] == "index.nope is undefined or not exported"
+    name = _create(lam, {"index.js": CJS_ASYNC}, handler="missing.handler")
+    body = _invoke(lam, name)[1]
+    assert body["errorType"] == "Runtime.ImportModuleError"
+    assert "Cannot find module 'missing'" in body["errorMessage"]
+    name = _create(lam, {"index.js": "exports.handler = async () => {;"})
+    assert _invoke(lam, name)[1]["errorType"] == "Runtime.UserCodeSyntaxError"
+
+
+def test_context_and_environment(lam) -> None:  # type: ignore[no-untyped-def]
+    name = _create(lam, {"index.js": CONTEXT}, MemorySize=256, Timeout=7,
+                   Environment={"Variables": {"GREETING": "hi"}})
+    response, body = _invoke(lam, name)
+    arn = lam.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+    assert body["functionName"] == name
+    assert body["functionVersion"] == "$LATEST"
+    assert body["invokedFunctionArn"] == arn
+    assert body["memoryLimitInMB"] == "256"
+    assert body["awsRequestId"] == response["ResponseMetadata"]["RequestId"]
+    assert body["logGroupName"] == f"/aws/lambda/{name}"
+    assert re.fullmatch(r"\d{4}/\d\d/\d\d/\[\$LATEST\][0-9a-f]{32}", body["logStreamName"])
+    assert 5000 < body["remaining"] <= 7000
+    assert body["waits"] is True
+    env = body["env"]
+    assert env["GREETING"] == "hi" and env["AWS_REGION"] == "us-east-1"
+    assert env["AWS_LAMBDA_FUNCTION_NAME"] == name and env["_HANDLER"] == "index.handler"
+    assert env["AWS_EXECUTION_ENV"] == f"AWS_Lambda_{RUNTIME}"
+    assert env["NODE_PATH"].split(":")[-1] == env["LAMBDA_TASK_ROOT"] == body["cwd"]
+    assert "/nodejs/node_modules" in env["NODE_PATH"]
+
+
+def test_layer_modules_resolve_through_node_path(lam) -> None:  # type: ignore[no-untyped-def]
+    layer = lam.publish_layer_version(
+        LayerName=unique_name("nodelayer"),
+        Content={"ZipFile": zip_of({"nodejs/node_modules/greeter/index.js":
+                                    "exports.greet = (n) => 'hi ' + n;"})})
+    source = "const {greet} = require('greeter'); exports.handler = async () => greet('layer');"
+    name = _create(lam, {"index.js": source}, Layers=[layer["LayerVersionArn"]])
+    assert _invoke(lam, name)[1] == "hi layer"
+
+
+def test_timeout_kills_the_worker(lam) -> None:  # type: ignore[no-untyped-def]
+    name = _create(lam, {"index.js": SLEEPS}, Timeout=1)
+    started = time.monotonic()
+    response, body = _invoke(lam, name, {"sleepMs": 30000}, LogType="Tail")
+    assert time.monotonic() - started < 10
+    assert response["FunctionError"] == "Unhandled"
+    assert body["errorType"] == "Sandbox.Timedout"
+    assert body["errorMessage"].endswith("Task timed out after 1.00 seconds")
+    assert "Status: timeout" in _tail(response)
+    assert _invoke(lam, name, {"sleepMs": 0})[1] == "woke"
+
+
+def test_uncaught_exception_fails_the_invocation(lam) -> None:  # type: ignore[no-untyped-def]
+    source = "exports.handler = (e, c, cb) => { setTimeout(() => { throw new Error('late'); });};"
+    name = _create(lam, {"index.js": source})
+    response, body = _invoke(lam, name)
+    assert response["FunctionError"] == "Unhandled"
+    assert (body["errorType"], body["errorMessage"]) == ("Error", "late")
+    # The runtime exited; the next invocation gets a new worker.
+    assert _invoke(lam, name)[1]["errorMessage"] == "late"
+
+
+def test_other_major_fails_clearly(lam) -> None:  # type: ignore[no-untyped-def]
+    missing = next((m for m in interpreters.NODE_MAJORS if m not in _INSTALLED), None)
+    if missing is None:
+        pytest.skip("every Node.js major AWS offers is installed here")
+    name = _create(lam, {"index.js": CJS_ASYNC}, Runtime=f"nodejs{missing}.x")
+    with pytest.raises(ClientError) as error:
+        lam.invoke(FunctionName=name)
+    assert error.value.response["Error"]["Code"] == "InvalidRuntimeException"
+    message = error.value.response["Error"]["Message"]
+    assert f"needs a local Node.js {missing}" in message
+    assert f"nodejs{_MAJOR}.x" in message

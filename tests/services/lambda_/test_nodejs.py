@@ -8,9 +8,11 @@ import re
 import time
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 from tests.services.lambda_.helpers import ROLE, unique_name, zip_of
+from tests.support import start_server
 
 from pocketcloud.runtime.lambda_ import interpreters
 
@@ -226,3 +228,34 @@ def test_other_major_fails_clearly(lam) -> None:  # type: ignore[no-untyped-def]
     message = error.value.response["Error"]["Message"]
     assert f"needs a local Node.js {missing}" in message
     assert f"nodejs{_MAJOR}.x" in message
+
+
+@pytest.fixture(scope="module")
+def unsandboxed_lam(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """A server of its own whose PATH has node but no bwrap: workers run without a sandbox."""
+    bin_dir = tmp_path_factory.mktemp("bin")
+    (bin_dir / "node").symlink_to(_INSTALLED[_MAJOR].executable)  # type: ignore[index]
+    server = start_server(settings={"PATH": str(bin_dir)})
+    try:
+        yield boto3.client("lambda", endpoint_url=f"http://127.0.0.1:{server.port}",
+                           region_name="us-east-1", aws_access_key_id="000000000000",
+                           aws_secret_access_key="test")
+    finally:
+        server.stop()
+
+
+def test_runs_without_a_sandbox(unsandboxed_lam) -> None:  # type: ignore[no-untyped-def]
+    lam = unsandboxed_lam
+    name = _create(lam, {"index.mjs": CONTEXT.replace("exports.handler =", "export const "
+                                                      "handler =")})
+    body = _invoke(lam, name)[1]
+    task_root = body["env"]["LAMBDA_TASK_ROOT"]
+    assert task_root != "/var/task" and body["cwd"] == task_root
+    assert body["env"]["NODE_PATH"].endswith(":" + task_root)
+    layer = lam.publish_layer_version(
+        LayerName=unique_name("nodelayer"),
+        Content={"ZipFile": zip_of({"nodejs/node_modules/greeter/index.js":
+                                    "exports.greet = (n) => 'hi ' + n;"})})
+    source = "const {greet} = require('greeter'); exports.handler = async () => greet('host');"
+    name = _create(lam, {"index.js": source}, Layers=[layer["LayerVersionArn"]])
+    assert _invoke(lam, name)[1] == "hi host"

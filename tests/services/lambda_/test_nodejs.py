@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import re
@@ -14,7 +15,8 @@ from botocore.exceptions import ClientError
 from tests.services.lambda_.helpers import ROLE, unique_name, zip_of
 from tests.support import start_server
 
-from pocketcloud.runtime.lambda_ import interpreters
+from pocketcloud.runtime.lambda_ import interpreters, node
+from pocketcloud.runtime.lambda_.runtime_api import RuntimeApi
 
 _INSTALLED = interpreters.node_executables()
 _MAJOR = next((m for m in interpreters.NODE_MAJORS if m in _INSTALLED), None)
@@ -259,3 +261,31 @@ def test_runs_without_a_sandbox(unsandboxed_lam) -> None:  # type: ignore[no-unt
     source = "const {greet} = require('greeter'); exports.handler = async () => greet('host');"
     name = _create(lam, {"index.js": source}, Layers=[layer["LayerVersionArn"]])
     assert _invoke(lam, name)[1] == "hi host"
+
+
+def test_nodejs24_rejects_callback_handlers_as_aws_does(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # No nodejs24.x without a local Node.js 24: the runtime client alone, on the installed
+    # node, against pocketcloud's Runtime API, told it is nodejs24.x as AWS_EXECUTION_ENV says.
+    (tmp_path / "index.js").write_text(CALLBACK)
+    init_errors: list[tuple[bytes, str]] = []
+
+    async def run() -> int:
+        api = RuntimeApi(lambda body, kind: init_errors.append((body, kind)), lambda: None)
+        await api.start()
+        try:
+            process = await asyncio.create_subprocess_exec(
+                _INSTALLED[_MAJOR].executable, node.BOOTSTRAP_PATH,  # type: ignore[index]
+                env={"AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{api.port}", "_HANDLER":
+                     "index.handler", "LAMBDA_TASK_ROOT": str(tmp_path),
+                     "AWS_EXECUTION_ENV": "AWS_Lambda_nodejs24.x"},
+                stdout=asyncio.subprocess.DEVNULL)
+            return await asyncio.wait_for(process.wait(), 20)
+        finally:
+            api.close()
+
+    assert asyncio.run(run()) == 129
+    [(body, error_type)] = init_errors
+    assert error_type == "Runtime.CallbackHandlerDeprecated"
+    error = json.loads(body)
+    assert error["errorType"] == "Runtime.CallbackHandlerDeprecated"
+    assert "removed support for callback-based function handlers" in error["errorMessage"]

@@ -24,6 +24,17 @@ const EXIT_ON_UNCAUGHT = 129; // what AWS's runtime exits with after an uncaught
 let currentRequestId; // printed as "undefined" during init, as AWS's runtime does
 let inFlight = null; // the invocation being handled: { finish(err, result) }
 
+const CALLBACK_REMOVED = "ERROR: AWS Lambda has removed support for callback-based function "
+  + "handlers starting with Node.js 24. You need to modify this function to use a supported "
+  + "handler signature to use Node.js 24 or later. For more information see "
+  + "https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.";
+
+// The runtime's major version (AWS_Lambda_nodejs24.x -> 24), which decides what it accepts.
+function runtimeMajor() {
+  const match = /nodejs(\d+)\.x$/.exec(process.env.AWS_EXECUTION_ENV || "");
+  return match ? Number(match[1]) : 0;
+}
+
 class RuntimeError extends Error {
   constructor(name, message) {
     super(message);
@@ -144,6 +155,10 @@ async function loadHandler(fullHandler) {
   if (typeof handler !== "function") {
     throw new RuntimeError("Runtime.HandlerNotFound", `${fullHandler} is not a function`);
   }
+  if (runtimeMajor() >= 24 && handler.length >= 3
+      && handler.constructor?.name !== "AsyncFunction") {
+    throw new RuntimeError("Runtime.CallbackHandlerDeprecated", CALLBACK_REMOVED);
+  }
   return handler;
 }
 
@@ -261,7 +276,7 @@ async function main() {
     handler = await loadHandler(process.env._HANDLER || "");
   } catch (error) {
     const rapid = toRapidResponse(error);
-    logError("Uncaught Exception", rapid);
+    logError("Init Error", rapid);
     await request("POST", "/init/error", JSON.stringify(rapid),
       { "Lambda-Runtime-Function-Error-Type": rapid.errorType });
     process.exit(EXIT_ON_UNCAUGHT);

@@ -289,3 +289,13 @@ def test_nodejs24_rejects_callback_handlers_as_aws_does(tmp_path) -> None:  # ty
     error = json.loads(body)
     assert error["errorType"] == "Runtime.CallbackHandlerDeprecated"
     assert "removed support for callback-based function handlers" in error["errorMessage"]
+
+
+def test_memory_limit_kills_the_worker(lam) -> None:  # type: ignore[no-untyped-def]
+    source = "exports.handler = async (e) => Buffer.alloc(e.mb * 1024 * 1024, 1).length;"
+    name = _create(lam, {"index.js": source}, MemorySize=128, Timeout=10)
+    assert _invoke(lam, name, {"mb": 10})[1] == 10 * 1024 * 1024
+    response, body = _invoke(lam, name, {"mb": 400}, LogType="Tail")
+    assert response["FunctionError"] == "Unhandled"
+    assert body["errorType"] == "Runtime.ExitError"
+    assert "Status: error\tError Type: Runtime.OutOfMemory" in _tail(response)

@@ -61,6 +61,7 @@ exports.handler = async (event, context) => ({
   logStreamName: context.logStreamName,
   remaining: context.getRemainingTimeInMillis(),
   waits: context.callbackWaitsForEmptyEventLoop,
+  clientContext: context.clientContext,
   env: Object.fromEntries(["GREETING", "AWS_REGION", "AWS_LAMBDA_FUNCTION_NAME", "_HANDLER",
     "LAMBDA_TASK_ROOT", "AWS_EXECUTION_ENV", "NODE_PATH"].map((k) => [k, process.env[k]])),
   cwd: process.cwd(),
@@ -168,7 +169,9 @@ def test_missing_handler_and_module(lam) -> None:  # type: ignore[no-untyped-def
 def test_context_and_environment(lam) -> None:  # type: ignore[no-untyped-def]
     name = _create(lam, {"index.js": CONTEXT}, MemorySize=256, Timeout=7,
                    Environment={"Variables": {"GREETING": "hi"}})
-    response, body = _invoke(lam, name)
+    client_context = base64.b64encode(json.dumps({"custom": {"k": "v"}}).encode()).decode()
+    response, body = _invoke(lam, name, ClientContext=client_context)
+    assert body["clientContext"] == {"custom": {"k": "v"}}
     arn = lam.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
     assert body["functionName"] == name
     assert body["functionVersion"] == "$LATEST"

@@ -109,7 +109,7 @@ function isEsmPackage(dir) {
         return false;
       }
     }
-    if (current === path.dirname(current) || current === path.dirname(TASK_ROOT)) return false;
+    if (current === TASK_ROOT || current === path.dirname(current)) return false;
   }
 }
 
@@ -178,11 +178,20 @@ function makeContext(headers, requestId) {
     logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
     getRemainingTimeInMillis: () => Math.max(deadlineMs - Date.now(), 0),
   };
-  const clientContext = headers["lambda-runtime-client-context"];
-  if (clientContext) context.clientContext = JSON.parse(clientContext);
-  const identity = headers["lambda-runtime-cognito-identity"];
-  if (identity) context.identity = JSON.parse(identity);
+  const clientContext = jsonOrUndefined(headers["lambda-runtime-client-context"]);
+  if (clientContext !== undefined) context.clientContext = clientContext;
+  const identity = jsonOrUndefined(headers["lambda-runtime-cognito-identity"]);
+  if (identity !== undefined) context.identity = identity;
   return context;
+}
+
+function jsonOrUndefined(text) {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 async function post(requestId, error, result) {

@@ -25,6 +25,7 @@ HELLO = "def handler(event, context):\n    return {'hello': event.get('name', 'w
 # The warm-up of the concurrency run holds each worker a moment so that every caller gets one.
 HOLD = ("import time\ndef handler(event, context):\n    time.sleep(event.get('hold_s', 0))\n"
         "    return {'hello': 'world'}\n")
+NODE_HELLO = "exports.handler = async (event) => ({hello: event.name || 'world'});\n"
 ROLE = "arn:aws:iam::{account}:role/bench"
 MOTO_ACCOUNT = "123456789012"  # moto's default account: its roles must be there
 MAX_CALLERS = 200
@@ -47,10 +48,10 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
 
 
-def _zip(source: str) -> bytes:
+def _zip(source: str, file_name: str = "app.py") -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", source)
+        archive.writestr(file_name, source)
     return buffer.getvalue()
 
 
@@ -65,10 +66,12 @@ def _client(port: int, callers: int = 10) -> Any:
                         aws_secret_access_key="test", config=config)
 
 
-def _create(lam: Any, name: str, source: str, account: str = "000000000000") -> None:
-    lam.create_function(FunctionName=name, Runtime="python3.11",
-                        Role=ROLE.format(account=account),
-                        Handler="app.handler", Code={"ZipFile": _zip(source)}, Timeout=30)
+def _create(lam: Any, name: str, source: str, account: str = "000000000000",
+            runtime: str = "python3.11") -> None:
+    file_name = "app.js" if runtime.startswith("nodejs") else "app.py"
+    lam.create_function(FunctionName=name, Runtime=runtime,
+                        Role=ROLE.format(account=account), Handler="app.handler",
+                        Code={"ZipFile": _zip(source, file_name)}, Timeout=30)
 
 
 def _invoke_ms(lam: Any, name: str, **options: Any) -> tuple[float, dict[str, Any]]:
@@ -81,8 +84,10 @@ def _invoke_ms(lam: Any, name: str, **options: Any) -> tuple[float, dict[str, An
     return elapsed_ms, response
 
 
-def measure_warm(lam: Any, pid: int, result: LambdaResult, calls: int) -> None:
-    _create(lam, "hello", HELLO)
+def measure_warm(lam: Any, pid: int, result: LambdaResult, calls: int,
+                 runtime: str = "python3.11") -> None:
+    _create(lam, "hello", NODE_HELLO if runtime.startswith("nodejs") else HELLO,
+            runtime=runtime)
     for _ in range(20):
         _invoke_ms(lam, "hello")
     cpu_before = servers.cpu_seconds(pid)
@@ -90,10 +95,12 @@ def measure_warm(lam: Any, pid: int, result: LambdaResult, calls: int) -> None:
     result.warm_cpu_ms = (servers.cpu_seconds(pid) - cpu_before) / calls * 1000
 
 
-def measure_cold(lam: Any, result: LambdaResult, starts: int) -> None:
+def measure_cold(lam: Any, result: LambdaResult, starts: int,
+                 runtime: str = "python3.11") -> None:
     """Each round changes the configuration (a new revision): the next invoke needs a new
     worker, as after an update in AWS."""
-    _create(lam, "cold", HELLO)
+    _create(lam, "cold", NODE_HELLO if runtime.startswith("nodejs") else HELLO,
+            runtime=runtime)
     for round_no in range(starts):
         lam.update_function_configuration(FunctionName="cold",
                                           Environment={"Variables": {"ROUND": str(round_no)}})
@@ -163,6 +170,36 @@ def measure_pocketcloud(calls: int, starts: int, callers: int, duration_s: float
             measure_cold(lam, result, starts)
             measure_concurrent(server.port, server.pid, result, min(callers, MAX_CALLERS),
                                duration_s)
+    except Exception as error:
+        result.error = f"{type(error).__name__}: {error}"
+    return result
+
+
+def measure_pocketcloud_node(calls: int, starts: int, quiet_wait_s: float) -> LambdaResult:
+    """The same hello-world as a nodejs<major>.x function on the local node (warm, cold)."""
+    from pocketcloud.runtime.lambda_ import interpreters
+
+    installed = interpreters.node_executables()
+    major = next((m for m in interpreters.NODE_MAJORS if m in installed), None)
+    result = LambdaResult(f"pocketcloud nodejs{major}.x")
+    if major is None:
+        result.error = "no local Node.js of a major AWS offers (18, 20, 22, 24)"
+        return result
+    if quiet_wait_s:
+        result.other_load = servers.wait_until_quiet(quiet_wait_s)
+    try:
+        with servers.running(servers.pocketcloud("uvicorn"), sts_probe()) as server:
+            lam = _client(server.port)
+            started, cpu_before = time.monotonic(), servers.cpu_seconds(server.pid)
+            machine_before, own_before = servers.machine_busy_s(), time.process_time()
+            measure_warm(lam, server.pid, result, calls, f"nodejs{major}.x")
+            measure_cold(lam, result, starts, f"nodejs{major}.x")
+            # Other load: machine CPU besides this server's tree and this client, per second.
+            busy_s = (servers.machine_busy_s() - machine_before
+                      - (servers.cpu_seconds(server.pid) - cpu_before)
+                      - (time.process_time() - own_before))
+            result.other_load = max(result.other_load,
+                                    busy_s / max(time.monotonic() - started, 1e-3))
     except Exception as error:
         result.error = f"{type(error).__name__}: {error}"
     return result

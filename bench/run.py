@@ -93,11 +93,15 @@ def run_lambda(args: argparse.Namespace, console: Console) -> bool:
     ours = lambda_invoke.measure_pocketcloud(args.lambda_calls, args.lambda_cold_starts,
                                              args.lambda_callers, args.duration_s,
                                              args.quiet_wait_s)
-    results = [ours, lambda_invoke.try_moto()]
+    node = lambda_invoke.measure_pocketcloud_node(args.lambda_calls, args.lambda_cold_starts,
+                                                  args.quiet_wait_s)
+    results = [ours, node, lambda_invoke.try_moto()]
     table = lambda_invoke.rows(results)
     report.print_table(console, "Lambda Invoke through boto3", lambda_invoke.COLUMNS, table)
     if not args.no_write:
-        legend = (f"hello-world python3.11 function; warm: {args.lambda_calls} sequential "
+        legend = (f"hello-world python3.11 function (and the same as a nodejs function on the "
+                  "local node: warm and cold only); warm: "
+                  f"{args.lambda_calls} sequential "
                   f"invocations after 20 unmeasured; cold: {args.lambda_cold_starts} invocations "
                   "each after UpdateFunctionConfiguration (a new worker); sustained: "
                   f"{args.lambda_callers} threads invoking for {args.duration_s:.0f} s after "

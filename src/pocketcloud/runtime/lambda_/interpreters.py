@@ -24,6 +24,7 @@ _PROBE = ("import sys, importlib.util; print(sys.executable); "
 # What AWS's Python runtimes bundle besides the runtime client; pure Python, any 3.9+.
 _BUNDLED_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six",
                      "urllib3")
+NODE_MAJORS = ("18", "20", "22", "24")  # AWS's supported nodejs<major>.x runtimes
 _RIC_PACKAGES = ("awslambdaric", "runtime_client", "simplejson", "snapshot_restore_py")
 
 
@@ -31,6 +32,12 @@ _RIC_PACKAGES = ("awslambdaric", "runtime_client", "simplejson", "snapshot_resto
 class Interpreter:
     executable: str
     has_ric: bool  # the interpreter imports awslambdaric by itself
+
+
+@dataclass(frozen=True)
+class NodeInstall:
+    executable: str
+    version: str  # as `node --version` prints it: "v20.11.1"
 
 
 class RuntimeUnavailable(Exception):
@@ -77,8 +84,33 @@ def runs_ric(version: str, interpreter: Interpreter) -> bool:
                                       for name, _ in bundled_packages(version))
 
 
-def node_executable() -> str | None:
-    return shutil.which("node")
+@cache
+def node_executables() -> dict[str, NodeInstall]:
+    """Installed Node.js programs by major version ("20"): ``node``/``nodejs`` and
+    ``node<major>`` on PATH, then nvm's installs; the first found of each major wins."""
+    candidates = [shutil.which(name) for name in ("node", "nodejs")]
+    candidates += [shutil.which(f"node{major}") for major in NODE_MAJORS]
+    nvm_dir = os.environ.get("NVM_DIR") or str(Path.home() / ".nvm")
+    candidates += sorted(glob.glob(f"{nvm_dir}/versions/node/v*/bin/node"), reverse=True)
+    found: dict[str, NodeInstall] = {}
+    for candidate in dict.fromkeys(filter(None, candidates)):
+        try:
+            done = subprocess.run([candidate, "--version"], capture_output=True, text=True,
+                                  timeout=PROBE_TIMEOUT_S, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        version = done.stdout.strip()
+        if done.returncode == 0 and version.startswith("v"):
+            major = version[1:].split(".")[0]
+            found.setdefault(major, NodeInstall(os.path.realpath(candidate), version))
+    return found
+
+
+def node_major_of(runtime: str) -> str | None:
+    """"20" for nodejs20.x; None for other runtimes."""
+    if runtime.startswith("nodejs") and runtime.endswith(".x"):
+        return runtime[len("nodejs"):-len(".x")] or None
+    return None
 
 
 def python_version_of(runtime: str) -> str | None:

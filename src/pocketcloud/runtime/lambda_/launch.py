@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pocketcloud.runtime.lambda_ import interpreters, sandbox
+from pocketcloud.runtime.lambda_ import interpreters, node, sandbox
 from pocketcloud.runtime.lambda_.spec import FunctionSpec
 
 BOOTSTRAP_CLIENT = str(Path(__file__).with_name("bootstrap_client.py"))
@@ -39,7 +39,7 @@ class LaunchPlan:
         runtime_dir = sandbox.RUNTIME_DIR if self.bwrap else str(self.runtime_lib_dir)
         opt_dirs = [sandbox.OPT_DIR] if self.bwrap else [str(d) for d in spec.layer_dirs]
         env = self._environment(api_port, task_root, runtime_dir, opt_dirs, tmp_dir)
-        program = [task_root + "/bootstrap" if p == "{task_root}/bootstrap" else p
+        program = [p.replace("{task_root}", task_root).replace("{runtime_dir}", runtime_dir)
                    for p in self.program]
         if self.bwrap is None:
             return program, env, str(spec.code_dir)
@@ -57,6 +57,9 @@ class LaunchPlan:
         python_path.append(runtime_dir)
         today = datetime.now(UTC).strftime("%Y/%m/%d")
         env = dict(spec.environment)
+        node_major = interpreters.node_major_of(spec.runtime)
+        if node_major is not None:
+            env["NODE_PATH"] = node.node_path(node_major, opt_dirs, runtime_dir, task_root)
         env.update({
             "AWS_LAMBDA_FUNCTION_NAME": spec.name,
             "AWS_LAMBDA_FUNCTION_VERSION": spec.version,
@@ -77,7 +80,7 @@ class LaunchPlan:
             "LAMBDA_RUNTIME_DIR": runtime_dir,
             "LANG": "en_US.UTF-8",
             "TZ": ":UTC",
-            "PATH": DEFAULT_PATH if self.bwrap else f"{os.path.dirname(sys.executable)}:"
+            "PATH": DEFAULT_PATH if self.bwrap else f"{self._host_bin(runtime_dir)}:"
                     f"{DEFAULT_PATH}",
             "PYTHONPATH": ":".join(python_path),
             "PYTHONUNBUFFERED": "1",
@@ -86,6 +89,13 @@ class LaunchPlan:
             "TMPDIR": "/tmp" if self.bwrap else str(tmp_dir),
         })
         return env
+
+    def _host_bin(self, runtime_dir: str) -> str:
+        """Where PATH of an unsandboxed worker starts: node's directory for nodejs workers
+        (scripts run `node`), else pocketcloud's own Python's."""
+        if interpreters.node_major_of(self.spec.runtime) is None:
+            return os.path.dirname(sys.executable)
+        return os.path.dirname(self.program[0].replace("{runtime_dir}", runtime_dir))
 
 
 def plan_for(spec: FunctionSpec, endpoint_url: str, data_dir: Path) -> LaunchPlan:
@@ -105,20 +115,28 @@ def plan_for(spec: FunctionSpec, endpoint_url: str, data_dir: Path) -> LaunchPla
                                         spec.handler)
         else:
             program = (interpreter.executable, BOOTSTRAP_CLIENT)
+    elif (node_major := interpreters.node_major_of(spec.runtime)) is not None:
+        try:
+            program, packages = node.program(spec, node_major, data_dir)
+        except node.NodeUnavailable as error:
+            raise InvalidRuntime(str(error)) from None
     elif spec.runtime.startswith("provided"):
         program = ("{task_root}/bootstrap",)
     else:
         raise InvalidRuntime(
-            f"pocketcloud cannot run the {spec.runtime} runtime yet: it runs python3.x and "
-            "provided.al2/provided.al2023 (custom runtime with a bootstrap) functions.")
-    lib_dir = runtime_lib_dir(data_dir, version or "none", packages)
+            f"pocketcloud cannot run the {spec.runtime} runtime yet: it runs python3.x, "
+            "nodejs<major>.x and provided.al2/provided.al2023 (custom runtime with a "
+            "bootstrap) functions.")
+    lib_name = f"python{version}" if version else spec.runtime
+    lib_dir = runtime_lib_dir(data_dir, lib_name, packages)
     return LaunchPlan(spec, program, packages, endpoint_url, data_dir, lib_dir,
                       sandbox.bwrap_path())
 
 
-def runtime_lib_dir(data_dir: Path, version: str, packages: tuple[tuple[str, str], ...]) -> Path:
+def runtime_lib_dir(data_dir: Path, dir_name: str,
+                    packages: tuple[tuple[str, str], ...]) -> Path:
     """A directory of symlinks to the runtime's packages (workers without a sandbox)."""
-    lib_dir = data_dir / "lambda" / "runtime" / f"python{version}"
+    lib_dir = data_dir / "lambda" / "runtime" / dir_name
     lib_dir.mkdir(parents=True, exist_ok=True)
     for name, path in packages:
         link = lib_dir / name

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pocketcloud.runtime.lambda_.launch import LaunchPlan, plan_for
 from pocketcloud.runtime.lambda_.spec import FunctionSpec, Outcome
-from pocketcloud.runtime.lambda_.worker import Worker
+from pocketcloud.runtime.lambda_.worker import Worker, WorkerGone
 
 log = logging.getLogger("pocketcloud.lambda.pool")
 
@@ -60,11 +60,15 @@ class Runtime:
         self._in_flight_function[function_key] += 1
         self._in_flight_account[account_key] += 1
         try:
-            worker = await self._checkout(spec)
-            try:
-                return await worker.invoke(request_id, payload, headers)
-            finally:
-                await self._checkin(worker)
+            for _ in range(2):  # once more on a fresh worker if an idle one had just exited
+                worker = await self._checkout(spec)
+                try:
+                    return await worker.invoke(request_id, payload, headers)
+                except WorkerGone:
+                    continue
+                finally:
+                    await self._checkin(worker)
+            raise RuntimeError("two workers in a row exited before taking the event")
         finally:
             self._in_flight_function[function_key] -= 1
             self._in_flight_account[account_key] -= 1

@@ -21,6 +21,10 @@ MAX_RESPONSE_BYTES = 6 * 1024 * 1024
 _MB = 1024 * 1024
 
 
+class WorkerGone(Exception):
+    """The warm worker had exited before it took the event; the event goes to a new one."""
+
+
 class Worker:
     def __init__(self, spec: FunctionSpec, plan: LaunchPlan, tmp_dir: Path) -> None:
         self.spec = spec
@@ -63,6 +67,11 @@ class Worker:
         if self.cold:
             prefix = reports.init_start_line(spec.runtime)
         picked = await self._until(invocation.picked, INIT_TIMEOUT_S)
+        if picked is None and not self.cold and self.process.exited.done():
+            # A warm worker whose runtime exited after its last answer (as Node's does after
+            # an uncaught exception): AWS starts a new environment for the next event.
+            self.process.take_output()
+            raise WorkerGone
         if self.cold:
             prefix += self.process.take_output()
         self.cold = False

@@ -94,6 +94,8 @@ class Fuzzer:
         except ClientError as error:
             self._judge_error(operation, error.response, what)
         except (ReadTimeoutError, ConnectionError, HTTPClientError) as error:
+            if "Invalid header value" in str(error):
+                return  # the HTTP client refused to send it (a line break in a header)
             self.failures.append(f"{self.service}.{operation} [{what}]: no answer: {error}")
         except ResponseParserError as error:  # the server's answer is not well-formed
             if self.body is not None and self.last_status < 500 and self.last_body:

@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
+S3FS_VENV := .venv-s3fs
+S3FS_STAMP := $(S3FS_VENV)/.installed
+
 .PHONY: run test lint bench clean sandbox dnstools
 
 # Debian splits venv out of python3; on a bare machine (as root) fetch it rather than fail.
@@ -19,6 +22,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@# s3fs once sat in the dev extras and its aiobotocore pulled botocore back to an older
+	@# release; a venv made then gets the newest botocore again (s3fs has its own venv now).
+	@if $(BIN)/pip show aiobotocore >/dev/null 2>&1; then \
+		$(BIN)/pip uninstall --quiet -y s3fs aiobotocore && \
+		$(BIN)/pip install --quiet --upgrade botocore boto3 awscli; fi
 	touch $@ $(STAMP)
 
 # Lambda workers run inside bubblewrap when it is there; fetch it when we can (root + apt).
@@ -40,7 +48,12 @@ dnstools:
 run: $(STAMP) sandbox
 	$(BIN)/pocketcloud start
 
-test: $(DEV_STAMP) sandbox dnstools
+# s3fs (fsspec) client tests run it from its own venv: aiobotocore pins an older botocore.
+$(S3FS_STAMP): Makefile | $(BIN)/python
+	$(PYTHON) -m venv $(S3FS_VENV) && $(S3FS_VENV)/bin/pip install --quiet 's3fs>=2024.2' && \
+		touch $@ || echo "s3fs not installed: its client tests will be skipped"
+
+test: $(DEV_STAMP) $(S3FS_STAMP) sandbox dnstools
 	$(BIN)/python -m pytest -n auto -q
 
 lint: $(DEV_STAMP)
@@ -57,4 +70,4 @@ bench: $(DEV_STAMP) dnstools
 	$(BIN)/python -m bench.events_put
 
 clean:
-	rm -rf $(VENV) .pocketcloud
+	rm -rf $(VENV) $(S3FS_VENV) .pocketcloud

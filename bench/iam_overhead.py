@@ -42,7 +42,7 @@ def _peer(mode: str) -> servers.Peer:
     def argv(port: int) -> list[str]:
         return [sys.executable, "-m", "pocketcloud", "start", "--port", str(port),
                 "--ephemeral", "--log-level", "warning", "--iam", mode,
-                "--root-secret-key", SECRET]
+                "--root-secret-key", SECRET, "--dns-port", "0"]
 
     return servers.Peer(f"pocketcloud --iam {mode}", argv)
 

@@ -36,7 +36,7 @@ class Peer:
 def pocketcloud(server: str) -> Peer:
     def argv(port: int) -> list[str]:
         return [sys.executable, "-m", "pocketcloud", "start", "--port", str(port),
-                "--ephemeral", "--log-level", "warning", "--server", server]
+                "--ephemeral", "--log-level", "warning", "--server", server, "--dns-port", "0"]
 
     return Peer(f"pocketcloud ({server})", argv)
 

@@ -60,8 +60,8 @@ def main() -> None:
 @click.option("--dns-outside", type=click.Choice(["refused", "nxdomain"]), default=None,
               help="The DNS answer for names in no hosted zone  [default: refused]")
 @click.option("--dns-client-location", default=None,
-              help="Where DNS clients are, for latency and geolocation routing: a region code "
-              "or 'lat,lon'  [default: the default region]")
+              help="Where DNS clients are, for latency and geolocation routing: a city, a "
+              "Region code or lat,lon  [default: --client-location, else the default region]")
 @click.option("--latency", type=click.Choice(["off", "on"]), default=None,
               help="on: delay each response by the modelled network round trip from the "
               "client's location to the request's Region  [default: off]")

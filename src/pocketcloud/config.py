@@ -32,7 +32,7 @@ class Settings:
     lambda_concurrency_limit: int = 1000
     dns_port: int | None = None  # Route 53's DNS server; None: 53 as root, else 5353; 0: off
     dns_outside: str = "refused"  # refused | nxdomain: the answer for names in no hosted zone
-    dns_client_location: str = ""  # a region code or "lat,lon": latency/geo routing's client
+    dns_client_location: str = ""  # city, region or "lat,lon": latency/geo routing's client
     latency: str = "off"  # on: delay responses by the modelled network RTT (infra/latency.py)
     client_location: str = ""  # where clients are when a request does not say (infra/locations.py)
     client_locations: str = ""  # per access key: "KEY=Tokyo;KEY2=51.5,-0.13" (infra/locations.py)

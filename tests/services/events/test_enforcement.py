@@ -86,3 +86,39 @@ def test_s3_notification_needs_the_queue_policy(enforcing: Server) -> None:
     assert any(b.get("Event") == "s3:TestEvent" for b in bodies)
     assert any(b.get("Records", [{}])[0].get("eventName") == "ObjectCreated:Put"
                for b in bodies)
+
+
+OTHER_ACCOUNT = "111111111111"
+
+
+def test_cross_account_put_events_needs_the_bus_policy(enforcing: Server) -> None:
+    def other(service: str) -> Any:
+        return boto3.client(service, region_name="us-east-1", endpoint_url=enforcing.endpoint,
+                            aws_access_key_id=OTHER_ACCOUNT, aws_secret_access_key=SECRET,
+                            config=Config(retries={"max_attempts": 1}))
+
+    events_b, sqs_b = other("events"), other("sqs")
+    bus_arn = events_b.create_event_bus(Name="shared")["EventBusArn"]
+    url = sqs_b.create_queue(QueueName="shared-in")["QueueUrl"]
+    queue_arn = sqs_b.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    rule_arn = events_b.put_rule(Name="in", EventBusName="shared",
+                                 EventPattern=json.dumps({"source": ["partner"]}))["RuleArn"]
+    sqs_b.set_queue_attributes(QueueUrl=url, Attributes={
+        "Policy": queue_policy(queue_arn, rule_arn)})
+    events_b.put_targets(Rule="in", EventBusName="shared",
+                         Targets=[{"Id": "q", "Arn": queue_arn}])
+    entry = {"Source": "partner", "DetailType": "d", "Detail": "{}", "EventBusName": bus_arn}
+    events_a = client(enforcing, "events")
+    with pytest.raises(ClientError) as caught:
+        events_a.put_events(Entries=[entry])
+    assert caught.value.response["Error"]["Code"] == "AccessDeniedException"
+    events_b.put_permission(EventBusName="shared", Action="events:PutEvents",
+                            Principal="000000000000", StatementId="account-a")
+    assert "account-a" in events_b.describe_event_bus(Name="shared")["Policy"]
+    assert events_a.put_events(Entries=[entry])["FailedEntryCount"] == 0
+    got = sqs_b.receive_message(QueueUrl=url, WaitTimeSeconds=10).get("Messages")
+    assert got and json.loads(got[0]["Body"])["account"] == "000000000000"
+    events_b.remove_permission(EventBusName="shared", StatementId="account-a")
+    with pytest.raises(ClientError):
+        events_a.put_events(Entries=[entry])

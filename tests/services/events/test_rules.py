@@ -149,3 +149,19 @@ def test_tags(events: Any) -> None:
         {"Key": "k", "Value": "v"}]
     assert error_code(events.list_tags_for_resource,
                       ResourceARN=arn + "-gone") == "ResourceNotFoundException"
+
+
+def test_bus_permissions(events: Any) -> None:
+    bus = name()
+    events.create_event_bus(Name=bus)
+    events.put_permission(EventBusName=bus, Action="events:PutEvents",
+                          Principal="111122223333", StatementId="partner")
+    policy = json.loads(events.describe_event_bus(Name=bus)["Policy"])
+    assert policy["Statement"][0]["Principal"] == {"AWS": "arn:aws:iam::111122223333:root"}
+    assert policy["Statement"][0]["Resource"].endswith(f":event-bus/{bus}")
+    assert error_code(events.put_permission, EventBusName=bus, Action="events:PutEvents",
+                      Principal="*", StatementId="all") == "ValidationException"
+    assert error_code(events.remove_permission, EventBusName=bus,
+                      StatementId="nope") == "ResourceNotFoundException"
+    events.remove_permission(EventBusName=bus, StatementId="partner")
+    assert "Policy" not in events.describe_event_bus(Name=bus)

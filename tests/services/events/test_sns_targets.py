@@ -6,13 +6,6 @@ import json
 import uuid
 from typing import Any
 
-import pytest
-
-from pocketcloud.services.registry import is_served
-
-pytestmark = pytest.mark.skipif(not is_served("sns"),
-                                reason="SNS is not served in this build (services/sns missing)")
-
 
 def subscribed_queue(client: Any) -> tuple[Any, str, str]:
     sqs, sns = client("sqs"), client("sns")

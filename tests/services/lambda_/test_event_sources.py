@@ -154,6 +154,15 @@ def test_sqs_mapping_validation(lam: Any, sqs: Any) -> None:
     assert first["MaximumBatchingWindowInSeconds"] == 1
     assert error_code(lam.create_event_source_mapping, EventSourceArn=arn,
                       FunctionName=function) == "ResourceConflictException"
+    fifo = sqs.create_queue(QueueName=f"esm-{uuid.uuid4().hex[:8]}.fifo",
+                            Attributes={"FifoQueue": "true"})["QueueUrl"]
+    fifo_arn = sqs.get_queue_attributes(QueueUrl=fifo, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    for options in ({"BatchSize": 11, "MaximumBatchingWindowInSeconds": 1},
+                    {"MaximumBatchingWindowInSeconds": 5},
+                    {"StartingPosition": "LATEST"}):
+        assert error_code(lam.create_event_source_mapping, EventSourceArn=fifo_arn,
+                          FunctionName=function, **options) == "InvalidParameterValueException"
     listed = lam.list_event_source_mappings(EventSourceArn=arn)["EventSourceMappings"]
     assert [m["UUID"] for m in listed] == [first["UUID"]]
     assert error_code(lam.get_event_source_mapping,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import socket
+import ssl
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -95,8 +96,9 @@ def zone(route53, unique):  # type: ignore[no-untyped-def]
 class Endpoint:
     """A real HTTP server on 127.0.0.1 that a health check can probe; stop() takes it down."""
 
-    def __init__(self, body: bytes = b"ok", status: int = 200, host: str = "127.0.0.1") -> None:
-        self.body, self.status, self.host = body, status, host
+    def __init__(self, body: bytes = b"ok", status: int = 200, host: str = "127.0.0.1",
+                 tls: ssl.SSLContext | None = None) -> None:
+        self.body, self.status, self.host, self.tls = body, status, host, tls
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -117,6 +119,8 @@ class Endpoint:
     def start(self) -> None:
         self._server = http.server.ThreadingHTTPServer((self.host, self.port), self._handler)
         self.port = self._server.server_address[1]
+        if self.tls is not None:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def stop(self) -> None:

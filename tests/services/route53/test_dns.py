@@ -5,6 +5,7 @@ truncation, and malformed packets."""
 from __future__ import annotations
 
 import socket
+import time
 
 import dns.flags
 import dns.message
@@ -156,3 +157,59 @@ def test_test_dns_answer_api(route53, zone) -> None:
     answer = route53.test_dns_answer(HostedZoneId=zone_id, RecordName=f"t.{name}",
                                      RecordType="A")
     assert answer["RecordData"] == ["192.0.2.33"] and answer["ResponseCode"] == "NOERROR"
+
+
+def test_tcp_connections_are_bounded(cloud, route53, zone) -> None:
+    from pocketcloud.runtime.dns.server import TCP_CONNECTIONS_MAX
+
+    zone_id, name = zone
+    change(route53, zone_id, ("CREATE", a_record(f"tcp.{name}", "192.0.2.5")))
+    held = [socket.create_connection(("127.0.0.1", cloud.dns_port), timeout=3)
+            for _ in range(TCP_CONNECTIONS_MAX)]
+    try:
+        extra = socket.create_connection(("127.0.0.1", cloud.dns_port), timeout=3)
+        with extra:
+            assert extra.recv(10) == b""  # closed at once: over the bound
+        assert cloud.addresses(f"tcp.{name}") == ["192.0.2.5"]  # UDP unaffected
+    finally:
+        for sock in held:
+            sock.close()
+    deadline = time.monotonic() + 5  # the server notices the closed connections
+    while True:
+        try:
+            answer = cloud.query(f"tcp.{name}", tcp=True)
+            break
+        except EOFError:
+            assert time.monotonic() < deadline, "TCP never served again"
+            time.sleep(0.05)
+    assert [r.to_text() for r in answer.answer[0]] == ["192.0.2.5"]
+
+
+def test_answers_follow_every_change(cloud, route53, zone) -> None:
+    """The server's view is updated per changed name; deletions and long runs of changes
+    (more than the index keeps track of) are reflected too."""
+    zone_id, name = zone
+    change(route53, zone_id, ("CREATE", a_record(f"a.b.{name}", "192.0.2.1")))
+    assert _rcode(cloud.query(f"b.{name}")) == "NOERROR"  # an empty non-terminal
+    change(route53, zone_id, ("DELETE", a_record(f"a.b.{name}", "192.0.2.1")))
+    assert _rcode(cloud.query(f"b.{name}")) == "NXDOMAIN"
+    assert _rcode(cloud.query(f"a.b.{name}")) == "NXDOMAIN"
+    for i in range(70):
+        change(route53, zone_id, ("UPSERT", a_record(f"n.{name}", f"192.0.2.{i}")))
+    assert cloud.addresses(f"n.{name}") == ["192.0.2.69"]
+
+
+def test_outside_names_can_be_nxdomain_and_the_port_setting() -> None:
+    from tests.services.route53.conftest import start_dns_cloud
+
+    from pocketcloud.config import Settings
+
+    assert Settings.from_env({"POCKETCLOUD_DNS_PORT": "0"}).resolved_dns_port() == 0
+    assert Settings.from_env({}, dns_port=5400).resolved_dns_port() == 5400
+    assert Settings.from_env({}).resolved_dns_port() in (53, 5353)
+    other = start_dns_cloud("--dns-outside", "nxdomain")
+    try:
+        response = other.query("www.nowhere.invalid")
+        assert _rcode(response) == "NXDOMAIN" and not response.flags & dns.flags.AA
+    finally:
+        other.server.stop()

@@ -10,7 +10,11 @@ from collections.abc import Iterator
 
 import dns.flags
 import dns.message
+import dns.name
+import dns.rdatatype
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pocketcloud.cloud import Cloud
 from pocketcloud.config import Settings
@@ -86,3 +90,27 @@ def test_unusual_queries_take_the_full_path() -> None:
     assert parse(dns.message.make_query("x.example", "AXFR").to_wire()) is None
     assert parse(dns.message.make_query("x.example", "A", use_edns=1).to_wire()) is None
     assert parse(b"\x00" * 11) is None
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=600))
+def test_any_bytes_get_an_answer_or_are_dropped(resolver: Resolver, data: bytes) -> None:
+    """Hostile datagrams never raise out of the answering code."""
+    reply = answer(data, resolver.respond, False, (Renderer(), resolver.resolve))
+    assert reply is None or len(reply) >= 12
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.binary(min_size=1, max_size=20), min_size=0, max_size=5),
+       st.integers(0, 65535), st.booleans())
+def test_any_question_gets_a_well_formed_answer(resolver: Resolver, labels: list[bytes],
+                                                rdtype: int, edns: bool) -> None:
+    name = dns.name.Name([*labels, b"fast", b"example", b"com", b""])
+    wire = dns.message.make_query(name, dns.rdatatype.RdataType.make(rdtype),
+                                  use_edns=0 if edns else False).to_wire()
+    reply = answer(wire, resolver.respond, False, (Renderer(), resolver.resolve))
+    assert reply is not None
+    parsed = dns.message.from_wire(reply)
+    assert parsed.id == dns.message.from_wire(wire).id

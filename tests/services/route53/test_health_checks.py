@@ -58,6 +58,8 @@ def test_create_fills_in_aws_defaults(route53, unique) -> None:
     {"Type": "HTTP", "IPAddress": "127.0.0.1", "FailureThreshold": 11},
     {"Type": "HTTP_STR_MATCH", "IPAddress": "127.0.0.1"},
     {"Type": "HTTP", "IPAddress": "not-an-ip"},
+    {"Type": "HTTP", "IPAddress": "127.0.0.1", "Regions": ["us-east-1", "eu-west-1", "mars-1"]},
+    {"Type": "FANCY", "IPAddress": "127.0.0.1"},
 ])
 def test_invalid_configurations(route53, unique, config) -> None:
     with pytest.raises(ClientError) as caught:
@@ -149,4 +151,39 @@ def test_a_name_only_check_resolves_through_the_hosted_zones(route53, zone, uniq
     check_id = route53.create_health_check(CallerReference=unique("hc"), HealthCheckConfig={
         "Type": "HTTP", "FullyQualifiedDomainName": f"app.{name}".rstrip("."),
         "Port": endpoint.port})["HealthCheck"]["Id"]
+    assert _status(route53, check_id, "Success") == "Success: HTTP Status Code 200, OK"
+
+
+def _self_signed(tmp_path) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "secure.example.com")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
+def test_https_probe_accepts_a_self_signed_certificate(route53, unique, endpoints,
+                                                      tmp_path) -> None:
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*_self_signed(tmp_path))
+    endpoint = endpoints(body=b"secure and well", tls=context)
+    check_id = _http_check(route53, unique, endpoint.port, Type="HTTPS_STR_MATCH",
+                           SearchString="well", FullyQualifiedDomainName="secure.example.com")
     assert _status(route53, check_id, "Success") == "Success: HTTP Status Code 200, OK"

@@ -16,7 +16,7 @@ DRAWS = 400
 @pytest.fixture(scope="module")
 def tokyo() -> Iterator[DnsCloud]:
     """A second cloud whose DNS clients are in Tokyo."""
-    running = start_dns_cloud("--dns-client-location", "35.68,139.69")
+    running = start_dns_cloud("--dns-client-location", "Tokyo")
     yield running
     running.server.stop()
 

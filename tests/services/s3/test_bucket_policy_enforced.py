@@ -86,3 +86,47 @@ def test_explicit_deny_binds_the_owner(enforcing: Server, bucket_name: Any) -> N
     assert denied.value.response["Error"]["Code"] == "AccessDenied"
     owner.delete_bucket_policy(Bucket=bucket)
     owner.delete_object(Bucket=bucket, Key="keep")
+
+
+def test_restrict_public_buckets(enforcing: Server, bucket_name: Any) -> None:
+    owner = _client(enforcing)
+    bucket = bucket_name()
+    owner.create_bucket(Bucket=bucket)
+    owner.put_object(Bucket=bucket, Key="k", Body=b"x")
+    owner.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={"BlockPublicPolicy": False, "RestrictPublicBuckets": True},
+    )
+    owner.put_bucket_policy(
+        Bucket=bucket,
+        Policy=_policy(bucket, [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}]),
+    )
+    url = f"{enforcing.endpoint}/{bucket}/k"
+    assert httpx.get(url, timeout=5).status_code == 403
+    assert owner.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
+    owner.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={"BlockPublicPolicy": False, "RestrictPublicBuckets": False},
+    )
+    assert httpx.get(url, timeout=5).status_code == 200
+
+
+def test_public_acls_when_acls_are_enabled(enforcing: Server, bucket_name: Any) -> None:
+    owner = _client(enforcing)
+    bucket = bucket_name()
+    owner.create_bucket(Bucket=bucket, ObjectOwnership="ObjectWriter")
+    owner.delete_public_access_block(Bucket=bucket)
+    owner.put_object(Bucket=bucket, Key="open", Body=b"o", ACL="public-read")
+    owner.put_object(Bucket=bucket, Key="closed", Body=b"c")
+    assert httpx.get(f"{enforcing.endpoint}/{bucket}/open", timeout=5).content == b"o"
+    assert httpx.get(f"{enforcing.endpoint}/{bucket}/closed", timeout=5).status_code == 403
+    assert httpx.put(f"{enforcing.endpoint}/{bucket}/new", content=b"n",
+                     timeout=5).status_code == 403  # fmt: skip
+    owner.put_bucket_acl(Bucket=bucket, ACL="public-read-write")
+    assert httpx.put(f"{enforcing.endpoint}/{bucket}/new", content=b"n",
+                     timeout=5).status_code == 200  # fmt: skip
+    assert httpx.get(f"{enforcing.endpoint}/{bucket}?list-type=2", timeout=5).status_code == 200
+    owner.put_public_access_block(
+        Bucket=bucket, PublicAccessBlockConfiguration={"IgnorePublicAcls": True}
+    )
+    assert httpx.get(f"{enforcing.endpoint}/{bucket}/open", timeout=5).status_code == 403

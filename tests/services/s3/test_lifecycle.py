@@ -200,3 +200,46 @@ def test_date_expiration(s3: Any, own_server: Server, bucket_name: Any) -> None:
     assert _keys(s3, bucket) == ["doomed"]
     advance_clock(own_server.endpoint, DAY_S)
     assert _keys(s3, bucket) == []
+
+
+def test_transitions(s3: Any, own_server: Server, bucket_name: Any) -> None:
+    bucket = bucket_name()
+    s3.create_bucket(Bucket=bucket)
+    with pytest.raises(ClientError) as error:
+        s3.put_bucket_lifecycle_configuration(
+            Bucket=bucket,
+            LifecycleConfiguration={
+                "Rules": [
+                    {
+                        "ID": "ia",
+                        "Status": "Enabled",
+                        "Filter": {},
+                        "Transitions": [{"Days": 5, "StorageClass": "STANDARD_IA"}],
+                    }
+                ]
+            },
+        )
+    assert _code(error) == "InvalidArgument"
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket,
+        LifecycleConfiguration={
+            "Rules": [
+                {
+                    "ID": "cold",
+                    "Status": "Enabled",
+                    "Filter": {},
+                    "Transitions": [
+                        {"Days": 1, "StorageClass": "GLACIER"},
+                        {"Days": 3, "StorageClass": "DEEP_ARCHIVE"},
+                    ],
+                }
+            ]
+        },
+    )
+    s3.put_object(Bucket=bucket, Key="big", Body=b"x" * 200 * 1024)
+    s3.put_object(Bucket=bucket, Key="small", Body=b"x")  # under 128 KiB: never moves
+    advance_clock(own_server.endpoint, 2 * DAY_S + 1)
+    assert s3.head_object(Bucket=bucket, Key="big")["StorageClass"] == "GLACIER"
+    assert "StorageClass" not in s3.head_object(Bucket=bucket, Key="small")
+    advance_clock(own_server.endpoint, 2 * DAY_S)
+    assert s3.head_object(Bucket=bucket, Key="big")["StorageClass"] == "DEEP_ARCHIVE"

@@ -150,3 +150,11 @@ def test_redirect_all_requests(s3: Any, bucket: str, endpoint: str) -> None:
 def test_unknown_bucket_website(endpoint: str) -> None:
     status, _, body = _get(endpoint, "pc-nope-website.s3-website.localhost", "/")
     assert status == 404 and b"NoSuchBucket" in body and b"<html>" in body
+
+
+def test_object_redirect_location(s3: Any, bucket: str, endpoint: str) -> None:
+    _public(s3, bucket)
+    s3.put_bucket_website(Bucket=bucket, WebsiteConfiguration={"IndexDocument": {"Suffix": "i"}})
+    s3.put_object(Bucket=bucket, Key="moved", Body=b"", WebsiteRedirectLocation="/new-home")
+    status, headers, _ = _get(endpoint, f"{bucket}.s3-website.localhost", "/moved")
+    assert status == 301 and headers["location"] == "/new-home"

@@ -13,7 +13,8 @@ from botocore.config import Config
 from tests.support import Server, start_server
 
 SENDERS = 6
-RUN_BEFORE_KILL_S = 1.5
+MIN_ACKNOWLEDGED = 60  # kill once this many sends are acknowledged and some deletes done
+RUN_BEFORE_KILL_S_MAX = 30.0  # however busy the machine is
 
 
 def sqs_client(server: Server) -> Any:
@@ -64,7 +65,10 @@ def test_kill_minus_nine_loses_no_acknowledged_message(tmp_path: Path) -> None:
         threads.append(threading.Thread(target=consume))
         for thread in threads:
             thread.start()
-        time.sleep(RUN_BEFORE_KILL_S)
+        deadline = time.monotonic() + RUN_BEFORE_KILL_S_MAX
+        while ((len(acknowledged) < MIN_ACKNOWLEDGED or not deleted)
+               and time.monotonic() < deadline):
+            time.sleep(0.01)
         server.kill(signal.SIGKILL)
         stop.set()
         for thread in threads:

@@ -51,10 +51,21 @@ def validation(field: str, value: object, constraint: str) -> AwsError:
                     f"satisfy constraint: {constraint}")
 
 
-def bus_exists(tx: Tx, ctx: RequestContext, name: str) -> bool:
+def target_bus(ctx: RequestContext, value: str | None) -> tuple[str, str]:
+    """(owner account, name) of a PutEvents entry's bus: another account's bus is named by
+    its ARN (its bus policy decides, as IAM enforcement evaluates it)."""
+    if value and (m := _BUS_ARN.fullmatch(value)) and m.group(2) != ctx.account_id:
+        if m.group(1) != ctx.region:
+            raise AwsError("ValidationException",
+                           f"Event bus {value} is not in this region.")
+        return m.group(2), bus_name(ctx, m.group(3))
+    return ctx.account_id, bus_name(ctx, value)
+
+
+def bus_exists(tx: Tx, ctx: RequestContext, name: str, account_id: str | None = None) -> bool:
     return name == DEFAULT_BUS or tx.fetchone(
         "SELECT 1 FROM events_buses WHERE account_id = ? AND region = ? AND name = ?",
-        (ctx.account_id, ctx.region, name)) is not None
+        (account_id or ctx.account_id, ctx.region, name)) is not None
 
 
 def require_bus(tx: Tx, ctx: RequestContext, name: str) -> None:
@@ -119,7 +130,13 @@ def describe_event_bus(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
     with store(ctx).read() as tx:
         for row in _rows(tx, ctx):
             if row[0] == name:
-                return _describe(ctx, row)
+                found = _describe(ctx, row)
+                policy = tx.fetchvalue("SELECT policy FROM events_bus_policies WHERE "
+                                       "account_id = ? AND region = ? AND name = ?",
+                                       (ctx.account_id, ctx.region, name))
+                if policy:
+                    found["Policy"] = policy
+                return found
     raise AwsError("ResourceNotFoundException", f"Event bus {name} does not exist.")
 
 
@@ -148,6 +165,8 @@ def delete_event_bus(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
                    key)
         tx.execute("DELETE FROM events_targets WHERE account_id = ? AND region = ? AND bus = ?",
                    key)
+        tx.execute("DELETE FROM events_bus_policies WHERE account_id = ? AND region = ? AND "
+                   "name = ?", key)
     rule_cache.forget(ctx.cloud)
     return {}
 

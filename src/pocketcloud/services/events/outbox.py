@@ -2,10 +2,11 @@
 
 `enqueue` writes delivery rows (inside the caller's write transaction when there is one, so
 they commit with the change that caused them); the request is acknowledged only after that.
-A dispatcher on the event loop delivers due rows through the target service's own operation
-(services/internal.py) as a service principal, with the rule or bucket ARN as aws:SourceArn,
-and deletes each row once its target accepted it. Failures retry with exponential back-off
-within the target's RetryPolicy, then go to its dead-letter queue (if any) and are dropped.
+A background job (woken after each enqueue, and on every clock move) delivers due rows through
+the target service's own operation (services/internal.py) as a service principal, with the
+rule or bucket ARN as aws:SourceArn, and deletes each row once its target accepted it.
+Failures retry with exponential back-off within the target's RetryPolicy, then go to its
+dead-letter queue (if any) and are dropped.
 """
 
 from __future__ import annotations

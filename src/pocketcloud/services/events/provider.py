@@ -3,7 +3,7 @@
 Every operation checks its required members from the spec first (services/required.py).
 """
 
-from pocketcloud.services.events import buses, rules, tags, targets
+from pocketcloud.services.events import buses, permissions, rules, tags, targets
 from pocketcloud.services.events import put_events as events
 from pocketcloud.services.required import checked
 
@@ -26,11 +26,13 @@ test_event_pattern = checked("events", events.test_event_pattern)
 tag_resource = checked("events", tags.tag_resource)
 untag_resource = checked("events", tags.untag_resource)
 list_tags_for_resource = checked("events", tags.list_tags_for_resource)
+put_permission = checked("events", permissions.put_permission)
+remove_permission = checked("events", permissions.remove_permission)
 
 __all__ = [
     "create_event_bus", "delete_event_bus", "delete_rule", "describe_event_bus",
     "describe_rule", "disable_rule", "enable_rule", "list_event_buses",
     "list_rule_names_by_target", "list_rules", "list_targets_by_rule", "put_events",
     "put_rule", "put_targets", "remove_targets", "test_event_pattern", "tag_resource",
-    "untag_resource", "list_tags_for_resource",
+    "untag_resource", "list_tags_for_resource", "put_permission", "remove_permission",
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.events import outbox, rule_cache
-from pocketcloud.services.events.buses import bus_exists, bus_name, store
+from pocketcloud.services.events.buses import bus_exists, store, target_bus
 from pocketcloud.services.events.patterns import matches, parse_pattern
 from pocketcloud.services.events.targets import rule_targets
 from pocketcloud.services.events.transform import target_input
@@ -48,12 +48,12 @@ def put_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         router = Router(tx, ctx.cloud)
         for entry in entries:
             try:
-                event, bus = _event(ctx, tx, entry)
+                event, owner, bus = _event(ctx, tx, entry)
             except _EntryError as error:
                 results.append({"ErrorCode": error.code, "ErrorMessage": error.message})
                 failed += 1
                 continue
-            router.route(ctx.account_id, ctx.region, bus, event)
+            router.route(owner, ctx.region, bus, event)
             results.append({"EventId": event["id"]})
         router.commit()
     if router.delivered:
@@ -75,7 +75,9 @@ def _required(entry: dict[str, Any], member: str) -> str:
     return str(value)
 
 
-def _event(ctx: RequestContext, tx: Tx, entry: dict[str, Any]) -> tuple[dict[str, Any], str]:
+def _event(ctx: RequestContext, tx: Tx,
+           entry: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
+    """The event an entry makes, and its bus (owner account, name)."""
     source = _required(entry, "Source")
     detail_type = _required(entry, "DetailType")
     detail_text = _required(entry, "Detail")
@@ -88,15 +90,16 @@ def _event(ctx: RequestContext, tx: Tx, entry: dict[str, Any]) -> tuple[dict[str
     if source.startswith("aws."):
         raise _EntryError("NotAuthorizedForSourceException", "Not authorized for the source.")
     try:
-        bus = bus_name(ctx, entry.get("EventBusName"))
+        owner, bus = target_bus(ctx, entry.get("EventBusName"))
     except AwsError as error:
         raise _EntryError("InvalidArgument", error.message) from None
-    if not bus_exists(tx, ctx, bus):
+    if not bus_exists(tx, ctx, bus, owner):
         raise _EntryError("ResourceNotFoundException", f"Event bus {bus} does not exist.")
     moment = entry.get("Time")
     when = moment.timestamp() if isinstance(moment, datetime) else ctx.cloud.clock.now()
-    return new_event(ctx.cloud, ctx.account_id, ctx.region, source, detail_type, detail,
-                     list(entry.get("Resources") or []), when), bus
+    event = new_event(ctx.cloud, ctx.account_id, ctx.region, source, detail_type, detail,
+                      list(entry.get("Resources") or []), when)
+    return event, owner, bus
 
 
 def new_event(cloud: Any, account_id: str, region: str, source: str, detail_type: str,

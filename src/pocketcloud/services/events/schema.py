@@ -59,6 +59,15 @@ SCHEMA = (
     );
     CREATE INDEX events_deliveries_due ON events_deliveries (next_attempt);
     """,
+    """
+    CREATE TABLE events_bus_policies (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        policy TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, name)
+    );
+    """,
 )
 
 _ready: set[int] = set()

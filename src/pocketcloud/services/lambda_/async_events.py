@@ -5,7 +5,8 @@ minute before the first retry and two before the second; events older than
 MaximumEventAgeInSeconds are dropped. A success goes to the OnSuccess destination; a failure
 (retries exhausted or too old) to OnFailure, and to the function's dead-letter queue.
 Destinations that are Lambda functions are invoked; every record sent is also kept in
-``lambda_destination_records`` (SQS, SNS and EventBridge targets are not wired yet).
+``lambda_destination_records``; SNS topics and event buses get theirs through EventBridge's
+outbox (services/events/destinations.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from pocketcloud.cloud import Cloud
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.services.events import destinations
 from pocketcloud.services.lambda_ import records
 from pocketcloud.services.lambda_.names import LATEST, FunctionRef, parse_function_name
 from pocketcloud.services.lambda_.schema import ready_store
@@ -217,6 +219,8 @@ class _Event:
         _keep(self.ctx, target, record)
         if target.startswith("arn:aws:sqs:"):
             _send_to_queue(self.ctx, target, json.dumps(record))
+        elif destinations.handles(target):  # SNS topics and event buses, via the outbox
+            destinations.send_invocation_record(self.ctx.cloud, target, record, self.ref.arn)
         elif ":lambda:" in target and ":function:" in target:
             try:
                 destination = parse_function_name(self.ctx, target)

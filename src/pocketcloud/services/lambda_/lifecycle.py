@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pocketcloud.cloud import Cloud
 from pocketcloud.services.lambda_ import async_events, log_delivery, metering
+from pocketcloud.services.lambda_.event_sources import supervisor
 from pocketcloud.services.lambda_.schema import ready_store
 
 ASYNC_EVENTS_INTERVAL_S = 1.0
@@ -15,6 +16,7 @@ def start(cloud: Cloud) -> None:
     cloud.background.every(log_delivery.JOB_NAME, log_delivery.FLUSH_INTERVAL_S,
                            log_delivery.flush)
     cloud.background.every(metering.JOB_NAME, metering.FLUSH_INTERVAL_S, metering.flush)
+    cloud.background.every(supervisor.JOB_NAME, supervisor.TICK_S, supervisor.tick)
     async_events.resume_pending(cloud)
 
 
@@ -22,6 +24,7 @@ async def stop(cloud: Cloud) -> None:
     from pocketcloud.services.lambda_.running import close_runtime
 
     async_events.stop(cloud)
+    supervisor.stop(cloud)
     close_runtime(cloud)  # workers' last output is in the log buffer once they are gone
     await log_delivery.flush(cloud)
     metering.flush(cloud)

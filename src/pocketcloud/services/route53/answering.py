@@ -44,7 +44,9 @@ ALIAS_DEPTH_MAX = 8  # alias -> alias -> ... chains
 LOCAL_ENDPOINT_TTL_S = 60
 # Alias targets outside the hosted zones (S3 websites, load balancers, CloudFront) all live
 # on this machine: they answer with its loopback address.
-LOCAL_ADDRESSES: dict[RdataType, str] = {dns.rdatatype.A: "127.0.0.1", dns.rdatatype.AAAA: "::1"}
+LOCAL_ADDRESSES: dict[RdataType, dns.rdata.Rdata] = {
+    rdtype: dns.rdata.from_text(dns.rdataclass.IN, rdtype, address)
+    for rdtype, address in ((dns.rdatatype.A, "127.0.0.1"), (dns.rdatatype.AAAA, "::1"))}
 _A, _CNAME, _NS, _SOA, _ANY = (dns.rdatatype.A, dns.rdatatype.CNAME, dns.rdatatype.NS,
                                dns.rdatatype.SOA, dns.rdatatype.ANY)
 _TRANSFERS = frozenset({dns.rdatatype.AXFR, dns.rdatatype.IXFR})
@@ -206,11 +208,8 @@ class _ZoneLookup:
             lookup = self if zone is self.zone else _ZoneLookup(self.resolver, self.index, zone)
             found = lookup._rrsets(target, sets, rdtype, depth + 1) if sets else []
             return found[0] if found else None
-        address = LOCAL_ADDRESSES.get(rdtype)
-        if address is None:
-            return None
-        rdata = dns.rdata.from_text(dns.rdataclass.IN, rdtype, address)
-        return _rrset(target, rdtype, LOCAL_ENDPOINT_TTL_S, [rdata])
+        rdata = LOCAL_ADDRESSES.get(rdtype)
+        return _rrset(target, rdtype, LOCAL_ENDPOINT_TTL_S, [rdata]) if rdata else None
 
     def _healthy(self, view: RecordSetView, depth: int) -> bool:
         if view.health_check_id and not is_healthy(self.cloud, view.health_check_id):

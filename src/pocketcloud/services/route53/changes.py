@@ -21,7 +21,7 @@ from pocketcloud.services.route53.validation import (
     quoted,
     value_problems,
 )
-from pocketcloud.services.route53.zones import Zone, find_zone
+from pocketcloud.services.route53.zones import Zone, find_zone, record_count
 from pocketcloud.store import Tx
 
 CHANGES_MAX = 1000  # changes in one batch (an UPSERT counts twice in AWS's quota)
@@ -42,15 +42,16 @@ def change_resource_record_sets(ctx: RequestContext, params: dict[str, Any]) -> 
     with store(cloud).write() as tx:
         zone = find_zone(tx, ctx.account_id, params.get("HostedZoneId", ""))
         _check_health_checks(tx, ctx.account_id, planned)
-        records = _zone_records(tx, zone.zone_id)
+        records = _zone_records(tx, zone.zone_id, _names_involved(planned))
+        before = len(records)
         problems = _apply(zone, records, planned)
-        too_many = record_set_problem(len(records))
+        too_many = record_set_problem(record_count(tx, zone.zone_id) + len(records) - before)
         problems += [too_many] if too_many else []
         if problems:
             raise invalid_change_batch(problems)
         _write(tx, zone, records, {_key(rrset) for _, rrset in planned})
         change = record_change(cloud, tx, ctx.account_id, batch.get("Comment"))
-    bump_generation()
+    bump_generation(zone.zone_id, {rrset["Name"] for _, rrset in planned})
     return {"ChangeInfo": change}
 
 
@@ -70,8 +71,27 @@ def _key(rrset: dict[str, Any]) -> Key:
     return rrset["Name"], rrset["Type"], rrset.get("SetIdentifier") or ""
 
 
-def _zone_records(tx: Tx, zone_id: str) -> dict[Key, dict[str, Any]]:
-    rows = tx.fetchall("SELECT data FROM route53_records WHERE zone_id = ?", (zone_id,))
+def _names_involved(planned: list[tuple[str, dict[str, Any]]]) -> set[str]:
+    """The names whose record sets the checks look at: each change's, and alias targets."""
+    involved = set()
+    for _, rrset in planned:
+        involved.add(rrset["Name"])
+        if "AliasTarget" in rrset:
+            involved.add(rrset["AliasTarget"]["DNSName"])
+    return involved
+
+
+NAMES_PER_QUERY = 500  # SQLite's host parameters per statement stay well below its limit
+
+
+def _zone_records(tx: Tx, zone_id: str, involved: set[str]) -> dict[Key, dict[str, Any]]:
+    """The record sets at the involved names (not the whole zone: zones can be large)."""
+    keys = sorted(names.sort_key(n) for n in involved)
+    rows = []
+    for i in range(0, len(keys), NAMES_PER_QUERY):
+        chunk = keys[i:i + NAMES_PER_QUERY]
+        rows += tx.fetchall("SELECT data FROM route53_records WHERE zone_id = ? AND sort_name "
+                            f"IN ({', '.join('?' * len(chunk))})", (zone_id, *chunk))
     records = {}
     for (data,) in rows:
         rrset = json.loads(data)

@@ -74,13 +74,47 @@ def change_info(
 
 
 # In-process caches (the DNS server's view of the zones) watch this number: every write
-# that changes what DNS answers bumps it.
+# that changes what DNS answers bumps it; a write to one zone's records also bumps that
+# zone's own number, so only that zone is re-read.
 _generation = [0]
+_zone_versions: dict[str, int] = {}
+_zone_changes: dict[str, list[tuple[int, frozenset[str] | None]]] = {}
+_zone_changes_dropped: dict[str, int] = {}  # the newest generation no longer in the history
+ZONE_CHANGES_KEPT = 64  # per zone; an index further behind re-reads the whole zone
 
 
-def bump_generation() -> None:
-    _generation[0] += 1
+def bump_generation(zone_id: str | None = None, names: set[str] | None = None) -> None:
+    """A write happened; with a zone, its record sets at `names` (None: any) changed.
+    The zone's history is written before the generation moves: a reader that sees the new
+    generation (another thread) also sees what changed."""
+    new = _generation[0] + 1
+    if zone_id is not None:
+        history = _zone_changes.setdefault(zone_id, [])
+        history.append((new, frozenset(names) if names is not None else None))
+        if len(history) > ZONE_CHANGES_KEPT:
+            _zone_changes_dropped[zone_id] = history[-ZONE_CHANGES_KEPT - 1][0]
+            del history[:-ZONE_CHANGES_KEPT]
+        _zone_versions[zone_id] = new
+    _generation[0] = new
 
 
 def generation() -> int:
     return _generation[0]
+
+
+def zone_version(zone_id: str) -> int:
+    return _zone_versions.get(zone_id, 0)
+
+
+def names_changed_since(zone_id: str, since: int) -> set[str] | None:
+    """The names whose record sets changed after generation `since`; None: re-read it all."""
+    history = list(_zone_changes.get(zone_id, ()))  # a snapshot: writers append meanwhile
+    if _zone_changes_dropped.get(zone_id, 0) > since:
+        return None
+    changed: set[str] = set()
+    for when, names in history:
+        if when > since:
+            if names is None:
+                return None
+            changed |= names
+    return changed

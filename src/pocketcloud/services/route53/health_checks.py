@@ -21,6 +21,9 @@ SERVED_TYPES = ENDPOINT_TYPES | {"CALCULATED"}
 REQUEST_INTERVALS_S = (10, 30)
 FAILURE_THRESHOLD_RANGE = range(1, 11)
 CHILDREN_MAX = 256
+CHECKER_REGIONS = ("us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1",
+                   "ap-southeast-2", "ap-northeast-1", "sa-east-1")
+CHECKER_REGIONS_MIN = 3
 SEARCH_STRING_LENGTH_MAX = 255
 RESOURCE_PATH_LENGTH_MAX = 255
 CALLER_REFERENCE_LENGTH_MAX = 64
@@ -100,6 +103,11 @@ def _check_endpoint(config: dict[str, Any]) -> None:
             SEARCH_STRING_LENGTH_MAX:
         raise AwsError("InvalidInput", "Invalid request: SearchString is required for "
                        f"{kind} health checks (1 to {SEARCH_STRING_LENGTH_MAX} characters).")
+    regions = config.get("Regions")
+    if regions is not None and (len(regions) < CHECKER_REGIONS_MIN or
+                                set(regions) - set(CHECKER_REGIONS)):
+        raise AwsError("InvalidInput", f"Invalid request: Regions must list at least "
+                       f"{CHECKER_REGIONS_MIN} of {', '.join(CHECKER_REGIONS)}.")
     if kind == "TCP" and config.get("ResourcePath"):
         raise AwsError("InvalidInput", "Invalid request: ResourcePath is not valid for TCP "
                        "health checks.")

@@ -11,12 +11,10 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.route53.common import timestamp
-from pocketcloud.services.route53.health_checks import find_health_check
+from pocketcloud.services.route53.health_checks import CHECKER_REGIONS, find_health_check
 from pocketcloud.services.route53.health_state import HealthState, runtime
 from pocketcloud.services.route53.probing import refresh_configs
 
-CHECKER_REGIONS = ("us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1",
-                   "ap-southeast-2", "ap-northeast-1", "sa-east-1")
 CHECKER_IP = "127.0.0.1"
 
 

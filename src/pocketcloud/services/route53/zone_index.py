@@ -21,8 +21,14 @@ from dns.rdatatype import RdataType
 
 from pocketcloud.cloud import Cloud
 from pocketcloud.services.route53 import names
-from pocketcloud.services.route53.common import generation, store
+from pocketcloud.services.route53.common import (
+    generation,
+    names_changed_since,
+    store,
+    zone_version,
+)
 from pocketcloud.services.route53.validation import parse_rdata
+from pocketcloud.store import Tx
 
 log = logging.getLogger("pocketcloud.route53")
 
@@ -71,14 +77,19 @@ class ZoneView:
     delegations: set[Key] = field(default_factory=set)  # NS below the apex
 
     def add(self, view: RecordSetView) -> None:
-        owner = key(view.owner)
-        self.nodes.setdefault(owner, {}).setdefault(view.rdtype, []).append(view)
-        if view.rdtype == dns.rdatatype.SOA and owner == self.origin_key:
-            self.soa = view
-        if view.rdtype == dns.rdatatype.NS and owner != self.origin_key:
-            self.delegations.add(owner)
-        for i in range(1, len(owner) - len(self.origin_key)):
-            self.empty_non_terminals.add(owner[i:])
+        self.nodes.setdefault(key(view.owner), {}).setdefault(view.rdtype, []).append(view)
+
+    def finish(self) -> ZoneView:
+        """Derive the apex SOA, delegations and empty non-terminals from the nodes."""
+        self.empty_non_terminals, self.delegations = set(), set()
+        apex = self.nodes.get(self.origin_key, {}).get(dns.rdatatype.SOA)
+        self.soa = apex[0] if apex else None
+        for owner, node in self.nodes.items():
+            if dns.rdatatype.NS in node and owner != self.origin_key:
+                self.delegations.add(owner)
+            for i in range(1, len(owner) - len(self.origin_key)):
+                self.empty_non_terminals.add(owner[i:])
+        return self
 
 
 @dataclass
@@ -105,26 +116,56 @@ def zone_index(cloud: Cloud) -> ZoneIndex:
     if found is not None and found.generation == current:
         return found
     with _lock:
-        index = _build(cloud, current)
+        index = _build(cloud, current, found)
         _cached[id(cloud)] = index
     return index
 
 
-def _build(cloud: Cloud, current: int) -> ZoneIndex:
+def _build(cloud: Cloud, current: int, previous: ZoneIndex | None) -> ZoneIndex:
+    """Zones whose records did not change since `previous` are reused, not re-read."""
     zones: dict[Key, ZoneView] = {}
     by_id: dict[str, ZoneView] = {}
     with store(cloud).read() as tx:
         for zone_id, name in tx.fetchall("SELECT zone_id, name FROM route53_zones WHERE "
                                          "private = 0 ORDER BY created_s, zone_id"):
-            origin = dns_name(name)
-            view = ZoneView(zone_id, origin, key(origin))
-            by_id[zone_id] = view
-            zones.setdefault(view.origin_key, view)
-        for zone_id, data in tx.fetchall("SELECT zone_id, data FROM route53_records"):
-            zone = by_id.get(zone_id)
-            if zone is not None:
-                _add(zone, json.loads(data))
+            kept = previous.by_id.get(zone_id) if previous is not None else None
+            if kept is None or previous is None:
+                kept = _read_zone(tx, zone_id, name)
+            elif zone_version(zone_id) > previous.generation:
+                changed = names_changed_since(zone_id, previous.generation)
+                kept = _read_zone(tx, zone_id, name) if changed is None else \
+                    _update_zone(tx, kept, changed)
+            by_id[zone_id] = kept
+            zones.setdefault(kept.origin_key, kept)
     return ZoneIndex(current, zones, by_id)
+
+
+def _read_zone(tx: Tx, zone_id: str, name: str) -> ZoneView:
+    origin = dns_name(name)
+    view = ZoneView(zone_id, origin, key(origin))
+    for (data,) in tx.fetchall("SELECT data FROM route53_records WHERE zone_id = ?",
+                               (zone_id,)):
+        _add(view, json.loads(data))
+    return view.finish()
+
+
+NAMES_PER_QUERY = 500
+
+
+def _update_zone(tx: Tx, old: ZoneView, changed: set[str]) -> ZoneView:
+    """A copy of `old` with the record sets at `changed` names read again (copy on write:
+    other threads may be answering from `old`)."""
+    view = ZoneView(old.zone_id, old.origin, old.origin_key, nodes=dict(old.nodes))
+    for name in changed:
+        view.nodes.pop(key(dns_name(name)), None)
+    sort_names = sorted(names.sort_key(n) for n in changed)
+    for i in range(0, len(sort_names), NAMES_PER_QUERY):
+        chunk = sort_names[i:i + NAMES_PER_QUERY]
+        for (data,) in tx.fetchall(
+                "SELECT data FROM route53_records WHERE zone_id = ? AND sort_name IN "
+                f"({', '.join('?' * len(chunk))})", (old.zone_id, *chunk)):
+            _add(view, json.loads(data))
+    return view.finish()
 
 
 def _add(zone: ZoneView, rrset: dict[str, Any]) -> None:

@@ -17,6 +17,8 @@ RULES_MAX = 1000  # AWS: a lifecycle configuration holds up to 1,000 rules
 RULE_ID_CHARS_MAX = 255
 DAY_S = 86_400
 DEFAULT_MINIMUM_SIZE = "all_storage_classes_128K"
+TRANSITION_CLASSES = ("GLACIER", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
+                      "DEEP_ARCHIVE", "GLACIER_IR")  # fmt: skip
 _FILTER_MEMBERS = ("Prefix", "Tag", "ObjectSizeGreaterThan", "ObjectSizeLessThan", "And")
 _ACTIONS = ("Expiration", "Transitions", "NoncurrentVersionExpiration",
             "NoncurrentVersionTransitions", "AbortIncompleteMultipartUpload")  # fmt: skip
@@ -76,6 +78,21 @@ def _check_expiration(expiration: dict[str, Any], tagged: bool) -> None:
         raise invalid("ExpiredObjectDeleteMarker cannot be specified with tag filter.")
 
 
+def _check_transition(transition: dict[str, Any]) -> None:
+    storage_class = transition.get("StorageClass")
+    if storage_class not in TRANSITION_CLASSES:
+        raise malformed()
+    if (transition.get("Days") is None) == (transition.get("Date") is None):
+        raise malformed()
+    if transition.get("Date") is not None:
+        transition["Date"] = _epoch(transition["Date"])
+    elif storage_class in ("STANDARD_IA", "ONEZONE_IA") and transition["Days"] < 30:
+        raise invalid(f"'Days' in Transition action must be greater than or equal to 30 for "
+                      f"storageClass '{storage_class}'")  # fmt: skip
+    elif transition["Days"] < 0:
+        raise invalid("'Days' in Transition action must be a nonnegative integer")
+
+
 def _check_rule(rule: dict[str, Any]) -> dict[str, Any]:
     rule = dict(rule)
     if rule.get("Status") not in ("Enabled", "Disabled"):
@@ -102,8 +119,7 @@ def _check_rule(rule: dict[str, Any]) -> dict[str, Any]:
         raise invalid("'NoncurrentDays' for NoncurrentVersionExpiration action must be a "
                       "positive integer")  # fmt: skip
     for transition in rule.get("Transitions") or []:
-        if transition.get("Date") is not None:
-            transition["Date"] = _epoch(transition["Date"])
+        _check_transition(transition)
     return rule
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pocketcloud.context import RequestContext
 from pocketcloud.services.s3.buckets import Bucket, find_bucket
 from pocketcloud.services.s3.lifecycle_config import DAY_S, LIFECYCLE
+from pocketcloud.services.s3.lifecycle_transitions import transition_rule
 from pocketcloud.services.s3.notifications import notify_expired
 from pocketcloud.services.s3.objects import delete_blobs
 from pocketcloud.services.s3.rows import (
@@ -48,9 +49,12 @@ def run_lifecycle(cloud: Cloud) -> int:
         if bucket is None:
             continue
         ctx.account_id, ctx.region = bucket.account_id, bucket.region
-        for rule in json.loads(document)["Rules"]:
+        config = json.loads(document)
+        for rule in config["Rules"]:
             if rule["Status"] == "Enabled" and budget > 0:
                 budget -= _apply_rule(ctx, bucket, rule, budget)
+                budget -= transition_rule(ctx, bucket, rule, config.get("MinimumSize", ""),
+                                          _prefix(rule), matches, budget)  # fmt: skip
     return EXPIRED_PER_PASS - budget
 
 

@@ -3,8 +3,13 @@ gateway's IAM enforcement to evaluate with the caller's identity policies."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from typing import TYPE_CHECKING, Any
 
+from pocketcloud.iam.errors import PolicyError
+from pocketcloud.iam.policy import Policy, parse_policy
+from pocketcloud.services.s3.access import PUBLIC_ACCESS_BLOCK, is_public_policy
+from pocketcloud.services.s3.acl_policy import acl_statements
 from pocketcloud.services.s3.configs import read_config
 from pocketcloud.services.s3.schema import SCHEMA
 from pocketcloud.store import Store
@@ -30,8 +35,46 @@ def resource_policy(cloud: Cloud, resource_arn: str) -> str | None:
     bucket = resource_arn[len(_S3_ARN_PREFIX) :].split("/", 1)[0]
     if not bucket:
         return None
-    found = read_config(_store(cloud), bucket, "policy")
-    return str(found) if found is not None else None
+    store = _store(cloud)
+    found = read_config(store, bucket, "policy")
+    key = resource_arn[len(_S3_ARN_PREFIX) + len(bucket) + 1 :] if "/" in resource_arn else None
+    from_acls = acl_statements(cloud, store, bucket, key)
+    if found is None:
+        return _with_statements("", from_acls)
+    block = read_config(store, bucket, PUBLIC_ACCESS_BLOCK)
+    if block is None or block.get("RestrictPublicBuckets"):  # on by default since 2023
+        return _with_statements(_without_public_statements(str(found)), from_acls)
+    return _with_statements(str(found), from_acls)
+
+
+def _with_statements(text: str, statements: list[Any]) -> str | None:
+    """The policy with ACL-derived statements added (the text itself when there are none)."""
+    if not statements:
+        return text or None
+    document: dict[str, Any] = json.loads(text) if text else {"Version": "2012-10-17"}
+    existing = document.get("Statement", [])
+    existing = [existing] if isinstance(existing, dict) else list(existing)
+    return json.dumps({**document, "Statement": existing + statements})
+
+
+def _without_public_statements(text: str) -> str:
+    """RestrictPublicBuckets: a public policy's grants to everyone stop applying (only the
+    owner account's principals and AWS services keep theirs); Deny statements stay."""
+    try:
+        policy = parse_policy(text, "resource")
+    except PolicyError:
+        return text
+    public = {s.index for s in policy.statements if s.effect == "Allow" and is_public_policy(
+        Policy((s,), policy.version))}  # fmt: skip
+    if not public:
+        return text
+    document = json.loads(text)
+    statements = document["Statement"]
+    statements = [statements] if isinstance(statements, dict) else statements
+    kept = [s for i, s in enumerate(statements) if i not in public]
+    if not kept:
+        return ""
+    return json.dumps({**document, "Statement": kept})
 
 
 def resource_account(cloud: Cloud, resource_arn: str) -> str | None:

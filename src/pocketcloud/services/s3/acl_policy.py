@@ -1,0 +1,82 @@
+"""ACL grants to everyone, as policy statements for IAM enforcement: with ACLs enabled
+(ObjectOwnership other than BucketOwnerEnforced) and IgnorePublicAcls off, a public-read
+object can be read anonymously, a public-read-write bucket written, as on AWS. Grants to
+individual canonical users are stored and returned but not enforced."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pocketcloud.context import RequestContext
+from pocketcloud.services.s3.access import (
+    ALL_USERS,
+    AUTHENTICATED_USERS,
+    OWNERSHIP,
+    PUBLIC_ACCESS_BLOCK,
+)
+from pocketcloud.services.s3.acl_store import BUCKET_ACL, object_grants
+from pocketcloud.services.s3.buckets import find_bucket
+from pocketcloud.services.s3.configs import read_config
+from pocketcloud.services.s3.rows import current_row
+from pocketcloud.services.s3.schema import s3_store
+
+if TYPE_CHECKING:
+    from pocketcloud.cloud import Cloud
+    from pocketcloud.store import Store
+
+_BUCKET_ACTIONS = {
+    "READ": ["s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads"],
+    "READ_ACP": ["s3:GetBucketAcl"], "WRITE_ACP": ["s3:PutBucketAcl"],
+}  # fmt: skip
+_WRITE_ACTIONS = ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion",
+                  "s3:AbortMultipartUpload"]  # fmt: skip
+_OBJECT_ACTIONS = {
+    "READ": ["s3:GetObject", "s3:GetObjectVersion"],
+    "READ_ACP": ["s3:GetObjectAcl", "s3:GetObjectVersionAcl"],
+    "WRITE_ACP": ["s3:PutObjectAcl", "s3:PutObjectVersionAcl"],
+}  # fmt: skip
+_PRINCIPALS: dict[str, Any] = {ALL_USERS: "*", AUTHENTICATED_USERS: {"AWS": "*"}}
+
+
+def acl_statements(cloud: Cloud, store: Store, bucket: str, key: str | None) -> list[Any]:
+    """Allow statements for the public grants that govern `bucket` (or its object `key`)."""
+    ownership = read_config(store, bucket, OWNERSHIP)
+    if ownership is None or ownership.get("ObjectOwnership") == "BucketOwnerEnforced":
+        return []  # ACLs disabled (the default); deleted controls ({}) mean ObjectWriter
+    block = read_config(store, bucket, PUBLIC_ACCESS_BLOCK)
+    if block is None or block.get("IgnorePublicAcls"):
+        return []
+    bucket_grants = read_config(store, bucket, BUCKET_ACL) or []
+    arn = f"arn:aws:s3:::{bucket}"
+    if key is None:
+        return _statements(bucket_grants, _BUCKET_ACTIONS, arn)
+    statements = _statements(bucket_grants, {"WRITE": _WRITE_ACTIONS}, f"{arn}/*")
+    return statements + _statements(_object_grants(cloud, bucket, key), _OBJECT_ACTIONS,
+                                    f"{arn}/{key}")  # fmt: skip
+
+
+def _object_grants(cloud: Cloud, bucket_name: str, key: str) -> list[Any]:
+    ctx = RequestContext(cloud=cloud, request_id="", account_id="", region="", service="s3")
+    bucket = find_bucket(ctx, bucket_name)
+    if bucket is None:
+        return []
+    with s3_store(ctx).read() as tx:
+        row = current_row(tx, bucket.name, key)
+    if row is None or row.delete_marker:
+        return []
+    return object_grants(ctx, bucket, row) or []
+
+
+def _statements(grants: list[Any], actions: dict[str, list[str]], resource: str) -> list[Any]:
+    statements = []
+    for grant in grants:
+        principal = _PRINCIPALS.get(grant["Grantee"].get("URI", ""))
+        if principal is None:
+            continue
+        permission = grant["Permission"]
+        granted = ([a for names in actions.values() for a in names]
+                   if permission == "FULL_CONTROL" else actions.get(permission, []))  # fmt: skip
+        if granted:
+            statements.append({"Effect": "Allow", "Principal": principal, "Action": granted,
+                               "Resource": resource})  # fmt: skip
+    return statements

@@ -94,7 +94,7 @@ class Fuzzer:
         except ClientError as error:
             self._judge_error(operation, error.response, what)
         except (ReadTimeoutError, ConnectionError, HTTPClientError) as error:
-            if "Invalid header value" in str(error):
+            if "Invalid header" in str(error):
                 return  # the HTTP client refused to send it (a line break in a header)
             self.failures.append(f"{self.service}.{operation} [{what}]: no answer: {error}")
         except ResponseParserError as error:  # the server's answer is not well-formed

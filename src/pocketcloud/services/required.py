@@ -25,22 +25,38 @@ def _camel(name: str) -> str:
 
 def missing_member(shape: Any, value: Any, path: str = "", depth: int = 0) -> str | None:
     """The path of the first required member missing from `value`, or None."""
-    if depth > NESTING_MAX or value is None or not _has_required(shape):
+    if depth > NESTING_MAX or value is None:
         return None
+    required, children = _plan(shape)
     if shape.type_name == "structure" and isinstance(value, dict):
-        for name in shape.required_members:
+        for name in required:
             if value.get(name) is None:
                 return f"{path}{_camel(name)}"
-        for name, member in shape.members.items():
-            found = missing_member(member, value.get(name), f"{path}{_camel(name)}.", depth + 1)
-            if found:
-                return found
-    elif shape.type_name == "list" and isinstance(value, list):
+        for name, member in children:
+            child = value.get(name)
+            if child is not None:
+                found = missing_member(member, child, f"{path}{_camel(name)}.", depth + 1)
+                if found:
+                    return found
+    elif children and shape.type_name == "list" and isinstance(value, list):
         for index, item in enumerate(value, start=1):
             found = missing_member(shape.member, item, f"{path[:-1]}.{index}.member.", depth + 1)
             if found:
                 return found
     return None
+
+
+@functools.cache
+def _plan(shape: Any) -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]:
+    """A structure's required members and the members worth walking into (those with a
+    required member somewhere below); for a list, its member when worth walking into.
+    Cached per shape: most requests (a big DynamoDB item) then cost a few dict lookups."""
+    if shape.type_name == "structure":
+        return tuple(shape.required_members), tuple(
+            (name, member) for name, member in shape.members.items() if _has_required(member))
+    if shape.type_name == "list" and _has_required(shape.member):
+        return (), (("member", shape.member),)
+    return (), ()
 
 
 def checked(service: str, function: Callable[..., Any]) -> Callable[..., Any]:

@@ -10,6 +10,7 @@ the seed. The default run takes well under a minute.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import urllib.request
@@ -37,6 +38,7 @@ from pocketcloud.services.registry import PROVIDERS, provider_function
 
 EXAMPLES = int(os.environ.get("POCKETCLOUD_FUZZ_EXAMPLES", "2"))
 SEED = int(os.environ.get("POCKETCLOUD_FUZZ_SEED", "20261206"))
+ROOT_SECRET = "fuzz-root-secret"
 READ_TIMEOUT_S = 20  # a hang shows up as a timeout, not a stuck suite
 SERVICES = sorted(PROVIDERS)
 # h11's own 400 for a header value it will not parse (a NUL, a line break): HTTP-level, like
@@ -62,14 +64,15 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 class Fuzzer:
     """One botocore client per service; sends hostile requests and records what went wrong."""
 
-    def __init__(self, server: Server, service: str) -> None:
+    def __init__(self, server: Server, service: str, key: str = "test",
+                 secret: str = "test") -> None:
         self.server = server
         self.service = service
         config = Config(parameter_validation=False, retries={"total_max_attempts": 1},
                         connect_timeout=5, read_timeout=READ_TIMEOUT_S,
                         s3={"addressing_style": "path"})
         self.client = boto3.client(service, region_name="us-east-1", endpoint_url=server.endpoint,
-                                   aws_access_key_id="test", aws_secret_access_key="test",
+                                   aws_access_key_id=key, aws_secret_access_key=secret,
                                    config=config)
         self.client.meta.events.register("before-send", self._swap_body)
         self.client.meta.events.register("before-parse", self._keep_body)
@@ -172,6 +175,36 @@ def test_malformed_bodies_get_aws_errors(fuzz_server: Server, service: str) -> N
             params = plausible_value(shape, rng, 0.0) if shape is not None else {}
             fuzzer.send(operation, params, f"raw body {index}")
     fuzzer.body = None
+    assert fuzzer.healthy()
+    assert not fuzzer.failures, "\n".join(fuzzer.failures)
+
+
+@pytest.fixture(scope="module")
+def enforcing() -> Iterator[tuple[Server, dict[str, str]]]:
+    """A server deciding every request by IAM policy, and a user allowed a little of S3."""
+    running = start_server(None, "--iam", "enforce", "--root-secret-key", ROOT_SECRET)
+    iam = Fuzzer(running, "iam", secret=ROOT_SECRET).client
+    iam.create_user(UserName="fuzzer")
+    iam.put_user_policy(UserName="fuzzer", PolicyName="some-s3", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["s3:Get*", "sqs:*"], "Resource": "*"}]}))
+    key = iam.create_access_key(UserName="fuzzer")["AccessKey"]
+    yield running, {"key": key["AccessKeyId"], "secret": key["SecretAccessKey"]}
+    running.stop()
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_hostile_parameters_under_iam_enforcement(
+    enforcing: tuple[Server, dict[str, str]], service: str,
+) -> None:
+    """Authorization builds resource ARNs from the request's own values: hostile ones too."""
+    server, user = enforcing
+    fuzzer = Fuzzer(server, service, **user)
+    model = service_model(service)
+    rng = random.Random(f"{SEED}-{service}-iam")
+    for operation in served_operations(service):
+        shape = model.operation_model(operation).input_shape
+        fuzzer.send(operation, hostile_params(shape, rng), f"seed {SEED} under IAM")
     assert fuzzer.healthy()
     assert not fuzzer.failures, "\n".join(fuzzer.failures)
 

@@ -53,6 +53,14 @@ def test_missing_required_member_in_a_list_is_a_validation_error(endpoint: str) 
     assert "statements.1.member.statement" in message
 
 
+def test_missing_required_member_inside_a_map(endpoint: str) -> None:
+    ddb = _raw_client(endpoint, "dynamodb")
+    status, code, message = _error(ddb.batch_write_item,
+                                   RequestItems={"some-table": [{"PutRequest": {}}]})
+    assert (status, code) == (400, "ValidationException")
+    assert "putRequest.item" in message
+
+
 def test_missing_required_member_uses_the_services_own_code(endpoint: str) -> None:
     logs = _raw_client(endpoint, "logs")
     assert _error(logs.delete_log_group)[:2] == (400, "InvalidParameterException")

@@ -43,19 +43,26 @@ def missing_member(shape: Any, value: Any, path: str = "", depth: int = 0) -> st
             found = missing_member(shape.member, item, f"{path[:-1]}.{index}.member.", depth + 1)
             if found:
                 return found
+    elif children and shape.type_name == "map" and isinstance(value, dict):
+        for key, item in value.items():  # BatchWriteItem's RequestItems: table -> requests
+            found = missing_member(shape.value, item, f"{path}{key}.", depth + 1)
+            if found:
+                return found
     return None
 
 
 @functools.cache
 def _plan(shape: Any) -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]:
     """A structure's required members and the members worth walking into (those with a
-    required member somewhere below); for a list, its member when worth walking into.
+    required member somewhere below); for a list or map, its member or value when worth it.
     Cached per shape: most requests (a big DynamoDB item) then cost a few dict lookups."""
     if shape.type_name == "structure":
         return tuple(shape.required_members), tuple(
             (name, member) for name, member in shape.members.items() if _has_required(member))
     if shape.type_name == "list" and _has_required(shape.member):
         return (), (("member", shape.member),)
+    if shape.type_name == "map" and _has_required(shape.value):
+        return (), (("value", shape.value),)
     return (), ()
 
 

@@ -7,13 +7,15 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from tests.support import Server
+from tests.support import Server, start_server
 
 SIGNED = ("AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{service}/aws4_request, "
           "SignedHeaders=host, Signature=00")
@@ -209,3 +211,28 @@ def test_body_for_an_operation_without_input(endpoint: str, server: Server) -> N
     response = connection.getresponse()
     assert response.status < 500, response.read()[:300]
     connection.close()
+
+
+@pytest.fixture(scope="module")
+def impatient() -> Iterator[Server]:
+    """A server that gives up on a quiet request body after 1 s (AWS: about 20 s)."""
+    running = start_server(settings={"POCKETCLOUD_BODY_IDLE_TIMEOUT_S": "1"})
+    yield running
+    running.stop()
+
+
+@pytest.mark.parametrize("target", ["buffered", "streamed"])
+def test_body_promised_but_never_sent_times_out(impatient: Server, target: str) -> None:
+    """Content-Length: 1 and no byte (the fuzzer's UploadPart hang): RequestTimeout, a 400."""
+    if target == "buffered":
+        head = _request("Content-Length: 5\r\n", b"{}")
+    else:
+        s3 = _raw_client(impatient.endpoint, "s3")
+        s3.create_bucket(Bucket="quiet-bucket")
+        head = (b"PUT /quiet-bucket/key HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n"
+                b"Authorization: " + SIGNED.format(service="s3").encode() + b"\r\n\r\nabc")
+    started = time.monotonic()
+    answer = _exchange(impatient.port, head, half_close=False)
+    assert time.monotonic() - started < 8
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:300]
+    assert b"RequestTimeout" in answer

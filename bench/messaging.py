@@ -8,6 +8,7 @@ botocore-signed request):
   sqs-receive-batch   ReceiveMessage of up to 10, same
   sns-publish         Publish to a topic with one SQS subscription (raw delivery); after the
                       load, the time until every acknowledged publish is in the queue
+  sns-publish-envelope  the same with AWS's signed JSON envelope (one RSA signature each)
 Long-poll wake-up: a ReceiveMessage waiting (WaitTimeSeconds=20) on an empty queue, a
 SendMessage from another connection; the time from sending to the waiting receive's answer.
 """
@@ -92,14 +93,21 @@ def setup_receive(count: int) -> Setup:
     return setup
 
 
-def setup_publish(port: int) -> tuple[str, str, dict[str, Any], Callable[[], int]]:
+def setup_publish(raw: bool) -> Setup:
+    def setup(port: int) -> tuple[str, str, dict[str, Any], Callable[[], int]]:
+        return _publish_setup(port, raw)
+
+    return setup
+
+
+def _publish_setup(port: int, raw: bool) -> tuple[str, str, dict[str, Any], Callable[[], int]]:
     sns, sqs = _client(port, "sns"), _client(port, "sqs")
     url = _queue(port, "bench-fanout")
     queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
         "Attributes"]["QueueArn"]
     topic = sns.create_topic(Name="bench-topic")["TopicArn"]
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn,
-                  Attributes={"RawMessageDelivery": "true"})
+                  Attributes={"RawMessageDelivery": "true" if raw else "false"})
     return "sns", "publish", {"TopicArn": topic, "Message": "x" * 200}, lambda: _depth(port, url)
 
 
@@ -108,7 +116,8 @@ WORKLOADS: dict[str, Setup] = {
     "sqs-send-batch": setup_send_batch,
     "sqs-receive": setup_receive(1),
     "sqs-receive-batch": setup_receive(10),
-    "sns-publish": setup_publish,
+    "sns-publish": setup_publish(raw=True),
+    "sns-publish-envelope": setup_publish(raw=False),
 }
 
 

@@ -10,7 +10,7 @@ from bench import report
 from bench.messaging import Extra
 from bench.throughput import LoadOptions, Measurement
 
-DELIVERY_COLUMNS = ("server", "publishes acknowledged", "all in the queue after",
+DELIVERY_COLUMNS = ("workload", "server", "publishes acknowledged", "all in the queue after",
                     "end-to-end deliveries/s", "vs moto")
 WAKEUP_COLUMNS = ("server", "rounds", "median ms", "p90 ms", "max ms", "under 10 ms")
 WAKEUP_TARGET_MS = 10.0
@@ -28,21 +28,25 @@ def throughput_rows(results: list[Measurement]) -> list[tuple[str, ...]]:
 
 def delivery_rows(extras: dict[tuple[str, str], Extra], options: LoadOptions
                   ) -> list[tuple[str, ...]]:
-    rates: dict[str, float] = {}
+    rates: dict[tuple[str, str], float] = {}
     rows = []
     for (workload, peer), extra in extras.items():
-        if workload != "sns-publish":
+        if not workload.startswith("sns-publish"):
             continue
         if extra.delivered_in_s is None:
-            rows.append((peer, f"{extra.published:,}", "not all within the drain timeout", "", ""))
+            rows.append((workload, peer, f"{extra.published:,}",
+                         "not all within the drain timeout", "", ""))
             continue
         rate = extra.published / (options.warmup_s + options.duration_s + extra.delivered_in_s)
-        rates[peer] = rate
-        rows.append((peer, f"{extra.published:,}", f"{extra.delivered_in_s:.2f} s",
+        rates[(workload, peer)] = rate
+        rows.append((workload, peer, f"{extra.published:,}", f"{extra.delivered_in_s:.2f} s",
                      f"{rate:,.0f}", ""))
-    reference = rates.get(report.REFERENCE_PEER, 0.0)
-    return [row[:4] + ((f"{rates[row[0]] / reference:.2f}x" if reference and row[0] in rates
-                        else ""),) for row in rows]
+    done = []
+    for row in rows:
+        reference = rates.get((row[0], report.REFERENCE_PEER), 0.0)
+        rate = rates.get((row[0], row[1]))
+        done.append(row[:5] + (f"{rate / reference:.2f}x" if reference and rate else "",))
+    return done
 
 
 def wakeup_rows(wakeups: dict[str, dict[str, Any]]) -> list[tuple[str, ...]]:

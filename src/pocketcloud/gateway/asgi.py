@@ -42,7 +42,9 @@ async def read_body(receive: Receive, limit_bytes: int = MAX_BUFFERED_BODY_BYTES
 def to_request(scope: Scope, body: bytes) -> HttpRequest:
     headers: dict[str, str] = {}
     for raw_name, raw_value in scope["headers"]:
-        name = raw_name.decode("latin-1").lower()
+        name = raw_name.decode("latin-1")
+        if not name.islower():  # ASGI servers send lower-case names; others may not
+            name = name.lower()
         value = raw_value.decode("latin-1")
         headers[name] = f"{headers[name]},{value}" if name in headers else value
     raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
@@ -61,8 +63,13 @@ def to_request(scope: Scope, body: bytes) -> HttpRequest:
 
 
 async def send_response(send: Send, response: HttpResponse) -> None:
-    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
-    if response.stream is None and "content-length" not in {k.lower() for k in response.headers}:
+    headers = []
+    has_length = False
+    for name, value in response.headers.items():
+        encoded = name.encode("latin-1")
+        has_length = has_length or encoded.lower() == b"content-length"
+        headers.append((encoded, value.encode("latin-1")))
+    if response.stream is None and not has_length:
         headers.append((b"content-length", str(len(response.body)).encode()))
     await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
     if response.stream is None:

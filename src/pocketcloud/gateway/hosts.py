@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 _BASE_DOMAINS = (".localhost.localstack.cloud", ".amazonaws.com", ".localhost")
@@ -27,6 +28,7 @@ def strip_port(host: str) -> str:
     return host.rsplit(":", 1)[0] if ":" in host else host
 
 
+@lru_cache(maxsize=4096)  # clients reuse a handful of Host values: parse each once
 def parse_host(host: str) -> HostInfo:
     name = strip_port(host).lower()
     base = next((b for b in _BASE_DOMAINS if name.endswith(b)), None)

@@ -81,9 +81,10 @@ def sqs_resources(operation: str, params: Mapping[str, Any], ctx: RequestContext
     return ["*"]
 
 
-# --- sns: every action's resource is a topic (subscription ARNs name their topic) ----------
+# --- sns: a topic (subscription ARNs name their topic), or a push application or endpoint ---
 
-SNS_TOPIC_MEMBERS = ("TopicArn", "TargetArn", "ResourceArn")
+SNS_TOPIC_MEMBERS = ("TopicArn", "TargetArn", "ResourceArn", "PlatformApplicationArn",
+                     "EndpointArn")
 
 
 def sns_resources(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:

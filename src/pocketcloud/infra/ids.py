@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import string
-import uuid
 
 _ALNUM_UPPER = string.ascii_uppercase + string.digits
 
@@ -15,7 +14,12 @@ class IdGenerator:
         self._random = random.Random(self.seed)
 
     def uuid4(self) -> str:
-        return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+        """The same string as str(uuid.UUID(int=bits, version=4)), at a third of the cost."""
+        bits = self._random.getrandbits(128)
+        bits = (bits & ~(0xC000 << 48)) | (0x8000 << 48)  # RFC 4122 variant
+        bits = (bits & ~(0xF000 << 64)) | (0x4000 << 64)  # version 4
+        h = f"{bits:032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def hex(self, length: int) -> str:
         return f"{self._random.getrandbits(length * 4):0{length}x}"

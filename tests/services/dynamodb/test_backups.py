@@ -68,6 +68,12 @@ def test_backup_restore_list_describe_delete(ddb: Any) -> None:
     assert features["GlobalSecondaryIndexes"][0]["IndexName"] == "by-g"
     listed = ddb.list_backups(TableName=name)["BackupSummaries"]
     assert [b["BackupArn"] for b in listed] == [details["BackupArn"]]
+    table_arn = ddb.describe_table(TableName=name)["Table"]["TableArn"]
+    assert len(ddb.list_backups(TableName=table_arn)["BackupSummaries"]) == 1
+    created = details["BackupCreationDateTime"]
+    assert ddb.list_backups(TableName=name, TimeRangeUpperBound=created)["BackupSummaries"] == []
+    assert len(ddb.list_backups(TableName=name, TimeRangeLowerBound=created)[
+        "BackupSummaries"]) == 1
 
     target = unique("restored")
     restored = ddb.restore_table_from_backup(TargetTableName=target,

@@ -75,3 +75,14 @@ def test_collection_over_10_gb_is_refused() -> None:
     with pytest.raises(AwsError) as info:
         capacity.check_collection(10 * 1024**3 + 1)
     assert info.value.code == "ItemCollectionSizeLimitExceededException"
+
+
+def test_transaction_writes_cost_double_with_their_indexes(ddb: Any, indexed: str) -> None:
+    item = {"pk": {"S": "t"}, "sk": {"S": "1"}, "g": {"S": "x"}, "d": {"S": "z" * 1500}}
+    answer = ddb.transact_write_items(
+        TransactItems=[{"Put": {"TableName": indexed, "Item": item}}],
+        ReturnConsumedCapacity="INDEXES")
+    used = answer["ConsumedCapacity"][0]
+    assert used["Table"]["CapacityUnits"] == 4.0  # 2 KB -> 2 units, doubled
+    assert used["GlobalSecondaryIndexes"]["keys-only"]["CapacityUnits"] == 2.0
+    assert used["CapacityUnits"] == 6.0

@@ -86,3 +86,23 @@ def test_deleting_one_replica_table_leaves_the_others(client: Callable[..., Any]
     assert "Replicas" not in east.describe_table(TableName=name)["Table"]
     east.put_item(TableName=name, Item={"pk": {"S": "a"}})
     assert east.get_item(TableName=name, Key={"pk": {"S": "a"}})["Item"]
+
+
+def test_index_and_ttl_settings_reach_every_replica(client: Callable[..., Any]) -> None:
+    east, west = client("dynamodb"), client("dynamodb", region_name="ap-northeast-1")
+    name = _table(east)
+    east.update_table(TableName=name, ReplicaUpdates=[{"Create": {"RegionName": "ap-northeast-1"}}])
+    east.put_item(TableName=name, Item={"pk": {"S": "a"}, "g": {"S": "x"}})
+    east.update_table(
+        TableName=name,
+        AttributeDefinitions=[{"AttributeName": "g", "AttributeType": "S"}],
+        GlobalSecondaryIndexUpdates=[{"Create": {
+            "IndexName": "by-g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "ALL"}}}])
+    found = west.query(TableName=name, IndexName="by-g", KeyConditionExpression="g = :g",
+                       ExpressionAttributeValues={":g": {"S": "x"}})
+    assert found["Count"] == 1
+    east.update_time_to_live(TableName=name, TimeToLiveSpecification={
+        "Enabled": True, "AttributeName": "expires"})
+    replica_ttl = west.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+    assert replica_ttl["AttributeName"] == "expires"

@@ -117,3 +117,26 @@ def test_batch_and_transaction(ddb: Any, make_table: Any) -> None:
         {"Statement": f"SELECT * FROM \"{name}\" WHERE pk = 'c' AND sk = '1'"},
     ])["Responses"]
     assert reads[0]["Item"] == {"v": {"N": "1"}} and reads[1]["Item"]["pk"] == {"S": "c"}
+
+
+def test_order_by_and_exists_condition_checks(ddb: Any, make_table: Any) -> None:
+    name = make_table()
+    for n in range(3):
+        ddb.put_item(TableName=name, Item={"pk": {"S": "p"}, "sk": {"S": str(n)}})
+    down = _run(ddb, f"SELECT sk FROM \"{name}\" WHERE pk = 'p' ORDER BY sk DESC")["Items"]
+    assert [i["sk"]["S"] for i in down] == ["2", "1", "0"]
+    ddb.execute_transaction(TransactStatements=[
+        {"Statement": f"EXISTS(SELECT * FROM \"{name}\" WHERE pk = 'p' AND sk = '0')"},
+        {"Statement": f"UPDATE \"{name}\" SET v = 1 WHERE pk = 'p' AND sk = '1'"},
+    ])
+    with pytest.raises(ClientError) as info:
+        ddb.execute_transaction(TransactStatements=[
+            {"Statement": f"EXISTS(SELECT * FROM \"{name}\" WHERE pk = 'p' AND sk = '9')"},
+            {"Statement": f"UPDATE \"{name}\" SET v = 2 WHERE pk = 'p' AND sk = '1'"},
+        ])
+    assert _code(info) == "TransactionCanceledException"
+    reasons = info.value.response["CancellationReasons"]
+    assert [r["Code"] for r in reasons] == ["ConditionalCheckFailed", "None"]
+    with pytest.raises(ClientError) as info:
+        _run(ddb, f"EXISTS(SELECT * FROM \"{name}\" WHERE pk = 'p' AND sk = '0')")
+    assert _code(info) == "ValidationException"

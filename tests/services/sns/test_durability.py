@@ -12,7 +12,8 @@ from botocore.config import Config
 from tests.support import Server, start_server
 
 PUBLISHERS = 6
-RUN_BEFORE_KILL_S = 1.5
+MIN_ACKNOWLEDGED = 200  # kill once this many publishes are acknowledged
+RUN_BEFORE_KILL_S_MAX = 30.0  # however busy the machine is
 DRAIN_TIMEOUT_S = 60.0
 
 
@@ -57,7 +58,9 @@ def test_kill_minus_nine_loses_no_acknowledged_publish(tmp_path: Path) -> None:
         threads = [threading.Thread(target=publish, args=(w,)) for w in range(PUBLISHERS)]
         for thread in threads:
             thread.start()
-        time.sleep(RUN_BEFORE_KILL_S)
+        deadline = time.monotonic() + RUN_BEFORE_KILL_S_MAX
+        while len(acknowledged) < MIN_ACKNOWLEDGED and time.monotonic() < deadline:
+            time.sleep(0.01)
         server.kill()
         stop.set()
         for thread in threads:

@@ -53,6 +53,12 @@ def test_subscription_confirmation_handshake(sns: Any, unique: Any,
     assert notification["headers"]["x-amz-sns-subscription-arn"] == sub
     assert notification["json"]["Message"] == "hello http"
     verify_signature(notification["json"])
+    sns.unsubscribe(SubscriptionArn=sub)
+    farewell = http_endpoint.next()
+    assert farewell["headers"]["x-amz-sns-message-type"] == "UnsubscribeConfirmation"
+    assert farewell["json"]["Type"] == "UnsubscribeConfirmation"
+    assert sub in farewell["json"]["Message"]
+    verify_signature(farewell["json"])
 
 
 def test_wrong_token_is_refused(sns: Any, unique: Any) -> None:
@@ -171,3 +177,39 @@ def test_deleted_queue_sends_to_the_dead_letter_queue(sns: Any, sqs: Any, unique
     sns.publish(TopicArn=topic, Message="nowhere to go")
     [dead] = receive_all(sqs, dlq_url, 1)
     assert dead["Body"] == "nowhere to go"
+
+
+def test_throttle_policy_limits_posts_per_second(sns: Any, unique: Any,
+                                                 http_endpoint: Endpoint) -> None:
+    topic = sns.create_topic(Name=unique("t"))["TopicArn"]
+    policy = {"throttlePolicy": {"maxReceivesPerSecond": 2}}
+    confirmed_http(sns, topic, http_endpoint, DeliveryPolicy=json.dumps(policy))
+    for i in range(6):
+        sns.publish(TopicArn=topic, Message=f"m{i}")
+    arrivals = []
+    for _ in range(6):
+        http_endpoint.next()
+        arrivals.append(time.monotonic())
+    assert arrivals[-1] - arrivals[0] >= 1.0  # six posts at two a second span three windows
+
+
+def test_authenticated_confirmation_refuses_the_plain_unsubscribe_link(
+        sns: Any, unique: Any, http_endpoint: Endpoint) -> None:
+    import urllib.error
+
+    topic = sns.create_topic(Name=unique("t"))["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=http_endpoint.url)
+    token = http_endpoint.next()["json"]["Token"]
+    sub = sns.confirm_subscription(TopicArn=topic, Token=token,
+                                   AuthenticateOnUnsubscribe="true")["SubscriptionArn"]
+    attributes = sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]
+    assert attributes["ConfirmationWasAuthenticated"] == "true"
+    sns.publish(TopicArn=topic, Message="m")
+    link = http_endpoint.next()["json"]["UnsubscribeURL"]
+    try:
+        urllib.request.urlopen(link, timeout=5)
+        raise AssertionError("the unauthenticated unsubscribe went through")
+    except urllib.error.HTTPError as error:
+        assert error.code == 403
+        assert b"AuthorizationError" in error.read()
+    sns.unsubscribe(SubscriptionArn=sub)  # signed: allowed

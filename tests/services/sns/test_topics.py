@@ -229,3 +229,27 @@ def test_delete_topic_removes_its_subscriptions(sns: Any, unique: Any, queue_for
     assert error_of(sns.get_subscription_attributes, SubscriptionArn=sub)[0] == "NotFound"
     assert arn not in [t["TopicArn"] for p in sns.get_paginator("list_topics").paginate()
                        for t in p["Topics"]]
+
+
+def test_a_queue_of_another_account_confirms_through_the_queue(client: Any, sns: Any,
+                                                                unique: Any) -> None:
+    other_sqs = client("sqs", aws_access_key_id="111111111111")
+    url = other_sqs.create_queue(QueueName=unique("foreign"))["QueueUrl"]
+    queue_arn = other_sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    assert ":111111111111:" in queue_arn
+    topic = sns.create_topic(Name=unique("t"))["TopicArn"]
+    assert sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)[
+        "SubscriptionArn"] == "pending confirmation"
+    reply = other_sqs.receive_message(QueueUrl=url, WaitTimeSeconds=10)
+    [message] = reply["Messages"]
+    confirmation = json.loads(message["Body"])
+    assert confirmation["Type"] == "SubscriptionConfirmation"
+    other_sns = client("sns", aws_access_key_id="111111111111")
+    sub = other_sns.confirm_subscription(TopicArn=topic, Token=confirmation["Token"])[
+        "SubscriptionArn"]
+    assert sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"][
+        "PendingConfirmation"] == "false"
+    own = client("sns", aws_access_key_id="111111111111").subscribe(
+        TopicArn=topic, Protocol="sqs", Endpoint=queue_arn.replace("foreign", "other"))
+    assert own["SubscriptionArn"].startswith(topic)  # the queue's owner subscribing: confirmed

@@ -39,8 +39,8 @@ def create_backup(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
 
 def take_backup(ctx: RequestContext, name: str, backup_name: str, kind: str) -> dict[str, Any]:
     table = _table(ctx, name)
-    now = ctx.cloud.clock.now()
-    millis = int(now * 1000)
+    millis = int(ctx.cloud.clock.now() * 1000)
+    now = millis / 1000  # as clients see it (milliseconds), so time-range filters agree
     suffix = ctx.cloud.ids.uuid4().replace("-", "")[:8]
     backup_arn = f"{table_arn(ctx, name)}/backup/{millis:014d}-{suffix}"
     with storage.store(ctx).write() as tx:
@@ -165,11 +165,12 @@ def list_backups(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     for _arn, table_name, raw in rows:
         meta = json.loads(raw)
         details = meta["details"]
-        if params.get("TableName") not in (None, table_name):
+        wanted = params.get("TableName")
+        if wanted is not None and wanted not in (table_name, table_arn(ctx, table_name)):
             continue
         if details["BackupType"] not in kinds:
             continue
-        if not lower <= details["BackupCreationDateTime"] <= upper:
+        if not lower <= details["BackupCreationDateTime"] < upper:  # the upper bound excluded
             continue
         summaries.append(_summary(meta))
     start = params.get("ExclusiveStartBackupArn")

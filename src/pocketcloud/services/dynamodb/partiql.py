@@ -88,6 +88,10 @@ def _condition(table: TableMeta, statement: Statement, exists: bool) -> str:
 def write_request(ctx: RequestContext, statement: Statement) -> tuple[str, dict[str, Any]]:
     """(operation, its params) for an INSERT, UPDATE or DELETE."""
     table = storage.table_meta(ctx, statement.table)
+    if statement.kind == "EXISTS":
+        params = {"TableName": table.name, "Key": _required_key(table, statement),
+                  "ConditionExpression": _condition(table, statement, exists=True)}  # fmt: skip
+        return "ConditionCheck", _with_expressions(params, statement)
     if statement.kind == "INSERT":
         assert statement.item is not None
         params = {"TableName": table.name, "Item": statement.item,
@@ -152,6 +156,8 @@ def _run_select(ctx: RequestContext, statement: Statement, params: dict[str, Any
     if hash_name in statement.keys:
         pk = built.name(hash_name)
         request["KeyConditionExpression"] = f"{pk} = :partition"
+        if statement.descending:
+            request["ScanIndexForward"] = False
         answer = _query_filtered(ctx, request, statement, statement.keys[hash_name])
     else:
         if statement.where:
@@ -208,6 +214,8 @@ def _decode_token(token: str) -> Any:
 
 def execute_statement(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     statement = parse(params["Statement"], params.get("Parameters"))
+    if statement.kind == "EXISTS":
+        raise invalid("EXISTS is only supported in ExecuteTransaction")
     if statement.kind == "SELECT":
         return _run_select(ctx, statement, params)  # type: ignore[no-any-return]
     if params.get("Limit") is not None or params.get("NextToken"):
@@ -223,6 +231,8 @@ def batch_execute_statement(ctx: RequestContext, params: dict[str, Any]) -> dict
             f"Member must have length less than or equal to {MAX_BATCH_STATEMENTS}"
         )
     parsed = [parse(s["Statement"], s.get("Parameters")) for s in given]
+    if any(s.kind == "EXISTS" for s in parsed):
+        raise invalid("EXISTS is only supported in ExecuteTransaction")
     if len({s.kind == "SELECT" for s in parsed}) > 1:
         raise invalid("Supported operations in a batch are either all reads or all writes")
     responses = []

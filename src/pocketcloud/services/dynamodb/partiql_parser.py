@@ -95,9 +95,10 @@ class Built:
 
 @dataclass
 class Statement:
-    kind: str  # SELECT, INSERT, UPDATE, DELETE
+    kind: str  # SELECT, INSERT, UPDATE, DELETE, EXISTS (a transaction's condition check)
     table: str
     index: str | None = None
+    descending: bool = False  # SELECT ... ORDER BY <sort key> DESC
     projection: list[str] | None = None  # expression paths; None for *
     where: str | None = None
     keys: dict[str, Any] = field(default_factory=dict)  # key attribute -> value, from WHERE
@@ -151,7 +152,7 @@ class Parser:
         token = self.peek()
         word = token.text.upper() if token.kind == "word" else ""
         parsers = {"SELECT": self.select, "INSERT": self.insert, "UPDATE": self.update,
-                   "DELETE": self.delete}  # fmt: skip
+                   "DELETE": self.delete, "EXISTS": self.exists}  # fmt: skip
         if word not in parsers:
             raise malformed(f"Unexpected keyword '{token.text}'")
         self.at += 1
@@ -183,7 +184,22 @@ class Parser:
             index = self.identifier()
         found = Statement("SELECT", table, index=index, projection=projection, built=built)
         self.where_clause(found, required=False)
+        if self.is_word("ORDER"):
+            self.at += 1
+            self.expect_word("BY")
+            self.identifier()  # the sort key: a partition's items come in its order
+            if self.is_word("ASC", "DESC"):
+                found.descending = self.next().text.upper() == "DESC"
         return found
+
+    def exists(self) -> Statement:
+        """EXISTS(SELECT * FROM table WHERE key and conditions), in ExecuteTransaction."""
+        self.expect_symbol("(")
+        self.expect_word("SELECT")
+        inner = self.select()
+        self.expect_symbol(")")
+        inner.kind = "EXISTS"
+        return inner
 
     def insert(self) -> Statement:
         self.expect_word("INTO")
@@ -324,12 +340,9 @@ class Parser:
         if not self.is_symbol(*_COMPARISONS):
             raise malformed(f"Expected a comparison, found '{self.peek().text or 'end'}'")
         operator = self.next().text
-        right_start = self.at
         right = self.operand(built)
         if operator == "=" and top and path is not None and right.startswith(":"):
-            self.equalities.append((path, built.values[right]))
-        elif operator == "=" and top and self.tokens[right_start].kind in ("word", "quoted"):
-            pass
+            self.equalities.append((path, built.values[right]))  # key = value: maybe a key
         return f"{left} {'<>' if operator == '!=' else operator} {right}"
 
     def function(self, built: Built) -> str:

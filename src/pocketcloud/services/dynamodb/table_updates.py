@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 from typing import Any
 
@@ -17,11 +19,30 @@ from pocketcloud.services.dynamodb.tables import (
 )
 from pocketcloud.services.dynamodb.values import invalid, invalid_parameter
 
+# Settings a global table keeps the same on every replica (deletion protection and table
+# class stay per replica, as in DynamoDB).
+_REPLICATED_SETTINGS = ("AttributeDefinitions", "BillingMode", "ProvisionedThroughput",
+                        "GlobalSecondaryIndexUpdates")  # fmt: skip
 
-def update_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+
+def update_table(
+    ctx: RequestContext, params: dict[str, Any], *, propagate: bool = True
+) -> dict[str, Any]:
     table = storage.table_meta(ctx, params["TableName"])
     if params.get("ReplicaUpdates"):
         return _update_replicas(ctx, table, params)
+    answer = _update_one(ctx, table, params)
+    shared = {k: params[k] for k in _REPLICATED_SETTINGS if params.get(k) is not None}
+    if propagate and shared and table.meta.get("replicas"):
+        for region in table.meta["replicas"]:
+            if region != ctx.region:
+                there = dataclasses.replace(ctx, region=region)
+                with contextlib.suppress(AwsError):  # a replica already so (created after)
+                    update_table(there, {"TableName": table.name, **shared}, propagate=False)
+    return answer
+
+
+def _update_one(ctx: RequestContext, table: Any, params: dict[str, Any]) -> dict[str, Any]:
     meta = json.loads(json.dumps(table.meta))
     description = meta["description"]
     now = ctx.cloud.clock.now()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pocketcloud.context import RequestContext
@@ -48,6 +48,7 @@ class _Action:
     expressions: Expressions
     item: Item | None = None  # Put's item
     size: int = 0
+    index_units: dict[str, float] = field(default_factory=dict)
 
 
 def transact_write_items(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -125,9 +126,11 @@ def _reason(action: _Action, old: Item | None) -> dict[str, Any]:
 
 def _apply(tx: Any, action: _Action, old: Item | None, now: float) -> None:
     table = action.table
+    new: Item | None = None
     if action.kind == "Put":
         assert action.item is not None
-        changes.put(tx, table, action.key, old, action.item, action.size, now)
+        new = action.item
+        changes.put(tx, table, action.key, old, new, action.size, now)
     elif action.kind == "Delete":
         if old is not None:
             changes.remove(tx, table, action.key, old, now)
@@ -138,6 +141,10 @@ def _apply(tx: Any, action: _Action, old: Item | None, now: float) -> None:
             check_index_keys(table, new)
         action.size = checked_size(new, updating=True)
         changes.put(tx, table, action.key, old, new, action.size, now)
+    if action.kind != "ConditionCheck":
+        if old is not None:  # a write costs the larger of the item before and after
+            action.size = max(action.size, item_size_bytes(old))
+        action.index_units = capacity.index_write_units(table, old, new)
 
 
 def _seen_token(ctx: RequestContext, tx: Any, token: str, given: list[Any], now: float) -> bool:
@@ -167,16 +174,25 @@ def _seen_token(ctx: RequestContext, tx: Any, token: str, given: list[Any], now:
 
 def _capacity(mode: str, actions: list[_Action], *, reading: bool) -> list[dict[str, Any]]:
     totals: dict[str, tuple[TableMeta, float]] = {}
+    on_indexes: dict[str, dict[str, float]] = {}
     for action in actions:
         units = (
             capacity.read_units(action.size, True) if reading else capacity.write_units(action.size)
         )
         table, spent = totals.get(action.table.name, (action.table, 0.0))
         totals[action.table.name] = (table, spent + 2 * units)  # transactions cost double
+        spent_on = on_indexes.setdefault(action.table.name, {})
+        for name, more in action.index_units.items():
+            spent_on[name] = spent_on.get(name, 0.0) + 2 * more
     return [
         used
         for table, spent in totals.values()
-        if (used := capacity.consumed(mode, table, spent, reading=reading)) is not None
+        if (
+            used := capacity.consumed(
+                mode, table, spent, reading=reading, index_units=on_indexes.get(table.name)
+            )
+        )
+        is not None
     ]
 
 

@@ -10,6 +10,8 @@ DynamoDB, reads keep returning an expired item until the job has deleted it.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import logging
 from typing import Any
@@ -82,8 +84,22 @@ def table_deleted(tx: Tx, table_id: int) -> None:
 # -- the operations ---------------------------------------------------------------------
 
 
-def update_time_to_live(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+def update_time_to_live(
+    ctx: RequestContext, params: dict[str, Any], *, propagate: bool = True
+) -> dict[str, Any]:
+    """On a global table the setting applies to every replica, as DynamoDB keeps it in sync."""
     table = storage.table_meta(ctx, params["TableName"])
+    answer = _update_one(ctx, table, params)
+    if propagate:
+        for region in table.meta.get("replicas") or ():
+            if region != ctx.region:
+                with contextlib.suppress(AwsError):  # a replica already in that state
+                    there = dataclasses.replace(ctx, region=region)
+                    update_time_to_live(there, params, propagate=False)
+    return answer
+
+
+def _update_one(ctx: RequestContext, table: TableMeta, params: dict[str, Any]) -> dict[str, Any]:
     spec = params["TimeToLiveSpecification"]
     enabling, attribute = bool(spec["Enabled"]), spec["AttributeName"]
     current = settings(table)
@@ -162,7 +178,16 @@ def delete_expired(cloud: Any, table: TableMeta, now: float) -> int:
     from pocketcloud.services.dynamodb import changes  # changes imports this module
 
     deleted = 0
-    with storage.store_of(cloud).write() as tx:
+    the_store = storage.store_of(cloud)
+    if (
+        the_store.read_value(  # nothing due: no write transaction (it would queue behind writers)
+            "SELECT 1 FROM dynamodb_ttl WHERE table_id = ? AND expires_s <= ? LIMIT 1",
+            (table.table_id, now),
+        )
+        is None
+    ):
+        return 0
+    with the_store.write() as tx:
         due = tx.fetchall(
             "SELECT pk, sk, expires_s FROM dynamodb_ttl WHERE table_id = ? AND expires_s <= ? "
             "ORDER BY expires_s LIMIT ?",

@@ -191,10 +191,12 @@ class _Event:
             _keep(self.ctx, dlq, {"body": body, "attributes": {
                 "RequestID": self.ctx.request_id, "ErrorCode": "200",
                 "ErrorMessage": response.decode("utf-8", "replace")}})
+            attributes = {"RequestID": self.ctx.request_id, "ErrorCode": "200",
+                          "ErrorMessage": response.decode("utf-8", "replace")[:1000] or "error"}
             if dlq.startswith("arn:aws:sqs:"):
-                _send_to_queue(self.ctx, dlq, body, {
-                    "RequestID": self.ctx.request_id, "ErrorCode": "200",
-                    "ErrorMessage": response.decode("utf-8", "replace")[:1000] or "error"})
+                _send_to_queue(self.ctx, dlq, body, attributes)
+            elif dlq.startswith("arn:aws:sns:"):
+                _publish_to_topic(self.ctx, dlq, body, attributes)
         _drop(self.ctx, self.ctx.request_id)
 
     def _record(self, condition: str, status: int, function_error: str | None,
@@ -252,6 +254,22 @@ def _send_to_queue(ctx: RequestContext, queue_arn: str, body: str,
         send(sqs_ctx, params)
     except AwsError as error:
         log.warning("lambda destination %s refused the record: %s", queue_arn, error)
+
+
+def _publish_to_topic(ctx: RequestContext, topic_arn: str, message: str,
+                      attributes: dict[str, str]) -> None:
+    """A dead-letter topic gets the event through SNS's own Publish, as the topic's account."""
+    from pocketcloud.services.internal import call
+
+    parts = topic_arn.split(":")
+    if len(parts) != 6:
+        return
+    params = {"TopicArn": topic_arn, "Message": message, "MessageAttributes": {
+        k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()}}
+    try:
+        call(ctx.cloud, "sns", "Publish", params, account_id=parts[4], region=parts[3])
+    except AwsError as error:
+        log.warning("lambda dead-letter topic %s refused the event: %s", topic_arn, error)
 
 
 def _child_context(ctx: RequestContext) -> RequestContext:

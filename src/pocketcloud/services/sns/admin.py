@@ -60,10 +60,22 @@ def _link(cloud: Cloud, pairs: dict[str, str]) -> HttpResponse:
     model = service_model("sns")
     try:
         function: Any = ops.confirm_subscription if action == LINK_ACTIONS[0] else ops.unsubscribe
-        result = function(ctx, {k: v for k, v in pairs.items() if k != "Action"})
+        if action == "Unsubscribe":
+            _check_unauthenticated_unsubscribe(ops.find_subscription(ctx, arn))
+        params = {k: v for k, v in pairs.items() if k not in ("Action",
+                                                               "AuthenticateOnUnsubscribe")}
+        result = function(ctx, params)
     except AwsError as error:
         return serialize_error(model, error, ctx.request_id, "query")
     return serialize_response(model.operation_model(action), result, ctx.request_id, "query")
+
+
+def _check_unauthenticated_unsubscribe(sub: Any) -> None:
+    """A subscription confirmed with AuthenticateOnUnsubscribe=true leaves only by a signed
+    Unsubscribe from the topic or subscription owner, never by a plain link."""
+    if sub.attributes.get("ConfirmationWasAuthenticated") == "true":
+        raise AwsError("AuthorizationError", "Unsubscribe of this subscription requires an "
+                       "AWS signature (it was confirmed with AuthenticateOnUnsubscribe)", 403)
 
 
 def _json(status: int, document: dict[str, object]) -> HttpResponse:

@@ -20,6 +20,7 @@ from pocketcloud.services.sns.envelopes import Envelopes
 from pocketcloud.services.sns.model import Subscription, book
 from pocketcloud.services.sns.retry_policy import DEFAULT_MANAGED_POLICY, retry_delay_s
 from pocketcloud.services.sns.signing import signer
+from pocketcloud.services.sns.status_logs import StatusLog
 
 if TYPE_CHECKING:
     from pocketcloud.cloud import Cloud
@@ -31,6 +32,8 @@ MAX_PAGES_PER_TICK = 40  # then the job wakes itself again: other jobs get the l
 MAX_HTTP_IN_FLIGHT = 64
 SQS_BATCH = 10
 SERVICE_PRINCIPAL = "sns.amazonaws.com"
+SWEEP_INTERVAL_S = 60.0
+MAX_OUTBOX_MESSAGES = 100_000  # the oldest go first: the outbox is a window, not an archive
 
 
 @dataclass
@@ -58,8 +61,18 @@ class Deliverer:
         self.envelopes = Envelopes(signer(cloud.store))
         self.in_flight: set[int] = set()
         self.http = endpoints.HttpSender()
+        self.throttle = endpoints.Throttle()
+        self.status = StatusLog(cloud)
+        self.swept_s = 0.0
 
     async def tick(self) -> None:
+        self._sweep()
+        try:
+            await self._pages()
+        finally:
+            self.status.flush()
+
+    async def _pages(self) -> None:
         cursor = 0
         for _ in range(MAX_PAGES_PER_TICK):
             rows = self._due(cursor)
@@ -68,6 +81,17 @@ class Deliverer:
             cursor = rows[-1].delivery_id
             await self._deliver([r for r in rows if r.delivery_id not in self.in_flight])
         outbound.kick(self.cloud)
+
+    def _sweep(self) -> None:
+        """Expired FIFO deduplication records and the outbox beyond its bound."""
+        now_s = self.cloud.clock.now()
+        if now_s - self.swept_s < SWEEP_INTERVAL_S:
+            return
+        self.swept_s = now_s
+        with self.book.store.write() as tx:
+            tx.execute("DELETE FROM sns_deduplication WHERE expires_s <= ?", (now_s,))
+            tx.execute("DELETE FROM sns_outbox WHERE seq <= (SELECT MAX(seq) FROM sns_outbox)"
+                       " - ?", (MAX_OUTBOX_MESSAGES,))
 
     def _due(self, cursor: int) -> list[Row]:
         with self.book.store.read() as tx:
@@ -81,7 +105,7 @@ class Deliverer:
         outcome = Outcome([], [])
         by_sqs: dict[str, list[Row]] = {}
         for row in rows:
-            sub = self.book.subscriptions.get(row.subscription_arn)
+            sub = self.book.subscriptions.get(row.subscription_arn) or _farewell(row)
             if sub is None:
                 outcome.finish(row)  # unsubscribed or its topic deleted: nothing to deliver
             elif sub.protocol == "sqs":
@@ -90,12 +114,28 @@ class Deliverer:
                 await self._to_lambda(sub, row, outcome)
             elif sub.protocol in ("http", "https"):
                 self._start_http(sub, row)
+            elif sub.protocol == "application" and not self._endpoint_enabled(sub):
+                self._failed(sub, row, outcome, True, "the platform endpoint is disabled or gone")
             else:
                 self._to_outbox(sub, row)
                 outcome.finish(row)
+                self._succeeded(sub, row, 200, "")
         for arn, queued in by_sqs.items():
-            self._to_sqs(self.book.subscriptions[arn], queued, outcome)
+            sub = self.book.subscriptions[arn]
+            if not self._held_back(sub, queued[0]):
+                self._to_sqs(sub, queued, outcome)
         self._record(outcome)
+
+    def _held_back(self, sub: Subscription, first: Row) -> bool:
+        """A FIFO queue's messages wait while an earlier one of its subscription waits for a
+        retry: order matters more than speed there."""
+        if not sub.endpoint.endswith(".fifo"):
+            return False
+        with self.book.store.read() as tx:
+            return tx.fetchone(
+                "SELECT 1 FROM sns_deliveries WHERE subscription_arn = ? AND delivery_id < ? "
+                "AND next_attempt_s > ? LIMIT 1",
+                (sub.arn, first.delivery_id, self.cloud.clock.now())) is not None
 
     # -- SQS ----------------------------------------------------------------------------------
 
@@ -113,12 +153,16 @@ class Deliverer:
                               source_arn=sub.topic_arn)
             except AwsError as error:
                 for row in chunk:
-                    self._failed(sub, row, outcome, error.status_code < 500, error.message)
+                    self._failed(sub, row, outcome, error.status_code < 500, error.message,
+                                 status=error.status_code)
                 if fifo:
                     return  # later messages of a FIFO subscription wait, keeping the order
                 continue
             for ok in result.get("Successful") or []:
-                outcome.finish(chunk[int(ok["Id"])])
+                row = chunk[int(ok["Id"])]
+                outcome.finish(row)
+                self._succeeded(sub, row, 200, json.dumps(
+                    {"sqsRequestId": ok.get("MessageId"), "sqsMessageId": ok.get("MessageId")}))
             for bad in result.get("Failed") or []:
                 self._failed(sub, chunk[int(bad["Id"])], outcome, bool(bad.get("SenderFault")),
                              str(bad.get("Message") or bad.get("Code")))
@@ -150,14 +194,15 @@ class Deliverer:
                         source_arn=sub.topic_arn)
         except AwsError as error:
             client_error = error.status_code < 500 and error.status_code != 429
-            self._failed(sub, row, outcome, client_error, error.message)
+            self._failed(sub, row, outcome, client_error, error.message, status=error.status_code)
             return
         outcome.finish(row)
+        self._succeeded(sub, row, 202, json.dumps({"lambdaRequestId": row.record["MessageId"]}))
 
     # -- HTTP/S -------------------------------------------------------------------------------
 
     def _start_http(self, sub: Subscription, row: Row) -> None:
-        if len(self.in_flight) >= MAX_HTTP_IN_FLIGHT:
+        if len(self.in_flight) >= MAX_HTTP_IN_FLIGHT or not self._under_rate(sub):
             return  # the next tick picks it up
         self.in_flight.add(row.delivery_id)
         background = self.cloud.background
@@ -165,19 +210,30 @@ class Deliverer:
         if task is None:
             self.in_flight.discard(row.delivery_id)
 
+    def _under_rate(self, sub: Subscription) -> bool:
+        topic = self.book.topics.get(sub.topic_arn)
+        if topic is None:
+            return True
+        throttle = outbound.effective_http_policy(topic, sub).get("throttlePolicy") or {}
+        rate = throttle.get("maxReceivesPerSecond")
+        return not rate or self.throttle.allow(sub.arn, int(rate), self.cloud.clock.now())
+
     async def _post(self, sub: Subscription, row: Row) -> None:
         try:
             topic = self.book.topics.get(sub.topic_arn)
             policy = outbound.effective_http_policy(topic, sub) if topic else {}
             body = self.envelopes.body(row.kind, row.record, sub)
-            error = await self.http.post(sub, row.kind, row.record, body, policy)
+            status, error = await self.http.post(sub, row.kind, row.record, body, policy)
             outcome = Outcome([], [])
             if error is None:
                 outcome.finish(row)
+                if row.kind == "Notification":
+                    self._succeeded(sub, row, status, "")
             else:
                 self._failed(sub, row, outcome, False, error,
-                             policy.get("healthyRetryPolicy"))
+                             policy.get("healthyRetryPolicy"), status=status)
             self._record(outcome)
+            self.status.flush()
         finally:
             if len(self.in_flight) >= MAX_HTTP_IN_FLIGHT:
                 outbound.kick(self.cloud)  # posts were waiting for a free slot
@@ -195,10 +251,22 @@ class Deliverer:
                               sub.topic_arn, sub.arn, row.record["MessageId"], row.kind,
                               subject, text)
 
+    def _endpoint_enabled(self, sub: Subscription) -> bool:
+        from pocketcloud.services.sns.platform_operations import endpoint_record
+
+        found = endpoint_record(self.cloud.store, sub.endpoint)
+        return found is not None and found["attributes"].get("Enabled", "true") == "true"
+
     # -- failures: retry, dead-letter queue, or give up ---------------------------------------
 
+    def _succeeded(self, sub: Subscription, row: Row, status: int, response: str) -> None:
+        if row.kind == "Notification":
+            self.status.note(self.book.topics.get(sub.topic_arn), sub, row.record,
+                             success=True, status_code=status, response=response,
+                             attempts=row.attempts + 1)
+
     def _failed(self, sub: Subscription, row: Row, outcome: Outcome, client_error: bool,
-                reason: str, policy: dict[str, Any] | None = None) -> None:
+                reason: str, policy: dict[str, Any] | None = None, status: int = 0) -> None:
         attempts = row.attempts + 1
         delay_s = None if client_error else retry_delay_s(policy or DEFAULT_MANAGED_POLICY,
                                                           attempts)
@@ -206,6 +274,9 @@ class Deliverer:
             outcome.retry.append((row.delivery_id, attempts, self.cloud.clock.now() + delay_s))
             return
         if row.kind == "Notification":
+            self.status.note(self.book.topics.get(sub.topic_arn), sub, row.record,
+                             success=False, status_code=status, response=reason,
+                             attempts=attempts)
             self._dead_letter(sub, row, reason)
         else:
             log.info("sns: giving up on %s to %s: %s", row.kind, sub.endpoint, reason)
@@ -253,6 +324,14 @@ class Deliverer:
 
     async def close(self) -> None:
         await self.http.close()
+
+
+def _farewell(row: Row) -> Subscription | None:
+    """An UnsubscribeConfirmation goes to the endpoint of a subscription that is gone."""
+    if row.kind != "UnsubscribeConfirmation" or "Endpoint" not in row.record:
+        return None
+    return Subscription(row.subscription_arn, row.record["TopicArn"], "",
+                        row.record["Protocol"], row.record["Endpoint"], {}, True, None, 0.0)
 
 
 _deliverers: dict[int, Deliverer] = {}

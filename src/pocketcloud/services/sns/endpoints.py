@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from typing import Any
 
 import httpx
@@ -25,6 +26,30 @@ CONFIRMATION_EMAIL = (
     "Confirm subscription: {url}")
 
 
+MAX_THROTTLED_SUBSCRIPTIONS = 10_000
+
+
+class Throttle:
+    """throttlePolicy.maxReceivesPerSecond: at most that many posts per subscription in any
+    one-second window of the cloud clock (a post over the rate waits for the next tick)."""
+
+    def __init__(self) -> None:
+        self._windows: OrderedDict[str, tuple[int, int]] = OrderedDict()  # arn -> (second, n)
+
+    def allow(self, subscription_arn: str, per_second: int, now_s: float) -> bool:
+        second = int(now_s)
+        window, count = self._windows.get(subscription_arn, (second, 0))
+        if window != second:
+            count = 0
+        if count >= per_second:
+            return False
+        self._windows[subscription_arn] = (second, count + 1)
+        self._windows.move_to_end(subscription_arn)
+        while len(self._windows) > MAX_THROTTLED_SUBSCRIPTIONS:
+            self._windows.popitem(last=False)
+        return True
+
+
 class HttpSender:
     def __init__(self) -> None:
         self._client: httpx.AsyncClient | None = None
@@ -37,8 +62,9 @@ class HttpSender:
         return self._client
 
     async def post(self, sub: Subscription, kind: str, record: dict[str, Any], body: str,
-                   policy: dict[str, Any]) -> str | None:
-        """None when the endpoint took the message (2xx), else why not."""
+                   policy: dict[str, Any]) -> tuple[int, str | None]:
+        """(HTTP status, None) when the endpoint took the message (2xx), else (status or 0,
+        why not)."""
         content_type = (policy.get("requestPolicy") or {}).get("headerContentType") \
             or "text/plain; charset=UTF-8"
         headers = {
@@ -54,10 +80,10 @@ class HttpSender:
             response = await self.client().post(sub.endpoint, content=body.encode("utf-8"),
                                                 headers=headers)
         except httpx.HTTPError as error:
-            return f"{type(error).__name__}: {error}"
+            return 0, f"{type(error).__name__}: {error}"
         if 200 <= response.status_code < 300:
-            return None
-        return f"the endpoint answered HTTP {response.status_code}"
+            return response.status_code, None
+        return response.status_code, f"the endpoint answered HTTP {response.status_code}"
 
     async def close(self) -> None:
         if self._client is not None:
@@ -79,6 +105,8 @@ def outbox_text(envelopes: Envelopes, sub: Subscription, kind: str, record: dict
     if sub.protocol == "sms":
         prefix = f"{display_name}> " if display_name else ""
         return None, prefix + str(record["Message"])
+    if sub.protocol == "application":
+        return record.get("Subject"), str(record["Message"])
     subject = record.get("Subject") or display_name or "AWS Notification Message"
     footer = EMAIL_FOOTER.format(url=unsubscribe_url(record["Base"], sub.arn))
     return subject, str(record["Message"]) + footer

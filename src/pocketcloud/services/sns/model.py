@@ -118,7 +118,7 @@ class SnsBook:
                        (json.dumps(topic.attributes), json.dumps(topic.tags), topic.arn))
 
     def delete_topic(self, topic: Topic) -> None:
-        """The topic and its subscriptions go; deliveries already accepted still happen."""
+        """The topic and its subscriptions go, and with them deliveries not yet made."""
         with self.store.write() as tx:
             tx.execute("DELETE FROM sns_subscriptions WHERE topic_arn = ?", (topic.arn,))
             tx.execute("DELETE FROM sns_deduplication WHERE topic_arn = ?", (topic.arn,))

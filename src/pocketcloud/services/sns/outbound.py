@@ -24,6 +24,9 @@ MAX_OUTBOX_PAGE = 1000
 CONFIRMATION_TEXT = ("You have chosen to subscribe to the topic {topic}.\n"
                      "To confirm the subscription, visit the SubscribeURL included in this "
                      "message.")
+UNSUBSCRIBE_TEXT = ("You have chosen to deactivate subscription {sub}.\n"
+                    "To cancel this operation and restore the subscription, visit the "
+                    "SubscribeURL included in this message.")
 
 
 def kick(cloud: Cloud) -> None:
@@ -45,21 +48,34 @@ def enqueue_notifications(tx: Tx, rows: list[tuple[Subscription, dict[str, Any]]
 
 def request_confirmation(ctx: RequestContext, topic: Topic, sub: Subscription, base: str) -> None:
     """The SubscriptionConfirmation message, queued for delivery like any other."""
-    now_s = ctx.cloud.clock.now()
+    assert sub.token is not None
+    _enqueue_handshake(ctx, topic, sub, base, "SubscriptionConfirmation", sub.token,
+                       CONFIRMATION_TEXT.format(topic=topic.arn))
+
+
+def announce_unsubscribe(ctx: RequestContext, topic: Topic, sub: Subscription, base: str) -> None:
+    """HTTP/S endpoints hear that they were unsubscribed (the row carries the endpoint: the
+    subscription itself is gone by the time it is delivered)."""
+    _enqueue_handshake(ctx, topic, sub, base, "UnsubscribeConfirmation",
+                       ctx.cloud.ids.hex(256), UNSUBSCRIBE_TEXT.format(sub=sub.arn))
+
+
+def _enqueue_handshake(ctx: RequestContext, topic: Topic, sub: Subscription, base: str,
+                       kind: str, token: str, text: str) -> None:
     from pocketcloud.services.sns.publishing import timestamp
 
-    assert sub.token is not None
+    now_s = ctx.cloud.clock.now()
     record = {
-        "MessageId": ctx.cloud.ids.uuid4(), "TopicArn": topic.arn, "Token": sub.token,
-        "Message": CONFIRMATION_TEXT.format(topic=topic.arn),
-        "SubscribeURL": subscribe_url(base, topic.arn, sub.token),
+        "MessageId": ctx.cloud.ids.uuid4(), "TopicArn": topic.arn, "Token": token,
+        "Message": text, "SubscribeURL": subscribe_url(base, topic.arn, token),
         "Timestamp": timestamp(now_s),
         "SignatureVersion": topic.attributes.get("SignatureVersion", "1"), "Base": base,
+        "Protocol": sub.protocol, "Endpoint": sub.endpoint,
     }
     with ready_store(ctx.cloud.store).write() as tx:
         tx.execute("INSERT INTO sns_deliveries (subscription_arn, kind, record, next_attempt_s, "
-                   "created_s) VALUES (?, 'SubscriptionConfirmation', ?, ?, ?)",
-                   (sub.arn, json.dumps(record), now_s, now_s))
+                   "created_s) VALUES (?, ?, ?, ?, ?)",
+                   (sub.arn, kind, json.dumps(record), now_s, now_s))
     kick(ctx.cloud)
 
 

@@ -2,7 +2,29 @@
 
 from __future__ import annotations
 
+from pocketcloud.services.sns.platform_operations import (
+    create_platform_application,
+    create_platform_endpoint,
+    delete_endpoint,
+    delete_platform_application,
+    get_endpoint_attributes,
+    get_platform_application_attributes,
+    list_endpoints_by_platform_application,
+    list_platform_applications,
+    set_endpoint_attributes,
+    set_platform_application_attributes,
+)
 from pocketcloud.services.sns.publishing import publish, publish_batch
+from pocketcloud.services.sns.sms_operations import (
+    check_if_phone_number_is_opted_out,
+    get_data_protection_policy,
+    get_sms_attributes,
+    get_sms_sandbox_account_status,
+    list_phone_numbers_opted_out,
+    opt_in_phone_number,
+    put_data_protection_policy,
+    set_sms_attributes,
+)
 from pocketcloud.services.sns.subscription_operations import (
     confirm_subscription,
     get_subscription_attributes,
@@ -27,7 +49,25 @@ from pocketcloud.services.sns.topic_operations import (
 
 __all__ = [
     "add_permission",
+    "check_if_phone_number_is_opted_out",
+    "get_data_protection_policy",
+    "get_sms_attributes",
+    "get_sms_sandbox_account_status",
+    "list_phone_numbers_opted_out",
+    "opt_in_phone_number",
+    "put_data_protection_policy",
+    "set_sms_attributes",
     "confirm_subscription",
+    "create_platform_application",
+    "create_platform_endpoint",
+    "delete_endpoint",
+    "delete_platform_application",
+    "get_endpoint_attributes",
+    "get_platform_application_attributes",
+    "list_endpoints_by_platform_application",
+    "list_platform_applications",
+    "set_endpoint_attributes",
+    "set_platform_application_attributes",
     "create_topic",
     "delete_topic",
     "get_subscription_attributes",

@@ -19,6 +19,7 @@ from pocketcloud.services.sns import message_attributes as ma
 from pocketcloud.services.sns import outbound
 from pocketcloud.services.sns.filter_match import matches
 from pocketcloud.services.sns.model import Subscription, Topic
+from pocketcloud.services.sns.platform_operations import endpoint_record, platform_of
 from pocketcloud.services.sns.topic_operations import find_topic, sns_book
 from pocketcloud.services.sns.urls import base_url
 from pocketcloud.store import Tx
@@ -44,6 +45,8 @@ def timestamp(now_s: float) -> str:
 def publish(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     if params.get("PhoneNumber") and not (params.get("TopicArn") or params.get("TargetArn")):
         return _publish_sms(ctx, params)
+    if not params.get("TopicArn") and ":endpoint/" in str(params.get("TargetArn") or ""):
+        return _publish_push(ctx, params)
     topic = _publish_topic(ctx, params)
     entry = _validated_entry(topic, params)
     with sns_book(ctx).store.write() as tx:
@@ -61,9 +64,6 @@ def _publish_topic(ctx: RequestContext, params: dict[str, Any]) -> Topic:
     if topic_arn and target_arn:
         raise AwsError("InvalidParameter", "Invalid parameter: TopicArn or TargetArn Reason: "
                        "Only one of TopicArn or TargetArn may be specified")
-    if not topic_arn and target_arn and ":endpoint/" in target_arn:
-        raise AwsError("InvalidParameter", "Invalid parameter: TargetArn Reason: No endpoint "
-                       "found for the target arn specified")
     if not topic_arn and not target_arn:
         raise AwsError("InvalidParameter", "Invalid parameter: TopicArn or TargetArn Reason: "
                        "no value for required parameter")
@@ -146,17 +146,18 @@ def _accept(ctx: RequestContext, tx: Tx, topic: Topic, entry: Entry) -> Accepted
     }
     rows = []
     for sub in sns_book(ctx).subscriptions_of(topic.arn):
-        message = _message_for(entry, sub.protocol)
+        message = _message_for(entry, sub)
         if sub.confirmed and _passes(sub, message, entry.attributes):
             rows.append((sub, {**record, "Message": message}))
     outbound.enqueue_notifications(tx, rows, now_s)
     return Accepted(message_id, sequence_number)
 
 
-def _message_for(entry: Entry, protocol: str) -> str:
+def _message_for(entry: Entry, sub: Subscription) -> str:
     if entry.structure is None:
         return entry.message
-    return entry.structure.get(protocol, entry.structure["default"])
+    key = platform_of(sub.endpoint) if sub.protocol == "application" else sub.protocol
+    return entry.structure.get(key, entry.structure["default"])
 
 
 def _passes(sub: Subscription, message: str, attributes: dict[str, dict[str, Any]]) -> bool:
@@ -185,6 +186,32 @@ def _publish_sms(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     message_id = ctx.cloud.ids.uuid4()
     outbound.write_outbox(ctx.cloud, ctx.account_id, ctx.region, "sms", phone, None, None,
                           message_id, "Notification", None, message)
+    return {"MessageId": message_id}
+
+
+def _publish_push(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Publish to a mobile endpoint: validated as any publish, then kept in the outbox."""
+    endpoint_arn = str(params["TargetArn"])
+    found = endpoint_record(ctx.cloud.store, endpoint_arn)
+    if found is None:
+        raise AwsError("InvalidParameter", "Invalid parameter: TargetArn Reason: No endpoint "
+                       "found for the target arn specified")
+    if found["attributes"].get("Enabled", "true").lower() != "true":
+        raise AwsError("EndpointDisabled", "Endpoint is disabled")
+    message = params.get("Message")
+    if message is None or message == "":
+        raise AwsError("InvalidParameter", "Invalid parameter: Empty message")
+    ma.check_subject(params.get("Subject"))
+    attributes = ma.validated_attributes(params.get("MessageAttributes") or {})
+    if ma.size_bytes(message, params.get("Subject"), attributes) > ma.MAX_MESSAGE_BYTES:
+        raise AwsError("InvalidParameter", "Invalid parameter: Message too long")
+    structure = ma.resolve_structure(message, params.get("MessageStructure"))
+    if structure is not None:
+        message = structure.get(platform_of(endpoint_arn), structure["default"])
+    message_id = ctx.cloud.ids.uuid4()
+    outbound.write_outbox(ctx.cloud, ctx.account_id, ctx.region, "application", endpoint_arn,
+                          None, None, message_id, "Notification", params.get("Subject"),
+                          message)
     return {"MessageId": message_id}
 
 

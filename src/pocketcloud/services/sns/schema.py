@@ -75,6 +75,28 @@ SCHEMA = (
         certificate_pem TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE sns_sms_attributes (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        attributes TEXT NOT NULL,
+        PRIMARY KEY (account_id, region)
+    );
+    CREATE INDEX sns_deliveries_by_subscription ON sns_deliveries (subscription_arn, delivery_id);
+    """,
+    """
+    CREATE TABLE sns_platform (
+        arn TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        application_arn TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        attributes TEXT NOT NULL,
+        created_s REAL NOT NULL
+    );
+    CREATE INDEX sns_platform_by_application ON sns_platform (application_arn, kind, arn);
+    CREATE INDEX sns_platform_by_region ON sns_platform (account_id, region, kind, arn);
+    """,
 )
 
 _ready: dict[int, Store] = {}  # by id, checked by identity: a new store may reuse an id

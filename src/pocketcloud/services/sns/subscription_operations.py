@@ -20,9 +20,12 @@ from pocketcloud.services.sns.topic_operations import (
 from pocketcloud.services.sns.urls import base_url
 
 CONFIRMED_AT_ONCE = frozenset({"sqs", "lambda", "sms", "application", "firehose"})
-SERVED_PROTOCOLS = frozenset({"sqs", "lambda", "http", "https", "email", "email-json", "sms"})
-KNOWN_PROTOCOLS = SERVED_PROTOCOLS | {"application", "firehose"}
+SERVED_PROTOCOLS = frozenset({"sqs", "lambda", "http", "https", "email", "email-json", "sms",
+                              "application"})
+KNOWN_PROTOCOLS = SERVED_PROTOCOLS | {"firehose"}
 TOKEN_HEX_LENGTH = 256
+TOKEN_VALID_S = 3 * 86400  # AWS: confirmation tokens are valid for three days
+MAX_FILTER_POLICIES_PER_TOPIC = 200  # AWS's default quota
 PENDING = "pending confirmation"
 _PHONE = re.compile(r"\+?[0-9]{7,15}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
@@ -46,7 +49,10 @@ def subscribe(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             if existing.confirmed or params.get("ReturnSubscriptionArn"):
                 return {"SubscriptionArn": existing.arn}
             return {"SubscriptionArn": PENDING}
-    confirmed = protocol in CONFIRMED_AT_ONCE
+    if attributes.get("FilterPolicy"):
+        _check_filter_policy_quota(ctx, topic.arn)
+    _check_dead_letter_queue(topic, attributes)
+    confirmed = protocol in CONFIRMED_AT_ONCE and not _queue_of_another(ctx, protocol, endpoint)
     sub = Subscription(f"{topic.arn}:{ctx.cloud.ids.uuid4()}", topic.arn, ctx.account_id,
                        protocol, endpoint, attributes, confirmed,
                        None if confirmed else ctx.cloud.ids.hex(TOKEN_HEX_LENGTH),
@@ -57,6 +63,31 @@ def subscribe(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     if confirmed or params.get("ReturnSubscriptionArn"):
         return {"SubscriptionArn": sub.arn}
     return {"SubscriptionArn": PENDING}
+
+
+def _check_filter_policy_quota(ctx: RequestContext, topic_arn: str) -> None:
+    filtered = sum(1 for s in sns_book(ctx).subscriptions_of(topic_arn)
+                   if s.attributes.get("FilterPolicy"))
+    if filtered >= MAX_FILTER_POLICIES_PER_TOPIC:
+        raise AwsError("FilterPolicyLimitExceeded", "Filter policy limit exceeded", 403)
+
+
+def _check_dead_letter_queue(topic: Topic, attributes: dict[str, str]) -> None:
+    """A FIFO topic's subscriptions need a FIFO dead-letter queue (and only they may)."""
+    text = attributes.get("RedrivePolicy")
+    if not text:
+        return
+    target = str(json.loads(text)["deadLetterTargetArn"])
+    if target.endswith(".fifo") != topic.fifo:
+        kind = "a FIFO" if topic.fifo else "a standard"
+        raise AwsError("InvalidParameter", "Invalid parameter: RedrivePolicy: the dead-letter "
+                       f"queue of a subscription to this topic must be {kind} queue")
+
+
+def _queue_of_another(ctx: RequestContext, protocol: str, endpoint: str) -> bool:
+    """A queue another account owns must confirm (its owner reads the confirmation message
+    from the queue), unless that owner is the one subscribing."""
+    return protocol == "sqs" and endpoint.split(":")[4] != ctx.account_id
 
 
 def _check_endpoint(topic: Topic, protocol: str, endpoint: str) -> None:
@@ -88,6 +119,10 @@ def _check_endpoint(topic: Topic, protocol: str, endpoint: str) -> None:
     elif protocol in ("email", "email-json"):
         if not _EMAIL.fullmatch(endpoint):
             raise AwsError("InvalidParameter", "Invalid parameter: Email address")
+    elif protocol == "application" and (":endpoint/" not in endpoint
+                                        or not endpoint.startswith("arn:aws:sns:")):
+        raise AwsError("InvalidParameter", "Invalid parameter: Endpoint Reason: An "
+                       "application endpoint ARN is required")
     elif protocol == "sms" and not _PHONE.fullmatch(endpoint.replace("-", "")):
         raise AwsError("InvalidParameter", f"Invalid parameter: SMS endpoint {endpoint}")
 
@@ -97,6 +132,8 @@ def confirm_subscription(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     token = params.get("Token") or ""
     for sub in sns_book(ctx).subscriptions_of(topic.arn):
         if sub.token and sub.token == token:
+            if not sub.confirmed and ctx.cloud.clock.now() - sub.created_s > TOKEN_VALID_S:
+                break
             if not sub.confirmed:
                 sub.confirmed = True
                 if str(params.get("AuthenticateOnUnsubscribe", "")).lower() == "true":
@@ -123,6 +160,9 @@ def find_subscription(ctx: RequestContext, subscription_arn: str | None) -> Subs
 def unsubscribe(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     sub = find_subscription(ctx, params.get("SubscriptionArn"))
     sns_book(ctx).remove_subscription(sub)
+    topic = sns_book(ctx).topics.get(sub.topic_arn)
+    if topic is not None and sub.confirmed and sub.protocol in ("http", "https"):
+        outbound.announce_unsubscribe(ctx, topic, sub, base_url(ctx))
     return {}
 
 
@@ -136,7 +176,8 @@ def get_subscription_attributes(ctx: RequestContext, params: dict[str, Any]) -> 
         "Protocol": sub.protocol,
         "Endpoint": sub.endpoint,
         "PendingConfirmation": "false" if sub.confirmed else "true",
-        "ConfirmationWasAuthenticated": "true" if sub.confirmed else "false",
+        "ConfirmationWasAuthenticated": "true" if sub.protocol in CONFIRMED_AT_ONCE and
+                                        sub.confirmed else "false",
         "RawMessageDelivery": "false",
         "SubscriptionPrincipal": f"arn:aws:iam::{sub.owner}:root",
         **sub.attributes,
@@ -153,6 +194,11 @@ def set_subscription_attributes(ctx: RequestContext, params: dict[str, Any]) -> 
     attributes = dict(sub.attributes)
     sa.apply(attributes, params.get("AttributeName") or "", "" if value is None else str(value),
              sub.protocol)
+    if attributes.get("FilterPolicy") and not sub.attributes.get("FilterPolicy"):
+        _check_filter_policy_quota(ctx, sub.topic_arn)
+    topic = sns_book(ctx).topics.get(sub.topic_arn)
+    if topic is not None:
+        _check_dead_letter_queue(topic, attributes)
     sub.attributes = attributes
     sns_book(ctx).save_subscription(sub)
     return {}

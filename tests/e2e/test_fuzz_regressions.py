@@ -97,6 +97,15 @@ def test_list_buckets_with_max_buckets_below_one(endpoint: str) -> None:
     assert _error(s3.list_buckets, MaxBuckets=-1)[:2] == (400, "InvalidArgument")
 
 
+def test_simulate_with_a_nameless_context_entry(endpoint: str) -> None:
+    iam = _raw_client(endpoint, "iam")
+    policy = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", ' \
+        '"Resource": "*"}]}'
+    answer = iam.simulate_custom_policy(PolicyInputList=[policy], ActionNames=["s3:GetObject"],
+                                        ContextEntries=[{"ContextKeyValues": ["x"]}])
+    assert answer["EvaluationResults"][0]["EvalDecision"] == "allowed"
+
+
 def test_login_profile_without_user_name_as_root(endpoint: str) -> None:
     iam = _raw_client(endpoint, "iam")
     for call in (iam.get_login_profile, iam.delete_login_profile):

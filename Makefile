@@ -64,8 +64,9 @@ bench: $(DEV_STAMP) dnstools
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk || \
 		{ apt-get update -qq && apt-get install -y -qq wrk; }
-	@[ -x bench/node_modules/.bin/dynalite ] || \
-		npm install --prefix bench --no-save --no-audit --no-fund dynalite
+	@# one install for all npm peers: a later --no-save install would prune the others
+	@[ -x bench/node_modules/.bin/dynalite ] && [ -x bench/node_modules/.bin/s3rver ] || \
+		npm install --prefix bench --no-save --no-audit --no-fund dynalite s3rver@3.7.1
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.events_put
 

@@ -12,12 +12,13 @@ import sys
 
 from rich.console import Console
 
-from bench import dynamodb, report, servers
+from bench import dynamodb, report, s3, s3_report, servers
 from bench.startup import STS_ANSWER, measure_startup
 from bench.throughput import LoadOptions, Measurement, measure_all
 from bench.wrk import wrk_binary
 
-WORKLOADS = ("baseline", "sts", "startup", "messaging", "dynamodb", "lambda")
+WORKLOADS = ("baseline", "sts", "startup", "messaging", "dynamodb", "lambda",
+             *s3.WORKLOADS)
 BASELINE_ANSWER = b"<ok/>"
 
 
@@ -30,6 +31,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="run only this workload (repeatable): baseline = a raw ASGI app "
                              "under uvicorn and granian; sts = GetCallerIdentity on pocketcloud "
                              "(uvicorn, granian) and moto; startup = spawn to first answer; "
+                             "s3-* = S3 against moto and s3rver (see bench/s3.py). "
                              "messaging = SQS and SNS against moto (bench/messaging.py); "
                              "dynamodb = PutItem, GetItem, Query on pocketcloud, dynalite, moto; "
                              "lambda = warm/cold/concurrent Invoke through boto3 (moto tried). "
@@ -138,6 +140,21 @@ def run_messaging(args: argparse.Namespace, console: Console) -> bool:
         report.update_results_file("messaging", messaging_report.markdown(
             results, extras, wakeups, options))
     return any(m.error or m.failed_requests for m in results)
+def run_s3(selected: set[str], args: argparse.Namespace, console: Console) -> bool:
+    """The S3 workloads; True when something failed."""
+    wrk_binary()
+    options = LoadOptions(args.duration_s, args.warmup_s, args.connections, args.threads,
+                          args.repeat, args.quiet_wait_s)
+    results, transfers = s3.run(selected, options, lambda step: console.print(f"[dim]{step}[/]"))
+    if results:
+        report.print_table(console, "S3 throughput (ratios against moto_server and s3rver)",
+                           s3_report.COLUMNS, s3_report.throughput_rows(results))
+    if transfers:
+        report.print_table(console, "S3 1 GiB transfer", s3_report.TRANSFER_COLUMNS,
+                           s3_report.transfer_rows(transfers))
+    if not args.no_write:
+        report.update_results_file("s3", s3_report.markdown(results, transfers, options))
+    return any(m.error or m.failed_requests for m in results) or any(t.error for t in transfers)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
                            report.THROUGHPUT_COLUMNS, report.throughput_rows(results))
         if not args.no_write:
             report.update_results_file("throughput", report.throughput_markdown(results, options))
+    if selected & set(s3.WORKLOADS):
+        failed |= run_s3(selected, args, console)
     if "startup" in selected:
         peers = [servers.pocketcloud("uvicorn"), servers.pocketcloud("granian"), servers.moto()]
         console.print(f"[dim]measuring start-up, {args.startup_runs} runs each ...[/]")

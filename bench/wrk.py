@@ -25,6 +25,7 @@ class SignedRequest:
     headers: dict[str, str]
     body: bytes
     path: str = "/"  # with the query string, as signed (a presigned URL's)
+    paths: tuple[str, ...] = ()  # if given, requests cycle through these paths instead
 
 
 @dataclass(frozen=True)
@@ -81,15 +82,39 @@ def signed_call(port: int, service: str, method: str, params: dict[str, Any]) ->
     return SignedRequest(prepared.method, headers, _bytes(body))
 
 
-def lua_script(request: SignedRequest) -> str:
+def lua_script(request: SignedRequest, threads: int = 1) -> str:
     lines = [f"wrk.method = {_lua_string(request.method)}",
              f"wrk.path = {_lua_string(request.path)}",
              f"wrk.body = {_lua_string(request.body.decode())}"]
     for name, value in request.headers.items():
         if name.lower() not in HEADERS_WRK_SETS:
             lines.append(f"wrk.headers[{_lua_string(name)}] = {_lua_string(value)}")
+    if request.paths:
+        lines.append(_rotation(request.paths, threads))
     lines.append(_DONE_FUNCTION)
     return "\n".join(lines) + "\n"
+
+
+def _rotation(paths: tuple[str, ...], threads: int) -> str:
+    """Each wrk thread cycles through its own slice of `paths` (one request per path in
+    flight at a time: e.g. PUTs of distinct keys, which no peer has to serialize)."""
+    per_thread = max(1, len(paths) // max(1, threads))
+    table = ",\n".join(_lua_string(path) for path in paths)
+    return f"""
+paths = {{
+{table}
+}}
+next_base = 0
+setup = function(thread)
+  thread:set("base", next_base)
+  next_base = (next_base + {per_thread}) % #paths
+end
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, paths[((base or 0) + counter % {per_thread}) % #paths + 1])
+end
+"""
 
 
 # Runs once, after the load, in wrk's main Lua state: print the summary as one JSON line.
@@ -122,7 +147,7 @@ def run_load(port: int, request: SignedRequest, duration_s: float,
              connections: int, threads: int) -> LoadResult:
     """Run wrk against 127.0.0.1:<port> for `duration_s` and parse its summary."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(lua_script(request))
+        script.write(lua_script(request, threads))
     try:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         completed = subprocess.run(

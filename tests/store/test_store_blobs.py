@@ -62,6 +62,37 @@ def test_cancelled_async_put_leaves_nothing_behind(store: Store, data_dir: Path)
     assert [p for p in (data_dir / "blobs").rglob("*") if p.is_file()] == []
 
 
+def test_pipelined_async_put_hashes_and_writes_in_order(store: Store) -> None:
+    pieces = [os.urandom(n) for n in (70_000, 1024 * 1024, 3, 2 * 1024 * 1024 + 1, 65_536)]
+
+    async def body() -> AsyncIterator[bytes]:
+        for piece in pieces:
+            yield piece
+
+    info = asyncio.run(store.blobs.put_async("us-east-1", body()))
+    whole = b"".join(pieces)
+    assert info.size_bytes == len(whole)
+    assert info.md5_hex == hashlib.md5(whole).hexdigest()
+    assert read_blob(store, info.blob_id) == whole
+
+
+def test_cancelled_pipelined_put_leaves_nothing_behind(store: Store, data_dir: Path) -> None:
+    async def big_then_stall() -> AsyncIterator[bytes]:
+        for _ in range(5):
+            yield os.urandom(1024 * 1024)  # batches go to the threads
+        await asyncio.Event().wait()
+
+    async def put_then_cancel() -> None:
+        task = asyncio.create_task(store.blobs.put_async("us-east-1", big_then_stall()))
+        await asyncio.sleep(0.2)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(put_then_cancel())
+    assert [p for p in (data_dir / "blobs").rglob("*") if p.is_file()] == []
+
+
 def test_bytes_live_under_their_region_folder(store: Store, data_dir: Path) -> None:
     info = store.blobs.put("eu-central-1", [b"residency"])
     path = store.blobs.path(info.blob_id)

@@ -26,6 +26,7 @@ from pocketcloud.gateway.authorization import authorize
 from pocketcloud.gateway.fallback import fallback_error_response
 from pocketcloud.gateway.region_gate import check_region
 from pocketcloud.gateway.routing import Route, route
+from pocketcloud.gateway.unread_body import TrackedReceive, close_if_unread, track_body
 from pocketcloud.infra import gate, unreachable
 from pocketcloud.infra.region_opt_in import is_region_enabled
 from pocketcloud.protocol.http import HttpRequest, HttpResponse
@@ -73,6 +74,8 @@ class Gateway:
     async def handle(self, request: HttpRequest, receive: Receive, request_id: str) -> HttpResponse:
         started = time.perf_counter()
         found: Route | None = None
+        tracked = TrackedReceive(receive) if track_body(request) else None
+        receive = tracked or receive
         try:
             if request.headers.get("content-type", "").startswith(FORM_CONTENT_TYPE):
                 request.body = await read_body(receive)  # a query Action may sit in the body
@@ -89,6 +92,7 @@ class Gateway:
         except Exception:
             log.exception("request %s failed inside pocketcloud", request_id)
             response = self._error_response(internal_error(request_id), found, request_id)
+        close_if_unread(response, tracked)
         if "origin" in request.headers and found is not None and found.service == "s3":
             s3_edge.after_response(self.cloud, request, found.uri_params, response)
         if log.isEnabledFor(logging.INFO):
@@ -197,6 +201,8 @@ def _respond(
     response = serialize_response(operation, result, request_id, protocol)
     if stream is not None:
         response.stream = stream
+        if stream.status_code is not None:
+            response.status_code = stream.status_code
         if stream.content_length is not None:
             response.headers["Content-Length"] = str(stream.content_length)
     return response

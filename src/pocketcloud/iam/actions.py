@@ -59,6 +59,8 @@ ACTION_NAMES = {
     ("s3", "AbortMultipartUpload"): "s3:AbortMultipartUpload",
     ("s3", "ListParts"): "s3:ListMultipartUploadParts",
     ("s3", "DeleteObjects"): "s3:DeleteObject",
+    ("s3", "PutObjectLockConfiguration"): "s3:PutBucketObjectLockConfiguration",
+    ("s3", "GetObjectLockConfiguration"): "s3:GetBucketObjectLockConfiguration",
     ("s3", "PutBucketNotificationConfiguration"): "s3:PutBucketNotification",
     ("s3", "GetBucketNotificationConfiguration"): "s3:GetBucketNotification",
     # S3 bucket sub-resources: deletes are authorized as puts, several names differ

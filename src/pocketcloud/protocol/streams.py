@@ -76,6 +76,7 @@ class ResponseBody(ABC):
     """A body sent in chunks; subclasses say where the chunks come from."""
 
     content_length: int | None = None
+    status_code: int | None = None  # overrides the operation's status (206 for a range)
 
     @abstractmethod
     def __aiter__(self) -> AsyncIterator[bytes]: ...

@@ -5,7 +5,9 @@ processes serving one cloud) can replace SQLite later without touching a service
 
     store = Store(data_dir)                  # data_dir/state.db + data_dir/blobs/
     store = Store(data_dir, durability="power")   # "process" (default): a committed write
-                                             # survives kill -9; "power": also power loss
+                                             # survives kill -9 (no fsync: the OS page cache
+                                             # outlives the process); "power": also power
+                                             # loss (WAL and blob files fsync'd)
     store = Store.ephemeral()                # --ephemeral: a temporary dir, removed by close()
 
     store.register_schema("sqs", [V1_SQL, V2_SQL])  # forward migrations: script i takes the
@@ -20,6 +22,7 @@ processes serving one cloud) can replace SQLite later without touching a service
         tx.fetchone(sql, params) -> tuple | None
         tx.fetchall(sql, params) -> list[tuple]
         tx.fetchvalue(sql, params, default=None)  # first column of the first row
+    store.fetchone(sql, params)              # one SELECT on its own snapshot, no BEGIN/COMMIT
 
     info = store.blobs.put(region, chunks)   # -> BlobInfo(blob_id, size_bytes, md5_hex)
     info = await store.blobs.put_async(region, async_chunks)   # ASGI bodies

@@ -11,6 +11,7 @@ import binascii
 import calendar
 import math
 import re
+import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
@@ -20,6 +21,7 @@ _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _INFINITY = math.inf
 _NEGATIVE_INFINITY = -math.inf
+_EPOCH_MIN, _EPOCH_MAX = 0, 253_402_300_800  # 1970 .. 9999: where gmtime agrees with datetime
 
 
 # --- timestamps -------------------------------------------------------------------------
@@ -65,8 +67,41 @@ def to_epoch(value: Any) -> int | float:
     return seconds + milliseconds / 1000 if milliseconds else seconds
 
 
+# Epoch numbers (what providers mostly return) skip datetime entirely: whole seconds are
+# formatted once each and remembered, since the timestamps of one answer (a listing's
+# LastModified) are mostly few distinct seconds. Bounded; cleared when full.
+_SECONDS_CACHED_MAX = 4096
+_iso_seconds: dict[int, str] = {}
+_http_seconds: dict[int, str] = {}
+
+
+def _epoch_parts(value: int | float) -> tuple[int, int]:
+    """(whole seconds, milliseconds) of an epoch number, rounded to the millisecond."""
+    if type(value) is int:
+        return value, 0
+    return divmod(round(value * 1000), 1000)  # type: ignore[no-any-return]
+
+
+def _iso_second(seconds: int) -> str:
+    text = _iso_seconds.get(seconds)
+    if text is None:
+        if len(_iso_seconds) >= _SECONDS_CACHED_MAX:
+            _iso_seconds.clear()
+        m = time.gmtime(seconds)
+        text = _iso_seconds[seconds] = (
+            f"{m.tm_year:04d}-{m.tm_mon:02d}-{m.tm_mday:02d}"
+            f"T{m.tm_hour:02d}:{m.tm_min:02d}:{m.tm_sec:02d}"
+        )
+    return text
+
+
 def iso8601(value: Any) -> str:
     """``2014-04-29T18:30:38Z``, with ``.123`` milliseconds when the time has them."""
+    kind = type(value)
+    if (kind is float or kind is int) and _EPOCH_MIN <= value < _EPOCH_MAX:
+        seconds, milliseconds = _epoch_parts(value)
+        text = _iso_second(seconds)
+        return f"{text}.{milliseconds:03d}Z" if milliseconds else text + "Z"
     m = to_datetime(value)
     text = f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
     milliseconds = m.microsecond // 1000
@@ -75,7 +110,19 @@ def iso8601(value: Any) -> str:
 
 def http_date(value: Any) -> str:
     """RFC 7231 IMF-fixdate: ``Tue, 29 Apr 2014 18:30:38 GMT`` (no fractions)."""
-    m = to_datetime(value)
+    kind = type(value)
+    if (kind is float or kind is int) and _EPOCH_MIN <= value < _EPOCH_MAX:
+        seconds = _epoch_parts(value)[0]
+        text = _http_seconds.get(seconds)
+        if text is None:
+            if len(_http_seconds) >= _SECONDS_CACHED_MAX:
+                _http_seconds.clear()
+            text = _http_seconds[seconds] = _http_date_text(datetime.fromtimestamp(seconds, UTC))
+        return text
+    return _http_date_text(to_datetime(value))
+
+
+def _http_date_text(m: datetime) -> str:
     return (
         f"{_DAY_NAMES[m.weekday()]}, {m.day:02d} {_MONTH_NAMES[m.month - 1]} {m.year:04d} "
         f"{m.hour:02d}:{m.minute:02d}:{m.second:02d} GMT"

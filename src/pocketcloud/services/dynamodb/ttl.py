@@ -29,6 +29,9 @@ MODIFY_INTERVAL_S = 3600.0  # one change per table per hour, as DynamoDB allows
 PAST_LIMIT_S = 5 * 365 * 24 * 3600.0  # expiry more than five years ago: never deleted
 DELETES_PER_TICK_MAX = 1000  # per table per run: a run stays short; the next one goes on
 TICK_INTERVAL_S = 1.0
+# ENABLING/DISABLING settle after this much cloud-clock time (DynamoDB: "up to one hour"),
+# so a client sees the transition however fast or slow the machine is
+SETTLE_S = 60.0
 _ON = ("ENABLING", "ENABLED")
 
 
@@ -162,7 +165,8 @@ def tick(cloud: Any) -> None:
     for account_id, region, name, table_id, raw in rows:
         meta = json.loads(raw)
         status = meta["ttl"]["Status"]
-        if status in ("ENABLING", "DISABLING"):
+        if status in ("ENABLING", "DISABLING") and now - meta["ttl"].get(
+                "ModifiedAt", 0.0) >= SETTLE_S:
             meta["ttl"]["Status"] = "ENABLED" if status == "ENABLING" else "DISABLED"
             with the_store.write() as tx:
                 tx.execute(

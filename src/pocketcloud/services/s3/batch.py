@@ -12,6 +12,7 @@ from pocketcloud.services.s3.buckets import require_bucket
 from pocketcloud.services.s3.checksums import CHECKSUM_HEADERS
 from pocketcloud.services.s3.notifications import notify_removed
 from pocketcloud.services.s3.objects import delete_blobs, remove_object
+from pocketcloud.services.s3.rows import check_version_id
 
 DELETE_KEYS_MAX = 1000
 
@@ -41,13 +42,18 @@ def delete_objects(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
         raise AwsError("MalformedXML", "The XML you provided was not well-formed or did not "
                        "validate against our published schema")  # fmt: skip
     quiet = bool(request.get("Quiet"))
+    bypass = bool(params.get("BypassGovernanceRetention"))
     deleted: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     for item in objects:
         key = item.get("Key", "")
         version_id = item.get("VersionId")
         try:
-            answer, garbage = remove_object(ctx, bucket, key, version_id, _conditions(item))
+            if version_id is not None:
+                check_version_id(version_id)
+            answer, garbage = remove_object(
+                ctx, bucket, key, version_id, _conditions(item), bypass
+            )
         except AwsError as error:
             failed = {"Key": key, "Code": error.code, "Message": error.message}
             if version_id:
@@ -61,8 +67,8 @@ def delete_objects(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
         entry: dict[str, Any] = {"Key": key}
         if version_id:
             entry["VersionId"] = version_id
-            if answer.get("DeleteMarker"):
-                entry["DeleteMarker"] = True
+            if answer.get("DeleteMarker"):  # a delete marker deleted by its version id
+                entry.update(DeleteMarker=True, DeleteMarkerVersionId=version_id)
         elif answer.get("DeleteMarker"):
             entry.update(DeleteMarker=True, DeleteMarkerVersionId=answer["VersionId"])
         deleted.append(entry)

@@ -1,4 +1,5 @@
-"""Response bodies spanning several blobs (a completed multipart upload's parts)."""
+"""Response bodies: an object's bytes from its file, its parts' files (a completed multipart
+upload), or the database (a small object kept inline)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from pocketcloud.protocol.streams import FILE_CHUNK_BYTES, FileBody, ResponseBody
+from pocketcloud.services.s3.inline import is_inline, read_inline
+from pocketcloud.services.s3.rows import ObjectRow
+from pocketcloud.store import Store
 
 
 class SegmentsBody(ResponseBody):
@@ -28,6 +32,18 @@ class SegmentsBody(ResponseBody):
                     yield chunk
 
 
+class BytesBody(ResponseBody):
+    """Bytes already in memory (a small inline object), sent as one chunk."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self.content_length = len(data)
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if self._data:
+            yield self._data
+
+
 def body_for(paths: list[Path], sizes: list[int], first: int, length: int) -> ResponseBody:
     """`length` bytes from offset `first` of the concatenation of `paths` (sizes given)."""
     if len(paths) == 1:
@@ -42,3 +58,15 @@ def body_for(paths: list[Path], sizes: list[int], first: int, length: int) -> Re
             segments.append((path, offset, min(stop, end) - start - offset))
         start = stop
     return SegmentsBody(segments)
+
+
+def object_body(store: Store, row: ObjectRow, first: int, length: int) -> ResponseBody:
+    """`length` bytes of an object from offset `first`, wherever its bytes live.
+    Raises FileNotFoundError if they are gone (a bug or a damaged data dir)."""
+    if is_inline(row.blob_ids):
+        data = read_inline(store, row.blob_ids[0])
+        if data is None:
+            raise FileNotFoundError(row.blob_ids[0])
+        return BytesBody(data[first : first + length])
+    paths = [store.blobs.path(blob_id) for blob_id in row.blob_ids]
+    return body_for(paths, row.part_sizes or [row.size], first, length)

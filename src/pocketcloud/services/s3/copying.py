@@ -5,7 +5,7 @@ copy is the user's explicit request to move bytes."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -15,7 +15,9 @@ from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.conditions import check_read_conditions
+from pocketcloud.services.s3.inline import is_inline, read_inline
 from pocketcloud.services.s3.notifications import notify_created
+from pocketcloud.services.s3.object_lock import LOCK_HEADERS, without_lock
 from pocketcloud.services.s3.objects import (
     commit_object,
     delete_blobs,
@@ -26,6 +28,7 @@ from pocketcloud.services.s3.objects import (
 )
 from pocketcloud.services.s3.rows import (
     ObjectRow,
+    check_version_id,
     current_row,
     new_version_id,
     no_such_key,
@@ -60,6 +63,8 @@ def find_copy_source(
     """The source object a copy names, after its x-amz-copy-source-if-* conditions."""
     bucket_name, key, version_id = parse_copy_source(params["CopySource"])
     bucket = require_bucket(ctx, bucket_name, same_region=False)
+    if version_id is not None:
+        check_version_id(version_id)
     with s3_store(ctx).read() as tx:
         if version_id is None:
             row = current_row(tx, bucket.name, key)
@@ -97,10 +102,16 @@ async def copy_bytes(
 ) -> BlobInfo:
     """Copy `length` bytes of `row` from `first` into a new blob in `region` (off the loop)."""
     blobs = ctx.cloud.store.blobs
-    paths = [blobs.path(blob_id) for blob_id in row.blob_ids]
-    sizes = row.part_sizes or [row.size]
     count = row.size - first if length is None else length
-    chunks = _segments(paths, sizes, first, count)
+    chunks: Iterable[bytes]
+    if is_inline(row.blob_ids):
+        data = read_inline(ctx.cloud.store, row.blob_ids[0])
+        if data is None:
+            raise AwsError("InternalError", "The copy source's bytes are missing.", 500)
+        chunks = [data[first : first + count]]
+    else:
+        paths = [blobs.path(blob_id) for blob_id in row.blob_ids]
+        chunks = _segments(paths, row.part_sizes or [row.size], first, count)
     return await asyncio.to_thread(blobs.put, region, chunks)
 
 
@@ -133,7 +144,10 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         raise AwsError("InvalidRequest", "The specified copy source is larger than the maximum "
                        f"allowable size for a copy source: {COPY_SIZE_MAX_BYTES}")  # fmt: skip
     replace = params.get("MetadataDirective", "COPY") == "REPLACE"
-    headers = stored_headers(params) if replace else dict(source.headers)
+    headers = stored_headers(params) if replace else without_lock(source.headers)
+    if not replace:  # the request's own lock settings apply to the copy
+        requested = stored_headers(params)
+        headers.update((n, requested[n]) for n in LOCK_HEADERS if n in requested)
     metadata = user_metadata(params) if replace else dict(source.metadata)
     tags = (
         tags_from_header(params.get("Tagging"))

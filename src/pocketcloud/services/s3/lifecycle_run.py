@@ -17,6 +17,7 @@ from pocketcloud.services.s3.buckets import Bucket, find_bucket
 from pocketcloud.services.s3.lifecycle_config import DAY_S, LIFECYCLE
 from pocketcloud.services.s3.lifecycle_transitions import transition_rule
 from pocketcloud.services.s3.notifications import notify_expired
+from pocketcloud.services.s3.object_lock import is_locked
 from pocketcloud.services.s3.objects import delete_blobs
 from pocketcloud.services.s3.rows import (
     ObjectRow,
@@ -172,6 +173,8 @@ def _expire_noncurrent(
         row = row_from(values, is_latest=False)
         if not matches(rule, row):
             continue
+        if bucket.object_lock and is_locked(row, ctx.cloud.clock.now()):
+            continue  # Object Lock outranks lifecycle: the version stays until it is free
         with s3_store(ctx).write() as tx:
             removed = tx.fetchall(
                 "DELETE FROM s3_versions WHERE bucket = ? AND key = ? AND seq = ? "

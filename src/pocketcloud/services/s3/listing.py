@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote_plus
@@ -27,7 +28,7 @@ _LIST_COLUMNS = "key, etag, size, last_modified, storage_class, owner, checksum"
 _END = b"\xff"
 
 
-def _max_keys(params: dict[str, Any]) -> int:
+def max_keys(params: dict[str, Any]) -> int:
     value = params.get("MaxKeys")
     if value is None:
         return MAX_KEYS
@@ -36,13 +37,20 @@ def _max_keys(params: dict[str, Any]) -> int:
     return min(int(value), MAX_KEYS)
 
 
-def _encoder(params: dict[str, Any]) -> Any:
+def encoder(params: dict[str, Any]) -> Any:
     encoding = params.get("EncodingType")
     if encoding is None:
         return lambda text: text
     if encoding != "url":
         raise AwsError("InvalidArgument", "Invalid Encoding Method specified in Request")
-    return lambda text: quote_plus(text, safe="/")
+    return _url_encode
+
+
+_NEEDS_QUOTING = re.compile(r"[^A-Za-z0-9_.\-~/]").search  # what quote_plus leaves alone
+
+
+def _url_encode(text: str) -> str:
+    return quote_plus(text, safe="/") if _NEEDS_QUOTING(text) else text
 
 
 def _scan(
@@ -86,8 +94,8 @@ def _page(
     bucket = require_bucket(ctx, params["Bucket"])
     prefix = key_bytes(params.get("Prefix") or "")
     delimiter = key_bytes(params.get("Delimiter") or "")
-    limit = _max_keys(params)
-    encode = _encoder(params)
+    limit = max_keys(params)
+    encode = encoder(params)
     contents: list[dict[str, Any]] = []
     prefixes: list[dict[str, str]] = []
     last = after
@@ -167,7 +175,7 @@ def list_objects_v2(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
     if token is not None:
         result["ContinuationToken"] = token
     if start_after:
-        result["StartAfter"] = _encoder(params)(start_after)
+        result["StartAfter"] = encoder(params)(start_after)
     if next_after is not None:
         result["NextContinuationToken"] = _encode_token(next_after)
     return result
@@ -176,8 +184,8 @@ def list_objects_v2(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
 def list_objects(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     marker = params.get("Marker") or ""
     result, next_after = _page(ctx, params, key_bytes(marker), True)
-    result["Marker"] = _encoder(params)(marker)
+    result["Marker"] = encoder(params)(marker)
     if next_after is not None and params.get("Delimiter"):
         # NextMarker is sent only with a delimiter; clients use the last key otherwise
-        result["NextMarker"] = _encoder(params)(key_text(next_after.rstrip(_END)))
+        result["NextMarker"] = encoder(params)(key_text(next_after.rstrip(_END)))
     return result

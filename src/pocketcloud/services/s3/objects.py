@@ -7,7 +7,7 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
-from pocketcloud.services.s3.bodies import body_for
+from pocketcloud.services.s3.bodies import object_body
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.checksums import CHECKSUM_MEMBERS
 from pocketcloud.services.s3.conditions import (
@@ -15,21 +15,31 @@ from pocketcloud.services.s3.conditions import (
     check_read_conditions,
     precondition_failed,
 )
+from pocketcloud.services.s3.inline import PREFIX as INLINE_PREFIX
+from pocketcloud.services.s3.inline import delete_inline, store_inline
 from pocketcloud.services.s3.notifications import notify_created, notify_removed
+from pocketcloud.services.s3.object_lock import LOCK_HEADERS, check_deletable, lock_headers
 from pocketcloud.services.s3.rows import (
+    CURRENT_ROW_SQL,
     ObjectRow,
+    check_version_id,
     current_row,
     delete_current,
     delete_version,
     new_version_id,
     no_such_key,
     no_such_version,
+    row_from,
     version_row,
     write_version,
 )
-from pocketcloud.services.s3.schema import s3_store
+from pocketcloud.services.s3.schema import key_bytes, s3_store
 from pocketcloud.services.s3.tag_rules import tags_from_header
-from pocketcloud.services.s3.upload import body_unread_closes_connection, receive_body
+from pocketcloud.services.s3.upload import (
+    body_unread_closes_connection,
+    receive_body,
+    requested_algorithm,
+)
 
 KEY_BYTES_MAX = 1024
 METADATA_BYTES_MAX = 2048
@@ -96,8 +106,10 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         headers = stored_headers(params)
         metadata = user_metadata(params)
         tags = tags_from_header(params.get("Tagging"))
+        lock_headers(ctx, bucket, headers)
+        _require_integrity_for_lock(ctx, params)
         grants = acl_for_write(ctx, bucket, params)
-        received = await receive_body(ctx, bucket.region, params)
+        received = await receive_body(ctx, bucket.region, params, inline=True)
     checksum: dict[str, str] = {}
     if received.algorithm:
         checksum = {CHECKSUM_MEMBERS[received.algorithm]: received.checksum,
@@ -105,7 +117,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
     row = ObjectRow(
         key=key,
         version_id=new_version_id(bucket.versioning, ctx.cloud.ids.hex(32)),
-        blob_ids=[received.blob.blob_id],
+        blob_ids=[] if received.data is not None else [received.blob.blob_id],
         size=received.blob.size_bytes,
         etag=received.etag,
         last_modified=ctx.cloud.clock.now(),
@@ -117,9 +129,10 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         owner=ctx.account_id,
     )
     try:
-        garbage = commit_object(ctx, bucket, row, params)
+        garbage = commit_object(ctx, bucket, row, params, inline_data=received.data)
     except BaseException:
-        ctx.cloud.store.blobs.delete(received.blob.blob_id)
+        if received.data is None:
+            ctx.cloud.store.blobs.delete(received.blob.blob_id)
         raise
     delete_blobs(ctx, garbage)
     save_object_acl(ctx, bucket, row, grants)
@@ -130,12 +143,26 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
     return result
 
 
+def _require_integrity_for_lock(ctx: RequestContext, params: dict[str, Any]) -> None:
+    """S3 wants a PUT that sets Object Lock parameters to carry a digest of its body."""
+    if not any(params.get(name) is not None for name in LOCK_HEADERS):
+        return
+    headers = ctx.request.headers if ctx.request is not None else {}
+    if params.get("ContentMD5") is None and not requested_algorithm(params, headers):
+        raise AwsError(
+            "InvalidRequest",
+            "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests "
+            "with Object Lock parameters",
+        )
+
+
 def commit_object(
     ctx: RequestContext, bucket: Bucket, row: ObjectRow, params: dict[str, Any],
-    finishing_upload: str = "",
+    finishing_upload: str = "", inline_data: bytes | None = None,
 ) -> list[str]:  # fmt: skip
     """Commit `row` as the key's new current version, honouring conditional writes; a
-    multipart upload's rows go in the same transaction."""
+    multipart upload's rows, or a small object's inline bytes, go in the same transaction."""
+    lock_headers(ctx, bucket, row.headers)
     with s3_store(ctx).write() as tx:
         if params.get("IfNoneMatch") is not None or params.get("IfMatch") is not None:
             _check_write_conditions(params, current_row(tx, bucket.name, row.key), row.key)
@@ -150,6 +177,8 @@ def commit_object(
                     fields={"UploadId": finishing_upload},
                 )
             tx.execute("DELETE FROM s3_parts WHERE upload_id = ?", (finishing_upload,))
+        if inline_data is not None:
+            row.blob_ids = [store_inline(tx, inline_data)]
         return write_version(tx, bucket.name, bucket.versioning, row)
 
 
@@ -175,19 +204,27 @@ def _check_write_conditions(params: dict[str, Any], current: ObjectRow | None, k
 
 
 def delete_blobs(ctx: RequestContext, blob_ids: list[str]) -> None:
+    """Delete bytes no row references any more: files, and inline rows (`@` ids)."""
     blobs = ctx.cloud.store.blobs
+    inline = [blob_id for blob_id in blob_ids if blob_id.startswith(INLINE_PREFIX)]
+    if inline:
+        delete_inline(ctx.cloud.store, inline)
     for blob_id in blob_ids:
-        blobs.delete(blob_id)
+        if not blob_id.startswith(INLINE_PREFIX):
+            blobs.delete(blob_id)
 
 
 def find_object(ctx: RequestContext, bucket: Bucket, params: dict[str, Any]) -> ObjectRow:
     """The version a GET/HEAD names (latest by default), or S3's 404/405."""
     key = params["Key"]
     version_id = params.get("VersionId")
-    with s3_store(ctx).read() as tx:
-        if version_id is None:
-            row = current_row(tx, bucket.name, key)
-        else:
+    if version_id is not None:
+        check_version_id(version_id)
+    if version_id is None:
+        found = s3_store(ctx).fetchone(CURRENT_ROW_SQL, (bucket.name, key_bytes(key)))
+        row = row_from(found) if found else None
+    else:
+        with s3_store(ctx).read() as tx:
             row = version_row(tx, bucket.name, key, version_id)
     if row is None:
         raise no_such_version(key, version_id) if version_id else no_such_key(key)
@@ -271,12 +308,13 @@ def get_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     check_read_conditions(params, row.etag, row.last_modified)
     result = describe(row, bucket, params)
     first, length = _read_window(row, params, result)
-    blobs = ctx.cloud.store.blobs
-    paths = [blobs.path(blob_id) for blob_id in row.blob_ids]
     try:
-        result["Body"] = body_for(paths, row.part_sizes or [row.size], first, length)
+        body = object_body(ctx.cloud.store, row, first, length)
     except FileNotFoundError:
         raise AwsError("InternalError", "The object's bytes are missing.", 500) from None
+    if "ContentRange" in result:
+        body.status_code = 206  # Partial Content, for a range or a part
+    result["Body"] = body
     return result
 
 
@@ -292,7 +330,11 @@ def head_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def delete_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
     key = params["Key"]
-    result, garbage = remove_object(ctx, bucket, key, params.get("VersionId"), params)
+    version_id = params.get("VersionId")
+    if version_id is not None:
+        check_version_id(version_id)
+    bypass = bool(params.get("BypassGovernanceRetention"))
+    result, garbage = remove_object(ctx, bucket, key, version_id, params, bypass)
     delete_blobs(ctx, garbage)
     notify_removed(ctx, bucket, key, params.get("VersionId"), result)
     return result
@@ -300,7 +342,7 @@ def delete_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
 
 def remove_object(
     ctx: RequestContext, bucket: Bucket, key: str, version_id: str | None,
-    params: dict[str, Any] | None = None,
+    params: dict[str, Any] | None = None, bypass_governance: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
     """DeleteObject's effect and answer (also used by DeleteObjects); blobs to delete after."""
     with s3_store(ctx).write() as tx:
@@ -311,6 +353,10 @@ def remove_object(
             if not current.etag.strip('"') == params["IfMatch"].strip().strip('"'):
                 raise precondition_failed("If-Match")
         if version_id is not None:
+            if bucket.object_lock:
+                locked = version_row(tx, bucket.name, key, version_id)
+                if locked is not None:
+                    check_deletable(locked, ctx.cloud.clock.now(), bypass_governance)
             removed, garbage = delete_version(tx, bucket.name, key, version_id)
             result: dict[str, Any] = {"VersionId": version_id}
             if removed is not None and removed.delete_marker:

@@ -54,6 +54,14 @@ from pocketcloud.services.s3.notification_config import (
     get_bucket_notification_configuration,
     put_bucket_notification_configuration,
 )
+from pocketcloud.services.s3.object_lock import (
+    get_object_legal_hold,
+    get_object_lock_configuration,
+    get_object_retention,
+    put_object_legal_hold,
+    put_object_lock_configuration,
+    put_object_retention,
+)
 from pocketcloud.services.s3.objects import delete_object, get_object, head_object, put_object
 from pocketcloud.services.s3.tagging import (
     delete_bucket_tagging,
@@ -63,6 +71,8 @@ from pocketcloud.services.s3.tagging import (
     put_bucket_tagging,
     put_object_tagging,
 )
+from pocketcloud.services.s3.version_listing import list_object_versions
+from pocketcloud.services.s3.versioning import get_bucket_versioning, put_bucket_versioning
 from pocketcloud.services.s3.website import (
     delete_bucket_website,
     get_bucket_website,
@@ -114,6 +124,15 @@ __all__ = [
     "delete_object",
     "delete_objects",
     "get_bucket_location",
+    "get_bucket_versioning",
+    "get_object_legal_hold",
+    "get_object_lock_configuration",
+    "get_object_retention",
+    "list_object_versions",
+    "put_bucket_versioning",
+    "put_object_legal_hold",
+    "put_object_lock_configuration",
+    "put_object_retention",
     "get_object",
     "head_bucket",
     "head_object",

@@ -5,6 +5,7 @@ no row references any more, for the caller to delete after the commit."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from pocketcloud.services.s3.schema import OBJECT_COLUMNS, key_bytes, key_text
 from pocketcloud.store import Tx
 
 NULL_VERSION = "null"
+VERSION_ID_RE = re.compile(r"[0-9a-f]{32}|null")  # the shape of every id new_version_id makes
 _INSERT_SQL = {
     table: f"INSERT INTO {table} ({OBJECT_COLUMNS}, bucket) VALUES "
     f"({', '.join('?' * (OBJECT_COLUMNS.count(',') + 2))})"
@@ -68,11 +70,11 @@ def row_from(values: tuple[Any, ...], is_latest: bool = True) -> ObjectRow:
     )  # fmt: skip
 
 
+CURRENT_ROW_SQL = f"SELECT {OBJECT_COLUMNS} FROM s3_objects WHERE bucket = ? AND key = ?"
+
+
 def current_row(tx: Tx, bucket: str, key: str) -> ObjectRow | None:
-    found = tx.fetchone(
-        f"SELECT {OBJECT_COLUMNS} FROM s3_objects WHERE bucket = ? AND key = ?",
-        (bucket, key_bytes(key)),
-    )
+    found = tx.fetchone(CURRENT_ROW_SQL, (bucket, key_bytes(key)))
     return row_from(found) if found else None
 
 
@@ -85,6 +87,19 @@ def version_row(tx: Tx, bucket: str, key: str, version_id: str) -> ObjectRow | N
         (bucket, key_bytes(key), version_id),
     )
     return row_from(found, is_latest=False) if found else None
+
+
+def update_headers(
+    tx: Tx, bucket: str, key: str, version_id: str, headers: dict[str, Any]
+) -> bool:
+    """Replace one version's stored headers (its lock settings); False if it is gone."""
+    for table in ("s3_objects", "s3_versions"):
+        if tx.execute(
+            f"UPDATE {table} SET headers = ? WHERE bucket = ? AND key = ? AND version_id = ?",
+            (_dump(headers), bucket, key_bytes(key), version_id),
+        ):
+            return True
+    return False
 
 
 def next_seq(tx: Tx) -> int:
@@ -158,6 +173,15 @@ def delete_version(
 
 def new_version_id(versioning: str, random_hex: str) -> str:
     return random_hex if versioning == "Enabled" else NULL_VERSION
+
+
+def check_version_id(version_id: str, argument: str = "versionId") -> None:
+    """S3 answers an id it could never have made with 400, not 404 (NoSuchVersion)."""
+    if not VERSION_ID_RE.fullmatch(version_id):
+        raise AwsError(
+            "InvalidArgument", "Invalid version id specified",
+            fields={"ArgumentName": argument, "ArgumentValue": version_id},
+        )  # fmt: skip
 
 
 def no_such_key(key: str) -> AwsError:

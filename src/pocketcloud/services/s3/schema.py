@@ -9,7 +9,7 @@ The current version of each key lives in `s3_objects` (a delete marker too, when
 latest); older versions of versioned buckets live in `s3_versions`. `seq` orders versions:
 larger is newer. An object's bytes are one blob, or for a completed multipart upload the
 parts' blobs in order (`blob_ids` space-separated, `part_sizes` alike), so completing an
-upload never copies bytes.
+upload never copies bytes. A small object's bytes are a row of `s3_inline` (see inline.py).
 """
 
 from __future__ import annotations
@@ -81,6 +81,10 @@ SCHEMA = (
         checksum TEXT NOT NULL,
         PRIMARY KEY (upload_id, part_number)
     ) WITHOUT ROWID;
+    """,
+    # 2: small objects' bytes in the database (services/s3/inline.py)
+    """
+    CREATE TABLE s3_inline (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
     """,
 )
 

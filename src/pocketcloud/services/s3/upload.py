@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from collections.abc import AsyncIterable, AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from pocketcloud.services.s3.checksums import (
     new_hasher,
 )
 from pocketcloud.services.s3.chunked import ChunkedDecoder, is_aws_chunked
+from pocketcloud.services.s3.inline import INLINE_MAX_BYTES
 from pocketcloud.store import BlobInfo
 
 OBJECT_SIZE_MAX_BYTES = 5 * 1024**3  # a single PUT (and a part) is at most 5 GiB
@@ -30,9 +32,10 @@ _DIGEST_BYTES = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 
 
 @dataclass
 class Received:
-    blob: BlobInfo
+    blob: BlobInfo  # blob_id "" when the bytes are in `data`
     algorithm: str  # the flexible checksum computed, "" for none
     checksum: str  # its base64 value
+    data: bytes | None = None  # a small body's bytes, to keep inline (services/s3/inline.py)
 
     @property
     def etag(self) -> str:
@@ -74,7 +77,11 @@ def requested_algorithm(params: dict[str, Any], headers: dict[str, str]) -> str:
     return algorithm
 
 
-async def receive_body(ctx: RequestContext, region: str, params: dict[str, Any]) -> Received:
+async def receive_body(
+    ctx: RequestContext, region: str, params: dict[str, Any], *, inline: bool = False
+) -> Received:
+    """The body, verified; with `inline`, a body declared at most INLINE_MAX_BYTES long is
+    kept in memory (bounded) rather than written to a blob."""
     request = ctx.request
     headers = request.headers if request is not None else {}
     body = params.get("Body")
@@ -93,29 +100,56 @@ async def receive_body(ctx: RequestContext, region: str, params: dict[str, Any])
     chunked = body is not None and is_aws_chunked(headers)
     decoder = ChunkedDecoder(body, signer) if chunked and body is not None else None
     source: AsyncIterable[bytes] = decoder or body or _nothing()
+    if inline and length is not None and length <= INLINE_MAX_BYTES:
+        data = await _collect(_hashed(source, hasher), INLINE_MAX_BYTES)
+        info = BlobInfo("", len(data), hashlib.md5(data, usedforsecurity=False).hexdigest())
+        checksum = _verify(params, info, length, hasher, algorithm, decoder)
+        return Received(info, algorithm, checksum, data)
     blobs = ctx.cloud.store.blobs
     info = await blobs.put_async(region, _hashed(source, hasher))
     try:
-        if length is not None and info.size_bytes != length:
-            raise AwsError(
-                "IncompleteBody",
-                "You did not provide the number of bytes specified by the Content-Length "
-                "HTTP header",
-            )
-        _check_md5(params.get("ContentMD5"), info.md5_hex)
-        checksum = ""
-        if hasher is not None:
-            checksum = b64(hasher.digest())
-            trailers = decoder.trailers if decoder is not None else {}
-            expected = params.get(CHECKSUM_MEMBERS[algorithm]) or trailers.get(
-                f"x-amz-checksum-{algorithm.lower()}"
-            )
-            if expected:
-                _check_checksum(algorithm, expected, checksum)
+        checksum = _verify(params, info, length, hasher, algorithm, decoder)
     except BaseException:
         blobs.delete(info.blob_id)
         raise
     return Received(info, algorithm, checksum)
+
+
+async def _collect(source: AsyncIterable[bytes], limit_bytes: int) -> bytes:
+    """The body's bytes, reading no further once past `limit_bytes` (the caller then finds
+    the length wrong)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in source:
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit_bytes:
+            break
+    return b"".join(chunks)
+
+
+def _verify(
+    params: dict[str, Any], info: BlobInfo, length: int | None, hasher: Hasher | None,
+    algorithm: str, decoder: ChunkedDecoder | None,
+) -> str:  # fmt: skip
+    """Check the length, Content-MD5 and flexible checksum; return the checksum computed."""
+    if length is not None and info.size_bytes != length:
+        raise AwsError(
+            "IncompleteBody",
+            "You did not provide the number of bytes specified by the Content-Length "
+            "HTTP header",
+        )
+    _check_md5(params.get("ContentMD5"), info.md5_hex)
+    checksum = ""
+    if hasher is not None:
+        checksum = b64(hasher.digest())
+        trailers = decoder.trailers if decoder is not None else {}
+        expected = params.get(CHECKSUM_MEMBERS[algorithm]) or trailers.get(
+            f"x-amz-checksum-{algorithm.lower()}"
+        )
+        if expected:
+            _check_checksum(algorithm, expected, checksum)
+    return checksum
 
 
 def _declared_length(headers: dict[str, str]) -> int | None:

@@ -24,7 +24,7 @@ from pocketcloud.services.s3.access import (
     public_access_block,
 )
 from pocketcloud.services.s3.acl_store import BUCKET_ACL, object_grants
-from pocketcloud.services.s3.bodies import body_for
+from pocketcloud.services.s3.bodies import object_body
 from pocketcloud.services.s3.buckets import Bucket, find_bucket
 from pocketcloud.services.s3.configs import get_config
 from pocketcloud.services.s3.rows import ObjectRow, current_row
@@ -159,9 +159,7 @@ class _Site:
                 headers[header] = str(row.headers[member])
         response = HttpResponse(status, headers, b"")
         if self.request.method == "GET":
-            blobs = self.ctx.cloud.store.blobs
-            paths = [blobs.path(blob_id) for blob_id in row.blob_ids]
-            response.stream = body_for(paths, row.part_sizes or [row.size], 0, row.size)
+            response.stream = object_body(self.ctx.cloud.store, row, 0, row.size)
         return response
 
     def _readable(self, key: str) -> ObjectRow | None:

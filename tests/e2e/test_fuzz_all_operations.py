@@ -105,6 +105,9 @@ class Fuzzer:
                 return  # a raw body with no Action: routed elsewhere, answered in that protocol
             self.failures.append(f"{self.service}.{operation} [{what}]: {str(error)[:300]}")
         except (BotoCoreError, *CLIENT_SIDE):
+            if self.service == "s3" and params.get("Bucket") != "fuzz-bucket":
+                # botocore checks bucket names even without validation: keep the rest hostile
+                self.send(operation, {**params, "Bucket": "fuzz-bucket"}, what)
             return  # botocore itself could not serialize this one: nothing was sent
         else:
             body = response.get("Body") if isinstance(response, dict) else None

@@ -37,6 +37,7 @@ from pocketcloud.protocol.streams import RequestBody, ResponseBody
 from pocketcloud.services.lambda_ import url_hook as function_urls
 from pocketcloud.services.lifecycle import start_services, stop_services
 from pocketcloud.services.registry import provider_function
+from pocketcloud.services.required import check_required
 from pocketcloud.services.s3 import edge as s3_edge
 
 log = logging.getLogger("pocketcloud.gateway")
@@ -115,6 +116,7 @@ class Gateway:
         caller = self._caller(found, request, operation)
         check_region(found.region, found.service, found.protocol, self._enabled_for(caller))
         params = parse_request(operation, request, found.protocol, found.uri_params)
+        check_required(found.service, operation, params)  # a missing member: 400, not KeyError
         if streamed is not None:
             params[streamed] = RequestBody(receive, _content_length(request))
         ctx = RequestContext(
@@ -219,6 +221,8 @@ async def _exhausted() -> dict[str, Any]:
 def _unknown_operation(found: Route) -> AwsError:
     if found.protocol in ("query", "ec2"):
         action = found.form.get("Action", "")
+        if not action:
+            return AwsError("MissingAction", "The request must contain the parameter Action.")
         return AwsError("InvalidAction", f"The action {action} is not valid for this web service.")
     return AwsError(
         "UnknownOperationException",

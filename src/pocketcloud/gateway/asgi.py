@@ -7,6 +7,7 @@ from typing import Any
 
 from pocketcloud.errors import AwsError
 from pocketcloud.protocol.http import HttpRequest, HttpResponse
+from pocketcloud.protocol.streams import receive_within
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -21,7 +22,7 @@ async def read_body(receive: Receive, limit_bytes: int = MAX_BUFFERED_BODY_BYTES
     chunks: list[bytes] = []
     size = 0
     while True:
-        message = await receive()
+        message = await receive_within(receive)  # a quiet client: RequestTimeout, no hang
         if message["type"] == "http.disconnect":
             break
         chunk = message.get("body", b"")

@@ -117,6 +117,9 @@ def _by_rest(request: HttpRequest, scope: CredentialScope | None, host: HostInfo
         if bucket:
             request.path = "/" + bucket + request.path  # virtual-hosted -> path-style
         protocol = info.protocols[0]
+        if protocol not in ("rest-json", "rest-xml"):  # e.g. an EC2 POST without any Action:
+            first = first or Route(info.name, protocol, "")  # never its spec's first operation
+            continue
         match = _rest_router(info.name).match(
             request.method, request.path, request.query_string, headers=request.headers
         )

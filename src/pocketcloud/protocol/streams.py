@@ -7,6 +7,7 @@ bounded chunks.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -17,6 +18,20 @@ from pocketcloud.errors import AwsError
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 
 FILE_CHUNK_BYTES = 256 * 1024  # large enough to be cheap per chunk, small enough to stay lean
+# A client that promises more body than it sends (Content-Length: 1, then nothing) would hold
+# its request open for ever; S3 answers RequestTimeout after about 20 s without a byte.
+BODY_IDLE_TIMEOUT_S = float(os.environ.get("POCKETCLOUD_BODY_IDLE_TIMEOUT_S") or 20.0)
+
+
+async def receive_within(receive: Receive) -> MutableMapping[str, Any]:
+    """The next body message, or AWS's RequestTimeout when the client goes quiet mid-body."""
+    try:
+        async with asyncio.timeout(BODY_IDLE_TIMEOUT_S):
+            return await receive()
+    except TimeoutError:
+        raise AwsError("RequestTimeout", "Your socket connection to the server was not read "
+                       "from or written to within the timeout period. Idle connections will "
+                       "be closed.", 400) from None
 
 
 class RequestBody:
@@ -36,7 +51,7 @@ class RequestBody:
             raise RuntimeError("a request body can be read only once")
         self._consumed = True
         while True:
-            message = await self._receive()
+            message = await receive_within(self._receive)
             if message["type"] == "http.disconnect":
                 raise AwsError("IncompleteBody", "The client closed the connection early.", 400)
             chunk = message.get("body", b"")

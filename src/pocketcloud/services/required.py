@@ -27,20 +27,43 @@ def missing_member(shape: Any, value: Any, path: str = "", depth: int = 0) -> st
     """The path of the first required member missing from `value`, or None."""
     if depth > NESTING_MAX or value is None:
         return None
+    required, children = _plan(shape)
     if shape.type_name == "structure" and isinstance(value, dict):
-        for name in shape.required_members:
+        for name in required:
             if value.get(name) is None:
                 return f"{path}{_camel(name)}"
-        for name, member in shape.members.items():
-            found = missing_member(member, value.get(name), f"{path}{_camel(name)}.", depth + 1)
-            if found:
-                return found
-    elif shape.type_name == "list" and isinstance(value, list):
+        for name, member in children:
+            child = value.get(name)
+            if child is not None:
+                found = missing_member(member, child, f"{path}{_camel(name)}.", depth + 1)
+                if found:
+                    return found
+    elif children and shape.type_name == "list" and isinstance(value, list):
         for index, item in enumerate(value, start=1):
             found = missing_member(shape.member, item, f"{path[:-1]}.{index}.member.", depth + 1)
             if found:
                 return found
+    elif children and shape.type_name == "map" and isinstance(value, dict):
+        for key, item in value.items():  # BatchWriteItem's RequestItems: table -> requests
+            found = missing_member(shape.value, item, f"{path}{key}.", depth + 1)
+            if found:
+                return found
     return None
+
+
+@functools.cache
+def _plan(shape: Any) -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]:
+    """A structure's required members and the members worth walking into (those with a
+    required member somewhere below); for a list or map, its member or value when worth it.
+    Cached per shape: most requests (a big DynamoDB item) then cost a few dict lookups."""
+    if shape.type_name == "structure":
+        return tuple(shape.required_members), tuple(
+            (name, member) for name, member in shape.members.items() if _has_required(member))
+    if shape.type_name == "list" and _has_required(shape.member):
+        return (), (("member", shape.member),)
+    if shape.type_name == "map" and _has_required(shape.value):
+        return (), (("value", shape.value),)
+    return (), ()
 
 
 def checked(service: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -67,3 +90,51 @@ def checked(service: str, function: Callable[..., Any]) -> Callable[..., Any]:
         check(params)
         return function(ctx, params)
     return run
+
+
+# Each service's own answer to a missing required member, where it is not JSON's default
+# ValidationException (codes from each service's API reference, "Common Errors").
+_MISSING_CODES = {"ec2": "MissingParameter", "iam": "ValidationError", "sts": "ValidationError",
+                  "sns": "InvalidParameter", "logs": "InvalidParameterException",
+                  "route53": "InvalidInput", "route53domains": "InvalidInput",
+                  "s3": "MalformedXML"}
+
+
+@functools.cache
+def _has_required(shape: Any) -> bool:
+    """Whether `shape` or anything under it has a required member (cached: a walk of a big
+    DynamoDB item must stay free). Recursive specs (AttributeValue) count as none below."""
+    return _walk_has_required(shape, set())
+
+
+def _walk_has_required(shape: Any, seen: set[str]) -> bool:
+    if shape.name in seen:
+        return False
+    seen = seen | {shape.name}
+    if shape.type_name == "structure":
+        return bool(shape.required_members) or any(
+            _walk_has_required(member, seen) for member in shape.members.values())
+    if shape.type_name == "list":
+        return _walk_has_required(shape.member, seen)
+    if shape.type_name == "map":
+        return _walk_has_required(shape.value, seen)
+    return False
+
+
+def check_required(service: str, operation: Any, params: dict[str, Any]) -> None:
+    """AWS's 400 for a request missing a required member, before any provider sees it.
+
+    A provider can then index its required members without a KeyError turning a client's
+    mistake into a 500.
+    """
+    shape = operation.input_shape
+    if shape is None or not _has_required(shape):
+        return
+    found = missing_member(shape, params)
+    if not found:
+        return
+    if service == "ec2":
+        raise AwsError("MissingParameter", f"The request must contain the parameter {found}")
+    raise AwsError(_MISSING_CODES.get(service, "ValidationException"),
+                   f"1 validation error detected: Value null at '{found}' failed to satisfy "
+                   "constraint: Member must not be null")

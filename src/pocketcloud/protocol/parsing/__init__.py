@@ -74,6 +74,7 @@ _CLIENT_MISTAKES = (
     OverflowError,
     RecursionError,
     UnicodeError,
+    LookupError,  # an XML declaration naming an encoding Python does not know
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -33,11 +34,18 @@ SHAPE_CACHE_MAX = 16384  # compiled decoders kept per process (shapes are few; r
 _FLOAT_WORDS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
 
+# An escaped UTF-16 surrogate ("\\ud800"): alone it is no character, and no store can keep it.
+_LONE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 def parse_json_document(body: bytes) -> Any:
     """The decoded JSON value of `body`; malformed JSON is a client error."""
     try:
         # AWS takes UTF-8 only; decoding first also skips json's encoding sniffing.
-        return json.loads(body.decode("utf-8"))
+        value = json.loads(body.decode("utf-8"))
+        if b"\\u" in body and _LONE_SURROGATE.search(body):
+            json.dumps(value, ensure_ascii=False).encode("utf-8")  # fails on a lone surrogate
+        return value
     except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise malformed("The request body is not valid JSON") from None
 

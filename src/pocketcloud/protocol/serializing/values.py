@@ -10,6 +10,7 @@ from __future__ import annotations
 import binascii
 import calendar
 import math
+import re
 import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -199,8 +200,15 @@ def base64_text(value: Any) -> str:
 # --- XML text ---------------------------------------------------------------------------
 
 
+# Characters XML 1.0 cannot carry at all, not even as references (NUL, most C0 controls,
+# lone surrogates, U+FFFE/U+FFFF): one in an answer would make the whole document unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def xml_text(text: str) -> str:
     """Escape element text. CR is a character reference: XML parsers fold a raw CR into LF."""
+    if not text.isprintable():  # cheap test first; tabs and newlines land here too
+        text = _NOT_XML.sub("\ufffd", text)
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:

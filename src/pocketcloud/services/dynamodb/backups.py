@@ -147,7 +147,12 @@ def list_backups(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy "
             "constraint: Member must have value less than or equal to 100"
         )
-    kinds = _BACKUP_TYPES[params.get("BackupType") or "USER"]
+    kind = params.get("BackupType") or "USER"
+    if kind not in _BACKUP_TYPES:
+        raise invalid(f"1 validation error detected: Value '{kind}' at 'backupType' failed to "
+                      "satisfy constraint: Member must satisfy enum value set: "
+                      "[USER, SYSTEM, AWS_BACKUP, ALL]")
+    kinds = _BACKUP_TYPES[kind]
     lower = _seconds(params.get("TimeRangeLowerBound", 0.0))
     upper = _seconds(params.get("TimeRangeUpperBound", float("inf")))
     with storage.store(ctx).read() as tx:

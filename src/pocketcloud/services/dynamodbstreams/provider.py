@@ -55,7 +55,14 @@ def _sequence_text(sequence: int) -> str:
 
 
 def list_streams(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    limit = min(params.get("Limit") or MAX_LIST_STREAMS, MAX_LIST_STREAMS)
+    limit = params.get("Limit")
+    if limit is not None and limit < 1:  # AWS's model: 1 or more (a 0 once indexed found[-1])
+        raise AwsError(
+            "ValidationException",
+            f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy "
+            "constraint: Member must have value greater than or equal to 1",
+        )
+    limit = min(limit or MAX_LIST_STREAMS, MAX_LIST_STREAMS)
     start = params.get("ExclusiveStartStreamArn", "")
     wanted = params.get("TableName")
     with storage.store(ctx).read() as tx:

@@ -71,7 +71,8 @@ def _simulate(
     if params.get("ResourcePolicy"):
         resource_policy = _inputs([params["ResourcePolicy"]], "resource")[0]
     context = {entry["ContextKeyName"]: entry.get("ContextKeyValues") or []
-               for entry in params.get("ContextEntries") or []}
+               for entry in params.get("ContextEntries") or []
+               if entry.get("ContextKeyName")}  # optional in the spec: nameless entries say nothing
     results = []
     for action in actions:
         for resource in resources:

@@ -181,8 +181,15 @@ def create_login_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[st
                              "PasswordResetRequired": bool(params.get("PasswordResetRequired"))}}
 
 
+def _login_user(ctx: RequestContext, params: dict[str, Any]) -> str:
+    """UserName is optional here: without it, the caller's own user (as for access keys)."""
+    from pocketcloud.services.iam.access_keys import _user_name  # access_keys imports us
+
+    return _user_name(ctx, params)
+
+
 def get_login_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    name = params["UserName"]
+    name = _login_user(ctx, params)
     with reading(ctx.cloud) as tx:
         row = _user_row(tx, ctx.account_id, name)
     if row[6] is None:
@@ -192,7 +199,7 @@ def get_login_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
 
 
 def delete_login_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    name = params["UserName"]
+    name = _login_user(ctx, params)
     with writing(ctx.cloud) as tx:
         row = _user_row(tx, ctx.account_id, name)
         if row[6] is None:

@@ -101,7 +101,7 @@ def _check_json(payload: bytes) -> None:
         return
     try:
         json.loads(payload)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # too deep is no JSON
         raise AwsError("InvalidRequestContentException",
                        f"Could not parse request body into json: Could not parse payload into "
                        f"json: {error}", 400, fields={"Type": "User"}) from None

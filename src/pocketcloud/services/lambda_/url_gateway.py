@@ -86,7 +86,9 @@ async def _handle(cloud: Cloud, scope: Scope, receive: Receive, request: HttpReq
         return 200, preflight(cors, request.headers), b""
     try:
         request.body = await read_body(receive, MAX_SYNC_PAYLOAD_BYTES)
-    except AwsError:
+    except AwsError as error:
+        if error.status_code != 413:  # the client went quiet mid-body (RequestTimeout)
+            return _message(error.status_code, error.message)
         return _message(413, "Request must be smaller than 6291456 bytes for the "
                              "InvokeFunction operation")
     caller = _authorize(cloud, request, config, key_lookup, ref, request_id)

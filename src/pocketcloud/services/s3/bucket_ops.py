@@ -96,6 +96,9 @@ def get_bucket_location(ctx: RequestContext, params: dict[str, Any]) -> dict[str
 
 def list_buckets(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     limit = min(int(params.get("MaxBuckets") or MAX_BUCKETS_PER_PAGE), MAX_BUCKETS_PER_PAGE)
+    if limit < 1:  # a negative max-buckets once indexed past the page's rows
+        raise AwsError("InvalidArgument", "Argument max-buckets must be an integer between 1 "
+                       f"and {MAX_BUCKETS_PER_PAGE}", fields={"ArgumentName": "max-buckets"})
     prefix = params.get("Prefix") or ""
     after = _decode_token(params.get("ContinuationToken"))
     sql = "SELECT name, region, created FROM s3_buckets WHERE account_id = ? AND name > ?"

@@ -14,6 +14,7 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from pocketcloud.errors import AwsError
+from pocketcloud.protocol.streams import receive_within
 
 if TYPE_CHECKING:
     from pocketcloud.gateway.asgi import Receive
@@ -65,7 +66,7 @@ class FormReader:
                     return
             if self._done:
                 raise malformed()
-            message = await self._receive()
+            message = await receive_within(self._receive)  # a quiet client: no hang
             if message["type"] == "http.disconnect":
                 raise malformed("The client closed the connection before the form ended.")
             chunk = message.get("body", b"")

@@ -86,8 +86,11 @@ def lua_script(request: SignedRequest, threads: int = 1) -> str:
     lines = [f"wrk.method = {_lua_string(request.method)}",
              f"wrk.path = {_lua_string(request.path)}",
              f"wrk.body = {_lua_string(request.body.decode())}"]
-    for name, value in request.headers.items():
-        if name.lower() not in HEADERS_WRK_SETS:
+    # one value per header name, whatever its case: botocore with the CRT installed puts a
+    # lower-case `host` among the signed headers, and callers add `Host` for plain botocore
+    last = {name.lower(): (name, value) for name, value in request.headers.items()}
+    for lower, (name, value) in last.items():
+        if lower not in HEADERS_WRK_SETS:
             lines.append(f"wrk.headers[{_lua_string(name)}] = {_lua_string(value)}")
     if request.paths:
         lines.append(_rotation(request.paths, threads))

@@ -51,7 +51,11 @@ def forget_buckets(store: Store) -> None:
 
 
 def find_bucket(ctx: RequestContext, name: str) -> Bucket | None:
-    store = s3_store(ctx)
+    return bucket_named(s3_store(ctx), name)
+
+
+def bucket_named(store: Store, name: str) -> Bucket | None:
+    """The bucket called `name` in any account or region (names are global), cached."""
     cache = _cache(store)
     if name in cache:
         return cache[name]

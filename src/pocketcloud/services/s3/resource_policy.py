@@ -82,7 +82,7 @@ def resource_account(cloud: Cloud, resource_arn: str) -> str | None:
     if not resource_arn.startswith(_S3_ARN_PREFIX):
         return None
     bucket = resource_arn[len(_S3_ARN_PREFIX) :].split("/", 1)[0]
-    store = _store(cloud)
-    with store.read() as tx:
-        row = tx.fetchone("SELECT account_id FROM s3_buckets WHERE name = ?", (bucket,))
-    return str(row[0]) if row else None
+    from pocketcloud.services.s3.buckets import bucket_named
+
+    found = bucket_named(_store(cloud), bucket)
+    return found.account_id if found is not None else None

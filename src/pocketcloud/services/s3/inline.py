@@ -34,6 +34,15 @@ def read_inline(store: Store, blob_id: str) -> bytes | None:
     return None if found is None else bytes(found[0])
 
 
+def drop_inline_in(tx: Tx, blob_ids: list[str]) -> list[str]:
+    """Delete the inline bytes among `blob_ids` inside `tx` (the transaction that orphaned
+    them: no second write transaction per overwrite); the file blob ids are returned."""
+    inline = [(_rowid(b),) for b in blob_ids if b.startswith(PREFIX)]
+    if inline:
+        tx.executemany("DELETE FROM s3_inline WHERE id = ?", inline)
+    return [b for b in blob_ids if not b.startswith(PREFIX)]
+
+
 def delete_inline(store: Store, blob_ids: list[str]) -> None:
     with store.write() as tx:
         tx.executemany(

@@ -16,7 +16,7 @@ from pocketcloud.services.s3.conditions import (
     precondition_failed,
 )
 from pocketcloud.services.s3.inline import PREFIX as INLINE_PREFIX
-from pocketcloud.services.s3.inline import delete_inline, store_inline
+from pocketcloud.services.s3.inline import delete_inline, drop_inline_in, store_inline
 from pocketcloud.services.s3.notifications import notify_created, notify_removed
 from pocketcloud.services.s3.object_lock import LOCK_HEADERS, check_deletable, lock_headers
 from pocketcloud.services.s3.rows import (
@@ -179,7 +179,7 @@ def commit_object(
             tx.execute("DELETE FROM s3_parts WHERE upload_id = ?", (finishing_upload,))
         if inline_data is not None:
             row.blob_ids = [store_inline(tx, inline_data)]
-        return write_version(tx, bucket.name, bucket.versioning, row)
+        return drop_inline_in(tx, write_version(tx, bucket.name, bucket.versioning, row))
 
 
 def _check_write_conditions(params: dict[str, Any], current: ObjectRow | None, key: str) -> None:

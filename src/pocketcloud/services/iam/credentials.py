@@ -16,6 +16,7 @@ starts over, so a change is visible to the very next request. A hit costs a dict
 from __future__ import annotations
 
 import json
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -65,9 +66,11 @@ class PrincipalPolicies:
 
 
 class _Cache:
-    def __init__(self) -> None:
+    def __init__(self, store: object) -> None:
         self.generation = -1
         self.entries: dict[Any, Any] = {}
+        # the store itself, not only its id: a later store may reuse a collected one's id
+        self.store = weakref.ref(store)
 
     def fresh(self, cloud: Cloud) -> dict[Any, Any]:
         current = generation(cloud)
@@ -85,8 +88,8 @@ _MISSING = object()
 
 def _cache(caches: dict[int, _Cache], cloud: Cloud) -> dict[Any, Any]:
     found = caches.get(id(cloud.store))
-    if found is None:
-        found = caches[id(cloud.store)] = _Cache()
+    if found is None or found.store() is not cloud.store:
+        found = caches[id(cloud.store)] = _Cache(cloud.store)
     return found.fresh(cloud)
 
 

@@ -83,6 +83,14 @@ class _ThreadState(threading.local):
     savepoints: int = 0
 
 
+# Services key their per-store caches (schema registered, buckets, queues, keys) by
+# id(store). A collected Store's id can be reused by the next one, which would then see the
+# old caches; keeping every Store object for the life of the process makes ids unique. A
+# server makes one store; a test process a few hundred (closed ones hold no connection).
+STORES_MADE_MAX = 100_000
+_every_store_made: list[Store] = []
+
+
 class Store:
     """Durable state: metadata in ``data_dir/state.db``, bytes in ``data_dir/blobs/``."""
 
@@ -105,6 +113,8 @@ class Store:
         self._lock = threading.Lock()
         self._schemas: dict[str, tuple[str, ...]] = {}
         self._closed = False
+        if len(_every_store_made) < STORES_MADE_MAX:
+            _every_store_made.append(self)
         self._owned_dir: tempfile.TemporaryDirectory[str] | None = None
         self.blobs = BlobStore(
             self.data_dir / BLOBS_DIR,

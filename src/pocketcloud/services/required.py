@@ -7,14 +7,9 @@ gets AWS's ``ValidationException`` (``Value null at 'targets.1.member.arn' ...``
 from __future__ import annotations
 
 import functools
-import inspect
-from collections.abc import Callable
 from typing import Any
 
-from botocore import xform_name
-
 from pocketcloud.errors import AwsError
-from pocketcloud.protocol.specs import service_model
 
 NESTING_MAX = 32  # the specs nest far less; bounds the walk
 
@@ -64,32 +59,6 @@ def _plan(shape: Any) -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]:
     if shape.type_name == "map" and _has_required(shape.value):
         return (), (("value", shape.value),)
     return (), ()
-
-
-def checked(service: str, function: Callable[..., Any]) -> Callable[..., Any]:
-    """`function` (a provider operation) with its required members checked first."""
-    operation = next(op for op in service_model(service).operation_names
-                     if xform_name(op) == function.__name__)
-
-    def check(params: dict[str, Any]) -> None:
-        shape = service_model(service).operation_model(operation).input_shape
-        found = missing_member(shape, params) if shape is not None else None
-        if found:
-            raise AwsError("ValidationException", f"1 validation error detected: Value null "
-                           f"at '{found}' failed to satisfy constraint: Member must not be null")
-
-    if inspect.iscoroutinefunction(function):
-        @functools.wraps(function)
-        async def run_async(ctx: Any, params: dict[str, Any]) -> Any:
-            check(params)
-            return await function(ctx, params)
-        return run_async
-
-    @functools.wraps(function)
-    def run(ctx: Any, params: dict[str, Any]) -> Any:
-        check(params)
-        return function(ctx, params)
-    return run
 
 
 # Each service's own answer to a missing required member, where it is not JSON's default

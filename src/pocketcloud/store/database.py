@@ -182,6 +182,13 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------------
 
+    def ensure_schema(self, namespace: str, migrations: Sequence[str]) -> Store:
+        """`register_schema` once per store: later calls cost a dict lookup (services call this
+        on every use, so the store, not an id-keyed cache of theirs, remembers)."""
+        if self._schemas.get(namespace) != tuple(migrations):
+            self.register_schema(namespace, migrations)
+        return self
+
     def register_schema(self, namespace: str, migrations: Sequence[str]) -> None:
         """Apply the forward migrations `namespace` lacks; see `pocketcloud.store.migrations`."""
         self._require_no_transaction("register_schema()")

@@ -154,7 +154,6 @@ class TableMeta:
         return {name: item[name] for name in self.key_names()}
 
 
-_ready: set[int] = set()
 _cache: dict[tuple[int, str, str, str], TableMeta] = {}
 _cache_lock = threading.Lock()
 
@@ -165,9 +164,7 @@ def store(ctx: RequestContext) -> Store:
 
 def store_of(cloud: Any) -> Store:
     the_store: Store = cloud.store
-    if id(the_store) not in _ready:
-        the_store.register_schema("dynamodb", SCHEMA)
-        _ready.add(id(the_store))
+    the_store.ensure_schema("dynamodb", SCHEMA)
     return the_store
 
 

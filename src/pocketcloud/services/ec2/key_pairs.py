@@ -43,8 +43,6 @@ SCHEMA = (
     """,
 )
 _COLUMNS = "key_name, key_pair_id, key_type, fingerprint, public_key, create_time, tags"
-_ready: set[int] = set()
-
 
 def create_key_pair(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = _valid_name(params["KeyName"])
@@ -123,9 +121,7 @@ _FILTER_FIELDS = {
 
 def _store(ctx: RequestContext):  # type: ignore[no-untyped-def]
     store = ctx.cloud.store
-    if id(store) not in _ready:
-        store.register_schema("ec2_key_pairs", SCHEMA)
-        _ready.add(id(store))
+    store.ensure_schema("ec2_key_pairs", SCHEMA)
     return store
 
 

@@ -1,33 +1,33 @@
 """Amazon EventBridge (botocore's ``events``): buses, rules, targets, PutEvents.
 
-Every operation checks its required members from the spec first (services/required.py).
+Required members are checked from the spec by the gateway (services/required.py) before any
+of these runs.
 """
 
 from pocketcloud.services.events import buses, permissions, rules, tags, targets
 from pocketcloud.services.events import put_events as events
-from pocketcloud.services.required import checked
 
-create_event_bus = checked("events", buses.create_event_bus)
-delete_event_bus = checked("events", buses.delete_event_bus)
-describe_event_bus = checked("events", buses.describe_event_bus)
-list_event_buses = checked("events", buses.list_event_buses)
-put_rule = checked("events", rules.put_rule)
-describe_rule = checked("events", rules.describe_rule)
-list_rules = checked("events", rules.list_rules)
-enable_rule = checked("events", rules.enable_rule)
-disable_rule = checked("events", rules.disable_rule)
-delete_rule = checked("events", rules.delete_rule)
-list_rule_names_by_target = checked("events", rules.list_rule_names_by_target)
-put_targets = checked("events", targets.put_targets)
-remove_targets = checked("events", targets.remove_targets)
-list_targets_by_rule = checked("events", targets.list_targets_by_rule)
-put_events = checked("events", events.put_events)
-test_event_pattern = checked("events", events.test_event_pattern)
-tag_resource = checked("events", tags.tag_resource)
-untag_resource = checked("events", tags.untag_resource)
-list_tags_for_resource = checked("events", tags.list_tags_for_resource)
-put_permission = checked("events", permissions.put_permission)
-remove_permission = checked("events", permissions.remove_permission)
+create_event_bus = buses.create_event_bus
+delete_event_bus = buses.delete_event_bus
+describe_event_bus = buses.describe_event_bus
+list_event_buses = buses.list_event_buses
+put_rule = rules.put_rule
+describe_rule = rules.describe_rule
+list_rules = rules.list_rules
+enable_rule = rules.enable_rule
+disable_rule = rules.disable_rule
+delete_rule = rules.delete_rule
+list_rule_names_by_target = rules.list_rule_names_by_target
+put_targets = targets.put_targets
+remove_targets = targets.remove_targets
+list_targets_by_rule = targets.list_targets_by_rule
+put_events = events.put_events
+test_event_pattern = events.test_event_pattern
+tag_resource = tags.tag_resource
+untag_resource = tags.untag_resource
+list_tags_for_resource = tags.list_tags_for_resource
+put_permission = permissions.put_permission
+remove_permission = permissions.remove_permission
 
 __all__ = [
     "create_event_bus", "delete_event_bus", "delete_rule", "describe_event_bus",

@@ -70,12 +70,8 @@ SCHEMA = (
     """,
 )
 
-_ready: set[int] = set()
-
 
 def ready_store(db: Store) -> Store:
     """The store, with EventBridge's schema registered once per store."""
-    if id(db) not in _ready:
-        db.register_schema(NAMESPACE, list(SCHEMA))
-        _ready.add(id(db))
+    db.ensure_schema(NAMESPACE, list(SCHEMA))
     return db

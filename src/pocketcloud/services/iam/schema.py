@@ -92,15 +92,12 @@ SCHEMA = (
     """,
 )
 
-_ready: set[int] = set()
 _generations: dict[int, int] = {}
 
 
 def store_of(cloud: Cloud) -> Store:
     store = cloud.store
-    if id(store) not in _ready:
-        store.register_schema("iam", SCHEMA)
-        _ready.add(id(store))
+    store.ensure_schema("iam", SCHEMA)
     return store
 
 

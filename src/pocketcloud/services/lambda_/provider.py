@@ -56,13 +56,12 @@ from pocketcloud.services.lambda_.urls import (
     list_function_url_configs,
     update_function_url_config,
 )
-from pocketcloud.services.required import checked
 
-create_event_source_mapping = checked("lambda", mappings.create_event_source_mapping)
-update_event_source_mapping = checked("lambda", mappings.update_event_source_mapping)
-get_event_source_mapping = checked("lambda", mappings.get_event_source_mapping)
-delete_event_source_mapping = checked("lambda", mappings.delete_event_source_mapping)
-list_event_source_mappings = checked("lambda", mappings.list_event_source_mappings)
+create_event_source_mapping = mappings.create_event_source_mapping
+update_event_source_mapping = mappings.update_event_source_mapping
+get_event_source_mapping = mappings.get_event_source_mapping
+delete_event_source_mapping = mappings.delete_event_source_mapping
+list_event_source_mappings = mappings.list_event_source_mappings
 
 __all__ = [
     "create_event_source_mapping", "delete_event_source_mapping", "get_event_source_mapping",

@@ -102,8 +102,6 @@ SCHEMA = (
     """,
 )
 
-_ready: set[int] = set()
-
 
 def store(ctx: RequestContext) -> Store:
     """The cloud's store, with Lambda's schema registered once per store."""
@@ -111,7 +109,5 @@ def store(ctx: RequestContext) -> Store:
 
 
 def ready_store(db: Store) -> Store:
-    if id(db) not in _ready:
-        db.register_schema(NAMESPACE, list(SCHEMA))
-        _ready.add(id(db))
+    db.ensure_schema(NAMESPACE, list(SCHEMA))
     return db

@@ -63,12 +63,8 @@ SCHEMA = (
     """,
 )
 
-_ready: set[int] = set()
-
 
 def ready_store(store: Store) -> Store:
     """The store with Route 53's tables in place (migrated once per store object)."""
-    if id(store) not in _ready:
-        store.register_schema(NAMESPACE, list(SCHEMA))
-        _ready.add(id(store))
+    store.ensure_schema(NAMESPACE, list(SCHEMA))
     return store

@@ -25,11 +25,7 @@ SCHEMA = (
     """,
 )
 
-_ready: set[int] = set()
-
 
 def ready_store(store: Store) -> Store:
-    if id(store) not in _ready:
-        store.register_schema(NAMESPACE, list(SCHEMA))
-        _ready.add(id(store))
+    store.ensure_schema(NAMESPACE, list(SCHEMA))
     return store

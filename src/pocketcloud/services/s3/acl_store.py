@@ -47,14 +47,10 @@ SCHEMA = (
     );
     """,
 )
-_ready: set[int] = set()
-
 
 def _store(ctx: RequestContext) -> Store:
     store = s3_store(ctx)
-    if id(store) not in _ready:
-        store.register_schema("s3acl", SCHEMA)
-        _ready.add(id(store))
+    store.ensure_schema("s3acl", SCHEMA)
     return store
 
 

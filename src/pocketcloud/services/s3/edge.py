@@ -29,14 +29,10 @@ if TYPE_CHECKING:
     from pocketcloud.gateway.authentication import KeyLookup
 
 _FORM_DATA = "multipart/form-data"
-_ready: set[int] = set()
-
 
 def store_of(cloud: Cloud):  # type: ignore[no-untyped-def]
     store = cloud.store
-    if id(store) not in _ready:
-        store.register_schema("s3", SCHEMA)
-        _ready.add(id(store))
+    store.ensure_schema("s3", SCHEMA)
     return store
 
 

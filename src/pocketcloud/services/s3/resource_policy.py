@@ -18,14 +18,10 @@ if TYPE_CHECKING:
     from pocketcloud.cloud import Cloud
 
 _S3_ARN_PREFIX = "arn:aws:s3:::"
-_ready: set[int] = set()
-
 
 def _store(cloud: Cloud) -> Store:
     store = cloud.store
-    if id(store) not in _ready:
-        store.register_schema("s3", SCHEMA)
-        _ready.add(id(store))
+    store.ensure_schema("s3", SCHEMA)
     return store
 
 

@@ -92,14 +92,10 @@ OBJECT_COLUMNS = (
     "key, seq, version_id, delete_marker, blob_ids, part_sizes, size, etag, last_modified, "
     "storage_class, headers, metadata, checksum, tags, owner"
 )
-_ready: set[int] = set()
-
 
 def s3_store(ctx: RequestContext) -> Store:
     store = ctx.cloud.store
-    if id(store) not in _ready:
-        store.register_schema("s3", SCHEMA)
-        _ready.add(id(store))
+    store.ensure_schema("s3", SCHEMA)
     return store
 
 

@@ -99,12 +99,6 @@ SCHEMA = (
     """,
 )
 
-_ready: dict[int, Store] = {}  # by id, checked by identity: a new store may reuse an id
-
-
 def ready_store(store: Store) -> Store:
     """The store with SNS's tables in place (migrated once per store object)."""
-    if _ready.get(id(store)) is not store:
-        store.register_schema(NAMESPACE, list(SCHEMA))
-        _ready[id(store)] = store
-    return store
+    return store.ensure_schema(NAMESPACE, SCHEMA)

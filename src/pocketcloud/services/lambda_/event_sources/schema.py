@@ -26,13 +26,9 @@ SCHEMA = (
     """,
 )
 
-_ready: set[int] = set()
-
 
 def ready_store(db: Store) -> Store:
-    if id(db) not in _ready:
-        db.register_schema(NAMESPACE, list(SCHEMA))
-        _ready.add(id(db))
+    db.ensure_schema(NAMESPACE, list(SCHEMA))
     return db
 
 

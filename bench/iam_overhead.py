@@ -97,8 +97,7 @@ class _Stop(Exception):
 
 def _measure(mode: str, result: ModeResult, duration_s: float, warmup_s: float,
              connections: int) -> None:
-    probe = _health
-    with servers.running(_peer(mode), probe) as server:
+    with servers.running(_peer(mode), _health) as server:
         request = _signed_get(server.port)
         run_load(server.port, request, warmup_s, connections, 2)
         cpu_before_s = servers.cpu_seconds(server.pid)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from pocketcloud.context import RequestContext
@@ -27,7 +29,7 @@ _QUERY_EXPRESSIONS = ("KeyConditionExpression", "FilterExpression", "ProjectionE
 _SCAN_EXPRESSIONS = ("FilterExpression", "ProjectionExpression")
 _SELECTS = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT")
 
-Row = tuple[Any, ...]  # (position columns..., stored item bytes, size)
+Row = tuple[Any, ...]  # ([partition key bytes, in a segmented scan], stored item bytes, size)
 
 
 def query(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) -> dict[str, Any]:
@@ -47,8 +49,8 @@ def query(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) 
     forward = params.get("ScanIndexForward", True)
     start = _start_position(table, index, params.get("ExclusiveStartKey"))
     with storage.store(ctx).read() as tx:
-        rows = _query_rows(tx, table, index, keys, forward, start)
-        return _page(table, index, params, expressions, rows, _splice(ctx, encoded))
+        chunks = _query_rows(tx, table, index, keys, forward, start, params.get("Limit"))
+        return _page(table, index, params, expressions, chunks, _splice(ctx, encoded))
 
 
 def scan(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) -> dict[str, Any]:
@@ -71,10 +73,14 @@ def scan(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) -
         )
     start = _start_position(table, index, params.get("ExclusiveStartKey"))
     with storage.store(ctx).read() as tx:
-        rows = _scan_rows(tx, table, index, start)
-        if total is not None:
-            rows = (r for r in rows if zlib.crc32(r[-4] if index else r[0]) % total == segment)
-        return _page(table, index, params, expressions, rows, _splice(ctx, encoded))
+        segmented = total is not None
+        divisor = total or 1
+        # A segment's Limit counts the segment's rows only: the SQL cannot apply it.
+        limit = None if segmented else params.get("Limit")
+        chunks = _scan_rows(tx, table, index, start, limit, segmented)
+        if segmented:
+            chunks = ([r for r in rows if zlib.crc32(r[0]) % divisor == segment] for rows in chunks)
+        return _page(table, index, params, expressions, chunks, _splice(ctx, encoded))
 
 
 def _splice(ctx: RequestContext, encoded: bool) -> bool:
@@ -128,71 +134,105 @@ def _query_rows(
     keys: KeyRange,
     forward: bool,
     start: tuple[bytes, ...] | None,
-) -> Iterator[Row]:
+    limit: int | None,
+) -> Iterator[list[Row]]:
     sort_column = "e.isk" if index else "sk"
     bounds = " ".join(f"AND {sort_column} {_OPS[op]} ?" for op, _ in keys.bounds)
     values = [b for _, b in keys.bounds]
     order = "ASC" if forward else "DESC"
+    reader = _Reader(tx, table, index, forward, limit, skip=1)
     if index is None:
         sql = (
-            "SELECT pk, sk, item, size_bytes FROM dynamodb_items WHERE table_id = ? AND pk = ? "
-            f"{bounds} {{after}} ORDER BY sk {order} LIMIT {CHUNK_ROWS}"
+            "SELECT item, size_bytes FROM dynamodb_items WHERE table_id = ? AND pk = ? "
+            f"{bounds} {{after}} ORDER BY sk {order} LIMIT ?"
         )
         head = [table.table_id, keys.hash_bytes, *values]
-        return _chunks(tx, sql, head, "sk", forward, start[1:] if start else None, 1)
+        return reader.chunks(sql, head, "sk", start[1:] if start else None)
     sql = (
-        "SELECT e.ipk, e.isk, e.pk, e.sk, i.item, i.size_bytes FROM dynamodb_index_entries e "
+        "SELECT i.item, i.size_bytes FROM dynamodb_index_entries e "
         "JOIN dynamodb_items i ON i.table_id = e.table_id AND i.pk = e.pk AND i.sk = e.sk "
         f"WHERE e.table_id = ? AND e.index_name = ? AND e.ipk = ? {bounds} {{after}} "
-        f"ORDER BY e.isk {order}, e.pk {order}, e.sk {order} LIMIT {CHUNK_ROWS}"
+        f"ORDER BY e.isk {order}, e.pk {order}, e.sk {order} LIMIT ?"
     )
     head = [table.table_id, index.name, keys.hash_bytes, *values]
-    return _chunks(tx, sql, head, "(e.isk, e.pk, e.sk)", forward, start[1:] if start else None, 1)
+    return reader.chunks(sql, head, "(e.isk, e.pk, e.sk)", start[1:] if start else None)
 
 
 def _scan_rows(
-    tx: Any, table: TableMeta, index: IndexMeta | None, start: tuple[bytes, ...] | None
-) -> Iterator[Row]:
+    tx: Any,
+    table: TableMeta,
+    index: IndexMeta | None,
+    start: tuple[bytes, ...] | None,
+    limit: int | None,
+    segmented: bool,
+) -> Iterator[list[Row]]:
+    """`segmented`: each row starts with its partition key bytes (a segment hashes them)."""
+    reader = _Reader(tx, table, index, True, limit, skip=0)
     if index is None:
         sql = (
-            "SELECT pk, sk, item, size_bytes FROM dynamodb_items WHERE table_id = ? {after} "
-            f"ORDER BY pk, sk LIMIT {CHUNK_ROWS}"
+            f"SELECT {'pk, ' if segmented else ''}item, size_bytes FROM dynamodb_items "
+            f"WHERE table_id = ? {{after}} ORDER BY pk, sk LIMIT ?"
         )
-        return _chunks(tx, sql, [table.table_id], "(pk, sk)", True, start, 0)
+        return reader.chunks(sql, [table.table_id], "(pk, sk)", start)
     sql = (
-        "SELECT e.ipk, e.isk, e.pk, e.sk, i.item, i.size_bytes FROM dynamodb_index_entries e "
+        f"SELECT {'e.ipk, ' if segmented else ''}i.item, i.size_bytes "
+        "FROM dynamodb_index_entries e "
         "JOIN dynamodb_items i ON i.table_id = e.table_id AND i.pk = e.pk AND i.sk = e.sk "
         "WHERE e.table_id = ? AND e.index_name = ? {after} "
-        f"ORDER BY e.ipk, e.isk, e.pk, e.sk LIMIT {CHUNK_ROWS}"
+        "ORDER BY e.ipk, e.isk, e.pk, e.sk LIMIT ?"
     )
-    return _chunks(
-        tx, sql, [table.table_id, index.name], "(e.ipk, e.isk, e.pk, e.sk)", True, start, 0
-    )
+    return reader.chunks(sql, [table.table_id, index.name], "(e.ipk, e.isk, e.pk, e.sk)", start)
 
 
-def _chunks(
-    tx: Any,
-    sql: str,
-    head: list[Any],
-    columns: str,
-    forward: bool,
-    start: tuple[bytes, ...] | None,
-    skip: int,
-) -> Iterator[Row]:
-    """Rows in order, CHUNK_ROWS per statement, each chunk resuming after the last row."""
-    op = ">" if forward else "<"
-    after: tuple[bytes, ...] | None = start
-    while True:
-        if after is None:
-            rows = tx.fetchall(sql.format(after=""), head)
-        else:
-            marks = ", ".join("?" * len(after))
-            clause = f"AND {columns} {op} ({marks})" if len(after) > 1 else f"AND {columns} {op} ?"
-            rows = tx.fetchall(sql.format(after=clause), [*head, *after])
-        yield from rows
-        if len(rows) < CHUNK_ROWS:
-            return
-        after = tuple(rows[-1][skip:-2])
+class _Reader:
+    """Rows in order, CHUNK_ROWS per statement (never more than `limit` in all), each chunk
+    resuming after the last row read. Rows carry only what a page needs (the item and its
+    size); the position to resume from is worked out from the last item of a chunk."""
+
+    def __init__(
+        self,
+        tx: Any,
+        table: TableMeta,
+        index: IndexMeta | None,
+        forward: bool,
+        limit: int | None,
+        skip: int,
+    ) -> None:
+        self.tx, self.table, self.index, self.skip = tx, table, index, skip
+        self.op = ">" if forward else "<"
+        self.left = limit  # rows still wanted, when Limit bounds them
+
+    def chunks(
+        self, sql: str, head: list[Any], columns: str, start: tuple[bytes, ...] | None
+    ) -> Iterator[list[Row]]:
+        after = start
+        while True:
+            size = CHUNK_ROWS if self.left is None else min(CHUNK_ROWS, self.left)
+            if after is None:
+                rows = self.tx.fetchall(sql.format(after=""), [*head, size])
+            else:
+                marks = ", ".join("?" * len(after))
+                bound = f"({marks})" if len(after) > 1 else "?"
+                clause = f"AND {columns} {self.op} {bound}"
+                rows = self.tx.fetchall(sql.format(after=clause), [*head, *after, size])
+            if rows:
+                yield rows
+            if self.left is not None:
+                self.left -= len(rows)
+            if len(rows) < size or self.left == 0:
+                return
+            after = self._position(rows[-1][-2])[self.skip :]
+
+    def _position(self, raw: bytes) -> tuple[bytes, ...]:
+        """(index keys..., primary keys) of a stored item, as its rows are ordered."""
+        item = storage.decode_item(raw)
+        pk, sk = self.table.primary_key(item)
+        if self.index is None:
+            return (pk, sk)
+        entry = storage.index_key(self.index, item)
+        if entry is None:  # never: the item has an entry in this index
+            raise RuntimeError(f"an item read through index {self.index.name} lacks its key")
+        return (entry[0], entry[1], pk, sk)
 
 
 # -- pages ----------------------------------------------------------------------------------
@@ -203,7 +243,7 @@ def _page(
     index: IndexMeta | None,
     params: dict[str, Any],
     expressions: Expressions,
-    rows: Iterator[Row],
+    chunks: Iterator[list[Row]],
     splice: bool = False,
 ) -> dict[str, Any]:
     limit = params.get("Limit")
@@ -226,10 +266,12 @@ def _page(
     items: list[Any] = []
     matched = scanned = size_read = 0
     last: bytes | None = None
+    rows: Iterator[Row] = iter(())
     if splice:
-        items, scanned, size_read, last = _raw_page(rows, limit)
+        items, scanned, size_read, last = _raw_page(chunks, limit)
         matched = scanned
-        rows = iter(())
+    else:
+        rows = chain.from_iterable(chunks)
     for row in rows:
         raw, size = row[-2], row[-1]
         scanned += 1
@@ -269,20 +311,40 @@ def _page(
     return result
 
 
-def _raw_page(rows: Iterator[Row], limit: int | None) -> tuple[list[bytes], int, int, bytes | None]:
-    """The splice case's loop, kept tight: (JSON of each item, items read, bytes read, the
-    last item read when the page stopped early)."""
+def _raw_page(
+    chunks: Iterator[list[Row]], limit: int | None
+) -> tuple[list[bytes], int, int, bytes | None]:
+    """The splice case, kept lean: (JSON of each item, items read, bytes read, the last item
+    read when the page stopped early). A chunk that ends before the page does is taken whole,
+    without a Python step per row."""
     items: list[bytes] = []
-    append = items.append
     scanned = size_read = 0
-    for row in rows:
-        raw = row[-2]
-        append(raw if raw[:1] == b"{" else storage.raw_json(raw))
-        scanned += 1
-        size_read += row[-1]
-        if limit is not None and scanned >= limit or size_read >= PAGE_SIZE_BYTES_MAX:
-            return items, scanned, size_read, raw
+    for chunk in chunks:
+        if not chunk:  # a segment's share of a chunk can be empty
+            continue
+        chunk_bytes = sum(map(_SIZE, chunk))
+        if (limit is None or scanned + len(chunk) < limit) and (
+            size_read + chunk_bytes < PAGE_SIZE_BYTES_MAX
+        ):
+            raws = list(map(_ITEM, chunk))
+            # Every item's bytes start with "{" unless an older CBOR row is among them.
+            if min(raws) < b"{" or max(raws) >= b"|":
+                raws = list(map(storage.raw_json, raws))
+            items += raws
+            scanned += len(chunk)
+            size_read += chunk_bytes
+            continue
+        for row in chunk:  # the page ends in this chunk
+            raw = row[-2]
+            items.append(storage.raw_json(raw))
+            scanned += 1
+            size_read += row[-1]
+            if limit is not None and scanned >= limit or size_read >= PAGE_SIZE_BYTES_MAX:
+                return items, scanned, size_read, raw
     return items, scanned, size_read, None
+
+
+_ITEM, _SIZE = itemgetter(-2), itemgetter(-1)
 
 
 def _spliced(result: dict[str, Any], items: list[bytes]) -> PreEncodedJson:

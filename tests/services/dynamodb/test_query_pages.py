@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from tests.services.dynamodb.conftest import unique
 
-from pocketcloud.services.dynamodb import query, storage
+from pocketcloud.services.dynamodb import rows, storage
 
 ITEMS = 700  # more than two chunks of rows; ~1.1 MB in all, so a full page stops at 1 MB
 PAD = "x" * 1500
@@ -113,6 +113,6 @@ def test_a_chunk_with_an_older_cbor_row_is_converted() -> None:
 
     old = {"pk": {"S": "p"}, "b": {"B": b"\x00"}}
     chunk = [(storage.encode_item({"pk": {"S": "a"}}), 10), (cbor2.dumps(old), 10)]
-    items, scanned, size_read, last = query._raw_page(iter([chunk]), None)
+    items, scanned, size_read, last = rows.raw_page(iter([chunk]), None)
     assert items == [storage.encode_item({"pk": {"S": "a"}}), storage.encode_item(old)]
     assert (scanned, size_read, last) == (2, 20, None)

@@ -1,4 +1,4 @@
-"""Query and Scan: index range scans over the encoded keys, read in bounded chunks.
+"""Query and Scan: pages of the rows rows.py reads (index range scans over the encoded keys).
 
 As in DynamoDB, Limit counts items read before the filter, a page stops after 1 MB read,
 and LastEvaluatedKey names the last item read when the page stopped early.
@@ -6,10 +6,8 @@ and LastEvaluatedKey names the last item read when the page stopped early.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator
 from itertools import chain
-from operator import itemgetter
 from typing import Any
 
 from pocketcloud.context import RequestContext
@@ -18,18 +16,21 @@ from pocketcloud.services.dynamodb import capacity, storage
 from pocketcloud.services.dynamodb.expressions.evaluate import Env, project
 from pocketcloud.services.dynamodb.expressions.request import Expressions, prepare
 from pocketcloud.services.dynamodb.items import check_condition
-from pocketcloud.services.dynamodb.key_conditions import KeyRange, key_range
+from pocketcloud.services.dynamodb.key_conditions import key_range
+from pocketcloud.services.dynamodb.rows import (
+    PAGE_SIZE_BYTES_MAX,
+    Reader,
+    Row,
+    query_rows,
+    scan_rows,
+)
 from pocketcloud.services.dynamodb.storage import IndexMeta, TableMeta
 from pocketcloud.services.dynamodb.values import Item, clean_item, invalid, invalid_parameter
 from pocketcloud.services.dynamodb.wire import attribute_map
 
-PAGE_SIZE_BYTES_MAX = 1024 * 1024
-CHUNK_ROWS = 256  # rows fetched per SQL round trip while filling a page
 _QUERY_EXPRESSIONS = ("KeyConditionExpression", "FilterExpression", "ProjectionExpression")
 _SCAN_EXPRESSIONS = ("FilterExpression", "ProjectionExpression")
 _SELECTS = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT")
-
-Row = tuple[Any, ...]  # ([partition key bytes, in a segmented scan], stored item bytes, size)
 
 
 def query(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) -> dict[str, Any]:
@@ -49,8 +50,8 @@ def query(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) 
     forward = params.get("ScanIndexForward", True)
     start = _start_position(table, index, params.get("ExclusiveStartKey"))
     with storage.store(ctx).read() as tx:
-        chunks = _query_rows(tx, table, index, keys, forward, start, params.get("Limit"))
-        return _page(table, index, params, expressions, chunks, _splice(ctx, encoded))
+        reader = query_rows(tx, table, index, keys, forward, start, params.get("Limit"))
+        return _page(table, index, params, expressions, reader, _splice(ctx, encoded))
 
 
 def scan(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) -> dict[str, Any]:
@@ -72,15 +73,10 @@ def scan(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) -
             f"Segment: {segment} is not less than TotalSegments: {total}"
         )
     start = _start_position(table, index, params.get("ExclusiveStartKey"))
+    segments = None if segment is None or total is None else (segment, total)
     with storage.store(ctx).read() as tx:
-        segmented = total is not None
-        divisor = total or 1
-        # A segment's Limit counts the segment's rows only: the SQL cannot apply it.
-        limit = None if segmented else params.get("Limit")
-        chunks = _scan_rows(tx, table, index, start, limit, segmented)
-        if segmented:
-            chunks = ([r for r in rows if zlib.crc32(r[0]) % divisor == segment] for rows in chunks)
-        return _page(table, index, params, expressions, chunks, _splice(ctx, encoded))
+        reader = scan_rows(tx, table, index, start, params.get("Limit"), segments)
+        return _page(table, index, params, expressions, reader, _splice(ctx, encoded))
 
 
 def _splice(ctx: RequestContext, encoded: bool) -> bool:
@@ -122,119 +118,6 @@ def _start_position(
     return (entry[0], entry[1], pk, sk)
 
 
-# -- reading rows ---------------------------------------------------------------------------
-
-_OPS = {"=": "=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
-
-
-def _query_rows(
-    tx: Any,
-    table: TableMeta,
-    index: IndexMeta | None,
-    keys: KeyRange,
-    forward: bool,
-    start: tuple[bytes, ...] | None,
-    limit: int | None,
-) -> Iterator[list[Row]]:
-    sort_column = "e.isk" if index else "sk"
-    bounds = " ".join(f"AND {sort_column} {_OPS[op]} ?" for op, _ in keys.bounds)
-    values = [b for _, b in keys.bounds]
-    order = "ASC" if forward else "DESC"
-    reader = _Reader(tx, table, index, forward, limit, skip=1)
-    if index is None:
-        sql = (
-            "SELECT item, size_bytes FROM dynamodb_items WHERE table_id = ? AND pk = ? "
-            f"{bounds} {{after}} ORDER BY sk {order} LIMIT ?"
-        )
-        head = [table.table_id, keys.hash_bytes, *values]
-        return reader.chunks(sql, head, "sk", start[1:] if start else None)
-    sql = (
-        "SELECT i.item, i.size_bytes FROM dynamodb_index_entries e "
-        "JOIN dynamodb_items i ON i.table_id = e.table_id AND i.pk = e.pk AND i.sk = e.sk "
-        f"WHERE e.table_id = ? AND e.index_name = ? AND e.ipk = ? {bounds} {{after}} "
-        f"ORDER BY e.isk {order}, e.pk {order}, e.sk {order} LIMIT ?"
-    )
-    head = [table.table_id, index.name, keys.hash_bytes, *values]
-    return reader.chunks(sql, head, "(e.isk, e.pk, e.sk)", start[1:] if start else None)
-
-
-def _scan_rows(
-    tx: Any,
-    table: TableMeta,
-    index: IndexMeta | None,
-    start: tuple[bytes, ...] | None,
-    limit: int | None,
-    segmented: bool,
-) -> Iterator[list[Row]]:
-    """`segmented`: each row starts with its partition key bytes (a segment hashes them)."""
-    reader = _Reader(tx, table, index, True, limit, skip=0)
-    if index is None:
-        sql = (
-            f"SELECT {'pk, ' if segmented else ''}item, size_bytes FROM dynamodb_items "
-            f"WHERE table_id = ? {{after}} ORDER BY pk, sk LIMIT ?"
-        )
-        return reader.chunks(sql, [table.table_id], "(pk, sk)", start)
-    sql = (
-        f"SELECT {'e.ipk, ' if segmented else ''}i.item, i.size_bytes "
-        "FROM dynamodb_index_entries e "
-        "JOIN dynamodb_items i ON i.table_id = e.table_id AND i.pk = e.pk AND i.sk = e.sk "
-        "WHERE e.table_id = ? AND e.index_name = ? {after} "
-        "ORDER BY e.ipk, e.isk, e.pk, e.sk LIMIT ?"
-    )
-    return reader.chunks(sql, [table.table_id, index.name], "(e.ipk, e.isk, e.pk, e.sk)", start)
-
-
-class _Reader:
-    """Rows in order, CHUNK_ROWS per statement (never more than `limit` in all), each chunk
-    resuming after the last row read. Rows carry only what a page needs (the item and its
-    size); the position to resume from is worked out from the last item of a chunk."""
-
-    def __init__(
-        self,
-        tx: Any,
-        table: TableMeta,
-        index: IndexMeta | None,
-        forward: bool,
-        limit: int | None,
-        skip: int,
-    ) -> None:
-        self.tx, self.table, self.index, self.skip = tx, table, index, skip
-        self.op = ">" if forward else "<"
-        self.left = limit  # rows still wanted, when Limit bounds them
-
-    def chunks(
-        self, sql: str, head: list[Any], columns: str, start: tuple[bytes, ...] | None
-    ) -> Iterator[list[Row]]:
-        after = start
-        while True:
-            size = CHUNK_ROWS if self.left is None else min(CHUNK_ROWS, self.left)
-            if after is None:
-                rows = self.tx.fetchall(sql.format(after=""), [*head, size])
-            else:
-                marks = ", ".join("?" * len(after))
-                bound = f"({marks})" if len(after) > 1 else "?"
-                clause = f"AND {columns} {self.op} {bound}"
-                rows = self.tx.fetchall(sql.format(after=clause), [*head, *after, size])
-            if rows:
-                yield rows
-            if self.left is not None:
-                self.left -= len(rows)
-            if len(rows) < size or self.left == 0:
-                return
-            after = self._position(rows[-1][-2])[self.skip :]
-
-    def _position(self, raw: bytes) -> tuple[bytes, ...]:
-        """(index keys..., primary keys) of a stored item, as its rows are ordered."""
-        item = storage.decode_item(raw)
-        pk, sk = self.table.primary_key(item)
-        if self.index is None:
-            return (pk, sk)
-        entry = storage.index_key(self.index, item)
-        if entry is None:  # never: the item has an entry in this index
-            raise RuntimeError(f"an item read through index {self.index.name} lacks its key")
-        return (entry[0], entry[1], pk, sk)
-
-
 # -- pages ----------------------------------------------------------------------------------
 
 
@@ -243,7 +126,7 @@ def _page(
     index: IndexMeta | None,
     params: dict[str, Any],
     expressions: Expressions,
-    chunks: Iterator[list[Row]],
+    reader: Reader,
     splice: bool = False,
 ) -> dict[str, Any]:
     limit = params.get("Limit")
@@ -268,10 +151,10 @@ def _page(
     last: bytes | None = None
     rows: Iterator[Row] = iter(())
     if splice:
-        items, scanned, size_read, last = _raw_page(chunks, limit)
+        items, scanned, size_read, last = reader.spliced()
         matched = scanned
     else:
-        rows = chain.from_iterable(chunks)
+        rows = chain.from_iterable(reader.chunks())
     for row in rows:
         raw, size = row[-2], row[-1]
         scanned += 1
@@ -309,42 +192,6 @@ def _page(
     if select != "COUNT":
         result["Items"] = items
     return result
-
-
-def _raw_page(
-    chunks: Iterator[list[Row]], limit: int | None
-) -> tuple[list[bytes], int, int, bytes | None]:
-    """The splice case, kept lean: (JSON of each item, items read, bytes read, the last item
-    read when the page stopped early). A chunk that ends before the page does is taken whole,
-    without a Python step per row."""
-    items: list[bytes] = []
-    scanned = size_read = 0
-    for chunk in chunks:
-        if not chunk:  # a segment's share of a chunk can be empty
-            continue
-        chunk_bytes = sum(map(_SIZE, chunk))
-        if (limit is None or scanned + len(chunk) < limit) and (
-            size_read + chunk_bytes < PAGE_SIZE_BYTES_MAX
-        ):
-            raws = list(map(_ITEM, chunk))
-            # Every item's bytes start with "{" unless an older CBOR row is among them.
-            if min(raws) < b"{" or max(raws) >= b"|":
-                raws = list(map(storage.raw_json, raws))
-            items += raws
-            scanned += len(chunk)
-            size_read += chunk_bytes
-            continue
-        for row in chunk:  # the page ends in this chunk
-            raw = row[-2]
-            items.append(storage.raw_json(raw))
-            scanned += 1
-            size_read += row[-1]
-            if limit is not None and scanned >= limit or size_read >= PAGE_SIZE_BYTES_MAX:
-                return items, scanned, size_read, raw
-    return items, scanned, size_read, None
-
-
-_ITEM, _SIZE = itemgetter(-2), itemgetter(-1)
 
 
 def _spliced(result: dict[str, Any], items: list[bytes]) -> PreEncodedJson:

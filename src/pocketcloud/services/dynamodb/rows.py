@@ -2,7 +2,7 @@
 
 A page needs of each row only the stored item and its size, so rows carry nothing else (a
 segmented scan adds the partition key bytes it hashes); the position a chunk resumes after is
-worked out from the last item read. An unfiltered Query page of a table is built by SQLite
+worked out from the last item read. An unfiltered page of whole items is built by SQLite
 itself, a chunk at a time, as the concatenation of the stored JSON items.
 """
 
@@ -48,8 +48,7 @@ def query_rows(
             f"{bounds} {{after}} ORDER BY sk {order} LIMIT ?"
         )
         head = [table.table_id, keys.hash_bytes, *values]
-        return Reader(tx, table, None, forward, limit, (sql, head, "sk", after), skip=1,
-                      by_sort_key=table.json_items)  # fmt: skip
+        return Reader(tx, table, None, forward, limit, (sql, head, "sk", after), skip=1)
     sql = (
         "SELECT {select} FROM dynamodb_index_entries e "
         "JOIN dynamodb_items i ON i.table_id = e.table_id AND i.pk = e.pk AND i.sk = e.sk "
@@ -108,25 +107,27 @@ class Reader:
         *,
         skip: int,
         keep: Callable[[bytes], bool] | None = None,
-        by_sort_key: bool = False,
     ) -> None:
-        """`by_sort_key`: the rows are one partition of a table, in sort key order, all stored
-        as JSON: a page of them can be concatenated by SQLite."""
+        """`statement`: (SQL with {select} and {after} slots, its leading arguments, the
+        columns that order the rows, the position to start after); `skip`: how many of
+        those columns the statement fixes; `keep`: a segment's test of partition key bytes."""
         self.tx, self.table, self.index, self.limit = tx, table, index, limit
-        self.forward, self.skip, self.keep, self.by_sort_key = forward, skip, keep, by_sort_key
+        self.forward, self.skip, self.keep = forward, skip, keep
         self.sql, self.head, self.columns, self.start = statement
+        item = "i.item" if index else "item"
+        self.rows_select = f"{item} AS item, {'i.' if index else ''}size_bytes AS size_bytes"
+        self.last_select = f"{self.columns.strip('()')}, {item}"  # position, then the item
 
     def chunks(self) -> Iterator[list[Row]]:
         if self.keep is None:
-            return self._chunks(self.start, self.limit, "i.item, i.size_bytes"
-                                if self.index else "item, size_bytes")  # fmt: skip
+            return self._chunks(self.start, self.limit, self.rows_select)
         keep = self.keep
-        select = "e.ipk, i.item, i.size_bytes" if self.index else "pk, item, size_bytes"
+        select = f"{'e.ipk' if self.index else 'pk'}, {self.rows_select}"
         return ([r for r in rows if keep(r[0])] for rows in self._chunks(self.start, None, select))
 
     def spliced(self) -> Spliced:
         """The page of whole stored items, unfiltered, as JSON bytes."""
-        if self.by_sort_key:
+        if self.keep is None and self.table.json_items:
             return self._aggregated()
         return raw_page(self.chunks(), self.limit)
 
@@ -167,16 +168,16 @@ class Reader:
         return (entry[0], entry[1], pk, sk)
 
     def _aggregated(self) -> Spliced:
-        """A table Query's page, each chunk concatenated by SQLite (no Python object per row)
-        while the page does not end inside it; the chunk where it ends is read row by row.
-        Only for a table whose rows are all JSON (no older CBOR row to convert)."""
+        """The page, each chunk concatenated by SQLite (no Python object per row) while the
+        page does not end inside it; the chunk where it ends is read row by row. Only for a
+        table whose rows are all JSON (no older CBOR row to convert)."""
         parts: list[bytes] = []
         scanned = size_read = 0
         after = self.start
         left = self.limit
         while True:
             size = CHUNK_ROWS if left is None else min(CHUNK_ROWS, left)
-            sql, args = self._statement("item, size_bytes", after, size)
+            sql, args = self._statement(self.rows_select, after, size)
             count, total, body = self.tx.fetchone(_CONCATENATED.format(rows=sql), args)
             if not count:
                 return parts, scanned, size_read, None
@@ -186,8 +187,8 @@ class Reader:
                 parts.append(body)
                 return parts, scanned + count, size_read + int(total), None
             # A full chunk: its last row, to resume after (or to name as LastEvaluatedKey).
-            sql, args = self._statement("sk, item", after, 1)
-            last_sk, last = self.tx.fetchone(sql + " OFFSET ?", [*args, size - 1])
+            sql, args = self._statement(self.last_select, after, 1)
+            *position, last = self.tx.fetchone(sql + " OFFSET ?", [*args, size - 1])
             if not body.endswith(last):
                 break  # the concatenation did not keep the rows' order: take them one by one
             parts.append(body)
@@ -197,8 +198,8 @@ class Reader:
                 left -= count
                 if left == 0:
                     return parts, scanned, size_read, last
-            after = (last_sk,)
-        chunks = self._chunks(after, left, "item, size_bytes")
+            after = tuple(position)
+        chunks = self._chunks(after, left, self.rows_select)
         return raw_page(chunks, self.limit, (parts, scanned, size_read))
 
 

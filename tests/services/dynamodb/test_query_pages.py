@@ -52,9 +52,13 @@ def ddb_module(endpoint: str) -> Any:
                         aws_access_key_id="test", aws_secret_access_key="test")
 
 
-def _pages(ddb: Any, args: dict[str, Any], filtered: bool) -> list[dict[str, Any]]:
+def _pages(
+    ddb: Any, args: dict[str, Any], filtered: bool, count: bool = False
+) -> list[dict[str, Any]]:
     if filtered:  # keeps every item, but makes the server look at each one
         args = {**args, "FilterExpression": "attribute_exists(pk)"}
+    if count:
+        args = {**args, "Select": "COUNT"}
     pages = []
     while True:
         page = ddb.query(**args, ReturnConsumedCapacity="TOTAL")
@@ -82,6 +86,8 @@ def test_spliced_pages_equal_pages_built_item_by_item(
         args["Limit"] = limit
     spliced = _pages(ddb_module, args, filtered=False)
     assert spliced == _pages(ddb_module, args, filtered=True)
+    counted = [{**page, "Items": []} for page in _pages(ddb_module, args, False, count=True)]
+    assert counted == [{**page, "Items": []} for page in spliced]
     keys = [int(item["sk"]["N"]) for page in spliced for item in page["Items"]]
     assert sorted(keys) == list(range(ITEMS))
     if index is None:

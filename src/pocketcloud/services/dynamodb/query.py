@@ -163,6 +163,8 @@ def _page(
         if filter_tree is None and whole:
             items.append(storage.decode_item(raw))
             matched += 1
+        elif filter_tree is None and select == "COUNT":
+            matched += 1  # nothing to look at in the item
         else:
             item = storage.decode_item(raw)
             if filter_tree is None or check_condition(filter_tree, item, env, "FilterExpression"):

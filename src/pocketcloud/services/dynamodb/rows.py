@@ -188,9 +188,10 @@ class Reader:
                 return parts, scanned + count, size_read + int(total), None
             # A full chunk: its last row, to resume after (or to name as LastEvaluatedKey).
             sql, args = self._statement(self.last_select, after, 1)
-            *position, last = self.tx.fetchone(sql + " OFFSET ?", [*args, size - 1])
-            if not body.endswith(last):
+            found = self.tx.fetchone(sql + " OFFSET ?", [*args, size - 1])
+            if found is None or not body.endswith(found[-1]):
                 break  # the concatenation did not keep the rows' order: take them one by one
+            *position, last = found
             parts.append(body)
             scanned += count
             size_read += int(total)

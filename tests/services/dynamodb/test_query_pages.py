@@ -4,10 +4,15 @@ on the table and on its indexes, up to and across the 1 MB page boundary."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 from tests.services.dynamodb.conftest import unique
+from tests.support import start_server
 
 from pocketcloud.services.dynamodb import rows, storage
 
@@ -122,3 +127,50 @@ def test_a_chunk_with_an_older_cbor_row_is_converted() -> None:
     items, scanned, size_read, last = rows.raw_page(iter([chunk]), None)
     assert items == [storage.encode_item({"pk": {"S": "a"}}), storage.encode_item(old)]
     assert (scanned, size_read, last) == (2, 20, None)
+
+
+def test_a_table_from_before_the_json_mark_still_pages(tmp_path: Path) -> None:
+    """A data directory written by an older pocketcloud: the table lacks the mark that all
+    its rows are JSON, and some rows are CBOR. Its pages are built row by row, converted."""
+    import cbor2
+
+    server = start_server(tmp_path / "data")
+    try:
+        ddb = boto3.client("dynamodb", region_name="us-east-1", endpoint_url=server.endpoint,
+                           aws_access_key_id="test", aws_secret_access_key="test")
+        ddb.create_table(
+            TableName="old-table", BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                       {"AttributeName": "sk", "KeyType": "RANGE"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                  {"AttributeName": "sk", "AttributeType": "N"}])
+        for start in range(0, 600, 25):
+            ddb.batch_write_item(RequestItems={"old-table": [
+                {"PutRequest": {"Item": {"pk": {"S": "p"}, "sk": {"N": str(n)},
+                                         "b": {"B": bytes([n % 256])}}}}
+                for n in range(start, start + 25)]})
+    finally:
+        server.stop()
+    with sqlite3.connect(tmp_path / "data" / "state.db") as db:
+        table_id, meta = db.execute(
+            "SELECT table_id, meta FROM dynamodb_tables WHERE name = 'old-table'").fetchone()
+        db.execute("UPDATE dynamodb_tables SET meta = ? WHERE table_id = ?",
+                   (json.dumps({k: v for k, v in json.loads(meta).items()
+                                if k != storage.JSON_ITEMS}), table_id))
+        for raw, sk in db.execute("SELECT item, sk FROM dynamodb_items WHERE table_id = ?",
+                                  (table_id,)).fetchall()[::7]:
+            db.execute("UPDATE dynamodb_items SET item = ? WHERE table_id = ? AND sk = ?",
+                       (cbor2.dumps(storage.decode_item(raw)), table_id, sk))
+    server = start_server(tmp_path / "data")
+    try:
+        ddb = boto3.client("dynamodb", region_name="us-east-1", endpoint_url=server.endpoint,
+                           aws_access_key_id="test", aws_secret_access_key="test")
+        args = {"TableName": "old-table", "KeyConditionExpression": "pk = :p",
+                "ExpressionAttributeValues": {":p": {"S": "p"}}}
+        for limit in ({}, {"Limit": 300}):
+            items = [item for page in ddb.get_paginator("query").paginate(**args, **limit)
+                     for item in page["Items"]]
+            assert [int(i["sk"]["N"]) for i in items] == list(range(600))
+            assert all(i["b"]["B"] == bytes([n % 256]) for n, i in enumerate(items))
+    finally:
+        server.stop()

@@ -204,8 +204,10 @@ class Reader:
         return raw_page(chunks, self.limit, (parts, scanned, size_read))
 
 
-# SQLite concatenates in the order the subquery gives the rows (its documentation leaves the
-# order open, so the caller checks that the last row's item ends the concatenation).
+# SQLite concatenates in the order its ORDER BY ... LIMIT subquery yields the rows. Its
+# documentation leaves group_concat's order open, so a full chunk's concatenation must end
+# with the chunk's last item (a tripwire), and the tests compare these pages with pages built
+# row by row.
 _CONCATENATED = (
     "SELECT count(*), total(size_bytes), CAST(group_concat(item, ',') AS BLOB) FROM ({rows})"
 )

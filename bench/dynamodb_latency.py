@@ -111,12 +111,41 @@ async def measure_query(calls: int, rounds: int) -> list[float]:
     return per_round
 
 
+async def measure_item(operation: str, calls: int, rounds: int) -> list[float]:
+    """CPU seconds per PutItem (or GetItem) of the 1 KB item, one figure per round."""
+    from bench.dynamodb import ITEM_BYTES, _item
+
+    app = Gateway(Cloud(Settings(ephemeral=True)))
+    await _table(app)
+    item = _item("item", "1", ITEM_BYTES)
+    bodies = {"PutItem": {"TableName": TABLE, "Item": item},
+              "GetItem": {"TableName": TABLE, "Key": {"pk": item["pk"], "sk": item["sk"]}}}
+    await call(app, "PutItem", bodies["PutItem"])
+    body = bodies[operation]
+    answer: list[bytes] = []
+    if await call(app, operation, body, answer) != 200:
+        raise SystemExit(f"{operation} failed: {b''.join(answer)[:300]!r}")
+    for _ in range(min(1000, calls)):  # warm caches
+        await call(app, operation, body)
+    per_round = []
+    for _ in range(rounds):
+        started = time.process_time()
+        for _ in range(calls):
+            await call(app, operation, body)
+        per_round.append((time.process_time() - started) / calls)
+    return per_round
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.dynamodb_latency", description=__doc__)
     parser.add_argument("--calls", type=int, default=None,
                         help="calls (per round with --query); default 20000, 300 with --query")
     parser.add_argument("--query", action="store_true",
                         help="CPU per Query of a 1,000-item partition instead of GetItem latency")
+    parser.add_argument("--put", action="store_true",
+                        help="CPU per PutItem of a 1 KB item (an overwrite) instead")
+    parser.add_argument("--get", action="store_true",
+                        help="CPU per GetItem of a 1 KB item, best of 5 rounds, instead")
     args = parser.parse_args()
     calls = args.calls or (300 if args.query else 20000)
     if not 100 <= calls <= 1_000_000:
@@ -127,6 +156,14 @@ def main() -> None:
         print(f"Query of a 1,000-item partition (100-byte items), {calls} calls x 5 rounds in "
               f"process, CPU ms per Query: best {min(rounds) * 1000:.3f}, "
               f"rounds {' '.join(f'{r * 1000:.3f}' for r in rounds)}")
+        print(f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f}")
+        return
+    if args.put or args.get:
+        operation = "PutItem" if args.put else "GetItem"
+        rounds = asyncio.run(measure_item(operation, calls, 5))
+        print(f"{operation} of a 1 KB item, {calls} calls x 5 rounds in process, CPU ms per "
+              f"call: best {min(rounds) * 1000:.4f}, "
+              f"rounds {' '.join(f'{r * 1000:.4f}' for r in rounds)}")
         print(f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f}")
         return
     wall, cpu = (sorted(values) for values in asyncio.run(measure(calls)))

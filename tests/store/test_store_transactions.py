@@ -152,3 +152,26 @@ def test_read_value_outside_and_inside_a_transaction(store: Store) -> None:
         # Inside a write, it reads through that transaction (sees its own uncommitted row).
         assert store.read_value("SELECT name FROM t_parents WHERE name = ?", ("a",)) == "a"
     assert store.read_value("SELECT count(*) FROM t_parents") == 1
+
+
+def test_write_one_commits_on_its_own(store: Store, data_dir: Path) -> None:
+    assert store.write_one("INSERT INTO t_parents (name) VALUES (?)", ("a",)) == 1
+    # Committed: another connection (another process, after a restart) sees the row.
+    other = sqlite3.connect(data_dir / "state.db")
+    try:
+        assert other.execute("SELECT name FROM t_parents").fetchall() == [("a",)]
+    finally:
+        other.close()
+    with pytest.raises(sqlite3.IntegrityError):  # a failing statement changes nothing
+        store.write_one("INSERT INTO t_parents (name) VALUES (?)", ("a",))
+    assert names(store) == ["a"]
+
+
+def test_write_one_joins_an_open_write_and_refuses_a_read(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.write():
+        store.write_one("INSERT INTO t_parents (name) VALUES (?)", ("a",))
+        raise RuntimeError("roll back")
+    assert names(store) == []  # rolled back with the transaction it joined
+    with store.read(), pytest.raises(StoreError, match="inside store.read"):
+        store.write_one("INSERT INTO t_parents (name) VALUES (?)", ("b",))
+    assert names(store) == []

@@ -219,6 +219,18 @@ class Store:
         cursor.close()
         return row  # type: ignore[no-any-return]
 
+    def write_one(self, sql: str, params: Params = ()) -> int:
+        """One INSERT, UPDATE or DELETE that is a whole transaction by itself: SQLite commits a
+        lone statement as its own transaction (same lock, same durability as write()'s COMMIT),
+        without the BEGIN and COMMIT round trips. Inside a write() it joins that transaction.
+        Returns the number of rows changed."""
+        local = self._local
+        if local.tx is not None:
+            if not local.writing:
+                raise StoreError("store.write_one() inside store.read(): open a write() instead")
+            return local.tx.execute(sql, params)
+        return int(self._connection().execute(sql, params).rowcount)
+
     def write(self) -> AbstractContextManager[Tx]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back if the block raises. Nested: a savepoint."""
         return _Scope(self, writing=True)

@@ -118,6 +118,22 @@ def test_item_size_limit_counts_names_and_values(ddb: Any, make_table: Any) -> N
     )
 
 
+def test_item_size_limit_counts_utf8_bytes_of_names_and_values(ddb: Any, make_table: Any) -> None:
+    name = make_table()
+    fixed = len("pk") + len("user#1") + len("sk") + len("profile") + len("naïve".encode())
+    budget = 400 * 1024 - fixed - len("😀".encode())
+    text = "😀" + "é" * (budget // 2) + "x" * (budget % 2)  # exactly the rest, in UTF-8 bytes
+    ddb.put_item(TableName=name, Item={**KEY, "naïve": {"S": text}})
+    got = ddb.get_item(TableName=name, Key=KEY)["Item"]
+    assert got["naïve"] == {"S": text}
+    with pytest.raises(ClientError) as excinfo:
+        ddb.put_item(TableName=name, Item={**KEY, "naïve": {"S": text + "x"}})
+    assert _error(excinfo) == (
+        "ValidationException",
+        "Item size has exceeded the maximum allowed size",
+    )
+
+
 def test_conditional_put_and_return_values(ddb: Any, make_table: Any) -> None:
     name = make_table()
     ddb.put_item(

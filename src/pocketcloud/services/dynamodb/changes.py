@@ -25,6 +25,18 @@ def put(
         _replicate(tx, table, key, new, size, now)
 
 
+def row_only(table: TableMeta) -> bool:
+    """Whether a change of this table's rows is the row alone: no index entries, stream
+    record, TTL schedule, point-in-time history or replica to keep in step with it."""
+    return not (
+        table.indexes
+        or table.stream_view_type is not None
+        or ttl.active(table)
+        or history.active(table)
+        or table.meta.get("replicas")
+    )
+
+
 def remove(
     tx: Tx,
     table: TableMeta,

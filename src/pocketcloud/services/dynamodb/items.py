@@ -19,13 +19,14 @@ from pocketcloud.services.dynamodb.expressions.updates import apply_update, upda
 from pocketcloud.services.dynamodb.keys import (
     check_index_keys,
     check_item_keys,
+    check_size,
     checked_size,
     clean_key,
 )
 from pocketcloud.services.dynamodb.storage import TableMeta
 from pocketcloud.services.dynamodb.values import (
     Item,
-    clean_item,
+    clean_item_sized,
     invalid,
     invalid_parameter,
     item_size_bytes,
@@ -93,9 +94,9 @@ def _finish(
 
 def put_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     table = storage.table_meta(ctx, params["TableName"])
-    item = clean_item(params["Item"])
+    item, size = clean_item_sized(params["Item"])
     check_item_keys(table, item)
-    size = checked_size(item)
+    check_size(size)
     wanted = _return_values(params, ("NONE", "ALL_OLD"))
     expressions = prepare(params, _PUT_EXPRESSIONS)
     condition = expressions.get("ConditionExpression")
@@ -108,6 +109,9 @@ def put_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         or (table.stream_view_type is not None)
         or mode in ("TOTAL", "INDEXES")
     )
+    if not needs_old and changes.row_only(table):  # the common put: one statement
+        storage.write_item_alone(ctx, table, key, item, size)
+        return {}
     now = ctx.cloud.clock.now()
     with storage.store(ctx).write() as tx:
         old = storage.read_item(tx, table, *key) if needs_old else None

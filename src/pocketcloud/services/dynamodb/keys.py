@@ -97,7 +97,10 @@ def _check_not_empty(name: str, inner: Any) -> None:
 
 
 def checked_size(item: Item, updating: bool = False) -> int:
-    size = item_size_bytes(item)
+    return check_size(item_size_bytes(item), updating)
+
+
+def check_size(size: int, updating: bool = False) -> int:
     if size > MAX_ITEM_SIZE_BYTES:
         raise invalid(
             "Item size to update has exceeded the maximum allowed size"

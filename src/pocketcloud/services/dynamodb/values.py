@@ -101,6 +101,27 @@ def clean_item(item: Any, *, depth: int = 0) -> Item:
     return {name: clean_value(value, depth) for name, value in item.items()}
 
 
+def clean_item_sized(item: Any) -> tuple[Item, int]:
+    """clean_item and item_size_bytes in one pass (PutItem's): the same item, the same errors."""
+    if type(item) is not dict:
+        raise invalid("Item must be a map of attribute names to values")
+    cleaned: Item = {}
+    size = 0
+    for name, value in item.items():
+        inner = value.get("S") if type(value) is dict and len(value) == 1 else None
+        if type(inner) is str:  # the most common value, already clean
+            cleaned[name] = value
+            size += _utf8_len(name) + _utf8_len(inner)
+        else:
+            cleaned[name] = value = clean_value(value)
+            size += _utf8_len(name) + value_size_bytes(value)
+    return cleaned, size
+
+
+def _utf8_len(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode())
+
+
 def clean_value(value: Any, depth: int = 0) -> dict[str, Any]:
     if type(value) is not dict or not value:
         raise invalid(

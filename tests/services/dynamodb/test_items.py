@@ -327,3 +327,28 @@ def test_resource_table_api_with_conditions_builder(resource: Any, make_table: A
         ExpressionAttributeValues={":x": Decimal("0.01")},
     )
     assert table.get_item(Key={"pk": "u", "sk": "1"})["Item"]["price"] == Decimal("10")
+
+
+def test_placeholders_without_expressions_and_legacy_parameters(
+    ddb: Any, make_table: Any
+) -> None:
+    name = make_table()
+    for extra, which in (
+        ({"ExpressionAttributeValues": {":v": {"N": "1"}}}, "Values"),
+        ({"ExpressionAttributeNames": {"#v": "v"}}, "Names"),
+    ):
+        with pytest.raises(ClientError) as excinfo:
+            ddb.put_item(TableName=name, Item={**KEY, "v": {"N": "1"}}, **extra)
+        assert _error(excinfo) == (
+            "ValidationException",
+            f"ExpressionAttribute{which} can only be specified when using expressions",
+        )
+    # The legacy parameters still stand for their expressions.
+    ddb.put_item(TableName=name, Item={**KEY, "v": {"N": "1"}},
+                 Expected={"v": {"Exists": False}})  # fmt: skip
+    with pytest.raises(ClientError) as excinfo:
+        ddb.put_item(TableName=name, Item={**KEY, "v": {"N": "2"}},
+                     Expected={"v": {"Exists": False}})  # fmt: skip
+    assert _error(excinfo)[0] == "ConditionalCheckFailedException"
+    got = ddb.get_item(TableName=name, Key=KEY, AttributesToGet=["v"])["Item"]
+    assert got == {"v": {"N": "1"}}

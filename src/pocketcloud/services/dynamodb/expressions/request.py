@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from pocketcloud.errors import AwsError
@@ -56,6 +57,8 @@ NO_EXPRESSIONS = Expressions()
 
 def prepare(params: dict[str, Any], members: tuple[str, ...]) -> Expressions:
     """Parse the request's expression parameters among `members` and check its placeholders."""
+    if params.keys().isdisjoint(_related(members)):  # the common request: no expressions
+        return NO_EXPRESSIONS
     present = [m for m in members if m in params]
     legacy_present = [name for name, m in LEGACY.items() if m in members and name in params]
     names = params.get("ExpressionAttributeNames")
@@ -73,6 +76,14 @@ def prepare(params: dict[str, Any], members: tuple[str, ...]) -> Expressions:
     _check_placeholders(parsed, names, values)
     cleaned = {key: clean_value(value) for key, value in (values or {}).items()}
     return Expressions({m: p.tree for m, p in parsed.items()}, Env(names, cleaned))
+
+
+@cache
+def _related(members: tuple[str, ...]) -> frozenset[str]:
+    """The parameters whose presence makes `prepare` do more than answer NO_EXPRESSIONS."""
+    legacy_names = (name for name, member in LEGACY.items() if member in members)
+    return frozenset((*members, *legacy_names, "ExpressionAttributeNames",
+                      "ExpressionAttributeValues"))  # fmt: skip
 
 
 def _check_placeholders(

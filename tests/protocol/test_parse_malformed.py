@@ -13,6 +13,8 @@ import pytest
 from pocketcloud.errors import AwsError
 from pocketcloud.protocol.http import HttpRequest
 from pocketcloud.protocol.parsing import parse_request
+from pocketcloud.protocol.parsing.failures import ParseFailure
+from pocketcloud.protocol.parsing.json import parse_json_document
 from pocketcloud.protocol.specs import operation_model
 
 
@@ -61,6 +63,25 @@ def _json(body: bytes) -> AwsError:
 def test_json_mistakes_are_serialization_exceptions(body: bytes) -> None:
     error = _json(body)
     assert (error.code, error.status_code) == ("SerializationException", 400)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a": 1}', ' {"a": 1}', '{"a": 1} ', '\n{"a": [1, 2.5, null, true]}\t', '"x"', "7",
+     "NaN", '{"a": 1}{"b": 2}', '{"a": 1} x', "\ufeff{}", "", " ", '{"a": 1', "[1,]",
+     '{"a": "\\u00e9"}', '{"a": 1, "a": 2}'],
+)
+def test_json_documents_decode_exactly_as_json_loads(text: str) -> None:
+    """The fast path of a body without surrounding whitespace changes no value and no error."""
+    try:
+        expected: Any = json.loads(text)
+    except ValueError:
+        with pytest.raises(ParseFailure) as raised:
+            parse_json_document(text.encode())
+        assert raised.value.kind == "malformed"
+        return
+    got = parse_json_document(text.encode())
+    assert json.dumps(got) == json.dumps(expected)  # NaN compares unequal to itself
 
 
 def test_json_error_names_the_member() -> None:

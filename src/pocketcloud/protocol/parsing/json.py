@@ -42,12 +42,27 @@ def parse_json_document(body: bytes) -> Any:
     """The decoded JSON value of `body`; malformed JSON is a client error."""
     try:
         # AWS takes UTF-8 only; decoding first also skips json's encoding sniffing.
-        value = json.loads(body.decode("utf-8"))
+        value = _loads(body.decode("utf-8"))
         if b"\\u" in body and _LONE_SURROGATE.search(body):
             json.dumps(value, ensure_ascii=False).encode("utf-8")  # fails on a lone surrogate
         return value
     except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise malformed("The request body is not valid JSON") from None
+
+
+# What json.loads runs, minus its Python layers (typeshed does not declare the attribute).
+_scan_once: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+def _loads(text: str) -> Any:
+    """json.loads(text), a third cheaper for a body without surrounding whitespace: the value
+    scanned from the first character must end at the last; anything else (whitespace, a BOM,
+    extra data, bad JSON) goes through json.loads, for its exact value or error."""
+    try:
+        value, end = _scan_once(text, 0)
+    except StopIteration:
+        end = -1
+    return value if end == len(text) else json.loads(text)
 
 
 def parse_json_body(shape: Shape | None, body: bytes) -> dict[str, Any]:

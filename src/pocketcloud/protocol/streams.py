@@ -10,7 +10,14 @@ from __future__ import annotations
 import asyncio
 import os
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterator,
+    MutableMapping,
+)
 from typing import Any
 
 from pocketcloud.errors import AwsError
@@ -24,14 +31,59 @@ BODY_IDLE_TIMEOUT_S = float(os.environ.get("POCKETCLOUD_BODY_IDLE_TIMEOUT_S") or
 
 
 async def receive_within(receive: Receive) -> MutableMapping[str, Any]:
-    """The next body message, or AWS's RequestTimeout when the client goes quiet mid-body."""
+    """The next body message, or AWS's RequestTimeout when the client goes quiet mid-body.
+
+    The message is usually there already (a small body arrives with its headers), and then
+    receive() finishes without waiting: it is run one step first, and only one that has to
+    wait gets the timer (arming and cancelling one costs more than parsing a small request).
+    """
+    steps = receive().__await__()
+    try:
+        first = next(steps)  # an awaitable's iterator need not have send() (granian's has not)
+    except StopIteration as done:
+        message: MutableMapping[str, Any] = done.value
+        return message
     try:
         async with asyncio.timeout(BODY_IDLE_TIMEOUT_S):
-            return await receive()
+            return await _Resumed(steps, first)
     except TimeoutError:
         raise AwsError("RequestTimeout", "Your socket connection to the server was not read "
                        "from or written to within the timeout period. Idle connections will "
                        "be closed.", 400) from None
+
+
+class _Resumed:
+    """An awaitable already run up to its first wait: awaiting it hands the task what it was
+    waiting on, then carries on with it as `await` would (PEP 380's delegation, from its
+    second step: send() and throw() only when the iterator has them)."""
+
+    def __init__(self, steps: Iterator[Any], first: Any) -> None:
+        self._steps: Any = steps
+        self._first = first
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        steps, waiting = self._steps, self._first
+        while True:
+            try:
+                sent = yield waiting
+            except GeneratorExit:
+                close = getattr(steps, "close", None)
+                if close is not None:
+                    close()
+                raise
+            except BaseException as error:  # a cancellation (the timeout's) reaches the wait
+                throw = getattr(steps, "throw", None)
+                if throw is None:
+                    raise
+                try:
+                    waiting = throw(error)
+                except StopIteration as done:
+                    return done.value
+            else:
+                try:
+                    waiting = next(steps) if sent is None else steps.send(sent)
+                except StopIteration as done:
+                    return done.value
 
 
 class RequestBody:

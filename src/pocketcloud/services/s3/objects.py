@@ -16,7 +16,12 @@ from pocketcloud.services.s3.conditions import (
     precondition_failed,
 )
 from pocketcloud.services.s3.inline import PREFIX as INLINE_PREFIX
-from pocketcloud.services.s3.inline import delete_inline, drop_inline_in, store_inline
+from pocketcloud.services.s3.inline import (
+    delete_inline,
+    drop_inline_in,
+    is_inline,
+    store_inline,
+)
 from pocketcloud.services.s3.notifications import notify_created, notify_removed
 from pocketcloud.services.s3.object_lock import LOCK_HEADERS, check_deletable, lock_headers
 from pocketcloud.services.s3.rows import (
@@ -26,6 +31,7 @@ from pocketcloud.services.s3.rows import (
     current_row,
     delete_current,
     delete_version,
+    keeps_current,
     new_version_id,
     no_such_key,
     no_such_version,
@@ -164,8 +170,9 @@ def commit_object(
     multipart upload's rows, or a small object's inline bytes, go in the same transaction."""
     lock_headers(ctx, bucket, row.headers)
     with s3_store(ctx).write() as tx:
+        current = current_row(tx, bucket.name, row.key)
         if params.get("IfNoneMatch") is not None or params.get("IfMatch") is not None:
-            _check_write_conditions(params, current_row(tx, bucket.name, row.key), row.key)
+            _check_write_conditions(params, current, row.key)
         if finishing_upload:
             if not tx.execute("DELETE FROM s3_uploads WHERE upload_id = ?", (finishing_upload,)):
                 raise AwsError(
@@ -178,8 +185,16 @@ def commit_object(
                 )
             tx.execute("DELETE FROM s3_parts WHERE upload_id = ?", (finishing_upload,))
         if inline_data is not None:
-            row.blob_ids = [store_inline(tx, inline_data)]
-        return drop_inline_in(tx, write_version(tx, bucket.name, bucket.versioning, row))
+            row.blob_ids = [store_inline(tx, inline_data, _reusable(bucket, current))]
+        garbage = write_version(tx, bucket.name, bucket.versioning, row, current)
+        return drop_inline_in(tx, garbage)
+
+
+def _reusable(bucket: Bucket, current: ObjectRow | None) -> str | None:
+    """The current version's inline row, when the new version replaces it (not versioned)."""
+    if current is None or not is_inline(current.blob_ids):
+        return None
+    return None if keeps_current(bucket.versioning, current) else current.blob_ids[0]
 
 
 def _check_write_conditions(params: dict[str, Any], current: ObjectRow | None, key: str) -> None:

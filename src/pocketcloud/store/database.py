@@ -219,6 +219,11 @@ class Store:
         cursor.close()
         return row  # type: ignore[no-any-return]
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a read() or write() is open on this thread (a write() now would nest)."""
+        return self._local.tx is not None
+
     def write(self) -> AbstractContextManager[Tx]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back if the block raises. Nested: a savepoint."""
         return _Scope(self, writing=True)

@@ -40,6 +40,7 @@ from pocketcloud.services.s3.rows import (
     write_version,
 )
 from pocketcloud.services.s3.schema import key_bytes, s3_store
+from pocketcloud.services.s3.seqs import next_seq, reserve
 from pocketcloud.services.s3.tag_rules import tags_from_header
 from pocketcloud.services.s3.upload import (
     body_unread_closes_connection,
@@ -169,7 +170,10 @@ def commit_object(
     """Commit `row` as the key's new current version, honouring conditional writes; a
     multipart upload's rows, or a small object's inline bytes, go in the same transaction."""
     lock_headers(ctx, bucket, row.headers)
-    with s3_store(ctx).write() as tx:
+    store = s3_store(ctx)
+    reserve(store)
+    with store.write() as tx:
+        row.seq = next_seq(store, tx)
         current = current_row(tx, bucket.name, row.key)
         if params.get("IfNoneMatch") is not None or params.get("IfMatch") is not None:
             _check_write_conditions(params, current, row.key)
@@ -360,7 +364,9 @@ def remove_object(
     params: dict[str, Any] | None = None, bypass_governance: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
     """DeleteObject's effect and answer (also used by DeleteObjects); blobs to delete after."""
-    with s3_store(ctx).write() as tx:
+    store = s3_store(ctx)
+    reserve(store)
+    with store.write() as tx:
         if params is not None and params.get("IfMatch") is not None:
             current = current_row(tx, bucket.name, key)
             if current is None or current.delete_marker:
@@ -382,6 +388,7 @@ def remove_object(
             return {}, garbage
         marker = ObjectRow(
             key=key,
+            seq=next_seq(store, tx),
             version_id=new_version_id(bucket.versioning, ctx.cloud.ids.hex(32)),
             delete_marker=True,
             last_modified=ctx.cloud.clock.now(),

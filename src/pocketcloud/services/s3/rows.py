@@ -106,19 +106,17 @@ def update_headers(
     return False
 
 
-def next_seq(tx: Tx) -> int:
-    return int(tx.fetchvalue("UPDATE s3_seq SET value = value + 1 WHERE id = 1 RETURNING value"))
-
-
 _UNREAD: Any = object()  # write_version's `current` when the caller has not read it
 
 
 def write_version(
     tx: Tx, bucket: str, versioning: str, row: ObjectRow, current: ObjectRow | None = _UNREAD
 ) -> list[str]:
-    """Make `row` the key's current version; returns blobs no longer referenced. A caller
-    that has read the key's current row in `tx` passes it as `current`."""
-    row.seq = next_seq(tx)
+    """Make `row` the key's current version; returns blobs no longer referenced. `row.seq`
+    comes from seqs.next_seq; a caller that has read the key's current row in `tx` passes it
+    as `current`."""
+    if not row.seq:
+        raise ValueError("write_version needs row.seq from seqs.next_seq")
     garbage: list[str] = []
     if current is _UNREAD:
         current = current_row(tx, bucket, row.key)

@@ -40,10 +40,14 @@ def max_keys(params: dict[str, Any]) -> int:
 def encoder(params: dict[str, Any]) -> Any:
     encoding = params.get("EncodingType")
     if encoding is None:
-        return lambda text: text
+        return unchanged
     if encoding != "url":
         raise AwsError("InvalidArgument", "Invalid Encoding Method specified in Request")
     return _url_encode
+
+
+def unchanged(text: str) -> str:
+    return text
 
 
 _NEEDS_QUOTING = re.compile(r"[^A-Za-z0-9_.\-~/]").search  # what quote_plus leaves alone
@@ -129,8 +133,9 @@ def _entry(
     row: tuple[Any, ...], encode: Any, owners: dict[str, dict[str, str]] | None
 ) -> dict[str, Any]:
     key, etag, size, modified, storage_class, owner, checksum = row
+    text = key.decode("utf-8", "surrogatepass")  # key_text, inline: a thousand per page
     entry: dict[str, Any] = {
-        "Key": encode(key_text(key)),
+        "Key": text if encode is unchanged else encode(text),
         "LastModified": modified,
         "ETag": etag,
         "Size": size,

@@ -26,8 +26,10 @@ from pocketcloud.services.s3.notifications import notify_created, notify_removed
 from pocketcloud.services.s3.object_lock import LOCK_HEADERS, check_deletable, lock_headers
 from pocketcloud.services.s3.rows import (
     CURRENT_ROW_SQL,
+    Current,
     ObjectRow,
     check_version_id,
+    current_of,
     current_row,
     delete_current,
     delete_version,
@@ -174,7 +176,7 @@ def commit_object(
     reserve(store)
     with store.write() as tx:
         row.seq = next_seq(store, tx)
-        current = current_row(tx, bucket.name, row.key)
+        current = current_of(tx, bucket.name, row.key)
         if params.get("IfNoneMatch") is not None or params.get("IfMatch") is not None:
             _check_write_conditions(params, current, row.key)
         if finishing_upload:
@@ -194,14 +196,14 @@ def commit_object(
         return drop_inline_in(tx, garbage)
 
 
-def _reusable(bucket: Bucket, current: ObjectRow | None) -> str | None:
+def _reusable(bucket: Bucket, current: Current | None) -> str | None:
     """The current version's inline row, when the new version replaces it (not versioned)."""
     if current is None or not is_inline(current.blob_ids):
         return None
     return None if keeps_current(bucket.versioning, current) else current.blob_ids[0]
 
 
-def _check_write_conditions(params: dict[str, Any], current: ObjectRow | None, key: str) -> None:
+def _check_write_conditions(params: dict[str, Any], current: Current | None, key: str) -> None:
     exists = current is not None and not current.delete_marker
     if_none_match = params.get("IfNoneMatch")
     if if_none_match is not None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.schema import OBJECT_COLUMNS, key_bytes, key_text
@@ -55,8 +55,11 @@ class ObjectRow:
         )  # fmt: skip
 
 
+_encode = json.JSONEncoder(separators=(",", ":")).encode  # made once: dumps() makes one a call
+
+
 def _dump(value: dict[str, Any]) -> str:
-    return json.dumps(value, separators=(",", ":")) if value else _EMPTY
+    return _encode(value) if value else _EMPTY
 
 
 def _load(text: str) -> dict[str, Any]:
@@ -80,6 +83,32 @@ CURRENT_ROW_SQL = f"SELECT {OBJECT_COLUMNS} FROM s3_objects WHERE bucket = ? AND
 def current_row(tx: Tx, bucket: str, key: str) -> ObjectRow | None:
     found = tx.fetchone(CURRENT_ROW_SQL, (bucket, key_bytes(key)))
     return row_from(found) if found else None
+
+
+class Current(NamedTuple):
+    """What a write needs of the key's current version (no JSON columns decoded)."""
+
+    version_id: str
+    delete_marker: bool
+    blob_ids: list[str]
+    etag: str
+
+
+_CURRENT_SQL = (
+    "SELECT version_id, delete_marker, blob_ids, etag FROM s3_objects WHERE bucket = ? AND key = ?"
+)
+_KEEP_CURRENT_SQL = (
+    f"INSERT INTO s3_versions ({OBJECT_COLUMNS}, bucket) SELECT {OBJECT_COLUMNS}, bucket "
+    "FROM s3_objects WHERE bucket = ? AND key = ?"
+)
+
+
+def current_of(tx: Tx, bucket: str, key: str) -> Current | None:
+    found = tx.fetchone(_CURRENT_SQL, (bucket, key_bytes(key)))
+    if found is None:
+        return None
+    version_id, marker, blob_ids, etag = found
+    return Current(version_id, bool(marker), blob_ids.split() if blob_ids else [], etag)
 
 
 def version_row(tx: Tx, bucket: str, key: str, version_id: str) -> ObjectRow | None:
@@ -110,7 +139,7 @@ _UNREAD: Any = object()  # write_version's `current` when the caller has not rea
 
 
 def write_version(
-    tx: Tx, bucket: str, versioning: str, row: ObjectRow, current: ObjectRow | None = _UNREAD
+    tx: Tx, bucket: str, versioning: str, row: ObjectRow, current: Current | None = _UNREAD
 ) -> list[str]:
     """Make `row` the key's current version; returns blobs no longer referenced. `row.seq`
     comes from seqs.next_seq; a caller that has read the key's current row in `tx` passes it
@@ -119,10 +148,10 @@ def write_version(
         raise ValueError("write_version needs row.seq from seqs.next_seq")
     garbage: list[str] = []
     if current is _UNREAD:
-        current = current_row(tx, bucket, row.key)
+        current = current_of(tx, bucket, row.key)
     if current is not None:
-        if keeps_current(versioning, current):
-            tx.execute(_INSERT_SQL["s3_versions"], current.values(bucket))
+        if keeps_current(versioning, current):  # copied as stored: nothing decoded
+            tx.execute(_KEEP_CURRENT_SQL, (bucket, key_bytes(row.key)))
         else:
             garbage += (b for b in current.blob_ids if b not in row.blob_ids)
     if versioning == "Suspended":
@@ -132,7 +161,7 @@ def write_version(
     return garbage
 
 
-def keeps_current(versioning: str, current: ObjectRow) -> bool:
+def keeps_current(versioning: str, current: Current) -> bool:
     """Whether a new version keeps the current one (as a noncurrent version)."""
     return versioning == "Enabled" or (
         versioning == "Suspended" and current.version_id != NULL_VERSION

@@ -152,6 +152,21 @@ def test_no_operation_fits(s3: RestRouter, lambda_: RestRouter) -> None:
     assert s3.match("GET", "/b/%ff%fe", "") is None  # not UTF-8
 
 
+def test_query_values_routing_compares_are_decoded_and_others_left_to_the_parser(
+    s3: RestRouter,
+) -> None:
+    def operation(query: str) -> str | None:
+        found = s3.match("GET", "/b", query)
+        return None if found is None else found[0].name
+
+    assert operation("list-type=%32") == "ListObjectsV2"  # "2", percent-encoded
+    assert operation("list-type=2&x-id=List%4FbjectsV2") == "ListObjectsV2"
+    assert operation("list-type=2&x-id=GetObject%ff") is None  # a hint that is not UTF-8
+    # a value routing never compares is not decoded here: the parser answers its 400
+    assert operation("list-type=2&prefix=%ff%fe") == "ListObjectsV2"
+    assert operation("%ff=1") is None  # a name routing cannot read
+
+
 @pytest.mark.parametrize(
     ("method", "path", "query", "operation", "labels"),
     _cases(

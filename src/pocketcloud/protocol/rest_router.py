@@ -136,6 +136,7 @@ class _Route:
     required_headers: tuple[str, ...]  # lower-case names of required header members
     static_rank: tuple[object, ...]  # (path specificity, literal query keys)
     order: int = 0  # position among all routes by static rank, most specific first
+    rank_id: int = 0  # equal for routes of equal static rank (cheaper to compare)
 
     def tie_break(
         self, query: Mapping[str, str], headers: Mapping[str, str] | None
@@ -162,9 +163,16 @@ class RestRouter:
                 route = _route_for(operation, UriTemplate(http["requestUri"]))
                 routes.append((http.get("method", "POST").upper(), route))
         routes.sort(key=lambda pair: pair[1].static_rank, reverse=True)
+        ranks: dict[tuple[object, ...], int] = {}
         for order, (method, route) in enumerate(routes):
             route.order = order
+            route.rank_id = ranks.setdefault(route.static_rank, len(ranks))
             self._by_method.setdefault(method, _MethodRoutes()).add(route)
+        # the query keys whose values routing compares; others' values are never decoded
+        self._valued = frozenset(
+            key for _, route in routes for key, value in route.template.literal_query.items()
+            if value is not None
+        ) | {"x-id"}
 
     def match(
         self,
@@ -181,17 +189,19 @@ class RestRouter:
         """
         routes = self._by_method.get(method.upper())
         segments = split_path(path)
-        query = _query_keys(query_string)
+        query = _query_keys(query_string, self._valued)
         if routes is None or segments is None or query is None:
             return None
         best: _Route | None = None
         best_labels: dict[str, str] = {}
         best_tie: tuple[bool, int, bool] | None = None
         for route in routes.candidates(segments):
-            if best is not None and route.static_rank != best.static_rank:
+            if best is not None and route.rank_id != best.rank_id:
                 break  # candidates come most specific first: nothing later can win
             template = route.template
-            if not template.query_fits(query) or template.hint_disagrees(query):
+            if template.literal_query and (
+                not template.query_fits(query) or template.hint_disagrees(query)
+            ):
                 continue
             labels = template.match_segments(segments)
             if labels is None:
@@ -206,8 +216,10 @@ class RestRouter:
         return None if best is None else (best.operation, best_labels)
 
 
-def _query_keys(query_string: str) -> dict[str, str] | None:
-    """Decoded query parameters (first value wins); None if undecodable or too many."""
+def _query_keys(query_string: str, valued: frozenset[str]) -> dict[str, str] | None:
+    """Query parameters (first value wins), names decoded, values decoded for the names in
+    `valued` only (a presigned URL's credential is never compared); None if a decoded part
+    is not UTF-8 or there are too many. The parser decodes (and checks) every value later."""
     if not query_string:
         return {}
     pieces = query_string.split("&", QUERY_FIELDS_MAX)
@@ -217,8 +229,9 @@ def _query_keys(query_string: str) -> dict[str, str] | None:
     try:
         for piece in pieces:
             key, _, value = piece.partition("=")
-            if "%" in piece or "+" in piece:
+            if "%" in key or "+" in key:
                 key = unquote_plus(key, errors="strict")
+            if key in valued and ("%" in value or "+" in value):
                 value = unquote_plus(value, errors="strict")
             query.setdefault(key, value)
     except UnicodeDecodeError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import re
 import time
+from functools import lru_cache
 from urllib.parse import unquote
 
 from pocketcloud.context import RequestContext
@@ -54,6 +55,7 @@ def check_presigned_expiry(ctx: RequestContext) -> None:
         )
 
 
+@lru_cache(maxsize=1024)  # a presigned URL is often replayed: its date is parsed once
 def _amz_date_s(text: str) -> int:
     """20130524T000000Z -> epoch seconds (strptime costs ~10x more)."""
     match = _AMZ_DATE_RE.fullmatch(text)

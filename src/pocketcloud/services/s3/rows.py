@@ -153,7 +153,7 @@ def write_version(
         if keeps_current(versioning, current):  # copied as stored: nothing decoded
             tx.execute(_KEEP_CURRENT_SQL, (bucket, key_bytes(row.key)))
         else:
-            garbage += (b for b in current.blob_ids if b not in row.blob_ids)
+            garbage = [b for b in current.blob_ids if b not in row.blob_ids]
     if versioning == "Suspended":
         garbage += _drop_noncurrent(tx, bucket, row.key, NULL_VERSION)
     # One upsert, not DELETE + INSERT: a statement fewer, and the row is rewritten in place

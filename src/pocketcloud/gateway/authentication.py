@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, cast
 from urllib.parse import parse_qs
 
@@ -21,6 +22,7 @@ from pocketcloud.gateway.chunk_signatures import SIGNED_STREAMING, ChunkSigner
 from pocketcloud.gateway.scope import account_for_access_key
 from pocketcloud.gateway.sigv4 import SignatureProblem, SignedRequest, signed_request, verify
 from pocketcloud.protocol.http import HttpRequest
+from pocketcloud.services.iam.credentials import lookup_access_key
 
 if TYPE_CHECKING:
     from pocketcloud.cloud import Cloud
@@ -66,8 +68,6 @@ def iam_keys(cloud: Cloud, access_key_id: str) -> KeyRecord | None:
     """IAM users' keys (AKIA...) and STS sessions' keys (ASIA...), from IAM's cache."""
     if len(access_key_id) != 20 or access_key_id[:4] not in ("AKIA", "ASIA"):
         return None
-    from pocketcloud.services.iam.credentials import lookup_access_key
-
     # IAM's Credential carries every KeyRecord field under the same name: no copy per request
     return cast(KeyRecord | None, lookup_access_key(cloud, access_key_id))
 
@@ -77,10 +77,28 @@ def unverified_caller(cloud: Cloud, access_key_id: str, lookup: KeyLookup) -> Ca
     record = lookup(cloud, access_key_id) if len(access_key_id) == 20 else None
     if record is None:
         return root_caller(access_key_id)
-    return Caller(record.account_id, record.principal_arn, access_key_id, record.principal_type,
-                  record.session_token)
+    return _caller_of(access_key_id, record)
 
 
+def _caller_of(access_key_id: str, record: KeyRecord) -> Caller:
+    """The Caller of a key record, made once per record object (records are immutable and
+    IAM hands out a new one when the key changes)."""
+    found = _callers.get(access_key_id)
+    if found is not None and found[0] is record:
+        return found[1]
+    caller = Caller(record.account_id, record.principal_arn, access_key_id,
+                    record.principal_type, record.session_token)
+    if len(_callers) >= MAX_CACHED_CALLERS:
+        _callers.clear()
+    _callers[access_key_id] = (record, caller)
+    return caller
+
+
+MAX_CACHED_CALLERS = 10_000
+_callers: dict[str, tuple[KeyRecord, Caller]] = {}
+
+
+@lru_cache(maxsize=1024)
 def root_caller(access_key_id: str) -> Caller:
     account_id = account_for_access_key(access_key_id)
     return Caller(account_id, global_arn("iam", account_id, "root"), access_key_id)
@@ -109,8 +127,7 @@ def authenticate(
                     refused.message)
     if record is None:
         return root_caller(claimed.access_key_id)
-    return Caller(record.account_id, record.principal_arn, claimed.access_key_id,
-                  record.principal_type, record.session_token)
+    return _caller_of(claimed.access_key_id, record)
 
 
 def anonymous_caller(account_id: str) -> Caller:
@@ -141,10 +158,14 @@ def _record_for(cloud: Cloud, access_key_id: str, lookup: KeyLookup) -> KeyRecor
     if record is not None:
         return record
     if access_key_id == ROOT_KEY_ID or (len(access_key_id) == 12 and access_key_id.isdigit()):
-        caller = root_caller(access_key_id)
-        return KeyRecord(caller.account_id, caller.principal_arn, "root",
-                         cloud.settings.root_secret_key)
+        return _root_record(access_key_id, cloud.settings.root_secret_key)
     return None
+
+
+@lru_cache(maxsize=1024)
+def _root_record(access_key_id: str, secret_key: str) -> KeyRecord:
+    caller = root_caller(access_key_id)
+    return KeyRecord(caller.account_id, caller.principal_arn, "root", secret_key)
 
 
 def _check(

@@ -28,6 +28,7 @@ from pocketcloud.iam import (
     parse_policy,
 )
 from pocketcloud.iam.actions import SKIP_AUTHORIZATION, Target, authorization_target
+from pocketcloud.services.iam.schema import generation as iam_generation
 from pocketcloud.services.registry import PROVIDERS
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ log = logging.getLogger("pocketcloud.iam")
 
 ResourcePolicyLookup = Callable[["Cloud", str], "str | None"]
 ResourceAccountLookup = Callable[["Cloud", str], "str | None"]
+DecisionVersion = Callable[["Cloud", str], object]  # None: decisions about it are not kept
 
 # The services whose denial is not a plain AccessDenied(Exception).
 _DENIAL_ERRORS = {
@@ -64,7 +66,49 @@ def authorize(ctx: RequestContext, params: Mapping[str, Any]) -> None:
 
 
 def decide(ctx: RequestContext, target: Target) -> Decision:
+    token = _decision_token(ctx, target)
+    if token is not None:
+        remembered = _whole_decisions.get(token)
+        if remembered is not None:
+            return remembered
+    decision, static = _evaluate(ctx, target)
+    if token is not None and static:
+        if len(_whole_decisions) >= MAX_CACHED_DECISIONS:
+            _whole_decisions.clear()
+        _whole_decisions[token] = decision
+    return decision
+
+
+# Whole decisions by who asks, what and which resources, valid while IAM's generation and
+# each resource's service-side version (resource_policy.decision_version) stay the same.
+# Only decisions that no Condition or policy variable took part in are kept.
+_whole_decisions: dict[tuple[Any, ...], Decision] = {}
+
+
+def _decision_token(ctx: RequestContext, target: Target) -> tuple[Any, ...] | None:
+    caller = ctx.caller
+    if caller is None:
+        return None
+    hooks = _hooks(ctx.service)
+    versions: list[object] = []
+    if hooks is not None:
+        version_of = hooks[2]
+        if version_of is None:
+            return None  # the service cannot say when its resource policies change
+        for resource in target.resources:
+            version = version_of(ctx.cloud, resource)
+            if version is None:
+                return None
+            versions.append(version)
+    return (caller.access_key_id, caller.principal_arn, caller.principal_type,
+            caller.account_id, ctx.account_id, target.action, iam_generation(ctx.cloud),
+            *target.resources, *versions)
+
+
+def _evaluate(ctx: RequestContext, target: Target) -> tuple[Decision, bool]:
+    """The decision, and whether it depended on nothing but who, what and which policies."""
     principal, identity = _principal_side(ctx)
+    static = True
     context: dict[str, Any] | None = None
     decision = Decision(True, "allowed", "allowed")
     for resource in target.resources:
@@ -89,9 +133,11 @@ def decide(ctx: RequestContext, target: Target) -> Decision:
             decision = evaluate(request)
             if _static(request):
                 _remember(key, decision, identity, policy)
+            else:
+                static = False
         if not decision.allowed:
-            return decision
-    return decision
+            return decision, static
+    return decision, static
 
 
 # Decisions that depend on nothing but who, what and which policies: no Condition and no
@@ -167,7 +213,7 @@ def _resource_side(cloud: Cloud, service: str, resource: str) -> tuple[Policy | 
     hooks = _hooks(service)
     if hooks is None:
         return None, owner
-    policy_of, account_of = hooks
+    policy_of, account_of, _ = hooks
     if owner is None and account_of is not None:
         owner = account_of(cloud, resource)
     document = policy_of(cloud, resource)
@@ -185,7 +231,9 @@ def _arn_account(resource: str) -> str | None:
 
 
 @cache
-def _hooks(service: str) -> tuple[ResourcePolicyLookup, ResourceAccountLookup | None] | None:
+def _hooks(
+    service: str,
+) -> tuple[ResourcePolicyLookup, ResourceAccountLookup | None, DecisionVersion | None] | None:
     provider = PROVIDERS.get(service)
     if provider is None:
         return None
@@ -193,7 +241,8 @@ def _hooks(service: str) -> tuple[ResourcePolicyLookup, ResourceAccountLookup | 
     if importlib.util.find_spec(name) is None:
         return None
     module = importlib.import_module(name)
-    return module.resource_policy, getattr(module, "resource_account", None)
+    return (module.resource_policy, getattr(module, "resource_account", None),
+            getattr(module, "decision_version", None))
 
 
 def denial_error(service: str, protocol: str, message: str) -> AwsError:

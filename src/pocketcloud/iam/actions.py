@@ -17,9 +17,8 @@ together: the identity side alone would refuse a same-account trust policy that 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pocketcloud.arns import arn, global_arn
 from pocketcloud.iam import events_rules, resource_rules
@@ -78,11 +77,10 @@ ACTION_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):  # a tuple: made on every request, so made cheaply
     action: str
     resources: list[str]
-    context: dict[str, list[str] | str] = field(default_factory=dict)
+    context: dict[str, list[str] | str] = {}  # noqa: RUF012 (never mutated; see below)
 
 
 Rule = Callable[[str, Mapping[str, Any], "RequestContext"], list[str]]
@@ -93,14 +91,20 @@ def authorization_target(
 ) -> Target:
     rule = _RULES.get(service)
     resources = rule(operation, params, ctx) if rule else ["*"]
-    context = _tag_keys(params)
+    context = _tag_keys(params) if "Tags" in params else {}
     if service == "account":
         context.update(_account_context(params))
-    action = ACTION_NAMES.get((service, operation)) or f"{action_prefix(service)}:{operation}"
+    action = action_name(service, operation)
     if service == "s3":
         context.update(resource_rules.s3_context(operation, params))
         action = resource_rules.s3_action(action, params)
     return Target(action, resources or ["*"], context)
+
+
+@cache
+def action_name(service: str, operation: str) -> str:
+    """The IAM action an operation is authorized as."""
+    return ACTION_NAMES.get((service, operation)) or f"{action_prefix(service)}:{operation}"
 
 
 @cache

@@ -40,11 +40,7 @@ _PRINCIPALS: dict[str, Any] = {ALL_USERS: "*", AUTHENTICATED_USERS: {"AWS": "*"}
 
 def acl_statements(cloud: Cloud, store: Store, bucket: str, key: str | None) -> list[Any]:
     """Allow statements for the public grants that govern `bucket` (or its object `key`)."""
-    ownership = read_config(store, bucket, OWNERSHIP)
-    if ownership is None or ownership.get("ObjectOwnership") == "BucketOwnerEnforced":
-        return []  # ACLs disabled (the default); deleted controls ({}) mean ObjectWriter
-    block = read_config(store, bucket, PUBLIC_ACCESS_BLOCK)
-    if block is None or block.get("IgnorePublicAcls"):
+    if not acls_apply(store, bucket):
         return []
     bucket_grants = read_config(store, bucket, BUCKET_ACL) or []
     arn = f"arn:aws:s3:::{bucket}"
@@ -53,6 +49,15 @@ def acl_statements(cloud: Cloud, store: Store, bucket: str, key: str | None) -> 
     statements = _statements(bucket_grants, {"WRITE": _WRITE_ACTIONS}, f"{arn}/*")
     return statements + _statements(_object_grants(cloud, bucket, key), _OBJECT_ACTIONS,
                                     f"{arn}/{key}")  # fmt: skip
+
+
+def acls_apply(store: Store, bucket: str) -> bool:
+    """Whether the bucket's and its objects' public ACL grants count in policy evaluation."""
+    ownership = read_config(store, bucket, OWNERSHIP)
+    if ownership is None or ownership.get("ObjectOwnership") == "BucketOwnerEnforced":
+        return False  # ACLs disabled (the default); deleted controls ({}) mean ObjectWriter
+    block = read_config(store, bucket, PUBLIC_ACCESS_BLOCK)
+    return block is not None and not block.get("IgnorePublicAcls")
 
 
 def _object_grants(cloud: Cloud, bucket_name: str, key: str) -> list[Any]:

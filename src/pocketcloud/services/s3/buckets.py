@@ -15,6 +15,7 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.gateway.hosts import parse_host
 from pocketcloud.infra.regions import is_valid_region
+from pocketcloud.services.s3.configs import changed
 from pocketcloud.services.s3.presign import check_presigned_expiry
 from pocketcloud.services.s3.schema import s3_store
 from pocketcloud.store import Store
@@ -73,7 +74,9 @@ def bucket_named(store: Store, name: str) -> Bucket | None:
 
 
 def remember_bucket(ctx: RequestContext, name: str, bucket: Bucket | None) -> None:
-    _cache(s3_store(ctx))[name] = bucket
+    store = s3_store(ctx)
+    _cache(store)[name] = bucket
+    changed(store)  # the owner may be new: cached IAM decisions about the bucket start over
 
 
 def no_such_bucket(name: str) -> AwsError:

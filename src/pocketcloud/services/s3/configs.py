@@ -16,10 +16,23 @@ from pocketcloud.store import Store
 CONFIGS_CACHED_MAX = 100_000
 _MISSING = object()
 _caches: dict[int, dict[str, dict[str, Any]]] = {}  # store -> bucket -> kind -> document
+# store -> a count of document and bucket writes: cached IAM decisions that read bucket
+# owners, policies, ACLs or public access blocks compare it (resource_policy.decision_version)
+_generations: dict[int, int] = {}
 
 
 def _cache(store: Store) -> dict[str, dict[str, Any]]:
     return _caches.setdefault(id(store), {})
+
+
+def config_generation(store: Store) -> int:
+    """Changes whenever any bucket's documents change in this process (the only writer)."""
+    return _generations.get(id(store), 0)
+
+
+def changed(store: Store) -> None:
+    """Count a write that a cached IAM decision may depend on (documents, bucket rows)."""
+    _generations[id(store)] = _generations.get(id(store), 0) + 1
 
 
 def get_config(ctx: RequestContext, bucket: str, kind: str) -> Any | None:
@@ -51,6 +64,7 @@ def put_config(ctx: RequestContext, bucket: str, kind: str, document: Any) -> No
             (bucket, kind, json.dumps(document, separators=(",", ":"))),
         )
     _cache(store).setdefault(bucket, {})[kind] = document
+    changed(store)
 
 
 def delete_config(ctx: RequestContext, bucket: str, kind: str) -> None:
@@ -58,8 +72,10 @@ def delete_config(ctx: RequestContext, bucket: str, kind: str) -> None:
     with store.write() as tx:
         tx.execute("DELETE FROM s3_bucket_configs WHERE bucket = ? AND kind = ?", (bucket, kind))
     _cache(store).setdefault(bucket, {})[kind] = None
+    changed(store)
 
 
 def forget_configs(store: Store, bucket: str) -> None:
     """Drop a deleted bucket's cached documents (DeleteBucket removed its rows)."""
     _cache(store).pop(bucket, None)
+    changed(store)

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from pocketcloud.iam.errors import PolicyError
 from pocketcloud.iam.policy import Policy, parse_policy
 from pocketcloud.services.s3.access import PUBLIC_ACCESS_BLOCK, is_public_policy
-from pocketcloud.services.s3.acl_policy import acl_statements
-from pocketcloud.services.s3.configs import read_config
+from pocketcloud.services.s3.acl_policy import acl_statements, acls_apply
+from pocketcloud.services.s3.configs import config_generation, read_config
 from pocketcloud.services.s3.schema import SCHEMA
 from pocketcloud.store import Store
 
@@ -82,3 +82,29 @@ def resource_account(cloud: Cloud, resource_arn: str) -> str | None:
 
     found = bucket_named(_store(cloud), bucket)
     return found.account_id if found is not None else None
+
+
+def decision_version(cloud: Cloud, resource_arn: str) -> object | None:
+    """What S3's side of a cached IAM decision about `resource_arn` depends on: the count of
+    bucket and bucket-document writes (owner, policy, ACL, public access block, ownership
+    controls). None (do not cache) when public ACL grants apply: object ACLs change with
+    object writes, which this count does not follow."""
+    if not resource_arn.startswith(_S3_ARN_PREFIX):
+        return ()
+    bucket = resource_arn[13:].split("/", 1)[0]  # 13: len(_S3_ARN_PREFIX)
+    store = cloud.store
+    generation = config_generation(store)
+    memo = _versions.get(id(store))
+    if memo is None or memo[0] != generation or len(memo[1]) > _MEMO_MAX:
+        memo = _versions[id(store)] = (generation, {})
+    version = memo[1].get(bucket, _MISSING)
+    if version is _MISSING:
+        version = memo[1][bucket] = None if acls_apply(_store(cloud), bucket) else generation
+    return version
+
+
+_MEMO_MAX = 10_000
+_MISSING = object()
+# store id -> (generation, bucket -> its version or None); store ids are safe keys: stores
+# live as long as the process
+_versions: dict[int, tuple[int, dict[str, object]]] = {}

@@ -4,6 +4,9 @@ Drives pocketcloud's ASGI app directly (no sockets, no HTTP parsing by uvicorn) 
 request boto3 sends for a GetItem of a 1 KB item, timing each call from the app receiving the
 request to its last response message: the server's own share of a request's latency. Prints
 p50, p99 and p99.9 over the calls, and the machine's load while they ran.
+
+`--query`: instead, the CPU time of bench.dynamodb's Query (a whole 1,000-item partition of
+100-byte items in one page), best of 5 rounds: the number to watch when making Query cheaper.
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ TABLE = "bench"
 ITEM = {"pk": {"S": "item"}, "sk": {"S": "1"}, "data": {"S": "x" * 1000}}
 
 
-async def call(app: Gateway, operation: str, body: dict[str, Any]) -> int:
+async def call(app: Gateway, operation: str, body: dict[str, Any],
+               answer: list[bytes] | None = None) -> int:
+    """The response's status; its body appended to `answer` when given."""
     scope = {"type": "http", "method": "POST", "path": "/", "raw_path": b"/",
              "query_string": b"", "headers": [*HEADERS, (
                  b"x-amz-target", f"DynamoDB_20120810.{operation}".encode())]}
@@ -46,6 +51,8 @@ async def call(app: Gateway, operation: str, body: dict[str, Any]) -> int:
         nonlocal status
         if message["type"] == "http.response.start":
             status = message["status"]
+        elif answer is not None:
+            answer.append(message.get("body", b""))
 
     await app(scope, receive, send)
     return status
@@ -53,10 +60,7 @@ async def call(app: Gateway, operation: str, body: dict[str, Any]) -> int:
 
 async def measure(calls: int) -> tuple[list[float], list[float]]:
     app = Gateway(Cloud(Settings(ephemeral=True)))
-    keys = [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
-    definitions = [{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk")]
-    await call(app, "CreateTable", {"TableName": TABLE, "BillingMode": "PAY_PER_REQUEST",
-                                    "KeySchema": keys, "AttributeDefinitions": definitions})
+    await _table(app)
     await call(app, "PutItem", {"TableName": TABLE, "Item": ITEM})
     get = {"TableName": TABLE, "Key": {"pk": {"S": "item"}, "sk": {"S": "1"}}}
     for _ in range(min(1000, calls)):  # warm caches
@@ -72,14 +76,60 @@ async def measure(calls: int) -> tuple[list[float], list[float]]:
     return timings, cpu
 
 
+async def _table(app: Gateway) -> None:
+    keys = [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
+    definitions = [{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk")]
+    await call(app, "CreateTable", {"TableName": TABLE, "BillingMode": "PAY_PER_REQUEST",
+                                    "KeySchema": keys, "AttributeDefinitions": definitions})
+
+
+async def measure_query(calls: int, rounds: int) -> list[float]:
+    """CPU seconds per Query of bench.dynamodb's 1,000-item partition, one figure per round."""
+    from bench.dynamodb import QUERY_ITEM_BYTES, QUERY_ITEMS, _item
+
+    app = Gateway(Cloud(Settings(ephemeral=True)))
+    await _table(app)
+    for start in range(0, QUERY_ITEMS, 25):
+        writes = [{"PutRequest": {"Item": _item("partition", f"{n:05d}", QUERY_ITEM_BYTES)}}
+                  for n in range(start, start + 25)]
+        await call(app, "BatchWriteItem", {"RequestItems": {TABLE: writes}})
+    query = {"TableName": TABLE, "KeyConditionExpression": "pk = :p",
+             "ExpressionAttributeValues": {":p": {"S": "partition"}}}
+    answer: list[bytes] = []
+    if await call(app, "Query", query, answer) != 200:
+        raise SystemExit(f"Query failed: {b''.join(answer)[:300]!r}")
+    if json.loads(b"".join(answer))["Count"] != QUERY_ITEMS:
+        raise SystemExit("Query did not return the whole partition")
+    for _ in range(min(100, calls)):  # warm caches
+        await call(app, "Query", query)
+    per_round = []
+    for _ in range(rounds):
+        started = time.process_time()
+        for _ in range(calls):
+            await call(app, "Query", query)
+        per_round.append((time.process_time() - started) / calls)
+    return per_round
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.dynamodb_latency", description=__doc__)
-    parser.add_argument("--calls", type=int, default=20000)
+    parser.add_argument("--calls", type=int, default=None,
+                        help="calls (per round with --query); default 20000, 300 with --query")
+    parser.add_argument("--query", action="store_true",
+                        help="CPU per Query of a 1,000-item partition instead of GetItem latency")
     args = parser.parse_args()
-    if not 100 <= args.calls <= 1_000_000:
+    calls = args.calls or (300 if args.query else 20000)
+    if not 100 <= calls <= 1_000_000:
         parser.error("--calls must be within 100..1000000")
     load_before = os.getloadavg()[0]
-    wall, cpu = (sorted(values) for values in asyncio.run(measure(args.calls)))
+    if args.query:
+        rounds = asyncio.run(measure_query(calls, 5))
+        print(f"Query of a 1,000-item partition (100-byte items), {calls} calls x 5 rounds in "
+              f"process, CPU ms per Query: best {min(rounds) * 1000:.3f}, "
+              f"rounds {' '.join(f'{r * 1000:.3f}' for r in rounds)}")
+        print(f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f}")
+        return
+    wall, cpu = (sorted(values) for values in asyncio.run(measure(calls)))
 
     def at(values: list[float], fraction: float) -> str:
         return f"{values[min(len(values) - 1, int(fraction * len(values)))] * 1000:.3f}"

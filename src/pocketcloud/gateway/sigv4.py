@@ -62,6 +62,11 @@ class SignedRequest:
         return f"{self.date_stamp}/{self.region}/{self.service}/aws4_request"
 
     @cached_property
+    def signed_at_s(self) -> float:
+        """X-Amz-Date in seconds since the epoch (SignatureProblem when malformed)."""
+        return _amz_date_s(self.amz_date)
+
+    @cached_property
     def string_to_sign_head(self) -> str:
         """The string to sign up to the canonical request's hash."""
         return f"{self.algorithm}\n{self.amz_date}\n{self.scope}\n"
@@ -188,7 +193,7 @@ def _from_query(request: HttpRequest) -> SignedRequest:
 
 
 def _check_time(signed: SignedRequest, now_s: float) -> None:
-    signed_s = _amz_date_s(signed.amz_date)
+    signed_s = signed.signed_at_s
     if signed.presigned:
         if now_s > signed_s + signed.expires_s:
             raise SignatureProblem("expired", "Request has expired")

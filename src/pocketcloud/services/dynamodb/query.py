@@ -1,4 +1,4 @@
-"""Query and Scan: index range scans over the encoded keys, read in bounded chunks.
+"""Query and Scan: pages of the rows rows.py reads (index range scans over the encoded keys).
 
 As in DynamoDB, Limit counts items read before the filter, a page stops after 1 MB read,
 and LastEvaluatedKey names the last item read when the page stopped early.
@@ -6,8 +6,8 @@ and LastEvaluatedKey names the last item read when the page stopped early.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 from pocketcloud.context import RequestContext
@@ -16,18 +16,21 @@ from pocketcloud.services.dynamodb import capacity, storage
 from pocketcloud.services.dynamodb.expressions.evaluate import Env, project
 from pocketcloud.services.dynamodb.expressions.request import Expressions, prepare
 from pocketcloud.services.dynamodb.items import check_condition
-from pocketcloud.services.dynamodb.key_conditions import KeyRange, key_range
+from pocketcloud.services.dynamodb.key_conditions import key_range
+from pocketcloud.services.dynamodb.rows import (
+    PAGE_SIZE_BYTES_MAX,
+    Reader,
+    Row,
+    query_rows,
+    scan_rows,
+)
 from pocketcloud.services.dynamodb.storage import IndexMeta, TableMeta
 from pocketcloud.services.dynamodb.values import Item, clean_item, invalid, invalid_parameter
 from pocketcloud.services.dynamodb.wire import attribute_map
 
-PAGE_SIZE_BYTES_MAX = 1024 * 1024
-CHUNK_ROWS = 256  # rows fetched per SQL round trip while filling a page
 _QUERY_EXPRESSIONS = ("KeyConditionExpression", "FilterExpression", "ProjectionExpression")
 _SCAN_EXPRESSIONS = ("FilterExpression", "ProjectionExpression")
 _SELECTS = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT")
-
-Row = tuple[Any, ...]  # (position columns..., stored item bytes, size)
 
 
 def query(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) -> dict[str, Any]:
@@ -47,8 +50,8 @@ def query(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) 
     forward = params.get("ScanIndexForward", True)
     start = _start_position(table, index, params.get("ExclusiveStartKey"))
     with storage.store(ctx).read() as tx:
-        rows = _query_rows(tx, table, index, keys, forward, start)
-        return _page(table, index, params, expressions, rows, _splice(ctx, encoded))
+        reader = query_rows(tx, table, index, keys, forward, start, params.get("Limit"))
+        return _page(table, index, params, expressions, reader, _splice(ctx, encoded))
 
 
 def scan(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) -> dict[str, Any]:
@@ -70,11 +73,10 @@ def scan(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) -
             f"Segment: {segment} is not less than TotalSegments: {total}"
         )
     start = _start_position(table, index, params.get("ExclusiveStartKey"))
+    segments = None if segment is None or total is None else (segment, total)
     with storage.store(ctx).read() as tx:
-        rows = _scan_rows(tx, table, index, start)
-        if total is not None:
-            rows = (r for r in rows if zlib.crc32(r[-4] if index else r[0]) % total == segment)
-        return _page(table, index, params, expressions, rows, _splice(ctx, encoded))
+        reader = scan_rows(tx, table, index, start, params.get("Limit"), segments)
+        return _page(table, index, params, expressions, reader, _splice(ctx, encoded))
 
 
 def _splice(ctx: RequestContext, encoded: bool) -> bool:
@@ -116,85 +118,6 @@ def _start_position(
     return (entry[0], entry[1], pk, sk)
 
 
-# -- reading rows ---------------------------------------------------------------------------
-
-_OPS = {"=": "=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
-
-
-def _query_rows(
-    tx: Any,
-    table: TableMeta,
-    index: IndexMeta | None,
-    keys: KeyRange,
-    forward: bool,
-    start: tuple[bytes, ...] | None,
-) -> Iterator[Row]:
-    sort_column = "e.isk" if index else "sk"
-    bounds = " ".join(f"AND {sort_column} {_OPS[op]} ?" for op, _ in keys.bounds)
-    values = [b for _, b in keys.bounds]
-    order = "ASC" if forward else "DESC"
-    if index is None:
-        sql = (
-            "SELECT pk, sk, item, size_bytes FROM dynamodb_items WHERE table_id = ? AND pk = ? "
-            f"{bounds} {{after}} ORDER BY sk {order} LIMIT {CHUNK_ROWS}"
-        )
-        head = [table.table_id, keys.hash_bytes, *values]
-        return _chunks(tx, sql, head, "sk", forward, start[1:] if start else None, 1)
-    sql = (
-        "SELECT e.ipk, e.isk, e.pk, e.sk, i.item, i.size_bytes FROM dynamodb_index_entries e "
-        "JOIN dynamodb_items i ON i.table_id = e.table_id AND i.pk = e.pk AND i.sk = e.sk "
-        f"WHERE e.table_id = ? AND e.index_name = ? AND e.ipk = ? {bounds} {{after}} "
-        f"ORDER BY e.isk {order}, e.pk {order}, e.sk {order} LIMIT {CHUNK_ROWS}"
-    )
-    head = [table.table_id, index.name, keys.hash_bytes, *values]
-    return _chunks(tx, sql, head, "(e.isk, e.pk, e.sk)", forward, start[1:] if start else None, 1)
-
-
-def _scan_rows(
-    tx: Any, table: TableMeta, index: IndexMeta | None, start: tuple[bytes, ...] | None
-) -> Iterator[Row]:
-    if index is None:
-        sql = (
-            "SELECT pk, sk, item, size_bytes FROM dynamodb_items WHERE table_id = ? {after} "
-            f"ORDER BY pk, sk LIMIT {CHUNK_ROWS}"
-        )
-        return _chunks(tx, sql, [table.table_id], "(pk, sk)", True, start, 0)
-    sql = (
-        "SELECT e.ipk, e.isk, e.pk, e.sk, i.item, i.size_bytes FROM dynamodb_index_entries e "
-        "JOIN dynamodb_items i ON i.table_id = e.table_id AND i.pk = e.pk AND i.sk = e.sk "
-        "WHERE e.table_id = ? AND e.index_name = ? {after} "
-        f"ORDER BY e.ipk, e.isk, e.pk, e.sk LIMIT {CHUNK_ROWS}"
-    )
-    return _chunks(
-        tx, sql, [table.table_id, index.name], "(e.ipk, e.isk, e.pk, e.sk)", True, start, 0
-    )
-
-
-def _chunks(
-    tx: Any,
-    sql: str,
-    head: list[Any],
-    columns: str,
-    forward: bool,
-    start: tuple[bytes, ...] | None,
-    skip: int,
-) -> Iterator[Row]:
-    """Rows in order, CHUNK_ROWS per statement, each chunk resuming after the last row."""
-    op = ">" if forward else "<"
-    after: tuple[bytes, ...] | None = start
-    while True:
-        if after is None:
-            rows = tx.fetchall(sql.format(after=""), head)
-        else:
-            marks = ", ".join("?" * len(after))
-            clause = f"AND {columns} {op} ({marks})" if len(after) > 1 else f"AND {columns} {op} ?"
-            rows = tx.fetchall(sql.format(after=clause), [*head, *after])
-        yield from rows
-        if len(rows) < CHUNK_ROWS:
-            return
-        after = tuple(rows[-1][skip:-2])
-
-
 # -- pages ----------------------------------------------------------------------------------
 
 
@@ -203,7 +126,7 @@ def _page(
     index: IndexMeta | None,
     params: dict[str, Any],
     expressions: Expressions,
-    rows: Iterator[Row],
+    reader: Reader,
     splice: bool = False,
 ) -> dict[str, Any]:
     limit = params.get("Limit")
@@ -226,10 +149,12 @@ def _page(
     items: list[Any] = []
     matched = scanned = size_read = 0
     last: bytes | None = None
+    rows: Iterator[Row] = iter(())
     if splice:
-        items, scanned, size_read, last = _raw_page(rows, limit)
+        items, scanned, size_read, last = reader.spliced()
         matched = scanned
-        rows = iter(())
+    else:
+        rows = chain.from_iterable(reader.chunks())
     for row in rows:
         raw, size = row[-2], row[-1]
         scanned += 1
@@ -238,6 +163,8 @@ def _page(
         if filter_tree is None and whole:
             items.append(storage.decode_item(raw))
             matched += 1
+        elif filter_tree is None and select == "COUNT":
+            matched += 1  # nothing to look at in the item
         else:
             item = storage.decode_item(raw)
             if filter_tree is None or check_condition(filter_tree, item, env, "FilterExpression"):
@@ -267,22 +194,6 @@ def _page(
     if select != "COUNT":
         result["Items"] = items
     return result
-
-
-def _raw_page(rows: Iterator[Row], limit: int | None) -> tuple[list[bytes], int, int, bytes | None]:
-    """The splice case's loop, kept tight: (JSON of each item, items read, bytes read, the
-    last item read when the page stopped early)."""
-    items: list[bytes] = []
-    append = items.append
-    scanned = size_read = 0
-    for row in rows:
-        raw = row[-2]
-        append(raw if raw[:1] == b"{" else storage.raw_json(raw))
-        scanned += 1
-        size_read += row[-1]
-        if limit is not None and scanned >= limit or size_read >= PAGE_SIZE_BYTES_MAX:
-            return items, scanned, size_read, raw
-    return items, scanned, size_read, None
 
 
 def _spliced(result: dict[str, Any], items: list[bytes]) -> PreEncodedJson:

@@ -81,7 +81,7 @@ def restore_table(
     now = ctx.cloud.clock.now()
     description = new_description(ctx, params, mode, now)
     description["RestoreSummary"] = {**summary, "RestoreInProgress": False}
-    meta: dict[str, Any] = {"description": description, "tags": []}
+    meta: dict[str, Any] = {"description": description, "tags": [], storage.JSON_ITEMS: True}
     name = params["TableName"]
     with storage.store(ctx).write() as tx:
         table_id = insert_table(

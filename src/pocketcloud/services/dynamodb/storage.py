@@ -107,6 +107,7 @@ SCHEMA = (
 )
 
 RESOURCE_NOT_FOUND = "Requested resource not found"
+JSON_ITEMS = "json_items"  # the table meta's mark: see TableMeta.json_items
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,12 @@ class TableMeta:
     @property
     def description(self) -> dict[str, Any]:
         return self.meta["description"]  # type: ignore[no-any-return]
+
+    @property
+    def json_items(self) -> bool:
+        """Whether every row is stored as JSON: true of tables created since items are (an
+        older table may still hold CBOR rows)."""
+        return bool(self.meta.get(JSON_ITEMS))
 
     @property
     def stream_view_type(self) -> str | None:

@@ -39,7 +39,8 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     check.check_stream_specification(params.get("StreamSpecification"))
     now = ctx.cloud.clock.now()
     description = new_description(ctx, params, mode, now)
-    meta = {"description": description, "tags": list(params.get("Tags") or [])}
+    tags = list(params.get("Tags") or [])
+    meta = {"description": description, "tags": tags, storage.JSON_ITEMS: True}
     with storage.store(ctx).write() as tx:
         table_id = insert_table(tx, ctx.account_id, ctx.region, name, meta)
     storage.forget(ctx, name)

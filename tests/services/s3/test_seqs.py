@@ -65,3 +65,18 @@ def test_a_reset_store_never_hands_out_a_number_twice(tmp_path: Path) -> None:
     assert numbers == sorted(set(numbers)) and numbers[0] > before
     assert _stored(store) >= numbers[-1]
     store.close()
+
+
+def test_a_write_without_a_number_counts_one_past_every_block(tmp_path: Path) -> None:
+    from pocketcloud.services.s3.rows import ObjectRow, write_version
+
+    store = _store(tmp_path / "c")
+    reserve(store)
+    with store.write() as tx:
+        handed = next_seq(store, tx)
+        write_version(tx, "bucket", "", ObjectRow(key="k", seq=handed))
+    row = ObjectRow(key="k")  # a caller that forgot seqs.next_seq still gets a fresh number
+    with store.write() as tx:
+        write_version(tx, "bucket", "", row)
+    assert row.seq > SEQ_BLOCK >= handed
+    store.close()

@@ -135,6 +135,7 @@ def update_headers(
     return False
 
 
+_COUNT_SEQ_SQL = "UPDATE s3_seq SET value = value + 1 WHERE id = 1 RETURNING value"
 _UNREAD: Any = object()  # write_version's `current` when the caller has not read it
 
 
@@ -142,10 +143,10 @@ def write_version(
     tx: Tx, bucket: str, versioning: str, row: ObjectRow, current: Current | None = _UNREAD
 ) -> list[str]:
     """Make `row` the key's current version; returns blobs no longer referenced. `row.seq`
-    comes from seqs.next_seq; a caller that has read the key's current row in `tx` passes it
-    as `current`."""
-    if not row.seq:
-        raise ValueError("write_version needs row.seq from seqs.next_seq")
+    should come from seqs.next_seq (cheap); without one, it is counted in `tx`. A caller
+    that has read the key's current row in `tx` passes it as `current`."""
+    if not row.seq:  # s3_seq's value is past every number seqs has handed out
+        row.seq = int(tx.fetchvalue(_COUNT_SEQ_SQL))
     garbage: list[str] = []
     if current is _UNREAD:
         current = current_of(tx, bucket, row.key)

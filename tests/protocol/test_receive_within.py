@@ -23,7 +23,7 @@ def test_a_message_already_there_is_returned_without_waiting() -> None:
         loop = asyncio.get_running_loop()
         timers_before = len(getattr(loop, "_scheduled", ()))
         assert await receive_within(ready) is MESSAGE
-        assert len(getattr(loop, "_scheduled", ())) == timers_before  # no timer was armed
+        assert len(getattr(loop, "_scheduled", ())) == timers_before  # no timer, no watched read
 
     asyncio.run(main())
 

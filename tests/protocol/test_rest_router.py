@@ -152,6 +152,21 @@ def test_no_operation_fits(s3: RestRouter, lambda_: RestRouter) -> None:
     assert s3.match("GET", "/b/%ff%fe", "") is None  # not UTF-8
 
 
+def test_query_values_routing_compares_are_decoded_and_others_left_to_the_parser(
+    s3: RestRouter,
+) -> None:
+    def operation(query: str) -> str | None:
+        found = s3.match("GET", "/b", query)
+        return None if found is None else found[0].name
+
+    assert operation("list-type=%32") == "ListObjectsV2"  # "2", percent-encoded
+    assert operation("list-type=2&x-id=List%4FbjectsV2") == "ListObjectsV2"
+    assert operation("list-type=2&x-id=GetObject%ff") is None  # a hint that is not UTF-8
+    # a value routing never compares is not decoded here: the parser answers its 400
+    assert operation("list-type=2&prefix=%ff%fe") == "ListObjectsV2"
+    assert operation("%ff=1") is None  # a name routing cannot read
+
+
 @pytest.mark.parametrize(
     ("method", "path", "query", "operation", "labels"),
     _cases(
@@ -295,3 +310,30 @@ def _sample(shape: Shape) -> Any:
         "blob": lambda: b"x",
     }
     return samples[kind]()
+
+
+def test_remembered_choices_never_mix_requests_up(s3: RestRouter) -> None:
+    """Choices are remembered by a request's signature (segments that are literals, query
+    keys templates name, required headers): alternating requests still route right."""
+    copy = {"x-amz-copy-source": "src/k"}
+
+    def route(method: str, path: str, query: str = "", headers: Any = None) -> tuple[str, Any]:
+        found = s3.match(method, path, query, headers=headers or {})
+        assert found is not None
+        return found[0].name, found[1]
+
+    for _ in range(2):  # the second round is answered from what the first remembered
+        assert route("PUT", "/b/k1") == ("PutObject", {"Bucket": "b", "Key": "k1"})
+        assert route("PUT", "/b2/dir/k2", "", copy) == (
+            "CopyObject", {"Bucket": "b2", "Key": "dir/k2"})
+        assert route("PUT", "/b/k", "partNumber=1&uploadId=u")[0] == "UploadPart"
+        assert route("PUT", "/b/k", "partNumber=1&uploadId=u", copy)[0] == "UploadPartCopy"
+        assert route("PUT", "/b/k", "acl")[0] == "PutObjectAcl"
+        assert route("PUT", "/b")[0] == "CreateBucket"
+        assert route("PUT", "/b/")[0] == "CreateBucket"
+        assert route("GET", "/b", "list-type=2")[0] == "ListObjectsV2"
+        assert route("GET", "/b", "list-type=3")[0] == "ListObjects"
+        assert route("GET", "/b", "X-Amz-Credential=a%2Fb&prefix=p")[0] == "ListObjects"
+        assert route("GET", "/WriteGetObjectResponse/k") == (
+            "GetObject", {"Bucket": "WriteGetObjectResponse", "Key": "k"})
+        assert route("GET", "/b/k", "x-id=GetObject") == ("GetObject", {"Bucket": "b", "Key": "k"})

@@ -16,6 +16,9 @@ from pocketcloud.protocol.serializing.values import http_date, iso8601
     (1398796238.9996, "2014-04-29T18:30:39Z", "Tue, 29 Apr 2014 18:30:39 GMT"),  # rounds up
     (1398796238.0004, "2014-04-29T18:30:38Z", "Tue, 29 Apr 2014 18:30:38 GMT"),
     (951782400.5, "2000-02-29T00:00:00.500Z", "Tue, 29 Feb 2000 00:00:00 GMT"),
+    (951782400.001, "2000-02-29T00:00:00.001Z", "Tue, 29 Feb 2000 00:00:00 GMT"),
+    (951782400.01, "2000-02-29T00:00:00.010Z", "Tue, 29 Feb 2000 00:00:00 GMT"),
+    (951782400.999, "2000-02-29T00:00:00.999Z", "Tue, 29 Feb 2000 00:00:00 GMT"),
 ])  # fmt: skip
 def test_epoch_numbers(epoch: float, iso: str, http: str) -> None:
     assert iso8601(epoch) == iso

@@ -1,6 +1,7 @@
 """What the Host header says: a region, a service, or a virtual-hosted S3 bucket.
 
-Covers AWS's own names (``bucket.s3.us-west-2.amazonaws.com``, ``sqs.eu-west-1.amazonaws.com``)
+Covers AWS's own names (``bucket.s3.us-west-2.amazonaws.com``, ``sqs.eu-west-1.amazonaws.com``,
+``bucket.s3-accelerate.amazonaws.com``)
 and the local names tools already use (``bucket.s3.localhost``,
 ``sqs.us-east-1.localhost.localstack.cloud``), so scripts written for other local clouds work.
 """
@@ -50,7 +51,7 @@ def parse_host(host: str) -> HostInfo:
 def _s3_label_index(labels: list[str]) -> int | None:
     for i in range(len(labels) - 1, -1, -1):
         label = labels[i]
-        if label == "s3" or label.startswith("s3-website") or label == "s3-control":
+        if label in ("s3", "s3-control", "s3-accelerate") or label.startswith("s3-website"):
             return i
     return None
 

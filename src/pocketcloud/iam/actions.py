@@ -72,6 +72,11 @@ ACTION_NAMES = {
     ("s3", "DeleteBucketLifecycle"): "s3:PutLifecycleConfiguration",
     ("s3", "DeleteBucketOwnershipControls"): "s3:PutBucketOwnershipControls",
     ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+    ("s3", "GetBucketReplication"): "s3:GetReplicationConfiguration",
+    ("s3", "PutBucketReplication"): "s3:PutReplicationConfiguration",
+    ("s3", "DeleteBucketReplication"): "s3:PutReplicationConfiguration",
+    ("s3", "GetBucketAccelerateConfiguration"): "s3:GetAccelerateConfiguration",
+    ("s3", "PutBucketAccelerateConfiguration"): "s3:PutAccelerateConfiguration",
     ("s3", "PutPublicAccessBlock"): "s3:PutBucketPublicAccessBlock",
     ("s3", "DeletePublicAccessBlock"): "s3:PutBucketPublicAccessBlock",
 }

@@ -17,14 +17,17 @@ several templates match a request, the most specific wins, the way AWS's front e
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote, unquote_plus
 
 from botocore.model import OperationModel, ServiceModel
 
 _LITERAL, _LABEL, _GREEDY = 2, 1, 0  # segment kinds, valued by specificity
 PATH_SEGMENTS_MAX = 512  # a longer path is not any operation's
+DECISIONS_CACHED_MAX = 4096  # per method: routes chosen by request signature (see signature)
+_UNDECIDED: Any = object()
 QUERY_FIELDS_MAX = 1000  # query parameters looked at when routing
 
 
@@ -136,6 +139,7 @@ class _Route:
     required_headers: tuple[str, ...]  # lower-case names of required header members
     static_rank: tuple[object, ...]  # (path specificity, literal query keys)
     order: int = 0  # position among all routes by static rank, most specific first
+    rank_id: int = 0  # equal for routes of equal static rank (cheaper to compare)
 
     def tie_break(
         self, query: Mapping[str, str], headers: Mapping[str, str] | None
@@ -162,9 +166,16 @@ class RestRouter:
                 route = _route_for(operation, UriTemplate(http["requestUri"]))
                 routes.append((http.get("method", "POST").upper(), route))
         routes.sort(key=lambda pair: pair[1].static_rank, reverse=True)
+        ranks: dict[tuple[object, ...], int] = {}
         for order, (method, route) in enumerate(routes):
             route.order = order
+            route.rank_id = ranks.setdefault(route.static_rank, len(ranks))
             self._by_method.setdefault(method, _MethodRoutes()).add(route)
+        # the query keys whose values routing compares; others' values are never decoded
+        self._valued = frozenset(
+            key for _, route in routes for key, value in route.template.literal_query.items()
+            if value is not None
+        ) | {"x-id"}
 
     def match(
         self,
@@ -181,33 +192,52 @@ class RestRouter:
         """
         routes = self._by_method.get(method.upper())
         segments = split_path(path)
-        query = _query_keys(query_string)
+        query = _query_keys(query_string, self._valued)
         if routes is None or segments is None or query is None:
             return None
+        signature = routes.signature(segments, query, self._valued, headers)
+        decided = routes.decisions.get(signature, _UNDECIDED)
+        if decided is _UNDECIDED:
+            decided = self._decide(routes, segments, query, headers)
+            if len(routes.decisions) >= DECISIONS_CACHED_MAX:
+                routes.decisions.clear()
+            routes.decisions[signature] = decided
+        if decided is None:
+            return None
+        labels = decided.template.match_segments(segments)
+        assert labels is not None  # the signature decided it fits
+        return decided.operation, labels
+
+    def _decide(
+        self, routes: _MethodRoutes, segments: list[str], query: Mapping[str, str],
+        headers: Mapping[str, str] | None,
+    ) -> _Route | None:  # fmt: skip
         best: _Route | None = None
-        best_labels: dict[str, str] = {}
         best_tie: tuple[bool, int, bool] | None = None
         for route in routes.candidates(segments):
-            if best is not None and route.static_rank != best.static_rank:
+            if best is not None and route.rank_id != best.rank_id:
                 break  # candidates come most specific first: nothing later can win
             template = route.template
-            if not template.query_fits(query) or template.hint_disagrees(query):
+            if template.literal_query and (
+                not template.query_fits(query) or template.hint_disagrees(query)
+            ):
                 continue
-            labels = template.match_segments(segments)
-            if labels is None:
+            if template.match_segments(segments) is None:
                 continue
             if best is None:
-                best, best_labels = route, labels
+                best = route
                 continue
             best_tie = best_tie or best.tie_break(query, headers)
             tie = route.tie_break(query, headers)
             if tie > best_tie:
-                best, best_labels, best_tie = route, labels, tie
-        return None if best is None else (best.operation, best_labels)
+                best, best_tie = route, tie
+        return best
 
 
-def _query_keys(query_string: str) -> dict[str, str] | None:
-    """Decoded query parameters (first value wins); None if undecodable or too many."""
+def _query_keys(query_string: str, valued: frozenset[str]) -> dict[str, str] | None:
+    """Query parameters (first value wins), names decoded, values decoded for the names in
+    `valued` only (a presigned URL's credential is never compared); None if a decoded part
+    is not UTF-8 or there are too many. The parser decodes (and checks) every value later."""
     if not query_string:
         return {}
     pieces = query_string.split("&", QUERY_FIELDS_MAX)
@@ -217,8 +247,9 @@ def _query_keys(query_string: str) -> dict[str, str] | None:
     try:
         for piece in pieces:
             key, _, value = piece.partition("=")
-            if "%" in piece or "+" in piece:
+            if "%" in key or "+" in key:
                 key = unquote_plus(key, errors="strict")
+            if key in valued and ("%" in value or "+" in value):
                 value = unquote_plus(value, errors="strict")
             query.setdefault(key, value)
     except UnicodeDecodeError:
@@ -238,9 +269,30 @@ class _MethodRoutes:
     def __init__(self) -> None:
         self.exact: dict[int, dict[tuple[int, ...], dict[tuple[str, ...], list[_Route]]]] = {}
         self.greedy: dict[str | None, list[_Route]] = {}
+        # What the choice can depend on: segments equal to a literal (others only count as
+        # empty or not), the query keys templates name or require, the required headers.
+        self.literals: set[str] = set()
+        self.query_keys: set[str] = set()
+        self.header_names: list[str] = []
+        self.decisions: dict[Hashable, _Route | None] = {}
+
+    def signature(
+        self, segments: list[str], query: Mapping[str, str], valued: frozenset[str],
+        headers: Mapping[str, str] | None,
+    ) -> Hashable:  # fmt: skip
+        """Requests with equal signatures get the same route (its labels aside)."""
+        literals, keys = self.literals, self.query_keys
+        return (
+            tuple(s if not s or s in literals else None for s in segments),
+            frozenset((k, query[k] if k in valued else "") for k in query if k in keys),
+            None if headers is None else tuple(n in headers for n in self.header_names),
+        )
 
     def add(self, route: _Route) -> None:
         template = route.template
+        self.literals.update(text for kind, text in template.segments if kind == _LITERAL)
+        self.query_keys.update(template.literal_query, route.required_query)
+        self.header_names += (h for h in route.required_headers if h not in self.header_names)
         if template.greedy_index is not None:
             self.greedy.setdefault(template.first_literal, []).append(route)
             return

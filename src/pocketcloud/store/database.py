@@ -231,6 +231,11 @@ class Store:
             return local.tx.execute(sql, params)
         return int(self._connection().execute(sql, params).rowcount)
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a read() or write() is open on this thread (a write() now would nest)."""
+        return self._local.tx is not None
+
     def write(self) -> AbstractContextManager[Tx]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back if the block raises. Nested: a savepoint."""
         return _Scope(self, writing=True)

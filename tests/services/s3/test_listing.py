@@ -104,3 +104,15 @@ def test_v1_markers(s3: Any, filled: str) -> None:
     assert "Owner" in page["Contents"][0]
     after = s3.list_objects(Bucket=filled, Marker=page["Contents"][-1]["Key"])
     assert [o["Key"] for o in page["Contents"] + after["Contents"]] == utf8_sorted(KEYS)
+
+
+def test_a_query_value_that_is_not_utf8_is_a_400(endpoint: str, s3: Any, bucket: str) -> None:
+    """Routing leaves values it never compares undecoded; the parser still refuses them."""
+    import urllib.error
+    import urllib.request
+
+    url = f"{endpoint}/{bucket}?list-type=2&prefix=%ff%fe"
+    with pytest.raises(urllib.error.HTTPError) as excinfo:
+        urllib.request.urlopen(url, timeout=10)
+    assert excinfo.value.code == 400
+    assert b"not valid UTF-8" in excinfo.value.read()

@@ -24,3 +24,22 @@ def test_fresh_presigned_url_still_works(s3: Any, bucket: str) -> None:
     url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "fresh"})
     with urllib.request.urlopen(url, timeout=5) as answer:
         assert answer.read() == b"ok"
+
+
+@pytest.mark.parametrize(("query", "status"), [
+    ("X-Amz-Date=20200101T000000Z&X-Amz-Expires=60", 403),  # long expired
+    ("X-Amz-Expires=60&X-Amz-Date=20200101T000000Z", 403),  # any order
+    ("X-Amz-Date=20200101T000000Z&X-Amz-Expires=60&X-Amz-Expires=x", 400),  # the last counts
+    ("X-Amz-Date=20200101T000000Z&X-Amz-Expires=604801", 400),  # over a week
+    ("X-Amz-Date=20200101%54000000Z&X-Amz-Expires=60", 403),  # percent-encoded "T"
+    ("Expires=1", 403),  # SigV2: seconds since the epoch
+    ("X-Amz-Expires=60&X-Amz-Date=2020", 400),
+])  # fmt: skip
+def test_expiry_parameters_read_from_the_query(
+    endpoint: str, s3: Any, bucket: str, query: str, status: int
+) -> None:
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(f"{endpoint}/{bucket}/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&{query}",
+                               timeout=5)  # fmt: skip
+    assert raised.value.code == status

@@ -211,3 +211,29 @@ def test_list_object_versions_errors(s3: Any, bucket: str) -> None:
     with pytest.raises(ClientError) as excinfo:
         s3.list_object_versions(Bucket=bucket, MaxKeys=-1)
     assert _error(excinfo) == ("InvalidArgument", 400)
+
+
+def test_an_overwritten_version_keeps_everything_it_had(s3: Any, bucket: str) -> None:
+    """The version an overwrite makes noncurrent keeps its bytes, headers, metadata, tags,
+    checksum, storage class and last-modified time, read back by its version id."""
+    _enable(s3, bucket)
+    first = s3.put_object(Bucket=bucket, Key="k", Body=b"first", ContentType="text/plain",
+                          CacheControl="max-age=60", Metadata={"colour": "blue"},
+                          Tagging="a=1", ChecksumAlgorithm="SHA256",
+                          StorageClass="STANDARD_IA")  # fmt: skip
+    before = s3.head_object(Bucket=bucket, Key="k", VersionId=first["VersionId"],
+                            ChecksumMode="ENABLED")  # fmt: skip
+    s3.put_object(Bucket=bucket, Key="k", Body=b"second")
+    old = s3.get_object(Bucket=bucket, Key="k", VersionId=first["VersionId"],
+                        ChecksumMode="ENABLED")  # fmt: skip
+    assert old["Body"].read() == b"first"
+    for name in ("ContentType", "CacheControl", "Metadata", "ETag", "ChecksumSHA256",
+                 "StorageClass", "LastModified", "TagCount"):  # fmt: skip
+        assert old[name] == before[name], name
+    assert (old["ContentType"], old["Metadata"], old["TagCount"]) == ("text/plain",
+                                                                      {"colour": "blue"}, 1)
+    tags = s3.get_object_tagging(Bucket=bucket, Key="k", VersionId=first["VersionId"])
+    assert tags["TagSet"] == [{"Key": "a", "Value": "1"}]
+    current = s3.get_object(Bucket=bucket, Key="k")
+    assert (current["Body"].read(), current["ContentType"]) == (b"second", "binary/octet-stream")
+    assert "Metadata" not in current or current["Metadata"] == {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -54,6 +54,8 @@ class RestPlan:
     prefix_headers: tuple[_Binding, ...]
     payload: tuple[str, Shape] | None  # the member that *is* the body
     body_shape: Shape | None  # the input, when some members live in the body
+    # header name -> its bindings: a request sends a few of the dozens a spec may name
+    header_index: dict[str, tuple[_Binding, ...]] = field(default_factory=dict)
 
 
 def parse_rest_request(
@@ -113,6 +115,10 @@ def rest_plan(operation: OperationModel) -> RestPlan:
         prefix_headers=tuple(prefix_headers),
         payload=payload,
         body_shape=shape if has_body_members and payload is None else None,
+        header_index={
+            name: tuple(b for b in headers if b.wire_name == name)
+            for name in {b.wire_name for b in headers}
+        },
     )
 
 
@@ -180,7 +186,11 @@ def _read_query(plan: RestPlan, query_string: str, result: dict[str, Any]) -> No
 
 
 def _read_headers(plan: RestPlan, headers: dict[str, str], result: dict[str, Any]) -> None:
-    for binding in plan.headers:
+    bindings = plan.headers
+    if len(headers) < len(bindings):  # look up the headers sent, not every one named
+        index = plan.header_index
+        bindings = tuple(b for name in headers if name in index for b in index[name])
+    for binding in bindings:
         value = headers.get(binding.wire_name)
         if value is None or (not value and binding.coerce is not as_text and not binding.is_list):
             continue  # an empty header says nothing about a number, boolean or date

@@ -49,7 +49,7 @@ class RestPlan:
 
 
 def _build_plan(
-    service_model: ServiceModel, shape: Shape | None, xml: bool, status: int
+    service_model: ServiceModel, shape: Shape | None, xml: bool, status: int, root: str = ""
 ) -> RestPlan:
     if shape is None:
         return RestPlan({}, False, None, None, "", "", status)
@@ -76,7 +76,8 @@ def _build_plan(
     payload = None if payload_name is None else _payload(service_model, payload_name, shape, xml)
     xml_body = xmlc.compiler_for(service_model).plan_for_members(body_members) if xml else None
     namespace = shape.serialization.get("xmlNamespace") or wire.xml_namespace(service_model)
-    start, close = xmlc.element_tags(shape.serialization.get("name", shape.name), namespace)
+    start, close = xmlc.element_tags(root or shape.serialization.get("name", shape.name),
+                                     namespace)
     return RestPlan(bindings, bool(body_members), payload, xml_body, start, close, status)
 
 
@@ -112,7 +113,44 @@ def _namespace(service_model: ServiceModel, member: Shape) -> Any:
 @cache
 def _output_plan(operation_model: OperationModel, xml: bool) -> RestPlan:
     status = int(operation_model.http.get("responseCode", 200))
-    return _build_plan(operation_model.service_model, operation_model.output_shape, xml, status)
+    service_model = operation_model.service_model
+    root = _ROOT_ELEMENTS.get((service_model.metadata.get("endpointPrefix", ""),
+                               operation_model.name), "")
+    return _build_plan(service_model, operation_model.output_shape, xml, status, root)
+
+
+# The document element S3 really answers with where the spec names none (botocore ignores
+# it, but SDKs that parse by element path, e.g. the Java SDK v1's SAX handlers, do not).
+_ROOT_ELEMENTS = {("s3", operation): element for operation, element in (
+    ("CompleteMultipartUpload", "CompleteMultipartUploadResult"),
+    ("CreateMultipartUpload", "InitiateMultipartUploadResult"),
+    ("CreateSession", "CreateSessionResult"),
+    ("DeleteObjects", "DeleteResult"),
+    ("GetBucketAccelerateConfiguration", "AccelerateConfiguration"),
+    ("GetBucketAcl", "AccessControlPolicy"),
+    ("GetBucketCors", "CORSConfiguration"),
+    ("GetBucketLifecycle", "LifecycleConfiguration"),
+    ("GetBucketLifecycleConfiguration", "LifecycleConfiguration"),
+    ("GetBucketLogging", "BucketLoggingStatus"),
+    ("GetBucketNotification", "NotificationConfiguration"),
+    ("GetBucketRequestPayment", "RequestPaymentConfiguration"),
+    ("GetBucketTagging", "Tagging"),
+    ("GetBucketVersioning", "VersioningConfiguration"),
+    ("GetBucketWebsite", "WebsiteConfiguration"),
+    ("GetObjectAcl", "AccessControlPolicy"),
+    ("GetObjectAttributes", "GetObjectAttributesResponse"),
+    ("GetObjectTagging", "Tagging"),
+    ("ListBucketAnalyticsConfigurations", "ListBucketAnalyticsConfigurationResult"),
+    ("ListBucketInventoryConfigurations", "ListInventoryConfigurationsResult"),
+    ("ListBucketMetricsConfigurations", "ListMetricsConfigurationsResult"),
+    ("ListBuckets", "ListAllMyBucketsResult"),
+    ("ListDirectoryBuckets", "ListAllMyDirectoryBucketsResult"),
+    ("ListMultipartUploads", "ListMultipartUploadsResult"),
+    ("ListObjectVersions", "ListVersionsResult"),
+    ("ListObjects", "ListBucketResult"),
+    ("ListObjectsV2", "ListBucketResult"),
+    ("ListParts", "ListPartsResult"),
+)}
 
 
 @cache

@@ -95,13 +95,19 @@ def _iso_second(seconds: int) -> str:
     return text
 
 
+# ".001Z" .. ".999Z" (and "Z" for none): a listing formats a thousand of these per page
+_MILLISECONDS_Z = ("Z", *(f".{n:03d}Z" for n in range(1, 1000)))
+
+
 def iso8601(value: Any) -> str:
     """``2014-04-29T18:30:38Z``, with ``.123`` milliseconds when the time has them."""
     kind = type(value)
-    if (kind is float or kind is int) and _EPOCH_MIN <= value < _EPOCH_MAX:
-        seconds, milliseconds = _epoch_parts(value)
-        text = _iso_second(seconds)
-        return f"{text}.{milliseconds:03d}Z" if milliseconds else text + "Z"
+    if kind is float and _EPOCH_MIN <= value < _EPOCH_MAX:
+        seconds, milliseconds = divmod(round(value * 1000), 1000)
+        text = _iso_seconds.get(seconds) or _iso_second(seconds)
+        return text + _MILLISECONDS_Z[milliseconds]
+    if kind is int and _EPOCH_MIN <= value < _EPOCH_MAX:
+        return (_iso_seconds.get(value) or _iso_second(value)) + "Z"
     m = to_datetime(value)
     text = f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
     milliseconds = m.microsecond // 1000

@@ -115,6 +115,14 @@ class XmlCompiler:
 
     def _list_emitter(self, shape: Shape, flattened: bool) -> Emitter:
         item: Shape = shape.member  # type: ignore[attr-defined]
+        if item.type_name == "structure":  # a listing's entries: no call per item
+            plan = self._structure_plan(item)
+            if flattened:
+                return partial(_emit_flattened_structures, plan)
+            start, close = element_tags(
+                item.serialization.get("name", "member"), item.serialization.get("xmlNamespace")
+            )
+            return partial(_emit_structures, plan, start, close)
         emit_item = self._emitter(item, bool(item.serialization.get("flattened")))
         if flattened:
             return partial(_emit_flattened_list, emit_item)
@@ -227,6 +235,33 @@ def _emit_flattened_list(
     for item in value:
         if item is not None:
             emit_item(out, item, start, close)
+
+
+def _emit_flattened_structures(
+    plan: StructurePlan, out: list[str], value: Any, start: str, close: str
+) -> None:
+    """A flattened list of structures (a listing's Contents): emit_structure, inlined."""
+    if plan.attributes:
+        for item in value:
+            if item is not None:
+                emit_structure(plan, out, item, start, close)
+        return
+    opened = start + ">"
+    append = out.append
+    for item in value:
+        if item is not None:
+            append(opened)
+            emit_members(plan, out, item)
+            append(close)
+
+
+def _emit_structures(
+    plan: StructurePlan, item_start: str, item_close: str,
+    out: list[str], value: Any, start: str, close: str,
+) -> None:  # fmt: skip
+    out.append(start + ">")
+    _emit_flattened_structures(plan, out, value, item_start, item_close)
+    out.append(close)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ DELETE_KEYS_MAX = 1000
 
 def _require_integrity_header(ctx: RequestContext, params: dict[str, Any]) -> None:
     headers = ctx.request.headers if ctx.request is not None else {}
-    content_md5 = params.get("ContentMD5")
+    # botocore's DeleteObjects shape has no ContentMD5 member any more, but clients (the MinIO
+    # SDK, older AWS SDKs) still send the header: read it from the request
+    content_md5 = params.get("ContentMD5") or headers.get("content-md5")
     if content_md5 is None and not any(h in headers for h in CHECKSUM_HEADERS):
         raise AwsError(
             "InvalidRequest",

@@ -145,6 +145,7 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
                        f"allowable size for a copy source: {COPY_SIZE_MAX_BYTES}")  # fmt: skip
     replace = params.get("MetadataDirective", "COPY") == "REPLACE"
     headers = stored_headers(params) if replace else without_lock(source.headers)
+    headers.pop("ReplicationStatus", None)  # a copy is a new object: replication decides anew
     if not replace:  # the request's own lock settings apply to the copy
         requested = stored_headers(params)
         headers.update((n, requested[n]) for n in LOCK_HEADERS if n in requested)

@@ -48,6 +48,10 @@ async def before_route(
         from pocketcloud.services.s3.website_serve import serve_website
 
         return await serve_website(cloud, request, request_id)
+    if "s3-accelerate" in request.host:
+        refused = _not_accelerated(cloud, request, request_id)
+        if refused is not None:
+            return refused
     if method == "OPTIONS":
         target = bucket_and_key(request)
         return preflight(cloud, request, *target, request_id) if target else None
@@ -58,6 +62,19 @@ async def before_route(
         from pocketcloud.services.s3.post_upload import post_object
 
         return await post_object(cloud, request, receive, target[0], request_id, key_lookup)
+    return None
+
+
+def _not_accelerated(cloud: Cloud, request: HttpRequest, request_id: str) -> HttpResponse | None:
+    from pocketcloud.services.s3.accelerate import check_accelerated, is_accelerate_host
+
+    target = bucket_and_key(request)
+    if target is None or not is_accelerate_host(strip_port(request.host)):
+        return None
+    try:
+        check_accelerated(store_of(cloud), target[0])
+    except AwsError as error:
+        return s3_error(error, request_id)
     return None
 
 

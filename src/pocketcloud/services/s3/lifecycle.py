@@ -1,9 +1,11 @@
-"""S3's background work: lifecycle rules, applied on the cloud clock (see lifecycle_run)."""
+"""S3's background work: lifecycle rules, applied on the cloud clock (see lifecycle_run), and
+replication (replication.py)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pocketcloud.services.s3 import replication
 from pocketcloud.services.s3.lifecycle_run import run_lifecycle
 
 if TYPE_CHECKING:
@@ -20,3 +22,4 @@ def _tick(cloud: Cloud) -> None:
 
 def start(cloud: Cloud) -> None:
     cloud.background.every("s3-lifecycle", LIFECYCLE_INTERVAL_S, _tick)
+    replication.start(cloud)

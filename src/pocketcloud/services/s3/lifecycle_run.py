@@ -27,6 +27,7 @@ from pocketcloud.services.s3.rows import (
     write_version,
 )
 from pocketcloud.services.s3.schema import OBJECT_COLUMNS, key_bytes, s3_store
+from pocketcloud.services.s3.seqs import next_seq
 
 if TYPE_CHECKING:
     from pocketcloud.cloud import Cloud
@@ -133,13 +134,15 @@ def _expire_current(
 
 
 def _expire_object(ctx: RequestContext, bucket: Bucket, row: ObjectRow) -> bool:
-    with s3_store(ctx).write() as tx:
+    store = s3_store(ctx)
+    with store.write() as tx:
         current = current_row(tx, bucket.name, row.key)
         if current is None or current.seq != row.seq:
             return False  # replaced or deleted meanwhile
         if bucket.versioning:
             marker = ObjectRow(
-                key=row.key, delete_marker=True, last_modified=ctx.cloud.clock.now(),
+                key=row.key, seq=next_seq(store, tx), delete_marker=True,
+                last_modified=ctx.cloud.clock.now(),
                 version_id=new_version_id(bucket.versioning, ctx.cloud.ids.hex(32)),
                 owner=bucket.account_id,
             )  # fmt: skip

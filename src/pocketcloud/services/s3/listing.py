@@ -24,7 +24,9 @@ from pocketcloud.store import Tx
 
 MAX_KEYS = 1000
 SCAN_BATCH_ROWS = 1000
-_LIST_COLUMNS = "key, etag, size, last_modified, storage_class, owner, checksum"
+# owner is read only for FetchOwner: a seventh column costs ~15% of the page's fetch
+_LIST_COLUMNS = "key, etag, size, last_modified, storage_class, checksum"
+_OWNER_COLUMNS = _LIST_COLUMNS + ", owner"
 _END = b"\xff"
 
 
@@ -40,10 +42,14 @@ def max_keys(params: dict[str, Any]) -> int:
 def encoder(params: dict[str, Any]) -> Any:
     encoding = params.get("EncodingType")
     if encoding is None:
-        return lambda text: text
+        return unchanged
     if encoding != "url":
         raise AwsError("InvalidArgument", "Invalid Encoding Method specified in Request")
     return _url_encode
+
+
+def unchanged(text: str) -> str:
+    return text
 
 
 _NEEDS_QUOTING = re.compile(r"[^A-Za-z0-9_.\-~/]").search  # what quote_plus leaves alone
@@ -54,8 +60,9 @@ def _url_encode(text: str) -> str:
 
 
 def _scan(
-    tx: Tx, bucket: str, prefix: bytes, after: bytes, delimiter: bytes, limit: int
-) -> Iterator[tuple[bytes, tuple[Any, ...] | None]]:
+    tx: Tx, bucket: str, prefix: bytes, after: bytes, delimiter: bytes, limit: int,
+    columns: str = _LIST_COLUMNS,
+) -> Iterator[tuple[bytes, tuple[Any, ...] | None]]:  # fmt: skip
     """Yield (key or common prefix, row or None) in order after `after`, at most `limit`."""
     end_clause, end_args = ("AND key < ? ", [prefix + _END]) if prefix else ("", [])
     start = after
@@ -63,7 +70,7 @@ def _scan(
     while produced < limit:
         lower, operator = (prefix, ">=") if after < prefix else (after, ">")
         rows = tx.fetchall(
-            f"SELECT {_LIST_COLUMNS} FROM s3_objects WHERE bucket = ? AND key {operator} ? "
+            f"SELECT {columns} FROM s3_objects WHERE bucket = ? AND key {operator} ? "
             f"{end_clause}AND delete_marker = 0 ORDER BY key LIMIT ?",
             (bucket, lower, *end_args, min(SCAN_BATCH_ROWS, limit - produced + 1)),
         )
@@ -101,7 +108,8 @@ def _page(
     last = after
     owners: dict[str, dict[str, str]] = {}
     with s3_store(ctx).read() as tx:
-        for key, row in _scan(tx, bucket.name, prefix, after, delimiter, limit):
+        columns = _OWNER_COLUMNS if fetch_owner else _LIST_COLUMNS
+        for key, row in _scan(tx, bucket.name, prefix, after, delimiter, limit, columns):
             if row is None:
                 prefixes.append({"Prefix": encode(key_text(key))})
                 last = key + _END
@@ -128,9 +136,10 @@ def _page(
 def _entry(
     row: tuple[Any, ...], encode: Any, owners: dict[str, dict[str, str]] | None
 ) -> dict[str, Any]:
-    key, etag, size, modified, storage_class, owner, checksum = row
+    key, etag, size, modified, storage_class, checksum = row[:6]
+    text = key.decode("utf-8", "surrogatepass")  # key_text, inline: a thousand per page
     entry: dict[str, Any] = {
-        "Key": encode(key_text(key)),
+        "Key": text if encode is unchanged else encode(text),
         "LastModified": modified,
         "ETag": etag,
         "Size": size,
@@ -139,6 +148,7 @@ def _entry(
     if checksum != "{}":
         entry.update(_checksum_fields(checksum))
     if owners is not None:
+        owner = row[6]
         found = owners.get(owner)
         if found is None:
             found = owners[owner] = owner_of(owner)

@@ -16,16 +16,24 @@ from pocketcloud.services.s3.conditions import (
     precondition_failed,
 )
 from pocketcloud.services.s3.inline import PREFIX as INLINE_PREFIX
-from pocketcloud.services.s3.inline import delete_inline, drop_inline_in, store_inline
+from pocketcloud.services.s3.inline import (
+    delete_inline,
+    drop_inline_in,
+    is_inline,
+    store_inline,
+)
 from pocketcloud.services.s3.notifications import notify_created, notify_removed
 from pocketcloud.services.s3.object_lock import LOCK_HEADERS, check_deletable, lock_headers
 from pocketcloud.services.s3.rows import (
     CURRENT_ROW_SQL,
+    Current,
     ObjectRow,
     check_version_id,
+    current_of,
     current_row,
     delete_current,
     delete_version,
+    keeps_current,
     new_version_id,
     no_such_key,
     no_such_version,
@@ -34,6 +42,7 @@ from pocketcloud.services.s3.rows import (
     write_version,
 )
 from pocketcloud.services.s3.schema import key_bytes, s3_store
+from pocketcloud.services.s3.seqs import next_seq, reserve
 from pocketcloud.services.s3.tag_rules import tags_from_header
 from pocketcloud.services.s3.upload import (
     body_unread_closes_connection,
@@ -163,9 +172,13 @@ def commit_object(
     """Commit `row` as the key's new current version, honouring conditional writes; a
     multipart upload's rows, or a small object's inline bytes, go in the same transaction."""
     lock_headers(ctx, bucket, row.headers)
-    with s3_store(ctx).write() as tx:
+    store = s3_store(ctx)
+    reserve(store)
+    with store.write() as tx:
+        row.seq = next_seq(store, tx)
+        current = current_of(tx, bucket.name, row.key)
         if params.get("IfNoneMatch") is not None or params.get("IfMatch") is not None:
-            _check_write_conditions(params, current_row(tx, bucket.name, row.key), row.key)
+            _check_write_conditions(params, current, row.key)
         if finishing_upload:
             if not tx.execute("DELETE FROM s3_uploads WHERE upload_id = ?", (finishing_upload,)):
                 raise AwsError(
@@ -178,11 +191,19 @@ def commit_object(
                 )
             tx.execute("DELETE FROM s3_parts WHERE upload_id = ?", (finishing_upload,))
         if inline_data is not None:
-            row.blob_ids = [store_inline(tx, inline_data)]
-        return drop_inline_in(tx, write_version(tx, bucket.name, bucket.versioning, row))
+            row.blob_ids = [store_inline(tx, inline_data, _reusable(bucket, current))]
+        garbage = write_version(tx, bucket.name, bucket.versioning, row, current)
+        return drop_inline_in(tx, garbage)
 
 
-def _check_write_conditions(params: dict[str, Any], current: ObjectRow | None, key: str) -> None:
+def _reusable(bucket: Bucket, current: Current | None) -> str | None:
+    """The current version's inline row, when the new version replaces it (not versioned)."""
+    if current is None or not is_inline(current.blob_ids):
+        return None
+    return None if keeps_current(bucket.versioning, current) else current.blob_ids[0]
+
+
+def _check_write_conditions(params: dict[str, Any], current: Current | None, key: str) -> None:
     exists = current is not None and not current.delete_marker
     if_none_match = params.get("IfNoneMatch")
     if if_none_match is not None:
@@ -345,7 +366,9 @@ def remove_object(
     params: dict[str, Any] | None = None, bypass_governance: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
     """DeleteObject's effect and answer (also used by DeleteObjects); blobs to delete after."""
-    with s3_store(ctx).write() as tx:
+    store = s3_store(ctx)
+    reserve(store)
+    with store.write() as tx:
         if params is not None and params.get("IfMatch") is not None:
             current = current_row(tx, bucket.name, key)
             if current is None or current.delete_marker:
@@ -367,6 +390,7 @@ def remove_object(
             return {}, garbage
         marker = ObjectRow(
             key=key,
+            seq=next_seq(store, tx),
             version_id=new_version_id(bucket.versioning, ctx.cloud.ids.hex(32)),
             delete_marker=True,
             last_modified=ctx.cloud.clock.now(),

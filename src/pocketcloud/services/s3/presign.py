@@ -6,15 +6,14 @@ from __future__ import annotations
 import calendar
 import re
 import time
+from functools import lru_cache
 from urllib.parse import unquote
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 
 EXPIRES_MAX_S = 7 * 24 * 3600
-# Only these three parameters matter here: pick them out rather than decode the whole query
-# (credential, signature, ...) on every presigned request.
-_PARAM_RE = re.compile(r"(?:^|&)(X-Amz-Expires|X-Amz-Date|Expires)=([^&]*)")
+_PARAMETERS = ("X-Amz-Expires", "X-Amz-Date", "Expires")
 _AMZ_DATE_RE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z")
 
 
@@ -22,7 +21,7 @@ def check_presigned_expiry(ctx: RequestContext) -> None:
     request = ctx.request
     if request is None or "Expires=" not in request.query_string:
         return
-    query = {name: unquote(value) for name, value in _PARAM_RE.findall(request.query_string)}
+    query = _parameters(request.query_string)
     if "X-Amz-Expires" not in query:
         _check_sigv2_expiry(ctx, query.get("Expires", ""))
         return
@@ -54,6 +53,24 @@ def check_presigned_expiry(ctx: RequestContext) -> None:
         )
 
 
+def _parameters(query_string: str) -> dict[str, str]:
+    """The three parameters that matter here, found by `str.rfind` rather than decoding the
+    whole query (credential, signature, ...) on every presigned request; the last one wins."""
+    found: dict[str, str] = {}
+    for name in _PARAMETERS:
+        wanted = name + "="
+        at = query_string.rfind(wanted)
+        while at > 0 and query_string[at - 1] != "&":
+            at = query_string.rfind(wanted, 0, at)
+        if at == -1:
+            continue
+        end = query_string.find("&", at)
+        value = query_string[at + len(wanted) : end if end != -1 else len(query_string)]
+        found[name] = unquote(value) if "%" in value else value
+    return found
+
+
+@lru_cache(maxsize=1024)  # a presigned URL is often replayed: its date is parsed once
 def _amz_date_s(text: str) -> int:
     """20130524T000000Z -> epoch seconds (strptime costs ~10x more)."""
     match = _AMZ_DATE_RE.fullmatch(text)

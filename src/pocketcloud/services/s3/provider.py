@@ -5,6 +5,10 @@ The operations live in topic modules; this module gathers them for the gateway's
 
 from __future__ import annotations
 
+from pocketcloud.services.s3.accelerate import (
+    get_bucket_accelerate_configuration,
+    put_bucket_accelerate_configuration,
+)
 from pocketcloud.services.s3.access import (
     delete_bucket_ownership_controls,
     delete_public_access_block,
@@ -63,6 +67,11 @@ from pocketcloud.services.s3.object_lock import (
     put_object_retention,
 )
 from pocketcloud.services.s3.objects import delete_object, get_object, head_object, put_object
+from pocketcloud.services.s3.replication_config import (
+    delete_bucket_replication,
+    get_bucket_replication,
+    put_bucket_replication,
+)
 from pocketcloud.services.s3.tagging import (
     delete_bucket_tagging,
     delete_object_tagging,
@@ -80,6 +89,11 @@ from pocketcloud.services.s3.website import (
 )
 
 __all__ = [
+    "get_bucket_accelerate_configuration",
+    "put_bucket_accelerate_configuration",
+    "delete_bucket_replication",
+    "get_bucket_replication",
+    "put_bucket_replication",
     "get_bucket_notification_configuration",
     "put_bucket_notification_configuration",
     "delete_bucket_lifecycle",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.schema import OBJECT_COLUMNS, key_bytes, key_text
@@ -20,6 +20,10 @@ _INSERT_SQL = {
     f"({', '.join('?' * (OBJECT_COLUMNS.count(',') + 2))})"
     for table in ("s3_objects", "s3_versions")
 }
+_UPSERT_SQL = (
+    _INSERT_SQL["s3_objects"] + " ON CONFLICT (bucket, key) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in OBJECT_COLUMNS.split(", ") if c != "key")
+)
 _EMPTY = "{}"
 
 
@@ -51,8 +55,11 @@ class ObjectRow:
         )  # fmt: skip
 
 
+_encode = json.JSONEncoder(separators=(",", ":")).encode  # made once: dumps() makes one a call
+
+
 def _dump(value: dict[str, Any]) -> str:
-    return json.dumps(value, separators=(",", ":")) if value else _EMPTY
+    return _encode(value) if value else _EMPTY
 
 
 def _load(text: str) -> dict[str, Any]:
@@ -76,6 +83,32 @@ CURRENT_ROW_SQL = f"SELECT {OBJECT_COLUMNS} FROM s3_objects WHERE bucket = ? AND
 def current_row(tx: Tx, bucket: str, key: str) -> ObjectRow | None:
     found = tx.fetchone(CURRENT_ROW_SQL, (bucket, key_bytes(key)))
     return row_from(found) if found else None
+
+
+class Current(NamedTuple):
+    """What a write needs of the key's current version (no JSON columns decoded)."""
+
+    version_id: str
+    delete_marker: bool
+    blob_ids: list[str]
+    etag: str
+
+
+_CURRENT_SQL = (
+    "SELECT version_id, delete_marker, blob_ids, etag FROM s3_objects WHERE bucket = ? AND key = ?"
+)
+_KEEP_CURRENT_SQL = (
+    f"INSERT INTO s3_versions ({OBJECT_COLUMNS}, bucket) SELECT {OBJECT_COLUMNS}, bucket "
+    "FROM s3_objects WHERE bucket = ? AND key = ?"
+)
+
+
+def current_of(tx: Tx, bucket: str, key: str) -> Current | None:
+    found = tx.fetchone(_CURRENT_SQL, (bucket, key_bytes(key)))
+    if found is None:
+        return None
+    version_id, marker, blob_ids, etag = found
+    return Current(version_id, bool(marker), blob_ids.split() if blob_ids else [], etag)
 
 
 def version_row(tx: Tx, bucket: str, key: str, version_id: str) -> ObjectRow | None:
@@ -102,30 +135,38 @@ def update_headers(
     return False
 
 
-def next_seq(tx: Tx) -> int:
-    return int(tx.fetchvalue("UPDATE s3_seq SET value = value + 1 WHERE id = 1 RETURNING value"))
+_COUNT_SEQ_SQL = "UPDATE s3_seq SET value = value + 1 WHERE id = 1 RETURNING value"
+_UNREAD: Any = object()  # write_version's `current` when the caller has not read it
 
 
-def write_version(tx: Tx, bucket: str, versioning: str, row: ObjectRow) -> list[str]:
-    """Make `row` the key's current version; returns blobs no longer referenced."""
-    row.seq = next_seq(tx)
+def write_version(
+    tx: Tx, bucket: str, versioning: str, row: ObjectRow, current: Current | None = _UNREAD
+) -> list[str]:
+    """Make `row` the key's current version; returns blobs no longer referenced. `row.seq`
+    should come from seqs.next_seq (cheap); without one, it is counted in `tx`. A caller
+    that has read the key's current row in `tx` passes it as `current`."""
+    if not row.seq:  # s3_seq's value is past every number seqs has handed out
+        row.seq = int(tx.fetchvalue(_COUNT_SEQ_SQL))
     garbage: list[str] = []
-    current = current_row(tx, bucket, row.key)
+    if current is _UNREAD:
+        current = current_of(tx, bucket, row.key)
     if current is not None:
-        keep_old = versioning == "Enabled" or (
-            versioning == "Suspended" and current.version_id != NULL_VERSION
-        )
-        if keep_old:
-            tx.execute(_INSERT_SQL["s3_versions"], current.values(bucket))
+        if keeps_current(versioning, current):  # copied as stored: nothing decoded
+            tx.execute(_KEEP_CURRENT_SQL, (bucket, key_bytes(row.key)))
         else:
-            garbage += current.blob_ids
-        tx.execute(
-            "DELETE FROM s3_objects WHERE bucket = ? AND key = ?", (bucket, key_bytes(row.key))
-        )
+            garbage = [b for b in current.blob_ids if b not in row.blob_ids]
     if versioning == "Suspended":
         garbage += _drop_noncurrent(tx, bucket, row.key, NULL_VERSION)
-    tx.execute(_INSERT_SQL["s3_objects"], row.values(bucket))
+    # One upsert, not DELETE + INSERT: a statement fewer, and the row is rewritten in place
+    tx.execute(_UPSERT_SQL, row.values(bucket))
     return garbage
+
+
+def keeps_current(versioning: str, current: Current) -> bool:
+    """Whether a new version keeps the current one (as a noncurrent version)."""
+    return versioning == "Enabled" or (
+        versioning == "Suspended" and current.version_id != NULL_VERSION
+    )
 
 
 def _drop_noncurrent(tx: Tx, bucket: str, key: str, version_id: str) -> list[str]:

@@ -101,7 +101,8 @@ async def receive_body(
     decoder = ChunkedDecoder(body, signer) if chunked and body is not None else None
     source: AsyncIterable[bytes] = decoder or body or _nothing()
     if inline and length is not None and length <= INLINE_MAX_BYTES:
-        data = await _collect(_hashed(source, hasher), INLINE_MAX_BYTES)
+        data = await _collect(source if hasher is None else _hashed(source, hasher),
+                              INLINE_MAX_BYTES)  # fmt: skip
         info = BlobInfo("", len(data), hashlib.md5(data, usedforsecurity=False).hexdigest())
         checksum = _verify(params, info, length, hasher, algorithm, decoder)
         return Received(info, algorithm, checksum, data)

@@ -2,8 +2,9 @@
 
 A bucket is never-enabled ("", its objects carry the "null" version), Enabled or Suspended;
 once enabled it never returns to never-enabled. Object Lock needs versioning on, so a locked
-bucket cannot be suspended. MFA delete needs a hardware token we cannot check: asking for it
-is refused, and the state is reported as Disabled once the bucket has been configured.
+bucket cannot be suspended, nor can a bucket that replicates. MFA delete needs a hardware
+token we cannot check: asking for it is refused, and the state is reported as Disabled once
+the bucket has been configured.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.buckets import remember_bucket, require_bucket
+from pocketcloud.services.s3.configs import get_config
+from pocketcloud.services.s3.replication_config import CONFIG_KIND as REPLICATION
 from pocketcloud.services.s3.schema import s3_store
 
 STATUSES = ("Enabled", "Suspended")
@@ -43,6 +46,13 @@ def put_bucket_versioning(ctx: RequestContext, params: dict[str, Any]) -> dict[s
         raise AwsError(
             "InvalidBucketState",
             "An Object Lock configuration is present on this bucket, so the versioning state "
+            "cannot be changed.",
+            409,
+        )
+    if status != "Enabled" and get_config(ctx, bucket.name, REPLICATION) is not None:
+        raise AwsError(
+            "InvalidBucketState",
+            "A replication configuration is present on this bucket, so the versioning state "
             "cannot be changed.",
             409,
         )

@@ -1,0 +1,231 @@
+"""Replication: new object versions (and delete markers, where a rule says so) copied to the
+destination buckets of the source bucket's rules, asynchronously, as S3 does.
+
+A write that a rule matches marks the version's ReplicationStatus PENDING and queues a job in
+the same transaction, so an acknowledged write is never forgotten by replication, even across
+``kill -9``. The ``s3-replication`` background job copies each version's bytes into a blob
+of the destination's region (replication is, with an explicit copy, the only way bytes leave
+a region), keeps its version id, ETag, metadata, tags and last-modified time, and marks the
+replica REPLICA and the source COMPLETED (FAILED when the destination is gone or no longer
+versioned). Replicas are not replicated again.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from pocketcloud.context import RequestContext
+from pocketcloud.services.s3.buckets import Bucket, bucket_named
+from pocketcloud.services.s3.copying import copy_bytes
+from pocketcloud.services.s3.inline import is_inline, read_inline, store_inline
+from pocketcloud.services.s3.objects import delete_blobs
+from pocketcloud.services.s3.replication_config import destination_bucket, replication_rules
+from pocketcloud.services.s3.rows import ObjectRow, update_headers, version_row, write_version
+from pocketcloud.services.s3.schema import key_bytes, key_text, s3_store
+from pocketcloud.services.s3.seqs import next_seq, reserve
+
+if TYPE_CHECKING:
+    from pocketcloud.cloud import Cloud
+
+log = logging.getLogger("pocketcloud.s3.replication")
+
+JOB_NAME = "s3-replication"
+INTERVAL_S = 1.0
+BATCH = 16  # jobs per tick: the loop stays responsive however long the queue grows
+MAX_ATTEMPTS = 5
+RETRY_DELAY_S = 2.0
+STATUS = "ReplicationStatus"
+
+SCHEMA = (
+    """
+    CREATE TABLE s3_replication_jobs (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        key BLOB NOT NULL,
+        version_id TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        storage_class TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        due REAL NOT NULL
+    );
+    """,
+)
+
+
+def on_created(ctx: RequestContext, bucket: Bucket, row: ObjectRow) -> None:
+    """A write path's call once a version is committed: queue it where a rule matches."""
+    if row.headers.get(STATUS) == "REPLICA" or bucket.versioning != "Enabled":
+        return
+    targets = _targets(ctx, bucket, lambda rule: _matches(rule, row))
+    if targets:
+        _queue(ctx, bucket, row.key, row.version_id, targets, dict(row.headers))
+
+
+def on_delete_marker(ctx: RequestContext, bucket: Bucket, key: str, version_id: str) -> None:
+    """A delete made a marker: replicate it where a rule has DeleteMarkerReplication on."""
+    if bucket.versioning != "Enabled":
+        return
+    row = ObjectRow(key=key)
+    targets = _targets(ctx, bucket, lambda rule: (
+        (rule.get("DeleteMarkerReplication") or {}).get("Status") == "Enabled"
+        and _matches(rule, row)))
+    if targets:
+        _queue(ctx, bucket, key, version_id, targets, None)
+
+
+def _targets(ctx: RequestContext, bucket: Bucket, wanted: Any) -> dict[str, str]:
+    """destination bucket -> storage class, from the highest-priority matching rule each."""
+    targets: dict[str, str] = {}
+    for rule in replication_rules(ctx, bucket.name):
+        destination = destination_bucket(rule)
+        if destination not in targets and wanted(rule):
+            targets[destination] = str(rule["Destination"].get("StorageClass") or "")
+    return targets
+
+
+def _matches(rule: dict[str, Any], row: ObjectRow) -> bool:
+    if "Filter" not in rule:
+        return row.key.startswith(str(rule.get("Prefix") or ""))
+    rule_filter = rule.get("Filter") or {}
+    conditions = rule_filter.get("And") or rule_filter
+    if not row.key.startswith(str(conditions.get("Prefix") or "")):
+        return False
+    tags = list(conditions.get("Tags") or []) + (
+        [rule_filter["Tag"]] if rule_filter.get("Tag") else [])
+    return all(row.tags.get(tag["Key"]) == tag["Value"] for tag in tags)
+
+
+def _queue(ctx: RequestContext, bucket: Bucket, key: str, version_id: str,
+           targets: dict[str, str], headers: dict[str, Any] | None) -> None:
+    store = _store(ctx.cloud)
+    now = ctx.cloud.clock.now()
+    with store.write() as tx:
+        if headers is not None:
+            update_headers(tx, bucket.name, key, version_id, {**headers, STATUS: "PENDING"})
+        tx.executemany(
+            "INSERT INTO s3_replication_jobs (source, key, version_id, destination, "
+            "storage_class, attempts, due) VALUES (?, ?, ?, ?, ?, 0, ?)",
+            [(bucket.name, key_bytes(key), version_id, destination, storage_class, now)
+             for destination, storage_class in targets.items()])
+    ctx.cloud.background.wake(JOB_NAME)
+
+
+def _store(cloud: Cloud) -> Any:
+    ctx = _context(cloud)
+    store = s3_store(ctx)
+    store.ensure_schema("s3_replication", SCHEMA)
+    return store
+
+
+def _context(cloud: Cloud) -> RequestContext:
+    return RequestContext(cloud=cloud, request_id="", account_id="", region="", service="s3")
+
+
+async def tick(cloud: Cloud) -> None:
+    """Copy what is due, a bounded batch at a time."""
+    store = _store(cloud)
+    with store.read() as tx:
+        jobs = tx.fetchall(
+            "SELECT id, source, key, version_id, destination, storage_class, attempts "
+            "FROM s3_replication_jobs WHERE due <= ? ORDER BY id LIMIT ?",
+            (cloud.clock.now(), BATCH))
+    for job in jobs:
+        try:
+            await _replicate(cloud, *job)
+        except Exception:
+            log.exception("replication of %s to %s failed; it is retried", job[2], job[4])
+            _retry(cloud, job[0], job[6], job[1], key_text(job[2]), job[3])
+    if len(jobs) == BATCH:
+        cloud.background.wake(JOB_NAME)
+
+
+async def _replicate(cloud: Cloud, job_id: int, source: str, key_blob: bytes, version_id: str,
+                     destination: str, storage_class: str, attempts: int) -> None:
+    ctx = _context(cloud)
+    store = _store(cloud)
+    key = key_text(key_blob)
+    with store.read() as tx:
+        row = version_row(tx, source, key, version_id)
+    target = bucket_named(store, destination)
+    if row is None:  # the version was deleted before it could be copied: nothing to do
+        _finish(cloud, job_id, source, key, version_id, None)
+        return
+    if target is None or target.versioning != "Enabled":
+        _finish(cloud, job_id, source, key, version_id, "FAILED")
+        return
+    replica, file_blobs, inline_data = await _replica_of(ctx, row, target, storage_class)
+    reserve(store)
+    try:
+        with store.write() as tx:
+            if version_row(tx, target.name, key, version_id) is not None:
+                garbage = file_blobs  # copied before (a retry after a crash): keep the first
+            else:
+                replica.blob_ids = (file_blobs if inline_data is None
+                                    else [store_inline(tx, inline_data)])
+                replica.seq = next_seq(store, tx)
+                garbage = write_version(tx, target.name, "Enabled", replica)
+            _mark(tx, source, key, version_id, row, "COMPLETED")
+            tx.execute("DELETE FROM s3_replication_jobs WHERE id = ?", (job_id,))
+    except BaseException:
+        delete_blobs(ctx, file_blobs)
+        raise
+    delete_blobs(ctx, garbage)
+
+
+async def _replica_of(ctx: RequestContext, row: ObjectRow, target: Bucket,
+                      storage_class: str) -> tuple[ObjectRow, list[str], bytes | None]:
+    """The replica's row, the blob files made for it in the destination's region, and the
+    bytes of a small object (kept inline, written with the replica's row)."""
+    replica = ObjectRow(
+        key=row.key, version_id=row.version_id, delete_marker=row.delete_marker,
+        part_sizes=list(row.part_sizes), size=row.size, etag=row.etag,
+        last_modified=row.last_modified, storage_class=storage_class or row.storage_class,
+        headers={**row.headers, STATUS: "REPLICA"} if not row.delete_marker else {},
+        metadata=dict(row.metadata), checksum=dict(row.checksum), tags=dict(row.tags),
+        owner=row.owner)
+    if row.delete_marker or not row.blob_ids:
+        return replica, [], None
+    if is_inline(row.blob_ids):
+        return replica, [], read_inline(ctx.cloud.store, row.blob_ids[0]) or b""
+    files: list[str] = []
+    sizes = row.part_sizes or [row.size]
+    try:
+        for blob_id, size in zip(row.blob_ids, sizes, strict=True):
+            part = ObjectRow(key=row.key, blob_ids=[blob_id], size=size)
+            files.append((await copy_bytes(ctx, part, target.region)).blob_id)
+    except BaseException:
+        delete_blobs(ctx, files)
+        raise
+    return replica, files, None
+
+
+def _mark(tx: Any, source: str, key: str, version_id: str, row: ObjectRow | None,
+          status: str) -> None:
+    if row is not None and not row.delete_marker:
+        update_headers(tx, source, key, version_id, {**row.headers, STATUS: status})
+
+
+def _finish(cloud: Cloud, job_id: int, source: str, key: str, version_id: str,
+            status: str | None) -> None:
+    store = _store(cloud)
+    with store.write() as tx:
+        if status is not None:
+            _mark(tx, source, key, version_id, version_row(tx, source, key, version_id),
+                  status)
+        tx.execute("DELETE FROM s3_replication_jobs WHERE id = ?", (job_id,))
+
+
+def _retry(cloud: Cloud, job_id: int, attempts: int, source: str, key: str,
+           version_id: str) -> None:
+    if attempts + 1 >= MAX_ATTEMPTS:
+        _finish(cloud, job_id, source, key, version_id, "FAILED")
+        return
+    with _store(cloud).write() as tx:
+        tx.execute("UPDATE s3_replication_jobs SET attempts = attempts + 1, due = ? WHERE id = ?",
+                   (cloud.clock.now() + RETRY_DELAY_S * (attempts + 1), job_id))
+
+
+def start(cloud: Cloud) -> None:
+    cloud.background.every(JOB_NAME, INTERVAL_S, tick)
+

@@ -29,6 +29,11 @@ class HttpRequest:
         return parse_qsl(self.query_string, keep_blank_values=True)
 
 
+# A provider's result may carry this key: the HTTP status of an answer the spec does not model
+# (S3's HEAD of a byte range is 206 Partial Content, with no body to say so).
+STATUS_OVERRIDE = "__status_code__"
+
+
 @dataclass
 class HttpResponse:
     status_code: int = 200

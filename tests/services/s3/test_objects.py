@@ -98,6 +98,18 @@ def test_ranges(s3: Any, bucket: str) -> None:
     assert s3.get_object(Bucket=bucket, Key="r", Range="bytes=9-1")["Body"].read() == data
 
 
+def test_head_of_a_range_answers_like_get(s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="h", Body=b"0123456789")
+    head = s3.head_object(Bucket=bucket, Key="h", Range="bytes=2-5")
+    assert head["ResponseMetadata"]["HTTPStatusCode"] == 206
+    assert (head["ContentLength"], head["ContentRange"]) == (4, "bytes 2-5/10")
+    whole = s3.head_object(Bucket=bucket, Key="h")
+    assert whole["ResponseMetadata"]["HTTPStatusCode"] == 200 and whole["ContentLength"] == 10
+    with pytest.raises(ClientError) as excinfo:
+        s3.head_object(Bucket=bucket, Key="h", Range="bytes=20-")
+    assert status_of(excinfo) == 416
+
+
 def test_conditional_reads(s3: Any, bucket: str) -> None:
     etag = s3.put_object(Bucket=bucket, Key="c", Body=b"x")["ETag"]
     before = datetime.now(UTC) - timedelta(days=1)

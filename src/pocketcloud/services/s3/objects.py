@@ -6,6 +6,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.protocol.http import STATUS_OVERRIDE
 from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.bodies import object_body
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
@@ -345,6 +346,8 @@ def head_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     check_read_conditions(params, row.etag, row.last_modified)
     result = describe(row, bucket, params)
     _read_window(row, params, result)
+    if "ContentRange" in result:
+        result[STATUS_OVERRIDE] = 206  # as GET would answer: the range's length, Partial Content
     return result
 
 

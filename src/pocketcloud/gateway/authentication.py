@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, cast
 from urllib.parse import parse_qs
 
@@ -41,6 +41,11 @@ class Caller:
     principal_type: str = "root"  # root | user | assumed-role | federated | service
     session_token: str | None = None
     source_arn: str | None = None  # a service principal's aws:SourceArn
+
+    @cached_property
+    def identity(self) -> tuple[str, str, str, str]:
+        """Who this is, as a cache key (callers are made once per key: computed once)."""
+        return (self.access_key_id, self.principal_arn, self.principal_type, self.account_id)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import importlib.util
 import logging
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pocketcloud.errors import AwsError
@@ -89,19 +89,20 @@ def _decision_token(ctx: RequestContext, target: Target) -> tuple[Any, ...] | No
     caller = ctx.caller
     if caller is None:
         return None
-    hooks = _hooks(ctx.service)
-    versions: list[object] = []
-    if hooks is not None:
-        version_of = hooks[2]
-        if version_of is None:
-            return None  # the service cannot say when its resource policies change
-        for resource in target.resources:
-            version = version_of(ctx.cloud, resource)
-            if version is None:
-                return None
-            versions.append(version)
-    return (caller.access_key_id, caller.principal_arn, caller.principal_type,
-            caller.account_id, ctx.account_id, target.action, iam_generation(ctx.cloud),
+    service = ctx.service
+    hooks = _hooks_by_service[service] if service in _hooks_by_service else _hooks(service)
+    cloud = ctx.cloud
+    if hooks is None:
+        versions: tuple[object, ...] = ()
+    elif hooks[2] is None:
+        return None  # the service cannot say when its resource policies change
+    else:
+        version_of, resources = hooks[2], target.resources
+        versions = ((version_of(cloud, resources[0]),) if len(resources) == 1
+                    else tuple(version_of(cloud, resource) for resource in resources))
+        if None in versions:
+            return None
+    return (caller.identity, ctx.account_id, target.action, iam_generation(cloud),
             *target.resources, *versions)
 
 
@@ -230,19 +231,24 @@ def _arn_account(resource: str) -> str | None:
     return parts[4] if len(parts) == 6 and parts[4] else None
 
 
-@cache
-def _hooks(
-    service: str,
-) -> tuple[ResourcePolicyLookup, ResourceAccountLookup | None, DecisionVersion | None] | None:
+Hooks = tuple[ResourcePolicyLookup, ResourceAccountLookup | None, DecisionVersion | None]
+_hooks_by_service: dict[str, Hooks | None] = {}
+
+
+def _hooks(service: str) -> Hooks | None:
+    """The service's resource_policy module's functions (found once per service)."""
+    if service in _hooks_by_service:
+        return _hooks_by_service[service]
     provider = PROVIDERS.get(service)
-    if provider is None:
-        return None
-    name = provider.rsplit(".", 1)[0] + ".resource_policy"
-    if importlib.util.find_spec(name) is None:
-        return None
-    module = importlib.import_module(name)
-    return (module.resource_policy, getattr(module, "resource_account", None),
-            getattr(module, "decision_version", None))
+    found: Hooks | None = None
+    if provider is not None:
+        name = provider.rsplit(".", 1)[0] + ".resource_policy"
+        if importlib.util.find_spec(name) is not None:
+            module = importlib.import_module(name)
+            found = (module.resource_policy, getattr(module, "resource_account", None),
+                     getattr(module, "decision_version", None))
+    _hooks_by_service[service] = found
+    return found
 
 
 def denial_error(service: str, protocol: str, message: str) -> AwsError:

@@ -85,7 +85,18 @@ ACTION_NAMES = {
 class Target(NamedTuple):  # a tuple: made on every request, so made cheaply
     action: str
     resources: list[str]
-    context: dict[str, list[str] | str] = {}  # noqa: RUF012 (never mutated; see below)
+    fixed_context: dict[str, list[str] | str] | None = None  # None: from `params`, on demand
+    service: str = ""
+    operation: str = ""
+    params: Mapping[str, Any] | None = None
+
+    @property
+    def context(self) -> dict[str, list[str] | str]:
+        """The request's service condition keys (tags, s3:prefix, ...): only a decision that
+        is not already known needs them, so they are worked out when asked for."""
+        if self.fixed_context is not None:
+            return self.fixed_context
+        return condition_keys(self.service, self.operation, self.params or {})
 
 
 Rule = Callable[[str, Mapping[str, Any], "RequestContext"], list[str]]
@@ -96,14 +107,21 @@ def authorization_target(
 ) -> Target:
     rule = _RULES.get(service)
     resources = rule(operation, params, ctx) if rule else ["*"]
+    action = action_name(service, operation)
+    if service == "s3":
+        action = resource_rules.s3_action(action, params)
+    return Target(action, resources or ["*"], None, service, operation, params)
+
+
+def condition_keys(
+    service: str, operation: str, params: Mapping[str, Any]
+) -> dict[str, list[str] | str]:
     context = _tag_keys(params) if "Tags" in params else {}
     if service == "account":
         context.update(_account_context(params))
-    action = action_name(service, operation)
     if service == "s3":
         context.update(resource_rules.s3_context(operation, params))
-        action = resource_rules.s3_action(action, params)
-    return Target(action, resources or ["*"], context)
+    return context
 
 
 @cache

@@ -116,3 +116,19 @@ def test_a_query_value_that_is_not_utf8_is_a_400(endpoint: str, s3: Any, bucket:
         urllib.request.urlopen(url, timeout=10)
     assert excinfo.value.code == 400
     assert b"not valid UTF-8" in excinfo.value.read()
+
+
+def test_listings_name_each_objects_checksum(s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="crc", Body=b"x")  # botocore sends CRC32 by default
+    s3.put_object(Bucket=bucket, Key="sha", Body=b"x", ChecksumAlgorithm="SHA256")
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="parts", ChecksumAlgorithm="CRC32",
+                                        ChecksumType="COMPOSITE")["UploadId"]
+    part = s3.upload_part(Bucket=bucket, Key="parts", UploadId=upload, PartNumber=1, Body=b"p",
+                          ChecksumAlgorithm="CRC32")
+    s3.complete_multipart_upload(Bucket=bucket, Key="parts", UploadId=upload, MultipartUpload={
+        "Parts": [{"PartNumber": 1, "ETag": part["ETag"], "ChecksumCRC32": part["ChecksumCRC32"]}]})
+    listed = {o["Key"]: (o.get("ChecksumAlgorithm"), o.get("ChecksumType"))
+              for o in s3.list_objects_v2(Bucket=bucket)["Contents"]}
+    assert listed["crc"] == (["CRC32"], "FULL_OBJECT")
+    assert listed["sha"] == (["SHA256"], "FULL_OBJECT")
+    assert listed["parts"] == (["CRC32"], "COMPOSITE")

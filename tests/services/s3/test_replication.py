@@ -216,3 +216,28 @@ def _accelerate_client(endpoint: str) -> Any:
 
     accelerated.meta.events.register("before-send.s3", to_loopback)
     return accelerated
+
+
+def _markers(s3: Any, bucket: str, want: int) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + 10
+    while True:
+        markers = s3.list_object_versions(Bucket=bucket).get("DeleteMarkers", [])
+        if len(markers) >= want or time.monotonic() > deadline:
+            return markers  # type: ignore[no-any-return]
+        time.sleep(0.05)
+
+
+def test_a_v1_configuration_replicates_delete_markers(
+        client: Callable[..., Any], bucket_name: Callable[[], str]) -> None:
+    """A rule without Filter is the V1 schema, where S3 replicates the delete markers that
+    users' deletes make (V2 does only with DeleteMarkerReplication)."""
+    source, destination = bucket_name(), bucket_name()
+    src = _versioned(client, source, "us-east-1")
+    dst = _versioned(client, destination, "eu-west-1")
+    src.put_bucket_replication(Bucket=source, ReplicationConfiguration={"Role": ROLE, "Rules": [
+        {"ID": "v1", "Status": "Enabled", "Prefix": "",
+         "Destination": {"Bucket": f"arn:aws:s3:::{destination}"}}]})
+    put = src.put_object(Bucket=source, Key="k", Body=b"x")
+    _status(dst, destination, "k", put["VersionId"], "REPLICA")
+    marker = src.delete_object(Bucket=source, Key="k")
+    assert [m["VersionId"] for m in _markers(dst, destination, 1)] == [marker["VersionId"]]

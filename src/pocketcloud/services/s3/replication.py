@@ -63,15 +63,21 @@ def on_created(ctx: RequestContext, bucket: Bucket, row: ObjectRow) -> None:
 
 
 def on_delete_marker(ctx: RequestContext, bucket: Bucket, key: str, version_id: str) -> None:
-    """A delete made a marker: replicate it where a rule has DeleteMarkerReplication on."""
+    """A delete made a marker: replicate it where a rule says so (DeleteMarkerReplication on
+    in the V2 schema; a V1 rule, without Filter, replicates users' markers unless it says
+    Disabled)."""
     if bucket.versioning != "Enabled":
         return
     row = ObjectRow(key=key)
     targets = _targets(ctx, bucket, lambda rule: (
-        (rule.get("DeleteMarkerReplication") or {}).get("Status") == "Enabled"
-        and _matches(rule, row)))
+        _replicates_markers(rule) and _matches(rule, row)))
     if targets:
         _queue(ctx, bucket, key, version_id, targets, None)
+
+
+def _replicates_markers(rule: dict[str, Any]) -> bool:
+    status = (rule.get("DeleteMarkerReplication") or {}).get("Status")
+    return status == "Enabled" if "Filter" in rule else status != "Disabled"
 
 
 def _targets(ctx: RequestContext, bucket: Bucket, wanted: Any) -> dict[str, str]:

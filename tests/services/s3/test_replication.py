@@ -241,3 +241,21 @@ def test_a_v1_configuration_replicates_delete_markers(
     _status(dst, destination, "k", put["VersionId"], "REPLICA")
     marker = src.delete_object(Bucket=source, Key="k")
     assert [m["VersionId"] for m in _markers(dst, destination, 1)] == [marker["VersionId"]]
+
+
+def test_a_legal_hold_put_while_the_copy_runs_is_kept(
+        client: Callable[..., Any], bucket_name: Callable[[], str]) -> None:
+    """Marking the source COMPLETED must not write back the headers read before the copy:
+    a legal hold placed meanwhile stays (it protects the version from deletion)."""
+    source, destination = bucket_name(), bucket_name()
+    src = client("s3")
+    src.create_bucket(Bucket=source, ObjectLockEnabledForBucket=True)
+    _versioned(client, destination, "eu-west-1")
+    src.put_bucket_replication(Bucket=source, ReplicationConfiguration={
+        "Role": ROLE, "Rules": [_rule(destination)]})
+    put = src.put_object(Bucket=source, Key="big", Body=b"z" * (48 * 1024 * 1024))
+    src.put_object_legal_hold(Bucket=source, Key="big", VersionId=put["VersionId"],
+                              LegalHold={"Status": "ON"})
+    _status(src, source, "big", put["VersionId"], "COMPLETED")
+    hold = src.get_object_legal_hold(Bucket=source, Key="big", VersionId=put["VersionId"])
+    assert hold["LegalHold"]["Status"] == "ON"

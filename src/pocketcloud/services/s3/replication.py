@@ -171,7 +171,9 @@ async def _replicate(cloud: Cloud, job_id: int, source: str, key_blob: bytes, ve
                                     else [store_inline(tx, inline_data)])
                 replica.seq = next_seq(store, tx)
                 garbage = write_version(tx, target.name, "Enabled", replica)
-            _mark(tx, source, key, version_id, row, "COMPLETED")
+            # the headers as they are now: a legal hold or retention set during the copy stays
+            _mark(tx, source, key, version_id, version_row(tx, source, key, version_id),
+                  "COMPLETED")
             tx.execute("DELETE FROM s3_replication_jobs WHERE id = ?", (job_id,))
     except BaseException:
         delete_blobs(ctx, file_blobs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -259,3 +260,30 @@ def test_a_legal_hold_put_while_the_copy_runs_is_kept(
     _status(src, source, "big", put["VersionId"], "COMPLETED")
     hold = src.get_object_legal_hold(Bucket=source, Key="big", VersionId=put["VersionId"])
     assert hold["LegalHold"]["Status"] == "ON"
+
+
+def test_another_accounts_bucket_receives_replicas_only_when_its_policy_allows(
+        client: Callable[..., Any], bucket_name: Callable[[], str]) -> None:
+    """Bucket names are global: a rule may name another account's bucket, but S3 writes
+    there only as the rule's role, which that bucket's policy must allow
+    (s3:ReplicateObject); otherwise the source version is FAILED and nothing arrives."""
+    source, destination = bucket_name(), bucket_name()
+    src = _versioned(client, source, "us-east-1")
+    theirs = client("s3", region_name="eu-west-1", aws_access_key_id="222222222222")
+    theirs.create_bucket(Bucket=destination,
+                         CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    theirs.put_bucket_versioning(Bucket=destination,
+                                 VersioningConfiguration={"Status": "Enabled"})
+    src.put_bucket_replication(Bucket=source, ReplicationConfiguration={
+        "Role": ROLE, "Rules": [_rule(destination)]})
+    refused = src.put_object(Bucket=source, Key="secret", Body=b"mine")
+    _status(src, source, "secret", refused["VersionId"], "FAILED")
+    assert "Versions" not in theirs.list_object_versions(Bucket=destination)
+    theirs.put_bucket_policy(Bucket=destination, Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": ROLE},
+            "Action": ["s3:ReplicateObject", "s3:ReplicateDelete"],
+            "Resource": f"arn:aws:s3:::{destination}/*"}]}))
+    allowed = src.put_object(Bucket=source, Key="shared", Body=b"ours")
+    _status(src, source, "shared", allowed["VersionId"], "COMPLETED")
+    assert theirs.get_object(Bucket=destination, Key="shared")["Body"].read() == b"ours"

@@ -6,8 +6,9 @@ the same transaction, so an acknowledged write is never forgotten by replication
 ``kill -9``. The ``s3-replication`` background job copies each version's bytes into a blob
 of the destination's region (replication is, with an explicit copy, the only way bytes leave
 a region), keeps its version id, ETag, metadata, tags and last-modified time, and marks the
-replica REPLICA and the source COMPLETED (FAILED when the destination is gone or no longer
-versioned). Replicas are not replicated again.
+replica REPLICA and the source COMPLETED (FAILED when the destination is gone, no longer
+versioned, or another account's whose bucket policy does not let the rule's role replicate
+into it). Replicas are not replicated again.
 """
 
 from __future__ import annotations
@@ -16,11 +17,18 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from pocketcloud.context import RequestContext
+from pocketcloud.iam import AuthorizationRequest, PolicyError, Principal, evaluate, parse_policy
 from pocketcloud.services.s3.buckets import Bucket, bucket_named
+from pocketcloud.services.s3.configs import read_config
 from pocketcloud.services.s3.copying import copy_bytes
 from pocketcloud.services.s3.inline import is_inline, read_inline, store_inline
 from pocketcloud.services.s3.objects import delete_blobs
-from pocketcloud.services.s3.replication_config import destination_bucket, replication_rules
+from pocketcloud.services.s3.replication_config import (
+    CONFIG_KIND,
+    destination_bucket,
+    replication_rules,
+)
+from pocketcloud.services.s3.resource_policy import resource_policy
 from pocketcloud.services.s3.rows import ObjectRow, update_headers, version_row, write_version
 from pocketcloud.services.s3.schema import key_bytes, key_text, s3_store
 from pocketcloud.services.s3.seqs import next_seq, reserve
@@ -157,7 +165,8 @@ async def _replicate(cloud: Cloud, job_id: int, source: str, key_blob: bytes, ve
     if row is None:  # the version was deleted before it could be copied: nothing to do
         _finish(cloud, job_id, source, key, version_id, None)
         return
-    if target is None or target.versioning != "Enabled":
+    if target is None or target.versioning != "Enabled" or not _may_write(
+            cloud, store, source, target, key, row.delete_marker):
         _finish(cloud, job_id, source, key, version_id, "FAILED")
         return
     replica, file_blobs, inline_data = await _replica_of(ctx, row, target, storage_class)
@@ -179,6 +188,36 @@ async def _replicate(cloud: Cloud, job_id: int, source: str, key_blob: bytes, ve
         delete_blobs(ctx, file_blobs)
         raise
     delete_blobs(ctx, garbage)
+
+
+def _may_write(cloud: Cloud, store: Any, source: str, target: Bucket, key: str,
+               marker: bool) -> bool:
+    """Another account's bucket takes replicas only where its policy allows the rule's role
+    (s3:ReplicateObject, s3:ReplicateDelete for markers), as S3 writes there as that role.
+    The role's own permissions are not checked, in any account."""
+    owner = bucket_named(store, source)
+    if owner is None or owner.account_id == target.account_id:
+        return owner is not None
+    role = str((read_config(store, source, CONFIG_KIND) or {}).get("Role") or "")
+    arn = f"arn:aws:s3:::{target.name}/{key}"
+    document = resource_policy(cloud, arn)
+    if not role or not document:
+        return False
+    try:
+        policy = parse_policy(document, "resource")
+    except PolicyError:
+        return False
+    session = f"arn:aws:sts::{owner.account_id}:assumed-role/{role.rsplit('/', 1)[-1]}/s3"
+    request = AuthorizationRequest(
+        principal=Principal(session, owner.account_id, "assumed-role", role_arn=role),
+        action="s3:ReplicateDelete" if marker else "s3:ReplicateObject", resources=[arn],
+        identity_policies=(_ROLE_SIDE,), resource_policy=policy,
+        resource_account=target.account_id)
+    return evaluate(request).allowed
+
+
+_ROLE_SIDE = parse_policy('{"Version": "2012-10-17", "Statement": '
+                          '[{"Effect": "Allow", "Action": "*", "Resource": "*"}]}')
 
 
 async def _replica_of(ctx: RequestContext, row: ObjectRow, target: Bucket,

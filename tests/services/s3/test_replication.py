@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -251,7 +252,9 @@ def test_a_legal_hold_put_while_the_copy_runs_is_kept(
     source, destination = bucket_name(), bucket_name()
     src = client("s3")
     src.create_bucket(Bucket=source, ObjectLockEnabledForBucket=True)
-    _versioned(client, destination, "eu-west-1")
+    client("s3", region_name="eu-west-1").create_bucket(
+        Bucket=destination, ObjectLockEnabledForBucket=True,
+        CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     src.put_bucket_replication(Bucket=source, ReplicationConfiguration={
         "Role": ROLE, "Rules": [_rule(destination)]})
     put = src.put_object(Bucket=source, Key="big", Body=b"z" * (48 * 1024 * 1024))
@@ -287,3 +290,29 @@ def test_another_accounts_bucket_receives_replicas_only_when_its_policy_allows(
     allowed = src.put_object(Bucket=source, Key="shared", Body=b"ours")
     _status(src, source, "shared", allowed["VersionId"], "COMPLETED")
     assert theirs.get_object(Bucket=destination, Key="shared")["Body"].read() == b"ours"
+
+
+def test_an_object_lock_source_needs_an_object_lock_destination(
+        client: Callable[..., Any], bucket_name: Callable[[], str]) -> None:
+    """S3 fails such a replication (DstBucketObjectLockConfigMissing): a replica claiming a
+    COMPLIANCE retention in a bucket without Object Lock could be deleted all the same."""
+    source, plain, locked = bucket_name(), bucket_name(), bucket_name()
+    src = client("s3")
+    src.create_bucket(Bucket=source, ObjectLockEnabledForBucket=True)
+    _versioned(client, plain, "eu-west-1")
+    dst = client("s3", region_name="eu-west-1")
+    dst.create_bucket(Bucket=locked, ObjectLockEnabledForBucket=True,
+                      CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    src.put_bucket_replication(Bucket=source, ReplicationConfiguration={
+        "Role": ROLE, "Rules": [_rule(plain, ID="plain", Filter={"Prefix": "p/"}),
+                                {**_rule(locked, ID="locked", Filter={"Prefix": "l/"}),
+                                 "Priority": 2}]})
+    until = datetime.now(UTC) + timedelta(days=3)
+    refused = src.put_object(Bucket=source, Key="p/k", Body=b"1", ObjectLockMode="COMPLIANCE",
+                             ObjectLockRetainUntilDate=until)
+    _status(src, source, "p/k", refused["VersionId"], "FAILED")
+    assert "Versions" not in dst.list_object_versions(Bucket=plain)
+    kept = src.put_object(Bucket=source, Key="l/k", Body=b"1", ObjectLockMode="COMPLIANCE",
+                          ObjectLockRetainUntilDate=until)
+    replica = _status(dst, locked, "l/k", kept["VersionId"], "REPLICA")
+    assert replica["ObjectLockMode"] == "COMPLIANCE"

@@ -7,8 +7,8 @@ the same transaction, so an acknowledged write is never forgotten by replication
 of the destination's region (replication is, with an explicit copy, the only way bytes leave
 a region), keeps its version id, ETag, metadata, tags and last-modified time, and marks the
 replica REPLICA and the source COMPLETED (FAILED when the destination is gone, no longer
-versioned, or another account's whose bucket policy does not let the rule's role replicate
-into it). Replicas are not replicated again.
+versioned, without Object Lock for a locked source, or another account's whose bucket
+policy does not let the rule's role replicate into it). Replicas are not replicated again.
 """
 
 from __future__ import annotations
@@ -194,10 +194,13 @@ def _may_write(cloud: Cloud, store: Any, source: str, target: Bucket, key: str,
                marker: bool) -> bool:
     """Another account's bucket takes replicas only where its policy allows the rule's role
     (s3:ReplicateObject, s3:ReplicateDelete for markers), as S3 writes there as that role.
-    The role's own permissions are not checked, in any account."""
+    The role's own permissions are not checked, in any account. An Object Lock source needs
+    an Object Lock destination (S3's DstBucketObjectLockConfigMissing)."""
     owner = bucket_named(store, source)
-    if owner is None or owner.account_id == target.account_id:
-        return owner is not None
+    if owner is None or (owner.object_lock and not target.object_lock):
+        return False
+    if owner.account_id == target.account_id:
+        return True
     role = str((read_config(store, source, CONFIG_KIND) or {}).get("Role") or "")
     arn = f"arn:aws:s3:::{target.name}/{key}"
     document = resource_policy(cloud, arn)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import signal
+import sqlite3
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import boto3
@@ -15,6 +17,8 @@ from tests.support import start_server
 WRITERS = 6
 MIN_ACKNOWLEDGED = 40  # kill once this many PUTs are acknowledged (however busy the machine)
 LOAD_S_MAX = 30.0
+REPLICATED_PUTS = 30
+REPLICATED_REPEAT = 512 * 1024
 
 
 def _client(endpoint: str):  # type: ignore[no-untyped-def]
@@ -101,5 +105,47 @@ def test_versions_stay_ordered_and_distinct_across_kill_9(tmp_path: Path) -> Non
             assert tags["TagSet"] == [{"Key": "n", "Value": str(n)}]
         s3.delete_object(Bucket="ordered", Key="k", VersionId=made[-1])
         assert s3.get_object(Bucket="ordered", Key="k")["Body"].read() == b"3"
+    finally:
+        restarted.stop()
+
+
+def test_acknowledged_puts_are_replicated_after_kill_9(tmp_path: Path) -> None:
+    """Each acknowledged PUT's replication job was committed before the answer: a kill -9
+    with copies still queued loses none; the restarted server finishes them."""
+    server = start_server(tmp_path / "data")
+    made: dict[str, str] = {}
+    try:
+        s3 = _client(server.endpoint)
+        for bucket in ("repl-src", "repl-dst"):
+            s3.create_bucket(Bucket=bucket)
+            s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        s3.put_bucket_replication(Bucket="repl-src", ReplicationConfiguration={
+            "Role": "arn:aws:iam::000000000000:role/r", "Rules": [{
+                "Status": "Enabled", "Priority": 1, "Filter": {},
+                "DeleteMarkerReplication": {"Status": "Disabled"},
+                "Destination": {"Bucket": "arn:aws:s3:::repl-dst"}}]})
+        for n in range(REPLICATED_PUTS):
+            body = b"%d" % n * REPLICATED_REPEAT  # big enough that copies are still queued
+            made[f"k{n}"] = s3.put_object(Bucket="repl-src", Key=f"k{n}", Body=body)["VersionId"]
+        server.kill(signal.SIGKILL)
+    finally:
+        server.stop()
+    with closing(sqlite3.connect(tmp_path / "data" / "state.db")) as db:
+        queued = db.execute("SELECT COUNT(*) FROM s3_replication_jobs").fetchone()[0]
+    assert queued, "no copy was still queued at the kill: the test proved nothing"
+    restarted = start_server(tmp_path / "data")
+    try:
+        s3 = _client(restarted.endpoint)
+        deadline = time.monotonic() + 30
+        for key, version_id in made.items():
+            while True:
+                status = s3.head_object(Bucket="repl-src", Key=key,
+                                        VersionId=version_id).get("ReplicationStatus")
+                if status != "PENDING" or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            assert status == "COMPLETED", key
+            replica = s3.get_object(Bucket="repl-dst", Key=key, VersionId=version_id)
+            assert replica["Body"].read() == b"%d" % int(key[1:]) * REPLICATED_REPEAT
     finally:
         restarted.stop()

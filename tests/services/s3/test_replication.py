@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 from collections.abc import Callable
@@ -316,3 +317,29 @@ def test_an_object_lock_source_needs_an_object_lock_destination(
                           ObjectLockRetainUntilDate=until)
     replica = _status(dst, locked, "l/k", kept["VersionId"], "REPLICA")
     assert replica["ObjectLockMode"] == "COMPLIANCE"
+
+
+def test_the_accelerate_endpoint_is_told_by_s3s_label_in_any_case(
+        client: Callable[..., Any], bucket_name: Callable[[], str], endpoint: str) -> None:
+    """Host names are case-insensitive, and a bucket may have "s3-accelerate" as a label of
+    its own name: what counts is the label after the bucket."""
+    s3 = client("s3")
+    name = bucket_name()
+    dotted = f"{name}.s3-accelerate.logs"
+    for bucket in (name, dotted):
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key="k", Body=b"v")
+    port = int(endpoint.rsplit(":", 1)[1])
+
+    def get(host: str) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request("GET", "/k", headers={"Host": f"{host}:{port}"})
+            answer = connection.getresponse()
+            return answer.status, answer.read()
+        finally:
+            connection.close()
+
+    status, body = get(f"{name.upper()}.S3-ACCELERATE.localhost")
+    assert status == 400 and b"Transfer Acceleration is not configured" in body
+    assert get(f"{dotted}.s3.localhost") == (200, b"v")

@@ -48,7 +48,7 @@ async def before_route(
         from pocketcloud.services.s3.website_serve import serve_website
 
         return await serve_website(cloud, request, request_id)
-    if "s3-accelerate" in request.host:
+    if "s3-accelerate" in request.host.lower():
         refused = _not_accelerated(cloud, request, request_id)
         if refused is not None:
             return refused
@@ -69,7 +69,7 @@ def _not_accelerated(cloud: Cloud, request: HttpRequest, request_id: str) -> Htt
     from pocketcloud.services.s3.accelerate import check_accelerated, is_accelerate_host
 
     target = bucket_and_key(request)
-    if target is None or not is_accelerate_host(strip_port(request.host)):
+    if target is None or not is_accelerate_host(request.host):
         return None
     try:
         check_accelerated(store_of(cloud), target[0])

@@ -343,3 +343,24 @@ def test_the_accelerate_endpoint_is_told_by_s3s_label_in_any_case(
     status, body = get(f"{name.upper()}.S3-ACCELERATE.localhost")
     assert status == 400 and b"Transfer Acceleration is not configured" in body
     assert get(f"{dotted}.s3.localhost") == (200, b"v")
+
+
+def test_with_several_destinations_one_failure_makes_the_source_failed(
+        client: Callable[..., Any], bucket_name: Callable[[], str]) -> None:
+    """S3: COMPLETED only once every destination has its replica; FAILED if any failed,
+    whichever destination finished last."""
+    source, gone, kept = bucket_name(), bucket_name(), bucket_name()
+    src = _versioned(client, source, "us-east-1")
+    _versioned(client, gone, "eu-west-1")
+    dst = _versioned(client, kept, "eu-west-1")
+    src.put_bucket_replication(Bucket=source, ReplicationConfiguration={"Role": ROLE, "Rules": [
+        {**_rule(gone, ID="gone"), "Priority": 2}, _rule(kept, ID="kept")]})
+    gone_client = client("s3", region_name="eu-west-1")
+    gone_client.put_bucket_versioning(Bucket=gone,
+                                      VersioningConfiguration={"Status": "Suspended"})
+    put = src.put_object(Bucket=source, Key="k", Body=b"x")
+    _status(dst, kept, "k", put["VersionId"], "REPLICA")
+    _status(src, source, "k", put["VersionId"], "FAILED")
+    time.sleep(1.5)  # both jobs are done well before: the status stays
+    head = src.head_object(Bucket=source, Key="k", VersionId=put["VersionId"])
+    assert head["ReplicationStatus"] == "FAILED"

@@ -58,6 +58,8 @@ SCHEMA = (
         due REAL NOT NULL
     );
     """,
+    # a finished copy asks whether the version has others still queued
+    "CREATE INDEX s3_replication_jobs_version ON s3_replication_jobs (source, key, version_id);",
 )
 
 
@@ -180,10 +182,7 @@ async def _replicate(cloud: Cloud, job_id: int, source: str, key_blob: bytes, ve
                                     else [store_inline(tx, inline_data)])
                 replica.seq = next_seq(store, tx)
                 garbage = write_version(tx, target.name, "Enabled", replica)
-            # the headers as they are now: a legal hold or retention set during the copy stays
-            _mark(tx, source, key, version_id, version_row(tx, source, key, version_id),
-                  "COMPLETED")
-            tx.execute("DELETE FROM s3_replication_jobs WHERE id = ?", (job_id,))
+            _settle(tx, job_id, source, key, version_id, "COMPLETED")
     except BaseException:
         delete_blobs(ctx, file_blobs)
         raise
@@ -250,20 +249,32 @@ async def _replica_of(ctx: RequestContext, row: ObjectRow, target: Bucket,
     return replica, files, None
 
 
-def _mark(tx: Any, source: str, key: str, version_id: str, row: ObjectRow | None,
-          status: str) -> None:
-    if row is not None and not row.delete_marker:
-        update_headers(tx, source, key, version_id, {**row.headers, STATUS: status})
+def _settle(tx: Any, job_id: int, source: str, key: str, version_id: str,
+            outcome: str) -> None:
+    """Drop the job and set the source's status as S3 does for one or several destinations:
+    FAILED once any failed, PENDING while another's copy is queued, else COMPLETED. The
+    headers are read here, so a legal hold or retention set during the copy stays."""
+    tx.execute("DELETE FROM s3_replication_jobs WHERE id = ?", (job_id,))
+    row = version_row(tx, source, key, version_id)
+    if row is None or row.delete_marker:
+        return
+    if outcome == "FAILED" or row.headers.get(STATUS) == "FAILED":
+        status = "FAILED"
+    elif tx.fetchone("SELECT 1 FROM s3_replication_jobs WHERE source = ? AND key = ? "
+                     "AND version_id = ? LIMIT 1", (source, key_bytes(key), version_id)):
+        status = "PENDING"
+    else:
+        status = "COMPLETED"
+    update_headers(tx, source, key, version_id, {**row.headers, STATUS: status})
 
 
 def _finish(cloud: Cloud, job_id: int, source: str, key: str, version_id: str,
             status: str | None) -> None:
-    store = _store(cloud)
-    with store.write() as tx:
-        if status is not None:
-            _mark(tx, source, key, version_id, version_row(tx, source, key, version_id),
-                  status)
-        tx.execute("DELETE FROM s3_replication_jobs WHERE id = ?", (job_id,))
+    with _store(cloud).write() as tx:
+        if status is None:
+            tx.execute("DELETE FROM s3_replication_jobs WHERE id = ?", (job_id,))
+        else:
+            _settle(tx, job_id, source, key, version_id, status)
 
 
 def _retry(cloud: Cloud, job_id: int, attempts: int, source: str, key: str,

@@ -182,10 +182,8 @@ def _source_ip(ctx: RequestContext) -> str:
 
 
 def notify_created(ctx: RequestContext, bucket: Any, event_name: str, row: Any) -> None:
-    """The call a write path makes once an object version is committed."""
-    from pocketcloud.services.s3 import replication  # it imports the write paths: import late
-
-    replication.on_created(ctx, bucket, row)
+    """The call a write path makes once an object version is committed (its replication
+    jobs were committed with it: objects.commit_object)."""
     emit(ctx, bucket, event_name, row.key, size=row.size, etag=row.etag,
          version_id=row.version_id if bucket.versioning else None)
 
@@ -194,10 +192,6 @@ def notify_removed(ctx: RequestContext, bucket: Any, key: str, version_id: str |
                    answer: dict[str, Any]) -> None:
     """The call a delete path makes with DeleteObject's answer."""
     marker = version_id is None and bool(answer.get("DeleteMarker"))
-    if marker and answer.get("VersionId"):
-        from pocketcloud.services.s3 import replication
-
-        replication.on_delete_marker(ctx, bucket, key, str(answer["VersionId"]))
     emit(ctx, bucket, "ObjectRemoved:DeleteMarkerCreated" if marker else "ObjectRemoved:Delete",
          key, version_id=answer.get("VersionId"))
 

@@ -172,7 +172,10 @@ def commit_object(
 ) -> list[str]:  # fmt: skip
     """Commit `row` as the key's new current version, honouring conditional writes; a
     multipart upload's rows, or a small object's inline bytes, go in the same transaction."""
+    from pocketcloud.services.s3 import replication  # it imports this module: import late
+
     lock_headers(ctx, bucket, row.headers)
+    targets = replication.plan_created(ctx, bucket, row)
     store = s3_store(ctx)
     reserve(store)
     with store.write() as tx:
@@ -194,7 +197,10 @@ def commit_object(
         if inline_data is not None:
             row.blob_ids = [store_inline(tx, inline_data, _reusable(bucket, current))]
         garbage = write_version(tx, bucket.name, bucket.versioning, row, current)
-        return drop_inline_in(tx, garbage)
+        replication.queue(tx, ctx, bucket.name, row.key, row.version_id, targets)
+        garbage = drop_inline_in(tx, garbage)
+    replication.wake(ctx, targets)
+    return garbage
 
 
 def _reusable(bucket: Bucket, current: Current | None) -> str | None:
@@ -369,8 +375,11 @@ def remove_object(
     params: dict[str, Any] | None = None, bypass_governance: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
     """DeleteObject's effect and answer (also used by DeleteObjects); blobs to delete after."""
+    from pocketcloud.services.s3 import replication
+
     store = s3_store(ctx)
     reserve(store)
+    targets = replication.plan_marker(ctx, bucket, key) if version_id is None else {}
     with store.write() as tx:
         if params is not None and params.get("IfMatch") is not None:
             current = current_row(tx, bucket.name, key)
@@ -400,4 +409,6 @@ def remove_object(
             owner=ctx.account_id,
         )
         garbage = write_version(tx, bucket.name, bucket.versioning, marker)
+        replication.queue(tx, ctx, bucket.name, key, marker.version_id, targets)
+    replication.wake(ctx, targets)
     return {"DeleteMarker": True, "VersionId": marker.version_id}, garbage

@@ -1,11 +1,12 @@
 """Replication: new object versions (and delete markers, where a rule says so) copied to the
 destination buckets of the source bucket's rules, asynchronously, as S3 does.
 
-A write that a rule matches marks the version's ReplicationStatus PENDING and queues a job in
-the same transaction, so an acknowledged write is never forgotten by replication, even across
-``kill -9``. The ``s3-replication`` background job copies each version's bytes into a blob
-of the destination's region (replication is, with an explicit copy, the only way bytes leave
-a region), keeps its version id, ETag, metadata, tags and last-modified time, and marks the
+A write that a rule matches is committed with ReplicationStatus PENDING and its jobs in the
+same transaction (plan_created/plan_marker before, queue inside, wake after), so a version
+that exists is never forgotten by replication, even across ``kill -9``. The
+``s3-replication`` background job copies each version's bytes into a blob of the
+destination's region (replication is, with an explicit copy, the only way bytes leave a
+region), keeps its version id, ETag, metadata, tags and last-modified time, and marks the
 replica REPLICA and the source COMPLETED (FAILED when the destination is gone, no longer
 versioned, without Object Lock for a locked source, or another account's whose bucket
 policy does not let the rule's role replicate into it). Replicas are not replicated again.
@@ -63,26 +64,53 @@ SCHEMA = (
 )
 
 
-def on_created(ctx: RequestContext, bucket: Bucket, row: ObjectRow) -> None:
-    """A write path's call once a version is committed: queue it where a rule matches."""
+Targets = dict[str, str]  # destination bucket -> storage class ("": the source's)
+
+
+def plan_created(ctx: RequestContext, bucket: Bucket, row: ObjectRow) -> Targets:
+    """Before a write path commits `row`: where a rule sends it. The row is then marked
+    PENDING, and `queue` adds the jobs in the write's own transaction."""
     if row.headers.get(STATUS) == "REPLICA" or bucket.versioning != "Enabled":
-        return
+        return {}
     targets = _targets(ctx, bucket, lambda rule: _matches(rule, row))
     if targets:
-        _queue(ctx, bucket, row.key, row.version_id, targets, dict(row.headers))
+        _store(ctx.cloud)  # the jobs' table exists before the transaction begins
+        row.headers = {**row.headers, STATUS: "PENDING"}
+    return targets
 
 
-def on_delete_marker(ctx: RequestContext, bucket: Bucket, key: str, version_id: str) -> None:
-    """A delete made a marker: replicate it where a rule says so (DeleteMarkerReplication on
-    in the V2 schema; a V1 rule, without Filter, replicates users' markers unless it says
+def plan_marker(ctx: RequestContext, bucket: Bucket, key: str) -> Targets:
+    """Before a delete makes a marker: where it is replicated (DeleteMarkerReplication on in
+    the V2 schema; a V1 rule, without Filter, replicates users' markers unless it says
     Disabled)."""
     if bucket.versioning != "Enabled":
-        return
+        return {}
     row = ObjectRow(key=key)
     targets = _targets(ctx, bucket, lambda rule: (
         _replicates_markers(rule) and _matches(rule, row)))
     if targets:
-        _queue(ctx, bucket, key, version_id, targets, None)
+        _store(ctx.cloud)
+    return targets
+
+
+def queue(tx: Any, ctx: RequestContext, bucket: str, key: str, version_id: str,
+          targets: Targets) -> None:
+    """The version's jobs, in the transaction that commits it: a version that exists is
+    never forgotten by replication, even across ``kill -9``."""
+    if not targets:
+        return  # (and the table may not exist yet)
+    now = ctx.cloud.clock.now()
+    tx.executemany(
+        "INSERT INTO s3_replication_jobs (source, key, version_id, destination, "
+        "storage_class, attempts, due) VALUES (?, ?, ?, ?, ?, 0, ?)",
+        [(bucket, key_bytes(key), version_id, destination, storage_class, now)
+         for destination, storage_class in targets.items()])
+
+
+def wake(ctx: RequestContext, targets: Targets) -> None:
+    """After the commit: copy now rather than at the next tick."""
+    if targets:
+        ctx.cloud.background.wake(JOB_NAME)
 
 
 def _replicates_markers(rule: dict[str, Any]) -> bool:
@@ -90,9 +118,9 @@ def _replicates_markers(rule: dict[str, Any]) -> bool:
     return status == "Enabled" if "Filter" in rule else status != "Disabled"
 
 
-def _targets(ctx: RequestContext, bucket: Bucket, wanted: Any) -> dict[str, str]:
+def _targets(ctx: RequestContext, bucket: Bucket, wanted: Any) -> Targets:
     """destination bucket -> storage class, from the highest-priority matching rule each."""
-    targets: dict[str, str] = {}
+    targets: Targets = {}
     for rule in replication_rules(ctx, bucket.name):
         destination = destination_bucket(rule)
         if destination not in targets and wanted(rule):
@@ -110,21 +138,6 @@ def _matches(rule: dict[str, Any], row: ObjectRow) -> bool:
     tags = list(conditions.get("Tags") or []) + (
         [rule_filter["Tag"]] if rule_filter.get("Tag") else [])
     return all(row.tags.get(tag["Key"]) == tag["Value"] for tag in tags)
-
-
-def _queue(ctx: RequestContext, bucket: Bucket, key: str, version_id: str,
-           targets: dict[str, str], headers: dict[str, Any] | None) -> None:
-    store = _store(ctx.cloud)
-    now = ctx.cloud.clock.now()
-    with store.write() as tx:
-        if headers is not None:
-            update_headers(tx, bucket.name, key, version_id, {**headers, STATUS: "PENDING"})
-        tx.executemany(
-            "INSERT INTO s3_replication_jobs (source, key, version_id, destination, "
-            "storage_class, attempts, due) VALUES (?, ?, ?, ?, ?, 0, ?)",
-            [(bucket.name, key_bytes(key), version_id, destination, storage_class, now)
-             for destination, storage_class in targets.items()])
-    ctx.cloud.background.wake(JOB_NAME)
 
 
 def _store(cloud: Cloud) -> Any:

@@ -135,3 +135,24 @@ def test_a_bucket_created_by_another_account_after_a_miss_is_foreign(enforcing: 
     other.create_bucket(Bucket="cache-late")
     other.put_object(Bucket="cache-late", Key="k", Body=b"theirs")
     assert _denied(reader, "cache-late", "k")
+
+
+def test_a_queue_policy_taken_back_stops_granting_at_once(enforcing: Server) -> None:
+    sqs = _client(enforcing, "sqs")
+    url = sqs.create_queue(QueueName="cache-queue")["QueueUrl"]
+    iam = _client(enforcing, "iam")
+    arn = iam.create_user(UserName="cache-queue-sender")["User"]["Arn"]
+    key = iam.create_access_key(UserName="cache-queue-sender")["AccessKey"]
+    sender = _client(enforcing, "sqs", key["AccessKeyId"], key["SecretAccessKey"])
+    policy = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": arn}, "Action": "sqs:SendMessage",
+        "Resource": "arn:aws:sqs:us-east-1:000000000000:cache-queue"}]}
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
+    for _ in range(3):  # the same policy document: the kept decision serves
+        assert sender.send_message(QueueUrl=url, MessageBody="hi")["MessageId"]
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": ""})
+    with pytest.raises(ClientError) as caught:
+        sender.send_message(QueueUrl=url, MessageBody="hi")
+    assert caught.value.response["Error"]["Code"] == "AccessDenied"
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
+    assert sender.send_message(QueueUrl=url, MessageBody="again")["MessageId"]

@@ -221,9 +221,15 @@ def _resource_side(cloud: Cloud, service: str, resource: str) -> tuple[Policy | 
     if not document:
         return None, owner
     try:
-        return parse_policy(document, "resource", f"resource policy of {resource}"), owner
+        return _resource_policy(document, resource), owner
     except PolicyError:  # a stored policy was validated when it was put; grant nothing
         return None, owner
+
+
+@lru_cache(maxsize=1024)
+def _resource_policy(document: str, resource: str) -> Policy:
+    """The same Policy object for the same document, so decisions kept by its id hit."""
+    return parse_policy(document, "resource", f"resource policy of {resource}")
 
 
 def _arn_account(resource: str) -> str | None:

@@ -158,3 +158,11 @@ def test_object_redirect_location(s3: Any, bucket: str, endpoint: str) -> None:
     s3.put_object(Bucket=bucket, Key="moved", Body=b"", WebsiteRedirectLocation="/new-home")
     status, headers, _ = _get(endpoint, f"{bucket}.s3-website.localhost", "/moved")
     assert status == 301 and headers["location"] == "/new-home"
+
+
+def test_a_bucket_named_like_a_website_endpoint_is_plain_s3(s3: Any, endpoint: str) -> None:
+    """Virtual-hosted requests to a bucket whose name holds "s3-website" are S3 API calls."""
+    s3.create_bucket(Bucket="my-s3-website-files")
+    s3.put_object(Bucket="my-s3-website-files", Key="k", Body=b"api")
+    status, _, body = _get(endpoint, "my-s3-website-files.s3.localhost", "/k")
+    assert (status, body) == (200, b"api")

@@ -102,8 +102,9 @@ def _decision_token(ctx: RequestContext, target: Target) -> tuple[Any, ...] | No
                     else tuple(version_of(cloud, resource) for resource in resources))
         if None in versions:
             return None
-    return (caller.identity, ctx.account_id, target.action, iam_generation(cloud),
-            *target.resources, *versions)
+    # the store's id: generations count per store, and stores live as long as the process
+    return (id(cloud.store), caller.identity, ctx.account_id, target.action,
+            iam_generation(cloud), tuple(target.resources), versions)
 
 
 def _evaluate(ctx: RequestContext, target: Target) -> tuple[Decision, bool]:

@@ -19,6 +19,7 @@ import statistics
 import time
 from typing import Any
 
+from bench.in_process import drive
 from pocketcloud.cloud import Cloud
 from pocketcloud.config import Settings
 from pocketcloud.gateway.app import Gateway
@@ -39,25 +40,9 @@ async def call(app: Gateway, operation: str, body: dict[str, Any] | bytes,
                answer: list[bytes] | None = None) -> int:
     """The response's status; its body appended to `answer` when given. (Pass the body as
     bytes to keep the client's JSON encoding out of a measurement.)"""
-    scope = {"type": "http", "method": "POST", "path": "/", "raw_path": b"/",
-             "query_string": b"", "headers": [*HEADERS, (
-                 b"x-amz-target", f"DynamoDB_20120810.{operation}".encode())]}
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    messages = [{"type": "http.request", "body": raw, "more_body": False}]
-    status = 0
-
-    async def receive() -> dict[str, Any]:
-        return messages.pop() if messages else {"type": "http.disconnect"}
-
-    async def send(message: dict[str, Any]) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-        elif answer is not None:
-            answer.append(message.get("body", b""))
-
-    await app(scope, receive, send)
-    return status
+    headers = [*HEADERS, (b"x-amz-target", f"DynamoDB_20120810.{operation}".encode())]
+    return await drive(app, "POST", "/", headers, raw, answer)
 
 
 async def measure(calls: int) -> tuple[list[float], list[float]]:

@@ -19,6 +19,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+from bench.in_process import drive
 from pocketcloud.cloud import Cloud
 from pocketcloud.config import Settings
 from pocketcloud.gateway.app import Gateway
@@ -46,25 +47,10 @@ def presigned_path(s3: Any, operation: str, params: dict[str, Any]) -> str:
 
 
 async def call(app: Gateway, method: str, path_qs: str, body: bytes = b"") -> int:
-    path, _, query = path_qs.partition("?")
     headers = [(b"host", HOST.encode())]
     if method == "PUT":
         headers.append((b"content-length", str(len(body)).encode()))
-    scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(),
-             "query_string": query.encode(), "headers": headers}
-    messages = [{"type": "http.request", "body": body, "more_body": False}]
-    status = 0
-
-    async def receive() -> dict[str, Any]:
-        return messages.pop() if messages else {"type": "http.disconnect"}
-
-    async def send(message: dict[str, Any]) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-
-    await app(scope, receive, send)
-    return status
+    return await drive(app, method, path_qs, headers, body)
 
 
 async def timed(app: Gateway, requests: list[tuple[str, str, bytes]], rounds: int) -> float:

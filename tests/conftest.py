@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tests.support import Server, start_server
+from tests.support import ENFORCE_SECRET, Server, start_server
 
 # The machine running the suite may be busy (xdist workers, CI neighbours): a property test's
 # examples are judged by their answers, never by hypothesis' per-example time limit.
@@ -21,6 +21,14 @@ def server() -> Iterator[Server]:
     running = start_server()
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="module")
+def enforcing() -> Iterator[Server]:
+    """A server of the module's own with `--iam enforce` (root secret ENFORCE_SECRET)."""
+    server = start_server(None, "--iam", "enforce", "--root-secret-key", ENFORCE_SECRET)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

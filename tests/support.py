@@ -12,8 +12,10 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 START_TIMEOUT_S = 20.0
+ENFORCE_SECRET = "s3cret"  # the root keys' secret of the servers `enforcing` starts
 
 
 def free_port() -> int:
@@ -86,3 +88,15 @@ def advance_clock(endpoint: str, seconds: float) -> dict[str, float]:
         headers={"content-type": "application/json"})
     with urllib.request.urlopen(request, timeout=60) as r:
         return dict(json.load(r))
+
+
+def enforcing_client(server: Server, service: str, key: str = "test",
+                     secret: str = ENFORCE_SECRET, **kwargs: Any) -> Any:
+    """A boto3 client of a server that checks signatures, with its own keys and no retries
+    (a refusal is the answer under test)."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(service, region_name="us-east-1", endpoint_url=server.endpoint,
+                        aws_access_key_id=key, aws_secret_access_key=secret,
+                        config=Config(retries={"max_attempts": 1}), **kwargs)

@@ -8,31 +8,15 @@ policies or role assumption.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
+from tests.support import ENFORCE_SECRET as SECRET
 from tests.support import Server, start_server
+from tests.support import enforcing_client as _client
 
-SECRET = "s3cret"
 OTHER_ACCOUNT = "111111111111"
-
-
-@pytest.fixture(scope="module")
-def enforcing() -> Iterator[Server]:
-    server = start_server(None, "--iam", "enforce", "--root-secret-key", SECRET)
-    yield server
-    server.stop()
-
-
-def _client(server: Server, service: str, key: str = "test", secret: str = SECRET,
-            **kwargs: Any) -> Any:
-    return boto3.client(service, region_name="us-east-1", endpoint_url=server.endpoint,
-                        aws_access_key_id=key, aws_secret_access_key=secret,
-                        config=Config(retries={"max_attempts": 1}), **kwargs)
 
 
 def _user(server: Server, name: str, policy: dict[str, Any] | None,

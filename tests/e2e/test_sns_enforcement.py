@@ -5,30 +5,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
-from tests.support import Server, start_server
+from tests.support import Server
+from tests.support import enforcing_client as _client
 
-SECRET = "s3cret"
 OTHER_ACCOUNT = "111111111111"
-
-
-@pytest.fixture(scope="module")
-def enforcing() -> Iterator[Server]:
-    server = start_server(None, "--iam", "enforce", "--root-secret-key", SECRET)
-    yield server
-    server.stop()
-
-
-def _client(server: Server, service: str, key: str = "test", secret: str = SECRET) -> Any:
-    return boto3.client(service, region_name="us-east-1", endpoint_url=server.endpoint,
-                        aws_access_key_id=key, aws_secret_access_key=secret,
-                        config=Config(retries={"max_attempts": 1}))
 
 
 def _queue(sqs: Any, name: str) -> tuple[str, str]:

@@ -5,29 +5,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
-from tests.support import Server, start_server
-
-SECRET = "s3cret"
-
-
-@pytest.fixture(scope="module")
-def enforcing() -> Iterator[Server]:
-    server = start_server(None, "--iam", "enforce", "--root-secret-key", SECRET)
-    yield server
-    server.stop()
+from tests.support import Server, enforcing_client
 
 
 def client(server: Server, service: str) -> Any:
-    return boto3.client(service, region_name="us-east-1", endpoint_url=server.endpoint,
-                        aws_access_key_id="test", aws_secret_access_key=SECRET,
-                        config=Config(retries={"max_attempts": 1}))
+    return enforcing_client(server, service)
 
 
 def queue_policy(queue_arn: str, rule_arn: str) -> str:
@@ -93,9 +79,7 @@ OTHER_ACCOUNT = "111111111111"
 
 def test_cross_account_put_events_needs_the_bus_policy(enforcing: Server) -> None:
     def other(service: str) -> Any:
-        return boto3.client(service, region_name="us-east-1", endpoint_url=enforcing.endpoint,
-                            aws_access_key_id=OTHER_ACCOUNT, aws_secret_access_key=SECRET,
-                            config=Config(retries={"max_attempts": 1}))
+        return enforcing_client(enforcing, service, OTHER_ACCOUNT)
 
     events_b, sqs_b = other("events"), other("sqs")
     bus_arn = events_b.create_event_bus(Name="shared")["EventBusArn"]

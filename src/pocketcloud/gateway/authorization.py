@@ -89,8 +89,7 @@ def _decision_token(ctx: RequestContext, target: Target) -> tuple[Any, ...] | No
     caller = ctx.caller
     if caller is None:
         return None
-    service = ctx.service
-    hooks = _hooks_by_service[service] if service in _hooks_by_service else _hooks(service)
+    hooks = _hooks(ctx.service)
     cloud = ctx.cloud
     if hooks is None:
         versions: tuple[object, ...] = ()

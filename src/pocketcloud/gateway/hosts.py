@@ -9,7 +9,7 @@ and the local names tools already use (``bucket.s3.localhost``,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
@@ -21,6 +21,8 @@ class HostInfo:
     service_prefix: str = ""  # an endpoint prefix like "sqs" or "s3"
     region: str = ""
     bucket: str = ""  # a virtual-hosted S3 bucket
+    # S3's own label after the bucket: "s3", "s3-website...", "s3-accelerate", "s3-control"
+    s3_label: str = field(default="", compare=False)
 
 
 def strip_port(host: str) -> str:
@@ -39,7 +41,7 @@ def parse_host(host: str) -> HostInfo:
     s3_at = _s3_label_index(labels)
     if s3_at is not None:
         region = _first_region(labels[s3_at:])
-        return HostInfo("s3", region, ".".join(labels[:s3_at]))
+        return HostInfo("s3", region, ".".join(labels[:s3_at]), labels[s3_at])
     if not labels:
         return HostInfo()
     region = _first_region(labels[1:])

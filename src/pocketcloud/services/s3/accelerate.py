@@ -14,7 +14,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.gateway.hosts import parse_host, strip_port
+from pocketcloud.gateway.hosts import parse_host
 from pocketcloud.services.s3.buckets import require_bucket
 from pocketcloud.services.s3.configs import get_config, put_config, read_config
 from pocketcloud.services.s3.versioning import malformed_xml
@@ -49,9 +49,7 @@ def get_bucket_accelerate_configuration(
 def is_accelerate_host(host: str) -> bool:
     """Whether S3's own label, after any virtual-hosted bucket (whose name may hold
     "s3-accelerate" as a label too), is the accelerate endpoint's; names in any case."""
-    name = strip_port(host).lower()
-    bucket = parse_host(host).bucket
-    return (name[len(bucket) + 1 :] if bucket else name).startswith(f"{ACCELERATE_LABEL}.")
+    return parse_host(host).s3_label == ACCELERATE_LABEL
 
 
 def check_accelerated(store: Store, bucket: str) -> None:

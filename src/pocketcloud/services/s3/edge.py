@@ -39,11 +39,7 @@ def store_of(cloud: Cloud):  # type: ignore[no-untyped-def]
 def is_website_host(host: str) -> bool:
     """Whether S3's own label, after any virtual-hosted bucket (whose name may hold
     "s3-website" too: ``my-s3-website-files.s3.localhost``), is a website endpoint's."""
-    if "s3-website" not in host.lower():  # the hot path: every request asks
-        return False
-    name = strip_port(host).lower()
-    bucket = parse_host(host).bucket
-    return (name[len(bucket) + 1 :] if bucket else name).startswith("s3-website")
+    return "s3-website" in host.lower() and parse_host(host).s3_label.startswith("s3-website")
 
 
 async def before_route(

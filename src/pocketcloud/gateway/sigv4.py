@@ -62,11 +62,6 @@ class SignedRequest:
         return f"{self.date_stamp}/{self.region}/{self.service}/aws4_request"
 
     @cached_property
-    def signed_at_s(self) -> float:
-        """X-Amz-Date in seconds since the epoch (SignatureProblem when malformed)."""
-        return _amz_date_s(self.amz_date)
-
-    @cached_property
     def string_to_sign_head(self) -> str:
         """The string to sign up to the canonical request's hash."""
         return f"{self.algorithm}\n{self.amz_date}\n{self.scope}\n"
@@ -119,10 +114,9 @@ def canonical_request(request: HttpRequest, signed: SignedRequest, is_s3: bool) 
     headers = "".join([f"{name}:{' '.join(sent.get(name, '').split())}\n"
                        for name in signed.signed_headers])
     query = request.query_string
-    payload_hash = sent.get("x-amz-content-sha256") or _payload_hash(request, signed, is_s3)
     return (f"{request.method.upper()}\n{canonical_path or '/'}\n"
             f"{_canonical_query(query, signed.presigned) if query else ''}\n{headers}\n"
-            f"{signed.signed_header_list}\n{payload_hash}")
+            f"{signed.signed_header_list}\n{_payload_hash(request, signed, is_s3)}")
 
 
 @lru_cache(maxsize=1024)
@@ -193,7 +187,7 @@ def _from_query(request: HttpRequest) -> SignedRequest:
 
 
 def _check_time(signed: SignedRequest, now_s: float) -> None:
-    signed_s = signed.signed_at_s
+    signed_s = _amz_date_s(signed.amz_date)
     if signed.presigned:
         if now_s > signed_s + signed.expires_s:
             raise SignatureProblem("expired", "Request has expired")

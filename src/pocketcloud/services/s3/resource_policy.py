@@ -91,20 +91,6 @@ def decision_version(cloud: Cloud, resource_arn: str) -> object | None:
     object writes, which this count does not follow."""
     if not resource_arn.startswith(_S3_ARN_PREFIX):
         return ()
-    bucket = resource_arn[13:].split("/", 1)[0]  # 13: len(_S3_ARN_PREFIX)
-    store = cloud.store
-    generation = config_generation(store)
-    memo = _versions.get(id(store))
-    if memo is None or memo[0] != generation or len(memo[1]) > _MEMO_MAX:
-        memo = _versions[id(store)] = (generation, {})
-    version = memo[1].get(bucket, _MISSING)
-    if version is _MISSING:
-        version = memo[1][bucket] = None if acls_apply(_store(cloud), bucket) else generation
-    return version
-
-
-_MEMO_MAX = 10_000
-_MISSING = object()
-# store id -> (generation, bucket -> its version or None); store ids are safe keys: stores
-# live as long as the process
-_versions: dict[int, tuple[int, dict[str, object]]] = {}
+    bucket = resource_arn[len(_S3_ARN_PREFIX) :].split("/", 1)[0]
+    store = _store(cloud)
+    return None if acls_apply(store, bucket) else config_generation(store)

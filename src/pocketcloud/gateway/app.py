@@ -198,7 +198,7 @@ def _respond(
     if payload and isinstance(result.get(payload), ResponseBody):
         result = dict(result)
         stream = result.pop(payload)
-    status = result.pop(STATUS_OVERRIDE, None) if STATUS_OVERRIDE in result else None
+    status = result.pop(STATUS_OVERRIDE, None)
     response = serialize_response(operation, result, request_id, protocol)
     if status is not None:
         response.status_code = status

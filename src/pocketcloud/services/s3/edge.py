@@ -21,7 +21,7 @@ from pocketcloud.protocol.catalog import catalog
 from pocketcloud.protocol.http import HttpRequest, HttpResponse
 from pocketcloud.services.s3.configs import read_config
 from pocketcloud.services.s3.cors import CORS, cors_headers, matching_rule, requested_headers
-from pocketcloud.services.s3.schema import SCHEMA
+from pocketcloud.services.s3.schema import store_of
 
 if TYPE_CHECKING:
     from pocketcloud.cloud import Cloud
@@ -29,12 +29,6 @@ if TYPE_CHECKING:
     from pocketcloud.gateway.authentication import KeyLookup
 
 _FORM_DATA = "multipart/form-data"
-
-def store_of(cloud: Cloud):  # type: ignore[no-untyped-def]
-    store = cloud.store
-    store.ensure_schema("s3", SCHEMA)
-    return store
-
 
 def is_website_host(host: str) -> bool:
     """Whether S3's own label, after any virtual-hosted bucket (whose name may hold

@@ -26,6 +26,7 @@ from pocketcloud.services.s3.rows import (
     row_from,
     write_version,
 )
+from pocketcloud.services.s3.rule_filters import matches, rule_prefix
 from pocketcloud.services.s3.schema import OBJECT_COLUMNS, key_bytes, s3_store
 from pocketcloud.services.s3.seqs import next_seq
 
@@ -56,31 +57,13 @@ def run_lifecycle(cloud: Cloud) -> int:
             if rule["Status"] == "Enabled" and budget > 0:
                 budget -= _apply_rule(ctx, bucket, rule, budget)
                 budget -= transition_rule(ctx, bucket, rule, config.get("MinimumSize", ""),
-                                          _prefix(rule), matches, budget)  # fmt: skip
+                                          rule_prefix(rule), matches, budget)  # fmt: skip
     return EXPIRED_PER_PASS - budget
 
 
 def _midnight_cutoff(now: float, days: int) -> float:
     """Objects created at or before this instant have passed `days` (rounded to midnight)."""
     return (now // DAY_S) * DAY_S - days * DAY_S
-
-
-def _prefix(rule: dict[str, Any]) -> str:
-    if rule.get("Prefix") is not None:
-        return str(rule["Prefix"])
-    filter_ = rule.get("Filter") or {}
-    return str(filter_.get("Prefix") or (filter_.get("And") or {}).get("Prefix") or "")
-
-
-def matches(rule: dict[str, Any], row: ObjectRow) -> bool:
-    filter_ = rule.get("Filter") or {}
-    conditions = filter_.get("And") or filter_
-    tags = list(conditions.get("Tags") or []) + ([filter_["Tag"]] if filter_.get("Tag") else [])
-    if any(row.tags.get(tag["Key"]) != tag["Value"] for tag in tags):
-        return False
-    above = conditions.get("ObjectSizeGreaterThan")
-    below = conditions.get("ObjectSizeLessThan")
-    return (above is None or row.size > above) and (below is None or row.size < below)
 
 
 def _apply_rule(ctx: RequestContext, bucket: Bucket, rule: dict[str, Any], budget: int) -> int:
@@ -103,7 +86,7 @@ def _apply_rule(ctx: RequestContext, bucket: Bucket, rule: dict[str, Any], budge
     abort = rule.get("AbortIncompleteMultipartUpload") or {}
     if abort.get("DaysAfterInitiation") and budget > done:
         cutoff = _midnight_cutoff(now, int(abort["DaysAfterInitiation"]))
-        done += _abort_uploads(ctx, bucket, _prefix(rule), cutoff, budget - done)
+        done += _abort_uploads(ctx, bucket, rule_prefix(rule), cutoff, budget - done)
     return done
 
 
@@ -115,7 +98,7 @@ def _key_range(prefix: str) -> tuple[bytes, bytes]:
 def _expire_current(
     ctx: RequestContext, bucket: Bucket, rule: dict[str, Any], cutoff: float, budget: int
 ) -> int:
-    start, end = _key_range(_prefix(rule))
+    start, end = _key_range(rule_prefix(rule))
     done = 0
     after = start
     while done < budget:
@@ -160,7 +143,7 @@ def _expire_noncurrent(
     ctx: RequestContext, bucket: Bucket, rule: dict[str, Any], cutoff: float, budget: int
 ) -> int:
     """Noncurrent versions whose successor was written before the cutoff."""
-    start, end = _key_range(_prefix(rule))
+    start, end = _key_range(rule_prefix(rule))
     with s3_store(ctx).read() as tx:
         found = tx.fetchall(
             f"SELECT {', '.join('v.' + c.strip() for c in OBJECT_COLUMNS.split(','))} "
@@ -191,7 +174,7 @@ def _expire_lone_markers(
     ctx: RequestContext, bucket: Bucket, rule: dict[str, Any], budget: int
 ) -> int:
     """Delete markers that are current and have no older versions left."""
-    start, end = _key_range(_prefix(rule))
+    start, end = _key_range(rule_prefix(rule))
     with s3_store(ctx).write() as tx:
         lone = tx.fetchall(
             "SELECT key, seq FROM s3_objects o WHERE bucket = ? AND key >= ? AND key < ? AND "

@@ -31,8 +31,10 @@ from pocketcloud.services.s3.replication_config import (
 )
 from pocketcloud.services.s3.resource_policy import resource_policy
 from pocketcloud.services.s3.rows import ObjectRow, update_headers, version_row, write_version
-from pocketcloud.services.s3.schema import key_bytes, key_text, s3_store
+from pocketcloud.services.s3.rule_filters import matches, rule_prefix
+from pocketcloud.services.s3.schema import key_bytes, key_text, store_of
 from pocketcloud.services.s3.seqs import next_seq, reserve
+from pocketcloud.store import Store
 
 if TYPE_CHECKING:
     from pocketcloud.cloud import Cloud
@@ -129,22 +131,11 @@ def _targets(ctx: RequestContext, bucket: Bucket, wanted: Any) -> Targets:
 
 
 def _matches(rule: dict[str, Any], row: ObjectRow) -> bool:
-    if "Filter" not in rule:
-        return row.key.startswith(str(rule.get("Prefix") or ""))
-    rule_filter = rule.get("Filter") or {}
-    conditions = rule_filter.get("And") or rule_filter
-    if not row.key.startswith(str(conditions.get("Prefix") or "")):
-        return False
-    tags = list(conditions.get("Tags") or []) + (
-        [rule_filter["Tag"]] if rule_filter.get("Tag") else [])
-    return all(row.tags.get(tag["Key"]) == tag["Value"] for tag in tags)
+    return row.key.startswith(rule_prefix(rule)) and matches(rule, row)
 
 
-def _store(cloud: Cloud) -> Any:
-    ctx = _context(cloud)
-    store = s3_store(ctx)
-    store.ensure_schema("s3_replication", SCHEMA)
-    return store
+def _store(cloud: Cloud) -> Store:
+    return store_of(cloud).ensure_schema("s3_replication", SCHEMA)
 
 
 def _context(cloud: Cloud) -> RequestContext:
@@ -161,7 +152,7 @@ async def tick(cloud: Cloud) -> None:
             (cloud.clock.now(), BATCH))
     for job in jobs:
         try:
-            await _replicate(cloud, *job)
+            await _replicate(cloud, *job[:6])
         except Exception:
             log.exception("replication of %s to %s failed; it is retried", job[2], job[4])
             _retry(cloud, job[0], job[6], job[1], key_text(job[2]), job[3])
@@ -170,7 +161,7 @@ async def tick(cloud: Cloud) -> None:
 
 
 async def _replicate(cloud: Cloud, job_id: int, source: str, key_blob: bytes, version_id: str,
-                     destination: str, storage_class: str, attempts: int) -> None:
+                     destination: str, storage_class: str) -> None:
     ctx = _context(cloud)
     store = _store(cloud)
     key = key_text(key_blob)

@@ -11,19 +11,12 @@ from pocketcloud.iam.policy import Policy, parse_policy
 from pocketcloud.services.s3.access import PUBLIC_ACCESS_BLOCK, is_public_policy
 from pocketcloud.services.s3.acl_policy import acl_statements, acls_apply
 from pocketcloud.services.s3.configs import config_generation, read_config
-from pocketcloud.services.s3.schema import SCHEMA
-from pocketcloud.store import Store
+from pocketcloud.services.s3.schema import store_of
 
 if TYPE_CHECKING:
     from pocketcloud.cloud import Cloud
 
 _S3_ARN_PREFIX = "arn:aws:s3:::"
-
-def _store(cloud: Cloud) -> Store:
-    store = cloud.store
-    store.ensure_schema("s3", SCHEMA)
-    return store
-
 
 def resource_policy(cloud: Cloud, resource_arn: str) -> str | None:
     if not resource_arn.startswith(_S3_ARN_PREFIX):
@@ -31,7 +24,7 @@ def resource_policy(cloud: Cloud, resource_arn: str) -> str | None:
     bucket = resource_arn[len(_S3_ARN_PREFIX) :].split("/", 1)[0]
     if not bucket:
         return None
-    store = _store(cloud)
+    store = store_of(cloud)
     found = read_config(store, bucket, "policy")
     key = resource_arn[len(_S3_ARN_PREFIX) + len(bucket) + 1 :] if "/" in resource_arn else None
     from_acls = acl_statements(cloud, store, bucket, key)
@@ -80,7 +73,7 @@ def resource_account(cloud: Cloud, resource_arn: str) -> str | None:
     bucket = resource_arn[len(_S3_ARN_PREFIX) :].split("/", 1)[0]
     from pocketcloud.services.s3.buckets import bucket_named
 
-    found = bucket_named(_store(cloud), bucket)
+    found = bucket_named(store_of(cloud), bucket)
     return found.account_id if found is not None else None
 
 
@@ -92,5 +85,5 @@ def decision_version(cloud: Cloud, resource_arn: str) -> object | None:
     if not resource_arn.startswith(_S3_ARN_PREFIX):
         return ()
     bucket = resource_arn[len(_S3_ARN_PREFIX) :].split("/", 1)[0]
-    store = _store(cloud)
+    store = store_of(cloud)
     return None if acls_apply(store, bucket) else config_generation(store)

@@ -14,8 +14,13 @@ upload never copies bytes. A small object's bytes are a row of `s3_inline` (see 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pocketcloud.context import RequestContext
 from pocketcloud.store import Store
+
+if TYPE_CHECKING:
+    from pocketcloud.cloud import Cloud
 
 _OBJECT_COLUMNS_SQL = """
         bucket TEXT NOT NULL,
@@ -94,7 +99,12 @@ OBJECT_COLUMNS = (
 )
 
 def s3_store(ctx: RequestContext) -> Store:
-    store = ctx.cloud.store
+    return store_of(ctx.cloud)
+
+
+def store_of(cloud: Cloud) -> Store:
+    """The cloud's store with S3's tables, for code that has no request (jobs, hooks)."""
+    store = cloud.store
     store.ensure_schema("s3", SCHEMA)
     return store
 

@@ -7,6 +7,7 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.protocol.http import STATUS_OVERRIDE
+from pocketcloud.services.s3 import replication
 from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.bodies import object_body
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
@@ -172,8 +173,6 @@ def commit_object(
 ) -> list[str]:  # fmt: skip
     """Commit `row` as the key's new current version, honouring conditional writes; a
     multipart upload's rows, or a small object's inline bytes, go in the same transaction."""
-    from pocketcloud.services.s3 import replication  # it imports this module: import late
-
     lock_headers(ctx, bucket, row.headers)
     targets = replication.plan_created(ctx, bucket, row)
     store = s3_store(ctx)
@@ -375,8 +374,6 @@ def remove_object(
     params: dict[str, Any] | None = None, bypass_governance: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
     """DeleteObject's effect and answer (also used by DeleteObjects); blobs to delete after."""
-    from pocketcloud.services.s3 import replication
-
     store = s3_store(ctx)
     reserve(store)
     targets = replication.plan_marker(ctx, bucket, key) if version_id is None else {}

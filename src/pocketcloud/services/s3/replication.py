@@ -21,9 +21,7 @@ from pocketcloud.context import RequestContext
 from pocketcloud.iam import AuthorizationRequest, PolicyError, Principal, evaluate, parse_policy
 from pocketcloud.services.s3.buckets import Bucket, bucket_named
 from pocketcloud.services.s3.configs import read_config
-from pocketcloud.services.s3.copying import copy_bytes
 from pocketcloud.services.s3.inline import is_inline, read_inline, store_inline
-from pocketcloud.services.s3.objects import delete_blobs
 from pocketcloud.services.s3.replication_config import (
     CONFIG_KIND,
     destination_bucket,
@@ -175,6 +173,8 @@ async def _replicate(cloud: Cloud, job_id: int, source: str, key_blob: bytes, ve
             cloud, store, source, target, key, row.delete_marker):
         _finish(cloud, job_id, source, key, version_id, "FAILED")
         return
+    from pocketcloud.services.s3.objects import delete_blobs  # objects imports this module
+
     replica, file_blobs, inline_data = await _replica_of(ctx, row, target, storage_class)
     reserve(store)
     try:
@@ -230,6 +230,9 @@ async def _replica_of(ctx: RequestContext, row: ObjectRow, target: Bucket,
                       storage_class: str) -> tuple[ObjectRow, list[str], bytes | None]:
     """The replica's row, the blob files made for it in the destination's region, and the
     bytes of a small object (kept inline, written with the replica's row)."""
+    from pocketcloud.services.s3.copying import copy_bytes  # (imports objects: see above)
+    from pocketcloud.services.s3.objects import delete_blobs
+
     replica = ObjectRow(
         key=row.key, version_id=row.version_id, delete_marker=row.delete_marker,
         part_sizes=list(row.part_sizes), size=row.size, etag=row.etag,

@@ -24,6 +24,14 @@ def server() -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
+def own_endpoint() -> Iterator[str]:
+    """A server of the module's own: moving its clock would skew the shared server's tests."""
+    server = start_server()
+    yield server.endpoint
+    server.stop()
+
+
+@pytest.fixture(scope="module")
 def enforcing() -> Iterator[Server]:
     """A server of the module's own with `--iam enforce` (root secret ENFORCE_SECRET)."""
     server = start_server(None, "--iam", "enforce", "--root-secret-key", ENFORCE_SECRET)

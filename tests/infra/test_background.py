@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from tests.support import Server, advance_clock, start_server
+from tests.support import advance_clock
 
 from pocketcloud.cloud import Cloud
 from pocketcloud.config import Settings
-
-
-@pytest.fixture(scope="module")
-def own_endpoint() -> Iterator[str]:
-    """A server of our own: moving the clock would skew the shared server's other tests."""
-    server: Server = start_server()
-    yield server.endpoint
-    server.stop()
 
 
 def _cloud(tmp_path: Path) -> Cloud:

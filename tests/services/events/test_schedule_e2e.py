@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import boto3
-import pytest
 from botocore.config import Config
 from tests.services.lambda_.helpers import create
-from tests.support import Server, advance_clock, start_server
+from tests.support import advance_clock
 
 SEND_TO_QUEUE = '''
 import json, os
@@ -24,14 +22,6 @@ def handler(event, context):
                                      MessageBody=json.dumps(event))
     return "sent"
 '''
-
-
-@pytest.fixture(scope="module")
-def own_endpoint() -> Iterator[str]:
-    """A server of our own: moving the clock would skew the shared server's other tests."""
-    server: Server = start_server()
-    yield server.endpoint
-    server.stop()
 
 
 def make(endpoint: str, service: str) -> Any:

@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
-import pytest
 from botocore.config import Config
 from tests.services.lambda_.helpers import create
-from tests.support import Server, advance_clock, start_server
-
-
-@pytest.fixture(scope="module")
-def own_endpoint() -> Iterator[str]:
-    """A server of our own: moving the clock would skew the shared server's other tests."""
-    server: Server = start_server()
-    yield server.endpoint
-    server.stop()
+from tests.support import advance_clock
 
 
 def make(endpoint: str, service: str) -> Any:

@@ -113,28 +113,22 @@ def _delivery_policy(name: str, value: str) -> str:
     return value
 
 
-def _signature_version(name: str, value: str) -> str:
-    if value not in ("1", "2"):
-        raise AwsError("InvalidParameter",
-                       "Invalid parameter: Attributes Reason: SignatureVersion: Invalid value "
-                       f"[{value}]. Must be 1 or 2.")
-    return value
+def _one_of(*allowed: str) -> Any:
+    """A check that the value is one of `allowed`, with SNS's wording."""
+    choices = " or ".join(allowed)
+
+    def check(name: str, value: str) -> str:
+        if value not in allowed:
+            raise AwsError("InvalidParameter", f"Invalid parameter: Attributes Reason: {name}: "
+                           f"Invalid value [{value}]. Must be {choices}.")
+        return value
+
+    return check
 
 
-def _tracing(name: str, value: str) -> str:
-    if value not in ("PassThrough", "Active"):
-        raise AwsError("InvalidParameter",
-                       "Invalid parameter: Attributes Reason: TracingConfig: Invalid value "
-                       f"[{value}]. Must be PassThrough or Active.")
-    return value
-
-
-def _throughput_scope(name: str, value: str) -> str:
-    if value not in ("Topic", "MessageGroup"):
-        raise AwsError("InvalidParameter",
-                       "Invalid parameter: Attributes Reason: FifoThroughputScope: Invalid "
-                       f"value [{value}]. Must be Topic or MessageGroup.")
-    return value
+_signature_version = _one_of("1", "2")
+_tracing = _one_of("PassThrough", "Active")
+_throughput_scope = _one_of("Topic", "MessageGroup")
 
 
 _CHECKS: dict[str, Any] = {

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +79,25 @@ def start_server(data_dir: Path | None = None, *extra: str,
     raise RuntimeError("pocketcloud did not answer within the start timeout")
 
 
+
+
+def admin(endpoint: str, method: str, path: str, body: Any = None) -> tuple[int, dict[str, Any]]:
+    """A call to the pocketcloud admin API (/_pocketcloud/...): its status and JSON answer."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"{endpoint}/_pocketcloud/{path}", data=data, method=method,
+                                     headers={"content-type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, dict(json.load(answer))
+    except urllib.error.HTTPError as error:
+        return error.code, dict(json.loads(error.read() or b"{}"))
+
+
+def add_fault(endpoint: str, **body: Any) -> dict[str, Any]:
+    """Inject a fault (kind=region-down, region=...) and return it as the API describes it."""
+    status, answer = admin(endpoint, "POST", "faults", body)
+    assert status == 201, answer
+    return dict(answer["fault"])
 
 
 def advance_clock(endpoint: str, seconds: float) -> dict[str, float]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 import urllib.error
 import urllib.request
@@ -13,24 +12,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionClosedError
-from tests.support import advance_clock, start_server
-
-
-def admin(endpoint: str, method: str, path: str, body: Any = None) -> tuple[int, dict[str, Any]]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"{endpoint}/_pocketcloud/{path}", data=data, method=method,
-                                     headers={"content-type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, dict(json.load(answer))
-    except urllib.error.HTTPError as error:
-        return error.code, dict(json.loads(error.read()))
-
-
-def add_fault(endpoint: str, **body: Any) -> dict[str, Any]:
-    status, answer = admin(endpoint, "POST", "faults", body)
-    assert status == 201, answer
-    return dict(answer["fault"])
+from tests.support import add_fault, admin, advance_clock, start_server
 
 
 @pytest.fixture(autouse=True)

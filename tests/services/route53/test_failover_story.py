@@ -4,17 +4,14 @@ record with health checks. The primary goes down; within RequestInterval x Failu
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 
 import pytest
 from tests.services.route53.conftest import DnsCloud, Endpoint, a_record, change
-from tests.support import advance_clock
+from tests.support import admin, advance_clock
 
 PRIMARY_IP, SECONDARY_IP = "127.0.0.2", "127.0.0.3"  # two loopback addresses, two "regions"
 INTERVAL_S = 10
@@ -112,19 +109,6 @@ def test_failover_in_real_time(cloud, route53, unique) -> None:
         secondary.stop()
 
 
-def _admin(cloud: DnsCloud, method: str, path: str, body: dict | None = None
-           ) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        f"{cloud.endpoint}/_pocketcloud/{path}", method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"content-type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, json.load(answer)
-    except urllib.error.HTTPError as error:
-        return error.code, {}
-
-
 def test_primary_region_taken_down_by_fault_injection(cloud, route53, unique) -> None:
     """The endpoints keep running; their region goes down, so health checks of endpoints
     "in" it fail as if unreachable, and DNS fails over until the region comes back."""
@@ -133,7 +117,7 @@ def test_primary_region_taken_down_by_fault_injection(cloud, route53, unique) ->
         _, www = _failover_zone(route53, unique, primary.port, secondary.port, 2,
                                 regions=("eu-central-1", "us-west-2"))
         assert cloud.addresses(www) == [PRIMARY_IP]
-        status, created = _admin(cloud, "POST", "faults",
+        status, created = admin(cloud.endpoint, "POST", "faults",
                                  {"kind": "region-down", "region": "eu-central-1"})
         if status == 404:
             pytest.skip("this build has no fault injection API (/_pocketcloud/faults)")
@@ -142,7 +126,7 @@ def test_primary_region_taken_down_by_fault_injection(cloud, route53, unique) ->
             advance_clock(cloud.endpoint, INTERVAL_S)
         assert cloud.addresses(www) == [SECONDARY_IP]
         assert primary.port  # still serving: only its region is down
-        _admin(cloud, "DELETE", f"faults/{created['fault']['fault_id']}")
+        admin(cloud.endpoint, "DELETE", f"faults/{created['fault']['fault_id']}")
         for _ in range(2):
             advance_clock(cloud.endpoint, INTERVAL_S)
         assert cloud.addresses(www) == [PRIMARY_IP]

@@ -9,16 +9,17 @@ import threading
 import time
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import boto3
 from botocore.config import Config
-from tests.support import start_server
+from tests.support import add_fault, admin, start_server
 
 WRITERS = 6
 MIN_ACKNOWLEDGED = 40  # kill once this many PUTs are acknowledged (however busy the machine)
 LOAD_S_MAX = 30.0
 REPLICATED_PUTS = 30
-REPLICATED_REPEAT = 512 * 1024
+REPLICATED_REPEAT = 4096
 
 
 def _client(endpoint: str):  # type: ignore[no-untyped-def]
@@ -110,42 +111,59 @@ def test_versions_stay_ordered_and_distinct_across_kill_9(tmp_path: Path) -> Non
 
 
 def test_acknowledged_puts_are_replicated_after_kill_9(tmp_path: Path) -> None:
-    """Each acknowledged PUT's replication job was committed before the answer: a kill -9
-    with copies still queued loses none; the restarted server finishes them."""
+    """Each acknowledged PUT's replication job was committed before the answer: with the
+    destination's region down every copy is still queued at the kill -9 (S3 keeps versions
+    PENDING through an outage); the restarted server keeps them PENDING while the region is
+    down and copies every one once it is back."""
     server = start_server(tmp_path / "data")
     made: dict[str, str] = {}
     try:
         s3 = _client(server.endpoint)
-        for bucket in ("repl-src", "repl-dst"):
-            s3.create_bucket(Bucket=bucket)
+        for bucket, region in (("repl-src", "us-east-1"), ("repl-dst", "eu-west-1")):
+            where = {} if region == "us-east-1" else {
+                "CreateBucketConfiguration": {"LocationConstraint": region}}
+            s3.create_bucket(Bucket=bucket, **where)
             s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
         s3.put_bucket_replication(Bucket="repl-src", ReplicationConfiguration={
             "Role": "arn:aws:iam::000000000000:role/r", "Rules": [{
                 "Status": "Enabled", "Priority": 1, "Filter": {},
                 "DeleteMarkerReplication": {"Status": "Disabled"},
                 "Destination": {"Bucket": "arn:aws:s3:::repl-dst"}}]})
+        outage = add_fault(server.endpoint, kind="region-down", region="eu-west-1")
         for n in range(REPLICATED_PUTS):
-            body = b"%d" % n * REPLICATED_REPEAT  # big enough that copies are still queued
-            made[f"k{n}"] = s3.put_object(Bucket="repl-src", Key=f"k{n}", Body=body)["VersionId"]
+            made[f"k{n}"] = s3.put_object(Bucket="repl-src", Key=f"k{n}",
+                                          Body=_replicated_body(n))["VersionId"]
         server.kill(signal.SIGKILL)
     finally:
         server.stop()
     with closing(sqlite3.connect(tmp_path / "data" / "state.db")) as db:
         queued = db.execute("SELECT COUNT(*) FROM s3_replication_jobs").fetchone()[0]
-    assert queued, "no copy was still queued at the kill: the test proved nothing"
+    assert queued == REPLICATED_PUTS
     restarted = start_server(tmp_path / "data")
     try:
         s3 = _client(restarted.endpoint)
-        deadline = time.monotonic() + 30
+        time.sleep(1.5)  # a replication tick or more passes while the region is still down
+        first = s3.head_object(Bucket="repl-src", Key="k0", VersionId=made["k0"])
+        assert first["ReplicationStatus"] == "PENDING"
+        admin(restarted.endpoint, "DELETE", f"faults/{outage['fault_id']}")
         for key, version_id in made.items():
-            while True:
-                status = s3.head_object(Bucket="repl-src", Key=key,
-                                        VersionId=version_id).get("ReplicationStatus")
-                if status != "PENDING" or time.monotonic() > deadline:
-                    break
-                time.sleep(0.05)
-            assert status == "COMPLETED", key
+            assert _replication_status(s3, key, version_id) == "COMPLETED", key
             replica = s3.get_object(Bucket="repl-dst", Key=key, VersionId=version_id)
-            assert replica["Body"].read() == b"%d" % int(key[1:]) * REPLICATED_REPEAT
+            assert replica["Body"].read() == _replicated_body(int(key[1:]))
     finally:
         restarted.stop()
+
+
+def _replicated_body(n: int) -> bytes:
+    return b"%d" % n * REPLICATED_REPEAT
+
+
+def _replication_status(s3: Any, key: str, version_id: str) -> str | None:
+    """The version's status once it is no longer PENDING (or PENDING after 30 s)."""
+    deadline = time.monotonic() + 30
+    while True:
+        status = s3.head_object(Bucket="repl-src", Key=key,
+                                VersionId=version_id).get("ReplicationStatus")
+        if status != "PENDING" or time.monotonic() > deadline:
+            return status
+        time.sleep(0.05)

@@ -7,7 +7,8 @@ that exists is never forgotten by replication, even across ``kill -9``. The
 ``s3-replication`` background job copies each version's bytes into a blob of the
 destination's region (replication is, with an explicit copy, the only way bytes leave a
 region), keeps its version id, ETag, metadata, tags and last-modified time, and marks the
-replica REPLICA and the source COMPLETED (FAILED when the destination is gone, no longer
+replica REPLICA and the source COMPLETED (while either bucket's region is down the job
+waits, the version still PENDING; FAILED when the destination is gone, no longer
 versioned, without Object Lock for a locked source, or another account's whose bucket
 policy does not let the rule's role replicate into it). Replicas are not replicated again.
 """
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.iam import AuthorizationRequest, PolicyError, Principal, evaluate, parse_policy
+from pocketcloud.infra.faults import is_region_down
 from pocketcloud.services.s3.buckets import Bucket, bucket_named
 from pocketcloud.services.s3.configs import read_config
 from pocketcloud.services.s3.inline import is_inline, read_inline, store_inline
@@ -166,6 +168,9 @@ async def _replicate(cloud: Cloud, job_id: int, source: str, key_blob: bytes, ve
     with store.read() as tx:
         row = version_row(tx, source, key, version_id)
     target = bucket_named(store, destination)
+    if _region_down(cloud, store, source, target):
+        _defer(cloud, job_id)  # S3 keeps the version PENDING through an outage and copies later
+        return
     if row is None:  # the version was deleted before it could be copied: nothing to do
         _finish(cloud, job_id, source, key, version_id, None)
         return
@@ -191,6 +196,19 @@ async def _replicate(cloud: Cloud, job_id: int, source: str, key_blob: bytes, ve
         delete_blobs(ctx, file_blobs)
         raise
     delete_blobs(ctx, garbage)
+
+
+def _region_down(cloud: Cloud, store: Store, source: str, target: Bucket | None) -> bool:
+    origin = bucket_named(store, source)
+    regions = {b.region for b in (origin, target) if b is not None}
+    return any(is_region_down(cloud, region) for region in regions)
+
+
+def _defer(cloud: Cloud, job_id: int) -> None:
+    """Try again later without spending an attempt: an outage is not the copy's fault."""
+    with _store(cloud).write() as tx:
+        tx.execute("UPDATE s3_replication_jobs SET due = ? WHERE id = ?",
+                   (cloud.clock.now() + RETRY_DELAY_S, job_id))
 
 
 def _may_write(cloud: Cloud, store: Any, source: str, target: Bucket, key: str,

@@ -77,8 +77,12 @@ def start(**options: Any) -> None:
     infra_cli.check_client_location(settings.client_location, settings.client_locations)
     _configure_logging(settings.log_level)
     from pocketcloud.gateway.server import serve  # imported late: `--help` stays instant
+    from pocketcloud.store.claim import DataDirInUseError
 
-    serve(settings)
+    try:
+        serve(settings)
+    except DataDirInUseError as in_use:
+        raise click.ClickException(str(in_use)) from None
 
 
 @main.command()

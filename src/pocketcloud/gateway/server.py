@@ -10,12 +10,21 @@ from pocketcloud.cloud import Cloud
 from pocketcloud.config import Settings
 from pocketcloud.gateway.app import Gateway
 from pocketcloud.infra.faults import active_faults
+from pocketcloud.store.claim import DataDirInUseError, claim_data_dir
 
 log = logging.getLogger("pocketcloud")
 
 
 def serve(settings: Settings) -> None:
     cloud = Cloud(settings)
+    try:
+        claim = claim_data_dir(cloud.data_dir)
+    except DataDirInUseError:
+        cloud.close()
+        raise
+    swept = cloud.store.blobs.sweep_interrupted()
+    if swept:
+        log.info("removed %d half-written upload(s) left by an interrupted run", swept)
     active_faults(cloud)  # creates the faults table before anyone asks; logs active faults
     log.info(
         "pocketcloud on http://%s:%d  data=%s%s  seed=%d",
@@ -32,6 +41,7 @@ def serve(settings: Settings) -> None:
             _serve_uvicorn(cloud)
     finally:
         cloud.close()
+        claim.close()
 
 
 def _serve_uvicorn(cloud: Cloud) -> None:

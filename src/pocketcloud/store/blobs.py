@@ -215,6 +215,12 @@ class BlobStore:
                         deleted += 1
         return deleted
 
+    def sweep_interrupted(self) -> int:
+        """Delete what puts interrupted by a crash left half-written (never referenced: a
+        blob gets its final name only when complete). Run at start-up, before serving."""
+        return sum(self._sweep_incoming(region_dir / INCOMING_DIR, time.time(), 0.0)
+                   for region_dir in _subdirs(self.root, REGION_RE))
+
     def _sweep_incoming(self, incoming_dir: Path, cutoff: float, min_age_s: float) -> int:
         if not incoming_dir.is_dir():
             return 0

@@ -321,11 +321,16 @@ def write_item_alone(
     store(ctx).write_one(_UPSERT_ITEM, (table.table_id, key[0], key[1], encode_item(new), size))
 
 
+_DELETE_ITEM = "DELETE FROM dynamodb_items WHERE table_id = ? AND pk = ? AND sk = ?"
+
+
+def delete_item_alone(ctx: RequestContext, table: TableMeta, key: tuple[bytes, bytes]) -> None:
+    """A delete that is the row alone (see write_item_alone): one statement."""
+    store(ctx).write_one(_DELETE_ITEM, (table.table_id, key[0], key[1]))
+
+
 def delete_item_row(tx: Tx, table: TableMeta, key: tuple[bytes, bytes], old: Item) -> None:
-    tx.execute(
-        "DELETE FROM dynamodb_items WHERE table_id = ? AND pk = ? AND sk = ?",
-        (table.table_id, key[0], key[1]),
-    )
+    tx.execute(_DELETE_ITEM, (table.table_id, key[0], key[1]))
     if table.indexes:
         update_index_entries(tx, table, key, old, None)
 

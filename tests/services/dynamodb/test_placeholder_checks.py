@@ -125,3 +125,63 @@ def test_placeholder_maps_are_checked_key_by_key(
         raw_ddb.update_item(TableName=make_table(range=None), Key=KEY,
                             UpdateExpression="SET b = :v", **extra)  # fmt: skip
     assert error_of(excinfo) == ("ValidationException", message)
+
+
+@pytest.mark.parametrize(
+    ("rule", "problem"),
+    [
+        ({}, "Value must be provided when Exists is null"),
+        ({"Exists": True}, "Value must be provided when Exists is true"),
+        ({"Exists": False, "Value": {"S": "a"}}, "Value cannot be used when Exists is false"),
+        ({"ComparisonOperator": "LT"},
+         "Value or AttributeValueList must be used with ComparisonOperator: LT"),
+        ({"Exists": True, "ComparisonOperator": "LT"},
+         "Exists and ComparisonOperator cannot be used together"),
+        ({"AttributeValueList": [{"S": "a"}], "Value": {"S": "a"}, "ComparisonOperator": "LT"},
+         "Value and AttributeValueList cannot be used together"),
+        ({"AttributeValueList": [{"S": "a"}]},
+         "AttributeValueList can only be used with a ComparisonOperator"),
+        ({"Exists": True, "AttributeValueList": [{"S": "a"}]},
+         "AttributeValueList can only be used with a ComparisonOperator"),
+    ],
+)  # fmt: skip
+def test_legacy_expected_entries_are_checked_member_by_member(
+    ddb: Any, make_table: Any, rule: dict[str, Any], problem: str
+) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        ddb.put_item(TableName=make_table(range=None), Item=KEY, Expected={"a": rule})
+    assert error_of(excinfo) == (
+        "ValidationException",
+        f"One or more parameter values were invalid: {problem} for Attribute: a",
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "operator"),
+    [
+        ({"Value": {"S": "a"}, "ComparisonOperator": "NULL"}, "NULL"),
+        ({"Value": {"S": "a"}, "ComparisonOperator": "BETWEEN"}, "BETWEEN"),
+        ({"AttributeValueList": [], "ComparisonOperator": "EQ"}, "EQ"),
+    ],
+)
+def test_legacy_value_counts_as_one_argument_of_the_operator(
+    ddb: Any, make_table: Any, rule: dict[str, Any], operator: str
+) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        ddb.put_item(TableName=make_table(range=None), Item=KEY, Expected={"a": rule})
+    assert error_of(excinfo) == (
+        "ValidationException",
+        "One or more parameter values were invalid: Invalid number of argument(s) for the "
+        f"{operator} ComparisonOperator",
+    )
+
+
+def test_legacy_value_with_an_operator_is_compared(ddb: Any, make_table: Any) -> None:
+    name = make_table(range=None)
+    ddb.put_item(TableName=name, Item={**KEY, "n": {"N": "5"}})
+    ddb.put_item(TableName=name, Item={**KEY, "n": {"N": "6"}},
+                 Expected={"n": {"Value": {"N": "9"}, "ComparisonOperator": "LT"}})  # fmt: skip
+    with pytest.raises(ClientError) as excinfo:
+        ddb.put_item(TableName=name, Item=KEY,
+                     Expected={"n": {"Value": {"N": "1"}, "ComparisonOperator": "LT"}})  # fmt: skip
+    assert error_of(excinfo)[0] == "ConditionalCheckFailedException"

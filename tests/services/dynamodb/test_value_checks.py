@@ -36,3 +36,23 @@ def test_numbers_far_out_of_range_are_a_validation_error(
         with pytest.raises(ClientError) as excinfo:
             ddb.put_item(TableName=name, Item=item)
         assert error_of(excinfo) == ("ValidationException", message)
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value", "message"),
+    [
+        ("pk", "a" * 2049, "Size of hashkey has exceeded the maximum size limit of2048 bytes"),
+        ("sk", "b" * 1025,
+         "Aggregated size of all range keys has exceeded the size limit of 1024 bytes"),
+    ],
+)  # fmt: skip
+def test_oversized_keys_are_refused(
+    ddb: Any, make_table: Any, attribute: str, value: str, message: str
+) -> None:
+    item = {"pk": {"S": "a"}, "sk": {"S": "b"}, attribute: {"S": value}}
+    with pytest.raises(ClientError) as excinfo:
+        ddb.put_item(TableName=make_table(), Item=item)
+    assert error_of(excinfo) == (
+        "ValidationException",
+        "One or more parameter values were invalid: " + message,
+    )

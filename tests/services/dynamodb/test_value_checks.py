@@ -56,3 +56,43 @@ def test_oversized_keys_are_refused(
         "ValidationException",
         "One or more parameter values were invalid: " + message,
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ({}, "Supplied AttributeValue is empty, must contain exactly one of the supported "
+             "datatypes"),
+        ({"SS": []}, "One or more parameter values were invalid: An string set  may not be "
+                     "empty"),
+    ],
+)  # fmt: skip
+def test_a_bad_value_in_the_starting_key_says_the_starting_key_is_invalid(
+    raw_ddb: Any, make_table: Any, value: Any, problem: str
+) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        raw_ddb.scan(TableName=make_table(range=None), ExclusiveStartKey={"pk": value})
+    assert error_of(excinfo) == (
+        "ValidationException",
+        "The provided starting key is invalid: " + problem,
+    )
+
+
+def test_duplicate_attributes_to_get_are_refused(ddb: Any, make_table: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        ddb.scan(TableName=make_table(range=None), AttributesToGet=["a", "b", "a"])
+    assert error_of(excinfo) == (
+        "ValidationException",
+        "One or more parameter values were invalid: Duplicate value in attribute name: a",
+    )
+
+
+def test_an_empty_key_schema_is_too_short(raw_ddb: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        raw_ddb.create_table(TableName="empty-schema", KeySchema=[], AttributeDefinitions=[],
+                             BillingMode="PAY_PER_REQUEST")  # fmt: skip
+    assert error_of(excinfo) == (
+        "ValidationException",
+        "1 validation error detected: Value '[]' at 'keySchema' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1",
+    )

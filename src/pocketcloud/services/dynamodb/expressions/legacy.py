@@ -35,6 +35,12 @@ class Translator:
 
     def translate(self, parameter: str, given: Any, params: dict[str, Any]) -> Any:
         if parameter == "AttributesToGet":
+            if len(set(given)) != len(given):
+                duplicate = next(n for i, n in enumerate(given) if n in given[:i])
+                raise invalid(
+                    "One or more parameter values were invalid: Duplicate value in attribute "
+                    f"name: {duplicate}"
+                )
             return tuple(self.path(name) for name in given)
         if parameter == "AttributeUpdates":
             return self.attribute_updates(given)

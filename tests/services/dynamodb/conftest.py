@@ -60,3 +60,26 @@ def make_table(ddb: Any) -> Callable[..., str]:
         return name
 
     return make
+
+
+@pytest.fixture
+def raw_ddb(endpoint: str) -> Any:
+    """A client without botocore's own parameter checks: requests reach the server's checks."""
+    import boto3
+    from botocore.config import Config
+
+    config = Config(parameter_validation=False, retries={"max_attempts": 1})
+    return boto3.client(
+        "dynamodb",
+        region_name="us-east-1",
+        endpoint_url=endpoint,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=config,
+    )
+
+
+def error_of(excinfo: pytest.ExceptionInfo[Any]) -> tuple[str, str]:
+    """A ClientError's (code, message)."""
+    error = excinfo.value.response["Error"]
+    return error["Code"], error["Message"]

@@ -333,16 +333,20 @@ def test_placeholders_without_expressions_and_legacy_parameters(
     ddb: Any, make_table: Any
 ) -> None:
     name = make_table()
-    for extra, which in (
-        ({"ExpressionAttributeValues": {":v": {"N": "1"}}}, "Values"),
-        ({"ExpressionAttributeNames": {"#v": "v"}}, "Names"),
+    for extra, message in (
+        (
+            {"ExpressionAttributeValues": {":v": {"N": "1"}}},
+            "ExpressionAttributeValues can only be specified when using expressions: "
+            "ConditionExpression is null",
+        ),
+        (
+            {"ExpressionAttributeNames": {"#v": "v"}},
+            "ExpressionAttributeNames can only be specified when using expressions",
+        ),
     ):
         with pytest.raises(ClientError) as excinfo:
             ddb.put_item(TableName=name, Item={**KEY, "v": {"N": "1"}}, **extra)
-        assert _error(excinfo) == (
-            "ValidationException",
-            f"ExpressionAttribute{which} can only be specified when using expressions",
-        )
+        assert _error(excinfo) == ("ValidationException", message)
     # The legacy parameters still stand for their expressions.
     ddb.put_item(TableName=name, Item={**KEY, "v": {"N": "1"}},
                  Expected={"v": {"Exists": False}})  # fmt: skip

@@ -56,8 +56,8 @@ def condition_failed(old: Item | None, params: dict[str, Any]) -> AwsError:
 
 def _return_values(params: dict[str, Any], allowed: tuple[str, ...]) -> str:
     wanted = params.get("ReturnValues") or "NONE"
-    if wanted not in allowed:
-        raise invalid("Return values set to invalid value")
+    if wanted not in allowed:  # a value outside the enum was refused by the constraints
+        raise invalid("ReturnValues can only be ALL_OLD or NONE")
     return wanted
 
 

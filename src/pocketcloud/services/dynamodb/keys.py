@@ -55,8 +55,9 @@ def check_item_keys(table: TableMeta, item: Item) -> None:
         limit = MAX_KEY_BYTES["hash" if attribute is table.hash_key else "range"]
         if len(value[kind] if kind == "B" else str(value[kind]).encode()) > limit:
             raise invalid_parameter(
-                f"Size of {'hashkey' if limit == 2048 else 'rangekey'} has exceeded the maximum "
-                f"size limit of{limit} bytes"
+                "Size of hashkey has exceeded the maximum size limit of2048 bytes"
+                if attribute is table.hash_key
+                else "Aggregated size of all range keys has exceeded the size limit of 1024 bytes"
             )
     if table.indexes:
         check_index_keys(table, item)

@@ -13,6 +13,7 @@ from pocketcloud.services.dynamodb.backups import (
     update_continuous_backups,
 )
 from pocketcloud.services.dynamodb.batch import batch_get_item, batch_write_item
+from pocketcloud.services.dynamodb.constraints import checked
 from pocketcloud.services.dynamodb.items import delete_item, get_item, put_item, update_item
 from pocketcloud.services.dynamodb.partiql import (
     batch_execute_statement,
@@ -73,3 +74,7 @@ __all__ = [
     "update_table",
     "update_time_to_live",
 ]
+
+# Every operation served over HTTP first checks its request against the spec's constraints.
+for _name in __all__:
+    globals()[_name] = checked(globals()[_name])

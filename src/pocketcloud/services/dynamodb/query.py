@@ -11,6 +11,7 @@ from itertools import chain
 from typing import Any
 
 from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
 from pocketcloud.protocol.serializing.wire import PreEncodedJson, json_bytes
 from pocketcloud.services.dynamodb import capacity, storage
 from pocketcloud.services.dynamodb.expressions.evaluate import Env, project
@@ -100,7 +101,10 @@ def _start_position(
 ) -> tuple[bytes, ...] | None:
     if start is None:
         return None
-    start = clean_item(start)
+    try:
+        start = clean_item(start)
+    except AwsError as error:
+        raise invalid("The provided starting key is invalid: " + error.message) from None
     wanted = set(table.key_names())
     if index is not None:
         wanted |= {index.hash_key.name} | ({index.range_key.name} if index.range_key else set())

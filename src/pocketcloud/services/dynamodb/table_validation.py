@@ -31,7 +31,8 @@ def check_key_schema(schema: list[dict[str, str]], types: dict[str, str], what: 
     if not 1 <= len(schema) <= 2:
         raise invalid(
             f"1 validation error detected: Value '{schema}' at 'keySchema' failed to satisfy "
-            "constraint: Member must have length less than or equal to 2"
+            "constraint: Member must have length "
+            + ("greater than or equal to 1" if not schema else "less than or equal to 2")
         )
     if schema[0].get("KeyType") != "HASH":
         raise invalid("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")

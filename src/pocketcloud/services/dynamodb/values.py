@@ -57,8 +57,7 @@ def parse_number(text: Any) -> Decimal:
     significant = len(digits) - (len(digits) - len(bytes(digits).rstrip(b"\0")))
     if significant > MAX_NUMBER_DIGITS:
         raise invalid("Attempting to store more than 38 significant digits in a Number")
-    value = value.normalize(_CONTEXT)
-    adjusted = value.adjusted()
+    adjusted = value.adjusted()  # before normalising, which overflows the context on 1E+1000
     if adjusted > _MAX_ADJUSTED_EXPONENT:
         raise invalid(
             "Number overflow. Attempting to store a number with magnitude larger than supported "
@@ -69,7 +68,7 @@ def parse_number(text: Any) -> Decimal:
             "Number underflow. Attempting to store a number with magnitude smaller than "
             "supported range"
         )
-    return value
+    return value.normalize(_CONTEXT)
 
 
 def number_text(value: Decimal) -> str:

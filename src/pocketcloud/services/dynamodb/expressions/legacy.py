@@ -35,6 +35,12 @@ class Translator:
 
     def translate(self, parameter: str, given: Any, params: dict[str, Any]) -> Any:
         if parameter == "AttributesToGet":
+            if len(set(given)) != len(given):
+                duplicate = next(n for i, n in enumerate(given) if n in given[:i])
+                raise invalid(
+                    "One or more parameter values were invalid: Duplicate value in attribute "
+                    f"name: {duplicate}"
+                )
             return tuple(self.path(name) for name in given)
         if parameter == "AttributeUpdates":
             return self.attribute_updates(given)
@@ -63,27 +69,13 @@ class Translator:
         return ("value", placeholder)
 
     def expected(self, name: str, rule: dict[str, Any]) -> Any:
+        _check_expected_rule(name, rule)
         if "ComparisonOperator" in rule:
-            if "Exists" in rule or "Value" in rule:
-                raise invalid(
-                    "One or more parameter values were invalid: Value or Exists parameter cannot "
-                    "be used with ComparisonOperator or AttributeValueList; "
-                    f"value: {name}"
-                )
+            if "Value" in rule:  # the one-argument form of AttributeValueList
+                rule = {**rule, "AttributeValueList": [rule["Value"]]}
             return self.condition(name, rule)
-        exists = rule.get("Exists", True)
-        if exists:
-            if "Value" not in rule:
-                raise invalid(
-                    "One or more parameter values were invalid: Value must be provided when "
-                    f"Exists is true for Attribute: {name}"
-                )
+        if rule.get("Exists", True):
             return ("cmp", "=", self.path(name), self.value(rule["Value"]))
-        if "Value" in rule:
-            raise invalid(
-                "One or more parameter values were invalid: Value cannot be used when Exists is "
-                f"false for Attribute: {name}"
-            )
         return ("fn", "attribute_not_exists", (self.path(name),))
 
     def condition(self, name: str, rule: dict[str, Any]) -> Any:
@@ -136,3 +128,28 @@ class Translator:
             elif action in ("ADD", "DELETE"):
                 clauses.setdefault(action, []).append((path, self.value(update["Value"])))
         return clauses
+
+
+def _check_expected_rule(name: str, rule: dict[str, Any]) -> None:
+    """One Expected entry's combination of members, checked in DynamoDB's order."""
+    operator = rule.get("ComparisonOperator")
+    exists = rule.get("Exists")
+    problem = None
+    if "Value" in rule and "AttributeValueList" in rule:
+        problem = "Value and AttributeValueList cannot be used together"
+    elif operator is None and "AttributeValueList" in rule:
+        problem = "AttributeValueList can only be used with a ComparisonOperator"
+    elif operator is None and exists is not False and "Value" not in rule:
+        problem = f"Value must be provided when Exists is {'null' if exists is None else 'true'}"
+    elif exists is False and "Value" in rule:
+        problem = "Value cannot be used when Exists is false"
+    elif operator is not None and exists is not None:
+        problem = "Exists and ComparisonOperator cannot be used together"
+    elif operator not in (None, "NULL", "NOT_NULL") and "Value" not in rule and (
+        "AttributeValueList" not in rule
+    ):
+        problem = f"Value or AttributeValueList must be used with ComparisonOperator: {operator}"
+    if problem is not None:
+        raise invalid(
+            f"One or more parameter values were invalid: {problem} for Attribute: {name}"
+        )

@@ -39,6 +39,12 @@ LEGACY = {
     "AttributesToGet": "ProjectionExpression",
     "AttributeUpdates": "UpdateExpression",
 }
+# The orders DynamoDB lists the parameters in when it names several in one message.
+EXPRESSION_ORDER = ("ProjectionExpression", "FilterExpression", "UpdateExpression",
+                    "ConditionExpression", "KeyConditionExpression")  # fmt: skip
+LEGACY_ORDER = ("AttributesToGet", "QueryFilter", "ScanFilter", "AttributeUpdates", "Expected",
+                "ConditionalOperator", "KeyConditions")  # fmt: skip
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 @dataclass
@@ -59,14 +65,22 @@ def prepare(params: dict[str, Any], members: tuple[str, ...]) -> Expressions:
     """Parse the request's expression parameters among `members` and check its placeholders."""
     if params.keys().isdisjoint(_related(members)):  # the common request: no expressions
         return NO_EXPRESSIONS
-    present = [m for m in members if m in params]
-    legacy_present = [name for name, m in LEGACY.items() if m in members and name in params]
+    present = [m for m in EXPRESSION_ORDER if m in members and m in params]
+    legacy_present = [p for p in LEGACY_ORDER if p in params and _legacy_for(p, members)]
     names = params.get("ExpressionAttributeNames")
     values = params.get("ExpressionAttributeValues")
-    if not present and not legacy_present and names is None and values is None:
+    if not present:
+        _check_placeholders_need_expressions(names, values, members)
+        if legacy_present:
+            return _translate_legacy(params, legacy_present)
         return NO_EXPRESSIONS
     if legacy_present:
-        return _prepare_legacy(params, present, legacy_present, members)
+        raise invalid(
+            "Can not use both expression and non-expression parameters in the same request: "
+            f"Non-expression parameters: {{{', '.join(legacy_present)}}} "
+            f"Expression parameters: {{{', '.join(present)}}}"
+        )
+    cleaned = _checked_placeholder_maps(names, values)
     parsed: dict[str, Parsed] = {}
     for member in present:
         try:
@@ -74,14 +88,58 @@ def prepare(params: dict[str, Any], members: tuple[str, ...]) -> Expressions:
         except ExpressionError as error:
             raise error.for_expression(member) from None
     _check_placeholders(parsed, names, values)
-    cleaned = {key: clean_value(value) for key, value in (values or {}).items()}
     return Expressions({m: p.tree for m, p in parsed.items()}, Env(names, cleaned))
+
+
+def _legacy_for(parameter: str, members: tuple[str, ...]) -> bool:
+    if parameter == "ConditionalOperator":  # joins Expected or a filter's conditions
+        return any(m in members for m in ("ConditionExpression", "FilterExpression"))
+    return LEGACY[parameter] in members
+
+
+def _check_placeholders_need_expressions(
+    names: dict[str, str] | None, values: dict[str, Any] | None, members: tuple[str, ...]
+) -> None:
+    if names is not None:
+        raise invalid("ExpressionAttributeNames can only be specified when using expressions")
+    if values is not None:
+        users = [m for m in EXPRESSION_ORDER if m in members and m != "ProjectionExpression"]
+        raise invalid(
+            "ExpressionAttributeValues can only be specified when using expressions: "
+            f"{' and '.join(users)} {'are' if len(users) > 1 else 'is'} null"
+        )
+
+
+def _checked_placeholder_maps(
+    names: dict[str, str] | None, values: dict[str, Any] | None
+) -> dict[str, Any]:
+    """DynamoDB's checks of the two maps themselves, before any expression is parsed; the
+    values validated and normalised."""
+    for which, given, sigil in (("Names", names, "#"), ("Values", values, ":")):
+        if given is None:
+            continue
+        if not given:
+            raise invalid(f"ExpressionAttribute{which} must not be empty")
+        for key in given:
+            if not (key[:1] == sigil and len(key) > 1 and _WORD_CHARS.issuperset(key[1:])):
+                raise invalid(
+                    f'ExpressionAttribute{which} contains invalid key: Syntax error; key: "{key}"'
+                )
+    cleaned = {}
+    for key, value in (values or {}).items():
+        try:
+            cleaned[key] = clean_value(value)
+        except AwsError as error:
+            raise invalid(
+                f"ExpressionAttributeValues contains invalid value: {error.message} for key {key}"
+            ) from None
+    return cleaned
 
 
 @cache
 def _related(members: tuple[str, ...]) -> frozenset[str]:
     """The parameters whose presence makes `prepare` do more than answer NO_EXPRESSIONS."""
-    legacy_names = (name for name, member in LEGACY.items() if member in members)
+    legacy_names = (name for name in LEGACY_ORDER if _legacy_for(name, members))
     return frozenset((*members, *legacy_names, "ExpressionAttributeNames",
                       "ExpressionAttributeValues"))  # fmt: skip
 
@@ -89,15 +147,6 @@ def _related(members: tuple[str, ...]) -> frozenset[str]:
 def _check_placeholders(
     parsed: dict[str, Parsed], names: dict[str, str] | None, values: dict[str, Any] | None
 ) -> None:
-    for which, given in (("Names", names), ("Values", values)):
-        if given is None:
-            continue
-        if not parsed:
-            raise invalid(
-                f"ExpressionAttribute{which} can only be specified when using expressions"
-            )
-        if not given:
-            raise invalid(f"ExpressionAttribute{which} must not be empty")
     used_names: set[str] = set()
     used_values: set[str] = set()
     for member, expression in parsed.items():
@@ -126,20 +175,10 @@ def _check_placeholders(
             )
 
 
-def _prepare_legacy(
-    params: dict[str, Any], present: list[str], legacy_present: list[str], members: tuple[str, ...]
-) -> Expressions:
-    expression_params = present + [
-        p for p in ("ExpressionAttributeNames", "ExpressionAttributeValues") if p in params
-    ]
-    if expression_params:
-        raise invalid(
-            "Can not use both expression and non-expression parameters in the same request: "
-            f"Non-expression parameters: {{{', '.join(legacy_present)}}} "
-            f"Expression parameters: {{{', '.join(expression_params)}}}"
-        )
+def _translate_legacy(params: dict[str, Any], legacy_present: list[str]) -> Expressions:
     translator = legacy.Translator()
     trees: dict[str, Any] = {}
     for name in legacy_present:
-        trees[LEGACY[name]] = translator.translate(name, params[name], params)
+        if name != "ConditionalOperator":
+            trees[LEGACY[name]] = translator.translate(name, params[name], params)
     return Expressions(trees, translator.env())

@@ -18,28 +18,53 @@ _WRONG_TYPE = "An operand in the update expression has an incorrect data type"
 
 
 def updated_paths(clauses: dict[str, list[Any]], env: Env) -> list[tuple[Any, ...]]:
-    """Every path the update writes, with names resolved; overlapping ones are an error."""
+    """Every path the update writes, with names resolved. Overlapping paths and values of the
+    wrong type for their operator are refused here, before any item is read."""
+    for action in clauses.get("SET", ()):
+        _check_literal_operands(action[1], env)
     paths = []
     for clause, actions in clauses.items():
         for action in actions:
             node = action if clause == "REMOVE" else action[0]
             paths.append(tuple(env.name(e) if type(e) is str else e for e in node[1]))
-    ordered = sorted(paths, key=len)
-    for i, shorter in enumerate(ordered):
-        for longer in ordered[i + 1 :]:
-            if longer[: len(shorter)] == shorter:
-                raise ExpressionError(
-                    "Two document paths overlap with each other; must remove or rewrite one of "
-                    f"these paths; path one: {_shown_path(shorter)}, "
-                    f"path two: {_shown_path(longer)}"
-                )
-            if _conflict(shorter, longer):
-                raise ExpressionError(
-                    "Two document paths conflict with each other; must remove or rewrite one of "
-                    f"these paths; path one: {_shown_path(shorter)}, "
-                    f"path two: {_shown_path(longer)}"
-                )
+    # DynamoDB names the pair in the order the expression wrote them, and looks for overlaps
+    # across every pair before it looks for conflicts.
+    pairs = [(a, b) for i, a in enumerate(paths) for b in paths[i + 1 :]]
+    for first, second in pairs:
+        shorter = min(len(first), len(second))
+        if first[:shorter] == second[:shorter]:
+            raise _path_error("overlap", first, second)
+    for first, second in pairs:
+        if _conflict(first, second):
+            raise _path_error("conflict", first, second)
     return paths
+
+
+def _check_literal_operands(node: tuple[Any, ...], env: Env) -> None:
+    """list_append wants lists and + and - want numbers: a placeholder's value is known now."""
+    tag = node[0]
+    if tag == "if_not_exists":
+        _check_literal_operands(node[2], env)
+        return
+    if tag not in ("list_append", "+", "-"):
+        return
+    wanted = "L" if tag == "list_append" else "N"
+    for operand in node[1:]:
+        _check_literal_operands(operand, env)
+        if operand[0] == "value":
+            kind = next(iter(env.values[operand[1]]))
+            if kind != wanted:
+                raise ExpressionError(
+                    "Incorrect operand type for operator or function; "
+                    f"operator or function: {tag}, operand type: {kind}"
+                )
+
+
+def _path_error(kind: str, first: tuple[Any, ...], second: tuple[Any, ...]) -> ExpressionError:
+    return ExpressionError(
+        f"Two document paths {kind} with each other; must remove or rewrite one of these paths; "
+        f"path one: {_shown_path(first)}, path two: {_shown_path(second)}"
+    )
 
 
 def _conflict(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
@@ -201,6 +226,7 @@ def _deleted(current: Value | None, value: Value) -> Value | None:
 
 
 _TYPE_WORDS = {
+    "N": "NUMBER",
     "S": "STRING",
     "B": "BINARY",
     "BOOL": "BOOLEAN",

@@ -14,6 +14,7 @@ from pocketcloud.services.iam.common import (
     encoded_document,
     iam_arn,
     merged_tags,
+    name_taken,
     new_id,
     no_such_entity,
     page,
@@ -42,8 +43,7 @@ def create_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     arn = iam_arn(ctx.account_id, "policy", path, name)
     now = ctx.cloud.clock.now()
     with writing(ctx.cloud) as tx:
-        if tx.fetchvalue("SELECT 1 FROM iam_policies WHERE account_id = ? AND name = ?",
-                         (ctx.account_id, name)):
+        if name_taken(tx, "iam_policies", ctx.account_id, name):
             raise already_exists(f"A policy called {name} already exists. Duplicate names are "
                                  "not allowed.")
         tx.execute(

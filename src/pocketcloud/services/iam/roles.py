@@ -13,6 +13,7 @@ from pocketcloud.services.iam.common import (
     encoded_document,
     iam_arn,
     merged_tags,
+    name_taken,
     new_id,
     no_such_entity,
     page,
@@ -56,7 +57,7 @@ def create_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     boundary = params.get("PermissionsBoundary")
     with writing(ctx.cloud) as tx:
         _check_trust(tx, ctx.account_id, trust)
-        if role_row(tx, ctx.account_id, name, required=False):
+        if name_taken(tx, "iam_roles", ctx.account_id, name):
             raise already_exists(f"Role with name {name} already exists.")
         if boundary and not policy_exists(tx, ctx.account_id, boundary):
             raise no_such_entity(f"Policy {boundary} does not exist or is not attachable.")

@@ -11,6 +11,7 @@ from pocketcloud.services.iam.common import (
     already_exists,
     iam_arn,
     merged_tags,
+    name_taken,
     new_id,
     no_such_entity,
     page,
@@ -34,7 +35,7 @@ def create_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     tags = valid_tags(params.get("Tags"))
     boundary = params.get("PermissionsBoundary")
     with writing(ctx.cloud) as tx:
-        if _user_row(tx, ctx.account_id, name, required=False):
+        if name_taken(tx, "iam_users", ctx.account_id, name):
             raise already_exists(f"User with name {name} already exists.")
         if boundary:
             _require_policy(tx, ctx.account_id, boundary)
@@ -80,7 +81,7 @@ def update_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     new_path = params.get("NewPath")
     with writing(ctx.cloud) as tx:
         row = _user_row(tx, ctx.account_id, name)
-        if new_name != name and _user_row(tx, ctx.account_id, new_name, required=False):
+        if name_taken(tx, "iam_users", ctx.account_id, new_name, renamed=name):
             raise already_exists(f"User with name {new_name} already exists.")
         path = valid_path(new_path) if new_path else row[2]
         tx.execute("UPDATE iam_users SET name = ?, path = ? WHERE account_id = ? AND name = ?",
@@ -213,7 +214,7 @@ def create_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = valid_name(params["GroupName"], "groupName", 128)
     path = valid_path(params.get("Path"))
     with writing(ctx.cloud) as tx:
-        if group_row(tx, ctx.account_id, name, required=False):
+        if name_taken(tx, "iam_groups", ctx.account_id, name):
             raise already_exists(f"Group with name {name} already exists.")
         tx.execute("INSERT INTO iam_groups (account_id, name, group_id, path, create_date) "
                    "VALUES (?, ?, ?, ?, ?)",
@@ -258,7 +259,7 @@ def update_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     new_name = valid_name(params.get("NewGroupName") or name, "newGroupName", 128)
     with writing(ctx.cloud) as tx:
         row = group_row(tx, ctx.account_id, name)
-        if new_name != name and group_row(tx, ctx.account_id, new_name, required=False):
+        if name_taken(tx, "iam_groups", ctx.account_id, new_name, renamed=name):
             raise already_exists(f"Group with name {new_name} already exists.")
         path = valid_path(params["NewPath"]) if params.get("NewPath") else row[2]
         tx.execute("UPDATE iam_groups SET name = ?, path = ? WHERE account_id = ? AND name = ?",

@@ -85,12 +85,17 @@ def valid_path(path: str | None, member: str = "path") -> str:
     return path
 
 
-def policy_document(text: str, kind: str = "identity", max_chars: int | None = None) -> Policy:
-    """Parse or answer MalformedPolicyDocument; sizes count non-whitespace characters as IAM
-    does."""
-    if max_chars is not None and len("".join(text.split())) > max_chars:
+def document_size(text: str) -> int:
+    """A policy's size as IAM's quotas count it: whitespace is not counted."""
+    return len("".join(text.split()))
+
+
+def policy_document(text: str, kind: str = "identity", max_chars: int | None = None,
+                    quota_name: str = "PolicySize") -> Policy:
+    """Parse or answer MalformedPolicyDocument; ``max_chars`` is IAM's quota (LimitExceeded)."""
+    if max_chars is not None and document_size(text) > max_chars:
         raise AwsError("LimitExceededException",
-                       f"Cannot exceed quota for PolicySize: {max_chars}", 409)
+                       f"Cannot exceed quota for {quota_name}: {max_chars}", 409)
     try:
         return parse_policy(text, kind)
     except PolicyError as refused:

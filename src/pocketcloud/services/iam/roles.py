@@ -374,7 +374,7 @@ def _max_session(value: int | None) -> int:
 
 def _check_trust(tx: Tx, account_id: str, document: str) -> None:
     """AWS refuses trust policies naming users or roles of this account that do not exist."""
-    policy = policy_document(document, "trust", MAX_TRUST_POLICY_CHARS)
+    policy = policy_document(document, "trust", MAX_TRUST_POLICY_CHARS, "ACLSizePerRole")
     for statement in policy.statements:
         for name in statement.principal.aws if statement.principal else ():
             match = re.fullmatch(r"arn:aws:iam::(\d{12}):(user|role)/(?:.*/)?([^/]+)", name)

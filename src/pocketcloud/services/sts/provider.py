@@ -51,7 +51,20 @@ def assume_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     trust.refuse_root(ctx, caller, "sts:AssumeRole", role.arn)
     tags = _session_tags(params.get("Tags"))
     source_identity = caller.source_identity or params.get("SourceIdentity")
-    context: dict[str, Any] = {"sts:RoleSessionName": session_name}
+    context = _assume_context(params, source_identity, tags)
+    principal = trust.caller_principal(ctx, caller)
+    for action in _trust_actions(params):
+        trust.check_trust(ctx, role, principal, action, context, caller)
+    policies = _session_policies(ctx, role.account_id, params)
+    return _role_session(ctx, role, session_name, duration_s, policies, source_identity, tags,
+                         chained)
+
+
+def _assume_context(
+    params: dict[str, Any], source_identity: str | None, tags: dict[str, str]
+) -> dict[str, Any]:
+    """The condition keys AssumeRole's trust check sees."""
+    context: dict[str, Any] = {"sts:RoleSessionName": params["RoleSessionName"]}
     if params.get("ExternalId"):
         context["sts:ExternalId"] = params["ExternalId"]
     if source_identity:
@@ -60,11 +73,21 @@ def assume_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         context[f"aws:RequestTag/{key}"] = value
     if tags:
         context["aws:TagKeys"] = list(tags)
-    principal = trust.caller_principal(ctx, caller)
-    trust.check_trust(ctx, role, principal, "sts:AssumeRole", context, caller)
-    policies = _session_policies(ctx, role.account_id, params)
-    return _role_session(ctx, role, session_name, duration_s, policies, source_identity, tags,
-                         chained)
+    if params.get("TransitiveTagKeys"):
+        context["sts:TransitiveTagKeys"] = list(params["TransitiveTagKeys"])
+    return context
+
+
+def _trust_actions(params: dict[str, Any]) -> list[str]:
+    """Passing session tags or a source identity takes its own permission in the trust
+    policy (and the caller's policies), as AWS documents: sts:TagSession,
+    sts:SetSourceIdentity."""
+    actions = ["sts:AssumeRole"]
+    if params.get("Tags") or params.get("TransitiveTagKeys"):
+        actions.append("sts:TagSession")
+    if params.get("SourceIdentity"):
+        actions.append("sts:SetSourceIdentity")
+    return actions
 
 
 def assume_role_with_web_identity(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -107,3 +107,33 @@ def test_untag_takes_at_most_fifty_keys(iam) -> None:  # type: ignore[no-untyped
     assert code == "ValidationError" and "'tagKeys'" in message
     iam.untag_user(UserName=user, TagKeys=[f"k{i}" for i in range(50)])
     assert iam.list_user_tags(UserName=user)["Tags"] == [{"Key": "keep", "Value": "1"}]
+
+
+def test_names_find_entities_regardless_of_case(iam) -> None:  # type: ignore[no-untyped-def]
+    group, user, role = _name("Group"), _name("User"), _name("Role")
+    created = iam.create_group(GroupName=group)["Group"]
+    iam.create_user(UserName=user)
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST)
+    assert iam.get_group(GroupName=group.lower())["Group"] == created
+    iam.add_user_to_group(GroupName=group.upper(), UserName=user.lower())
+    assert [g["GroupName"] for g in iam.list_groups_for_user(UserName=user)["Groups"]] == [group]
+    iam.put_role_policy(RoleName=role.lower(), PolicyName="s3", PolicyDocument=ALLOW_S3)
+    assert iam.list_role_policies(RoleName=role)["PolicyNames"] == ["s3"]
+    assert iam.get_role(RoleName=role.upper())["Role"]["RoleName"] == role
+    iam.remove_user_from_group(GroupName=group.lower(), UserName=user.upper())
+    iam.delete_group(GroupName=group.lower())
+    code, _, status = _error(iam.delete_group, GroupName=group)
+    assert (code, status) == ("NoSuchEntity", 404)
+
+
+def test_lists_sort_names_regardless_of_case(iam) -> None:  # type: ignore[no-untyped-def]
+    suffix = uuid.uuid4().hex[:8]
+    path = f"/sorted-{suffix}/"
+    names = [f"aa{suffix}", f"Ab{suffix}", f"ac{suffix}", f"Ad{suffix}"]
+    for name, sub in zip(reversed(names), "wxyz", strict=True):
+        iam.create_group(GroupName=name, Path=f"{path}{sub}/")
+    listed = [g["GroupName"] for g in iam.list_groups(PathPrefix=path)["Groups"]]
+    assert listed == names
+    paged = [g["GroupName"] for page in iam.get_paginator("list_groups").paginate(
+        PathPrefix=path, PaginationConfig={"PageSize": 1}) for g in page["Groups"]]
+    assert paged == names

@@ -73,7 +73,7 @@ def list_policies(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
             rows += [_aws_row(arn) for arn in sorted(aws_managed.ARNS)]
         if scope in ("All", "Local"):
             rows += tx.fetchall(f"SELECT {_COLUMNS} FROM iam_policies WHERE account_id = ? "
-                                "ORDER BY name", (ctx.account_id,))
+                                "ORDER BY lower(name), name", (ctx.account_id,))
         shapes = [policy_shape(tx, ctx.account_id, row, with_tags=False) for row in rows]
     prefix = params.get("PathPrefix") or "/"
     shapes = [s for s in shapes if s["Path"].startswith(prefix)]

@@ -88,7 +88,7 @@ def get_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def list_roles(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with reading(ctx.cloud) as tx:
         rows = tx.fetchall(f"SELECT {_COLUMNS} FROM iam_roles WHERE account_id = ? "
-                           "ORDER BY name", (ctx.account_id,))
+                           "ORDER BY lower(name), name", (ctx.account_id,))
     roles = [role_shape(ctx.account_id, r, with_tags=False, with_last_used=False) for r in rows]
     return page(path_prefix_filter(roles, params), params, "Roles")
 

@@ -70,7 +70,7 @@ def get_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def list_users(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with reading(ctx.cloud) as tx:
         rows = tx.fetchall(f"SELECT {_USER_COLUMNS} FROM iam_users WHERE account_id = ? "
-                           "ORDER BY name", (ctx.account_id,))
+                           "ORDER BY lower(name), name", (ctx.account_id,))
     users = [user_shape(ctx.account_id, row, with_tags=False) for row in rows]
     return page(path_prefix_filter(users, params), params, "Users")
 
@@ -230,7 +230,7 @@ def get_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             f"SELECT {', '.join('u.' + c.strip() for c in _USER_COLUMNS.split(','))} "
             "FROM iam_group_members m JOIN iam_users u ON u.account_id = m.account_id "
             "AND u.name = m.user_name WHERE m.account_id = ? AND m.group_name = ? "
-            "ORDER BY u.name", (ctx.account_id, row[0]))
+            "ORDER BY lower(u.name), u.name", (ctx.account_id, row[0]))
     shapes = [user_shape(ctx.account_id, u, with_tags=False) for u in users]
     return {"Group": group_shape(ctx.account_id, row), **page(shapes, params, "Users")}
 
@@ -238,7 +238,7 @@ def get_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def list_groups(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with reading(ctx.cloud) as tx:
         rows = tx.fetchall(f"SELECT {_GROUP_COLUMNS} FROM iam_groups WHERE account_id = ? "
-                           "ORDER BY name", (ctx.account_id,))
+                           "ORDER BY lower(name), name", (ctx.account_id,))
     groups = [group_shape(ctx.account_id, row) for row in rows]
     return page(path_prefix_filter(groups, params), params, "Groups")
 
@@ -249,7 +249,7 @@ def list_groups_for_user(ctx: RequestContext, params: dict[str, Any]) -> dict[st
         rows = tx.fetchall(
             "SELECT g.name, g.group_id, g.path, g.create_date FROM iam_group_members m "
             "JOIN iam_groups g ON g.account_id = m.account_id AND g.name = m.group_name "
-            "WHERE m.account_id = ? AND m.user_name = ? ORDER BY g.name",
+            "WHERE m.account_id = ? AND m.user_name = ? ORDER BY lower(g.name), g.name",
             (ctx.account_id, params["UserName"]))
     return page([group_shape(ctx.account_id, row) for row in rows], params, "Groups")
 

@@ -25,6 +25,8 @@ _TAG_PUNCTUATION = frozenset("_.:/=+-@")
 MAX_PATH_LENGTH = 512
 NAME_PATTERN = re.compile(r"[\w+=,.@-]+")
 PATH_PATTERN = re.compile(r"/|/[\x21-\x7e]*/")
+PATH_PREFIX_PATTERN = re.compile(r"/[\x21-\x7f]*")
+VERSION_ID_PATTERN = re.compile(r"v[1-9][0-9]*(\.[A-Za-z0-9-]*)?")
 # entity kind -> (ARN resource word, what AWS calls it in messages)
 KINDS = {"user": "user", "group": "group", "role": "role"}
 
@@ -181,6 +183,24 @@ def page(items: list[Any], params: dict[str, Any], member: str) -> dict[str, Any
     return result
 
 
+def path_prefix(params: dict[str, Any]) -> str:
+    """A list operation's PathPrefix: "/" followed by printable ASCII, as IAM validates it."""
+    prefix = params.get("PathPrefix")
+    if prefix is None:
+        return "/"
+    if len(prefix) > MAX_PATH_LENGTH or not PATH_PREFIX_PATTERN.fullmatch(prefix):
+        raise validation_error(prefix, "pathPrefix", "Member must satisfy regular expression "
+                               r"pattern: \u002F[\u0021-\u007F]*")
+    return str(prefix)
+
+
+def valid_version_id(version_id: str) -> str:
+    if not VERSION_ID_PATTERN.fullmatch(version_id):
+        raise validation_error(version_id, "versionId", "Member must satisfy regular "
+                               r"expression pattern: v[1-9][0-9]*(\.[A-Za-z0-9-]*)?")
+    return version_id
+
+
 def path_prefix_filter(items: list[dict[str, Any]], params: dict[str, Any]) -> list[dict[str, Any]]:
-    prefix = params.get("PathPrefix") or "/"
+    prefix = path_prefix(params)
     return [item for item in items if item["Path"].startswith(prefix)]

@@ -12,6 +12,7 @@ from pocketcloud.services.iam.common import (
     iam_arn,
     no_such_entity,
     page,
+    path_prefix,
     policy_document,
     valid_name,
 )
@@ -132,7 +133,7 @@ def _detach(ctx: RequestContext, params: dict[str, Any], kind: str) -> dict[str,
 
 def _list_attached(ctx: RequestContext, params: dict[str, Any], kind: str) -> dict[str, Any]:
     owner = params[_OWNERS[kind][1]]
-    prefix = params.get("PathPrefix") or "/"
+    prefix = path_prefix(params)
     with reading(ctx.cloud) as tx:
         _require_owner(tx, ctx.account_id, kind, owner)
         arns = [r[0] for r in tx.fetchall(

@@ -9,7 +9,7 @@ can name a service, a region or an S3 bucket; REST services are matched on metho
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import parse_qsl
 
 from botocore.model import OperationModel
@@ -96,6 +96,8 @@ def _by_action(request: HttpRequest, scope: CredentialScope | None, host: HostIn
     info = _pick(_candidates(scope, host), "query", form.get("Version", ""))
     if info is None and (scope is not None or host.service_prefix):
         return None  # a REST request whose query happens to hold "Action="
+    if info is None:  # botocore sends a few operations unsigned: Action and Version suffice
+        info = _unsigned_operation_service(action, form.get("Version", ""))
     if info is None:
         raise AwsError(
             "MissingAuthenticationToken",
@@ -178,6 +180,19 @@ def _accepts_legacy_query(service: str) -> bool:
 
 def _served_first(infos: list[ServiceInfo]) -> list[ServiceInfo]:
     return sorted(infos, key=lambda i: (not is_served(i.name), i.name != i.signing_name, i.name))
+
+
+@lru_cache(maxsize=256)  # keyed by what a client sent: bounded
+def _unsigned_operation_service(action: str, version: str) -> ServiceInfo | None:
+    """The served query service whose API version is ``version`` and whose ``action`` AWS
+    answers without a signature (STS's AssumeRoleWithWebIdentity, AssumeRoleWithSAML)."""
+    for info in catalog.services.values():
+        if (info.api_version == version and is_served(info.name)
+                and any(p in _QUERY_PROTOCOLS for p in info.protocols)
+                and action in _operation_names(info.name)
+                and service_model(info.name).operation_model(action).auth_type == "none"):
+            return info
+    return None
 
 
 @cache

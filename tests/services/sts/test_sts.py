@@ -184,9 +184,39 @@ def test_assume_role_with_web_identity(client, endpoint: str) -> None:
     assert status == 400 and "<Code>InvalidIdentityToken</Code>" in body
 
 
+def test_web_identity_through_boto3_unsigned(client, endpoint: str) -> None:
+    """botocore sends AssumeRoleWithWebIdentity without a signature or credential scope."""
+    import boto3
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    account = "919191919191"
+    iam = client("iam", aws_access_key_id=account)
+    issuer = f"id-{uuid.uuid4().hex[:8]}.example.com"
+    provider = iam.create_open_id_connect_provider(
+        Url=f"https://{issuer}", ClientIDList=["app"], ThumbprintList=["c" * 40],
+    )["OpenIDConnectProviderArn"]
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Federated": provider},
+         "Action": "sts:AssumeRoleWithWebIdentity"}]})
+    role = _name("web")
+    role_arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    sts = boto3.client("sts", region_name="us-east-1", endpoint_url=endpoint,
+                       config=Config(signature_version=UNSIGNED, retries={"max_attempts": 1}))
+    token = _jwt({"iss": f"https://{issuer}", "sub": "dev-2", "aud": "app"})
+    result = sts.assume_role_with_web_identity(RoleArn=role_arn, RoleSessionName="ci",
+                                               WebIdentityToken=token)
+    assert result["SubjectFromWebIdentityToken"] == "dev-2"
+    assert result["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{account}:assumed-role/{role}/ci"
+    with pytest.raises(ClientError) as refused:
+        sts.assume_role_with_web_identity(RoleArn=role_arn, RoleSessionName="ci",
+                                          WebIdentityToken="not-a-jwt-at-all")
+    assert refused.value.response["Error"]["Code"] == "InvalidIdentityToken"
+
+
 def _web_identity_call(endpoint: str, role_arn: str, token: str) -> tuple[int, str]:
-    """botocore sends this operation unsigned, and the gateway routes unsigned query requests
-    only by host for now: send it SigV4-signed (the signature is not what STS checks here)."""
+    """The wire form, SigV4-signed as some SDKs send it (the signature is not what STS
+    checks here; botocore's own unsigned form is test_web_identity_through_boto3_unsigned)."""
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials

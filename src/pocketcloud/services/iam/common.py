@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, unquote
@@ -12,19 +13,34 @@ from pocketcloud.arns import global_arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.iam import Policy, PolicyError, parse_policy
+from pocketcloud.store import Tx
 
 MAX_ITEMS_DEFAULT = 100
 MAX_ITEMS_LIMIT = 1000
 MAX_TAGS = 50
+MAX_TAG_KEY_LENGTH = 128
+MAX_TAG_VALUE_LENGTH = 256
+TAG_PATTERN = r"[\p{L}\p{Z}\p{N}_.:/=+\-@]*"  # as IAM's messages spell it
+_TAG_PUNCTUATION = frozenset("_.:/=+-@")
 MAX_PATH_LENGTH = 512
 NAME_PATTERN = re.compile(r"[\w+=,.@-]+")
 PATH_PATTERN = re.compile(r"/|/[\x21-\x7e]*/")
+PATH_PREFIX_PATTERN = re.compile(r"/[\x21-\x7f]*")
+VERSION_ID_PATTERN = re.compile(r"v[1-9][0-9]*(\.[A-Za-z0-9-]*)?")
 # entity kind -> (ARN resource word, what AWS calls it in messages)
 KINDS = {"user": "user", "group": "group", "role": "role"}
 
 
 def iam_arn(account_id: str, kind: str, path: str, name: str) -> str:
     return global_arn("iam", account_id, f"{kind}{path}{name}")
+
+
+def name_taken(tx: Tx, table: str, account_id: str, name: str, renamed: str = "") -> bool:
+    """IAM names are unique regardless of case ("Bob" and "bob" clash); ``renamed`` is the
+    entity being renamed, which may change its own name's case."""
+    return bool(tx.fetchvalue(
+        f"SELECT 1 FROM {table} WHERE account_id = ? AND lower(name) = lower(?) AND name != ?",
+        (account_id, name, renamed)))
 
 
 def timestamp(epoch_s: float) -> datetime:
@@ -71,12 +87,17 @@ def valid_path(path: str | None, member: str = "path") -> str:
     return path
 
 
-def policy_document(text: str, kind: str = "identity", max_chars: int | None = None) -> Policy:
-    """Parse or answer MalformedPolicyDocument; sizes count non-whitespace characters as IAM
-    does."""
-    if max_chars is not None and len("".join(text.split())) > max_chars:
+def document_size(text: str) -> int:
+    """A policy's size as IAM's quotas count it: whitespace is not counted."""
+    return len("".join(text.split()))
+
+
+def policy_document(text: str, kind: str = "identity", max_chars: int | None = None,
+                    quota_name: str = "PolicySize") -> Policy:
+    """Parse or answer MalformedPolicyDocument; ``max_chars`` is IAM's quota (LimitExceeded)."""
+    if max_chars is not None and document_size(text) > max_chars:
         raise AwsError("LimitExceededException",
-                       f"Cannot exceed quota for PolicySize: {max_chars}", 409)
+                       f"Cannot exceed quota for {quota_name}: {max_chars}", 409)
     try:
         return parse_policy(text, kind)
     except PolicyError as refused:
@@ -97,11 +118,35 @@ def valid_tags(tags: list[dict[str, str]] | None) -> list[dict[str, str]]:
     if len(tags) > MAX_TAGS:
         raise AwsError("LimitExceededException",
                        f"Cannot exceed quota for TagsPerEntity: {MAX_TAGS}.", 409)
+    for number, tag in enumerate(tags, 1):
+        _valid_tag_text(tag["Key"], f"tags.{number}.member.key", MAX_TAG_KEY_LENGTH)
+        _valid_tag_text(tag.get("Value", ""), f"tags.{number}.member.value",
+                        MAX_TAG_VALUE_LENGTH)
     keys = [t["Key"] for t in tags]
     if len({k.lower() for k in keys}) != len(keys):
         raise AwsError("InvalidInputException", "Duplicate tag keys found. Please note that "
                        "Tag keys are case insensitive.")
     return [{"Key": t["Key"], "Value": t.get("Value", "")} for t in tags]
+
+
+def _valid_tag_text(text: str, member: str, max_length: int) -> None:
+    if len(text) > max_length:
+        raise validation_error(text, member, "Member must have length less than or equal to "
+                               f"{max_length}")
+    if not all(char in _TAG_PUNCTUATION or unicodedata.category(char)[0] in "LNZ"
+               for char in text):  # Unicode letters, numbers, separators
+        raise validation_error(text, member, "Member must satisfy regular expression pattern: "
+                               + TAG_PATTERN)
+
+
+def valid_tag_keys(keys: list[str]) -> list[str]:
+    """UntagX's TagKeys: at most as many as an entity may have, each a valid key."""
+    if len(keys) > MAX_TAGS:
+        raise validation_error(keys, "tagKeys", "Member must have length less than or equal "
+                               f"to {MAX_TAGS}")
+    for number, key in enumerate(keys, 1):
+        _valid_tag_text(key, f"tagKeys.{number}.member", MAX_TAG_KEY_LENGTH)
+    return keys
 
 
 def merged_tags(stored: str, added: list[dict[str, str]]) -> str:
@@ -115,7 +160,8 @@ def merged_tags(stored: str, added: list[dict[str, str]]) -> str:
 
 
 def without_tags(stored: str, keys: list[str]) -> str:
-    return json.dumps([t for t in json.loads(stored) if t["Key"] not in set(keys)])
+    removed = set(valid_tag_keys(keys))
+    return json.dumps([t for t in json.loads(stored) if t["Key"] not in removed])
 
 
 def page(items: list[Any], params: dict[str, Any], member: str) -> dict[str, Any]:
@@ -137,6 +183,24 @@ def page(items: list[Any], params: dict[str, Any], member: str) -> dict[str, Any
     return result
 
 
+def path_prefix(params: dict[str, Any]) -> str:
+    """A list operation's PathPrefix: "/" followed by printable ASCII, as IAM validates it."""
+    prefix = params.get("PathPrefix")
+    if prefix is None:
+        return "/"
+    if len(prefix) > MAX_PATH_LENGTH or not PATH_PREFIX_PATTERN.fullmatch(prefix):
+        raise validation_error(prefix, "pathPrefix", "Member must satisfy regular expression "
+                               r"pattern: \u002F[\u0021-\u007F]*")
+    return str(prefix)
+
+
+def valid_version_id(version_id: str) -> str:
+    if not VERSION_ID_PATTERN.fullmatch(version_id):
+        raise validation_error(version_id, "versionId", "Member must satisfy regular "
+                               r"expression pattern: v[1-9][0-9]*(\.[A-Za-z0-9-]*)?")
+    return version_id
+
+
 def path_prefix_filter(items: list[dict[str, Any]], params: dict[str, Any]) -> list[dict[str, Any]]:
-    prefix = params.get("PathPrefix") or "/"
+    prefix = path_prefix(params)
     return [item for item in items if item["Path"].startswith(prefix)]

@@ -7,10 +7,12 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.iam.common import (
+    document_size,
     encoded_document,
     iam_arn,
     no_such_entity,
     page,
+    path_prefix,
     policy_document,
     valid_name,
 )
@@ -19,7 +21,7 @@ from pocketcloud.services.iam.schema import reading, writing
 from pocketcloud.store import Tx
 
 MAX_ATTACHED_POLICIES = 10
-# kind -> (table, the owner's name member, inline size quota in characters)
+# kind -> (table, the owner's name member, quota in characters for all its inline policies)
 _OWNERS = {
     "user": ("iam_users", "UserName", 2048),
     "group": ("iam_groups", "GroupName", 5120),
@@ -38,15 +40,30 @@ def _put(ctx: RequestContext, params: dict[str, Any], kind: str) -> dict[str, An
     owner = params[_OWNERS[kind][1]]
     name = valid_name(params["PolicyName"], "policyName", 128)
     document = params["PolicyDocument"]
-    policy_document(document, max_chars=_OWNERS[kind][2])
+    policy_document(document)
     with writing(ctx.cloud) as tx:
         _require_owner(tx, ctx.account_id, kind, owner)
+        _check_inline_quota(tx, ctx.account_id, kind, owner, name, document)
         tx.execute(
             "INSERT INTO iam_inline_policies (account_id, owner_kind, owner_name, policy_name, "
             "document) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, owner_kind, owner_name, "
             "policy_name) DO UPDATE SET document = excluded.document",
             (ctx.account_id, kind, owner, name, document))
     return {}
+
+
+def _check_inline_quota(
+    tx: Tx, account_id: str, kind: str, owner: str, name: str, document: str
+) -> None:
+    """The quota is on all of an owner's inline policies together (whitespace not counted),
+    the one being replaced aside."""
+    others = tx.fetchall("SELECT document FROM iam_inline_policies WHERE account_id = ? AND "
+                         "owner_kind = ? AND owner_name = ? AND policy_name != ?",
+                         (account_id, kind, owner, name))
+    quota = _OWNERS[kind][2]
+    if sum(document_size(text) for text in [document, *(r[0] for r in others)]) > quota:
+        raise AwsError("LimitExceededException", f"Maximum policy size of {quota} bytes "
+                       f"exceeded for {kind} {owner}", 409)
 
 
 def _get(ctx: RequestContext, params: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -116,7 +133,7 @@ def _detach(ctx: RequestContext, params: dict[str, Any], kind: str) -> dict[str,
 
 def _list_attached(ctx: RequestContext, params: dict[str, Any], kind: str) -> dict[str, Any]:
     owner = params[_OWNERS[kind][1]]
-    prefix = params.get("PathPrefix") or "/"
+    prefix = path_prefix(params)
     with reading(ctx.cloud) as tx:
         _require_owner(tx, ctx.account_id, kind, owner)
         arns = [r[0] for r in tx.fetchall(

@@ -14,14 +14,17 @@ from pocketcloud.services.iam.common import (
     encoded_document,
     iam_arn,
     merged_tags,
+    name_taken,
     new_id,
     no_such_entity,
     page,
+    path_prefix,
     policy_document,
     timestamp,
     valid_name,
     valid_path,
     valid_tags,
+    valid_version_id,
     without_tags,
 )
 from pocketcloud.services.iam.schema import reading, writing
@@ -42,8 +45,7 @@ def create_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     arn = iam_arn(ctx.account_id, "policy", path, name)
     now = ctx.cloud.clock.now()
     with writing(ctx.cloud) as tx:
-        if tx.fetchvalue("SELECT 1 FROM iam_policies WHERE account_id = ? AND name = ?",
-                         (ctx.account_id, name)):
+        if name_taken(tx, "iam_policies", ctx.account_id, name):
             raise already_exists(f"A policy called {name} already exists. Duplicate names are "
                                  "not allowed.")
         tx.execute(
@@ -73,9 +75,9 @@ def list_policies(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
             rows += [_aws_row(arn) for arn in sorted(aws_managed.ARNS)]
         if scope in ("All", "Local"):
             rows += tx.fetchall(f"SELECT {_COLUMNS} FROM iam_policies WHERE account_id = ? "
-                                "ORDER BY name", (ctx.account_id,))
+                                "ORDER BY lower(name), name", (ctx.account_id,))
         shapes = [policy_shape(tx, ctx.account_id, row, with_tags=False) for row in rows]
-    prefix = params.get("PathPrefix") or "/"
+    prefix = path_prefix(params)
     shapes = [s for s in shapes if s["Path"].startswith(prefix)]
     if params.get("OnlyAttached"):
         shapes = [s for s in shapes if s["AttachmentCount"] > 0]
@@ -127,7 +129,7 @@ def create_policy_version(ctx: RequestContext, params: dict[str, Any]) -> dict[s
 
 
 def get_policy_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    arn, version_id = params["PolicyArn"], params["VersionId"]
+    arn, version_id = params["PolicyArn"], valid_version_id(params["VersionId"])
     with reading(ctx.cloud) as tx:
         row = policy_row(tx, ctx.account_id, arn)
         version = _version_row(tx, ctx.account_id, arn, version_id)
@@ -147,7 +149,7 @@ def list_policy_versions(ctx: RequestContext, params: dict[str, Any]) -> dict[st
 
 
 def set_default_policy_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    arn, version_id = params["PolicyArn"], params["VersionId"]
+    arn, version_id = params["PolicyArn"], valid_version_id(params["VersionId"])
     with writing(ctx.cloud) as tx:
         _local_row(tx, ctx.account_id, arn)
         _version_row(tx, ctx.account_id, arn, version_id)
@@ -158,7 +160,7 @@ def set_default_policy_version(ctx: RequestContext, params: dict[str, Any]) -> d
 
 
 def delete_policy_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    arn, version_id = params["PolicyArn"], params["VersionId"]
+    arn, version_id = params["PolicyArn"], valid_version_id(params["VersionId"])
     with writing(ctx.cloud) as tx:
         row = _local_row(tx, ctx.account_id, arn)
         _version_row(tx, ctx.account_id, arn, version_id)

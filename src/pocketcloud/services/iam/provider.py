@@ -11,7 +11,16 @@ from collections.abc import Callable
 from typing import Any
 
 from pocketcloud.context import RequestContext
-from pocketcloud.services.iam import access_keys, account, inline, managed, roles, simulation, users
+from pocketcloud.services.iam import (
+    access_keys,
+    account,
+    inline,
+    managed,
+    names,
+    roles,
+    simulation,
+    users,
+)
 from pocketcloud.services.iam.credentials import caller_of
 
 Operation = Callable[[RequestContext, dict[str, Any]], dict[str, Any]]
@@ -21,7 +30,7 @@ def _in_callers_account(function: Operation) -> Operation:
     @functools.wraps(function)
     def operation(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         ctx.account_id = caller_of(ctx).account_id
-        return function(ctx, params)
+        return function(ctx, names.as_stored(ctx, function.__name__, params))
 
     return operation
 

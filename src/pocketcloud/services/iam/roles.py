@@ -13,6 +13,7 @@ from pocketcloud.services.iam.common import (
     encoded_document,
     iam_arn,
     merged_tags,
+    name_taken,
     new_id,
     no_such_entity,
     page,
@@ -56,7 +57,7 @@ def create_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     boundary = params.get("PermissionsBoundary")
     with writing(ctx.cloud) as tx:
         _check_trust(tx, ctx.account_id, trust)
-        if role_row(tx, ctx.account_id, name, required=False):
+        if name_taken(tx, "iam_roles", ctx.account_id, name):
             raise already_exists(f"Role with name {name} already exists.")
         if boundary and not policy_exists(tx, ctx.account_id, boundary):
             raise no_such_entity(f"Policy {boundary} does not exist or is not attachable.")
@@ -87,7 +88,7 @@ def get_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def list_roles(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with reading(ctx.cloud) as tx:
         rows = tx.fetchall(f"SELECT {_COLUMNS} FROM iam_roles WHERE account_id = ? "
-                           "ORDER BY name", (ctx.account_id,))
+                           "ORDER BY lower(name), name", (ctx.account_id,))
     roles = [role_shape(ctx.account_id, r, with_tags=False, with_last_used=False) for r in rows]
     return page(path_prefix_filter(roles, params), params, "Roles")
 
@@ -373,7 +374,7 @@ def _max_session(value: int | None) -> int:
 
 def _check_trust(tx: Tx, account_id: str, document: str) -> None:
     """AWS refuses trust policies naming users or roles of this account that do not exist."""
-    policy = policy_document(document, "trust", MAX_TRUST_POLICY_CHARS)
+    policy = policy_document(document, "trust", MAX_TRUST_POLICY_CHARS, "ACLSizePerRole")
     for statement in policy.statements:
         for name in statement.principal.aws if statement.principal else ():
             match = re.fullmatch(r"arn:aws:iam::(\d{12}):(user|role)/(?:.*/)?([^/]+)", name)

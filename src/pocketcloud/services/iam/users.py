@@ -11,6 +11,7 @@ from pocketcloud.services.iam.common import (
     already_exists,
     iam_arn,
     merged_tags,
+    name_taken,
     new_id,
     no_such_entity,
     page,
@@ -34,7 +35,7 @@ def create_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     tags = valid_tags(params.get("Tags"))
     boundary = params.get("PermissionsBoundary")
     with writing(ctx.cloud) as tx:
-        if _user_row(tx, ctx.account_id, name, required=False):
+        if name_taken(tx, "iam_users", ctx.account_id, name):
             raise already_exists(f"User with name {name} already exists.")
         if boundary:
             _require_policy(tx, ctx.account_id, boundary)
@@ -69,7 +70,7 @@ def get_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def list_users(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with reading(ctx.cloud) as tx:
         rows = tx.fetchall(f"SELECT {_USER_COLUMNS} FROM iam_users WHERE account_id = ? "
-                           "ORDER BY name", (ctx.account_id,))
+                           "ORDER BY lower(name), name", (ctx.account_id,))
     users = [user_shape(ctx.account_id, row, with_tags=False) for row in rows]
     return page(path_prefix_filter(users, params), params, "Users")
 
@@ -80,7 +81,7 @@ def update_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     new_path = params.get("NewPath")
     with writing(ctx.cloud) as tx:
         row = _user_row(tx, ctx.account_id, name)
-        if new_name != name and _user_row(tx, ctx.account_id, new_name, required=False):
+        if name_taken(tx, "iam_users", ctx.account_id, new_name, renamed=name):
             raise already_exists(f"User with name {new_name} already exists.")
         path = valid_path(new_path) if new_path else row[2]
         tx.execute("UPDATE iam_users SET name = ?, path = ? WHERE account_id = ? AND name = ?",
@@ -213,7 +214,7 @@ def create_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = valid_name(params["GroupName"], "groupName", 128)
     path = valid_path(params.get("Path"))
     with writing(ctx.cloud) as tx:
-        if group_row(tx, ctx.account_id, name, required=False):
+        if name_taken(tx, "iam_groups", ctx.account_id, name):
             raise already_exists(f"Group with name {name} already exists.")
         tx.execute("INSERT INTO iam_groups (account_id, name, group_id, path, create_date) "
                    "VALUES (?, ?, ?, ?, ?)",
@@ -229,7 +230,7 @@ def get_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             f"SELECT {', '.join('u.' + c.strip() for c in _USER_COLUMNS.split(','))} "
             "FROM iam_group_members m JOIN iam_users u ON u.account_id = m.account_id "
             "AND u.name = m.user_name WHERE m.account_id = ? AND m.group_name = ? "
-            "ORDER BY u.name", (ctx.account_id, row[0]))
+            "ORDER BY lower(u.name), u.name", (ctx.account_id, row[0]))
     shapes = [user_shape(ctx.account_id, u, with_tags=False) for u in users]
     return {"Group": group_shape(ctx.account_id, row), **page(shapes, params, "Users")}
 
@@ -237,7 +238,7 @@ def get_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def list_groups(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with reading(ctx.cloud) as tx:
         rows = tx.fetchall(f"SELECT {_GROUP_COLUMNS} FROM iam_groups WHERE account_id = ? "
-                           "ORDER BY name", (ctx.account_id,))
+                           "ORDER BY lower(name), name", (ctx.account_id,))
     groups = [group_shape(ctx.account_id, row) for row in rows]
     return page(path_prefix_filter(groups, params), params, "Groups")
 
@@ -248,7 +249,7 @@ def list_groups_for_user(ctx: RequestContext, params: dict[str, Any]) -> dict[st
         rows = tx.fetchall(
             "SELECT g.name, g.group_id, g.path, g.create_date FROM iam_group_members m "
             "JOIN iam_groups g ON g.account_id = m.account_id AND g.name = m.group_name "
-            "WHERE m.account_id = ? AND m.user_name = ? ORDER BY g.name",
+            "WHERE m.account_id = ? AND m.user_name = ? ORDER BY lower(g.name), g.name",
             (ctx.account_id, params["UserName"]))
     return page([group_shape(ctx.account_id, row) for row in rows], params, "Groups")
 
@@ -258,7 +259,7 @@ def update_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     new_name = valid_name(params.get("NewGroupName") or name, "newGroupName", 128)
     with writing(ctx.cloud) as tx:
         row = group_row(tx, ctx.account_id, name)
-        if new_name != name and group_row(tx, ctx.account_id, new_name, required=False):
+        if name_taken(tx, "iam_groups", ctx.account_id, new_name, renamed=name):
             raise already_exists(f"Group with name {new_name} already exists.")
         path = valid_path(params["NewPath"]) if params.get("NewPath") else row[2]
         tx.execute("UPDATE iam_groups SET name = ?, path = ? WHERE account_id = ? AND name = ?",

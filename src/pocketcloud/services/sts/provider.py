@@ -10,7 +10,6 @@ on the cloud clock.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from pocketcloud.context import RequestContext
@@ -21,18 +20,13 @@ from pocketcloud.services.iam.common import policy_document
 from pocketcloud.services.iam.credentials import caller_of, lookup_access_key
 from pocketcloud.services.iam.managed import default_document
 from pocketcloud.services.iam.schema import reading, writing
-from pocketcloud.services.sts import sessions, trust, web_identity
+from pocketcloud.services.sts import sessions, trust, validation, web_identity
 
-MIN_DURATION_S = 900
 DEFAULT_DURATION_S = 3600
 CHAINED_MAX_DURATION_S = 3600
 SESSION_TOKEN_DEFAULT_S = 43200
 SESSION_TOKEN_MAX_S = 129600
 ROOT_SESSION_TOKEN_MAX_S = 3600
-MAX_SESSION_POLICY_CHARS = 2048
-MAX_POLICY_ARNS = 10
-MAX_SESSION_TAGS = 50
-_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
 
 
 def get_caller_identity(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -48,15 +42,29 @@ def get_access_key_info(ctx: RequestContext, params: dict[str, Any]) -> dict[str
 
 
 def assume_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    validation.role_request(params)
     caller = caller_of(ctx)
-    session_name = _session_name(params["RoleSessionName"])
+    session_name = params["RoleSessionName"]
     role = trust.find_role(ctx, params["RoleArn"], caller.principal_arn, "sts:AssumeRole")
     chained = caller.principal_type == "assumed-role"
     duration_s = _duration(params.get("DurationSeconds"), role.max_session_s, chained)
     trust.refuse_root(ctx, caller, "sts:AssumeRole", role.arn)
     tags = _session_tags(params.get("Tags"))
     source_identity = caller.source_identity or params.get("SourceIdentity")
-    context: dict[str, Any] = {"sts:RoleSessionName": session_name}
+    context = _assume_context(params, source_identity, tags)
+    principal = trust.caller_principal(ctx, caller)
+    for action in _trust_actions(params):
+        trust.check_trust(ctx, role, principal, action, context, caller)
+    policies = _session_policies(ctx, role.account_id, params)
+    return _role_session(ctx, role, session_name, duration_s, policies, source_identity, tags,
+                         chained)
+
+
+def _assume_context(
+    params: dict[str, Any], source_identity: str | None, tags: dict[str, str]
+) -> dict[str, Any]:
+    """The condition keys AssumeRole's trust check sees."""
+    context: dict[str, Any] = {"sts:RoleSessionName": params["RoleSessionName"]}
     if params.get("ExternalId"):
         context["sts:ExternalId"] = params["ExternalId"]
     if source_identity:
@@ -65,15 +73,26 @@ def assume_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         context[f"aws:RequestTag/{key}"] = value
     if tags:
         context["aws:TagKeys"] = list(tags)
-    principal = trust.caller_principal(ctx, caller)
-    trust.check_trust(ctx, role, principal, "sts:AssumeRole", context, caller)
-    policies = _session_policies(ctx, role.account_id, params)
-    return _role_session(ctx, role, session_name, duration_s, policies, source_identity, tags,
-                         chained)
+    if params.get("TransitiveTagKeys"):
+        context["sts:TransitiveTagKeys"] = list(params["TransitiveTagKeys"])
+    return context
+
+
+def _trust_actions(params: dict[str, Any]) -> list[str]:
+    """Passing session tags or a source identity takes its own permission in the trust
+    policy (and the caller's policies), as AWS documents: sts:TagSession,
+    sts:SetSourceIdentity."""
+    actions = ["sts:AssumeRole"]
+    if params.get("Tags") or params.get("TransitiveTagKeys"):
+        actions.append("sts:TagSession")
+    if params.get("SourceIdentity"):
+        actions.append("sts:SetSourceIdentity")
+    return actions
 
 
 def assume_role_with_web_identity(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    session_name = _session_name(params["RoleSessionName"])
+    validation.role_request(params)
+    session_name = params["RoleSessionName"]
     identity = web_identity.decode(params["WebIdentityToken"])
     role = trust.find_role(ctx, params["RoleArn"], identity.issuer,
                            "sts:AssumeRoleWithWebIdentity")
@@ -105,10 +124,10 @@ def get_session_token(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     if caller.session_token is not None:
         raise AwsError("AccessDenied", "Cannot call GetSessionToken with session credentials",
                        403)
-    limit_s = ROOT_SESSION_TOKEN_MAX_S if caller.principal_type == "root" else SESSION_TOKEN_MAX_S
-    duration_s = params.get("DurationSeconds") or min(SESSION_TOKEN_DEFAULT_S, limit_s)
-    if not MIN_DURATION_S <= duration_s <= limit_s:
-        raise _duration_error(duration_s, limit_s)
+    validation.duration(params.get("DurationSeconds"), SESSION_TOKEN_MAX_S)
+    duration_s = params.get("DurationSeconds") or SESSION_TOKEN_DEFAULT_S
+    if caller.principal_type == "root":  # AWS shortens a root session to an hour, no error
+        duration_s = min(duration_s, ROOT_SESSION_TOKEN_MAX_S)
     credentials = sessions.issue(
         ctx, account_id=caller.account_id, principal_arn=caller.principal_arn,
         principal_type=caller.principal_type, user_id=caller.user_id or caller.account_id,
@@ -134,27 +153,15 @@ def _role_session(
     result: dict[str, Any] = {
         "Credentials": credentials,
         "AssumedRoleUser": {"AssumedRoleId": user_id, "Arn": arn},
-        "PackedPolicySize": min(100, packed * 100 // MAX_SESSION_POLICY_CHARS),
+        "PackedPolicySize": min(100, packed * 100 // validation.MAX_SESSION_POLICY_CHARS),
     }
     if source_identity:
         result["SourceIdentity"] = source_identity
     return result
 
 
-def _session_name(name: str) -> str:
-    if not _SESSION_NAME.fullmatch(name):
-        raise AwsError("ValidationError", f"1 validation error detected: Value '{name}' at "
-                       "'roleSessionName' failed to satisfy constraint: Member must satisfy "
-                       r"regular expression pattern: [\w+=,.@-]*")
-    return name
-
-
 def _duration(requested: int | None, max_session_s: int, chained: bool) -> int:
-    duration_s = requested or DEFAULT_DURATION_S
-    if duration_s < MIN_DURATION_S:
-        raise AwsError("ValidationError", f"1 validation error detected: Value '{duration_s}' "
-                       "at 'durationSeconds' failed to satisfy constraint: Member must have "
-                       f"value greater than or equal to {MIN_DURATION_S}")
+    duration_s = requested or DEFAULT_DURATION_S  # in range: validation.role_request
     if chained and duration_s > CHAINED_MAX_DURATION_S:
         raise AwsError("ValidationError", "The requested DurationSeconds exceeds the 1 hour "
                        "session limit for roles assumed by role chaining.")
@@ -164,21 +171,13 @@ def _duration(requested: int | None, max_session_s: int, chained: bool) -> int:
     return duration_s
 
 
-def _duration_error(duration_s: int, limit_s: int) -> AwsError:
-    return AwsError("ValidationError", f"1 validation error detected: Value '{duration_s}' at "
-                    "'durationSeconds' failed to satisfy constraint: Member must have value "
-                    f"between {MIN_DURATION_S} and {limit_s}")
-
-
 def _session_policies(ctx: RequestContext, account_id: str, params: dict[str, Any]) -> list[str]:
     """The inline Policy and the managed PolicyArns' default documents, validated."""
     documents = []
     if params.get("Policy"):
-        policy_document(params["Policy"], max_chars=MAX_SESSION_POLICY_CHARS)
+        policy_document(params["Policy"])  # its length: validation.role_request
         documents.append(params["Policy"])
     arns = [p["arn"] for p in params.get("PolicyArns") or [] if p.get("arn")]
-    if len(arns) > MAX_POLICY_ARNS:
-        raise AwsError("ValidationError", f"The number of policy ARNs exceeds {MAX_POLICY_ARNS}.")
     with reading(ctx.cloud) as tx:
         for arn in arns:
             document = default_document(tx, account_id, arn)
@@ -190,10 +189,7 @@ def _session_policies(ctx: RequestContext, account_id: str, params: dict[str, An
 
 
 def _session_tags(tags: list[dict[str, str]] | None) -> dict[str, str]:
-    tags = tags or []
-    if len(tags) > MAX_SESSION_TAGS:
-        raise AwsError("ValidationError", f"The number of session tags exceeds "
-                       f"{MAX_SESSION_TAGS}.")
+    tags = tags or []  # their number and lengths: validation.role_request
     result: dict[str, str] = {}
     for tag in tags:
         if tag["Key"].lower() in (k.lower() for k in result):

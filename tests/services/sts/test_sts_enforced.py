@@ -1,0 +1,95 @@
+"""STS under --iam enforce, through boto3: what the trust policy must allow, what a session may
+do, and how bad session credentials are refused."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from tests.support import Server, enforcing_client
+
+ACCOUNT = "000000000000"  # the root key "test" of the enforcing server
+
+
+def _name(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def _as(server: Server, service: str, credentials: dict[str, str]) -> Any:
+    return enforcing_client(server, service, credentials["AccessKeyId"],
+                            credentials["SecretAccessKey"],
+                            aws_session_token=credentials.get("SessionToken"))
+
+
+def _code(call, **params) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(ClientError) as caught:
+        call(**params)
+    return str(caught.value.response["Error"]["Code"])
+
+
+@pytest.fixture(scope="module")
+def user_key(enforcing: Server) -> tuple[str, dict[str, str]]:
+    """A user allowed every sts action by its own policy: the trust policy decides."""
+    iam = enforcing_client(enforcing, "iam")
+    name = _name("caller")
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName="sts", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:*", "Resource": "*"}]}))
+    return name, iam.create_access_key(UserName=name)["AccessKey"]
+
+
+def _role(server: Server, actions: list[str]) -> str:
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+         "Action": actions}]})
+    iam = enforcing_client(server, "iam")
+    return str(iam.create_role(RoleName=_name("role"),
+                               AssumeRolePolicyDocument=trust)["Role"]["Arn"])
+
+
+def test_session_tags_need_sts_tag_session_in_the_trust_policy(
+    enforcing: Server, user_key: tuple[str, dict[str, str]]
+) -> None:
+    sts = _as(enforcing, "sts", user_key[1])
+    plain = _role(enforcing, ["sts:AssumeRole"])
+    tagging = _role(enforcing, ["sts:AssumeRole", "sts:TagSession"])
+    tags = [{"Key": "project", "Value": "blue"}]
+    assert _code(sts.assume_role, RoleArn=plain, RoleSessionName="tagged",
+                 Tags=tags) == "AccessDenied"
+    sts.assume_role(RoleArn=plain, RoleSessionName="untagged")
+    result = sts.assume_role(RoleArn=tagging, RoleSessionName="tagged", Tags=tags)
+    assert result["AssumedRoleUser"]["Arn"].endswith("/tagged")
+
+
+def test_source_identity_needs_sts_set_source_identity(
+    enforcing: Server, user_key: tuple[str, dict[str, str]]
+) -> None:
+    sts = _as(enforcing, "sts", user_key[1])
+    plain = _role(enforcing, ["sts:AssumeRole"])
+    setting = _role(enforcing, ["sts:AssumeRole", "sts:SetSourceIdentity"])
+    assert _code(sts.assume_role, RoleArn=plain, RoleSessionName="who",
+                 SourceIdentity="alice") == "AccessDenied"
+    result = sts.assume_role(RoleArn=setting, RoleSessionName="who", SourceIdentity="alice")
+    assert result["SourceIdentity"] == "alice"
+
+
+def test_bad_session_credentials_are_refused(
+    enforcing: Server, user_key: tuple[str, dict[str, str]]
+) -> None:
+    role_arn = _role(enforcing, ["sts:AssumeRole"])
+    credentials = _as(enforcing, "sts", user_key[1]).assume_role(
+        RoleArn=role_arn, RoleSessionName="good")["Credentials"]
+    identity = _as(enforcing, "sts", credentials).get_caller_identity()
+    assert identity["Arn"] == (f"arn:aws:sts::{ACCOUNT}:assumed-role/"
+                               f"{role_arn.rsplit('/', 1)[1]}/good")
+    forged = {**credentials, "SessionToken": "not-the-token"}
+    assert _code(_as(enforcing, "sts", forged).get_caller_identity) == "InvalidClientTokenId"
+    tokenless = {k: v for k, v in credentials.items() if k != "SessionToken"}
+    assert _code(_as(enforcing, "sts", tokenless).get_caller_identity) == "InvalidClientTokenId"
+    wrong_secret = {**credentials, "SecretAccessKey": "x" * 40}
+    assert _code(_as(enforcing, "sts", wrong_secret).get_caller_identity) == (
+        "SignatureDoesNotMatch")

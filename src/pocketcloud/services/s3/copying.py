@@ -115,6 +115,18 @@ async def copy_bytes(
     return await asyncio.to_thread(blobs.put, region, chunks)
 
 
+_DIRECTIVES = {"MetadataDirective": "metadata", "TaggingDirective": "tagging"}
+
+
+def _check_directives(params: dict[str, Any]) -> None:
+    for member, what in _DIRECTIVES.items():
+        value = params.get(member)
+        if value is not None and value not in ("COPY", "REPLACE"):
+            raise AwsError("InvalidArgument", f"Unknown {what} directive.",
+                           fields={"ArgumentName": f"x-amz-{what}-directive",
+                                   "ArgumentValue": value})  # fmt: skip
+
+
 def _same_object_unchanged(
     params: dict[str, Any], bucket: Bucket, source_bucket: Bucket, source: ObjectRow
 ) -> bool:
@@ -132,6 +144,7 @@ def _same_object_unchanged(
 async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
     validate_key(params["Key"])
+    _check_directives(params)
     source_bucket, source, version_id = find_copy_source(ctx, params)
     if _same_object_unchanged(params, bucket, source_bucket, source):
         raise AwsError(

@@ -18,7 +18,7 @@ from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.acl_store import acl_for_write, apply_upload_acl, save_upload_acl
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.checksums import ALGORITHMS, CHECKSUM_MEMBERS, composite_checksum
-from pocketcloud.services.s3.conditions import byte_range
+from pocketcloud.services.s3.conditions import copy_source_window
 from pocketcloud.services.s3.copying import copy_bytes, find_copy_source
 from pocketcloud.services.s3.notifications import notify_created
 from pocketcloud.services.s3.objects import (
@@ -146,14 +146,8 @@ async def upload_part_copy(ctx: RequestContext, params: dict[str, Any]) -> dict[
         find_upload(tx, bucket.name, params["Key"], params["UploadId"])
     _, source, version_id = find_copy_source(ctx, params)
     first, length = 0, source.size
-    range_header = params.get("CopySourceRange")
-    if range_header:
-        window = byte_range(range_header, source.size)
-        if window is None or not range_header.partition("=")[2].partition("-")[2]:
-            raise AwsError("InvalidArgument", "The x-amz-copy-source-range value must be of the "
-                           "form bytes=first-last where first and last are the zero-based "
-                           "offsets of the first and last bytes to copy")  # fmt: skip
-        first, length = window[0], window[1] - window[0] + 1
+    if params.get("CopySourceRange"):
+        first, length = copy_source_window(params["CopySourceRange"], source.size)
     blob = await copy_bytes(ctx, source, bucket.region, first, length)
     _store_part(ctx, bucket, params, number, blob, {})
     result: dict[str, Any] = {

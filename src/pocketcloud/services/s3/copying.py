@@ -21,6 +21,7 @@ from pocketcloud.services.s3.object_lock import LOCK_HEADERS, without_lock
 from pocketcloud.services.s3.objects import (
     commit_object,
     delete_blobs,
+    requested_storage_class,
     stored_headers,
     tags_from_header,
     user_metadata,
@@ -145,6 +146,7 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     bucket = require_bucket(ctx, params["Bucket"])
     validate_key(params["Key"])
     _check_directives(params)
+    storage_class = requested_storage_class(params.get("StorageClass"), "")
     source_bucket, source, version_id = find_copy_source(ctx, params)
     if _same_object_unchanged(params, bucket, source_bucket, source):
         raise AwsError(
@@ -178,7 +180,7 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         size=blob.size_bytes,
         etag=f'"{blob.md5_hex}"',
         last_modified=ctx.cloud.clock.now(),
-        storage_class=params.get("StorageClass") or source.storage_class,
+        storage_class=storage_class or source.storage_class,
         headers=headers,
         metadata=metadata,
         checksum=checksum,

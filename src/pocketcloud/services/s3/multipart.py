@@ -24,6 +24,7 @@ from pocketcloud.services.s3.notifications import notify_created
 from pocketcloud.services.s3.objects import (
     commit_object,
     delete_blobs,
+    requested_storage_class,
     stored_headers,
     tags_from_header,
     user_metadata,
@@ -63,6 +64,7 @@ def create_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict
     bucket = require_bucket(ctx, params["Bucket"])
     key = params["Key"]
     validate_key(key)
+    storage_class = requested_storage_class(params.get("StorageClass"))
     algorithm = (params.get("ChecksumAlgorithm") or "").upper()
     if algorithm and algorithm not in ALGORITHMS:
         raise AwsError("InvalidRequest", "Checksum algorithm provided is unsupported.")
@@ -78,7 +80,7 @@ def create_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict
             "INSERT INTO s3_uploads (upload_id, bucket, key, initiated, storage_class, headers, "
             "metadata, checksum, tags, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (upload_id, bucket.name, key_bytes(key), ctx.cloud.clock.now(),
-             params.get("StorageClass") or "STANDARD", json.dumps(stored_headers(params)),
+             storage_class, json.dumps(stored_headers(params)),
              json.dumps(user_metadata(params)), json.dumps(checksum),
              json.dumps(tags_from_header(params.get("Tagging"))), ctx.account_id),
         )  # fmt: skip

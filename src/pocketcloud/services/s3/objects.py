@@ -70,6 +70,22 @@ _RESPONSE_OVERRIDES = {
 }
 
 
+# what a general purpose bucket stores; OUTPOSTS, EXPRESS_ONEZONE, ... belong to other buckets
+STORAGE_CLASSES = frozenset({
+    "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
+    "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR",
+})  # fmt: skip
+
+
+def requested_storage_class(requested: str | None, default: str = "STANDARD") -> str:
+    if not requested:
+        return default
+    if requested not in STORAGE_CLASSES:
+        raise AwsError("InvalidStorageClass", "The storage class you specified is not valid",
+                       fields={"StorageClassRequested": requested})  # fmt: skip
+    return requested
+
+
 def validate_key(key: str) -> None:
     if len(key.encode("utf-8", "surrogatepass")) > KEY_BYTES_MAX:
         raise AwsError(
@@ -114,6 +130,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         bucket = require_bucket(ctx, params["Bucket"])
         key = params["Key"]
         validate_key(key)
+        storage_class = requested_storage_class(params.get("StorageClass"))
         headers = stored_headers(params)
         metadata = user_metadata(params)
         tags = tags_from_header(params.get("Tagging"))
@@ -132,7 +149,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         size=received.blob.size_bytes,
         etag=received.etag,
         last_modified=ctx.cloud.clock.now(),
-        storage_class=params.get("StorageClass") or "STANDARD",
+        storage_class=storage_class,
         headers=headers,
         metadata=metadata,
         checksum=checksum,

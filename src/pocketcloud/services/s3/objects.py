@@ -102,10 +102,10 @@ def stored_headers(params: dict[str, Any]) -> dict[str, Any]:
         if value is not None:
             headers[name] = value.timestamp() if hasattr(value, "timestamp") else value
     encoding = headers.get("ContentEncoding")
-    if encoding is not None:  # aws-chunked is transport framing, not the object's encoding
+    if encoding is not None and "aws-chunked" in encoding:  # framing, not the object's encoding
         kept = [e.strip() for e in encoding.split(",") if e.strip() and e.strip() != "aws-chunked"]
         if kept:
-            headers["ContentEncoding"] = ",".join(kept)
+            headers["ContentEncoding"] = ", ".join(kept)
         else:
             del headers["ContentEncoding"]
     headers.setdefault("ContentType", DEFAULT_CONTENT_TYPE)

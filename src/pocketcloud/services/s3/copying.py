@@ -16,6 +16,7 @@ from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.conditions import check_read_conditions
 from pocketcloud.services.s3.inline import is_inline, read_inline
+from pocketcloud.services.s3.lifecycle_expiry import add_expiration
 from pocketcloud.services.s3.notifications import notify_created
 from pocketcloud.services.s3.object_lock import LOCK_HEADERS, without_lock
 from pocketcloud.services.s3.objects import (
@@ -201,5 +202,6 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         result["CopySourceVersionId"] = source.version_id
     if bucket.versioning:
         result["VersionId"] = row.version_id
+    add_expiration(ctx, bucket.name, row, result)
     notify_created(ctx, bucket, "ObjectCreated:Copy", row)
     return result

@@ -20,6 +20,7 @@ from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.checksums import ALGORITHMS, CHECKSUM_MEMBERS, composite_checksum
 from pocketcloud.services.s3.conditions import copy_source_window
 from pocketcloud.services.s3.copying import copy_bytes, find_copy_source
+from pocketcloud.services.s3.lifecycle_expiry import add_expiration
 from pocketcloud.services.s3.notifications import notify_created
 from pocketcloud.services.s3.objects import (
     commit_object,
@@ -205,6 +206,7 @@ def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> di
     }  # fmt: skip
     if bucket.versioning:
         result["VersionId"] = row.version_id
+    add_expiration(ctx, bucket.name, row, result)
     notify_created(ctx, bucket, "ObjectCreated:CompleteMultipartUpload", row)
     return result
 

@@ -24,6 +24,7 @@ from pocketcloud.services.s3.inline import (
     is_inline,
     store_inline,
 )
+from pocketcloud.services.s3.lifecycle_expiry import add_expiration
 from pocketcloud.services.s3.notifications import notify_created, notify_removed
 from pocketcloud.services.s3.object_lock import LOCK_HEADERS, check_deletable, lock_headers
 from pocketcloud.services.s3.rows import (
@@ -167,6 +168,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
     result: dict[str, Any] = {"ETag": row.etag, **checksum}
     if bucket.versioning:
         result["VersionId"] = row.version_id
+    add_expiration(ctx, bucket.name, row, result)
     notify_created(ctx, bucket, "ObjectCreated:Put", row)
     return result
 
@@ -351,6 +353,7 @@ def get_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     row = find_object(ctx, bucket, params)
     check_read_conditions(params, row.etag, row.last_modified)
     result = describe(row, bucket, params)
+    add_expiration(ctx, bucket.name, row, result)
     first, length = _read_window(row, params, result)
     try:
         body = object_body(ctx.cloud.store, row, first, length)
@@ -367,6 +370,7 @@ def head_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     row = find_object(ctx, bucket, params)
     check_read_conditions(params, row.etag, row.last_modified)
     result = describe(row, bucket, params)
+    add_expiration(ctx, bucket.name, row, result)
     _read_window(row, params, result)
     if "ContentRange" in result:
         result[STATUS_OVERRIDE] = 206  # as GET would answer: the range's length, Partial Content

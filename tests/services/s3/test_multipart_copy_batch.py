@@ -169,3 +169,45 @@ def test_delete_objects(s3: Any, bucket: str) -> None:
             Bucket=bucket, Delete={"Objects": [{"Key": f"k{i}"} for i in range(1001)]}
         )
     assert code_of(excinfo) == "MalformedXML"
+
+
+@pytest.mark.parametrize("bad", ["bytes=-1", "bytes=0-", "0-2", "bytes=0-1,3-4", "bytes=a-b"])
+def test_part_copy_range_must_be_first_to_last(s3: Any, bucket: str, bad: str) -> None:
+    s3.put_object(Bucket=bucket, Key="src", Body=b"0123456789")
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key="dst")["UploadId"]
+    with pytest.raises(ClientError) as excinfo:
+        s3.upload_part_copy(
+            Bucket=bucket, Key="dst", UploadId=upload_id, PartNumber=1,
+            CopySource={"Bucket": bucket, "Key": "src"}, CopySourceRange=bad,
+        )  # fmt: skip
+    assert code_of(excinfo) == "InvalidArgument"
+    assert excinfo.value.response["Error"]["ArgumentName"] == "x-amz-copy-source-range"
+
+
+@pytest.mark.parametrize("outside", ["bytes=0-10", "bytes=5-3", "bytes=10-12"])
+def test_part_copy_range_past_the_source_is_refused(s3: Any, bucket: str, outside: str) -> None:
+    s3.put_object(Bucket=bucket, Key="src", Body=b"0123456789")
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key="dst")["UploadId"]
+    with pytest.raises(ClientError) as excinfo:
+        s3.upload_part_copy(
+            Bucket=bucket, Key="dst", UploadId=upload_id, PartNumber=1,
+            CopySource={"Bucket": bucket, "Key": "src"}, CopySourceRange=outside,
+        )  # fmt: skip
+    assert code_of(excinfo) == "InvalidArgument"
+    assert "source object of size: 10" in excinfo.value.response["Error"]["Message"]
+    last = s3.upload_part_copy(
+        Bucket=bucket, Key="dst", UploadId=upload_id, PartNumber=1,
+        CopySource={"Bucket": bucket, "Key": "src"}, CopySourceRange="bytes=9-9",
+    )  # fmt: skip
+    assert last["CopyPartResult"]["ETag"]
+
+
+@pytest.mark.parametrize("member", ["MetadataDirective", "TaggingDirective"])
+def test_copy_with_unknown_directive_is_invalid_argument(
+    s3: Any, bucket: str, member: str
+) -> None:
+    s3.put_object(Bucket=bucket, Key="src", Body=b"x")
+    with pytest.raises(ClientError) as excinfo:
+        s3.copy_object(Bucket=bucket, Key="dst", CopySource=f"{bucket}/src", **{member: "MOVE"})
+    assert code_of(excinfo) == "InvalidArgument"
+    assert excinfo.value.response["Error"]["Message"].startswith("Unknown ")

@@ -88,6 +88,22 @@ def test_size_and_expiry(s3: Any, bucket: str) -> None:
     assert response.status_code == 403 and "Policy expired" in response.text
 
 
+@pytest.mark.parametrize(
+    ("expiration", "status"),
+    [("2099-01-01T00:00:00.000Z", 204), ("2099-01-01T00:00:00Z", 204),
+     ("2099-01-01 00:00:00+00:00", 400), ("2099-01-01", 400), ("2099-01-01T00:00:00", 400)],
+)  # fmt: skip
+def test_policy_expiration_is_iso_8601(s3: Any, bucket: str, expiration: str,
+                                       status: int) -> None:  # fmt: skip
+    post = s3.generate_presigned_post(bucket, "k")
+    document = json.dumps({"expiration": expiration, "conditions": [{"key": "k"}]}).encode()
+    fields = {"key": "k", "policy": base64.b64encode(document).decode()}
+    response = _post(post["url"], fields, b"x")
+    assert response.status_code == status, response.text
+    if status == 400:
+        assert _code(response) == "InvalidPolicyDocument"
+
+
 def test_form_errors(s3: Any, bucket: str, endpoint: str) -> None:
     response = httpx.post(f"{endpoint}/{bucket}", data={"key": "k"},
                           files={"other": ("a", b"x")}, timeout=10)  # fmt: skip

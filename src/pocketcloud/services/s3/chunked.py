@@ -31,9 +31,13 @@ def _malformed(detail: str) -> AwsError:
 
 
 def is_aws_chunked(headers: dict[str, str]) -> bool:
-    encoding = headers.get("content-encoding", "")
-    return "aws-chunked" in encoding or headers.get("x-amz-content-sha256", "").startswith(
-        "STREAMING-"
+    """Is the body aws-chunked framed? The streaming payload hash says so; Content-Encoding
+    naming aws-chunked alone does not (S3 then stores the body as sent and only drops the
+    token from the object's encoding), unless a decoded length comes with it."""
+    if headers.get("x-amz-content-sha256", "").startswith("STREAMING-"):
+        return True
+    return "aws-chunked" in headers.get("content-encoding", "") and (
+        "x-amz-decoded-content-length" in headers
     )
 
 

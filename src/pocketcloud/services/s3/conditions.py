@@ -3,6 +3,7 @@ evaluated the way S3 documents (RFC 7232 precedence)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -106,3 +107,27 @@ def invalid_range(header: str, size: int) -> AwsError:
         fields={"RangeRequested": header, "ActualObjectSize": str(size)},
         headers={"Content-Range": f"bytes */{size}"},
     )
+
+
+_COPY_RANGE = re.compile(r"bytes=(\d+)-(\d+)")
+
+
+def copy_source_window(header: str, size: int) -> tuple[int, int]:
+    """The (first, length) an UploadPartCopy's x-amz-copy-source-range names. Unlike a GET's
+    Range, S3 takes only `bytes=first-last` here and refuses, not clamps, one past the end."""
+    match = _COPY_RANGE.fullmatch(header.strip())
+    if match is None:
+        raise AwsError(
+            "InvalidArgument",
+            "The x-amz-copy-source-range value must be of the form bytes=first-last where "
+            "first and last are the zero-based offsets of the first and last bytes to copy",
+            fields={"ArgumentName": "x-amz-copy-source-range", "ArgumentValue": header},
+        )
+    first, last = int(match[1]), int(match[2])
+    if first > last or last >= size:
+        raise AwsError(
+            "InvalidArgument",
+            f"Range specified is not valid for source object of size: {size}",
+            fields={"ArgumentName": "x-amz-copy-source-range", "ArgumentValue": header},
+        )
+    return first, last - first + 1

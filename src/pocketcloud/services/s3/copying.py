@@ -16,11 +16,13 @@ from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.conditions import check_read_conditions
 from pocketcloud.services.s3.inline import is_inline, read_inline
+from pocketcloud.services.s3.lifecycle_expiry import add_expiration
 from pocketcloud.services.s3.notifications import notify_created
 from pocketcloud.services.s3.object_lock import LOCK_HEADERS, without_lock
 from pocketcloud.services.s3.objects import (
     commit_object,
     delete_blobs,
+    requested_storage_class,
     stored_headers,
     tags_from_header,
     user_metadata,
@@ -115,6 +117,18 @@ async def copy_bytes(
     return await asyncio.to_thread(blobs.put, region, chunks)
 
 
+_DIRECTIVES = {"MetadataDirective": "metadata", "TaggingDirective": "tagging"}
+
+
+def _check_directives(params: dict[str, Any]) -> None:
+    for member, what in _DIRECTIVES.items():
+        value = params.get(member)
+        if value is not None and value not in ("COPY", "REPLACE"):
+            raise AwsError("InvalidArgument", f"Unknown {what} directive.",
+                           fields={"ArgumentName": f"x-amz-{what}-directive",
+                                   "ArgumentValue": value})  # fmt: skip
+
+
 def _same_object_unchanged(
     params: dict[str, Any], bucket: Bucket, source_bucket: Bucket, source: ObjectRow
 ) -> bool:
@@ -132,6 +146,8 @@ def _same_object_unchanged(
 async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
     validate_key(params["Key"])
+    _check_directives(params)
+    storage_class = requested_storage_class(params.get("StorageClass"), "")
     source_bucket, source, version_id = find_copy_source(ctx, params)
     if _same_object_unchanged(params, bucket, source_bucket, source):
         raise AwsError(
@@ -165,7 +181,7 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         size=blob.size_bytes,
         etag=f'"{blob.md5_hex}"',
         last_modified=ctx.cloud.clock.now(),
-        storage_class=params.get("StorageClass") or source.storage_class,
+        storage_class=storage_class or source.storage_class,
         headers=headers,
         metadata=metadata,
         checksum=checksum,
@@ -186,5 +202,6 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         result["CopySourceVersionId"] = source.version_id
     if bucket.versioning:
         result["VersionId"] = row.version_id
+    add_expiration(ctx, bucket.name, row, result)
     notify_created(ctx, bucket, "ObjectCreated:Copy", row)
     return result

@@ -1,4 +1,5 @@
-"""Multipart uploads: create, upload part (streamed) and part copy, complete, abort, list.
+"""Multipart uploads: create, upload part (streamed) and part copy, complete, abort (the
+listings are in upload_listing.py).
 
 Completing an upload copies no bytes: the object's row lists the chosen parts' blobs in order
 (`blob_ids`, `part_sizes`) and GetObject streams them one after another. Parts not chosen are
@@ -15,28 +16,28 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.acl_store import acl_for_write, apply_upload_acl, save_upload_acl
-from pocketcloud.services.s3.buckets import Bucket, owner_of, require_bucket
+from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.checksums import ALGORITHMS, CHECKSUM_MEMBERS, composite_checksum
-from pocketcloud.services.s3.conditions import byte_range
+from pocketcloud.services.s3.conditions import copy_source_window
 from pocketcloud.services.s3.copying import copy_bytes, find_copy_source
+from pocketcloud.services.s3.lifecycle_expiry import add_expiration
 from pocketcloud.services.s3.notifications import notify_created
 from pocketcloud.services.s3.objects import (
     commit_object,
     delete_blobs,
+    requested_storage_class,
     stored_headers,
     tags_from_header,
     user_metadata,
     validate_key,
 )
 from pocketcloud.services.s3.rows import ObjectRow, new_version_id
-from pocketcloud.services.s3.schema import key_bytes, key_text, s3_store
+from pocketcloud.services.s3.schema import key_bytes, s3_store
 from pocketcloud.services.s3.upload import body_unread_closes_connection, receive_body
 from pocketcloud.store import Tx
 
 PART_NUMBER_MAX = 10_000
 PART_SIZE_MIN_BYTES = 5 * 1024 * 1024
-PARTS_PAGE_MAX = 1000
-UPLOADS_PAGE_MAX = 1000
 
 
 def _no_such_upload(upload_id: str) -> AwsError:
@@ -49,7 +50,7 @@ def _no_such_upload(upload_id: str) -> AwsError:
     )
 
 
-def _upload(tx: Tx, bucket: str, key: str, upload_id: str) -> tuple[Any, ...]:
+def find_upload(tx: Tx, bucket: str, key: str, upload_id: str) -> tuple[Any, ...]:
     row = tx.fetchone(
         "SELECT storage_class, headers, metadata, checksum, tags, owner, initiated "
         "FROM s3_uploads WHERE upload_id = ? AND bucket = ? AND key = ?",
@@ -64,6 +65,7 @@ def create_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict
     bucket = require_bucket(ctx, params["Bucket"])
     key = params["Key"]
     validate_key(key)
+    storage_class = requested_storage_class(params.get("StorageClass"))
     algorithm = (params.get("ChecksumAlgorithm") or "").upper()
     if algorithm and algorithm not in ALGORITHMS:
         raise AwsError("InvalidRequest", "Checksum algorithm provided is unsupported.")
@@ -79,7 +81,7 @@ def create_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict
             "INSERT INTO s3_uploads (upload_id, bucket, key, initiated, storage_class, headers, "
             "metadata, checksum, tags, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (upload_id, bucket.name, key_bytes(key), ctx.cloud.clock.now(),
-             params.get("StorageClass") or "STANDARD", json.dumps(stored_headers(params)),
+             storage_class, json.dumps(stored_headers(params)),
              json.dumps(user_metadata(params)), json.dumps(checksum),
              json.dumps(tags_from_header(params.get("Tagging"))), ctx.account_id),
         )  # fmt: skip
@@ -105,7 +107,7 @@ def _store_part(
 ) -> None:  # fmt: skip
     try:
         with s3_store(ctx).write() as tx:
-            _upload(tx, bucket.name, params["Key"], params["UploadId"])
+            find_upload(tx, bucket.name, params["Key"], params["UploadId"])
             old = tx.fetchvalue(
                 "SELECT blob_id FROM s3_parts WHERE upload_id = ? AND part_number = ?",
                 (params["UploadId"], number),
@@ -131,7 +133,7 @@ async def upload_part(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         bucket = require_bucket(ctx, params["Bucket"])
         number = _part_number(params)
         with s3_store(ctx).read() as tx:
-            _upload(tx, bucket.name, params["Key"], params["UploadId"])
+            find_upload(tx, bucket.name, params["Key"], params["UploadId"])
         received = await receive_body(ctx, bucket.region, params)
     checksum = {}
     if received.algorithm:
@@ -144,17 +146,11 @@ async def upload_part_copy(ctx: RequestContext, params: dict[str, Any]) -> dict[
     bucket = require_bucket(ctx, params["Bucket"])
     number = _part_number(params)
     with s3_store(ctx).read() as tx:
-        _upload(tx, bucket.name, params["Key"], params["UploadId"])
+        find_upload(tx, bucket.name, params["Key"], params["UploadId"])
     _, source, version_id = find_copy_source(ctx, params)
     first, length = 0, source.size
-    range_header = params.get("CopySourceRange")
-    if range_header:
-        window = byte_range(range_header, source.size)
-        if window is None or not range_header.partition("=")[2].partition("-")[2]:
-            raise AwsError("InvalidArgument", "The x-amz-copy-source-range value must be of the "
-                           "form bytes=first-last where first and last are the zero-based "
-                           "offsets of the first and last bytes to copy")  # fmt: skip
-        first, length = window[0], window[1] - window[0] + 1
+    if params.get("CopySourceRange"):
+        first, length = copy_source_window(params["CopySourceRange"], source.size)
     blob = await copy_bytes(ctx, source, bucket.region, first, length)
     _store_part(ctx, bucket, params, number, blob, {})
     result: dict[str, Any] = {
@@ -173,7 +169,7 @@ def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> di
         raise AwsError("MalformedXML", "The XML you provided was not well-formed or did not "
                        "validate against our published schema")  # fmt: skip
     with s3_store(ctx).read() as tx:
-        upload = _upload(tx, bucket.name, key, upload_id)
+        upload = find_upload(tx, bucket.name, key, upload_id)
         stored = {
             number: (blob_id, size, etag, checksum)
             for number, blob_id, size, etag, checksum in tx.fetchall(
@@ -210,6 +206,7 @@ def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> di
     }  # fmt: skip
     if bucket.versioning:
         result["VersionId"] = row.version_id
+    add_expiration(ctx, bucket.name, row, result)
     notify_created(ctx, bucket, "ObjectCreated:CompleteMultipartUpload", row)
     return result
 
@@ -265,76 +262,9 @@ def abort_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict[
     bucket = require_bucket(ctx, params["Bucket"])
     upload_id = params["UploadId"]
     with s3_store(ctx).write() as tx:
-        _upload(tx, bucket.name, params["Key"], upload_id)
+        find_upload(tx, bucket.name, params["Key"], upload_id)
         parts = tx.fetchall("DELETE FROM s3_parts WHERE upload_id = ? RETURNING blob_id",
                             (upload_id,))  # fmt: skip
         tx.execute("DELETE FROM s3_uploads WHERE upload_id = ?", (upload_id,))
     delete_blobs(ctx, [blob_id for (blob_id,) in parts])
     return {}
-
-
-def list_parts(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    bucket = require_bucket(ctx, params["Bucket"])
-    key, upload_id = params["Key"], params["UploadId"]
-    limit = min(int(params.get("MaxParts") or PARTS_PAGE_MAX), PARTS_PAGE_MAX)
-    marker = int(params.get("PartNumberMarker") or 0)
-    with s3_store(ctx).read() as tx:
-        storage_class, _, _, checksum_json, _, owner, _ = _upload(tx, bucket.name, key, upload_id)
-        rows = tx.fetchall(
-            "SELECT part_number, last_modified, etag, size, checksum FROM s3_parts "
-            "WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?",
-            (upload_id, marker, limit + 1),
-        )
-    parts = [
-        {"PartNumber": n, "LastModified": modified, "ETag": etag, "Size": size,
-         **json.loads(checksum)}
-        for n, modified, etag, size, checksum in rows[:limit]
-    ]  # fmt: skip
-    upload_checksum = json.loads(checksum_json)
-    result: dict[str, Any] = {
-        "Bucket": bucket.name, "Key": key, "UploadId": upload_id, "Parts": parts,
-        "PartNumberMarker": marker, "MaxParts": limit, "IsTruncated": len(rows) > limit,
-        "Initiator": owner_of(owner), "Owner": owner_of(owner), "StorageClass": storage_class,
-    }  # fmt: skip
-    if parts:
-        result["NextPartNumberMarker"] = parts[-1]["PartNumber"]
-    if upload_checksum:
-        result["ChecksumAlgorithm"] = upload_checksum["Algorithm"]
-        result["ChecksumType"] = upload_checksum["Type"]
-    return result
-
-
-def list_multipart_uploads(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    bucket = require_bucket(ctx, params["Bucket"])
-    limit = min(int(params.get("MaxUploads") or UPLOADS_PAGE_MAX), UPLOADS_PAGE_MAX)
-    prefix = params.get("Prefix") or ""
-    key_marker = params.get("KeyMarker") or ""
-    id_marker = params.get("UploadIdMarker") or ""
-    with s3_store(ctx).read() as tx:
-        rows = tx.fetchall(
-            "SELECT key, upload_id, initiated, storage_class, owner, checksum FROM s3_uploads "
-            "WHERE bucket = ? AND (key > ? OR (key = ? AND upload_id > ?)) "
-            "AND substr(key, 1, ?) = ? ORDER BY key, upload_id LIMIT ?",
-            (bucket.name, key_bytes(key_marker), key_bytes(key_marker), id_marker,
-             len(key_bytes(prefix)), key_bytes(prefix), limit + 1),
-        )  # fmt: skip
-    uploads = []
-    for key, upload_id, initiated, storage_class, owner, checksum in rows[:limit]:
-        entry: dict[str, Any] = {
-            "Key": key_text(key), "UploadId": upload_id, "Initiated": initiated,
-            "StorageClass": storage_class, "Owner": owner_of(owner),
-            "Initiator": owner_of(owner),
-        }  # fmt: skip
-        algorithm = json.loads(checksum).get("Algorithm")
-        if algorithm:
-            entry["ChecksumAlgorithm"] = algorithm
-        uploads.append(entry)
-    result: dict[str, Any] = {
-        "Bucket": bucket.name, "KeyMarker": key_marker, "UploadIdMarker": id_marker,
-        "MaxUploads": limit, "IsTruncated": len(rows) > limit, "Uploads": uploads,
-        "Prefix": prefix,
-    }  # fmt: skip
-    if len(rows) > limit:
-        result["NextKeyMarker"] = uploads[-1]["Key"]
-        result["NextUploadIdMarker"] = uploads[-1]["UploadId"]
-    return result

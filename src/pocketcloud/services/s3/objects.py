@@ -24,6 +24,7 @@ from pocketcloud.services.s3.inline import (
     is_inline,
     store_inline,
 )
+from pocketcloud.services.s3.lifecycle_expiry import add_expiration
 from pocketcloud.services.s3.notifications import notify_created, notify_removed
 from pocketcloud.services.s3.object_lock import LOCK_HEADERS, check_deletable, lock_headers
 from pocketcloud.services.s3.rows import (
@@ -70,6 +71,22 @@ _RESPONSE_OVERRIDES = {
 }
 
 
+# what a general purpose bucket stores; OUTPOSTS, EXPRESS_ONEZONE, ... belong to other buckets
+STORAGE_CLASSES = frozenset({
+    "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
+    "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR",
+})  # fmt: skip
+
+
+def requested_storage_class(requested: str | None, default: str = "STANDARD") -> str:
+    if not requested:
+        return default
+    if requested not in STORAGE_CLASSES:
+        raise AwsError("InvalidStorageClass", "The storage class you specified is not valid",
+                       fields={"StorageClassRequested": requested})  # fmt: skip
+    return requested
+
+
 def validate_key(key: str) -> None:
     if len(key.encode("utf-8", "surrogatepass")) > KEY_BYTES_MAX:
         raise AwsError(
@@ -86,10 +103,10 @@ def stored_headers(params: dict[str, Any]) -> dict[str, Any]:
         if value is not None:
             headers[name] = value.timestamp() if hasattr(value, "timestamp") else value
     encoding = headers.get("ContentEncoding")
-    if encoding is not None:  # aws-chunked is transport framing, not the object's encoding
+    if encoding is not None and "aws-chunked" in encoding:  # framing, not the object's encoding
         kept = [e.strip() for e in encoding.split(",") if e.strip() and e.strip() != "aws-chunked"]
         if kept:
-            headers["ContentEncoding"] = ",".join(kept)
+            headers["ContentEncoding"] = ", ".join(kept)
         else:
             del headers["ContentEncoding"]
     headers.setdefault("ContentType", DEFAULT_CONTENT_TYPE)
@@ -114,6 +131,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         bucket = require_bucket(ctx, params["Bucket"])
         key = params["Key"]
         validate_key(key)
+        storage_class = requested_storage_class(params.get("StorageClass"))
         headers = stored_headers(params)
         metadata = user_metadata(params)
         tags = tags_from_header(params.get("Tagging"))
@@ -132,7 +150,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         size=received.blob.size_bytes,
         etag=received.etag,
         last_modified=ctx.cloud.clock.now(),
-        storage_class=params.get("StorageClass") or "STANDARD",
+        storage_class=storage_class,
         headers=headers,
         metadata=metadata,
         checksum=checksum,
@@ -150,6 +168,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
     result: dict[str, Any] = {"ETag": row.etag, **checksum}
     if bucket.versioning:
         result["VersionId"] = row.version_id
+    add_expiration(ctx, bucket.name, row, result)
     notify_created(ctx, bucket, "ObjectCreated:Put", row)
     return result
 
@@ -334,6 +353,7 @@ def get_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     row = find_object(ctx, bucket, params)
     check_read_conditions(params, row.etag, row.last_modified)
     result = describe(row, bucket, params)
+    add_expiration(ctx, bucket.name, row, result)
     first, length = _read_window(row, params, result)
     try:
         body = object_body(ctx.cloud.store, row, first, length)
@@ -350,6 +370,7 @@ def head_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     row = find_object(ctx, bucket, params)
     check_read_conditions(params, row.etag, row.last_modified)
     result = describe(row, bucket, params)
+    add_expiration(ctx, bucket.name, row, result)
     _read_window(row, params, result)
     if "ContentRange" in result:
         result[STATUS_OVERRIDE] = 206  # as GET would answer: the range's length, Partial Content

@@ -9,6 +9,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,8 @@ from pocketcloud.errors import AwsError
 # Fields no condition needs to cover (AWS: the signature, the file, the policy itself).
 EXEMPT_FIELDS = frozenset({"policy", "x-amz-signature", "file", "awsaccesskeyid", "signature"})
 _SIGNING_FIELDS = ("x-amz-credential", "x-amz-date", "x-amz-signature")
+# ISO 8601 as AWS shows it (2007-12-01T12:00:00.000Z); a numeric UTC offset is taken too
+_ISO_8601_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 
 
 def invalid_policy(message: str) -> AwsError:
@@ -53,9 +56,9 @@ def decode_policy(text: str) -> dict[str, Any]:
 def check_expiration(document: dict[str, Any], now_s: float) -> None:
     text = document["expiration"]
     try:
+        if not _ISO_8601_UTC.fullmatch(str(text)):
+            raise ValueError(text)  # fromisoformat alone would take "2030-01-01 00:00:00"
         expires = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-        if expires.tzinfo is None:
-            raise ValueError(text)
     except ValueError:
         raise invalid_policy(f"Invalid 'expiration' value: '{text}'") from None
     if expires.timestamp() <= now_s:

@@ -27,6 +27,7 @@ from pocketcloud.services.s3.notifications import notify_created
 from pocketcloud.services.s3.objects import (
     commit_object,
     delete_blobs,
+    requested_storage_class,
     stored_headers,
     user_metadata,
     validate_key,
@@ -94,7 +95,7 @@ async def _post(
             key=key, version_id=new_version_id(bucket.versioning, cloud.ids.hex(32)),
             blob_ids=[blob.blob_id], size=blob.size_bytes, etag=f'"{blob.md5_hex}"',
             last_modified=cloud.clock.now(),
-            storage_class=fields.get("x-amz-storage-class") or "STANDARD",
+            storage_class=requested_storage_class(fields.get("x-amz-storage-class")),
             headers=stored_headers(params), metadata=user_metadata(params),
             tags=_tags(fields.get("tagging")), owner=bucket.account_id,
         )  # fmt: skip

@@ -49,8 +49,6 @@ from pocketcloud.services.s3.multipart import (
     abort_multipart_upload,
     complete_multipart_upload,
     create_multipart_upload,
-    list_multipart_uploads,
-    list_parts,
     upload_part,
     upload_part_copy,
 )
@@ -80,6 +78,7 @@ from pocketcloud.services.s3.tagging import (
     put_bucket_tagging,
     put_object_tagging,
 )
+from pocketcloud.services.s3.upload_listing import list_multipart_uploads, list_parts
 from pocketcloud.services.s3.version_listing import list_object_versions
 from pocketcloud.services.s3.versioning import get_bucket_versioning, put_bucket_versioning
 from pocketcloud.services.s3.website import (

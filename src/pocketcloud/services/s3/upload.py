@@ -85,6 +85,9 @@ async def receive_body(
     request = ctx.request
     headers = request.headers if request is not None else {}
     body = params.get("Body")
+    if request is not None and not _length_known(headers):
+        raise AwsError("MissingContentLength", "You must provide the Content-Length HTTP header.",
+                       411)  # fmt: skip
     length = _declared_length(headers)
     if length is not None and length > OBJECT_SIZE_MAX_BYTES:
         raise AwsError(
@@ -151,6 +154,12 @@ def _verify(
         if expected:
             _check_checksum(algorithm, expected, checksum)
     return checksum
+
+
+def _length_known(headers: dict[str, str]) -> bool:
+    """Does the request say how long its body is (a body of unknown length is refused)?"""
+    return any(name in headers for name in
+               ("content-length", "x-amz-decoded-content-length", "transfer-encoding"))  # fmt: skip
 
 
 def _declared_length(headers: dict[str, str]) -> int | None:

@@ -1,0 +1,151 @@
+"""ListParts and ListMultipartUploads: pages of an upload's parts and of a bucket's uploads,
+with S3's markers, delimiter roll-up into CommonPrefixes and URL encoding."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
+from pocketcloud.services.s3.buckets import owner_of, require_bucket
+from pocketcloud.services.s3.listing import encoder
+from pocketcloud.services.s3.multipart import find_upload
+from pocketcloud.services.s3.schema import key_bytes, key_text, s3_store
+from pocketcloud.store import Tx
+
+PARTS_PAGE_MAX = 1000
+UPLOADS_PAGE_MAX = 1000
+SCAN_BATCH_ROWS = 1000
+_PAGE_SIZE_MAX = 2_147_483_647  # S3 takes any non-negative 32-bit count, then caps the page
+_END = b"\xff"  # after every key that starts with a given prefix
+
+
+def page_size(params: dict[str, Any], member: str, argument: str, cap: int) -> int:
+    """The page size a request asks for (MaxParts, MaxUploads), refused as S3 refuses it."""
+    value = params.get(member)
+    if value is None:
+        return cap
+    if not 0 <= int(value) <= _PAGE_SIZE_MAX:
+        raise AwsError(
+            "InvalidArgument",
+            f"Argument {argument} must be an integer between 0 and {_PAGE_SIZE_MAX}",
+            fields={"ArgumentName": argument, "ArgumentValue": str(value)},
+        )
+    return min(int(value), cap)
+
+
+def list_parts(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = require_bucket(ctx, params["Bucket"])
+    key, upload_id = params["Key"], params["UploadId"]
+    limit = page_size(params, "MaxParts", "max-parts", PARTS_PAGE_MAX)
+    marker = int(params.get("PartNumberMarker") or 0)
+    with s3_store(ctx).read() as tx:
+        storage_class, _, _, checksum_json, _, owner, _ = find_upload(
+            tx, bucket.name, key, upload_id
+        )
+        rows = tx.fetchall(
+            "SELECT part_number, last_modified, etag, size, checksum FROM s3_parts "
+            "WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?",
+            (upload_id, marker, limit + 1),
+        )
+    parts = [
+        {"PartNumber": n, "LastModified": modified, "ETag": etag, "Size": size,
+         **json.loads(checksum)}
+        for n, modified, etag, size, checksum in rows[:limit]
+    ]  # fmt: skip
+    upload_checksum = json.loads(checksum_json)
+    result: dict[str, Any] = {
+        "Bucket": bucket.name, "Key": key, "UploadId": upload_id, "Parts": parts,
+        "PartNumberMarker": marker, "MaxParts": limit, "IsTruncated": len(rows) > limit,
+        "Initiator": owner_of(owner), "Owner": owner_of(owner), "StorageClass": storage_class,
+    }  # fmt: skip
+    if parts:
+        result["NextPartNumberMarker"] = parts[-1]["PartNumber"]
+    if upload_checksum:
+        result["ChecksumAlgorithm"] = upload_checksum["Algorithm"]
+        result["ChecksumType"] = upload_checksum["Type"]
+    return result
+
+
+def _scan_uploads(
+    tx: Tx, bucket: str, prefix: bytes, key_marker: bytes, id_marker: str, delimiter: bytes,
+) -> Iterator[tuple[bytes, tuple[Any, ...] | None]]:  # fmt: skip
+    """Yield (key, row) per upload and (common prefix, None) per rolled-up prefix, in order,
+    after the markers. Without an upload-id-marker the key-marker's own uploads are skipped."""
+    after_key, after_id = key_marker, id_marker
+    while True:
+        rows = tx.fetchall(
+            "SELECT key, upload_id, initiated, storage_class, owner, checksum FROM s3_uploads "
+            "WHERE bucket = ? AND (key > ? OR (key = ? AND ? != '' AND upload_id > ?)) "
+            "AND substr(key, 1, ?) = ? ORDER BY key, upload_id LIMIT ?",
+            (bucket, after_key, after_key, after_id, after_id, len(prefix), prefix,
+             SCAN_BATCH_ROWS),
+        )  # fmt: skip
+        for row in rows:
+            key = row[0]
+            at = key.find(delimiter, len(prefix)) if delimiter else -1
+            if at >= 0:
+                common = key[: at + len(delimiter)]
+                after_key, after_id = common + _END, ""  # seek past the whole prefix
+                if common > key_marker:  # a key-marker naming the prefix has shown it
+                    yield common, None
+                break
+            yield key, row
+            after_key, after_id = key, row[1]
+        else:
+            if len(rows) < SCAN_BATCH_ROWS:
+                return
+
+
+def _upload_entry(row: tuple[Any, ...], encode: Any) -> dict[str, Any]:
+    key, upload_id, initiated, storage_class, owner, checksum = row
+    entry: dict[str, Any] = {
+        "Key": encode(key_text(key)), "UploadId": upload_id, "Initiated": initiated,
+        "StorageClass": storage_class, "Owner": owner_of(owner), "Initiator": owner_of(owner),
+    }  # fmt: skip
+    algorithm = json.loads(checksum).get("Algorithm")
+    if algorithm:
+        entry["ChecksumAlgorithm"] = algorithm
+    return entry
+
+
+def list_multipart_uploads(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = require_bucket(ctx, params["Bucket"])
+    limit = page_size(params, "MaxUploads", "max-uploads", UPLOADS_PAGE_MAX)
+    encode = encoder(params)
+    prefix, delimiter = params.get("Prefix") or "", params.get("Delimiter") or ""
+    key_marker, id_marker = params.get("KeyMarker") or "", params.get("UploadIdMarker") or ""
+    uploads: list[dict[str, Any]] = []
+    prefixes: list[dict[str, str]] = []
+    truncated = False
+    last: tuple[str, str] | None = None
+    with s3_store(ctx).read() as tx:
+        scan = _scan_uploads(tx, bucket.name, key_bytes(prefix), key_bytes(key_marker),
+                             id_marker, key_bytes(delimiter))  # fmt: skip
+        for key, row in scan:
+            if len(uploads) + len(prefixes) == limit:
+                truncated = limit > 0
+                break
+            if row is None:
+                prefixes.append({"Prefix": encode(key_text(key))})
+                last = (key_text(key), "")
+            else:
+                uploads.append(_upload_entry(row, encode))
+                last = (key_text(key), row[1])
+    result: dict[str, Any] = {
+        "Bucket": bucket.name, "KeyMarker": encode(key_marker), "UploadIdMarker": id_marker,
+        "MaxUploads": limit, "IsTruncated": truncated, "Uploads": uploads,
+        "Prefix": encode(prefix),
+    }  # fmt: skip
+    if delimiter:
+        result["Delimiter"] = encode(delimiter)
+    if prefixes:
+        result["CommonPrefixes"] = prefixes
+    if params.get("EncodingType"):
+        result["EncodingType"] = params["EncodingType"]
+    if truncated and last is not None:
+        result["NextKeyMarker"] = encode(last[0])
+        result["NextUploadIdMarker"] = last[1]
+    return result

@@ -93,3 +93,50 @@ def test_bad_session_credentials_are_refused(
     wrong_secret = {**credentials, "SecretAccessKey": "x" * 40}
     assert _code(_as(enforcing, "sts", wrong_secret).get_caller_identity) == (
         "SignatureDoesNotMatch")
+
+
+def test_a_chained_session_keeps_its_source_identity(
+    enforcing: Server, user_key: tuple[str, dict[str, str]]
+) -> None:
+    actions = ["sts:AssumeRole", "sts:SetSourceIdentity"]
+    first, second = _role(enforcing, actions), _role(enforcing, actions)
+    enforcing_client(enforcing, "iam").put_role_policy(
+        RoleName=first.rsplit("/", 1)[1], PolicyName="chain", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sts:*", "Resource": "*"}]}))
+    session = _as(enforcing, "sts", user_key[1]).assume_role(
+        RoleArn=first, RoleSessionName="one", SourceIdentity="alice")["Credentials"]
+    chained = _as(enforcing, "sts", session)
+    with pytest.raises(ClientError) as caught:
+        chained.assume_role(RoleArn=second, RoleSessionName="two", SourceIdentity="mallory")
+    error = caught.value.response["Error"]
+    assert error["Code"] == "AccessDenied"
+    assert error["Message"] == (
+        f"User: arn:aws:sts::{ACCOUNT}:assumed-role/{first.rsplit('/', 1)[1]}/one is not "
+        f"authorized to perform: sts:SetSourceIdentity on resource: {second}")
+    again = chained.assume_role(RoleArn=second, RoleSessionName="two", SourceIdentity="alice")
+    assert again["SourceIdentity"] == "alice"
+    inherited = chained.assume_role(RoleArn=second, RoleSessionName="three")
+    assert inherited["SourceIdentity"] == "alice"
+
+
+def test_a_role_arn_must_name_the_roles_path(
+    enforcing: Server, user_key: tuple[str, dict[str, str]]
+) -> None:
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+         "Action": "sts:AssumeRole"}]})
+    name = _name("pathed")
+    enforcing_client(enforcing, "iam").create_role(RoleName=name, Path="/team/",
+                                                   AssumeRolePolicyDocument=trust)
+    sts = _as(enforcing, "sts", user_key[1])
+    caller = f"arn:aws:iam::{ACCOUNT}:user/{user_key[0]}"
+    for wrong in (f"arn:aws:iam::{ACCOUNT}:role/{name}",
+                  f"arn:aws:iam::{ACCOUNT}:role/other/{name}",
+                  f"arn:aws:iam::999988887777:role/team/{name}"):
+        with pytest.raises(ClientError) as caught:
+            sts.assume_role(RoleArn=wrong, RoleSessionName="ss")
+        assert caught.value.response["Error"]["Code"] == "AccessDenied"
+        assert caught.value.response["Error"]["Message"] == (
+            f"User: {caller} is not authorized to perform: sts:AssumeRole on resource: {wrong}")
+    sts.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/team/{name}", RoleSessionName="ss")

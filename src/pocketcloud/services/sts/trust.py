@@ -68,6 +68,8 @@ def check_trust(
 ) -> None:
     """Evaluate; raise AccessDenied in enforce mode, log in audit mode."""
     identity = principal_policies(ctx.cloud, caller) if caller is not None else None
+    if caller is not None and caller.session_token is not None:
+        context = {"aws:MultiFactorAuthPresent": "false", **context}  # as for any request
     decision = evaluate(AuthorizationRequest(
         principal=principal, action=action, resources=[role.arn],
         context={"aws:CurrentTime": _iso(ctx.cloud.clock.now()),

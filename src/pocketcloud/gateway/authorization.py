@@ -197,6 +197,9 @@ def _request_keys(ctx: RequestContext) -> dict[str, Any]:
         keys["aws:SourceAccount"] = caller.account_id
     if caller is not None and caller.session_token:
         keys["aws:TokenIssueTime"] = keys["aws:CurrentTime"]
+        # present (false: pocketcloud has no MFA) for temporary credentials only; long-term
+        # keys leave it out, which is what BoolIfExists/Null policies test for
+        keys["aws:MultiFactorAuthPresent"] = "false"
     return keys
 
 

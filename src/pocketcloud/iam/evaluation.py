@@ -56,6 +56,7 @@ class Principal:
     role_arn: str = ""  # an assumed-role session's role (what aws:PrincipalArn says)
     user_id: str = ""  # aws:userid: AIDA... for users, AROA...:session for sessions
     name: str = ""  # aws:username, for IAM users
+    source_identity: str = ""  # aws:SourceIdentity, for sessions that carry one
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ def request_context(
         context["aws:principaltype"] = [_PRINCIPAL_TYPE_KEY[principal.type]]
     if principal.type == USER and principal.name:
         context["aws:username"] = [principal.name]
+    if principal.source_identity:
+        context["aws:sourceidentity"] = [principal.source_identity]
     if principal.type == SERVICE:
         context["aws:principalisawsservice"] = ["true"]
         context["aws:principalservicename"] = [principal.arn]
@@ -139,7 +142,8 @@ def _evaluate_resource(request: AuthorizationRequest, resource: str, context: Co
     resource_policy = request.resource_policy
     grant = 0
     if resource_policy is not None:
-        denying = _first(resource_policy, "Deny", action, resource, context, principal)
+        denying = _first(resource_policy, "Deny", action, resource, context, principal,
+                         bounded=request.boundary is not None)
         if denying is not None:
             return _denied(request, resource, "explicit-deny", resource_policy, denying,
                            "with an explicit deny in a resource-based policy")
@@ -185,12 +189,12 @@ def _allows(policy: Policy, action: str, resource: str, context: Context) -> boo
 
 def _first(
     policy: Policy, effect: str, action: str, resource: str, context: Context,
-    principal: Principal | None,
+    principal: Principal | None, bounded: bool = False,
 ) -> Statement | None:
     for statement in policy.statements:
         if statement.effect != effect:
             continue
-        if principal is not None and not _principal_strength(statement, principal):
+        if principal is not None and not _principal_strength(statement, principal, bounded):
             continue
         if _applies(statement, policy, action, resource, context):
             return statement
@@ -232,10 +236,14 @@ def _resource_matches(pattern: str, resource: str, policy: Policy, context: Cont
     return literal_aware_match(pattern, resource)
 
 
-def _principal_strength(statement: Statement, principal: Principal) -> int:
-    """How the statement's Principal names this principal (0: it does not)."""
+def _principal_strength(statement: Statement, principal: Principal, bounded: bool = False) -> int:
+    """How the statement's Principal names this principal (0: it does not). A NotPrincipal
+    never spares a principal that has a permissions boundary (``bounded``), as the IAM User
+    Guide's NotPrincipal page warns."""
     element = statement.principal
     if element is None:
+        return DIRECT
+    if statement.not_principal and bounded:
         return DIRECT
     strength = _named(element, principal)
     if statement.not_principal:

@@ -137,3 +137,36 @@ def test_lists_sort_names_regardless_of_case(iam) -> None:  # type: ignore[no-un
     paged = [g["GroupName"] for page in iam.get_paginator("list_groups").paginate(
         PathPrefix=path, PaginationConfig={"PageSize": 1}) for g in page["Groups"]]
     assert paged == names
+
+
+def test_tags_may_not_begin_with_aws(iam) -> None:  # type: ignore[no-untyped-def]
+    user, policy = _name("user"), _name("policy")
+    iam.create_user(UserName=user)
+    for tag in ({"Key": "aws:team", "Value": "x"}, {"Key": "AWS:team", "Value": "x"},
+                {"Key": "team", "Value": "aws:x"}):
+        code, _, status = _error(iam.tag_user, UserName=user, Tags=[tag])
+        assert (code, status) == ("InvalidInput", 400)
+        assert _error(iam.create_policy, PolicyName=policy, PolicyDocument=ALLOW_S3,
+                      Tags=[tag])[0] == "InvalidInput"
+    iam.tag_user(UserName=user, Tags=[{"Key": "team:aws", "Value": "x-aws:"}])
+    assert iam.list_user_tags(UserName=user)["Tags"] == [{"Key": "team:aws", "Value": "x-aws:"}]
+
+
+def test_user_and_role_tag_keys_ignore_case_policy_tag_keys_do_not(
+    iam,  # type: ignore[no-untyped-def]
+) -> None:
+    user, role = _name("user"), _name("role")
+    iam.create_user(UserName=user, Tags=[{"Key": "Department", "Value": "finance"}])
+    iam.tag_user(UserName=user, Tags=[{"Key": "department", "Value": "hr"}])
+    assert iam.list_user_tags(UserName=user)["Tags"] == [{"Key": "department", "Value": "hr"}]
+    iam.untag_user(UserName=user, TagKeys=["DEPARTMENT"])
+    assert iam.list_user_tags(UserName=user)["Tags"] == []
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST,
+                    Tags=[{"Key": "Team", "Value": "a"}])
+    iam.tag_role(RoleName=role, Tags=[{"Key": "TEAM", "Value": "b"}])
+    assert iam.list_role_tags(RoleName=role)["Tags"] == [{"Key": "TEAM", "Value": "b"}]
+    arn = iam.create_policy(PolicyName=_name("policy"), PolicyDocument=ALLOW_S3,
+                            Tags=[{"Key": "Costcenter", "Value": "1234"}])["Policy"]["Arn"]
+    iam.tag_policy(PolicyArn=arn, Tags=[{"Key": "costcenter", "Value": "5678"}])
+    assert iam.list_policy_tags(PolicyArn=arn)["Tags"] == [
+        {"Key": "Costcenter", "Value": "1234"}, {"Key": "costcenter", "Value": "5678"}]

@@ -93,3 +93,95 @@ def test_bad_session_credentials_are_refused(
     wrong_secret = {**credentials, "SecretAccessKey": "x" * 40}
     assert _code(_as(enforcing, "sts", wrong_secret).get_caller_identity) == (
         "SignatureDoesNotMatch")
+
+
+def test_a_chained_session_keeps_its_source_identity(
+    enforcing: Server, user_key: tuple[str, dict[str, str]]
+) -> None:
+    actions = ["sts:AssumeRole", "sts:SetSourceIdentity"]
+    first, second = _role(enforcing, actions), _role(enforcing, actions)
+    enforcing_client(enforcing, "iam").put_role_policy(
+        RoleName=first.rsplit("/", 1)[1], PolicyName="chain", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sts:*", "Resource": "*"}]}))
+    session = _as(enforcing, "sts", user_key[1]).assume_role(
+        RoleArn=first, RoleSessionName="one", SourceIdentity="alice")["Credentials"]
+    chained = _as(enforcing, "sts", session)
+    with pytest.raises(ClientError) as caught:
+        chained.assume_role(RoleArn=second, RoleSessionName="two", SourceIdentity="mallory")
+    error = caught.value.response["Error"]
+    assert error["Code"] == "AccessDenied"
+    assert error["Message"] == (
+        f"User: arn:aws:sts::{ACCOUNT}:assumed-role/{first.rsplit('/', 1)[1]}/one is not "
+        f"authorized to perform: sts:SetSourceIdentity on resource: {second}")
+    again = chained.assume_role(RoleArn=second, RoleSessionName="two", SourceIdentity="alice")
+    assert again["SourceIdentity"] == "alice"
+    inherited = chained.assume_role(RoleArn=second, RoleSessionName="three")
+    assert inherited["SourceIdentity"] == "alice"
+
+
+def test_a_role_arn_must_name_the_roles_path(
+    enforcing: Server, user_key: tuple[str, dict[str, str]]
+) -> None:
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+         "Action": "sts:AssumeRole"}]})
+    name = _name("pathed")
+    enforcing_client(enforcing, "iam").create_role(RoleName=name, Path="/team/",
+                                                   AssumeRolePolicyDocument=trust)
+    sts = _as(enforcing, "sts", user_key[1])
+    caller = f"arn:aws:iam::{ACCOUNT}:user/{user_key[0]}"
+    for wrong in (f"arn:aws:iam::{ACCOUNT}:role/{name}",
+                  f"arn:aws:iam::{ACCOUNT}:role/other/{name}",
+                  f"arn:aws:iam::999988887777:role/team/{name}"):
+        with pytest.raises(ClientError) as caught:
+            sts.assume_role(RoleArn=wrong, RoleSessionName="ss")
+        assert caught.value.response["Error"]["Code"] == "AccessDenied"
+        assert caught.value.response["Error"]["Message"] == (
+            f"User: {caller} is not authorized to perform: sts:AssumeRole on resource: {wrong}")
+    sts.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/team/{name}", RoleSessionName="ss")
+
+
+def test_session_keys_reach_the_policies(enforcing: Server, user_key: tuple[str, dict[str, str]]
+                                         ) -> None:
+    """Session tags override the role's tags as aws:PrincipalTag; aws:SourceIdentity and
+    aws:MultiFactorAuthPresent (false) are in every request a session makes."""
+    def allow(action: str, condition: dict[str, Any]) -> dict[str, Any]:
+        return {"Effect": "Allow", "Action": action, "Resource": "*", "Condition": condition}
+
+    iam = enforcing_client(enforcing, "iam")
+    role_arn = _role(enforcing, ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"])
+    name = role_arn.rsplit("/", 1)[1]
+    iam.tag_role(RoleName=name, Tags=[{"Key": "team", "Value": "blue"}])
+    iam.put_role_policy(RoleName=name, PolicyName="keys", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            allow("iam:ListRoles", {"StringEquals": {"aws:PrincipalTag/team": "red"}}),
+            allow("iam:ListGroups", {"StringEquals": {"aws:SourceIdentity": "alice"}}),
+            allow("iam:ListUsers", {"Bool": {"aws:MultiFactorAuthPresent": "false"}})]}))
+    sts = _as(enforcing, "sts", user_key[1])
+    traced = _as(enforcing, "iam", sts.assume_role(
+        RoleArn=role_arn, RoleSessionName="traced", SourceIdentity="alice",
+        Tags=[{"Key": "team", "Value": "red"}])["Credentials"])
+    traced.list_roles(MaxItems=1)
+    traced.list_groups(MaxItems=1)
+    traced.list_users(MaxItems=1)
+    plain = _as(enforcing, "iam", sts.assume_role(RoleArn=role_arn,
+                                                  RoleSessionName="plain")["Credentials"])
+    assert _code(plain.list_roles) == "AccessDenied"  # the role's own tag says blue
+    assert _code(plain.list_groups) == "AccessDenied"
+    plain.list_users(MaxItems=1)
+
+
+def test_long_term_keys_have_no_mfa_key(enforcing: Server) -> None:
+    iam = enforcing_client(enforcing, "iam")
+    name = _name("longterm")
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName="mfa", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*",
+             "Condition": {"Null": {"aws:MultiFactorAuthPresent": "true"}}},
+            {"Effect": "Allow", "Action": "iam:ListGroups", "Resource": "*",
+             "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]}))
+    user = _as(enforcing, "iam", iam.create_access_key(UserName=name)["AccessKey"])
+    user.list_users(MaxItems=1)
+    assert _code(user.list_groups) == "AccessDenied"

@@ -20,6 +20,7 @@ MAX_ITEMS_LIMIT = 1000
 MAX_TAGS = 50
 MAX_TAG_KEY_LENGTH = 128
 MAX_TAG_VALUE_LENGTH = 256
+RESERVED_TAG_PREFIX = "aws:"  # IAM's tagging rules: no key or value may begin with it
 TAG_PATTERN = r"[\p{L}\p{Z}\p{N}_.:/=+\-@]*"  # as IAM's messages spell it
 _TAG_PUNCTUATION = frozenset("_.:/=+-@")
 MAX_PATH_LENGTH = 512
@@ -122,6 +123,11 @@ def valid_tags(tags: list[dict[str, str]] | None) -> list[dict[str, str]]:
         _valid_tag_text(tag["Key"], f"tags.{number}.member.key", MAX_TAG_KEY_LENGTH)
         _valid_tag_text(tag.get("Value", ""), f"tags.{number}.member.value",
                         MAX_TAG_VALUE_LENGTH)
+    for tag in tags:
+        if any(text.lower().startswith(RESERVED_TAG_PREFIX)
+               for text in (tag["Key"], tag.get("Value", ""))):
+            raise AwsError("InvalidInputException", "Tag keys and values cannot begin with "
+                           f"'{RESERVED_TAG_PREFIX}': the prefix is reserved for AWS use.")
     keys = [t["Key"] for t in tags]
     if len({k.lower() for k in keys}) != len(keys):
         raise AwsError("InvalidInputException", "Duplicate tag keys found. Please note that "
@@ -149,9 +155,13 @@ def valid_tag_keys(keys: list[str]) -> list[str]:
     return keys
 
 
-def merged_tags(stored: str, added: list[dict[str, str]]) -> str:
+def merged_tags(stored: str, added: list[dict[str, str]], fold_case: bool = False) -> str:
+    """``fold_case``: users' and roles' tag keys ignore case (a new "department" replaces a
+    "Department"); other IAM resources keep both."""
     tags = {t["Key"]: t["Value"] for t in json.loads(stored)}
     for tag in valid_tags(added):
+        if fold_case:
+            tags = {k: v for k, v in tags.items() if k.lower() != tag["Key"].lower()}
         tags[tag["Key"]] = tag["Value"]
     if len(tags) > MAX_TAGS:
         raise AwsError("LimitExceededException",
@@ -159,9 +169,12 @@ def merged_tags(stored: str, added: list[dict[str, str]]) -> str:
     return json.dumps([{"Key": k, "Value": v} for k, v in tags.items()])
 
 
-def without_tags(stored: str, keys: list[str]) -> str:
+def without_tags(stored: str, keys: list[str], fold_case: bool = False) -> str:
     removed = set(valid_tag_keys(keys))
-    return json.dumps([t for t in json.loads(stored) if t["Key"] not in removed])
+    if fold_case:
+        removed = {k.lower() for k in removed}
+    return json.dumps([t for t in json.loads(stored)
+                       if (t["Key"].lower() if fold_case else t["Key"]) not in removed])
 
 
 def page(items: list[Any], params: dict[str, Any], member: str) -> dict[str, Any]:

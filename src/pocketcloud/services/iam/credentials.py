@@ -234,4 +234,5 @@ def _load_principal(cloud: Cloud, credential: Credential) -> Principal:
     tags.update(credential.session_tags)
     return Principal(credential.principal_arn, credential.account_id, credential.principal_type,
                      tags, credential.role_arn, credential.user_id or credential.account_id,
-                     name if credential.principal_type == "user" else "")
+                     name if credential.principal_type == "user" else "",
+                     credential.source_identity or "")

@@ -145,31 +145,56 @@ def _list_attached(ctx: RequestContext, params: dict[str, Any], kind: str) -> di
 
 
 def list_entities_for_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Groups, then users, then roles (each in name order) as one list that Marker/MaxItems
+    page through; PolicyUsageFilter PermissionsBoundary lists the users and roles whose
+    boundary the policy is."""
     arn = params["PolicyArn"]
-    wanted = params.get("EntityFilter")
+    wanted = (params.get("EntityFilter") or "").lower()
+    prefix = path_prefix(params)
     with reading(ctx.cloud) as tx:
         if not policy_exists(tx, ctx.account_id, arn):
             raise no_such_entity(f"Policy {arn} was not found.")
-        rows = tx.fetchall(
-            "SELECT a.owner_kind, a.owner_name, COALESCE(u.user_id, g.group_id, r.role_id), "
-            "COALESCE(u.path, g.path, r.path) FROM iam_attachments a "
-            "LEFT JOIN iam_users u ON a.owner_kind = 'user' AND u.account_id = a.account_id "
-            "AND u.name = a.owner_name "
-            "LEFT JOIN iam_groups g ON a.owner_kind = 'group' AND g.account_id = a.account_id "
-            "AND g.name = a.owner_name "
-            "LEFT JOIN iam_roles r ON a.owner_kind = 'role' AND r.account_id = a.account_id "
-            "AND r.name = a.owner_name "
-            "WHERE a.account_id = ? AND a.policy_arn = ? ORDER BY a.owner_name",
-            (ctx.account_id, arn))
-    result: dict[str, Any] = {"PolicyGroups": [], "PolicyUsers": [], "PolicyRoles": [],
-                              "IsTruncated": False}
-    for kind, name, entity_id, _ in rows:
-        if wanted and wanted.lower() not in (kind, "localmanagedpolicy", "awsmanagedpolicy"):
-            continue
-        member = {"user": "PolicyUsers", "group": "PolicyGroups", "role": "PolicyRoles"}[kind]
-        word = {"user": "User", "group": "Group", "role": "Role"}[kind]
-        result[member].append({f"{word}Name": name, f"{word}Id": entity_id})
+        usage = params.get("PolicyUsageFilter")
+        rows = [] if usage == "PermissionsBoundary" else _attached_entities(tx, ctx.account_id,
+                                                                             arn)
+        if usage != "PermissionsPolicy":
+            rows += _boundary_entities(tx, ctx.account_id, arn)
+    entities = [(kind, name, entity_id) for kind, name, entity_id, path in sorted(
+        set(rows), key=lambda r: (_ENTITY_ORDER.index(r[0]), r[1].lower(), r[1]))
+        if path.startswith(prefix)
+        and wanted in ("", kind, "localmanagedpolicy", "awsmanagedpolicy")]
+    result = page(entities, params, "Entities")
+    for member in _ENTITY_MEMBERS.values():
+        result[member] = []
+    for kind, name, entity_id in result.pop("Entities"):
+        word = kind.capitalize()
+        result[_ENTITY_MEMBERS[kind]].append({f"{word}Name": name, f"{word}Id": entity_id})
     return result
+
+
+_ENTITY_ORDER = ("group", "user", "role")
+_ENTITY_MEMBERS = {"group": "PolicyGroups", "user": "PolicyUsers", "role": "PolicyRoles"}
+
+
+def _attached_entities(tx: Tx, account_id: str, arn: str) -> list[tuple[str, str, str, str]]:
+    return [(r[0], r[1], r[2], r[3]) for r in tx.fetchall(
+        "SELECT a.owner_kind, a.owner_name, COALESCE(u.user_id, g.group_id, r.role_id), "
+        "COALESCE(u.path, g.path, r.path) FROM iam_attachments a "
+        "LEFT JOIN iam_users u ON a.owner_kind = 'user' AND u.account_id = a.account_id "
+        "AND u.name = a.owner_name "
+        "LEFT JOIN iam_groups g ON a.owner_kind = 'group' AND g.account_id = a.account_id "
+        "AND g.name = a.owner_name "
+        "LEFT JOIN iam_roles r ON a.owner_kind = 'role' AND r.account_id = a.account_id "
+        "AND r.name = a.owner_name "
+        "WHERE a.account_id = ? AND a.policy_arn = ?", (account_id, arn))]
+
+
+def _boundary_entities(tx: Tx, account_id: str, arn: str) -> list[tuple[str, str, str, str]]:
+    users = tx.fetchall("SELECT 'user', name, user_id, path FROM iam_users WHERE account_id = ? "
+                        "AND boundary_arn = ?", (account_id, arn))
+    roles = tx.fetchall("SELECT 'role', name, role_id, path FROM iam_roles WHERE account_id = ? "
+                        "AND boundary_arn = ?", (account_id, arn))
+    return [(r[0], r[1], r[2], r[3]) for r in [*users, *roles]]
 
 
 def attached_arns(tx: Tx, account_id: str, kind: str, owner: str) -> list[str]:

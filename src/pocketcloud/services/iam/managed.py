@@ -88,7 +88,9 @@ def delete_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     arn = params["PolicyArn"]
     with writing(ctx.cloud) as tx:
         row = _local_row(tx, ctx.account_id, arn)
-        if _attachment_count(tx, ctx.account_id, arn):
+        # a policy some user or role has as its permissions boundary is "attached" too
+        if _attachment_count(tx, ctx.account_id, arn) or _boundary_count(tx, ctx.account_id,
+                                                                          arn):
             raise AwsError("DeleteConflictException",
                            "Cannot delete a policy attached to entities.", 409)
         versions = tx.fetchvalue("SELECT COUNT(*) FROM iam_policy_versions WHERE account_id = ? "

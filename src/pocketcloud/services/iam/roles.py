@@ -145,7 +145,8 @@ def tag_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with writing(ctx.cloud) as tx:
         row = role_row(tx, ctx.account_id, params["RoleName"])
         tx.execute("UPDATE iam_roles SET tags = ? WHERE account_id = ? AND name = ?",
-                   (merged_tags(row[8], params["Tags"]), ctx.account_id, row[0]))
+                   (merged_tags(row[8], params["Tags"], fold_case=True), ctx.account_id,
+                    row[0]))
     return {}
 
 
@@ -153,7 +154,8 @@ def untag_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with writing(ctx.cloud) as tx:
         row = role_row(tx, ctx.account_id, params["RoleName"])
         tx.execute("UPDATE iam_roles SET tags = ? WHERE account_id = ? AND name = ?",
-                   (without_tags(row[8], params["TagKeys"]), ctx.account_id, row[0]))
+                   (without_tags(row[8], params["TagKeys"], fold_case=True), ctx.account_id,
+                    row[0]))
     return {}
 
 

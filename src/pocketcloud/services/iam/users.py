@@ -130,7 +130,8 @@ def tag_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with writing(ctx.cloud) as tx:
         row = _user_row(tx, ctx.account_id, params["UserName"])
         tx.execute("UPDATE iam_users SET tags = ? WHERE account_id = ? AND name = ?",
-                   (merged_tags(row[5], params["Tags"]), ctx.account_id, row[0]))
+                   (merged_tags(row[5], params["Tags"], fold_case=True), ctx.account_id,
+                    row[0]))
     return {}
 
 
@@ -138,7 +139,8 @@ def untag_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with writing(ctx.cloud) as tx:
         row = _user_row(tx, ctx.account_id, params["UserName"])
         tx.execute("UPDATE iam_users SET tags = ? WHERE account_id = ? AND name = ?",
-                   (without_tags(row[5], params["TagKeys"]), ctx.account_id, row[0]))
+                   (without_tags(row[5], params["TagKeys"], fold_case=True), ctx.account_id,
+                    row[0]))
     return {}
 
 

@@ -50,6 +50,7 @@ def assume_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     duration_s = _duration(params.get("DurationSeconds"), role.max_session_s, chained)
     trust.refuse_root(ctx, caller, "sts:AssumeRole", role.arn)
     tags = _session_tags(params.get("Tags"))
+    trust.keep_source_identity(caller, params.get("SourceIdentity"), role.arn)
     source_identity = caller.source_identity or params.get("SourceIdentity")
     context = _assume_context(params, source_identity, tags)
     principal = trust.caller_principal(ctx, caller)

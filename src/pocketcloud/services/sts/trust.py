@@ -49,10 +49,11 @@ def find_role(ctx: RequestContext, role_arn: str, caller_arn: str, action: str) 
     match = _ROLE_ARN.fullmatch(role_arn)
     if match is None:
         raise AwsError("ValidationError", f"{role_arn} is invalid")
-    account_id, _, name = match.groups()
+    account_id, path, name = match.groups()
     with reading(ctx.cloud) as tx:
         row = role_row(tx, account_id, name, required=False)
-    if row is None:
+    # an ARN naming another path names no role: AWS denies as for a missing role
+    if row is None or row[2] != "/" + path:
         raise _denied(caller_arn, action, role_arn, "")
     return Role(account_id, row[0], row[2], row[1], row[4], row[6])
 
@@ -67,6 +68,8 @@ def check_trust(
 ) -> None:
     """Evaluate; raise AccessDenied in enforce mode, log in audit mode."""
     identity = principal_policies(ctx.cloud, caller) if caller is not None else None
+    if caller is not None and caller.session_token is not None:
+        context = {"aws:MultiFactorAuthPresent": "false", **context}  # as for any request
     decision = evaluate(AuthorizationRequest(
         principal=principal, action=action, resources=[role.arn],
         context={"aws:CurrentTime": _iso(ctx.cloud.clock.now()),
@@ -95,6 +98,13 @@ def refuse_root(ctx: RequestContext, caller: Credential, action: str, role_arn: 
     """AWS does not let an account's root user assume roles."""
     if caller.principal_type == "root" and iam_mode(ctx) == "enforce":
         raise AwsError("AccessDenied", "Roles may not be assumed by root accounts.", 403)
+
+
+def keep_source_identity(caller: Credential, requested: str | None, role_arn: str) -> None:
+    """A chained session's source identity cannot change: passing another one is denied
+    (passing the same one again is allowed)."""
+    if caller.source_identity and requested and requested != caller.source_identity:
+        raise _denied(caller.principal_arn, "sts:SetSourceIdentity", role_arn, "")
 
 
 def _denied(caller_arn: str, action: str, role_arn: str, message: str) -> AwsError:

@@ -1,0 +1,83 @@
+"""Who uses a managed policy: ListEntitiesForPolicy (paged, permissions policy or boundary) and
+DeletePolicy refusing while anyone still uses it."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from botocore.exceptions import ClientError
+
+ACCOUNT = "135713571357"
+ALLOW_S3 = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})
+TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+     "Action": "sts:AssumeRole"}]})
+
+
+def _name(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+def _error(call, **kwargs) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
+    with pytest.raises(ClientError) as caught:
+        call(**kwargs)
+    error = caught.value.response
+    return error["Error"]["Code"], error["Error"]["Message"], error["ResponseMetadata"][
+        "HTTPStatusCode"]
+
+
+@pytest.fixture
+def iam(client):  # type: ignore[no-untyped-def]
+    return client("iam", aws_access_key_id=ACCOUNT)
+
+
+def _entities(response: dict) -> list[str]:  # type: ignore[type-arg]
+    return ([g["GroupName"] for g in response["PolicyGroups"]]
+            + [u["UserName"] for u in response["PolicyUsers"]]
+            + [r["RoleName"] for r in response["PolicyRoles"]])
+
+
+def test_list_entities_for_policy_pages(iam) -> None:  # type: ignore[no-untyped-def]
+    arn = iam.create_policy(PolicyName=_name("p"), PolicyDocument=ALLOW_S3)["Policy"]["Arn"]
+    groups = sorted(_name("g") for _ in range(2))
+    users = sorted(_name("u") for _ in range(2))
+    roles = sorted(_name("r") for _ in range(2))
+    for group in groups:
+        iam.create_group(GroupName=group)
+        iam.attach_group_policy(GroupName=group, PolicyArn=arn)
+    for user in users:
+        iam.create_user(UserName=user)
+        iam.attach_user_policy(UserName=user, PolicyArn=arn)
+    for role in roles:
+        iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST)
+        iam.attach_role_policy(RoleName=role, PolicyArn=arn)
+    first = iam.list_entities_for_policy(PolicyArn=arn, MaxItems=4)
+    assert first["IsTruncated"] and _entities(first) == groups + users
+    rest = iam.list_entities_for_policy(PolicyArn=arn, MaxItems=4, Marker=first["Marker"])
+    assert not rest["IsTruncated"] and "Marker" not in rest and _entities(rest) == roles
+    pages = iam.get_paginator("list_entities_for_policy").paginate(
+        PolicyArn=arn, PaginationConfig={"PageSize": 1})
+    assert [name for page in pages for name in _entities(page)] == groups + users + roles
+    only_roles = iam.list_entities_for_policy(PolicyArn=arn, EntityFilter="Role")
+    assert _entities(only_roles) == roles
+
+
+def test_boundary_usage_is_listed_and_blocks_delete(iam) -> None:  # type: ignore[no-untyped-def]
+    arn = iam.create_policy(PolicyName=_name("b"), PolicyDocument=ALLOW_S3)["Policy"]["Arn"]
+    user, role = _name("u"), _name("r")
+    iam.create_user(UserName=user, PermissionsBoundary=arn)
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST, PermissionsBoundary=arn)
+    assert iam.get_policy(PolicyArn=arn)["Policy"]["PermissionsBoundaryUsageCount"] == 2
+    bounded = iam.list_entities_for_policy(PolicyArn=arn, PolicyUsageFilter="PermissionsBoundary")
+    assert _entities(bounded) == [user, role]
+    attached = iam.list_entities_for_policy(PolicyArn=arn, PolicyUsageFilter="PermissionsPolicy")
+    assert _entities(attached) == []
+    assert _error(iam.delete_policy, PolicyArn=arn) == (
+        "DeleteConflict", "Cannot delete a policy attached to entities.", 409)
+    iam.delete_user_permissions_boundary(UserName=user)
+    assert _error(iam.delete_policy, PolicyArn=arn)[0] == "DeleteConflict"
+    iam.delete_role_permissions_boundary(RoleName=role)
+    iam.delete_policy(PolicyArn=arn)

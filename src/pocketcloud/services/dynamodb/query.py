@@ -17,7 +17,11 @@ from pocketcloud.services.dynamodb import capacity, storage
 from pocketcloud.services.dynamodb.expressions.evaluate import Env, project
 from pocketcloud.services.dynamodb.expressions.request import Expressions, prepare
 from pocketcloud.services.dynamodb.items import check_condition
-from pocketcloud.services.dynamodb.key_conditions import key_range
+from pocketcloud.services.dynamodb.key_conditions import (
+    check_filter_keys,
+    check_start_key,
+    key_range,
+)
 from pocketcloud.services.dynamodb.rows import (
     PAGE_SIZE_BYTES_MAX,
     Reader,
@@ -48,8 +52,12 @@ def query(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) 
     hash_key = index.hash_key if index else table.hash_key
     range_key = index.range_key if index else table.range_key
     keys = key_range(tree, expressions.env, hash_key, range_key)
+    check_filter_keys(params, expressions.get("FilterExpression"), expressions.env,
+                      (hash_key, range_key))  # fmt: skip
     forward = params.get("ScanIndexForward", True)
     start = _start_position(table, index, params.get("ExclusiveStartKey"))
+    if start is not None:
+        check_start_key(keys, start[0], start[1])
     with storage.store(ctx).read() as tx:
         reader = query_rows(tx, table, index, keys, forward, start, params.get("Limit"))
         return _page(table, index, params, expressions, reader, _splice(ctx, encoded))
@@ -108,7 +116,7 @@ def _start_position(
     wanted = set(table.key_names())
     if index is not None:
         wanted |= {index.hash_key.name} | ({index.range_key.name} if index.range_key else set())
-    if set(start) != wanted:
+    if set(start) != wanted or not _typed_as_schema(table, index, start):
         raise invalid(
             "The provided starting key is invalid: The provided key element does not match "
             "the schema"
@@ -120,6 +128,13 @@ def _start_position(
     if entry is None:
         raise invalid("The provided starting key is invalid")
     return (entry[0], entry[1], pk, sk)
+
+
+def _typed_as_schema(table: TableMeta, index: IndexMeta | None, start: Item) -> bool:
+    schema = [table.hash_key, table.range_key]
+    if index is not None:
+        schema += (index.hash_key, index.range_key)
+    return all(key is None or key.type in start[key.name] for key in schema)
 
 
 # -- pages ----------------------------------------------------------------------------------

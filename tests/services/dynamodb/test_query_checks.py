@@ -132,3 +132,43 @@ def test_pages_resume_from_their_last_evaluated_key(ddb: Any, indexed: str) -> N
     rest = _query(ddb, indexed, key="pk = :h AND sk > :s", values={":s": {"S": "0"}},
                   ExclusiveStartKey=page["LastEvaluatedKey"])  # fmt: skip
     assert [i["sk"]["S"] for i in page["Items"] + rest["Items"]] == ["1", "2", "3"]
+
+
+def test_count_with_a_projection_is_refused(ddb: Any, indexed: str) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        _query(ddb, indexed, Select="COUNT", ProjectionExpression="x")
+    assert error_of(excinfo) == (
+        "ValidationException",
+        "Cannot specify the ProjectionExpression when choosing to get only the Count",
+    )
+
+
+@pytest.mark.parametrize("operation", ["query", "scan"])
+def test_projection_of_what_a_global_index_does_not_project(
+    ddb: Any, indexed: str, operation: str
+) -> None:
+    args: dict[str, Any] = {"TableName": indexed, "IndexName": "gsi",
+                            "ProjectionExpression": "zz, pk, #a.b, zz.c, g",
+                            "ExpressionAttributeNames": {"#a": "aa"}}  # fmt: skip
+    if operation == "query":
+        args |= {"KeyConditionExpression": "g = :h",
+                 "ExpressionAttributeValues": {":h": {"S": "a"}}}  # fmt: skip
+    with pytest.raises(ClientError) as excinfo:
+        getattr(ddb, operation)(**args)
+    assert error_of(excinfo) == (
+        "ValidationException",
+        "One or more parameter values were invalid: Global secondary index gsi does not "
+        "project [zz, aa]",
+    )
+
+
+def test_projection_of_index_and_table_keys_on_a_global_index(ddb: Any, indexed: str) -> None:
+    item = {"pk": {"S": "a"}, "sk": {"S": "1"}, "g": {"S": "h"}, "n": {"N": "2"}, "x": {"S": "x"}}
+    ddb.put_item(TableName=indexed, Item=item)
+    found = _query(ddb, indexed, IndexName="gsi", key="g = :h", values={":h": {"S": "h"}},
+                   ProjectionExpression="pk, n")  # fmt: skip
+    assert found["Items"] == [{"pk": {"S": "a"}, "n": {"N": "2"}}]
+    # A local index fetches the rest from the table.
+    ddb.put_item(TableName=indexed, Item={**item, "l": {"S": "l"}})
+    found = _query(ddb, indexed, IndexName="lsi", ProjectionExpression="x")
+    assert found["Items"] == [{"x": {"S": "x"}}]

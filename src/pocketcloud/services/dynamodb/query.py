@@ -158,6 +158,8 @@ def _page(
     filter_tree = expressions.get("FilterExpression")
     paths = expressions.get("ProjectionExpression")
     env = expressions.env
+    if paths is not None and index is not None and index.is_global:
+        _check_projected(table, index, paths, env)
     # Whole stored items, unfiltered: the page can be spliced from their JSON bytes.
     whole = filter_tree is None and (
         select == "ALL_ATTRIBUTES"
@@ -240,7 +242,8 @@ def _select(
         )
     if projected and select != "SPECIFIC_ATTRIBUTES":
         member = "ProjectionExpression" if "ProjectionExpression" in params else "AttributesToGet"
-        raise invalid(f"Cannot specify the {member} when choosing to get {select}")
+        wanted = "only the Count" if select == "COUNT" else select
+        raise invalid(f"Cannot specify the {member} when choosing to get {wanted}")
     if select == "ALL_PROJECTED_ATTRIBUTES" and index is None:
         raise invalid_parameter("Select type ALL_PROJECTED_ATTRIBUTES is not supported for a table")
     if (
@@ -259,20 +262,41 @@ def _select(
 def _shaped(
     table: TableMeta, index: IndexMeta | None, item: Item, select: str, paths: Any, env: Env
 ) -> Item:
-    if index is not None and select != "ALL_ATTRIBUTES" and index.projection_type != "ALL":
-        item = _index_projection(table, index, item)
-    if select == "SPECIFIC_ATTRIBUTES":
+    if select == "SPECIFIC_ATTRIBUTES":  # a local index fetches unprojected ones from the table
         return project(item, paths, env)
+    if select == "ALL_PROJECTED_ATTRIBUTES" and index is not None:
+        item = _index_projection(table, index, item)
     return item
 
 
 def _index_projection(table: TableMeta, index: IndexMeta, item: Item) -> Item:
+    if index.projection_type == "ALL":
+        return item
+    wanted = _projected_names(table, index)
+    return {name: value for name, value in item.items() if name in wanted}
+
+
+def _projected_names(table: TableMeta, index: IndexMeta) -> set[str]:
     wanted = set(table.key_names()) | {index.hash_key.name}
     if index.range_key:
         wanted.add(index.range_key.name)
     if index.projection_type == "INCLUDE":
         wanted.update(index.non_key_attributes)
-    return {name: value for name, value in item.items() if name in wanted}
+    return wanted
+
+
+def _check_projected(table: TableMeta, index: IndexMeta, paths: Any, env: Env) -> None:
+    """A global index cannot fetch what it does not project from the table, so asking for it
+    is refused (a local index can, and does)."""
+    if index.projection_type == "ALL":
+        return
+    projected = _projected_names(table, index)
+    heads = dict.fromkeys(env.name(node[1][0]) for node in paths)  # in the order written
+    missing = [name for name in heads if name not in projected]
+    if missing:
+        raise invalid_parameter(
+            f"Global secondary index {index.name} does not project [{', '.join(missing)}]"
+        )
 
 
 def _last_key(table: TableMeta, index: IndexMeta | None, item: Item) -> Item:

@@ -172,3 +172,40 @@ def test_projection_of_index_and_table_keys_on_a_global_index(ddb: Any, indexed:
     ddb.put_item(TableName=indexed, Item={**item, "l": {"S": "l"}})
     found = _query(ddb, indexed, IndexName="lsi", ProjectionExpression="x")
     assert found["Items"] == [{"x": {"S": "x"}}]
+
+
+def _eq(value: str) -> dict[str, Any]:
+    return {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": value}]}
+
+
+@pytest.mark.parametrize(
+    ("conditions", "message"),
+    [
+        ({}, "Conditions can be of length 1 or 2 only"),
+        ({"pk": _eq("a"), "sk": _eq("b"), "x": _eq("c")},
+         "Conditions can be of length 1 or 2 only"),
+        ({"x": {"ComparisonOperator": "NULL"}}, "Query condition missed key schema element: pk"),
+        ({"pk": _eq("a"), "x": _eq("b")}, "Query condition missed key schema element: sk"),
+        ({"pk": {"ComparisonOperator": "NOT_NULL"}},
+         "Attempted conditional constraint is not an indexable operation"),
+        ({"pk": _eq("a"), "sk": {"ComparisonOperator": "CONTAINS",
+                                 "AttributeValueList": [{"S": "b"}]}},
+         "Attempted conditional constraint is not an indexable operation"),
+        ({"pk": {"ComparisonOperator": "LE", "AttributeValueList": [{"S": "a"}]}},
+         "Query key condition not supported"),
+    ],
+)  # fmt: skip
+def test_legacy_key_conditions_refused(
+    ddb: Any, make_table: Any, conditions: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        ddb.query(TableName=make_table(), KeyConditions=conditions)
+    assert error_of(excinfo) == ("ValidationException", message)
+
+
+def test_a_second_condition_on_a_table_without_sort_key(ddb: Any, make_table: Any) -> None:
+    name = make_table(range=None)
+    with pytest.raises(ClientError) as excinfo:
+        ddb.query(TableName=name, KeyConditionExpression="pk = :a AND x = :b",
+                  ExpressionAttributeValues={":a": {"S": "a"}, ":b": {"S": "b"}})  # fmt: skip
+    assert error_of(excinfo) == ("ValidationException", "Query key condition not supported")

@@ -42,13 +42,29 @@ def key_range(
     bounds: list[tuple[str, bytes]] = []
     if by_name:
         ((name, node),) = by_name.items()
-        if range_key is None or name != range_key.name:
-            raise invalid(
-                "Query condition missed key schema element: "
-                + (range_key.name if range_key else hash_key.name)
-            )
+        if range_key is None:
+            raise invalid("Query key condition not supported")
+        if name != range_key.name:
+            raise invalid(f"Query condition missed key schema element: {range_key.name}")
         bounds = _range_bounds(node, env, range_key)
     return KeyRange(hash_value, encode_key(hash_value), bounds)
+
+
+_NOT_INDEXABLE = frozenset(("NULL", "NOT_NULL", "CONTAINS", "NOT_CONTAINS", "IN"))
+
+
+def check_legacy_key_conditions(
+    conditions: dict[str, Any], hash_key: KeyAttribute, range_key: KeyAttribute | None
+) -> None:
+    """KeyConditions' own checks, in DynamoDB's order, before its translation is planned."""
+    if len(conditions) not in (1, 2):
+        raise invalid("Conditions can be of length 1 or 2 only")
+    keys = [hash_key] if len(conditions) == 1 or range_key is None else [hash_key, range_key]
+    for key in keys:
+        if key.name not in conditions:
+            raise invalid(f"Query condition missed key schema element: {key.name}")
+    if any(c.get("ComparisonOperator") in _NOT_INDEXABLE for c in conditions.values()):
+        raise invalid("Attempted conditional constraint is not an indexable operation")
 
 
 def _conjuncts(tree: Any) -> list[tuple[Any, ...]]:

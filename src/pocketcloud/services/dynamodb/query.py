@@ -19,6 +19,7 @@ from pocketcloud.services.dynamodb.expressions.request import Expressions, prepa
 from pocketcloud.services.dynamodb.items import check_condition
 from pocketcloud.services.dynamodb.key_conditions import (
     check_filter_keys,
+    check_legacy_key_conditions,
     check_start_key,
     key_range,
 )
@@ -43,14 +44,16 @@ def query(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) 
     table = storage.table_meta(ctx, params["TableName"])
     index = _index(table, params)
     expressions = prepare(params, _QUERY_EXPRESSIONS)
+    hash_key = index.hash_key if index else table.hash_key
+    range_key = index.range_key if index else table.range_key
+    if params.get("KeyConditions") is not None:
+        check_legacy_key_conditions(params["KeyConditions"], hash_key, range_key)
     tree = expressions.get("KeyConditionExpression")
     if tree is None:
         raise invalid(
             "Either the KeyConditions or KeyConditionExpression parameter must be specified "
             "in the request."
         )
-    hash_key = index.hash_key if index else table.hash_key
-    range_key = index.range_key if index else table.range_key
     keys = key_range(tree, expressions.env, hash_key, range_key)
     check_filter_keys(params, expressions.get("FilterExpression"), expressions.env,
                       (hash_key, range_key))  # fmt: skip

@@ -55,7 +55,8 @@ def test_batch_limits_and_duplicates(ddb: Any, make_table: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         ddb.batch_get_item(RequestItems={name: {"Keys": [_key(i) for i in range(101)]}})
     assert excinfo.value.response["Error"]["Message"] == (
-        "Too many items requested for the BatchGetItem call"
+        f"1 validation error detected: Value at 'requestItems.{name}.member.keys' failed to "
+        "satisfy constraint: Member must have length less than or equal to 100"
     )
 
 

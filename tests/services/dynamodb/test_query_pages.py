@@ -61,7 +61,7 @@ def _pages(
     ddb: Any, args: dict[str, Any], filtered: bool, count: bool = False
 ) -> list[dict[str, Any]]:
     if filtered:  # keeps every item, but makes the server look at each one
-        args = {**args, "FilterExpression": "attribute_exists(pk)"}
+        args = {**args, "FilterExpression": "attribute_exists(d)"}  # not a key: those are refused
     if count:
         args = {**args, "Select": "COUNT"}
     pages = []

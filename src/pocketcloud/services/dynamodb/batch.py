@@ -4,6 +4,7 @@ response limit leaves out."""
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 from pocketcloud.context import RequestContext
@@ -22,14 +23,19 @@ _DUPLICATES = "Provided list of item keys contains duplicates"
 
 def batch_get_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     requests = params["RequestItems"]
-    total = sum(len(r.get("Keys") or ()) for r in requests.values())
-    if total > MAX_BATCH_GET_KEYS:
+    _check_not_empty(requests)
+    for name, request in requests.items():
+        count = len(request.get("Keys") or ())
+        if not 1 <= count <= MAX_BATCH_GET_KEYS:
+            shown = "'[]' " if count == 0 else ""  # a long list's rendering is left out
+            bound = ("greater than or equal to 1" if count == 0
+                     else f"less than or equal to {MAX_BATCH_GET_KEYS}")  # fmt: skip
+            raise invalid(
+                f"1 validation error detected: Value {shown}at 'requestItems.{name}.member.keys' "
+                f"failed to satisfy constraint: Member must have length {bound}"
+            )
+    if sum(len(r["Keys"]) for r in requests.values()) > MAX_BATCH_GET_KEYS:
         raise invalid("Too many items requested for the BatchGetItem call")
-    if not requests or total == 0:
-        raise invalid(
-            "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: "
-            "Member must have length greater than or equal to 1"
-        )
     plans = []
     for name, request in requests.items():
         table = storage.table_meta(ctx, name)
@@ -71,18 +77,16 @@ def batch_get_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 
 def batch_write_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     requests = params["RequestItems"]
-    total = sum(len(r) for r in requests.values())
-    if total > MAX_BATCH_WRITE_REQUESTS:
+    _check_not_empty(requests)
+    if any(not 1 <= len(writes) <= MAX_BATCH_WRITE_REQUESTS for writes in requests.values()):
         raise invalid(
-            "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: "
-            "Map value must satisfy constraint: [Member must have length less than or equal to "
-            "25, Member must have length greater than or equal to 1]"
+            f"1 validation error detected: Value '{_java_map(requests)}' at 'requestItems' "
+            "failed to satisfy constraint: Map value must satisfy constraint: [Member must have "
+            f"length less than or equal to {MAX_BATCH_WRITE_REQUESTS}, Member must have length "
+            "greater than or equal to 1]"
         )
-    if not requests or total == 0:
-        raise invalid(
-            "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: "
-            "Member must have length greater than or equal to 1"
-        )
+    if sum(len(writes) for writes in requests.values()) > MAX_BATCH_WRITE_REQUESTS:
+        raise invalid("Too many items requested for the BatchWriteItem call")
     plans = []
     for name, writes in requests.items():
         table = storage.table_meta(ctx, name)
@@ -137,13 +141,10 @@ def batch_write_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
 
 def _write_plan(table: Any, write: dict[str, Any]) -> tuple[Any, tuple[bytes, bytes], int]:
     put, delete = write.get("PutRequest"), write.get("DeleteRequest")
-    if (put is None) == (delete is None):
+    if (put is None) == (delete is None):  # DynamoDB checks the union as it does a value's
         raise invalid(
             "Supplied AttributeValue has more than one datatypes set, must contain exactly one "
             "of the supported datatypes"
-            if put and delete
-            else "1 validation error detected: WriteRequest must contain exactly one of "
-            "PutRequest or DeleteRequest"
         )
     if put is not None:
         item = clean_item(put["Item"])
@@ -151,3 +152,24 @@ def _write_plan(table: Any, write: dict[str, Any]) -> tuple[Any, tuple[bytes, by
         return item, table.primary_key(item), checked_size(item)
     assert delete is not None
     return None, table.primary_key(clean_key(table, delete["Key"])), 0
+
+
+def _check_not_empty(requests: dict[str, Any]) -> None:
+    if not requests:
+        raise invalid(
+            "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy "
+            "constraint: Member must have length greater than or equal to 1"
+        )
+
+
+def _java_map(requests: dict[str, list[Any]]) -> str:
+    """The request map as DynamoDB's Java model prints it in a constraint message:
+    {table=[com.amazonaws.dynamodb.v20120810.WriteRequest@1a2b3c4d, ...]}."""
+    tables = []
+    for name, writes in requests.items():
+        shown = ", ".join(
+            f"com.amazonaws.dynamodb.v20120810.WriteRequest@{zlib.crc32(repr(w).encode()):08x}"
+            for w in writes
+        )
+        tables.append(f"{name}=[{shown}]")
+    return "{" + ", ".join(tables) + "}"

@@ -42,13 +42,29 @@ def key_range(
     bounds: list[tuple[str, bytes]] = []
     if by_name:
         ((name, node),) = by_name.items()
-        if range_key is None or name != range_key.name:
-            raise invalid(
-                "Query condition missed key schema element: "
-                + (range_key.name if range_key else hash_key.name)
-            )
+        if range_key is None:
+            raise invalid("Query key condition not supported")
+        if name != range_key.name:
+            raise invalid(f"Query condition missed key schema element: {range_key.name}")
         bounds = _range_bounds(node, env, range_key)
     return KeyRange(hash_value, encode_key(hash_value), bounds)
+
+
+_NOT_INDEXABLE = frozenset(("NULL", "NOT_NULL", "CONTAINS", "NOT_CONTAINS", "IN"))
+
+
+def check_legacy_key_conditions(
+    conditions: dict[str, Any], hash_key: KeyAttribute, range_key: KeyAttribute | None
+) -> None:
+    """KeyConditions' own checks, in DynamoDB's order, before its translation is planned."""
+    if len(conditions) not in (1, 2):
+        raise invalid("Conditions can be of length 1 or 2 only")
+    keys = [hash_key] if len(conditions) == 1 or range_key is None else [hash_key, range_key]
+    for key in keys:
+        if key.name not in conditions:
+            raise invalid(f"Query condition missed key schema element: {key.name}")
+    if any(c.get("ComparisonOperator") in _NOT_INDEXABLE for c in conditions.values()):
+        raise invalid("Attempted conditional constraint is not an indexable operation")
 
 
 def _conjuncts(tree: Any) -> list[tuple[Any, ...]]:
@@ -135,3 +151,56 @@ def _successor(prefix: bytes) -> bytes | None:
     if not trimmed:
         return None
     return trimmed[:-1] + bytes((trimmed[-1] + 1,))
+
+
+# -- what else in a Query must agree with the key condition ---------------------------------
+
+
+def check_filter_keys(
+    params: dict[str, Any], filter_tree: Any, env: Env, keys: tuple[KeyAttribute | None, ...]
+) -> None:
+    """DynamoDB refuses a Query filter naming a key attribute of the table or index queried:
+    the key condition is where those belong."""
+    if "QueryFilter" in params:
+        member, named = "QueryFilter", set(params["QueryFilter"] or ())
+    elif filter_tree is not None:
+        member, named = "Filter Expression", {env.name(head) for head in _path_heads(filter_tree)}
+    else:
+        return
+    for key in keys:
+        if key is not None and key.name in named:
+            raise invalid(
+                f"{member} can only contain non-primary key attributes: "
+                f"Primary key attribute: {key.name}"
+            )
+
+
+def _path_heads(node: tuple[Any, ...], found: set[str] | None = None) -> set[str]:
+    """The first element of every document path in a condition tree."""
+    found = set() if found is None else found
+    if node[0] == "path":
+        found.add(node[1][0])
+        return found
+    for child in node:
+        if type(child) is tuple and child:
+            _path_heads(child, found)
+    return found
+
+
+_HOLDS = {
+    "<": bytes.__lt__,
+    "<=": bytes.__le__,
+    ">": bytes.__gt__,
+    ">=": bytes.__ge__,
+    "=": bytes.__eq__,
+}
+
+
+def check_start_key(keys: KeyRange, hash_bytes: bytes, sort_bytes: bytes) -> None:
+    """An ExclusiveStartKey must lie inside the queried partition and sort key range."""
+    if hash_bytes != keys.hash_bytes:
+        raise invalid(
+            "The provided starting key is outside query boundaries based on provided conditions"
+        )
+    if not all(_HOLDS[op](sort_bytes, bound) for op, bound in keys.bounds):
+        raise invalid("The provided starting key does not match the range key predicate")

@@ -18,7 +18,7 @@ from pocketcloud.services.dynamodb import storage, transactions
 from pocketcloud.services.dynamodb.expressions.request import prepare
 from pocketcloud.services.dynamodb.partiql_parser import Statement, parse
 from pocketcloud.services.dynamodb.storage import TableMeta
-from pocketcloud.services.dynamodb.values import invalid
+from pocketcloud.services.dynamodb.values import check_list_length, invalid
 
 MAX_BATCH_STATEMENTS = 25
 MAX_TRANSACTION_STATEMENTS = 100
@@ -225,11 +225,7 @@ def execute_statement(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
 
 def batch_execute_statement(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     given = params["Statements"]
-    if not 1 <= len(given) <= MAX_BATCH_STATEMENTS:
-        raise invalid(
-            "1 validation error detected: Value at 'statements' failed to satisfy constraint: "
-            f"Member must have length less than or equal to {MAX_BATCH_STATEMENTS}"
-        )
+    check_list_length("statements", given, MAX_BATCH_STATEMENTS)
     parsed = [parse(s["Statement"], s.get("Parameters")) for s in given]
     if any(s.kind == "EXISTS" for s in parsed):
         raise invalid("EXISTS is only supported in ExecuteTransaction")
@@ -278,12 +274,7 @@ def _batch_one(ctx: RequestContext, request: dict[str, Any], statement: Statemen
 
 def execute_transaction(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     given = params["TransactStatements"]
-    if not 1 <= len(given) <= MAX_TRANSACTION_STATEMENTS:
-        raise invalid(
-            "1 validation error detected: Value at 'transactStatements' failed to satisfy "
-            f"constraint: Member must have length less than or equal to "
-            f"{MAX_TRANSACTION_STATEMENTS}"
-        )
+    check_list_length("transactStatements", given, MAX_TRANSACTION_STATEMENTS)
     parsed = [parse(s["Statement"], s.get("Parameters")) for s in given]
     reads_only = {s.kind == "SELECT" for s in parsed}
     if len(reads_only) > 1:

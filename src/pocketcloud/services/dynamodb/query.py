@@ -17,7 +17,12 @@ from pocketcloud.services.dynamodb import capacity, storage
 from pocketcloud.services.dynamodb.expressions.evaluate import Env, project
 from pocketcloud.services.dynamodb.expressions.request import Expressions, prepare
 from pocketcloud.services.dynamodb.items import check_condition
-from pocketcloud.services.dynamodb.key_conditions import key_range
+from pocketcloud.services.dynamodb.key_conditions import (
+    check_filter_keys,
+    check_legacy_key_conditions,
+    check_start_key,
+    key_range,
+)
 from pocketcloud.services.dynamodb.rows import (
     PAGE_SIZE_BYTES_MAX,
     Reader,
@@ -39,17 +44,23 @@ def query(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) 
     table = storage.table_meta(ctx, params["TableName"])
     index = _index(table, params)
     expressions = prepare(params, _QUERY_EXPRESSIONS)
+    hash_key = index.hash_key if index else table.hash_key
+    range_key = index.range_key if index else table.range_key
+    if params.get("KeyConditions") is not None:
+        check_legacy_key_conditions(params["KeyConditions"], hash_key, range_key)
     tree = expressions.get("KeyConditionExpression")
     if tree is None:
         raise invalid(
             "Either the KeyConditions or KeyConditionExpression parameter must be specified "
             "in the request."
         )
-    hash_key = index.hash_key if index else table.hash_key
-    range_key = index.range_key if index else table.range_key
     keys = key_range(tree, expressions.env, hash_key, range_key)
+    check_filter_keys(params, expressions.get("FilterExpression"), expressions.env,
+                      (hash_key, range_key))  # fmt: skip
     forward = params.get("ScanIndexForward", True)
     start = _start_position(table, index, params.get("ExclusiveStartKey"))
+    if start is not None:
+        check_start_key(keys, start[0], start[1])
     with storage.store(ctx).read() as tx:
         reader = query_rows(tx, table, index, keys, forward, start, params.get("Limit"))
         return _page(table, index, params, expressions, reader, _splice(ctx, encoded))
@@ -108,7 +119,7 @@ def _start_position(
     wanted = set(table.key_names())
     if index is not None:
         wanted |= {index.hash_key.name} | ({index.range_key.name} if index.range_key else set())
-    if set(start) != wanted:
+    if set(start) != wanted or not _typed_as_schema(table, index, start):
         raise invalid(
             "The provided starting key is invalid: The provided key element does not match "
             "the schema"
@@ -120,6 +131,13 @@ def _start_position(
     if entry is None:
         raise invalid("The provided starting key is invalid")
     return (entry[0], entry[1], pk, sk)
+
+
+def _typed_as_schema(table: TableMeta, index: IndexMeta | None, start: Item) -> bool:
+    schema = [table.hash_key, table.range_key]
+    if index is not None:
+        schema += (index.hash_key, index.range_key)
+    return all(key is None or key.type in start[key.name] for key in schema)
 
 
 # -- pages ----------------------------------------------------------------------------------
@@ -143,6 +161,8 @@ def _page(
     filter_tree = expressions.get("FilterExpression")
     paths = expressions.get("ProjectionExpression")
     env = expressions.env
+    if paths is not None and index is not None and index.is_global:
+        _check_projected(table, index, paths, env)
     # Whole stored items, unfiltered: the page can be spliced from their JSON bytes.
     whole = filter_tree is None and (
         select == "ALL_ATTRIBUTES"
@@ -225,7 +245,8 @@ def _select(
         )
     if projected and select != "SPECIFIC_ATTRIBUTES":
         member = "ProjectionExpression" if "ProjectionExpression" in params else "AttributesToGet"
-        raise invalid(f"Cannot specify the {member} when choosing to get {select}")
+        wanted = "only the Count" if select == "COUNT" else select
+        raise invalid(f"Cannot specify the {member} when choosing to get {wanted}")
     if select == "ALL_PROJECTED_ATTRIBUTES" and index is None:
         raise invalid_parameter("Select type ALL_PROJECTED_ATTRIBUTES is not supported for a table")
     if (
@@ -244,20 +265,41 @@ def _select(
 def _shaped(
     table: TableMeta, index: IndexMeta | None, item: Item, select: str, paths: Any, env: Env
 ) -> Item:
-    if index is not None and select != "ALL_ATTRIBUTES" and index.projection_type != "ALL":
-        item = _index_projection(table, index, item)
-    if select == "SPECIFIC_ATTRIBUTES":
+    if select == "SPECIFIC_ATTRIBUTES":  # a local index fetches unprojected ones from the table
         return project(item, paths, env)
+    if select == "ALL_PROJECTED_ATTRIBUTES" and index is not None:
+        item = _index_projection(table, index, item)
     return item
 
 
 def _index_projection(table: TableMeta, index: IndexMeta, item: Item) -> Item:
+    if index.projection_type == "ALL":
+        return item
+    wanted = _projected_names(table, index)
+    return {name: value for name, value in item.items() if name in wanted}
+
+
+def _projected_names(table: TableMeta, index: IndexMeta) -> set[str]:
     wanted = set(table.key_names()) | {index.hash_key.name}
     if index.range_key:
         wanted.add(index.range_key.name)
     if index.projection_type == "INCLUDE":
         wanted.update(index.non_key_attributes)
-    return {name: value for name, value in item.items() if name in wanted}
+    return wanted
+
+
+def _check_projected(table: TableMeta, index: IndexMeta, paths: Any, env: Env) -> None:
+    """A global index cannot fetch what it does not project from the table, so asking for it
+    is refused (a local index can, and does)."""
+    if index.projection_type == "ALL":
+        return
+    projected = _projected_names(table, index)
+    heads = dict.fromkeys(env.name(node[1][0]) for node in paths)  # in the order written
+    missing = [name for name in heads if name not in projected]
+    if missing:
+        raise invalid_parameter(
+            f"Global secondary index {index.name} does not project [{', '.join(missing)}]"
+        )
 
 
 def _last_key(table: TableMeta, index: IndexMeta | None, item: Item) -> Item:

@@ -25,7 +25,13 @@ from pocketcloud.services.dynamodb.keys import (
     clean_key,
 )
 from pocketcloud.services.dynamodb.storage import TableMeta
-from pocketcloud.services.dynamodb.values import Item, clean_item, invalid, item_size_bytes
+from pocketcloud.services.dynamodb.values import (
+    Item,
+    check_list_length,
+    clean_item,
+    invalid,
+    item_size_bytes,
+)
 
 MAX_TRANSACTION_ITEMS = 100
 TOKEN_LIFETIME_S = 600.0
@@ -53,11 +59,7 @@ class _Action:
 
 def transact_write_items(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     given = params["TransactItems"]
-    if not 1 <= len(given) <= MAX_TRANSACTION_ITEMS:
-        raise invalid(
-            "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
-            "Member must have length less than or equal to 100"
-        )
+    check_list_length("transactItems", given, MAX_TRANSACTION_ITEMS)
     actions = [_plan(ctx, entry) for entry in given]
     keys = [(a.table.table_id, a.key) for a in actions]
     if len(set(keys)) != len(keys):
@@ -88,7 +90,12 @@ def transact_write_items(ctx: RequestContext, params: dict[str, Any]) -> dict[st
 
 def _plan(ctx: RequestContext, entry: dict[str, Any]) -> _Action:
     present = [kind for kind in _ACTIONS if kind in entry]
-    if len(present) != 1:
+    if not present:  # as DynamoDB reads an entry naming an action it does not know
+        raise invalid(
+            "The action or operation requested is invalid. Verify that the action is typed "
+            "correctly."
+        )
+    if len(present) > 1:
         raise invalid("TransactItems can only contain one of Check, Put, Update or Delete")
     kind = present[0]
     request = entry[kind]
@@ -198,11 +205,7 @@ def _capacity(mode: str, actions: list[_Action], *, reading: bool) -> list[dict[
 
 def transact_get_items(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     given = params["TransactItems"]
-    if not 1 <= len(given) <= MAX_TRANSACTION_ITEMS:
-        raise invalid(
-            "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
-            "Member must have length less than or equal to 100"
-        )
+    check_list_length("transactItems", given, MAX_TRANSACTION_ITEMS)
     actions = []
     for entry in given:
         request = entry["Get"]

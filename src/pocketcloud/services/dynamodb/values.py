@@ -35,6 +35,19 @@ def invalid_parameter(message: str) -> AwsError:
     return invalid("One or more parameter values were invalid: " + message)
 
 
+def check_list_length(field: str, given: list[Any], high: int) -> None:
+    """A list of structures between 1 and `high` long; an empty one is shown as '[]', a long
+    one's Java rendering is left out."""
+    if given and len(given) <= high:
+        return
+    shown, bound = ("'[]' ", "greater than or equal to 1") if not given else (
+        "", f"less than or equal to {high}")  # fmt: skip
+    raise invalid(
+        f"1 validation error detected: Value {shown}at '{field}' failed to satisfy constraint: "
+        f"Member must have length {bound}"
+    )
+
+
 # -- numbers --------------------------------------------------------------------------------
 
 

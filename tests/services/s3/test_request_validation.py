@@ -7,7 +7,7 @@ import http.client
 from typing import Any
 
 import pytest
-import requests
+import httpx
 from botocore.exceptions import ClientError
 
 
@@ -37,7 +37,7 @@ def test_upload_part_without_content_length_is_411(endpoint: str, s3: Any, bucke
 
 
 def test_empty_body_with_content_length_zero_is_stored(endpoint: str, s3: Any, bucket: str) -> None:
-    assert requests.put(f"{endpoint}/{bucket}/empty", data=b"", timeout=5).status_code == 200
+    assert httpx.put(f"{endpoint}/{bucket}/empty", content=b"", timeout=5).status_code == 200
     assert s3.head_object(Bucket=bucket, Key="empty")["ContentLength"] == 0
 
 
@@ -71,6 +71,6 @@ def test_post_upload_with_unknown_storage_class_is_refused(
         bucket, "k", Fields={"x-amz-storage-class": "BOGUS"},
         Conditions=[{"x-amz-storage-class": "BOGUS"}],
     )  # fmt: skip
-    answer = requests.post(form["url"], data=form["fields"], files={"file": b"x"}, timeout=5)
+    answer = httpx.post(form["url"], data=form["fields"], files={"file": b"x"}, timeout=5)
     assert answer.status_code == 400 and b"<Code>InvalidStorageClass</Code>" in answer.content
     assert "Contents" not in s3.list_objects_v2(Bucket=bucket)

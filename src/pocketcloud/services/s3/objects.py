@@ -17,6 +17,7 @@ from pocketcloud.services.s3.conditions import (
     check_read_conditions,
     precondition_failed,
 )
+from pocketcloud.services.s3.encryption import AES256, object_encryption, reported
 from pocketcloud.services.s3.inline import PREFIX as INLINE_PREFIX
 from pocketcloud.services.s3.inline import (
     delete_inline,
@@ -57,8 +58,8 @@ KEY_BYTES_MAX = 1024
 METADATA_BYTES_MAX = 2048
 STANDARD_HEADERS = (
     "CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage", "ContentType",
-    "Expires", "WebsiteRedirectLocation", "ServerSideEncryption", "SSEKMSKeyId",
-    "ObjectLockMode", "ObjectLockRetainUntilDate", "ObjectLockLegalHoldStatus",
+    "Expires", "WebsiteRedirectLocation", "ObjectLockMode", "ObjectLockRetainUntilDate",
+    "ObjectLockLegalHoldStatus",
 )  # fmt: skip
 DEFAULT_CONTENT_TYPE = "binary/octet-stream"
 _RESPONSE_OVERRIDES = {
@@ -133,6 +134,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         validate_key(key)
         storage_class = requested_storage_class(params.get("StorageClass"))
         headers = stored_headers(params)
+        headers.update(object_encryption(ctx, bucket, params))
         metadata = user_metadata(params)
         tags = tags_from_header(params.get("Tagging"))
         lock_headers(ctx, bucket, headers)
@@ -165,7 +167,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         raise
     delete_blobs(ctx, garbage)
     save_object_acl(ctx, bucket, row, grants)
-    result: dict[str, Any] = {"ETag": row.etag, **checksum}
+    result: dict[str, Any] = {"ETag": row.etag, **checksum, **reported(headers)}
     if bucket.versioning:
         result["VersionId"] = row.version_id
     add_expiration(ctx, bucket.name, row, result)
@@ -299,6 +301,7 @@ def describe(row: ObjectRow, bucket: Bucket, params: dict[str, Any]) -> dict[str
         "AcceptRanges": "bytes",
         **row.headers,
     }
+    result.setdefault("ServerSideEncryption", AES256)
     if row.metadata:
         result["Metadata"] = row.metadata
     if row.storage_class != "STANDARD":

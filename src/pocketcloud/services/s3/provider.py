@@ -39,6 +39,11 @@ from pocketcloud.services.s3.bucket_policy import (
 )
 from pocketcloud.services.s3.copying import copy_object
 from pocketcloud.services.s3.cors import delete_bucket_cors, get_bucket_cors, put_bucket_cors
+from pocketcloud.services.s3.encryption import (
+    delete_bucket_encryption,
+    get_bucket_encryption,
+    put_bucket_encryption,
+)
 from pocketcloud.services.s3.lifecycle_config import (
     delete_bucket_lifecycle,
     get_bucket_lifecycle_configuration,
@@ -88,6 +93,9 @@ from pocketcloud.services.s3.website import (
 )
 
 __all__ = [
+    "delete_bucket_encryption",
+    "get_bucket_encryption",
+    "put_bucket_encryption",
     "get_bucket_accelerate_configuration",
     "put_bucket_accelerate_configuration",
     "delete_bucket_replication",

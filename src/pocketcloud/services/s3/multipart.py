@@ -23,6 +23,7 @@ from pocketcloud.services.s3.copying import copy_bytes, find_copy_source
 from pocketcloud.services.s3.encryption import object_encryption, reported
 from pocketcloud.services.s3.lifecycle_expiry import add_expiration
 from pocketcloud.services.s3.notifications import notify_created
+from pocketcloud.services.s3.object_attributes import PART_CHECKSUMS
 from pocketcloud.services.s3.objects import (
     commit_object,
     delete_blobs,
@@ -252,13 +253,15 @@ def _object_checksum(
     if not algorithm or upload_checksum.get("Type") != "COMPOSITE":
         return {}
     member = CHECKSUM_MEMBERS[algorithm]
-    digests = []
+    values = []
     for number in chosen:
         value = json.loads(stored[number][3]).get(member)
         if not value:
             return {}
-        digests.append(base64.b64decode(value))
-    return {member: composite_checksum(algorithm, digests), "ChecksumType": "COMPOSITE"}
+        values.append(value)
+    digests = [base64.b64decode(value) for value in values]
+    return {member: composite_checksum(algorithm, digests), "ChecksumType": "COMPOSITE",
+            PART_CHECKSUMS: " ".join(values)}  # GetObjectAttributes lists them
 
 
 def abort_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

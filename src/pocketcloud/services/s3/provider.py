@@ -85,6 +85,7 @@ from pocketcloud.services.s3.notification_config import (
     get_bucket_notification_configuration,
     put_bucket_notification_configuration,
 )
+from pocketcloud.services.s3.object_attributes import get_object_attributes
 from pocketcloud.services.s3.object_lock import (
     get_object_legal_hold,
     get_object_lock_configuration,
@@ -117,6 +118,7 @@ from pocketcloud.services.s3.website import (
 )
 
 __all__ = [
+    "get_object_attributes",
     "delete_bucket_encryption",
     "get_bucket_encryption",
     "put_bucket_encryption",

@@ -29,6 +29,7 @@ from pocketcloud.services.s3.objects import (
     user_metadata,
     validate_key,
 )
+from pocketcloud.services.s3.restore import check_readable, without_restore
 from pocketcloud.services.s3.rows import (
     ObjectRow,
     check_version_id,
@@ -79,6 +80,7 @@ def find_copy_source(
         raise AwsError("InvalidRequest", "The source of a copy request may not specifically "
                        "refer to a delete marker by version id.")  # fmt: skip
     check_read_conditions(params, row.etag, row.last_modified, prefix="CopySourceIf")
+    check_readable(ctx, row)  # an archived source must be restored first
     return bucket, row, version_id
 
 
@@ -162,7 +164,7 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
                        f"allowable size for a copy source: {COPY_SIZE_MAX_BYTES}")  # fmt: skip
     replace = params.get("MetadataDirective", "COPY") == "REPLACE"
     headers = stored_headers(params) if replace else without_lock(source.headers)
-    headers = without_encryption(headers)
+    headers = without_restore(without_encryption(headers))
     headers.update(object_encryption(ctx, bucket, params))
     headers.pop("ReplicationStatus", None)  # a copy is a new object: replication decides anew
     if not replace:  # the request's own lock settings apply to the copy

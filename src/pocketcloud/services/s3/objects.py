@@ -28,6 +28,7 @@ from pocketcloud.services.s3.inline import (
 from pocketcloud.services.s3.lifecycle_expiry import add_expiration
 from pocketcloud.services.s3.notifications import notify_created, notify_removed
 from pocketcloud.services.s3.object_lock import LOCK_HEADERS, check_deletable, lock_headers
+from pocketcloud.services.s3.restore import ARCHIVED_CLASSES, add_restore, check_readable
 from pocketcloud.services.s3.rows import (
     CURRENT_ROW_SQL,
     Current,
@@ -354,9 +355,12 @@ def _part_window(row: ObjectRow, part_number: int, result: dict[str, Any]) -> tu
 def get_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
     row = find_object(ctx, bucket, params)
+    if row.storage_class in ARCHIVED_CLASSES:
+        check_readable(ctx, row)
     check_read_conditions(params, row.etag, row.last_modified)
     result = describe(row, bucket, params)
     add_expiration(ctx, bucket.name, row, result)
+    add_restore(ctx, row, result)
     first, length = _read_window(row, params, result)
     try:
         body = object_body(ctx.cloud.store, row, first, length)
@@ -374,6 +378,7 @@ def head_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     check_read_conditions(params, row.etag, row.last_modified)
     result = describe(row, bucket, params)
     add_expiration(ctx, bucket.name, row, result)
+    add_restore(ctx, row, result)
     _read_window(row, params, result)
     if "ContentRange" in result:
         result[STATUS_OVERRIDE] = 206  # as GET would answer: the range's length, Partial Content

@@ -100,6 +100,7 @@ from pocketcloud.services.s3.replication_config import (
     get_bucket_replication,
     put_bucket_replication,
 )
+from pocketcloud.services.s3.restore import restore_object
 from pocketcloud.services.s3.tagging import (
     delete_bucket_tagging,
     delete_object_tagging,
@@ -118,6 +119,7 @@ from pocketcloud.services.s3.website import (
 )
 
 __all__ = [
+    "restore_object",
     "get_object_attributes",
     "delete_bucket_encryption",
     "get_bucket_encryption",

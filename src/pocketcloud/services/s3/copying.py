@@ -15,6 +15,7 @@ from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.conditions import check_read_conditions
+from pocketcloud.services.s3.encryption import object_encryption, reported, without_encryption
 from pocketcloud.services.s3.inline import is_inline, read_inline
 from pocketcloud.services.s3.lifecycle_expiry import add_expiration
 from pocketcloud.services.s3.notifications import notify_created
@@ -28,6 +29,7 @@ from pocketcloud.services.s3.objects import (
     user_metadata,
     validate_key,
 )
+from pocketcloud.services.s3.restore import check_readable, without_restore
 from pocketcloud.services.s3.rows import (
     ObjectRow,
     check_version_id,
@@ -78,6 +80,7 @@ def find_copy_source(
         raise AwsError("InvalidRequest", "The source of a copy request may not specifically "
                        "refer to a delete marker by version id.")  # fmt: skip
     check_read_conditions(params, row.etag, row.last_modified, prefix="CopySourceIf")
+    check_readable(ctx, row)  # an archived source must be restored first
     return bucket, row, version_id
 
 
@@ -161,6 +164,8 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
                        f"allowable size for a copy source: {COPY_SIZE_MAX_BYTES}")  # fmt: skip
     replace = params.get("MetadataDirective", "COPY") == "REPLACE"
     headers = stored_headers(params) if replace else without_lock(source.headers)
+    headers = without_restore(without_encryption(headers))
+    headers.update(object_encryption(ctx, bucket, params))
     headers.pop("ReplicationStatus", None)  # a copy is a new object: replication decides anew
     if not replace:  # the request's own lock settings apply to the copy
         requested = stored_headers(params)
@@ -202,6 +207,7 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         result["CopySourceVersionId"] = source.version_id
     if bucket.versioning:
         result["VersionId"] = row.version_id
+    result.update(reported(headers))
     add_expiration(ctx, bucket.name, row, result)
     notify_created(ctx, bucket, "ObjectCreated:Copy", row)
     return result

@@ -20,8 +20,10 @@ from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.checksums import ALGORITHMS, CHECKSUM_MEMBERS, composite_checksum
 from pocketcloud.services.s3.conditions import copy_source_window
 from pocketcloud.services.s3.copying import copy_bytes, find_copy_source
+from pocketcloud.services.s3.encryption import object_encryption, reported
 from pocketcloud.services.s3.lifecycle_expiry import add_expiration
 from pocketcloud.services.s3.notifications import notify_created
+from pocketcloud.services.s3.object_attributes import PART_CHECKSUMS
 from pocketcloud.services.s3.objects import (
     commit_object,
     delete_blobs,
@@ -74,6 +76,8 @@ def create_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict
         raise AwsError("InvalidRequest", f"The FULL_OBJECT checksum type cannot be used with "
                        f"the {algorithm.lower()} checksum algorithm.")  # fmt: skip
     checksum = {"Algorithm": algorithm, "Type": checksum_type} if algorithm else {}
+    headers = stored_headers(params)
+    headers.update(object_encryption(ctx, bucket, params))
     grants = acl_for_write(ctx, bucket, params)
     upload_id = ctx.cloud.ids.hex(48)
     with s3_store(ctx).write() as tx:
@@ -81,12 +85,12 @@ def create_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict
             "INSERT INTO s3_uploads (upload_id, bucket, key, initiated, storage_class, headers, "
             "metadata, checksum, tags, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (upload_id, bucket.name, key_bytes(key), ctx.cloud.clock.now(),
-             storage_class, json.dumps(stored_headers(params)),
+             storage_class, json.dumps(headers),
              json.dumps(user_metadata(params)), json.dumps(checksum),
              json.dumps(tags_from_header(params.get("Tagging"))), ctx.account_id),
         )  # fmt: skip
     save_upload_acl(ctx, upload_id, grants)
-    result = {"Bucket": bucket.name, "Key": key, "UploadId": upload_id}
+    result = {"Bucket": bucket.name, "Key": key, "UploadId": upload_id, **reported(headers)}
     if algorithm:
         result.update(ChecksumAlgorithm=algorithm, ChecksumType=checksum_type)
     return result
@@ -133,13 +137,13 @@ async def upload_part(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         bucket = require_bucket(ctx, params["Bucket"])
         number = _part_number(params)
         with s3_store(ctx).read() as tx:
-            find_upload(tx, bucket.name, params["Key"], params["UploadId"])
+            upload = find_upload(tx, bucket.name, params["Key"], params["UploadId"])
         received = await receive_body(ctx, bucket.region, params)
     checksum = {}
     if received.algorithm:
         checksum = {CHECKSUM_MEMBERS[received.algorithm]: received.checksum}
     _store_part(ctx, bucket, params, number, received.blob, checksum)
-    return {"ETag": received.etag, **checksum}
+    return {"ETag": received.etag, **checksum, **reported(json.loads(upload[1]))}
 
 
 async def upload_part_copy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -202,7 +206,7 @@ def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> di
     apply_upload_acl(ctx, bucket, row, upload_id)
     result: dict[str, Any] = {
         "Location": f"/{bucket.name}/{key}", "Bucket": bucket.name, "Key": key,
-        "ETag": row.etag, **row.checksum,
+        "ETag": row.etag, **row.checksum, **reported(row.headers),
     }  # fmt: skip
     if bucket.versioning:
         result["VersionId"] = row.version_id
@@ -249,13 +253,15 @@ def _object_checksum(
     if not algorithm or upload_checksum.get("Type") != "COMPOSITE":
         return {}
     member = CHECKSUM_MEMBERS[algorithm]
-    digests = []
+    values = []
     for number in chosen:
         value = json.loads(stored[number][3]).get(member)
         if not value:
             return {}
-        digests.append(base64.b64decode(value))
-    return {member: composite_checksum(algorithm, digests), "ChecksumType": "COMPOSITE"}
+        values.append(value)
+    digests = [base64.b64decode(value) for value in values]
+    return {member: composite_checksum(algorithm, digests), "ChecksumType": "COMPOSITE",
+            PART_CHECKSUMS: " ".join(values)}  # GetObjectAttributes lists them
 
 
 def abort_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

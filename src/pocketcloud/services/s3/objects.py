@@ -17,6 +17,7 @@ from pocketcloud.services.s3.conditions import (
     check_read_conditions,
     precondition_failed,
 )
+from pocketcloud.services.s3.encryption import AES256, object_encryption, reported
 from pocketcloud.services.s3.inline import PREFIX as INLINE_PREFIX
 from pocketcloud.services.s3.inline import (
     delete_inline,
@@ -27,6 +28,7 @@ from pocketcloud.services.s3.inline import (
 from pocketcloud.services.s3.lifecycle_expiry import add_expiration
 from pocketcloud.services.s3.notifications import notify_created, notify_removed
 from pocketcloud.services.s3.object_lock import LOCK_HEADERS, check_deletable, lock_headers
+from pocketcloud.services.s3.restore import ARCHIVED_CLASSES, add_restore, check_readable
 from pocketcloud.services.s3.rows import (
     CURRENT_ROW_SQL,
     Current,
@@ -57,8 +59,8 @@ KEY_BYTES_MAX = 1024
 METADATA_BYTES_MAX = 2048
 STANDARD_HEADERS = (
     "CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage", "ContentType",
-    "Expires", "WebsiteRedirectLocation", "ServerSideEncryption", "SSEKMSKeyId",
-    "ObjectLockMode", "ObjectLockRetainUntilDate", "ObjectLockLegalHoldStatus",
+    "Expires", "WebsiteRedirectLocation", "ObjectLockMode", "ObjectLockRetainUntilDate",
+    "ObjectLockLegalHoldStatus",
 )  # fmt: skip
 DEFAULT_CONTENT_TYPE = "binary/octet-stream"
 _RESPONSE_OVERRIDES = {
@@ -133,6 +135,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         validate_key(key)
         storage_class = requested_storage_class(params.get("StorageClass"))
         headers = stored_headers(params)
+        headers.update(object_encryption(ctx, bucket, params))
         metadata = user_metadata(params)
         tags = tags_from_header(params.get("Tagging"))
         lock_headers(ctx, bucket, headers)
@@ -165,7 +168,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         raise
     delete_blobs(ctx, garbage)
     save_object_acl(ctx, bucket, row, grants)
-    result: dict[str, Any] = {"ETag": row.etag, **checksum}
+    result: dict[str, Any] = {"ETag": row.etag, **checksum, **reported(headers)}
     if bucket.versioning:
         result["VersionId"] = row.version_id
     add_expiration(ctx, bucket.name, row, result)
@@ -299,6 +302,7 @@ def describe(row: ObjectRow, bucket: Bucket, params: dict[str, Any]) -> dict[str
         "AcceptRanges": "bytes",
         **row.headers,
     }
+    result.setdefault("ServerSideEncryption", AES256)
     if row.metadata:
         result["Metadata"] = row.metadata
     if row.storage_class != "STANDARD":
@@ -351,9 +355,12 @@ def _part_window(row: ObjectRow, part_number: int, result: dict[str, Any]) -> tu
 def get_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
     row = find_object(ctx, bucket, params)
+    if row.storage_class in ARCHIVED_CLASSES:
+        check_readable(ctx, row)
     check_read_conditions(params, row.etag, row.last_modified)
     result = describe(row, bucket, params)
     add_expiration(ctx, bucket.name, row, result)
+    add_restore(ctx, row, result)
     first, length = _read_window(row, params, result)
     try:
         body = object_body(ctx.cloud.store, row, first, length)
@@ -371,6 +378,7 @@ def head_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     check_read_conditions(params, row.etag, row.last_modified)
     result = describe(row, bucket, params)
     add_expiration(ctx, bucket.name, row, result)
+    add_restore(ctx, row, result)
     _read_window(row, params, result)
     if "ContentRange" in result:
         result[STATUS_OVERRIDE] = 206  # as GET would answer: the range's length, Partial Content

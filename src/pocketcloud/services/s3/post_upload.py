@@ -22,6 +22,7 @@ from pocketcloud.protocol.http import HttpRequest, HttpResponse
 from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.buckets import Bucket, find_bucket, no_such_bucket
 from pocketcloud.services.s3.edge import s3_error
+from pocketcloud.services.s3.encryption import object_encryption
 from pocketcloud.services.s3.form_data import FormReader, malformed
 from pocketcloud.services.s3.notifications import notify_created
 from pocketcloud.services.s3.objects import (
@@ -86,6 +87,7 @@ async def _post(
     params = _object_params(fields, file_name)
     key = params["Key"]
     validate_key(key)
+    encryption = object_encryption(ctx, bucket, params)
     grants = acl_for_write(ctx, bucket, params)
     blob = await cloud.store.blobs.put_async(bucket.region, _file_bytes(events, length_range))
     try:
@@ -96,7 +98,7 @@ async def _post(
             blob_ids=[blob.blob_id], size=blob.size_bytes, etag=f'"{blob.md5_hex}"',
             last_modified=cloud.clock.now(),
             storage_class=requested_storage_class(fields.get("x-amz-storage-class")),
-            headers=stored_headers(params), metadata=user_metadata(params),
+            headers={**stored_headers(params), **encryption}, metadata=user_metadata(params),
             tags=_tags(fields.get("tagging")), owner=bucket.account_id,
         )  # fmt: skip
         if file_type and "content-type" not in fields:

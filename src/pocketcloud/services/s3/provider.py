@@ -37,8 +37,37 @@ from pocketcloud.services.s3.bucket_policy import (
     get_bucket_policy_status,
     put_bucket_policy,
 )
+from pocketcloud.services.s3.bucket_settings import (
+    get_bucket_logging,
+    get_bucket_request_payment,
+    put_bucket_logging,
+    put_bucket_request_payment,
+)
 from pocketcloud.services.s3.copying import copy_object
 from pocketcloud.services.s3.cors import delete_bucket_cors, get_bucket_cors, put_bucket_cors
+from pocketcloud.services.s3.encryption import (
+    delete_bucket_encryption,
+    get_bucket_encryption,
+    put_bucket_encryption,
+)
+from pocketcloud.services.s3.id_configs import (
+    delete_bucket_analytics_configuration,
+    delete_bucket_intelligent_tiering_configuration,
+    delete_bucket_inventory_configuration,
+    delete_bucket_metrics_configuration,
+    get_bucket_analytics_configuration,
+    get_bucket_intelligent_tiering_configuration,
+    get_bucket_inventory_configuration,
+    get_bucket_metrics_configuration,
+    list_bucket_analytics_configurations,
+    list_bucket_intelligent_tiering_configurations,
+    list_bucket_inventory_configurations,
+    list_bucket_metrics_configurations,
+    put_bucket_analytics_configuration,
+    put_bucket_intelligent_tiering_configuration,
+    put_bucket_inventory_configuration,
+    put_bucket_metrics_configuration,
+)
 from pocketcloud.services.s3.lifecycle_config import (
     delete_bucket_lifecycle,
     get_bucket_lifecycle_configuration,
@@ -56,6 +85,7 @@ from pocketcloud.services.s3.notification_config import (
     get_bucket_notification_configuration,
     put_bucket_notification_configuration,
 )
+from pocketcloud.services.s3.object_attributes import get_object_attributes
 from pocketcloud.services.s3.object_lock import (
     get_object_legal_hold,
     get_object_lock_configuration,
@@ -70,6 +100,7 @@ from pocketcloud.services.s3.replication_config import (
     get_bucket_replication,
     put_bucket_replication,
 )
+from pocketcloud.services.s3.restore import restore_object
 from pocketcloud.services.s3.tagging import (
     delete_bucket_tagging,
     delete_object_tagging,
@@ -88,6 +119,31 @@ from pocketcloud.services.s3.website import (
 )
 
 __all__ = [
+    "restore_object",
+    "get_object_attributes",
+    "delete_bucket_encryption",
+    "get_bucket_encryption",
+    "put_bucket_encryption",
+    "get_bucket_logging",
+    "get_bucket_request_payment",
+    "put_bucket_logging",
+    "put_bucket_request_payment",
+    "delete_bucket_analytics_configuration",
+    "delete_bucket_intelligent_tiering_configuration",
+    "delete_bucket_inventory_configuration",
+    "delete_bucket_metrics_configuration",
+    "get_bucket_analytics_configuration",
+    "get_bucket_intelligent_tiering_configuration",
+    "get_bucket_inventory_configuration",
+    "get_bucket_metrics_configuration",
+    "list_bucket_analytics_configurations",
+    "list_bucket_intelligent_tiering_configurations",
+    "list_bucket_inventory_configurations",
+    "list_bucket_metrics_configurations",
+    "put_bucket_analytics_configuration",
+    "put_bucket_intelligent_tiering_configuration",
+    "put_bucket_inventory_configuration",
+    "put_bucket_metrics_configuration",
     "get_bucket_accelerate_configuration",
     "put_bucket_accelerate_configuration",
     "delete_bucket_replication",

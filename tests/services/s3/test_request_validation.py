@@ -6,8 +6,8 @@ from __future__ import annotations
 import http.client
 from typing import Any
 
-import pytest
 import httpx
+import pytest
 from botocore.exceptions import ClientError
 
 

@@ -112,6 +112,6 @@ def test_add_and_remove_permission(sqs: Any, unique: Callable[[str], str]) -> No
     policy = json.loads(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])[
         "Attributes"]["Policy"])
     assert policy["Statement"][0]["Sid"] == "share"
-    assert policy["Statement"][0]["Action"] == ["SQS:SendMessage"]
+    assert policy["Statement"][0]["Action"] == "SQS:SendMessage"
     sqs.remove_permission(QueueUrl=url, Label="share")
     assert "Attributes" not in sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])

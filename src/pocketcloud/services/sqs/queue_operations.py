@@ -36,7 +36,8 @@ def find_queue(ctx: RequestContext, params: dict[str, Any]) -> tuple[SqsState, Q
     if not url:
         raise AwsError("MissingParameter", "The request must contain the parameter QueueUrl.")
     # AWS also takes a bare queue name of the caller's own account as QueueUrl
-    account_id, name = (ctx.account_id, url) if _NAME.fullmatch(url) else parse_queue_url(url)
+    bare = "/" not in url and _NAME.fullmatch(url)
+    account_id, name = (ctx.account_id, url) if bare else parse_queue_url(url)
     queue = state.queues.get(account_id, ctx.region, name)
     if queue is None:
         raise no_such_queue(ctx)

@@ -3,6 +3,7 @@ message move tasks."""
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import Callable
@@ -112,6 +113,60 @@ def test_add_and_remove_permission(sqs: Any, unique: Callable[[str], str]) -> No
     policy = json.loads(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])[
         "Attributes"]["Policy"])
     assert policy["Statement"][0]["Sid"] == "share"
-    assert policy["Statement"][0]["Action"] == ["SQS:SendMessage"]
+    assert policy["Statement"][0]["Action"] == "SQS:SendMessage"
     sqs.remove_permission(QueueUrl=url, Label="share")
     assert "Attributes" not in sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])
+
+
+def _task_handle(source_arn: str, task_id: str = "10f57157-fc38-4da9-a113-4de7e12d05aa") -> str:
+    return base64.b64encode(json.dumps({"taskId": task_id, "sourceArn": source_arn}).encode()
+                            ).decode()
+
+
+def test_cancel_move_task_handle_errors(sqs: Any, unique: Callable[[str], str]) -> None:
+    def cancel(handle: str) -> tuple[str, str, int]:
+        with pytest.raises(ClientError) as raised:
+            sqs.cancel_message_move_task(TaskHandle=handle)
+        response = raised.value.response
+        return (error_code(raised), response["Error"]["Message"],
+                response["ResponseMetadata"]["HTTPStatusCode"])
+
+    assert cancel("foobared") == (
+        "InvalidParameterValue", "Value for parameter TaskHandle is invalid.", 400)
+    gone = "arn:aws:sqs:us-east-1:000000000000:" + unique("gone")
+    assert cancel(_task_handle(gone)) == (
+        "ResourceNotFoundException",
+        "The resource that you specified for the SourceArn parameter doesn't exist.", 404)
+    _, _, dlq_arn = with_dead_letter_queue(sqs, unique)
+    assert cancel(_task_handle(dlq_arn)) == (
+        "ResourceNotFoundException", "Task does not exist.", 404)
+
+
+def test_move_task_conflicts_and_lost_destination(
+    sqs: Any, unique: Callable[[str], str]
+) -> None:
+    source, _, dlq_arn = with_dead_letter_queue(sqs, unique, max_receive_count=1)
+    for i in range(5):
+        sqs.send_message(QueueUrl=source, MessageBody=f"m{i}")
+    for _ in range(2):  # the second receive moves all five to the dead-letter queue
+        sqs.receive_message(QueueUrl=source, VisibilityTimeout=0, MaxNumberOfMessages=10)
+    with pytest.raises(ClientError) as raised:
+        sqs.start_message_move_task(SourceArn=dlq_arn, DestinationArn=dlq_arn + "-missing")
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    target = sqs.create_queue(QueueName=unique("target"))["QueueUrl"]
+    sqs.start_message_move_task(SourceArn=dlq_arn, DestinationArn=arn_of(sqs, target),
+                                MaxNumberOfMessagesPerSecond=1)
+    with pytest.raises(ClientError) as raised:
+        sqs.start_message_move_task(SourceArn=dlq_arn)
+    assert error_code(raised) == "InvalidParameterValue"
+    assert raised.value.response["Error"]["Message"] == (
+        "There is already a task running. Only one active task is allowed for a source queue "
+        "arn at a given time.")
+    sqs.delete_queue(QueueUrl=target)
+    deadline = time.monotonic() + 5
+    while (task := sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"][0])[
+            "Status"] == "RUNNING" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert task["Status"] == "FAILED"
+    assert task["FailureReason"] == "AWS.SimpleQueueService.NonExistentQueue"
+    assert task["ApproximateNumberOfMessagesMoved"] < 5

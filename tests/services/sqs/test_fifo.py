@@ -117,5 +117,5 @@ def test_expired_receipt_handle_cannot_delete_on_fifo(
     fresh = sqs.receive_message(QueueUrl=url)["Messages"][0]
     with pytest.raises(ClientError) as raised:
         sqs.delete_message(QueueUrl=url, ReceiptHandle=stale["ReceiptHandle"])
-    assert error_code(raised) == "ReceiptHandleIsInvalid"
+    assert error_code(raised) == "InvalidParameterValue"  # "The receipt handle has expired."
     sqs.delete_message(QueueUrl=url, ReceiptHandle=fresh["ReceiptHandle"])

@@ -128,3 +128,17 @@ def test_json_clients_see_the_query_code_header(sqs: Any, unique: Any) -> None:
     assert error["QueryErrorCode"] == "QueueDoesNotExist"
     headers = missing.value.response["ResponseMetadata"]["HTTPHeaders"]
     assert headers["x-amzn-query-error"] == "AWS.SimpleQueueService.NonExistentQueue;Sender"
+
+
+def test_missing_queue_is_worded_for_query_clients(query_sqs: Any, sqs: Any, unique: Any) -> None:
+    """AWS adds 'for this wsdl version' to the query protocol's NonExistentQueue message."""
+    import pytest
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as query_error:
+        query_sqs.get_queue_url(QueueName=unique("missing"))
+    assert query_error.value.response["Error"]["Message"] == (
+        "The specified queue does not exist for this wsdl version.")
+    with pytest.raises(ClientError) as json_error:
+        sqs.get_queue_url(QueueName=unique("missing"))
+    assert json_error.value.response["Error"]["Message"] == "The specified queue does not exist."

@@ -84,8 +84,8 @@ def _valid_attribute(name: str, value: dict[str, Any]) -> dict[str, Any]:
         return {"DataType": data_type, "BinaryValue": bytes(binary)}
     text = value.get("StringValue")
     if text is None or text == "":
-        raise _invalid(f"The message attribute '{name}' must contain non-empty message "
-                       "attribute value for message attribute type '{base}'.")
+        raise _invalid(f"Message (user) attribute '{name}' must contain a non-empty value "
+                       f"of type '{base}'.")
     check_characters(text, f"message attribute '{name}'")
     if base == "Number":
         _check_number(name, text)

@@ -55,6 +55,8 @@ def send_message(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def send_message_batch(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     state, queue = find_queue(ctx, params)
     entries = _checked_batch(params.get("Entries") or [], "SendMessageBatchRequestEntry")
+    if queue.fifo:
+        _check_fifo_batch(queue, entries)
     prepared: list[tuple[str, OutgoingMessage]] = []
     failed: list[dict[str, Any]] = []
     for entry in entries:
@@ -77,6 +79,21 @@ def send_message_batch(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
         for (entry_id, message), result in zip(prepared, sent, strict=True):
             successful.append({"Id": entry_id, **_send_result(message, result)})
     return {"Successful": successful, "Failed": failed}
+
+
+def _check_fifo_batch(queue: Queue, entries: list[dict[str, Any]]) -> None:
+    """A FIFO batch missing a group or deduplication id fails as a whole, unlike other
+    per-entry faults (AWS answers InvalidParameterValue for both)."""
+    for entry in entries:
+        if entry.get("MessageGroupId") is None:
+            raise AwsError("InvalidParameterValue",
+                           "The request must contain the parameter MessageGroupId.")
+        if entry.get("MessageDeduplicationId") is None and not queue.content_based_deduplication:
+            raise AwsError(
+                "InvalidParameterValue",
+                "The queue should either have ContentBasedDeduplication enabled or "
+                "MessageDeduplicationId provided explicitly",
+            )
 
 
 def _checked_batch(entries: list[dict[str, Any]], entry_name: str) -> list[dict[str, Any]]:
@@ -114,11 +131,10 @@ def _bounded(params: dict[str, Any], name: str, low: int, high: int, default: in
     if value is None:
         return default
     if not low <= value <= high:
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value {value} for parameter {name} is invalid. Reason: Must be >= {low} and "
-            f"<= {high}, if provided.",
-        )
+        reason = (f"Must be between {low} and {high}, if provided." if name == "MaxNumberOfMessages"
+                  else f"Must be >= {low} and <= {high}, if provided.")
+        raise AwsError("InvalidParameterValue",
+                       f"Value {value} for parameter {name} is invalid. Reason: {reason}")
     return int(value)
 
 

@@ -19,6 +19,7 @@ SYSTEM_ATTRIBUTES = frozenset({
 })
 # Queue attribute names older clients pass in AttributeNames; they select nothing here.
 _QUEUE_ATTRIBUTE_NAMES = frozenset({"SqsManagedSseEnabled", "Policy", "VisibilityTimeout"})
+_EVERY_ATTRIBUTE = frozenset({"All", ".*", "*"})  # MessageAttributeNames meaning "all of them"
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,11 @@ class Selection:
             if name != "All" and name not in SYSTEM_ATTRIBUTES | _QUEUE_ATTRIBUTE_NAMES:
                 raise AwsError("InvalidAttributeName", f"Unknown Attribute {name}.")
         names = list(params.get("MessageAttributeNames") or ())
-        every = any(name in ("All", ".*") for name in names)
-        prefixes = tuple(name[:-1] for name in names if name.endswith(".*") and name != ".*")
-        exact = frozenset(name for name in names if not name.endswith(".*") and name != "All")
+        every = any(name in _EVERY_ATTRIBUTE for name in names)
+        # "Hel.*" is a pattern: it selects "Hello" as well as "Help.Me"
+        prefixes = tuple(name[:-2] for name in names if name.endswith(".*") and name != ".*")
+        exact = frozenset(name for name in names
+                          if not name.endswith(".*") and name not in _EVERY_ATTRIBUTE)
         return cls("All" in system, frozenset(system), every, exact, prefixes)
 
     def wants_message_attribute(self, name: str) -> bool:

@@ -23,9 +23,12 @@ _running: dict[str, asyncio.Task[None]] = {}
 _recovered: set[int] = set()
 
 
+NON_EXISTENT_QUEUE = "AWS.SimpleQueueService.NonExistentQueue"  # FailureReason AWS reports
+
+
 def _not_found(what: str) -> AwsError:
     return AwsError("ResourceNotFoundException", f"The resource that you specified for the "
-                    f"{what} parameter doesn't exist.")
+                    f"{what} parameter doesn't exist.", 404)
 
 
 def _queue_in_scope(state: SqsState, ctx: RequestContext, queue_arn: str, what: str) -> Queue:
@@ -66,7 +69,7 @@ def start_message_move_task(ctx: RequestContext, params: dict[str, Any]) -> dict
     with state.store.write() as tx:
         if tx.fetchvalue("SELECT COUNT(*) FROM sqs_move_tasks WHERE source_arn = ? "
                          "AND status = 'RUNNING'", (source.arn,)):
-            raise AwsError("UnsupportedOperation", "There is already a task running. Only one "
+            raise AwsError("InvalidParameterValue", "There is already a task running. Only one "
                            "active task is allowed for a source queue arn at a given time.")
         to_move = tx.fetchvalue("SELECT COUNT(*) FROM sqs_messages WHERE queue_key = ? "
                                 "AND visible_at_s <= ?", (source.key, now_s), 0)
@@ -88,6 +91,19 @@ def start_message_move_task(ctx: RequestContext, params: dict[str, Any]) -> dict
 def _task_handle(task_id: str, source_arn: str) -> str:
     document = json.dumps({"taskId": task_id, "sourceArn": source_arn})
     return base64.b64encode(document.encode()).decode()
+
+
+def _handle_source_arn(handle: str) -> str:
+    """The source queue ARN a task handle names; AWS's error if it is not a task handle."""
+    try:
+        document = json.loads(base64.b64decode(handle.encode(), validate=True))
+        source_arn = document["sourceArn"]
+        if not isinstance(source_arn, str) or not isinstance(document["taskId"], str):
+            raise TypeError(handle)
+        return source_arn
+    except (ValueError, KeyError, TypeError, UnicodeError):
+        raise AwsError("InvalidParameterValue",
+                       "Value for parameter TaskHandle is invalid.") from None
 
 
 async def _run(
@@ -125,16 +141,21 @@ def _move_chunk(
         )
         for row in rows:
             message = StoredMessage.from_row(row)
-            target = destination or state.queues.by_arn(message.dead_letter_source_arn or "")
-            if target is None:
-                raise AwsError("ResourceNotFoundException",
-                               "The original source queue of a message no longer exists.")
+            target = _live(state, destination) if destination else state.queues.by_arn(
+                message.dead_letter_source_arn or "")
+            if target is None:  # deleted while the task runs: the task fails as AWS's does
+                raise AwsError("QueueDoesNotExist", NON_EXISTENT_QUEUE)
             move_to_queue(state, tx, source, message, target, now_s, source_arn="",
                           reset_receives=True)
             targets.add(target.key)
     for key in targets:
         state.notify(key)
     return len(rows)
+
+
+def _live(state: SqsState, queue: Queue) -> Queue | None:
+    found = state.queues.get(queue.account_id, queue.region, queue.name)
+    return found if found is not None and found.key == queue.key else None
 
 
 def _status(state: SqsState, handle: str) -> str | None:
@@ -157,11 +178,12 @@ def cancel_message_move_task(ctx: RequestContext, params: dict[str, Any]) -> dic
     state = sqs_state(ctx)
     _recover(state)
     handle = params.get("TaskHandle") or ""
+    _queue_in_scope(state, ctx, _handle_source_arn(handle), "SourceArn")
     with state.store.write() as tx:
         row = tx.fetchone("SELECT status, moved, account_id FROM sqs_move_tasks "
                           "WHERE task_handle = ?", (handle,))
         if row is None or row[2] != ctx.account_id:
-            raise _not_found("TaskHandle")
+            raise AwsError("ResourceNotFoundException", "Task does not exist.", 404)
         if row[0] != "RUNNING":
             raise AwsError("UnsupportedOperation",
                            "Only tasks with status RUNNING can be cancelled.")

@@ -31,8 +31,8 @@ def add_permission(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     statements.append({
         "Sid": label,
         "Effect": "Allow",
-        "Principal": {"AWS": [f"arn:aws:iam::{account}:root" for account in accounts]},
-        "Action": [f"SQS:{action}" for action in actions],
+        "Principal": {"AWS": _one_or_list([f"arn:aws:iam::{a}:root" for a in accounts])},
+        "Action": _one_or_list([f"SQS:{action}" for action in actions]),
         "Resource": queue.arn,
     })
     queue.attributes["Policy"] = json.dumps(policy, separators=(",", ":"))
@@ -47,7 +47,7 @@ def remove_permission(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     kept = [s for s in policy["Statement"] if s.get("Sid") != label]
     if len(kept) == len(policy["Statement"]):
         raise AwsError("InvalidParameterValue", f"Value {label} for parameter Label is "
-                       "invalid. Reason: can't find label on existing policy.")
+                       "invalid. Reason: can't find label.")
     if kept:
         queue.attributes["Policy"] = json.dumps({**policy, "Statement": kept},
                                                 separators=(",", ":"))
@@ -63,4 +63,9 @@ def _policy(text: str | None, queue_arn: str) -> dict[str, Any]:
         if isinstance(document.get("Statement"), dict):
             document["Statement"] = [document["Statement"]]
         return dict(document)
-    return {"Version": "2012-10-17", "Id": f"{queue_arn}/SQSDefaultPolicy", "Statement": []}
+    return {"Version": "2008-10-17", "Id": f"{queue_arn}/SQSDefaultPolicy", "Statement": []}
+
+
+def _one_or_list(values: list[str]) -> str | list[str]:
+    """AWS writes a lone principal or action as a string, several as a list."""
+    return values[0] if len(values) == 1 else values

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pocketcloud.errors import AwsError
+from pocketcloud.services.sqs.queues import parse_queue_arn
 
 MAX_POLICY_BYTES = 20 * 1024
 MAX_RECEIVE_COUNT_MAX = 1000
@@ -108,15 +109,17 @@ def validated(
 ) -> dict[str, str]:
     result: dict[str, str] = {}
     for name, raw in requested.items():
-        if name not in SETTABLE or (name in FIFO_ONLY and not fifo and name != "FifoQueue"):
+        if name not in SETTABLE or (name in FIFO_ONLY and not fifo and (
+                name != "FifoQueue" or not creating)):
             raise unknown_attribute(name)
         value = "" if raw is None else str(raw)
         result[name] = _validated_value(name, value, fifo, own_arn, lookup, creating)
     if "KmsMasterKeyId" in result and result["KmsMasterKeyId"]:
         if result.get("SqsManagedSseEnabled") == "true":
-            raise invalid_value(
-                "SqsManagedSseEnabled",
-                "You can use one type of server-side encryption (SSE) at one time.",
+            raise AwsError(
+                "InvalidAttributeName",
+                "You can use one type of server-side encryption (SSE) at one time. You can "
+                "either enable KMS SSE or SQS SSE.",
             )
         result.setdefault("SqsManagedSseEnabled", "false")
         result.setdefault("KmsDataKeyReusePeriodSeconds", "300")
@@ -132,11 +135,9 @@ def _validated_value(
             raise invalid_value(name)
         return str(int(value))
     if name == "FifoQueue":
-        if not creating:
-            raise invalid_value(name, "Modifying queue type is not supported.")
         if value.lower() not in ("true", "false") or (value.lower() == "true") != fifo:
-            raise invalid_value(name)
-        return value.lower()
+            raise invalid_value(name, "" if creating else "Modifying queue type is not supported.")
+        return value.lower()  # restating a FIFO queue's type is accepted
     if name in ("ContentBasedDeduplication", "SqsManagedSseEnabled"):
         return _boolean(name, value)
     if name == "DeduplicationScope":
@@ -204,6 +205,12 @@ def redrive_policy(value: str, fifo: bool, own_arn: str, lookup: QueueLookup) ->
             "RedrivePolicy",
             "Redrive policy does not contain mandatory attribute: "
             + ("deadLetterTargetArn." if not isinstance(target, str) else "maxReceiveCount."),
+        )
+    if parse_queue_arn(target) is None:
+        raise AwsError(
+            "InvalidParameterValue",
+            f"Value {value} for parameter RedrivePolicy is invalid. Reason: Invalid value for "
+            "deadLetterTargetArn.",
         )
     count_text = str(count)
     if not _is_int(count_text) or not 1 <= int(count_text) <= MAX_RECEIVE_COUNT_MAX:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from pocketcloud.context import RequestContext
@@ -17,6 +18,7 @@ from pocketcloud.services.sqs.queues import (
 from pocketcloud.services.sqs.receiving import expire_old_messages, message_counts, purge
 from pocketcloud.services.sqs.state import DELETED_QUEUE_NAME_HOLD_S, SqsState, sqs_state
 
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}(\.fifo)?")
 LIST_QUEUES_MAX = 1000
 PURGE_INTERVAL_S = 60.0
 MAX_TAGS = 50
@@ -33,11 +35,19 @@ def find_queue(ctx: RequestContext, params: dict[str, Any]) -> tuple[SqsState, Q
         url = ctx.request.path
     if not url:
         raise AwsError("MissingParameter", "The request must contain the parameter QueueUrl.")
-    account_id, name = parse_queue_url(url)
+    # AWS also takes a bare queue name of the caller's own account as QueueUrl
+    bare = "/" not in url and _NAME.fullmatch(url)
+    account_id, name = (ctx.account_id, url) if bare else parse_queue_url(url)
     queue = state.queues.get(account_id, ctx.region, name)
     if queue is None:
-        raise AwsError("QueueDoesNotExist", "The specified queue does not exist.")
+        raise no_such_queue(ctx)
     return state, queue
+
+
+def no_such_queue(ctx: RequestContext) -> AwsError:
+    """QueueDoesNotExist, worded as AWS words it for query clients and for JSON clients."""
+    wsdl = " for this wsdl version" if ctx.protocol == "query" else ""
+    return AwsError("QueueDoesNotExist", f"The specified queue does not exist{wsdl}.")
 
 
 def create_queue(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -96,7 +106,7 @@ def get_queue_url(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     account_id = params.get("QueueOwnerAWSAccountId") or ctx.account_id
     name = params.get("QueueName") or ""
     if state.queues.get(account_id, ctx.region, name) is None:
-        raise AwsError("QueueDoesNotExist", "The specified queue does not exist.")
+        raise no_such_queue(ctx)
     return {"QueueUrl": queue_url(ctx, account_id, name)}
 
 

@@ -128,8 +128,8 @@ def _standard_candidates(tx: Tx, queue: Queue, count: int, now_s: float) -> list
 
 
 def _fifo_candidates(tx: Tx, queue: Queue, count: int, now_s: float) -> list[StoredMessage]:
-    """Oldest first, skipping every group that has a message in flight; a group's messages
-    come out in order, so a group is taken from its head only."""
+    """Oldest group first, skipping every group that has a message in flight; like AWS, as
+    many messages of one group as possible, in order, before the next group's."""
     blocked = {
         row[0] for row in tx.fetchall(
             "SELECT DISTINCT group_id FROM sqs_messages WHERE queue_key = ? "
@@ -137,7 +137,8 @@ def _fifo_candidates(tx: Tx, queue: Queue, count: int, now_s: float) -> list[Sto
             (queue.key, now_s),
         )
     }
-    chosen: list[StoredMessage] = []
+    by_group: dict[str | None, list[StoredMessage]] = {}  # in order of each group's head
+    found = 0
     after_seq = 0
     for _ in range(FIFO_SCAN_PAGES_MAX):
         rows = tx.fetchall(
@@ -152,13 +153,12 @@ def _fifo_candidates(tx: Tx, queue: Queue, count: int, now_s: float) -> list[Sto
             if float(row[-1]) > now_s:  # delayed: later messages of its group must wait
                 blocked.add(message.group_id)
                 continue
-            chosen.append(message)
-            if len(chosen) == count:
-                return chosen
-        if len(rows) < FIFO_SCAN_PAGE:
+            by_group.setdefault(message.group_id, []).append(message)
+            found += 1
+        if found >= count or len(rows) < FIFO_SCAN_PAGE:
             break
         after_seq = int(rows[-1][0])
-    return chosen
+    return [message for group in by_group.values() for message in group][:count]
 
 
 def move_to_queue(
@@ -197,7 +197,11 @@ def delete_message(state: SqsState, queue: Queue, handle: str, now_s: float) -> 
         if row is None or row[0] != message_id:
             return  # already deleted: AWS answers success
         if queue.fifo and (int(row[1]) != count or float(row[2]) <= now_s):
-            raise AwsError("ReceiptHandleIsInvalid", "The receipt handle has expired.")
+            raise AwsError(
+                "InvalidParameterValue",
+                f"Value {handle} for parameter ReceiptHandle is invalid. Reason: The receipt "
+                "handle has expired.",
+            )
         tx.execute("DELETE FROM sqs_messages WHERE queue_key = ? AND seq = ?", (queue.key, seq))
     if queue.fifo:
         state.notify(queue.key)  # the message's group may now be free

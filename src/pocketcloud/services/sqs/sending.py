@@ -81,8 +81,8 @@ def prepare(queue: Queue, entry: dict[str, Any]) -> OutgoingMessage:
 
 
 def _delay(queue: Queue, requested: int | None) -> int:
-    if requested is None:
-        return queue.delay_s
+    if requested is None or (queue.fifo and requested == 0):
+        return queue.delay_s  # FIFO queues take no per-message delay, but 0 is accepted
     if queue.fifo:
         raise AwsError(
             "InvalidParameterValue",

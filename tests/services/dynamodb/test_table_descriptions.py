@@ -90,3 +90,40 @@ def test_switching_to_on_demand_raises_warm_throughput(ddb: Any) -> None:
     ddb.update_table(TableName=name, BillingMode="PAY_PER_REQUEST")
     warm = ddb.describe_table(TableName=name)["Table"]["WarmThroughput"]
     assert (warm["ReadUnitsPerSecond"], warm["WriteUnitsPerSecond"]) == (12000, 4000)
+
+
+def test_managed_key_is_one_key_per_account_and_region(ddb: Any) -> None:
+    sse = {"Enabled": True}
+    _, first = _create(ddb, BillingMode="PAY_PER_REQUEST", SSESpecification=sse)
+    _, second = _create(ddb, BillingMode="PAY_PER_REQUEST", SSESpecification=sse)
+    arn = first["SSEDescription"]["KMSMasterKeyArn"]
+    assert arn.startswith("arn:aws:kms:us-east-1:") and ":key/" in arn
+    assert second["SSEDescription"] == first["SSEDescription"]
+    assert first["SSEDescription"]["Status"] == "ENABLED"
+
+
+def test_a_key_id_is_shown_as_its_arn(ddb: Any) -> None:
+    key_id = "1234abcd-12ab-34cd-56ef-1234567890ab"
+    _, created = _create(
+        ddb,
+        BillingMode="PAY_PER_REQUEST",
+        SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key_id},
+    )
+    assert created["SSEDescription"]["KMSMasterKeyArn"].endswith(f":key/{key_id}")
+
+
+def test_turning_kms_encryption_off_and_on(ddb: Any) -> None:
+    name, created = _create(ddb, BillingMode="PAY_PER_REQUEST", SSESpecification={"Enabled": True})
+    key = created["SSEDescription"]["KMSMasterKeyArn"]
+    untouched = ddb.update_table(TableName=name, DeletionProtectionEnabled=False)
+    assert untouched["TableDescription"]["SSEDescription"]["Status"] == "ENABLED"
+    off = ddb.update_table(TableName=name, SSESpecification={"Enabled": False})
+    assert off["TableDescription"]["SSEDescription"] == {
+        "Status": "UPDATING", "SSEType": "KMS", "KMSMasterKeyArn": key
+    }  # fmt: skip
+    table = ddb.describe_table(TableName=name)["Table"]
+    assert "SSEDescription" not in table and "SSESpecification" not in table
+    on = ddb.update_table(TableName=name, SSESpecification={"Enabled": True, "SSEType": "KMS"})
+    assert on["TableDescription"]["SSEDescription"]["Status"] == "UPDATING"
+    table = ddb.describe_table(TableName=name)["Table"]
+    assert table["SSEDescription"] == {**created["SSEDescription"], "KMSMasterKeyArn": key}

@@ -9,7 +9,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.dynamodb import replicas, storage, streams, warm_throughput
+from pocketcloud.services.dynamodb import encryption, replicas, storage, streams, warm_throughput
 from pocketcloud.services.dynamodb import table_validation as check
 from pocketcloud.services.dynamodb.tables import (
     described,
@@ -55,6 +55,7 @@ def _update_one(ctx: RequestContext, table: Any, params: dict[str, Any]) -> dict
         asked = warm_throughput.requested(params["WarmThroughput"])
         description["WarmThroughput"] = {**description.get("WarmThroughput", {}), **asked}
     _update_stream(ctx, description, params.get("StreamSpecification"), now)
+    sse_changing = encryption.update(ctx, description, params.get("SSESpecification"))
     created, deleted = _update_indexes(ctx, description, params)
     updated = save_meta(ctx, table, meta)
     if created or deleted:
@@ -76,6 +77,8 @@ def _update_one(ctx: RequestContext, table: Any, params: dict[str, Any]) -> dict
             warm_throughput.mark(index, "CREATING")
     if params.get("WarmThroughput"):
         warm_throughput.mark(shown, "UPDATING")
+    if sse_changing is not None:
+        shown["SSEDescription"] = sse_changing
     return {"TableDescription": shown}
 
 

@@ -13,7 +13,14 @@ from typing import Any
 from pocketcloud.arns import arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.dynamodb import history, replicas, storage, streams, warm_throughput
+from pocketcloud.services.dynamodb import (
+    encryption,
+    history,
+    replicas,
+    storage,
+    streams,
+    warm_throughput,
+)
 from pocketcloud.services.dynamodb import table_validation as check
 from pocketcloud.services.dynamodb.storage import RESOURCE_NOT_FOUND, TableMeta
 from pocketcloud.services.dynamodb.values import invalid, invalid_parameter
@@ -110,16 +117,9 @@ def new_description(
         description["TableClassSummary"] = {"TableClass": params["TableClass"]}
     if params.get("WarmThroughput"):
         description["WarmThroughput"] = warm_throughput.requested(params["WarmThroughput"])
-    sse = params.get("SSESpecification")
-    if sse and sse.get("Enabled"):
-        key = sse.get("KMSMasterKeyId") or "alias/aws/dynamodb"
-        description["SSEDescription"] = {
-            "Status": "ENABLED",
-            "SSEType": "KMS",
-            "KMSMasterKeyArn": key
-            if key.startswith("arn:")
-            else arn("kms", ctx.region, ctx.account_id, "key/" + ctx.cloud.ids.uuid4()),
-        }
+    sse = encryption.description(ctx, params.get("SSESpecification"))
+    if sse is not None:
+        description["SSEDescription"] = sse
     for member in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
         indexes = params.get(member)
         if indexes:

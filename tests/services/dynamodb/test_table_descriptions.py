@@ -67,6 +67,8 @@ def test_on_demand_table_and_index_warm_throughput(ddb: Any) -> None:
     assert table["ProvisionedThroughput"] == {
         "NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0, "WriteCapacityUnits": 0
     }  # fmt: skip
+    deleted = ddb.delete_table(TableName=name)["TableDescription"]
+    assert (deleted["TableStatus"], deleted["WarmThroughput"]["Status"]) == ("DELETING",) * 2
 
 
 def test_requested_warm_throughput_is_kept_and_updated(ddb: Any) -> None:

@@ -228,6 +228,7 @@ def delete_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     storage.forget(ctx, name)
     shown = described(table, counts, {})
     shown["TableStatus"] = "DELETING"
+    warm_throughput.mark(shown, "DELETING")
     return {"TableDescription": shown}
 
 

@@ -139,3 +139,20 @@ def test_transact_item_without_an_action(raw_ddb: Any, make_table: Any) -> None:
         "ValidationException",
         "TransactItems can only contain one of Check, Put, Update or Delete",
     )
+
+
+@pytest.mark.parametrize(
+    "item",
+    [{"other": {"S": "x"}}, {"pk": {"S": "a"}}, {"pk": {"N": "1"}, "sk": {"S": "b"}}],
+    ids=["no-key", "no-sort-key", "key-of-another-type"],
+)
+def test_batch_put_not_matching_the_key_schema(
+    ddb: Any, make_table: Any, item: dict[str, Any]
+) -> None:
+    name = make_table()
+    write = {name: [{"PutRequest": {"Item": item}}]}
+    assert _refused(ddb.batch_write_item, RequestItems=write) == (
+        "ValidationException",
+        "The provided key element does not match the schema",
+    )
+    assert ddb.scan(TableName=name)["Count"] == 0

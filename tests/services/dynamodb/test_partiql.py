@@ -140,3 +140,13 @@ def test_order_by_and_exists_condition_checks(ddb: Any, make_table: Any) -> None
     with pytest.raises(ClientError) as info:
         _run(ddb, f"EXISTS(SELECT * FROM \"{name}\" WHERE pk = 'p' AND sk = '0')")
     assert _code(info) == "ValidationException"
+
+
+def test_write_transaction_answers_an_empty_response_list(ddb: Any, make_table: Any) -> None:
+    name = make_table()
+    answer = ddb.execute_transaction(TransactStatements=[
+        {"Statement": f"INSERT INTO \"{name}\" VALUE {{'pk': 'u1', 'sk': '1'}}"},
+        {"Statement": f"INSERT INTO \"{name}\" VALUE {{'pk': 'u2', 'sk': '1'}}"},
+    ])
+    assert answer["Responses"] == []
+    assert ddb.scan(TableName=name)["Count"] == 2

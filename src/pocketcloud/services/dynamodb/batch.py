@@ -12,7 +12,7 @@ from pocketcloud.services.dynamodb import capacity, changes, storage
 from pocketcloud.services.dynamodb.expressions.evaluate import project
 from pocketcloud.services.dynamodb.expressions.request import prepare
 from pocketcloud.services.dynamodb.items import collection_metrics
-from pocketcloud.services.dynamodb.keys import check_item_keys, checked_size, clean_key
+from pocketcloud.services.dynamodb.keys import check_batch_item_keys, checked_size, clean_key
 from pocketcloud.services.dynamodb.values import clean_item, invalid, item_size_bytes
 
 MAX_BATCH_GET_KEYS = 100
@@ -148,7 +148,7 @@ def _write_plan(table: Any, write: dict[str, Any]) -> tuple[Any, tuple[bytes, by
         )
     if put is not None:
         item = clean_item(put["Item"])
-        check_item_keys(table, item)
+        check_batch_item_keys(table, item)
         return item, table.primary_key(item), checked_size(item)
     assert delete is not None
     return None, table.primary_key(clean_key(table, delete["Key"])), 0

@@ -63,6 +63,15 @@ def check_item_keys(table: TableMeta, item: Item) -> None:
         check_index_keys(table, item)
 
 
+def check_batch_item_keys(table: TableMeta, item: Item) -> None:
+    """A BatchWriteItem PutRequest's item: there a key attribute missing or of another type is
+    only 'does not match the schema', without PutItem's naming of the attribute."""
+    for attribute in (table.hash_key, table.range_key):
+        if attribute is not None and attribute.type not in item.get(attribute.name, ()):
+            raise invalid(SCHEMA_MISMATCH)
+    check_item_keys(table, item)
+
+
 def check_index_keys(table: TableMeta, item: Item) -> None:
     for index in table.indexes.values():
         for attribute in (index.hash_key, index.range_key):

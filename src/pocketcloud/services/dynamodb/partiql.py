@@ -295,7 +295,7 @@ def execute_transaction(ctx: RequestContext, params: dict[str, Any]) -> dict[str
     if params.get("ClientRequestToken"):
         extra["ClientRequestToken"] = params["ClientRequestToken"]
     answer = transactions.transact_write_items(ctx, {"TransactItems": actions, **extra})
-    return _consumed(answer)
+    return {"Responses": [], **_consumed(answer)}  # writes answer an empty list, as in AWS
 
 
 def _consumed(answer: dict[str, Any]) -> dict[str, Any]:

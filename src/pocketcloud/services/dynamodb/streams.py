@@ -46,27 +46,30 @@ def record_change(
     *,
     by_service: bool = False,
 ) -> None:
-    """Append the stream record for one item change (no-op without an enabled stream)."""
+    """Append the stream record for one item change (no-op without an enabled stream, and, as
+    in DynamoDB, for a write that leaves the item as it was)."""
     view = table.stream_view_type
-    if view is None or (old is None and new is None):
+    if view is None or old == new:
         return
     event = "INSERT" if old is None else ("REMOVE" if new is None else "MODIFY")
     source = new if new is not None else old
     assert source is not None
+    change = {"Keys": table.key_of(source)}
+    if view in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES") and new is not None:
+        change["NewImage"] = new
+    if view in ("OLD_IMAGE", "NEW_AND_OLD_IMAGES") and old is not None:
+        change["OldImage"] = old
     record: dict[str, Any] = {
         "eventName": event,
         "stream": table.description["LatestStreamArn"],
         "dynamodb": {
-            "ApproximateCreationDateTime": now,
-            "Keys": table.key_of(source),
-            "SizeBytes": item_size_bytes(source),
+            "ApproximateCreationDateTime": float(int(now)),  # whole seconds, rounded down
+            **change,
+            # the size of what the record carries: keys and the images its view includes
+            "SizeBytes": sum(item_size_bytes(part) for part in change.values()),
             "StreamViewType": view,
         },
     }
-    if view in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES") and new is not None:
-        record["dynamodb"]["NewImage"] = new
-    if view in ("OLD_IMAGE", "NEW_AND_OLD_IMAGES") and old is not None:
-        record["dynamodb"]["OldImage"] = old
     if by_service:
         record["userIdentity"] = {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"}
     sequence = tx.fetchvalue(

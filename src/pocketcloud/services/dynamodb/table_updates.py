@@ -9,7 +9,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.dynamodb import replicas, storage, streams
+from pocketcloud.services.dynamodb import encryption, replicas, storage, streams, warm_throughput
 from pocketcloud.services.dynamodb import table_validation as check
 from pocketcloud.services.dynamodb.tables import (
     described,
@@ -51,7 +51,11 @@ def _update_one(ctx: RequestContext, table: Any, params: dict[str, Any]) -> dict
         description["DeletionProtectionEnabled"] = bool(params["DeletionProtectionEnabled"])
     if params.get("TableClass"):
         description["TableClassSummary"] = {"TableClass": params["TableClass"]}
+    if params.get("WarmThroughput"):
+        asked = warm_throughput.requested(params["WarmThroughput"])
+        description["WarmThroughput"] = {**description.get("WarmThroughput", {}), **asked}
     _update_stream(ctx, description, params.get("StreamSpecification"), now)
+    sse_changing = encryption.update(ctx, description, params.get("SSESpecification"))
     created, deleted = _update_indexes(ctx, description, params)
     updated = save_meta(ctx, table, meta)
     if created or deleted:
@@ -70,6 +74,11 @@ def _update_one(ctx: RequestContext, table: Any, params: dict[str, Any]) -> dict
     for index in shown.get("GlobalSecondaryIndexes", ()):
         if index["IndexName"] in created:
             index["IndexStatus"] = "CREATING"
+            warm_throughput.mark(index, "CREATING")
+    if params.get("WarmThroughput"):
+        warm_throughput.mark(shown, "UPDATING")
+    if sse_changing is not None:
+        shown["SSEDescription"] = sse_changing
     return {"TableDescription": shown}
 
 

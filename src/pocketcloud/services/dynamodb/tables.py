@@ -13,7 +13,14 @@ from typing import Any
 from pocketcloud.arns import arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.dynamodb import history, replicas, storage, streams
+from pocketcloud.services.dynamodb import (
+    encryption,
+    history,
+    replicas,
+    storage,
+    streams,
+    warm_throughput,
+)
 from pocketcloud.services.dynamodb import table_validation as check
 from pocketcloud.services.dynamodb.storage import RESOURCE_NOT_FOUND, TableMeta
 from pocketcloud.services.dynamodb.values import invalid, invalid_parameter
@@ -46,8 +53,10 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     storage.forget(ctx, name)
     shown = described(storage.build_meta(name, table_id, meta), (0, 0), {})
     shown["TableStatus"] = "CREATING"
+    warm_throughput.mark(shown, "CREATING")
     for index in shown.get("GlobalSecondaryIndexes", ()):
         index["IndexStatus"] = "CREATING"
+        warm_throughput.mark(index, "CREATING")
     return {"TableDescription": shown}
 
 
@@ -106,16 +115,11 @@ def new_description(
         }
     if params.get("TableClass"):
         description["TableClassSummary"] = {"TableClass": params["TableClass"]}
-    sse = params.get("SSESpecification")
-    if sse and sse.get("Enabled"):
-        key = sse.get("KMSMasterKeyId") or "alias/aws/dynamodb"
-        description["SSEDescription"] = {
-            "Status": "ENABLED",
-            "SSEType": "KMS",
-            "KMSMasterKeyArn": key
-            if key.startswith("arn:")
-            else arn("kms", ctx.region, ctx.account_id, "key/" + ctx.cloud.ids.uuid4()),
-        }
+    if params.get("WarmThroughput"):
+        description["WarmThroughput"] = warm_throughput.requested(params["WarmThroughput"])
+    sse = encryption.description(ctx, params.get("SSESpecification"))
+    if sse is not None:
+        description["SSEDescription"] = sse
     for member in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
         indexes = params.get(member)
         if indexes:
@@ -140,6 +144,8 @@ def new_index(
         described["ProvisionedThroughput"] = throughput_description(
             index.get("ProvisionedThroughput")
         )
+        if index.get("WarmThroughput"):
+            described["WarmThroughput"] = warm_throughput.requested(index["WarmThroughput"])
     return described
 
 
@@ -161,6 +167,7 @@ def described(
         for index in shown.get(member, ()):
             count, size = index_counts.get(index["IndexName"], (0, 0))
             index["ItemCount"], index["IndexSizeBytes"] = count, size
+    warm_throughput.show(shown)
     replicas.describe(table, shown)
     return shown
 
@@ -221,6 +228,7 @@ def delete_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     storage.forget(ctx, name)
     shown = described(table, counts, {})
     shown["TableStatus"] = "DELETING"
+    warm_throughput.mark(shown, "DELETING")
     return {"TableDescription": shown}
 
 

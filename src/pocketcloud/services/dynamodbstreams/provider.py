@@ -1,7 +1,7 @@
 """Amazon DynamoDB Streams: reading the change records DynamoDB writes with each item change.
 
-Each stream has one shard; a shard iterator is the stream ARN, the shard id and the next
-sequence number, so iterators survive restarts like the records do.
+Each stream has one shard; a shard iterator is, as in AWS, the stream ARN, `|1|` and a token
+(here the next sequence number), so iterators survive restarts like the records do.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ register_wire()  # before the first response is serialized
 MAX_GET_RECORDS = 1000
 MAX_LIST_STREAMS = 100
 SEQUENCE_DIGITS = 21
+ITERATOR_VERSION = "1"
 
 
 def _table_for(ctx: RequestContext, stream_arn: str) -> TableMeta:
@@ -47,7 +48,9 @@ def _table_for(ctx: RequestContext, stream_arn: str) -> TableMeta:
 
 
 def _shard_id(stream_arn: str) -> str:
-    return "shardId-00000001-" + hashlib.sha256(stream_arn.encode()).hexdigest()[:16]
+    """AWS's shape, `shardId-` 20 digits `-` 8 hex digits, fixed per stream."""
+    digest = hashlib.sha256(stream_arn.encode()).hexdigest()
+    return f"shardId-{int(digest[8:24], 16) % 10**20:020d}-{digest[:8]}"
 
 
 def _sequence_text(sequence: int) -> str:
@@ -89,6 +92,9 @@ def describe_stream(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
     table = _table_for(ctx, arn)
     description = table.description
     spec = description.get("StreamSpecification") or {}
+    shards = [{"ShardId": _shard_id(arn),
+               "SequenceNumberRange": {"StartingSequenceNumber": _sequence_text(1)}}]  # fmt: skip
+    after = params.get("ExclusiveStartShardId")  # shards listed after this one
     return {
         "StreamDescription": {
             "StreamArn": arn,
@@ -98,12 +104,7 @@ def describe_stream(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
             "CreationRequestDateTime": description["CreationDateTime"],
             "TableName": table.name,
             "KeySchema": description["KeySchema"],
-            "Shards": [
-                {
-                    "ShardId": _shard_id(arn),
-                    "SequenceNumberRange": {"StartingSequenceNumber": _sequence_text(1)},
-                }
-            ],
+            "Shards": [one for one in shards if after is None or one["ShardId"] > after],
         }
     }
 
@@ -137,11 +138,15 @@ def get_shard_iterator(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
 
 
 def _iterator(arn: str, position: int) -> str:
-    return base64.urlsafe_b64encode(f"{arn}|{position}".encode()).decode()
+    return f"{arn}|{ITERATOR_VERSION}|{_sequence_text(position)}"
 
 
 def _parse_iterator(iterator: str) -> tuple[str, int]:
-    try:
+    arn, _, rest = iterator.partition("|")
+    version, _, token = rest.partition("|")
+    if version == ITERATOR_VERSION and token.isdigit():
+        return arn, int(token)
+    try:  # the base64 form of earlier versions, still held by event source mappings
         arn, _, position = base64.urlsafe_b64decode(iterator.encode()).decode().rpartition("|")
         return arn, int(position)
     except (ValueError, UnicodeDecodeError):

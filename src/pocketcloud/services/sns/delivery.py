@@ -293,7 +293,8 @@ class Deliverer:
         params: dict[str, Any] = {
             "QueueUrl": f"https://sqs.{region}.amazonaws.com/{account_id}/{name}",
             "MessageBody": self.envelopes.body(row.kind, row.record, sub),
-            "MessageAttributes": {
+            "MessageAttributes": _sqs_dead_letter_attributes(sub, row) if sub.protocol == "sqs"
+            else {
                 "RequestID": {"DataType": "String", "StringValue": row.record["MessageId"]},
                 "ErrorCode": {"DataType": "String", "StringValue": "DeliveryFailed"},
                 "ErrorMessage": {"DataType": "String", "StringValue": reason[:1000] or "error"},
@@ -324,6 +325,14 @@ class Deliverer:
 
     async def close(self) -> None:
         await self.http.close()
+
+
+def _sqs_dead_letter_attributes(sub: Subscription, row: Row) -> dict[str, Any]:
+    """An SQS subscription's dead letter is the message it would have delivered: raw ones
+    keep their attributes as SQS attributes, and AWS adds no error attributes."""
+    from pocketcloud.services.sns.envelopes import sqs_attributes
+
+    return sqs_attributes(row.record.get("MessageAttributes") or {}) if sub.raw else {}
 
 
 def _farewell(row: Row) -> Subscription | None:

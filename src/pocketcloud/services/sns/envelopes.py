@@ -31,7 +31,8 @@ class Envelopes:
             message["Subject"] = record["Subject"]
         message["Message"] = record["Message"]
         message["Timestamp"] = record["Timestamp"]
-        self._sign(message, record)
+        if not record.get("SequenceNumber"):
+            self._sign(message, record)  # AWS does not sign a FIFO topic's notifications
         message["UnsubscribeURL"] = unsubscribe_url(record["Base"], sub.arn)
         if record.get("MessageAttributes"):
             message["MessageAttributes"] = envelope_attributes(record["MessageAttributes"])

@@ -132,8 +132,6 @@ def _anything_but(operand: Any, value: Any) -> bool:
             return False  # string patterns say nothing about numbers
         if inner == "prefix":
             return not value.startswith(pattern)
-        if inner == "suffix":
-            return not value.endswith(pattern)
         patterns = pattern if isinstance(pattern, list) else [pattern]
         return value.lower() not in {p.lower() for p in patterns}
     excluded = operand if isinstance(operand, list) else [operand]

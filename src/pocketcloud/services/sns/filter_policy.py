@@ -40,7 +40,10 @@ def parse_policy(text: str, scope: str) -> dict[str, Any]:
         raise invalid("Filter policy must be a JSON object")
     if not policy:
         return policy
-    _validate_object(policy, nested_ok=scope == "MessageBody", depth=0)
+    _validate_object(policy, depth=0)
+    if scope != "MessageBody" and _nested(policy):
+        raise AwsError("InvalidParameter", "Invalid parameter: Filter policy scope "
+                       "MessageAttributes does not support nested filter policy")
     keys = max(_key_counts(policy))
     if keys > MAX_KEYS:
         raise invalid(f"Filter policy can not have more than {MAX_KEYS} keys")
@@ -49,7 +52,12 @@ def parse_policy(text: str, scope: str) -> dict[str, Any]:
     return policy
 
 
-def _validate_object(policy: dict[str, Any], *, nested_ok: bool, depth: int) -> None:
+def _nested(policy: dict[str, Any]) -> bool:
+    return any(isinstance(value, dict) or key == "$or" and any(map(_nested, value))
+               for key, value in policy.items())
+
+
+def _validate_object(policy: dict[str, Any], *, depth: int) -> None:
     if depth > 32:
         raise invalid("Filter policy is too deeply nested")
     for key, value in policy.items():
@@ -59,13 +67,11 @@ def _validate_object(policy: dict[str, Any], *, nested_ok: bool, depth: int) -> 
             for branch in value:
                 if not isinstance(branch, dict) or not branch:
                     raise invalid("$or must be an array of at least two objects")
-                _validate_object(branch, nested_ok=nested_ok, depth=depth + 1)
+                _validate_object(branch, depth=depth + 1)
         elif isinstance(value, dict):
-            if not nested_ok:
-                raise invalid(f"\"{key}\" must be an object or an array")  # attributes are flat
             if not value:
                 raise invalid(f"Empty objects are not allowed: \"{key}\"")
-            _validate_object(value, nested_ok=True, depth=depth + 1)
+            _validate_object(value, depth=depth + 1)
         elif isinstance(value, list):
             if not value:
                 raise invalid(f"Empty arrays are not allowed: \"{key}\"")
@@ -120,7 +126,7 @@ def _check_exists(operand: Any) -> None:
 
 def _check_anything_but(operand: Any) -> None:
     if isinstance(operand, dict):
-        if len(operand) != 1 or next(iter(operand)) not in ("prefix", "suffix",
+        if len(operand) != 1 or next(iter(operand)) not in ("prefix",
                                                             "equals-ignore-case"):
             raise invalid("Unsupported anything-but pattern: " + ", ".join(operand))
         inner, value = next(iter(operand.items()))
@@ -143,29 +149,41 @@ def _check_anything_but(operand: Any) -> None:
 
 
 def _check_numeric(operand: Any) -> None:
-    if not isinstance(operand, list) or not operand:
+    """AWS's checks, read left to right: one comparison, or a lower then an upper bound."""
+    if not isinstance(operand, list):
         raise invalid("Value of numeric must be an array.")
-    if len(operand) % 2 or len(operand) > 4:
-        raise invalid("Value of numeric must be an array of one or two comparisons")
-    lower: float | None = None
-    upper: float | None = None
-    for index in range(0, len(operand), 2):
-        operator, value = operand[index], operand[index + 1]
-        if operator not in _NUMERIC_OPERATORS:
-            raise invalid(f"Unrecognized numeric range operator: {operator}")
-        number = _check_number(value)
-        if operator == "=" and len(operand) > 2:
-            raise invalid("Too many elements in numeric expression")
-        if operator in (">", ">="):
-            if lower is not None:
-                raise invalid("Too many lower bounds in numeric expression")
-            lower = number
-        elif operator in ("<", "<="):
-            if upper is not None:
-                raise invalid("Too many upper bounds in numeric expression")
-            upper = number
-    if lower is not None and upper is not None and lower >= upper:
+    first = _range_operator(operand, 0, "Invalid member in numeric match")
+    if first not in _NUMERIC_OPERATORS:
+        raise invalid(f"Unrecognized numeric range operator: {first}")
+    lower = _range_value(operand, 1, "equals" if first == "=" else first)
+    if len(operand) == 2:
+        return
+    if first in ("=", "<", "<="):
+        raise invalid("Too many elements in numeric expression")
+    second = _range_operator(operand, 2, "Bad value in numeric range")
+    if second not in ("<", "<="):
+        raise invalid(f"Bad numeric range operator: {second}")
+    upper = _range_value(operand, 3, second)
+    if len(operand) > 4:
+        raise invalid("Too many terms in numeric range expression")
+    if lower >= upper:
         raise invalid("Bottom must be less than top")
+
+
+def _range_operator(operand: list[Any], index: int, complaint: str) -> str:
+    if index >= len(operand):
+        raise invalid(f"{complaint}: ]")
+    found = operand[index]
+    if not isinstance(found, str):
+        raise invalid(f"{complaint}: {json.dumps(found)}")
+    return found
+
+
+def _range_value(operand: list[Any], index: int, operator: str) -> float:
+    found = operand[index] if index < len(operand) else None
+    if isinstance(found, bool) or not isinstance(found, int | float):
+        raise invalid(f"Value of {operator} must be numeric")
+    return _check_number(found)
 
 
 def _check_cidr(operand: Any) -> None:

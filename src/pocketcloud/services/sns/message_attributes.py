@@ -11,7 +11,8 @@ from pocketcloud.errors import AwsError
 MAX_MESSAGE_BYTES = 256 * 1024  # message, subject and attributes together
 MAX_SUBJECT_LENGTH = 100
 MAX_ATTRIBUTE_NAME_LENGTH = 256
-_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,256}")
+_NAME = re.compile(r"(?!\.)(?!.*\.\.)[A-Za-z0-9_.\-]{1,256}(?<!\.)")
+_NAME_CHAR = re.compile(r"[A-Za-z0-9_.\-]")
 _TYPES = ("String.Array", "String", "Number", "Binary")
 
 
@@ -30,17 +31,17 @@ def validated_attributes(attributes: dict[str, Any]) -> dict[str, dict[str, Any]
             raise value_error(f"The message attribute '{name}' has an invalid message attribute "
                               "type, the set of supported type prefixes is Binary, Number, and "
                               "String.")
-        if base == "Binary":
-            binary = attribute.get("BinaryValue")
-            if binary is None or len(binary) == 0:
-                raise value_error(f"The message attribute '{name}' with type 'Binary' must "
-                                  "contain a non-empty binary value.")
-            clean[name] = {"DataType": data_type, "BinaryValue": bytes(binary)}
-            continue
-        value = attribute.get("StringValue")
-        if value is None or value == "":
+        field = "BinaryValue" if base == "Binary" else "StringValue"
+        value = attribute.get(field)
+        if value is None and attribute.get(_OTHER_FIELD[field]) is not None:
+            raise value_error(f"The message attribute '{name}' with type '{base}' must use "
+                              f"field '{field[:-5]}'.")
+        if value is None or len(value) == 0:
             raise value_error(f"The message attribute '{name}' must contain non-empty message "
                               f"attribute value for message attribute type '{base}'.")
+        if base == "Binary":
+            clean[name] = {"DataType": data_type, "BinaryValue": bytes(value)}
+            continue
         if base == "Number":
             _check_number(name, str(value))
         elif base == "String.Array":
@@ -49,13 +50,30 @@ def validated_attributes(attributes: dict[str, Any]) -> dict[str, dict[str, Any]
     return clean
 
 
+_OTHER_FIELD = {"BinaryValue": "StringValue", "StringValue": "BinaryValue"}
+
+
 def _check_name(name: str) -> None:
-    if (not _NAME.fullmatch(name) or name.startswith(".") or name.endswith(".")
-            or ".." in name or name.lower().startswith(("aws.", "amazon."))):
-        raise value_error(f"The message attribute name '{name}' is invalid. Names may contain "
-                          "alphanumerics, hyphens, underscores and periods, must not start or "
-                          "end with a period, must not contain consecutive periods and may not "
-                          "start with AWS. or Amazon.")
+    """AWS's checks, in AWS's order, each with its own message."""
+    if _NAME.fullmatch(name) and not name.lower().startswith(("aws.", "amazon.")):
+        return  # the common case: one match
+    if len(name.encode("utf-8")) > MAX_ATTRIBUTE_NAME_LENGTH:
+        raise value_error("Length of message attribute name must be less than 256 bytes.")
+    bad = next((ch for ch in name if not _NAME_CHAR.fullmatch(ch)), None)
+    if bad is not None:
+        raise value_error(f"Invalid non-alphanumeric character '#x{ord(bad):X}' was found in "
+                          "the message attribute name. Can only include alphanumeric "
+                          "characters, hyphens, underscores, or dots.")
+    if name.startswith("."):
+        raise value_error("Invalid message attribute name starting with character '.' was "
+                          "found.")
+    if name.endswith("."):
+        raise value_error("Invalid message attribute name ending with character '.' was found.")
+    if ".." in name:
+        raise value_error("Message attribute name can not have successive '.' character.")
+    if not name or name.lower().startswith(("aws.", "amazon.")):
+        raise value_error(f"The message attribute name '{name}' is invalid. Names may not be "
+                          "empty or start with AWS. or Amazon.")
 
 
 def _check_number(name: str, value: str) -> None:

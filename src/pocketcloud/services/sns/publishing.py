@@ -20,7 +20,7 @@ from pocketcloud.services.sns import outbound
 from pocketcloud.services.sns.filter_match import matches
 from pocketcloud.services.sns.model import Subscription, Topic
 from pocketcloud.services.sns.platform_operations import endpoint_record, platform_of
-from pocketcloud.services.sns.topic_operations import find_topic, sns_book
+from pocketcloud.services.sns.topic_operations import find_topic, parse_topic_arn, sns_book
 from pocketcloud.services.sns.urls import base_url
 from pocketcloud.store import Tx
 
@@ -64,10 +64,14 @@ def _publish_topic(ctx: RequestContext, params: dict[str, Any]) -> Topic:
     if topic_arn and target_arn:
         raise AwsError("InvalidParameter", "Invalid parameter: TopicArn or TargetArn Reason: "
                        "Only one of TopicArn or TargetArn may be specified")
-    if not topic_arn and not target_arn:
+    if topic_arn is None and target_arn is None:
         raise AwsError("InvalidParameter", "Invalid parameter: TopicArn or TargetArn Reason: "
                        "no value for required parameter")
-    return find_topic(ctx, topic_arn or target_arn, "TopicArn" if topic_arn else "TargetArn")
+    member = "TopicArn" if topic_arn is not None else "TargetArn"
+    value = str(topic_arn if topic_arn is not None else target_arn)
+    if not value:
+        parse_topic_arn(value, member)  # AWS: an empty ARN has "1 element"
+    return find_topic(ctx, value, member)
 
 
 @dataclass
@@ -221,25 +225,19 @@ def publish_batch(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     topic = find_topic(ctx, params.get("TopicArn"))
     entries = params.get("PublishBatchRequestEntries") or []
     _check_batch(entries)
+    # AWS refuses the whole request when any entry is invalid (recorded responses show no
+    # per-entry Failed items for validation errors)
+    valid = [(str(raw["Id"]), _validated_entry(topic, raw)) for raw in entries]
     successful: list[dict[str, Any]] = []
-    failed: list[dict[str, Any]] = []
-    valid: list[tuple[str, Entry]] = []
-    for raw in entries:
-        try:
-            valid.append((raw["Id"], _validated_entry(topic, raw)))
-        except AwsError as error:
-            failed.append({"Id": raw["Id"], "Code": error.code, "Message": error.message,
-                           "SenderFault": error.sender_fault})
-    if valid:
-        with sns_book(ctx).store.write() as tx:
-            for entry_id, entry in valid:
-                accepted = _accept(ctx, tx, topic, entry)
-                done: dict[str, Any] = {"Id": entry_id, "MessageId": accepted.message_id}
-                if accepted.sequence_number:
-                    done["SequenceNumber"] = accepted.sequence_number
-                successful.append(done)
-        outbound.kick(ctx.cloud)
-    return {"Successful": successful, "Failed": failed}
+    with sns_book(ctx).store.write() as tx:
+        for entry_id, entry in valid:
+            accepted = _accept(ctx, tx, topic, entry)
+            done: dict[str, Any] = {"Id": entry_id, "MessageId": accepted.message_id}
+            if accepted.sequence_number:
+                done["SequenceNumber"] = accepted.sequence_number
+            successful.append(done)
+    outbound.kick(ctx.cloud)
+    return {"Successful": successful, "Failed": []}
 
 
 def _check_batch(entries: list[dict[str, Any]]) -> None:

@@ -15,8 +15,21 @@ DELIVERY_POLICY_PROTOCOLS = frozenset({"http", "https"})
 SCOPES = ("MessageAttributes", "MessageBody")
 
 
+PARAMETER = "Invalid parameter: "
+
+
 def invalid(reason: str) -> AwsError:
-    return AwsError("InvalidParameter", f"Invalid parameter: Attributes Reason: {reason}")
+    return AwsError("InvalidParameter", f"{PARAMETER}{reason}")
+
+
+def as_subscribe_error(error: AwsError) -> AwsError:
+    """Subscribe reports a bad attribute as "Attributes Reason: ..." where
+    SetSubscriptionAttributes names the attribute directly (AWS's recorded wording)."""
+    message = error.message
+    if error.code != "InvalidParameter" or not message.startswith(PARAMETER) \
+            or message == f"{PARAMETER}AttributeName":
+        return error
+    return invalid(f"Attributes Reason: {message[len(PARAMETER):]}")
 
 
 def apply(attributes: dict[str, str], name: str, value: str, protocol: str) -> None:

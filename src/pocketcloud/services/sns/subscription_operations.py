@@ -38,8 +38,11 @@ def subscribe(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     _check_endpoint(topic, protocol, endpoint)
     attributes: dict[str, str] = {}
     requested = params.get("Attributes") or {}
-    for name in sorted(requested, key=lambda n: n != "FilterPolicyScope"):  # scope first
-        sa.apply(attributes, str(name), str(requested[name]), protocol)
+    try:
+        for name in sorted(requested, key=lambda n: n != "FilterPolicyScope"):  # scope first
+            sa.apply(attributes, str(name), str(requested[name]), protocol)
+    except AwsError as error:
+        raise sa.as_subscribe_error(error) from None
     state = sns_book(ctx)
     for existing in state.subscriptions_of(topic.arn):
         if existing.protocol == protocol and existing.endpoint == endpoint:
@@ -78,8 +81,11 @@ def _check_dead_letter_queue(topic: Topic, attributes: dict[str, str]) -> None:
     if not text:
         return
     target = str(json.loads(text)["deadLetterTargetArn"])
+    if topic.fifo and not target.endswith(".fifo"):
+        raise AwsError("InvalidParameter", "Invalid parameter: RedrivePolicy: must use a FIFO "
+                       "queue as DLQ for a FIFO Subscription to a FIFO Topic.")
     if target.endswith(".fifo") != topic.fifo:
-        kind = "a FIFO" if topic.fifo else "a standard"
+        kind = "a standard"
         raise AwsError("InvalidParameter", "Invalid parameter: RedrivePolicy: the dead-letter "
                        f"queue of a subscription to this topic must be {kind} queue")
 
@@ -158,7 +164,12 @@ def find_subscription(ctx: RequestContext, subscription_arn: str | None) -> Subs
 
 
 def unsubscribe(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    sub = find_subscription(ctx, params.get("SubscriptionArn"))
+    try:
+        sub = find_subscription(ctx, params.get("SubscriptionArn"))
+    except AwsError as error:
+        if error.code == "NotFound":
+            return {}  # AWS: unsubscribing twice succeeds
+        raise
     sns_book(ctx).remove_subscription(sub)
     topic = sns_book(ctx).topics.get(sub.topic_arn)
     if topic is not None and sub.confirmed and sub.protocol in ("http", "https"):
@@ -182,6 +193,8 @@ def get_subscription_attributes(ctx: RequestContext, params: dict[str, Any]) -> 
         "SubscriptionPrincipal": f"arn:aws:iam::{sub.owner}:root",
         **sub.attributes,
     }
+    if "FilterPolicy" not in sub.attributes:
+        attributes.pop("FilterPolicyScope", None)  # AWS shows the scope only with a policy
     if sub.protocol in ("http", "https") and topic is not None:
         attributes["EffectiveDeliveryPolicy"] = json.dumps(
             outbound.effective_http_policy(topic, sub), separators=(",", ":"))

@@ -80,7 +80,6 @@ def create_topic(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         attributes.pop("FifoTopic", None)
     attributes.setdefault("Policy", ta.default_policy(topic_arn, ctx.account_id))
     attributes.setdefault("DisplayName", "")
-    attributes.setdefault("SignatureVersion", "1")
     topic = Topic(topic_arn, ctx.account_id, ctx.region, name, attributes, tags, 0,
                   ctx.cloud.clock.now())
     state.create_topic(topic)
@@ -185,6 +184,9 @@ def _valid_tags(tags: list[dict[str, Any]]) -> dict[str, str]:
         if len(value) > MAX_TAG_VALUE_LENGTH:
             raise AwsError("InvalidParameter", "Invalid parameter: Tags Reason: Tag values "
                            "must be between 0 and 256 characters")
+        if key in found:
+            raise AwsError("InvalidParameter", "Invalid parameter: Duplicated keys are not "
+                           "allowed.")
         found[key] = value
     if len(found) > MAX_TAGS:
         raise AwsError("TagLimitExceeded", "Could not complete request: tag quota of per "

@@ -22,6 +22,7 @@ from pocketcloud.services.iam.common import (
     valid_tags,
     without_tags,
 )
+from pocketcloud.services.iam.managed import require_boundary
 from pocketcloud.services.iam.schema import reading, writing
 from pocketcloud.store import Tx
 
@@ -38,7 +39,7 @@ def create_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         if name_taken(tx, "iam_users", ctx.account_id, name):
             raise already_exists(f"User with name {name} already exists.")
         if boundary:
-            _require_policy(tx, ctx.account_id, boundary)
+            require_boundary(tx, ctx.account_id, boundary)
         tx.execute(
             "INSERT INTO iam_users (account_id, name, user_id, path, create_date, boundary_arn, "
             "tags) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -153,7 +154,7 @@ def list_user_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 def put_user_permissions_boundary(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with writing(ctx.cloud) as tx:
         row = _user_row(tx, ctx.account_id, params["UserName"])
-        _require_policy(tx, ctx.account_id, params["PermissionsBoundary"])
+        require_boundary(tx, ctx.account_id, params["PermissionsBoundary"])
         tx.execute("UPDATE iam_users SET boundary_arn = ? WHERE account_id = ? AND name = ?",
                    (params["PermissionsBoundary"], ctx.account_id, row[0]))
     return {}
@@ -331,13 +332,6 @@ def group_row(tx: Tx, account_id: str, name: str, required: bool = True) -> Any:
     if row is None and required:
         raise no_such_entity(f"The group with name {name} cannot be found.")
     return row
-
-
-def _require_policy(tx: Tx, account_id: str, arn: str) -> None:
-    from pocketcloud.services.iam.managed import policy_exists
-
-    if not policy_exists(tx, account_id, arn):
-        raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
 
 
 def user_shape(account_id: str, row: tuple[Any, ...], with_tags: bool = True) -> dict[str, Any]:

@@ -90,6 +90,8 @@ SCHEMA = (
         source_user_arn TEXT NOT NULL DEFAULT ''
     );
     """,
+    # session tags a chained session inherits (AssumeRole's TransitiveTagKeys)
+    "ALTER TABLE iam_sessions ADD COLUMN transitive_keys TEXT NOT NULL DEFAULT '[]';",
 )
 
 _generations: dict[int, int] = {}

@@ -170,49 +170,6 @@ def delete_user_permissions_boundary(
     return {}
 
 
-def create_login_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    name = params.get("UserName")
-    if not name or not params.get("Password"):
-        raise AwsError("ValidationError", "UserName and Password are required.")
-    with writing(ctx.cloud) as tx:
-        row = _user_row(tx, ctx.account_id, name)
-        if row[6] is not None:
-            raise already_exists(f"Login Profile for user {name} already exists.")
-        now = ctx.cloud.clock.now()
-        tx.execute("UPDATE iam_users SET password_set = ? WHERE account_id = ? AND name = ?",
-                   (now, ctx.account_id, name))
-    return {"LoginProfile": {"UserName": name, "CreateDate": timestamp(now),
-                             "PasswordResetRequired": bool(params.get("PasswordResetRequired"))}}
-
-
-def _login_user(ctx: RequestContext, params: dict[str, Any]) -> str:
-    """UserName is optional here: without it, the caller's own user (as for access keys)."""
-    from pocketcloud.services.iam.access_keys import _user_name  # access_keys imports us
-
-    return _user_name(ctx, params)
-
-
-def get_login_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    name = _login_user(ctx, params)
-    with reading(ctx.cloud) as tx:
-        row = _user_row(tx, ctx.account_id, name)
-    if row[6] is None:
-        raise no_such_entity(f"Login Profile for User {name} cannot be found.")
-    return {"LoginProfile": {"UserName": name, "CreateDate": timestamp(row[6]),
-                             "PasswordResetRequired": False}}
-
-
-def delete_login_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    name = _login_user(ctx, params)
-    with writing(ctx.cloud) as tx:
-        row = _user_row(tx, ctx.account_id, name)
-        if row[6] is None:
-            raise no_such_entity(f"Login Profile for User {name} cannot be found.")
-        tx.execute("UPDATE iam_users SET password_set = NULL WHERE account_id = ? AND name = ?",
-                   (ctx.account_id, name))
-    return {}
-
-
 def create_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = valid_name(params["GroupName"], "groupName", 128)
     path = valid_path(params.get("Path"))

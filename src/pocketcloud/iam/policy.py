@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ _STATEMENT_KEYS = {
     "Principal", "NotPrincipal", "Condition",
 }
 _PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
+_TRUST_ACTIONS = ("sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity",
+                  "sts:tagsession", "sts:setsourceidentity", "sts:setcontext")
 _ACTION = re.compile(r"[A-Za-z0-9_.*?-]+:[A-Za-z0-9_*?-]*")
 
 
@@ -134,6 +137,8 @@ def _statement(raw: Any, kind: str, index: int) -> Statement:
         if action != "*" and not _ACTION.fullmatch(action):
             raise PolicyError("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, "
                               "ec2, etc.")
+    if kind == "trust" and not not_action:
+        _check_trust_actions(actions)
     resources, not_resource = _resources(raw, kind)
     principal, not_principal = _principal(raw, kind)
     return Statement(
@@ -142,6 +147,13 @@ def _statement(raw: Any, kind: str, index: int) -> Statement:
         principal=principal, not_principal=not_principal,
         conditions=parse_conditions(raw.get("Condition", {})), index=index,
     )
+
+
+def _check_trust_actions(actions: tuple[str, ...]) -> None:
+    """A trust policy grants only STS's ways of assuming a role (and what goes with them)."""
+    for action in actions:
+        if not any(fnmatch.fnmatchcase(allowed, action.lower()) for allowed in _TRUST_ACTIONS):
+            raise PolicyError("AssumeRole policy may only specify STS AssumeRole actions.")
 
 
 def _either(

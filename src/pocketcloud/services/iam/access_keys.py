@@ -87,8 +87,12 @@ def get_access_key_last_used(ctx: RequestContext, params: dict[str, Any]) -> dic
         row = tx.fetchone("SELECT user_name, last_used, last_used_service, last_used_region "
                           "FROM iam_access_keys WHERE access_key_id = ? AND account_id = ?",
                           (key_id, ctx.account_id))
-    if row is None:
-        raise AwsError("AccessDenied", "The access key does not belong to this account.", 403)
+    if row is None:  # IAM does not say whether a key exists outside the caller's account
+        from pocketcloud.services.iam.credentials import caller_of
+
+        raise AwsError("AccessDenied", f"User: {caller_of(ctx).principal_arn} is not "
+                       "authorized to perform iam:GetAccessKeyLastUsed on resource: access key "
+                       f"{key_id}", 403)
     name, last_used, service, region = row
     last: dict[str, Any] = {"ServiceName": service or "N/A", "Region": region or "N/A"}
     if last_used:
@@ -110,4 +114,4 @@ def _user_name(ctx: RequestContext, params: dict[str, Any]) -> str:
 
 
 def _no_such_key(key_id: str) -> AwsError:
-    return no_such_entity(f"The Access Key with id {key_id} cannot be found")
+    return no_such_entity(f"The Access Key with id {key_id} cannot be found.")

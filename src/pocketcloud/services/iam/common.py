@@ -21,7 +21,7 @@ MAX_TAGS = 50
 MAX_TAG_KEY_LENGTH = 128
 MAX_TAG_VALUE_LENGTH = 256
 RESERVED_TAG_PREFIX = "aws:"  # IAM's tagging rules: no key or value may begin with it
-TAG_PATTERN = r"[\p{L}\p{Z}\p{N}_.:/=+\-@]*"  # as IAM's messages spell it
+TAG_PATTERN = r"[\p{L}\p{Z}\p{N}_.:/=+\-@]"  # as IAM's messages spell it (+ key, * value)
 _TAG_PUNCTUATION = frozenset("_.:/=+-@")
 MAX_PATH_LENGTH = 512
 NAME_PATTERN = re.compile(r"[\w+=,.@-]+")
@@ -114,15 +114,22 @@ def decoded_document(text: str) -> str:
     return unquote(text)
 
 
+def tag_error(member: str, constraint: str) -> AwsError:
+    """IAM's tag messages leave the offending value out ("Value at 'tags' failed ...")."""
+    return AwsError("ValidationError", f"1 validation error detected: Value at '{member}' "
+                    f"failed to satisfy constraint: {constraint}")
+
+
 def valid_tags(tags: list[dict[str, str]] | None) -> list[dict[str, str]]:
+    """One request's tags; more than an entity may hold is refused as a member constraint
+    (the quota, LimitExceeded, is for tags added to those already there)."""
     tags = tags or []
     if len(tags) > MAX_TAGS:
-        raise AwsError("LimitExceededException",
-                       f"Cannot exceed quota for TagsPerEntity: {MAX_TAGS}.", 409)
+        raise tag_error("tags", f"Member must have length less than or equal to {MAX_TAGS}")
     for number, tag in enumerate(tags, 1):
-        _valid_tag_text(tag["Key"], f"tags.{number}.member.key", MAX_TAG_KEY_LENGTH)
+        _valid_tag_text(tag["Key"], f"tags.{number}.member.key", MAX_TAG_KEY_LENGTH, "+")
         _valid_tag_text(tag.get("Value", ""), f"tags.{number}.member.value",
-                        MAX_TAG_VALUE_LENGTH)
+                        MAX_TAG_VALUE_LENGTH, "*")
     for tag in tags:
         if any(text.lower().startswith(RESERVED_TAG_PREFIX)
                for text in (tag["Key"], tag.get("Value", ""))):
@@ -135,23 +142,32 @@ def valid_tags(tags: list[dict[str, str]] | None) -> list[dict[str, str]]:
     return [{"Key": t["Key"], "Value": t.get("Value", "")} for t in tags]
 
 
-def _valid_tag_text(text: str, member: str, max_length: int) -> None:
+def _valid_tag_text(text: str, member: str, max_length: int, repeat: str) -> None:
     if len(text) > max_length:
-        raise validation_error(text, member, "Member must have length less than or equal to "
-                               f"{max_length}")
-    if not all(char in _TAG_PUNCTUATION or unicodedata.category(char)[0] in "LNZ"
-               for char in text):  # Unicode letters, numbers, separators
-        raise validation_error(text, member, "Member must satisfy regular expression pattern: "
-                               + TAG_PATTERN)
+        raise tag_error(member, f"Member must have length less than or equal to {max_length}")
+    if not text and repeat == "+":
+        raise tag_error(member, "Member must have length greater than or equal to 1")
+    if not _tag_text_ok(text, repeat == "*"):
+        raise tag_error(member, "Member must satisfy regular expression pattern: "
+                        + TAG_PATTERN + repeat)
+
+
+def _tag_text_ok(text: str, may_be_empty: bool) -> bool:
+    return (bool(text) or may_be_empty) and all(
+        char in _TAG_PUNCTUATION or unicodedata.category(char)[0] in "LNZ"
+        for char in text)  # Unicode letters, numbers, separators
 
 
 def valid_tag_keys(keys: list[str]) -> list[str]:
-    """UntagX's TagKeys: at most as many as an entity may have, each a valid key."""
+    """UntagX's TagKeys: at most as many as an entity may have, each a valid key (one
+    message names every constraint on a key, as IAM's does)."""
     if len(keys) > MAX_TAGS:
-        raise validation_error(keys, "tagKeys", "Member must have length less than or equal "
-                               f"to {MAX_TAGS}")
-    for number, key in enumerate(keys, 1):
-        _valid_tag_text(key, f"tagKeys.{number}.member", MAX_TAG_KEY_LENGTH)
+        raise tag_error("tagKeys", f"Member must have length less than or equal to {MAX_TAGS}")
+    if any(len(key) > MAX_TAG_KEY_LENGTH or not _tag_text_ok(key, False) for key in keys):
+        raise tag_error("tagKeys", "Member must satisfy constraint: [Member must have length "
+                        f"less than or equal to {MAX_TAG_KEY_LENGTH}, Member must have length "
+                        "greater than or equal to 1, Member must satisfy regular expression "
+                        f"pattern: {TAG_PATTERN}+, Member must not be null]")
     return keys
 
 

@@ -52,6 +52,7 @@ class Credential:
     session_tags: dict[str, str] = field(default_factory=dict)
     chained: bool = False  # a session made from another role session (role chaining)
     access_key_id: str = ""
+    transitive_tag_keys: tuple[str, ...] = ()  # session tags that pass to chained sessions
 
     @property
     def status(self) -> str:
@@ -121,15 +122,16 @@ def _load_key(cloud: Cloud, access_key_id: str) -> Credential | None:
                               access_key_id=access_key_id)
         session = tx.fetchone(
             "SELECT account_id, secret, session_token, principal_arn, principal_type, role_arn, "
-            "user_id, expires_at, session_policies, source_identity, tags, chained FROM "
+            "user_id, expires_at, session_policies, source_identity, tags, chained, "
+            "transitive_keys FROM "
             "iam_sessions WHERE access_key_id = ?", (access_key_id,))
     if session is None:
         return None
     (account_id, secret, token, arn, kind, role_arn, user_id, expires_at, policies,
-     source_identity, tags, chained) = session
+     source_identity, tags, chained, transitive) = session
     return Credential(account_id, arn, kind, secret, token, expires_at, True, role_arn, user_id,
                       tuple(json.loads(policies)), source_identity, json.loads(tags),
-                      bool(chained), access_key_id)
+                      bool(chained), access_key_id, tuple(json.loads(transitive)))
 
 
 def root_credential(account_id: str) -> Credential:

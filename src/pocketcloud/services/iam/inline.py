@@ -16,7 +16,7 @@ from pocketcloud.services.iam.common import (
     policy_document,
     valid_name,
 )
-from pocketcloud.services.iam.managed import policy_exists
+from pocketcloud.services.iam.managed import policy_exists, require_attachable, valid_arn
 from pocketcloud.services.iam.schema import reading, writing
 from pocketcloud.store import Tx
 
@@ -105,8 +105,7 @@ def _attach(ctx: RequestContext, params: dict[str, Any], kind: str) -> dict[str,
     owner, arn = params[_OWNERS[kind][1]], params["PolicyArn"]
     with writing(ctx.cloud) as tx:
         _require_owner(tx, ctx.account_id, kind, owner)
-        if not policy_exists(tx, ctx.account_id, arn):
-            raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
+        require_attachable(tx, ctx.account_id, arn)
         count = tx.fetchvalue("SELECT COUNT(*) FROM iam_attachments WHERE account_id = ? AND "
                               "owner_kind = ? AND owner_name = ? AND policy_arn != ?",
                               (ctx.account_id, kind, owner, arn))
@@ -120,7 +119,7 @@ def _attach(ctx: RequestContext, params: dict[str, Any], kind: str) -> dict[str,
 
 
 def _detach(ctx: RequestContext, params: dict[str, Any], kind: str) -> dict[str, Any]:
-    owner, arn = params[_OWNERS[kind][1]], params["PolicyArn"]
+    owner, arn = params[_OWNERS[kind][1]], valid_arn(params["PolicyArn"])
     with writing(ctx.cloud) as tx:
         _require_owner(tx, ctx.account_id, kind, owner)
         deleted = tx.execute("DELETE FROM iam_attachments WHERE account_id = ? AND "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from pocketcloud.context import RequestContext
@@ -32,6 +33,8 @@ from pocketcloud.store import Tx
 
 MAX_VERSIONS = 5
 MAX_MANAGED_POLICY_CHARS = 6144
+_ARN_SHAPE = re.compile(r"arn:[\w-]+:[\w-]*:[\w-]*:[\w-]*:.+")
+_POLICY_ARN = re.compile(r"arn:aws:iam::(\d{12}|aws):policy/.+")
 _COLUMNS = ("arn, name, policy_id, path, description, create_date, update_date, "
             "default_version, next_version, tags")
 
@@ -199,6 +202,27 @@ def list_policy_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
 def policy_exists(tx: Tx, account_id: str, arn: str) -> bool:
     return arn in aws_managed.ARNS or bool(tx.fetchvalue(
         "SELECT 1 FROM iam_policies WHERE account_id = ? AND arn = ?", (account_id, arn)))
+
+
+def valid_arn(arn: str) -> str:
+    """A PolicyArn that is no ARN at all (a bare policy name, say) is a ValidationError."""
+    if not _ARN_SHAPE.fullmatch(arn):
+        raise AwsError("ValidationError", f"ARN {arn} is not valid.")
+    return arn
+
+
+def require_attachable(tx: Tx, account_id: str, arn: str) -> None:
+    if not policy_exists(tx, account_id, valid_arn(arn)):
+        raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
+
+
+def require_boundary(tx: Tx, account_id: str, arn: str) -> None:
+    """A permissions boundary must be a managed policy's ARN (InvalidInput for another ARN);
+    IAM calls it the scope in its message."""
+    if not _POLICY_ARN.fullmatch(valid_arn(arn)):
+        raise AwsError("InvalidInputException", f"ARN {arn} is not valid.")
+    if not policy_exists(tx, account_id, arn):
+        raise no_such_entity(f"Scope ARN: {arn} does not exist or is not attachable.")
 
 
 def default_document(tx: Tx, account_id: str, arn: str) -> str | None:

@@ -15,6 +15,7 @@ from pocketcloud.services.iam import (
     access_keys,
     account,
     inline,
+    login_profiles,
     managed,
     names,
     roles,
@@ -35,7 +36,7 @@ def _in_callers_account(function: Operation) -> Operation:
     return operation
 
 
-_MODULES = (users, roles, managed, inline, access_keys, account, simulation)
+_MODULES = (users, login_profiles, roles, managed, inline, access_keys, account, simulation)
 _OPERATIONS = {
     name: _in_callers_account(value)
     for module in _MODULES

@@ -26,7 +26,7 @@ from pocketcloud.services.iam.common import (
     validation_error,
     without_tags,
 )
-from pocketcloud.services.iam.managed import policy_exists
+from pocketcloud.services.iam.managed import require_boundary
 from pocketcloud.services.iam.schema import reading, writing
 from pocketcloud.store import Tx
 
@@ -59,12 +59,21 @@ def create_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         _check_trust(tx, ctx.account_id, trust)
         if name_taken(tx, "iam_roles", ctx.account_id, name):
             raise already_exists(f"Role with name {name} already exists.")
-        if boundary and not policy_exists(tx, ctx.account_id, boundary):
-            raise no_such_entity(f"Policy {boundary} does not exist or is not attachable.")
+        if boundary:
+            require_boundary(tx, ctx.account_id, boundary)
         _insert_role(tx, ctx, name, path, trust, params.get("Description") or "",
                      max_session_s, boundary, tags)
         row = role_row(tx, ctx.account_id, name)
-    return {"Role": role_shape(ctx.account_id, row, with_last_used=False)}
+    return {"Role": _brief(role_shape(ctx.account_id, row, with_last_used=False),
+                           "Description")}
+
+
+def _brief(shape: dict[str, Any], *left_out: str) -> dict[str, Any]:
+    """CreateRole and UpdateRoleDescription answer without MaxSessionDuration (and CreateRole
+    without the Description it was given), as IAM does; GetRole shows them."""
+    for member in ("MaxSessionDuration", *left_out):
+        shape.pop(member, None)
+    return shape
 
 
 def _insert_role(
@@ -108,8 +117,8 @@ def update_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def update_role_description(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     update_role(ctx, {"RoleName": params["RoleName"], "Description": params["Description"]})
     with reading(ctx.cloud) as tx:
-        return {"Role": role_shape(ctx.account_id, role_row(tx, ctx.account_id,
-                                                            params["RoleName"]))}
+        row = role_row(tx, ctx.account_id, params["RoleName"])
+    return {"Role": _brief(role_shape(ctx.account_id, row, with_last_used=False))}
 
 
 def update_assume_role_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -169,8 +178,7 @@ def put_role_permissions_boundary(ctx: RequestContext, params: dict[str, Any]) -
     boundary = params["PermissionsBoundary"]
     with writing(ctx.cloud) as tx:
         row = role_row(tx, ctx.account_id, params["RoleName"])
-        if not policy_exists(tx, ctx.account_id, boundary):
-            raise no_such_entity(f"Policy {boundary} does not exist or is not attachable.")
+        require_boundary(tx, ctx.account_id, boundary)
         tx.execute("UPDATE iam_roles SET boundary_arn = ? WHERE account_id = ? AND name = ?",
                    (boundary, ctx.account_id, row[0]))
     return {}

@@ -90,6 +90,10 @@ SCHEMA = (
         source_user_arn TEXT NOT NULL DEFAULT ''
     );
     """,
+    # session tags a chained session inherits (AssumeRole's TransitiveTagKeys)
+    "ALTER TABLE iam_sessions ADD COLUMN transitive_keys TEXT NOT NULL DEFAULT '[]';",
+    # a login profile's PasswordResetRequired (the profile itself: iam_users.password_set)
+    "ALTER TABLE iam_users ADD COLUMN password_reset INTEGER NOT NULL DEFAULT 0;",
 )
 
 _generations: dict[int, int] = {}

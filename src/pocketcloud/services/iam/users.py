@@ -22,6 +22,7 @@ from pocketcloud.services.iam.common import (
     valid_tags,
     without_tags,
 )
+from pocketcloud.services.iam.managed import require_boundary
 from pocketcloud.services.iam.schema import reading, writing
 from pocketcloud.store import Tx
 
@@ -38,7 +39,7 @@ def create_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         if name_taken(tx, "iam_users", ctx.account_id, name):
             raise already_exists(f"User with name {name} already exists.")
         if boundary:
-            _require_policy(tx, ctx.account_id, boundary)
+            require_boundary(tx, ctx.account_id, boundary)
         tx.execute(
             "INSERT INTO iam_users (account_id, name, user_id, path, create_date, boundary_arn, "
             "tags) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -153,7 +154,7 @@ def list_user_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 def put_user_permissions_boundary(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with writing(ctx.cloud) as tx:
         row = _user_row(tx, ctx.account_id, params["UserName"])
-        _require_policy(tx, ctx.account_id, params["PermissionsBoundary"])
+        require_boundary(tx, ctx.account_id, params["PermissionsBoundary"])
         tx.execute("UPDATE iam_users SET boundary_arn = ? WHERE account_id = ? AND name = ?",
                    (params["PermissionsBoundary"], ctx.account_id, row[0]))
     return {}
@@ -166,49 +167,6 @@ def delete_user_permissions_boundary(
         row = _user_row(tx, ctx.account_id, params["UserName"])
         tx.execute("UPDATE iam_users SET boundary_arn = NULL WHERE account_id = ? AND name = ?",
                    (ctx.account_id, row[0]))
-    return {}
-
-
-def create_login_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    name = params.get("UserName")
-    if not name or not params.get("Password"):
-        raise AwsError("ValidationError", "UserName and Password are required.")
-    with writing(ctx.cloud) as tx:
-        row = _user_row(tx, ctx.account_id, name)
-        if row[6] is not None:
-            raise already_exists(f"Login Profile for user {name} already exists.")
-        now = ctx.cloud.clock.now()
-        tx.execute("UPDATE iam_users SET password_set = ? WHERE account_id = ? AND name = ?",
-                   (now, ctx.account_id, name))
-    return {"LoginProfile": {"UserName": name, "CreateDate": timestamp(now),
-                             "PasswordResetRequired": bool(params.get("PasswordResetRequired"))}}
-
-
-def _login_user(ctx: RequestContext, params: dict[str, Any]) -> str:
-    """UserName is optional here: without it, the caller's own user (as for access keys)."""
-    from pocketcloud.services.iam.access_keys import _user_name  # access_keys imports us
-
-    return _user_name(ctx, params)
-
-
-def get_login_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    name = _login_user(ctx, params)
-    with reading(ctx.cloud) as tx:
-        row = _user_row(tx, ctx.account_id, name)
-    if row[6] is None:
-        raise no_such_entity(f"Login Profile for User {name} cannot be found.")
-    return {"LoginProfile": {"UserName": name, "CreateDate": timestamp(row[6]),
-                             "PasswordResetRequired": False}}
-
-
-def delete_login_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    name = _login_user(ctx, params)
-    with writing(ctx.cloud) as tx:
-        row = _user_row(tx, ctx.account_id, name)
-        if row[6] is None:
-            raise no_such_entity(f"Login Profile for User {name} cannot be found.")
-        tx.execute("UPDATE iam_users SET password_set = NULL WHERE account_id = ? AND name = ?",
-                   (ctx.account_id, name))
     return {}
 
 
@@ -331,13 +289,6 @@ def group_row(tx: Tx, account_id: str, name: str, required: bool = True) -> Any:
     if row is None and required:
         raise no_such_entity(f"The group with name {name} cannot be found.")
     return row
-
-
-def _require_policy(tx: Tx, account_id: str, arn: str) -> None:
-    from pocketcloud.services.iam.managed import policy_exists
-
-    if not policy_exists(tx, account_id, arn):
-        raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
 
 
 def user_shape(account_id: str, row: tuple[Any, ...], with_tags: bool = True) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from pocketcloud.services.iam.common import policy_document
 from pocketcloud.services.iam.credentials import caller_of, lookup_access_key
 from pocketcloud.services.iam.managed import default_document
 from pocketcloud.services.iam.schema import reading, writing
-from pocketcloud.services.sts import sessions, trust, validation, web_identity
+from pocketcloud.services.sts import sessions, tags, trust, validation, web_identity
 
 DEFAULT_DURATION_S = 3600
 CHAINED_MAX_DURATION_S = 3600
@@ -49,16 +49,17 @@ def assume_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     chained = caller.principal_type == "assumed-role"
     duration_s = _duration(params.get("DurationSeconds"), role.max_session_s, chained)
     trust.refuse_root(ctx, caller, "sts:AssumeRole", role.arn)
-    tags = _session_tags(params.get("Tags"))
+    requested_tags = tags.requested(params)
+    session_tags, transitive = tags.for_session(caller, requested_tags, params)
     trust.keep_source_identity(caller, params.get("SourceIdentity"), role.arn)
     source_identity = caller.source_identity or params.get("SourceIdentity")
-    context = _assume_context(params, source_identity, tags)
+    context = _assume_context(params, source_identity, requested_tags)
     principal = trust.caller_principal(ctx, caller)
     for action in _trust_actions(params):
         trust.check_trust(ctx, role, principal, action, context, caller)
     policies = _session_policies(ctx, role.account_id, params)
-    return _role_session(ctx, role, session_name, duration_s, policies, source_identity, tags,
-                         chained)
+    return _role_session(ctx, role, session_name, duration_s, policies, source_identity,
+                         session_tags, chained, transitive)
 
 
 def _assume_context(
@@ -139,23 +140,25 @@ def get_session_token(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
 def _role_session(
     ctx: RequestContext, role: trust.Role, session_name: str, duration_s: int,
     policies: list[str], source_identity: str | None, tags: dict[str, str], chained: bool,
+    transitive_keys: list[str] | None = None,
 ) -> dict[str, Any]:
     arn = f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/{session_name}"
     user_id = f"{role.role_id}:{session_name}"
     credentials = sessions.issue(
         ctx, account_id=role.account_id, principal_arn=arn, principal_type="assumed-role",
         user_id=user_id, duration_s=duration_s, role_arn=role.arn, session_policies=policies,
-        source_identity=source_identity, tags=tags, chained=chained)
+        source_identity=source_identity, tags=tags, chained=chained,
+        transitive_keys=transitive_keys)
     with writing(ctx.cloud) as tx:
         tx.execute("UPDATE iam_roles SET last_used = ?, last_used_region = ? WHERE "
                    "account_id = ? AND name = ?",
                    (ctx.cloud.clock.now(), ctx.region, role.account_id, role.name))
-    packed = sum(len(p) for p in policies) + sum(len(k) + len(v) for k, v in tags.items())
     result: dict[str, Any] = {
-        "Credentials": credentials,
-        "AssumedRoleUser": {"AssumedRoleId": user_id, "Arn": arn},
-        "PackedPolicySize": min(100, packed * 100 // validation.MAX_SESSION_POLICY_CHARS),
-    }
+        "Credentials": credentials, "AssumedRoleUser": {"AssumedRoleId": user_id, "Arn": arn}}
+    if policies or tags:  # AWS leaves PackedPolicySize out when nothing was packed
+        packed = sum(len(p) for p in policies) + sum(len(k) + len(v) for k, v in tags.items())
+        result["PackedPolicySize"] = max(1, min(
+            100, packed * 100 // validation.MAX_SESSION_POLICY_CHARS))
     if source_identity:
         result["SourceIdentity"] = source_identity
     return result
@@ -187,14 +190,3 @@ def _session_policies(ctx: RequestContext, account_id: str, params: dict[str, An
                                "attachable.")
             documents.append(document)
     return documents
-
-
-def _session_tags(tags: list[dict[str, str]] | None) -> dict[str, str]:
-    tags = tags or []  # their number and lengths: validation.role_request
-    result: dict[str, str] = {}
-    for tag in tags:
-        if tag["Key"].lower() in (k.lower() for k in result):
-            raise AwsError("InvalidParameterValue", "Duplicate tag keys found. Please note that "
-                           "Tag keys are case insensitive.")
-        result[tag["Key"]] = tag["Value"]
-    return result

@@ -31,6 +31,7 @@ def issue(
     source_identity: str | None = None,
     tags: dict[str, str] | None = None,
     chained: bool = False,
+    transitive_keys: list[str] | None = None,
 ) -> dict[str, Any]:
     """Store a session and return its Credentials member."""
     key_id, secret = new_key_pair(ctx, "ASIA")
@@ -43,10 +44,11 @@ def issue(
         tx.execute(
             "INSERT INTO iam_sessions (access_key_id, account_id, secret, session_token, "
             "principal_arn, principal_type, role_arn, user_id, expires_at, session_policies, "
-            "source_identity, tags, chained) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "source_identity, tags, chained, transitive_keys) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (key_id, account_id, secret, token, principal_arn, principal_type, role_arn, user_id,
              expires_at, json.dumps(session_policies or []), source_identity,
-             json.dumps(tags or {}), int(chained)),
+             json.dumps(tags or {}), int(chained), json.dumps(transitive_keys or [])),
         )
     return {"AccessKeyId": key_id, "SecretAccessKey": secret, "SessionToken": token,
             "Expiration": timestamp(expires_at)}

@@ -1,0 +1,36 @@
+"""Access key errors worded as IAM words them."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from botocore.exceptions import ClientError
+
+ACCOUNT = "531975319753"
+UNKNOWN_KEY = "AKIAIOSFODNN7EXAMPLE"
+
+
+def _error(call, **kwargs) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
+    with pytest.raises(ClientError) as caught:
+        call(**kwargs)
+    error = caught.value.response
+    return error["Error"]["Code"], error["Error"]["Message"], error["ResponseMetadata"][
+        "HTTPStatusCode"]
+
+
+def test_unknown_access_key(client) -> None:  # type: ignore[no-untyped-def]
+    iam = client("iam", aws_access_key_id=ACCOUNT)
+    user = f"keys-{uuid.uuid4().hex[:10]}"
+    iam.create_user(UserName=user)
+    missing = ("NoSuchEntity", f"The Access Key with id {UNKNOWN_KEY} cannot be found.", 404)
+    assert _error(iam.update_access_key, UserName=user, AccessKeyId=UNKNOWN_KEY,
+                  Status="Inactive") == missing
+    assert _error(iam.delete_access_key, UserName=user, AccessKeyId=UNKNOWN_KEY) == missing
+    assert _error(iam.get_access_key_last_used, AccessKeyId=UNKNOWN_KEY) == (
+        "AccessDenied", f"User: arn:aws:iam::{ACCOUNT}:root is not authorized to perform "
+        f"iam:GetAccessKeyLastUsed on resource: access key {UNKNOWN_KEY}", 403)
+    unused = iam.create_access_key(UserName=user)["AccessKey"]["AccessKeyId"]
+    last = iam.get_access_key_last_used(AccessKeyId=unused)
+    assert last["UserName"] == user
+    assert last["AccessKeyLastUsed"] == {"ServiceName": "N/A", "Region": "N/A"}

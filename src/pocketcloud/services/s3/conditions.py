@@ -127,9 +127,10 @@ _COPY_RANGE = re.compile(r"bytes=(\d+)-(\d+)")
 
 def copy_source_window(header: str, size: int) -> tuple[int, int]:
     """The (first, length) an UploadPartCopy's x-amz-copy-source-range names. Unlike a GET's
-    Range, S3 takes only `bytes=first-last` here and refuses, not clamps, one past the end."""
+    Range, S3 takes only `bytes=first-last` (first <= last) here and refuses, not clamps, a
+    range past the end: InvalidRequest when it starts there, InvalidArgument when it ends there."""
     match = _COPY_RANGE.fullmatch(header.strip())
-    if match is None:
+    if match is None or int(match[1]) > int(match[2]):
         raise AwsError(
             "InvalidArgument",
             "The x-amz-copy-source-range value must be of the form bytes=first-last where "
@@ -137,7 +138,11 @@ def copy_source_window(header: str, size: int) -> tuple[int, int]:
             fields={"ArgumentName": "x-amz-copy-source-range", "ArgumentValue": header},
         )
     first, last = int(match[1]), int(match[2])
-    if first > last or last >= size:
+    if first >= size:
+        raise AwsError(
+            "InvalidRequest", "The specified copy range is invalid for the source object size"
+        )
+    if last >= size:
         raise AwsError(
             "InvalidArgument",
             f"Range specified is not valid for source object of size: {size}",

@@ -372,9 +372,9 @@ def _read_window(row: ObjectRow, params: dict[str, Any], result: dict[str, Any])
     first, last = window
     result["ContentRange"] = f"bytes {first}-{last}/{row.size}"
     result["ContentLength"] = last - first + 1
-    for member in list(result):
-        if member.startswith("Checksum") and member != "ChecksumType":
-            del result[member]  # a checksum describes the whole object, not a range
+    if last - first + 1 < row.size:  # a checksum (and its type) describes the whole object
+        for member in [m for m in result if m.startswith("Checksum")]:
+            del result[member]
     return first, last - first + 1
 
 

@@ -305,8 +305,16 @@ def delete_blobs(ctx: RequestContext, blob_ids: list[str]) -> None:
             blobs.delete(blob_id)
 
 
-def find_object(ctx: RequestContext, bucket: Bucket, params: dict[str, Any]) -> ObjectRow:
-    """The version a GET/HEAD names (latest by default), or S3's 404/405."""
+def find_object(
+    ctx: RequestContext,
+    bucket: Bucket,
+    params: dict[str, Any],
+    method: str = "GET",
+    marker_not_allowed: bool = False,
+) -> ObjectRow:
+    """The version a request names (latest by default), or S3's 404/405. A delete marker
+    named by version id is 405 for `method`; the latest one is 404, or 405 where
+    `marker_not_allowed` (object tagging answers so)."""
     key = params["Key"]
     version_id = params.get("VersionId")
     if version_id is not None:
@@ -321,13 +329,13 @@ def find_object(ctx: RequestContext, bucket: Bucket, params: dict[str, Any]) -> 
         raise no_such_version(key, version_id) if version_id else no_such_key(key)
     if row.delete_marker:
         marker_headers = {"x-amz-delete-marker": "true", "x-amz-version-id": row.version_id}
-        if version_id is not None:
+        if version_id is not None or marker_not_allowed:
             raise AwsError(
                 "MethodNotAllowed",
                 "The specified method is not allowed against this resource.",
                 405,
                 headers=marker_headers,
-                fields={"Method": "GET", "ResourceType": "DeleteMarker"},
+                fields={"Method": method, "ResourceType": "DeleteMarker"},
             )
         error = no_such_key(key)
         error.headers.update(marker_headers)

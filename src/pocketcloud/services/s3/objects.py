@@ -441,11 +441,24 @@ def delete_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     version_id = params.get("VersionId")
     if version_id is not None:
         check_version_id(version_id)
-    bypass = bool(params.get("BypassGovernanceRetention"))
+    bypass = bypass_governance(bucket, params)
     result, garbage = remove_object(ctx, bucket, key, version_id, params, bypass)
     delete_blobs(ctx, garbage)
     notify_removed(ctx, bucket, key, params.get("VersionId"), result)
     return result
+
+
+def bypass_governance(bucket: Bucket, params: dict[str, Any]) -> bool:
+    """x-amz-bypass-governance-retention, which S3 refuses (even `false`) for a bucket
+    without Object Lock."""
+    bypass = params.get("BypassGovernanceRetention")
+    if bypass is not None and not bucket.object_lock:
+        raise AwsError(
+            "InvalidArgument",
+            "x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets.",
+            fields={"ArgumentName": "x-amz-bypass-governance-retention"},
+        )
+    return bool(bypass)
 
 
 def remove_object(

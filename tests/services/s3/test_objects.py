@@ -98,6 +98,23 @@ def test_ranges(s3: Any, bucket: str) -> None:
     assert s3.get_object(Bucket=bucket, Key="r", Range="bytes=9-1")["Body"].read() == data
 
 
+@pytest.mark.parametrize(
+    ("header", "whole"),
+    [("bytes=0-8", False), ("bytes=1-", False), ("bytes=0-100", True), ("bytes=-15", True)],
+)
+def test_a_range_carries_the_checksum_only_when_it_is_the_whole_object(
+    s3: Any, bucket: str, header: str, whole: bool
+) -> None:
+    s3.put_object(Bucket=bucket, Key="r", Body=b"0123456789", ChecksumAlgorithm="CRC32")
+    got = s3.get_object(Bucket=bucket, Key="r", Range=header, ChecksumMode="ENABLED")
+    assert got["ResponseMetadata"]["HTTPStatusCode"] == 206
+    if whole:
+        assert (got["ChecksumCRC32"], got["ChecksumType"]) == ("poTHxg==", "FULL_OBJECT")
+    else:
+        assert "ChecksumCRC32" not in got and "ChecksumType" not in got
+    assert got["Body"].read()
+
+
 def test_head_of_a_range_answers_like_get(s3: Any, bucket: str) -> None:
     s3.put_object(Bucket=bucket, Key="h", Body=b"0123456789")
     head = s3.head_object(Bucket=bucket, Key="h", Range="bytes=2-5")

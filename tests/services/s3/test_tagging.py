@@ -134,3 +134,92 @@ def test_versioned_object_tagging(s3: Any, bucket: str) -> None:
         {"Key": "gen", "Value": "one"}
     ]
     assert s3.get_object_tagging(Bucket=bucket, Key="v")["TagSet"] == [{"Key": "gen", "Value": "2"}]
+
+
+def _error(excinfo: pytest.ExceptionInfo[ClientError]) -> dict[str, Any]:
+    return dict(excinfo.value.response["Error"])
+
+
+@pytest.mark.parametrize(
+    ("tag", "message", "fields"),
+    [
+        ({"Key": "Key1,Key2", "Value": "v"}, "The TagKey you have provided is invalid",
+         {"TagKey": "Key1,Key2"}),
+        ({"Key": "Key1", "Value": "Val1,Val2"}, "The TagValue you have provided is invalid",
+         {"TagKey": "Key1", "TagValue": "Val1,Val2"}),
+    ],
+)  # fmt: skip
+def test_tag_characters_are_checked_and_named(
+    s3: Any, bucket: str, tag: dict[str, str], message: str, fields: dict[str, str]
+) -> None:
+    s3.put_object(Bucket=bucket, Key="k", Body=b"")
+    calls = [
+        lambda: s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [tag]}),
+        lambda: s3.put_object_tagging(Bucket=bucket, Key="k", Tagging={"TagSet": [tag]}),
+    ]
+    for call in calls:
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        error = _error(excinfo)
+        assert (error["Code"], error["Message"]) == ("InvalidTag", message)
+        assert {name: error.get(name) for name in fields} == fields
+    allowed = {"Key": "Ünïcode key_1 .:/=+-@", "Value": "välue 2 .:/=+-@"}
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [allowed]})
+    assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [allowed]
+
+
+def test_tag_errors_name_the_key(s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="k", Body=b"")
+    twice = {"TagSet": [{"Key": "Key1", "Value": "a"}, {"Key": "Key1", "Value": "b"}]}
+    system = {"TagSet": [{"Key": "aws:prefixed", "Value": "v"}]}
+    with pytest.raises(ClientError) as excinfo:
+        s3.put_object_tagging(Bucket=bucket, Key="k", Tagging=twice)
+    assert _error(excinfo)["TagKey"] == "Key1"
+    with pytest.raises(ClientError) as excinfo:
+        s3.put_bucket_tagging(Bucket=bucket, Tagging=system)
+    assert _error(excinfo)["Message"] == "System tags cannot be added/updated by requester"
+    with pytest.raises(ClientError) as excinfo:
+        s3.put_object_tagging(Bucket=bucket, Key="k", Tagging=system)
+    error = _error(excinfo)
+    assert (error["Message"], error["TagKey"]) == (
+        "Your TagKey cannot be prefixed with aws:", "aws:prefixed",
+    )  # fmt: skip
+
+
+def test_tagging_header_with_characters_tags_cannot_hold(s3: Any, bucket: str) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"", Tagging="key1=val1,key2=val2")
+    error = _error(excinfo)
+    assert (error["Code"], error["ArgumentName"]) == ("InvalidArgument", "x-amz-tagging")
+    assert error["ArgumentValue"] == "key1=val1,key2=val2"
+    s3.put_object(Bucket=bucket, Key="k", Body=b"", Tagging="wrongquery&wrongagain")
+    keys = sorted(t["Key"] for t in s3.get_object_tagging(Bucket=bucket, Key="k")["TagSet"])
+    assert keys == ["wrongagain", "wrongquery"]
+
+
+def test_object_tagging_of_a_delete_marker_is_405(s3: Any, bucket: str) -> None:
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket=bucket, Key="k", Body=b"", Tagging="a=1")
+    marker = s3.delete_object(Bucket=bucket, Key="k")["VersionId"]
+    calls = {
+        "PUT": lambda **kw: s3.put_object_tagging(Tagging={"TagSet": []}, **kw),
+        "GET": s3.get_object_tagging,
+        "DELETE": s3.delete_object_tagging,
+    }
+    for method, call in calls.items():
+        for named in ({}, {"VersionId": marker}):  # the latest version, and by its id
+            with pytest.raises(ClientError) as excinfo:
+                call(Bucket=bucket, Key="k", **named)
+            assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 405
+            error = _error(excinfo)
+            assert (error["Code"], error["Method"]) == ("MethodNotAllowed", method)
+            assert error["ResourceType"] == "DeleteMarker"
+
+
+def test_get_object_tagging_of_a_missing_key_names_bucket_and_key(s3: Any, bucket: str) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        s3.get_object_tagging(Bucket=bucket, Key="fake-key")
+    assert _error(excinfo)["Key"] == f"{bucket}/fake-key"
+    with pytest.raises(ClientError) as excinfo:
+        s3.delete_object_tagging(Bucket=bucket, Key="fake-key")
+    assert _error(excinfo)["Key"] == "fake-key"

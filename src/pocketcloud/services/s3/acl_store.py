@@ -16,11 +16,11 @@ from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.access import (
     DEFAULT_OWNERSHIP,
     OWNERSHIP,
+    OWNERSHIP_VALUES,
     access_denied,
     is_public_grant,
     object_ownership,
     public_access_block,
-    validated_ownership,
 )
 from pocketcloud.services.s3.acl_rules import grants_from_request, only_owner_full_control
 from pocketcloud.services.s3.buckets import Bucket
@@ -102,8 +102,12 @@ def object_grants(
 def check_create_bucket(ctx: RequestContext, params: dict[str, Any]) -> None:
     """CreateBucket's x-amz-object-ownership and ACL, before the bucket exists."""
     ownership = params.get("ObjectOwnership")
-    if ownership is not None:
-        validated_ownership(ownership)
+    if ownership is not None and ownership not in OWNERSHIP_VALUES:
+        raise AwsError(
+            "InvalidArgument",
+            f"Invalid x-amz-object-ownership header: {ownership}",
+            fields={"ArgumentName": "x-amz-object-ownership"},
+        )
     grants = grants_from_request(params, ctx.account_id)
     if (
         (ownership or DEFAULT_OWNERSHIP) == "BucketOwnerEnforced"

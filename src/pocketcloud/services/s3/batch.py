@@ -11,8 +11,8 @@ from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.buckets import require_bucket
 from pocketcloud.services.s3.checksums import CHECKSUM_HEADERS
 from pocketcloud.services.s3.notifications import notify_removed
-from pocketcloud.services.s3.objects import delete_blobs, remove_object
-from pocketcloud.services.s3.rows import check_version_id
+from pocketcloud.services.s3.objects import bypass_governance, delete_blobs, remove_object
+from pocketcloud.services.s3.rows import VERSION_ID_RE, no_such_version
 
 DELETE_KEYS_MAX = 1000
 
@@ -44,15 +44,15 @@ def delete_objects(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
         raise AwsError("MalformedXML", "The XML you provided was not well-formed or did not "
                        "validate against our published schema")  # fmt: skip
     quiet = bool(request.get("Quiet"))
-    bypass = bool(params.get("BypassGovernanceRetention"))
+    bypass = bypass_governance(bucket, params)
     deleted: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     for item in objects:
         key = item.get("Key", "")
         version_id = item.get("VersionId")
         try:
-            if version_id is not None:
-                check_version_id(version_id)
+            if version_id is not None and not VERSION_ID_RE.fullmatch(version_id):
+                raise no_such_version(key, version_id)  # not DeleteObject's InvalidArgument
             answer, garbage = remove_object(
                 ctx, bucket, key, version_id, _conditions(item), bypass
             )

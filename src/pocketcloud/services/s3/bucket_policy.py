@@ -32,9 +32,11 @@ def validate_bucket_policy(text: str, bucket: str) -> Policy:
     if not text.lstrip().startswith("{"):
         raise malformed("Policies must be valid JSON and the first byte must be '{'")
     try:
-        json.loads(text)
+        document = json.loads(text)
     except (ValueError, RecursionError):
         raise malformed("Policies must be valid JSON and the first byte must be '{'") from None
+    if isinstance(document, dict) and "Statement" not in document:
+        raise malformed("Missing required field Statement")
     try:
         policy = parse_policy(text, "resource")
     except PolicyError as error:

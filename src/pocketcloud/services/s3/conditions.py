@@ -35,27 +35,40 @@ def _epoch(value: Any) -> float:
     return value.timestamp() if isinstance(value, datetime) else float(value)
 
 
-def check_read_conditions(
-    params: dict[str, Any], etag: str, last_modified_s: float, prefix: str = "If"
+def check_read_conditions(params: dict[str, Any], etag: str, last_modified_s: float) -> None:
+    """Raise 412 or 304 as S3 does (for GET and HEAD)."""
+    _check(params, etag, last_modified_s, "If", "")
+
+
+def check_copy_source_conditions(
+    params: dict[str, Any], etag: str, last_modified_s: float, now_s: float
 ) -> None:
-    """Raise 412 or 304 as S3 does. `prefix` is "CopySourceIf" for CopyObject's conditions,
-    which answer 412 where a read would answer 304."""
+    """A copy's x-amz-copy-source-if-* conditions: 412 where a read would answer 304, and
+    an If-Modified-Since later than now is ignored, as S3 does."""
+    modified_since = params.get("CopySourceIfModifiedSince")
+    if modified_since is not None and _epoch(modified_since) > now_s:
+        params = {**params, "CopySourceIfModifiedSince": None}
+    _check(params, etag, last_modified_s, "CopySourceIf", "x-amz-copy-source-")
+
+
+def _check(
+    params: dict[str, Any], etag: str, last_modified_s: float, prefix: str, header: str
+) -> None:
     if_match = params.get(f"{prefix}Match")
     unmodified_since = params.get(f"{prefix}UnmodifiedSince")
     if_none_match = params.get(f"{prefix}NoneMatch")
     modified_since = params.get(f"{prefix}ModifiedSince")
     modified_s = int(last_modified_s)
-    header = "x-amz-copy-source-if" if prefix != "If" else "If"
     if if_match is not None:
         if not etag_matches(if_match, etag):
-            raise precondition_failed(f"{header}-Match" if prefix != "If" else "If-Match")
+            raise precondition_failed(f"{header}If-Match")
     elif unmodified_since is not None and modified_s > _epoch(unmodified_since):
-        raise precondition_failed(f"{header}-Unmodified-Since")
+        raise precondition_failed(f"{header}If-Unmodified-Since")
     if if_none_match is not None:
         if etag_matches(if_none_match, etag):
-            _not_modified(prefix, f"{header}-None-Match", etag, last_modified_s)
+            _not_modified(prefix, f"{header}If-None-Match", etag, last_modified_s)
     elif modified_since is not None and modified_s <= _epoch(modified_since):
-        _not_modified(prefix, f"{header}-Modified-Since", etag, last_modified_s)
+        _not_modified(prefix, f"{header}If-Modified-Since", etag, last_modified_s)
 
 
 def _not_modified(prefix: str, condition: str, etag: str, last_modified_s: float) -> None:
@@ -114,9 +127,10 @@ _COPY_RANGE = re.compile(r"bytes=(\d+)-(\d+)")
 
 def copy_source_window(header: str, size: int) -> tuple[int, int]:
     """The (first, length) an UploadPartCopy's x-amz-copy-source-range names. Unlike a GET's
-    Range, S3 takes only `bytes=first-last` here and refuses, not clamps, one past the end."""
+    Range, S3 takes only `bytes=first-last` (first <= last) here and refuses, not clamps, a
+    range past the end: InvalidRequest when it starts there, InvalidArgument when it ends there."""
     match = _COPY_RANGE.fullmatch(header.strip())
-    if match is None:
+    if match is None or int(match[1]) > int(match[2]):
         raise AwsError(
             "InvalidArgument",
             "The x-amz-copy-source-range value must be of the form bytes=first-last where "
@@ -124,7 +138,11 @@ def copy_source_window(header: str, size: int) -> tuple[int, int]:
             fields={"ArgumentName": "x-amz-copy-source-range", "ArgumentValue": header},
         )
     first, last = int(match[1]), int(match[2])
-    if first > last or last >= size:
+    if first >= size:
+        raise AwsError(
+            "InvalidRequest", "The specified copy range is invalid for the source object size"
+        )
+    if last >= size:
         raise AwsError(
             "InvalidArgument",
             f"Range specified is not valid for source object of size: {size}",

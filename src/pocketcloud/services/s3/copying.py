@@ -14,7 +14,7 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
-from pocketcloud.services.s3.conditions import check_read_conditions
+from pocketcloud.services.s3.conditions import check_copy_source_conditions
 from pocketcloud.services.s3.encryption import object_encryption, reported, without_encryption
 from pocketcloud.services.s3.inline import is_inline, read_inline
 from pocketcloud.services.s3.lifecycle_expiry import add_expiration
@@ -79,7 +79,8 @@ def find_copy_source(
     if row.delete_marker:
         raise AwsError("InvalidRequest", "The source of a copy request may not specifically "
                        "refer to a delete marker by version id.")  # fmt: skip
-    check_read_conditions(params, row.etag, row.last_modified, prefix="CopySourceIf")
+    now_s = ctx.cloud.clock.now()
+    check_copy_source_conditions(params, row.etag, row.last_modified, now_s)
     check_readable(ctx, row)  # an archived source must be restored first
     return bucket, row, version_id
 

@@ -54,6 +54,7 @@ from pocketcloud.services.s3.upload import (
     receive_body,
     requested_algorithm,
 )
+from pocketcloud.store import Tx
 
 KEY_BYTES_MAX = 1024
 METADATA_BYTES_MAX = 2048
@@ -204,6 +205,8 @@ def commit_object(
         current = current_of(tx, bucket.name, row.key)
         if params.get("IfNoneMatch") is not None or params.get("IfMatch") is not None:
             _check_write_conditions(params, current, row.key)
+            if finishing_upload and current is not None:
+                _check_no_write_since(tx, bucket.name, row.key, finishing_upload, params)
         if finishing_upload:
             if not tx.execute("DELETE FROM s3_uploads WHERE upload_id = ?", (finishing_upload,)):
                 raise AwsError(
@@ -231,21 +234,60 @@ def _reusable(bucket: Bucket, current: Current | None) -> str | None:
     return None if keeps_current(bucket.versioning, current) else current.blob_ids[0]
 
 
+def _check_no_write_since(
+    tx: Tx, bucket: str, key: str, upload_id: str, params: dict[str, Any]
+) -> None:
+    """A conditional CompleteMultipartUpload whose key was written after the upload began:
+    S3's 409, even when the condition holds. (A delete in an unversioned bucket leaves no
+    trace to compare with, so it goes unnoticed here.)"""
+    found = tx.fetchone(
+        "SELECT 1 FROM s3_objects o JOIN s3_uploads u ON u.upload_id = ? "
+        "WHERE o.bucket = ? AND o.key = ? AND o.last_modified > u.initiated",
+        (upload_id, bucket, key_bytes(key)),
+    )
+    if found:
+        raise AwsError(
+            "ConditionalRequestConflict",
+            "The conditional request cannot succeed due to a conflicting operation against "
+            "this resource.",
+            409,
+            fields={
+                "Condition": "If-Match" if params.get("IfMatch") is not None else "If-None-Match",
+                "Key": key,
+            },
+        )
+
+
+def _not_implemented(header: str, detail: str) -> AwsError:
+    return AwsError(
+        "NotImplemented",
+        "A header you provided implies functionality that is not implemented",
+        501,
+        fields={"Header": header, "additionalMessage": detail},
+    )
+
+
 def _check_write_conditions(params: dict[str, Any], current: Current | None, key: str) -> None:
     exists = current is not None and not current.delete_marker
     if_none_match = params.get("IfNoneMatch")
+    if_match = params.get("IfMatch")
+    if if_none_match is not None and if_match is not None:
+        raise _not_implemented(
+            "If-Match,If-None-Match", "Multiple conditional request headers present in the request"
+        )
     if if_none_match is not None:
         if if_none_match.strip() != "*":
-            raise AwsError(
-                "NotImplemented",
-                "A header you provided implies functionality that is not implemented",
-                501,
-                fields={"Header": "If-None-Match"},
+            raise _not_implemented(
+                "If-None-Match",
+                "We don't accept the provided value of If-None-Match header for this API",
             )
         if exists:
             raise precondition_failed("If-None-Match")
-    if_match = params.get("IfMatch")
     if if_match is not None:
+        if if_match.strip() == "*":
+            raise _not_implemented(
+                "If-Match", "We don't accept the provided value of If-Match header for this API"
+            )
         if not exists or current is None:
             raise no_such_key(key)
         if if_match.strip().strip('"') != current.etag.strip('"'):
@@ -263,8 +305,16 @@ def delete_blobs(ctx: RequestContext, blob_ids: list[str]) -> None:
             blobs.delete(blob_id)
 
 
-def find_object(ctx: RequestContext, bucket: Bucket, params: dict[str, Any]) -> ObjectRow:
-    """The version a GET/HEAD names (latest by default), or S3's 404/405."""
+def find_object(
+    ctx: RequestContext,
+    bucket: Bucket,
+    params: dict[str, Any],
+    method: str = "GET",
+    marker_not_allowed: bool = False,
+) -> ObjectRow:
+    """The version a request names (latest by default), or S3's 404/405. A delete marker
+    named by version id is 405 for `method`; the latest one is 404, or 405 where
+    `marker_not_allowed` (object tagging answers so)."""
     key = params["Key"]
     version_id = params.get("VersionId")
     if version_id is not None:
@@ -279,13 +329,13 @@ def find_object(ctx: RequestContext, bucket: Bucket, params: dict[str, Any]) -> 
         raise no_such_version(key, version_id) if version_id else no_such_key(key)
     if row.delete_marker:
         marker_headers = {"x-amz-delete-marker": "true", "x-amz-version-id": row.version_id}
-        if version_id is not None:
+        if version_id is not None or marker_not_allowed:
             raise AwsError(
                 "MethodNotAllowed",
                 "The specified method is not allowed against this resource.",
                 405,
                 headers=marker_headers,
-                fields={"Method": "GET", "ResourceType": "DeleteMarker"},
+                fields={"Method": method, "ResourceType": "DeleteMarker"},
             )
         error = no_such_key(key)
         error.headers.update(marker_headers)
@@ -330,9 +380,9 @@ def _read_window(row: ObjectRow, params: dict[str, Any], result: dict[str, Any])
     first, last = window
     result["ContentRange"] = f"bytes {first}-{last}/{row.size}"
     result["ContentLength"] = last - first + 1
-    for member in list(result):
-        if member.startswith("Checksum") and member != "ChecksumType":
-            del result[member]  # a checksum describes the whole object, not a range
+    if last - first + 1 < row.size:  # a checksum (and its type) describes the whole object
+        for member in [m for m in result if m.startswith("Checksum")]:
+            del result[member]
     return first, last - first + 1
 
 
@@ -391,11 +441,24 @@ def delete_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     version_id = params.get("VersionId")
     if version_id is not None:
         check_version_id(version_id)
-    bypass = bool(params.get("BypassGovernanceRetention"))
+    bypass = bypass_governance(bucket, params)
     result, garbage = remove_object(ctx, bucket, key, version_id, params, bypass)
     delete_blobs(ctx, garbage)
     notify_removed(ctx, bucket, key, params.get("VersionId"), result)
     return result
+
+
+def bypass_governance(bucket: Bucket, params: dict[str, Any]) -> bool:
+    """x-amz-bypass-governance-retention, which S3 refuses (even `false`) for a bucket
+    without Object Lock."""
+    bypass = params.get("BypassGovernanceRetention")
+    if bypass is not None and not bucket.object_lock:
+        raise AwsError(
+            "InvalidArgument",
+            "x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets.",
+            fields={"ArgumentName": "x-amz-bypass-governance-retention"},
+        )
+    return bool(bypass)
 
 
 def remove_object(

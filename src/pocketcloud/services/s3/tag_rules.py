@@ -4,6 +4,7 @@ URL-query form."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -13,10 +14,13 @@ OBJECT_TAGS_MAX = 10
 BUCKET_TAGS_MAX = 50
 TAG_KEY_CHARS_MAX = 128
 TAG_VALUE_CHARS_MAX = 256
+# letters, digits and white space of any script, and _ . : / = + - @ (AWS's tag character set)
+_TAG_TEXT = re.compile(r"[\w\s.:/=+\-@]*")
 
 
-def invalid_tag(message: str) -> AwsError:
-    return AwsError("InvalidTag", message)
+def invalid_tag(message: str, key: str, value: str | None = None) -> AwsError:
+    fields = {"TagKey": key} if value is None else {"TagKey": key, "TagValue": value}
+    return AwsError("InvalidTag", message, fields=fields)
 
 
 def tags_from_header(text: str | None) -> dict[str, str]:
@@ -25,7 +29,7 @@ def tags_from_header(text: str | None) -> dict[str, str]:
         return {}
     pairs = parse_qsl(text, keep_blank_values=True)
     tags = dict(pairs)
-    if len(tags) != len(pairs):
+    if len(tags) != len(pairs) or not all(map(_TAG_TEXT.fullmatch, (*tags, *tags.values()))):
         raise AwsError(
             "InvalidArgument",
             "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query "
@@ -48,7 +52,7 @@ def tags_from_tag_set(tag_set: Any, limit: int) -> dict[str, str]:
             raise AwsError("MalformedXML", "The XML you provided was not well-formed or did "
                            "not validate against our published schema")  # fmt: skip
         if key in tags:
-            raise invalid_tag("Cannot provide multiple Tags with the same key")
+            raise invalid_tag("Cannot provide multiple Tags with the same key", key)
         tags[key] = value
     check_tags(tags, limit)
     return tags
@@ -58,14 +62,19 @@ def check_tags(tags: dict[str, str], limit: int) -> None:
     if len(tags) > limit:
         if limit == OBJECT_TAGS_MAX:
             raise AwsError("BadRequest", "Object tags cannot be greater than 10")
-        raise invalid_tag(f"Bucket tag count cannot be greater than {limit}")
+        raise AwsError("InvalidTag", f"Bucket tag count cannot be greater than {limit}")
     for key, value in tags.items():
-        if not key or len(key) > TAG_KEY_CHARS_MAX:
-            raise invalid_tag("The TagKey you have provided is invalid")
-        if len(value) > TAG_VALUE_CHARS_MAX:
-            raise invalid_tag("The TagValue you have provided is invalid")
+        if not key or len(key) > TAG_KEY_CHARS_MAX or not _TAG_TEXT.fullmatch(key):
+            raise invalid_tag("The TagKey you have provided is invalid", key)
+        if len(value) > TAG_VALUE_CHARS_MAX or not _TAG_TEXT.fullmatch(value):
+            raise invalid_tag("The TagValue you have provided is invalid", key, value)
         if key.lower().startswith("aws:"):
-            raise invalid_tag("Your TagKey cannot be prefixed with aws:")
+            message = (
+                "Your TagKey cannot be prefixed with aws:"
+                if limit == OBJECT_TAGS_MAX
+                else "System tags cannot be added/updated by requester"
+            )
+            raise invalid_tag(message, key)
 
 
 def tag_set(tags: dict[str, str]) -> list[dict[str, str]]:

@@ -56,20 +56,25 @@ def put_object_tagging(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
     bucket = require_bucket(ctx, params["Bucket"])
     tagging = params.get("Tagging") or {}
     tags = tags_from_tag_set(tagging.get("TagSet", []), OBJECT_TAGS_MAX)
-    row = find_object(ctx, bucket, params)
+    row = find_object(ctx, bucket, params, "PUT", marker_not_allowed=True)
     set_object_tags(ctx, bucket, row, tags)
     return _version_answer(bucket, row)
 
 
 def get_object_tagging(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
-    row = find_object(ctx, bucket, params)
+    try:
+        row = find_object(ctx, bucket, params, "GET", marker_not_allowed=True)
+    except AwsError as error:
+        if error.code == "NoSuchKey":  # S3 names the key with its bucket here
+            error.fields["Key"] = f"{bucket.name}/{params['Key']}"
+        raise
     return {**_version_answer(bucket, row), "TagSet": tag_set(row.tags)}
 
 
 def delete_object_tagging(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
-    row = find_object(ctx, bucket, params)
+    row = find_object(ctx, bucket, params, "DELETE", marker_not_allowed=True)
     set_object_tags(ctx, bucket, row, {})
     return _version_answer(bucket, row)
 

@@ -34,6 +34,10 @@ def put_bucket_versioning(ctx: RequestContext, params: dict[str, Any]) -> dict[s
     configuration = params.get("VersioningConfiguration") or {}
     status = configuration.get("Status")
     mfa_delete = configuration.get("MFADelete")
+    if status is None and mfa_delete is None:
+        raise AwsError(
+            "IllegalVersioningConfigurationException", "The Versioning element must be specified"
+        )
     if status not in STATUSES or mfa_delete not in (None, "Enabled", "Disabled"):
         raise malformed_xml()
     if mfa_delete == "Enabled":

@@ -45,3 +45,36 @@ def test_alias_of_a_missing_function_or_missing_alias(lam) -> None:  # type: ign
         "ResourceNotFoundException", f"Function not found: {ARN}{name}-gone:1", 404)
     assert _error(lam.get_alias, FunctionName=name, Name="missing") == (
         "ResourceNotFoundException", f"Cannot find alias arn: {ARN}{name}:missing", 404)
+
+
+def test_reserved_concurrency_is_for_functions_only(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam)
+    lam.publish_version(FunctionName=name)
+    code, message, _ = _error(lam.put_function_concurrency, FunctionName=f"{name}:1",
+                              ReservedConcurrentExecutions=1)
+    assert code == "InvalidParameterValueException"
+    assert message.startswith("This operation is permitted on Lambda functions only.")
+    assert _error(lam.put_function_concurrency, FunctionName="no-such-fn",
+                  ReservedConcurrentExecutions=1) == (
+        "ResourceNotFoundException", f"Function not found: {ARN}no-such-fn:$LATEST", 404)
+
+
+def test_event_invoke_config_errors_and_shape(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam)
+    missing = ("ResourceNotFoundException", "The function doesn't exist.", 404)
+    assert _error(lam.put_function_event_invoke_config, FunctionName="no-such-fn",
+                  MaximumRetryAttempts=1) == missing
+    assert _error(lam.put_function_event_invoke_config, FunctionName=name, Qualifier="nope",
+                  MaximumRetryAttempts=1) == missing
+    assert _error(lam.list_function_event_invoke_configs, FunctionName="no-such-fn") == missing
+    assert _error(lam.get_function_event_invoke_config, FunctionName="no-such-fn") == (
+        "ResourceNotFoundException",
+        f"The function {ARN}no-such-fn:$LATEST doesn't have an EventInvokeConfig", 404)
+    assert _error(lam.put_function_event_invoke_config, FunctionName=name)[:2] == (
+        "InvalidParameterValueException",
+        "You must specify at least one of error handling or destination setting.")
+    put = lam.put_function_event_invoke_config(FunctionName=name, MaximumRetryAttempts=1)
+    assert put["DestinationConfig"] == {"OnSuccess": {}, "OnFailure": {}}
+    assert put["FunctionArn"] == f"{ARN}{name}:$LATEST"
+    listed = lam.list_function_event_invoke_configs(FunctionName=name)
+    assert listed["FunctionEventInvokeConfigs"][0]["DestinationConfig"]["OnFailure"] == {}

@@ -78,3 +78,24 @@ def test_event_invoke_config_errors_and_shape(lam) -> None:  # type: ignore[no-u
     assert put["FunctionArn"] == f"{ARN}{name}:$LATEST"
     listed = lam.list_function_event_invoke_configs(FunctionName=name)
     assert listed["FunctionEventInvokeConfigs"][0]["DestinationConfig"]["OnFailure"] == {}
+
+
+def test_tags_belong_to_unqualified_function_arns(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam)
+    lam.publish_version(FunctionName=name)
+    code, message, _ = _error(lam.tag_resource, Resource=f"{ARN}{name}:1", Tags={"a": "b"})
+    assert (code, message) == ("InvalidParameterValueException", "Tags on function aliases and "
+                               "versions are not supported. Please specify a function ARN.")
+    code, message, _ = _error(lam.tag_resource, Resource="arn:aws:something", Tags={"a": "b"})
+    assert code == "ValidationException" and "at 'resource'" in message
+    assert _error(lam.tag_resource, Resource=f"{ARN}{name}", Tags={})[:2] == (
+        "InvalidParameterValueException", "An error occurred and the request cannot be processed.")
+    too_many = {f"k{i}": "v" for i in range(51)}
+    assert _error(lam.tag_resource, Resource=f"{ARN}{name}", Tags=too_many)[:2] == (
+        "InvalidParameterValueException", "Number of tags exceeds resource tag limit.")
+
+
+def test_event_source_mapping_without_a_source(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam)
+    assert _error(lam.create_event_source_mapping, FunctionName=name)[:2] == (
+        "InvalidParameterValueException", "Unrecognized event source.")

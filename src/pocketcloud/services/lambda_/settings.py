@@ -26,20 +26,24 @@ _EVENT_INVOKE_SETTINGS = ("MaximumRetryAttempts", "MaximumEventAgeInSeconds", "D
 
 
 def tag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    ref = parse_function_name(ctx, params["Resource"], field="resource")
+    ref = _tagged_function(ctx, params["Resource"])
+    if not params.get("Tags"):
+        raise AwsError("InvalidParameterValueException",
+                       "An error occurred and the request cannot be processed.",
+                       fields={"Type": "User"})
     with store(ctx).write() as tx:
         tags = json.loads(records.function_column(tx, ref, "tags"))
-        tags.update(params.get("Tags") or {})
+        tags.update(params["Tags"])
         if len(tags) > MAX_TAGS:
             raise AwsError("InvalidParameterValueException",
-                           f"Number of tags exceeds resource tag limit ({MAX_TAGS}).")
+                           "Number of tags exceeds resource tag limit.", fields={"Type": "User"})
         tx.execute("UPDATE lambda_functions SET tags = ? WHERE account_id = ? AND region = ? "
                    "AND name = ?", (json.dumps(tags), *records.key(ref)))
     return {}
 
 
 def untag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    ref = parse_function_name(ctx, params["Resource"], field="resource")
+    ref = _tagged_function(ctx, params["Resource"])
     with store(ctx).write() as tx:
         tags = json.loads(records.function_column(tx, ref, "tags"))
         for key in params.get("TagKeys") or []:
@@ -50,9 +54,23 @@ def untag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 
 
 def list_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    ref = parse_function_name(ctx, params["Resource"], field="resource")
+    ref = _tagged_function(ctx, params["Resource"])
     with store(ctx).read() as tx:
         return {"Tags": json.loads(records.function_column(tx, ref, "tags"))}
+
+
+def _tagged_function(ctx: RequestContext, resource: str) -> FunctionRef:
+    """The function a tagging Resource names: a full, unqualified function ARN."""
+    if not (resource.startswith("arn:") and ":lambda:" in resource and ":function:" in resource):
+        raise validation_error(resource, "resource", "Member must satisfy regular expression "
+                               r"pattern: arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso(b?)))?"
+                               r"-[a-z]+-\d{1}:\d{12}:(function:[a-zA-Z0-9-_]+(:(\$LATEST|"
+                               r"[a-zA-Z0-9-_]+))?|layer:[a-zA-Z0-9-_]+)")
+    ref = parse_function_name(ctx, resource, field="resource")
+    if ref.qualifier is not None:
+        raise AwsError("InvalidParameterValueException", "Tags on function aliases and versions "
+                       "are not supported. Please specify a function ARN.", fields={"Type": "User"})
+    return ref
 
 
 def put_function_concurrency(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

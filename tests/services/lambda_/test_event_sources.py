@@ -191,6 +191,7 @@ def test_dynamodb_stream_to_function(lam: Any, sqs: Any, ddb: Any) -> None:
         DestinationConfig={"OnFailure": {"Destination": failures_arn}})
     assert mapping["StartingPosition"] == "TRIM_HORIZON" and mapping["BatchSize"] == 2
     assert mapping["MaximumRetryAttempts"] == 1 and mapping["BisectBatchOnFunctionError"]
+    assert mapping["StateTransitionReason"] == "User action"  # streams' wording, not SQS's
     wait_state(lam, mapping["UUID"], "Enabled")
     ddb.put_item(TableName=table, Item={"id": {"S": "a"}, "n": {"N": "1"}})
     ddb.put_item(TableName=table, Item={"id": {"S": "a"}, "n": {"N": "2"}})

@@ -19,14 +19,17 @@ from pocketcloud.services.lambda_.names import (
 from pocketcloud.services.lambda_.schema import store
 
 _ALIAS_NAME = re.compile(r"(?!^[0-9]+$)([a-zA-Z0-9-_]+)")
+_VERSION_KEY = re.compile(r"[0-9]{1,1024}")
+_WEIGHTS_FIELD = "routingConfig.additionalVersionWeights"
 MAX_LIST_ITEMS = 50
 
 
 def create_alias(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"])
     name = _alias_name(params["Name"])
+    _check_weights(params.get("RoutingConfig"))
     with store(ctx).write() as tx:
-        records.require_function(tx, ref)
+        # a missing function is reported as its missing version, as AWS does
         _require_version(tx, ref, params["FunctionVersion"])
         if records.load_alias(tx, ref, name) is not None:
             alias_arn = function_arn(ref.region, ref.account_id, ref.name, name)
@@ -47,7 +50,13 @@ def create_alias(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def get_alias(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"])
     with store(ctx).read() as tx:
-        return _existing(tx, ref, params["Name"])
+        records.require_function(tx, ref)
+        alias = records.load_alias(tx, ref, params["Name"])
+    if alias is None:
+        alias_arn = function_arn(ref.region, ref.account_id, ref.name, params["Name"])
+        raise AwsError("ResourceNotFoundException", f"Cannot find alias arn: {alias_arn}",
+                       404, fields={"Type": "User"})
+    return alias
 
 
 def list_aliases(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -73,6 +82,7 @@ def update_alias(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         if params.get("Description") is not None:
             alias["Description"] = params["Description"]
         if params.get("RoutingConfig") is not None:
+            _check_weights(params["RoutingConfig"])
             alias.pop("RoutingConfig", None)
             _set_routing(tx, ref, alias, params["RoutingConfig"])
         alias["RevisionId"] = ctx.cloud.ids.uuid4()
@@ -100,11 +110,7 @@ def _set_routing(tx: Any, ref: FunctionRef, alias: dict[str, Any],
     if len(weights) > 1:
         raise AwsError("InvalidParameterValueException",
                        "Number of items in AdditionalVersionWeights cannot be greater than 1")
-    for version, weight in weights.items():
-        if not 0.0 <= weight <= 1.0:
-            raise validation_error(weight, "routingConfig.additionalVersionWeights",
-                                   "Map value must satisfy constraint: [Member must have value "
-                                   "less than or equal to 1.0]")
+    for version in weights:
         if version == alias["FunctionVersion"]:
             raise AwsError("InvalidParameterValueException",
                            f"Invalid function version {version}. Function version {version} "
@@ -114,6 +120,21 @@ def _set_routing(tx: Any, ref: FunctionRef, alias: dict[str, Any],
                            "$LATEST is not supported for an alias pointing to more than 1 version")
         _require_version(tx, ref, version)
     alias["RoutingConfig"] = {"AdditionalVersionWeights": dict(weights)}
+
+
+def _check_weights(routing: dict[str, Any] | None) -> None:
+    """The model's constraints on AdditionalVersionWeights, checked before anything else."""
+    weights = (routing or {}).get("AdditionalVersionWeights") or {}
+    shown = "{" + ", ".join(f"{k}={float(v)}" for k, v in weights.items()) + "}"
+    if any(not _VERSION_KEY.fullmatch(k) for k in weights):
+        raise validation_error(shown, _WEIGHTS_FIELD, "Map keys must satisfy constraint: [Member "
+                               "must have length less than or equal to 1024, Member must have "
+                               "length greater than or equal to 1, Member must satisfy regular "
+                               "expression pattern: [0-9]+, Member must not be null]")
+    if any(not 0.0 <= v <= 1.0 for v in weights.values()):
+        raise validation_error(shown, _WEIGHTS_FIELD, "Map value must satisfy constraint: [Member "
+                               "must have value less than or equal to 1.0, Member must have "
+                               "value greater than or equal to 0.0, Member must not be null]")
 
 
 def _require_version(tx: Any, ref: FunctionRef, version: str) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.lambda_ import records
+from pocketcloud.services.lambda_ import records, views
 from pocketcloud.services.lambda_.code import StoredCode, store_code
 from pocketcloud.services.lambda_.layers import layer_references
 from pocketcloud.services.lambda_.names import (
@@ -42,6 +42,7 @@ def create_function(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
     code = store_code(ctx, params.get("Code") or {}, operation="CreateFunction")
     config = _new_configuration(ctx, ref, params, code, layers)
     now = ctx.cloud.clock.now()
+    version = LATEST
     try:
         with store(ctx).write() as tx:
             if records.function_exists(tx, ref):
@@ -53,13 +54,12 @@ def create_function(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
             )
             records.save_version(tx, ref, LATEST, config, code.blob_id)
             if params.get("Publish"):
-                config = _publish(ctx, tx, ref, config, code.blob_id, "")
+                version = _publish(ctx, tx, ref, config, code.blob_id, "")["Version"]
     except AwsError:
         ctx.cloud.store.blobs.delete(code.blob_id)
         raise
     # AWS answers while the function is still being created; it is usable at once here.
-    return {**config, "State": "Pending", "StateReason": "The function is being created.",
-            "StateReasonCode": "Creating"}
+    return views.created(config, version)
 
 
 def get_function(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def get_function(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         tags = json.loads(records.function_column(tx, ref, "tags"))
         reserved = records.function_column(tx, ref, "reserved_concurrency")
     result: dict[str, Any] = {
-        "Configuration": config,
+        "Configuration": views.as_requested(config, ref),
         "Code": {"RepositoryType": "S3", "Location": _code_location(ctx, blob_id)},
     }
     if tags:
@@ -83,7 +83,7 @@ def get_function_configuration(ctx: RequestContext, params: dict[str, Any]) -> d
     ref = parse_function_name(ctx, params["FunctionName"], params.get("Qualifier"))
     with store(ctx).read() as tx:
         config, _ = records.get_version(tx, ref)
-    return config
+    return views.as_requested(config, ref)
 
 
 def list_functions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -99,7 +99,8 @@ def list_functions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
             (ctx.account_id, ctx.region, after_name, after_name, after_version, limit + 1),
         )
     page = rows[:limit]
-    result: dict[str, Any] = {"Functions": [json.loads(row[2]) for row in page]}
+    result: dict[str, Any] = {"Functions": [
+        views.listed(json.loads(row[2]), qualify_latest=False) for row in page]}
     if len(rows) > limit:
         result["NextMarker"] = f"{page[-1][0]}:{page[-1][1]}"
     return result
@@ -122,6 +123,8 @@ def update_function_code(ctx: RequestContext, params: dict[str, Any]) -> dict[st
         if params.get("Publish"):
             config = _publish(ctx, tx, ref, config, code.blob_id, "")
     _forget_blob_if_unused(ctx, ref, old_blob)
+    if params.get("Publish"):  # the new version is still being created
+        return views.created(config, config["Version"])
     return {**config, **_UPDATING}
 
 
@@ -135,6 +138,9 @@ def update_function_configuration(ctx: RequestContext, params: dict[str, Any]) -
         for member in _CONFIGURABLE:
             if member in params:
                 config[member] = _normalized(member, params[member])
+        if "Runtime" in params:
+            config["RuntimeVersionConfig"] = views.runtime_version_config(ref.region,
+                                                                          params["Runtime"])
         if layers is not None:
             config["Layers"] = layers
             if not layers:
@@ -215,7 +221,8 @@ def list_versions_by_function(ctx: RequestContext, params: dict[str, Any]) -> di
     ordered = sorted(rows, key=lambda row: -1 if row[0] == LATEST else int(row[0]))
     start = next((i + 1 for i, row in enumerate(ordered) if row[0] == marker), 0)
     page = ordered[start:start + limit]
-    result: dict[str, Any] = {"Versions": [json.loads(row[1]) for row in page]}
+    result: dict[str, Any] = {"Versions": [
+        views.listed(json.loads(row[1]), qualify_latest=True) for row in page]}
     if start + limit < len(ordered):
         result["NextMarker"] = page[-1][0]
     return result
@@ -275,6 +282,7 @@ def _new_configuration(ctx: RequestContext, ref: FunctionRef, params: dict[str, 
         "FunctionName": ref.name,
         "FunctionArn": ref.arn,
         "Runtime": params.get("Runtime"),
+        "RuntimeVersionConfig": views.runtime_version_config(ref.region, params.get("Runtime")),
         "Role": params["Role"],
         "Handler": params.get("Handler"),
         "CodeSize": code.size_bytes,

@@ -67,8 +67,10 @@ def parse_function_name(
         raise validation_error(value, field, "Member must have length less than or equal to 64")
     if region != ctx.region:
         raise AwsError(
-            "InvalidParameterValueException",
+            "ResourceNotFoundException",
             f"Functions from '{region}' are not reachable in this region ('{ctx.region}')",
+            404,
+            fields={"Type": "User"},
         )
     if in_name and qualifier and in_name != qualifier:
         raise AwsError(

@@ -8,7 +8,13 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.lambda_ import records
-from pocketcloud.services.lambda_.names import parse_function_name, validation_error
+from pocketcloud.services.lambda_.names import (
+    LATEST,
+    FunctionRef,
+    function_not_found,
+    parse_function_name,
+    validation_error,
+)
 from pocketcloud.services.lambda_.schema import store
 
 # AWS keeps this much of the account's concurrency for functions without a reservation.
@@ -16,23 +22,28 @@ UNRESERVED_CONCURRENCY_MIN = 100
 MAX_TAGS = 50
 MAX_EVENT_AGE_S_MIN, MAX_EVENT_AGE_S_MAX = 60, 21600
 MAX_RETRY_ATTEMPTS = 2
+_EVENT_INVOKE_SETTINGS = ("MaximumRetryAttempts", "MaximumEventAgeInSeconds", "DestinationConfig")
 
 
 def tag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    ref = parse_function_name(ctx, params["Resource"], field="resource")
+    ref = _tagged_function(ctx, params["Resource"])
+    if not params.get("Tags"):
+        raise AwsError("InvalidParameterValueException",
+                       "An error occurred and the request cannot be processed.",
+                       fields={"Type": "User"})
     with store(ctx).write() as tx:
         tags = json.loads(records.function_column(tx, ref, "tags"))
-        tags.update(params.get("Tags") or {})
+        tags.update(params["Tags"])
         if len(tags) > MAX_TAGS:
             raise AwsError("InvalidParameterValueException",
-                           f"Number of tags exceeds resource tag limit ({MAX_TAGS}).")
+                           "Number of tags exceeds resource tag limit.", fields={"Type": "User"})
         tx.execute("UPDATE lambda_functions SET tags = ? WHERE account_id = ? AND region = ? "
                    "AND name = ?", (json.dumps(tags), *records.key(ref)))
     return {}
 
 
 def untag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    ref = parse_function_name(ctx, params["Resource"], field="resource")
+    ref = _tagged_function(ctx, params["Resource"])
     with store(ctx).write() as tx:
         tags = json.loads(records.function_column(tx, ref, "tags"))
         for key in params.get("TagKeys") or []:
@@ -43,19 +54,39 @@ def untag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 
 
 def list_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    ref = parse_function_name(ctx, params["Resource"], field="resource")
+    ref = _tagged_function(ctx, params["Resource"])
     with store(ctx).read() as tx:
         return {"Tags": json.loads(records.function_column(tx, ref, "tags"))}
 
 
+def _tagged_function(ctx: RequestContext, resource: str) -> FunctionRef:
+    """The function a tagging Resource names: a full, unqualified function ARN."""
+    if not (resource.startswith("arn:") and ":lambda:" in resource and ":function:" in resource):
+        raise validation_error(resource, "resource", "Member must satisfy regular expression "
+                               r"pattern: arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso(b?)))?"
+                               r"-[a-z]+-\d{1}:\d{12}:(function:[a-zA-Z0-9-_]+(:(\$LATEST|"
+                               r"[a-zA-Z0-9-_]+))?|layer:[a-zA-Z0-9-_]+)")
+    ref = parse_function_name(ctx, resource, field="resource")
+    if ref.qualifier is not None:
+        raise AwsError("InvalidParameterValueException", "Tags on function aliases and versions "
+                       "are not supported. Please specify a function ARN.", fields={"Type": "User"})
+    return ref
+
+
 def put_function_concurrency(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"])
+    if ref.qualifier is not None:
+        raise AwsError("InvalidParameterValueException",
+                       "This operation is permitted on Lambda functions only. Aliases and "
+                       "versions do not support this operation. Please specify either a function "
+                       "name or an unqualified function ARN.", fields={"Type": "User"})
     wanted = params["ReservedConcurrentExecutions"]
-    if wanted < 0:
-        raise validation_error(wanted, "reservedConcurrentExecutions",
-                               "Member must have value greater than or equal to 0")
     with store(ctx).write() as tx:
-        records.require_function(tx, ref)
+        if not records.function_exists(tx, ref):  # checked before the value, as AWS does
+            raise function_not_found(FunctionRef(*records.key(ref), LATEST))
+        if wanted < 0:
+            raise validation_error(wanted, "reservedConcurrentExecutions",
+                                   "Member must have value greater than or equal to 0")
         others = tx.fetchvalue(
             "SELECT coalesce(sum(reserved_concurrency), 0) FROM lambda_functions WHERE "
             "account_id = ? AND region = ? AND name != ?", records.key(ref), default=0)
@@ -116,21 +147,21 @@ def update_function_event_invoke_config(ctx: RequestContext,
 def get_function_event_invoke_config(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"], params.get("Qualifier"))
     with store(ctx).read() as tx:
-        configs = json.loads(records.function_column(tx, ref, "event_invoke_config") or "{}")
-    found = configs.get(ref.qualifier or "$LATEST")
+        configs = _event_invoke_configs(tx, ref)
+    found = configs.get(ref.qualifier or LATEST)
     if found is None:
-        raise AwsError("ResourceNotFoundException",
-                       f"The function {ref.qualified_arn} doesn't have an EventInvokeConfig",
-                       404, fields={"Type": "User"})
-    return dict(found)
+        raise _no_event_invoke_config(ref)
+    return _shown(found)
 
 
 def list_function_event_invoke_configs(ctx: RequestContext,
                                        params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"])
     with store(ctx).read() as tx:
-        configs = json.loads(records.function_column(tx, ref, "event_invoke_config") or "{}")
-    return {"FunctionEventInvokeConfigs": list(configs.values())}
+        if not records.function_exists(tx, ref):
+            raise _function_does_not_exist()
+        configs = _event_invoke_configs(tx, ref)
+    return {"FunctionEventInvokeConfigs": [_shown(c) for c in configs.values()]}
 
 
 def delete_function_event_invoke_config(ctx: RequestContext,
@@ -138,8 +169,8 @@ def delete_function_event_invoke_config(ctx: RequestContext,
     ref = parse_function_name(ctx, params["FunctionName"], params.get("Qualifier"))
     get_function_event_invoke_config(ctx, params)
     with store(ctx).write() as tx:
-        configs = json.loads(records.function_column(tx, ref, "event_invoke_config") or "{}")
-        configs.pop(ref.qualifier or "$LATEST", None)
+        configs = _event_invoke_configs(tx, ref)
+        configs.pop(ref.qualifier or LATEST, None)
         tx.execute("UPDATE lambda_functions SET event_invoke_config = ? WHERE account_id = ? "
                    "AND region = ? AND name = ?", (json.dumps(configs), *records.key(ref)))
     return {}
@@ -163,16 +194,17 @@ def _save_event_invoke_config(ctx: RequestContext, params: dict[str, Any],
         raise validation_error(age, "maximumEventAgeInSeconds",
                                f"Member must have value between {MAX_EVENT_AGE_S_MIN} and "
                                f"{MAX_EVENT_AGE_S_MAX}")
-    qualifier = ref.qualifier or "$LATEST"
+    qualifier = ref.qualifier or LATEST
+    if replace and not any(params.get(m) is not None for m in _EVENT_INVOKE_SETTINGS):
+        raise AwsError("InvalidParameterValueException", "You must specify at least one of "
+                       "error handling or destination setting.", fields={"Type": "User"})
     with store(ctx).write() as tx:
-        records.get_version(tx, ref)
-        configs = json.loads(records.function_column(tx, ref, "event_invoke_config") or "{}")
+        _require_target(tx, ref)
+        configs = _event_invoke_configs(tx, ref)
         if not replace and qualifier not in configs:
-            raise AwsError("ResourceNotFoundException",
-                           f"The function {ref.qualified_arn} doesn't have an EventInvokeConfig",
-                           404, fields={"Type": "User"})
+            raise _no_event_invoke_config(FunctionRef(*records.key(ref), qualifier))
         config = {} if replace else dict(configs[qualifier])
-        for member in ("MaximumRetryAttempts", "MaximumEventAgeInSeconds", "DestinationConfig"):
+        for member in _EVENT_INVOKE_SETTINGS:
             if params.get(member) is not None:
                 config[member] = params[member]
         config.update(LastModified=ctx.cloud.clock.now(),
@@ -180,6 +212,39 @@ def _save_event_invoke_config(ctx: RequestContext, params: dict[str, Any],
         configs[qualifier] = config
         tx.execute("UPDATE lambda_functions SET event_invoke_config = ? WHERE account_id = ? "
                    "AND region = ? AND name = ?", (json.dumps(configs), *records.key(ref)))
-    return config
+    return _shown(config)
+
+
+def _shown(config: dict[str, Any]) -> dict[str, Any]:
+    """AWS always shows both destinations, empty when unset."""
+    destinations = config.get("DestinationConfig") or {}
+    return {**config, "DestinationConfig": {"OnSuccess": destinations.get("OnSuccess") or {},
+                                            "OnFailure": destinations.get("OnFailure") or {}}}
+
+
+def _event_invoke_configs(tx: Any, ref: FunctionRef) -> dict[str, Any]:
+    """The function's settings per qualifier; a missing function has none."""
+    if not records.function_exists(tx, ref):
+        raise _no_event_invoke_config(FunctionRef(*records.key(ref), ref.qualifier or LATEST))
+    stored = records.function_column(tx, ref, "event_invoke_config")
+    return dict(json.loads(stored or "{}"))
+
+
+def _require_target(tx: Any, ref: FunctionRef) -> None:
+    try:
+        records.get_version(tx, ref)
+    except AwsError:
+        raise _function_does_not_exist() from None
+
+
+def _function_does_not_exist() -> AwsError:
+    return AwsError("ResourceNotFoundException", "The function doesn't exist.", 404,
+                    fields={"Type": "User"})
+
+
+def _no_event_invoke_config(ref: FunctionRef) -> AwsError:
+    return AwsError("ResourceNotFoundException",
+                    f"The function {ref.qualified_arn} doesn't have an EventInvokeConfig",
+                    404, fields={"Type": "User"})
 
 

@@ -40,6 +40,11 @@ def not_found() -> AwsError:
                     404, fields={"Type": "User"})
 
 
+def _user_action(kind: str) -> str:
+    """AWS words a user's change differently for queues and for streams."""
+    return "USER_INITIATED" if kind == "sqs" else "User action"
+
+
 def source_kind(source_arn: str) -> str:
     if _SQS_ARN.fullmatch(source_arn):
         return "sqs"
@@ -53,12 +58,12 @@ async def create_event_source_mapping(ctx: RequestContext,
                                       params: dict[str, Any]) -> dict[str, Any]:
     source_arn = params.get("EventSourceArn")
     if not source_arn:
-        raise invalid("Unrecognized event source. Please specify an EventSourceArn.")
+        raise invalid("Unrecognized event source.")
     kind = source_kind(source_arn)
     function_arn, timeout_s = _function(ctx, params["FunctionName"])
     config: dict[str, Any] = {
         "UUID": ctx.cloud.ids.uuid4(), "EventSourceArn": source_arn,
-        "FunctionArn": function_arn, "StateTransitionReason": "USER_INITIATED",
+        "FunctionArn": function_arn, "StateTransitionReason": _user_action(kind),
     }
     config["EventSourceMappingArn"] = arn("lambda", ctx.region, ctx.account_id,
                                           f"event-source-mapping:{config['UUID']}")
@@ -265,7 +270,7 @@ def update_event_source_mapping(ctx: RequestContext, params: dict[str, Any]) -> 
         config["State"] = {"Enabled": "Enabling", "Disabled": "Disabling"}[target] \
             if target != config["State"] else "Updating"
         config["LastModified"] = ctx.cloud.clock.now()
-        config["StateTransitionReason"] = "USER_INITIATED"
+        config["StateTransitionReason"] = _user_action(source_kind(config["EventSourceArn"]))
         tx.execute("UPDATE lambda_event_source_mappings SET config = ?, target_state = ?, "
                    "function_arn = ? WHERE uuid = ?",
                    (json.dumps(config), target, config["FunctionArn"], config["UUID"]))

@@ -197,6 +197,7 @@ def _group(ctx: RequestContext, row: tuple[Any, ...], stored_bytes: int) -> dict
         "logGroupName": name, "creationTime": created_ms, "metricFilterCount": 0,
         "arn": group_arn(ctx, name) + ":*", "logGroupArn": group_arn(ctx, name),
         "storedBytes": stored_bytes, "logGroupClass": group_class,
+        "deletionProtectionEnabled": False,
     }
     if retention_days is not None:
         group["retentionInDays"] = retention_days

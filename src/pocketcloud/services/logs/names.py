@@ -19,12 +19,19 @@ def invalid(message: str) -> AwsError:
 
 
 def validation_error(value: object, member: str, constraint: str) -> AwsError:
-    return AwsError("ValidationException",
+    # CloudWatch Logs answers its constraint failures as InvalidParameterException
+    return AwsError("InvalidParameterException",
                     f"1 validation error detected: Value '{value}' at '{member}' failed to "
                     f"satisfy constraint: {constraint}")
 
 
+_NAME_TOO_LONG = ("Invalid LogGroup or LogStream, both must have length less than or equal "
+                  f"to {STREAM_NAME_MAX}.")
+
+
 def check_group_name(name: str, member: str = "logGroupName") -> str:
+    if len(name) > STREAM_NAME_MAX:
+        raise invalid(_NAME_TOO_LONG)
     if not GROUP_NAME_RE.match(name):
         raise validation_error(name, member, "Member must satisfy regular expression pattern: "
                                r"[\.\-_/#A-Za-z0-9]+")
@@ -32,6 +39,8 @@ def check_group_name(name: str, member: str = "logGroupName") -> str:
 
 
 def check_stream_name(name: str) -> str:
+    if len(name) > STREAM_NAME_MAX:
+        raise invalid(_NAME_TOO_LONG)
     if not name or len(name) > STREAM_NAME_MAX or ":" in name or "*" in name:
         raise validation_error(name, "logStreamName", r"Member must satisfy regular "
                                r"expression pattern: [^:*]*")

@@ -18,8 +18,6 @@ from pocketcloud.services.route53.health_status import (
 from pocketcloud.services.route53.limits import get_account_limit
 from pocketcloud.services.route53.listing import get_change, list_resource_record_sets
 from pocketcloud.services.route53.misc import (
-    associate_vpc_with_hosted_zone,
-    disassociate_vpc_from_hosted_zone,
     get_checker_ip_ranges,
     get_dnssec,
     get_hosted_zone_limit,
@@ -29,6 +27,11 @@ from pocketcloud.services.route53.tags import (
     change_tags_for_resource,
     list_tags_for_resource,
     list_tags_for_resources,
+)
+from pocketcloud.services.route53.vpcs import (
+    associate_vpc_with_hosted_zone,
+    disassociate_vpc_from_hosted_zone,
+    list_hosted_zones_by_vpc,
 )
 from pocketcloud.services.route53.zones import (
     create_hosted_zone,
@@ -63,6 +66,7 @@ __all__ = [
     "list_health_checks",
     "list_hosted_zones",
     "list_hosted_zones_by_name",
+    "list_hosted_zones_by_vpc",
     "list_resource_record_sets",
     "list_tags_for_resource",
     "list_tags_for_resources",

@@ -20,6 +20,7 @@ from pocketcloud.services.route53.common import (
     store,
 )
 from pocketcloud.services.route53.limits import check_hosted_zone_quota
+from pocketcloud.services.route53.vpc_ids import check_vpc
 from pocketcloud.store import Tx
 
 CALLER_REFERENCE_LENGTH_MAX = 128
@@ -103,7 +104,7 @@ def create_hosted_zone(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
         raise AwsError("InvalidInput", "Invalid request: A private hosted zone must be "
                        "associated with at least one VPC.")
     if vpc:
-        _check_vpc(vpc)
+        check_vpc(vpc)
     if params.get("DelegationSetId"):
         raise AwsError("NoSuchDelegationSet",
                        f"Delegation set {params['DelegationSetId']} does not exist.", 400)
@@ -138,11 +139,6 @@ def _zone_name(raw: str) -> str:
     if name == ".":
         raise AwsError("InvalidDomainName", "The root domain cannot be a hosted zone.")
     return name
-
-
-def _check_vpc(vpc: dict[str, Any]) -> None:
-    if not vpc.get("VPCId") or not vpc.get("VPCRegion"):
-        raise AwsError("InvalidVPCId", "The VPC ID and VPC region must both be given.")
 
 
 def _name_servers(ctx: RequestContext, private: bool) -> list[str]:

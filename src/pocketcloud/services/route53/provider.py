@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from pocketcloud.services.route53.changes import change_resource_record_sets
+from pocketcloud.services.route53.delegation_sets import (
+    create_reusable_delegation_set,
+    delete_reusable_delegation_set,
+    get_reusable_delegation_set,
+    list_reusable_delegation_sets,
+)
 from pocketcloud.services.route53.health_checks import (
     create_health_check,
     delete_health_check,
@@ -44,6 +50,10 @@ from pocketcloud.services.route53.zones import (
 )
 
 __all__ = [
+    "list_reusable_delegation_sets",
+    "get_reusable_delegation_set",
+    "delete_reusable_delegation_set",
+    "create_reusable_delegation_set",
     "associate_vpc_with_hosted_zone",
     "change_resource_record_sets",
     "change_tags_for_resource",

@@ -187,3 +187,19 @@ def test_https_probe_accepts_a_self_signed_certificate(route53, unique, endpoint
     check_id = _http_check(route53, unique, endpoint.port, Type="HTTPS_STR_MATCH",
                            SearchString="well", FullyQualifiedDomainName="secure.example.com")
     assert _status(route53, check_id, "Success") == "Success: HTTP Status Code 200, OK"
+
+
+def test_http_check_config_as_aws_returns_it(route53, unique) -> None:
+    """Every default AWS fills in for an HTTP check, EnableSNI (false) included."""
+    created = route53.create_health_check(CallerReference=unique("hc"), HealthCheckConfig={
+        "Type": "HTTP", "IPAddress": "1.1.1.1", "Port": 80, "ResourcePath": "/health",
+        "FullyQualifiedDomainName": "shop.example.com"})
+    check_id = created["HealthCheck"]["Id"]
+    expected = {"Type": "HTTP", "IPAddress": "1.1.1.1", "Port": 80, "ResourcePath": "/health",
+                "FullyQualifiedDomainName": "shop.example.com", "RequestInterval": 30,
+                "FailureThreshold": 3, "MeasureLatency": False, "Inverted": False,
+                "Disabled": False, "EnableSNI": False}
+    assert created["HealthCheck"]["HealthCheckConfig"] == expected
+    got = route53.get_health_check(HealthCheckId=check_id)["HealthCheck"]
+    assert got["HealthCheckConfig"] == expected and got["HealthCheckVersion"] == 1
+    route53.delete_health_check(HealthCheckId=check_id)

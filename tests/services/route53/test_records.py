@@ -176,3 +176,18 @@ def test_list_orders_by_reversed_labels_then_type_and_pages(route53, zone) -> No
                     (f"a.{name}", "TXT", None), (f"c.a.{name}", "A", None),
                     (f"b.{name}", "A", None), (f"a.b.{name}", "A", None),
                     (f"w.{name}", "A", "s1"), (f"w.{name}", "A", "s2")]
+
+
+def test_list_without_max_items_returns_pages_of_100(route53, zone) -> None:
+    zone_id, name = zone
+    change(route53, zone_id, *(("CREATE", a_record(f"h{i:03d}.{name}", "192.0.2.1"))
+                               for i in range(100)))
+    first = route53.list_resource_record_sets(HostedZoneId=zone_id)
+    assert first["MaxItems"] == "100" and first["IsTruncated"] is True
+    assert len(first["ResourceRecordSets"]) == 100
+    rest = route53.list_resource_record_sets(HostedZoneId=zone_id,
+                                             StartRecordName=first["NextRecordName"],
+                                             StartRecordType=first["NextRecordType"])
+    assert len(rest["ResourceRecordSets"]) == 2 and rest["IsTruncated"] is False
+    everything = route53.list_resource_record_sets(HostedZoneId=zone_id, MaxItems="300")
+    assert len(everything["ResourceRecordSets"]) == 102 and everything["MaxItems"] == "300"

@@ -76,8 +76,8 @@ def checked_config(raw: dict[str, Any]) -> dict[str, Any]:
     config.setdefault("Inverted", False)
     config.setdefault("Disabled", False)
     config.setdefault("Port", 443 if kind.startswith("HTTPS") else 80)
-    if kind.startswith("HTTPS"):
-        config.setdefault("EnableSNI", True)
+    if kind.startswith("HTTP"):  # AWS shows EnableSNI on HTTP checks too, as false
+        config.setdefault("EnableSNI", kind.startswith("HTTPS"))
     _check_endpoint(config)
     return config
 

@@ -13,6 +13,7 @@ HOSTED_ZONES_MAX = 500  # per account
 HEALTH_CHECKS_MAX = 200  # per account
 RECORD_SETS_PER_ZONE_MAX = 10_000
 VPCS_PER_ZONE_MAX = 300
+REUSABLE_SETS_MAX = 100  # per account
 
 
 def check_hosted_zone_quota(tx: Tx, account_id: str) -> None:
@@ -51,11 +52,13 @@ def get_account_limit(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
             value, count = HEALTH_CHECKS_MAX, tx.fetchvalue(
                 "SELECT COUNT(*) FROM route53_health_checks WHERE account_id = ?",
                 (ctx.account_id,))
-        elif kind in ("MAX_TRAFFIC_POLICY_INSTANCES_BY_OWNER", "MAX_TRAFFIC_POLICIES_BY_OWNER",
-                      "MAX_REUSABLE_DELEGATION_SETS_BY_OWNER"):
+        elif kind == "MAX_REUSABLE_DELEGATION_SETS_BY_OWNER":
+            value, count = REUSABLE_SETS_MAX, tx.fetchvalue(
+                "SELECT COUNT(*) FROM route53_delegation_sets WHERE account_id = ?",
+                (ctx.account_id,))
+        elif kind in ("MAX_TRAFFIC_POLICY_INSTANCES_BY_OWNER", "MAX_TRAFFIC_POLICIES_BY_OWNER"):
             value, count = {"MAX_TRAFFIC_POLICY_INSTANCES_BY_OWNER": 5,
-                            "MAX_TRAFFIC_POLICIES_BY_OWNER": 50,
-                            "MAX_REUSABLE_DELEGATION_SETS_BY_OWNER": 100}[kind], 0
+                            "MAX_TRAFFIC_POLICIES_BY_OWNER": 50}[kind], 0
         else:
             raise AwsError("InvalidInput", f"Invalid request: {kind!r} is not a limit type.")
     return {"Limit": {"Type": kind, "Value": value}, "Count": int(count)}

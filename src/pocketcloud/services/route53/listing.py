@@ -18,11 +18,12 @@ from pocketcloud.services.route53.common import (
 from pocketcloud.services.route53.validation import RECORD_TYPES
 from pocketcloud.services.route53.zones import find_zone
 
-LIST_RECORDS_DEFAULT = 300  # and the most one page holds
+LIST_RECORDS_DEFAULT = 100  # a page without MaxItems (AWS answers MaxItems "100")
+LIST_RECORDS_MAX = 300  # the most one page holds
 
 
 def list_resource_record_sets(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    limit = max_items(params, LIST_RECORDS_DEFAULT, LIST_RECORDS_DEFAULT)
+    limit = max_items(params, LIST_RECORDS_DEFAULT, LIST_RECORDS_MAX)
     start = _start(params)
     with store(ctx.cloud).read() as tx:
         zone = find_zone(tx, ctx.account_id, params.get("HostedZoneId", ""))

@@ -1,8 +1,7 @@
-"""VPC associations of private zones, checker IP ranges, and TestDNSAnswer."""
+"""Checker IP ranges, TestDNSAnswer, hosted zone limits and DNSSEC status."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import dns.rcode
@@ -11,52 +10,13 @@ import dns.rdatatype
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.route53.answering import Resolver
-from pocketcloud.services.route53.common import record_change, store
+from pocketcloud.services.route53.common import store
 from pocketcloud.services.route53.limits import RECORD_SETS_PER_ZONE_MAX, VPCS_PER_ZONE_MAX
 from pocketcloud.services.route53.validation import RECORD_TYPES
 from pocketcloud.services.route53.zone_index import dns_name
 from pocketcloud.services.route53.zones import find_zone, record_count
 
 CHECKER_IP_RANGES = ["127.0.0.1/32"]  # the one health checker is this machine
-
-
-def associate_vpc_with_hosted_zone(ctx: RequestContext, params: dict[str, Any]
-                                   ) -> dict[str, Any]:
-    vpc = params.get("VPC") or {}
-    with store(ctx.cloud).write() as tx:
-        zone = find_zone(tx, ctx.account_id, params.get("HostedZoneId") or "")
-        if not zone.private:
-            raise AwsError("PublicZoneVPCAssociation", "You're trying to associate a VPC with "
-                           "a public hosted zone. Amazon Route 53 doesn't support associating a "
-                           "VPC with a public hosted zone.")
-        if vpc in zone.vpcs:
-            raise AwsError("ConflictingDomainExists", "The VPC is already associated with "
-                           "this hosted zone.")
-        zone.vpcs.append(vpc)
-        tx.execute("UPDATE route53_zones SET vpcs = ? WHERE zone_id = ?",
-                   (json.dumps(zone.vpcs), zone.zone_id))
-        change = record_change(ctx.cloud, tx, ctx.account_id, params.get("Comment"))
-    return {"ChangeInfo": change}
-
-
-def disassociate_vpc_from_hosted_zone(ctx: RequestContext, params: dict[str, Any]
-                                      ) -> dict[str, Any]:
-    vpc = params.get("VPC") or {}
-    with store(ctx.cloud).write() as tx:
-        zone = find_zone(tx, ctx.account_id, params.get("HostedZoneId") or "")
-        if vpc not in zone.vpcs:
-            raise AwsError("VPCAssociationNotFound", f"The VPC {vpc.get('VPCId')} is not "
-                           "associated with this hosted zone.", 404)
-        if len(zone.vpcs) == 1:
-            raise AwsError("LastVPCAssociation", "The VPC that you're trying to disassociate "
-                           "from the private hosted zone is the last VPC that is associated "
-                           "with the hosted zone. Amazon Route 53 doesn't support "
-                           "disassociating the last VPC from a hosted zone.")
-        zone.vpcs.remove(vpc)
-        tx.execute("UPDATE route53_zones SET vpcs = ? WHERE zone_id = ?",
-                   (json.dumps(zone.vpcs), zone.zone_id))
-        change = record_change(ctx.cloud, tx, ctx.account_id, params.get("Comment"))
-    return {"ChangeInfo": change}
 
 
 def get_checker_ip_ranges(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

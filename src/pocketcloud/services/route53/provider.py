@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from pocketcloud.services.route53.changes import change_resource_record_sets
+from pocketcloud.services.route53.delegation_sets import (
+    create_reusable_delegation_set,
+    delete_reusable_delegation_set,
+    get_reusable_delegation_set,
+    list_reusable_delegation_sets,
+)
 from pocketcloud.services.route53.health_checks import (
     create_health_check,
     delete_health_check,
@@ -18,8 +24,6 @@ from pocketcloud.services.route53.health_status import (
 from pocketcloud.services.route53.limits import get_account_limit
 from pocketcloud.services.route53.listing import get_change, list_resource_record_sets
 from pocketcloud.services.route53.misc import (
-    associate_vpc_with_hosted_zone,
-    disassociate_vpc_from_hosted_zone,
     get_checker_ip_ranges,
     get_dnssec,
     get_hosted_zone_limit,
@@ -29,6 +33,11 @@ from pocketcloud.services.route53.tags import (
     change_tags_for_resource,
     list_tags_for_resource,
     list_tags_for_resources,
+)
+from pocketcloud.services.route53.vpcs import (
+    associate_vpc_with_hosted_zone,
+    disassociate_vpc_from_hosted_zone,
+    list_hosted_zones_by_vpc,
 )
 from pocketcloud.services.route53.zones import (
     create_hosted_zone,
@@ -41,6 +50,10 @@ from pocketcloud.services.route53.zones import (
 )
 
 __all__ = [
+    "list_reusable_delegation_sets",
+    "get_reusable_delegation_set",
+    "delete_reusable_delegation_set",
+    "create_reusable_delegation_set",
     "associate_vpc_with_hosted_zone",
     "change_resource_record_sets",
     "change_tags_for_resource",
@@ -63,6 +76,7 @@ __all__ = [
     "list_health_checks",
     "list_hosted_zones",
     "list_hosted_zones_by_name",
+    "list_hosted_zones_by_vpc",
     "list_resource_record_sets",
     "list_tags_for_resource",
     "list_tags_for_resources",

@@ -1,4 +1,5 @@
-"""Route 53 tables: hosted zones, their record sets, changes, health checks and tags.
+"""Route 53 tables: hosted zones, their record sets, changes, health checks, tags and
+reusable delegation sets.
 
 Route 53 is global: rows carry an account but no region. A record set is keyed by
 (zone, name, type, set identifier); `sort_name` holds the name with its labels reversed, the
@@ -60,6 +61,17 @@ SCHEMA = (
         value TEXT NOT NULL,
         PRIMARY KEY (resource_type, resource_id, key)
     );
+    """,
+    """
+    CREATE TABLE route53_delegation_sets (
+        delegation_set_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        caller_reference TEXT NOT NULL,
+        name_servers TEXT NOT NULL,
+        created_s REAL NOT NULL
+    );
+    CREATE UNIQUE INDEX route53_delegation_sets_by_reference
+        ON route53_delegation_sets (account_id, caller_reference);
     """,
 )
 

@@ -19,7 +19,14 @@ from pocketcloud.services.route53.common import (
     record_change,
     store,
 )
+from pocketcloud.services.route53.delegation_sets import (
+    DELEGATION_SET_PREFIX,
+    find_reusable_set,
+    is_reusable,
+    name_servers,
+)
 from pocketcloud.services.route53.limits import check_hosted_zone_quota
+from pocketcloud.services.route53.vpc_ids import check_vpc
 from pocketcloud.store import Tx
 
 CALLER_REFERENCE_LENGTH_MAX = 128
@@ -29,7 +36,6 @@ NS_TTL_S = 172800
 SOA_TTL_S = 900
 # Route 53's SOA: primary server, hostmaster, serial 1, refresh, retry, expire, minimum TTL
 SOA_TIMERS = "1 7200 900 1209600 86400"
-_NS_DOMAINS = ("com", "net", "org", "co.uk")
 LOCATION_BASE = "https://route53.amazonaws.com/2013-04-01/hostedzone/"
 
 
@@ -103,16 +109,21 @@ def create_hosted_zone(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
         raise AwsError("InvalidInput", "Invalid request: A private hosted zone must be "
                        "associated with at least one VPC.")
     if vpc:
-        _check_vpc(vpc)
-    if params.get("DelegationSetId"):
-        raise AwsError("NoSuchDelegationSet",
-                       f"Delegation set {params['DelegationSetId']} does not exist.", 400)
+        check_vpc(vpc)
+    set_id = params.get("DelegationSetId")
+    if private and set_id:
+        raise AwsError("InvalidInput", "Invalid request: A private hosted zone cannot use a "
+                       "reusable delegation set.")
     cloud = ctx.cloud
     zone = Zone(new_zone_id(cloud), ctx.account_id, name, reference, comment, private,
-                [vpc] if vpc else [], _name_servers(ctx, private), "N" + cloud.ids.upper_alnum(20),
+                [vpc] if vpc else [], name_servers(ctx, private), "N" + cloud.ids.upper_alnum(20),
                 "", cloud.clock.now())
     with store(cloud).write() as tx:
         _refuse_reused_reference(tx, ctx.account_id, reference)
+        if set_id:
+            reusable = find_reusable_set(tx, ctx.account_id, set_id)
+            zone.delegation_set_id = bare_id(reusable["Id"], DELEGATION_SET_PREFIX)
+            zone.name_servers = reusable["NameServers"]
         check_hosted_zone_quota(tx, ctx.account_id)
         change = record_change(cloud, tx, ctx.account_id, None)
         zone.change_id = change["Id"].rsplit("/", 1)[-1]
@@ -126,8 +137,16 @@ def create_hosted_zone(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
     if private:
         result["VPC"] = vpc
     else:
-        result["DelegationSet"] = {"NameServers": zone.name_servers}
+        result["DelegationSet"] = _delegation_set(zone, bool(set_id))
     return result
+
+
+def _delegation_set(zone: Zone, reusable: bool) -> dict[str, Any]:
+    """A zone's name servers; the set's id too when it is a reusable set."""
+    shown: dict[str, Any] = {"NameServers": zone.name_servers}
+    if reusable:
+        shown["Id"] = DELEGATION_SET_PREFIX + zone.delegation_set_id
+    return shown
 
 
 def _zone_name(raw: str) -> str:
@@ -138,23 +157,6 @@ def _zone_name(raw: str) -> str:
     if name == ".":
         raise AwsError("InvalidDomainName", "The root domain cannot be a hosted zone.")
     return name
-
-
-def _check_vpc(vpc: dict[str, Any]) -> None:
-    if not vpc.get("VPCId") or not vpc.get("VPCRegion"):
-        raise AwsError("InvalidVPCId", "The VPC ID and VPC region must both be given.")
-
-
-def _name_servers(ctx: RequestContext, private: bool) -> list[str]:
-    if private:  # what Route 53 puts in a private zone's NS record
-        return [f"ns-{n}.awsdns-00.{d}." for n, d in zip((0, 512, 1024, 1536), _NS_DOMAINS,
-                                                          strict=True)]
-    rand = ctx.cloud.ids
-    servers = []
-    for i, domain in enumerate(_NS_DOMAINS):
-        number = i * 512 + int(rand.hex(3), 16) % 512
-        servers.append(f"ns-{number}.awsdns-{int(rand.hex(2), 16) % 64:02d}.{domain}.")
-    return servers
 
 
 def _refuse_reused_reference(tx: Tx, account_id: str, reference: str) -> None:
@@ -190,11 +192,12 @@ def get_hosted_zone(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
     with store(ctx.cloud).read() as tx:
         zone = find_zone(tx, ctx.account_id, params.get("Id", ""))
         count = record_count(tx, zone.zone_id)
+        reusable = is_reusable(tx, zone.delegation_set_id)
     result: dict[str, Any] = {"HostedZone": zone.hosted_zone(count)}
     if zone.private:
         result["VPCs"] = zone.vpcs
     else:
-        result["DelegationSet"] = {"NameServers": zone.name_servers}
+        result["DelegationSet"] = _delegation_set(zone, reusable)
     return result
 
 

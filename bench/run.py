@@ -144,6 +144,13 @@ def run_messaging(args: argparse.Namespace, console: Console) -> bool:
         report.update_results_file("messaging", messaging_report.markdown(
             results, extras, wakeups, options))
     return any(m.error or m.failed_requests for m in results)
+def _section(name: str, workloads: tuple[str, ...], selected: set[str]) -> str:
+    """A run of only some of a section's workloads writes a section of its own: it must not
+    erase the rows of the workloads it did not run from the whole run's section."""
+    ran = [workload for workload in workloads if workload in selected]
+    return name if len(ran) == len(workloads) else f"{name} only {' '.join(ran)}"
+
+
 def run_s3(selected: set[str], args: argparse.Namespace, console: Console) -> bool:
     """The S3 workloads; True when something failed."""
     wrk_binary()
@@ -157,7 +164,8 @@ def run_s3(selected: set[str], args: argparse.Namespace, console: Console) -> bo
         report.print_table(console, "S3 1 GiB transfer", s3_report.TRANSFER_COLUMNS,
                            s3_report.transfer_rows(transfers))
     if not args.no_write:
-        report.update_results_file("s3", s3_report.markdown(results, transfers, options))
+        section = _section("s3", s3.WORKLOADS, selected)
+        report.update_results_file(section, s3_report.markdown(results, transfers, options))
     return any(m.error or m.failed_requests for m in results) or any(t.error for t in transfers)
 
 
@@ -177,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         report.print_table(console, "Throughput (ratios against moto_server)",
                            report.THROUGHPUT_COLUMNS, report.throughput_rows(results))
         if not args.no_write:
-            report.update_results_file("throughput", report.throughput_markdown(results, options))
+            section = _section("throughput", ("sts", "baseline"), selected)
+            report.update_results_file(section, report.throughput_markdown(results, options))
     if selected & set(s3.WORKLOADS):
         failed |= run_s3(selected, args, console)
     if "startup" in selected:

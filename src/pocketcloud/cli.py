@@ -119,6 +119,13 @@ def reset(data_dir: Path | None, yes: bool) -> None:
     if not target.exists():
         console.print(f"Nothing to reset: {target} does not exist.")
         return
+    from pocketcloud.store.claim import DataDirInUseError, claim_data_dir
+
+    try:  # a server on another port still holds the directory
+        claim_data_dir(target).close()
+    except DataDirInUseError as in_use:
+        console.print(f"[red]{in_use}[/]")
+        sys.exit(1)
     if not yes and not click.confirm(f"Delete all pocketcloud state in {target}?"):
         console.print("Nothing deleted.")
         return

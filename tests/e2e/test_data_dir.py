@@ -3,6 +3,7 @@ leaves no half-written bytes behind."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -77,3 +78,18 @@ def _incoming(data_dir: Path) -> list[Path]:
 def _s3(endpoint: str):  # type: ignore[no-untyped-def]
     return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
                         aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def test_reset_refuses_a_data_dir_a_server_on_another_port_holds(tmp_path: Path) -> None:
+    server = start_server(tmp_path / "data")
+    try:
+        refused = subprocess.run(
+            [sys.executable, "-m", "pocketcloud", "reset", "--yes", "--data-dir",
+             str(tmp_path / "data")],
+            capture_output=True, text=True, timeout=START_TIMEOUT_S,
+            env={**os.environ, "POCKETCLOUD_PORT": str(free_port())})  # not the server's port
+        assert refused.returncode == 1
+        assert f"pid {server.process.pid}" in refused.stdout
+        assert (tmp_path / "data" / "state.db").exists()
+    finally:
+        server.stop()

@@ -29,7 +29,7 @@ def claim_data_dir(data_dir: Path) -> IO[str]:
         handle.close()
         raise DataDirInUseError(
             f"{data_dir} is in use by pocketcloud (pid {holder}). Stop that server first, "
-            "or start this one with another --data-dir (or --ephemeral).") from None
+            "or use another --data-dir.") from None
     handle.seek(0)
     handle.truncate()
     handle.write(str(os.getpid()))

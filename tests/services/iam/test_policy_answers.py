@@ -1,0 +1,66 @@
+"""Managed policy, policy version and group answers as recorded from AWS: GetPolicy's Tags,
+the NoSuchEntity wording per operation, which of two missing entities is named first."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from botocore.exceptions import ClientError
+
+ACCOUNT = "246824682468"
+DOCUMENT = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]})
+
+
+def _name(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+def _error(call, **kwargs) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
+    with pytest.raises(ClientError) as caught:
+        call(**kwargs)
+    error = caught.value.response
+    return error["Error"]["Code"], error["Error"]["Message"], error["ResponseMetadata"][
+        "HTTPStatusCode"]
+
+
+@pytest.fixture
+def iam(client):  # type: ignore[no-untyped-def]
+    return client("iam", aws_access_key_id=ACCOUNT)
+
+
+def test_get_policy_always_answers_tags_create_only_when_given(iam) -> None:  # type: ignore[no-untyped-def]
+    plain = iam.create_policy(PolicyName=_name("plain"), PolicyDocument=DOCUMENT)["Policy"]
+    assert "Tags" not in plain
+    assert iam.get_policy(PolicyArn=plain["Arn"])["Policy"]["Tags"] == []
+    tagged = iam.create_policy(PolicyName=_name("tagged"), PolicyDocument=DOCUMENT,
+                               Tags=[{"Key": "team", "Value": "a"}])["Policy"]
+    assert tagged["Tags"] == [{"Key": "team", "Value": "a"}]
+    aws = iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")["Policy"]
+    assert aws["Tags"] == []
+    listed = iam.list_policies(Scope="Local")["Policies"]
+    assert listed and all("Tags" not in p for p in listed)
+
+
+def test_version_operations_on_a_missing_policy_name_the_version(iam) -> None:  # type: ignore[no-untyped-def]
+    missing = f"arn:aws:iam::{ACCOUNT}:policy/TestNonExistingPolicy"
+    expected = ("NoSuchEntity", f"Policy {missing} version v1 does not exist or is not "
+                "attachable.", 404)
+    assert _error(iam.get_policy_version, PolicyArn=missing, VersionId="v1") == expected
+    assert _error(iam.set_default_policy_version, PolicyArn=missing, VersionId="v1") == expected
+
+
+def test_tagging_a_missing_policy_is_not_found(iam) -> None:  # type: ignore[no-untyped-def]
+    missing = f"arn:aws:iam::{ACCOUNT}:policy/NotAPolicy"
+    expected = ("NoSuchEntity", f"Policy {missing} was not found.", 404)
+    assert _error(iam.tag_policy, PolicyArn=missing,
+                  Tags=[{"Key": "k", "Value": "v"}]) == expected
+    assert _error(iam.untag_policy, PolicyArn=missing, TagKeys=["k"]) == expected
+
+
+def test_remove_unknown_user_from_unknown_group_names_the_user(iam) -> None:  # type: ignore[no-untyped-def]
+    assert _error(iam.remove_user_from_group, GroupName=_name("nogroup"),
+                  UserName="any-user") == (
+        "NoSuchEntity", "The user with name any-user cannot be found.", 404)

@@ -64,3 +64,25 @@ def test_remove_unknown_user_from_unknown_group_names_the_user(iam) -> None:  # 
     assert _error(iam.remove_user_from_group, GroupName=_name("nogroup"),
                   UserName="any-user") == (
         "NoSuchEntity", "The user with name any-user cannot be found.", 404)
+
+
+TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+     "Action": "sts:AssumeRole"}]})
+
+
+def test_instance_profile_answers(iam) -> None:  # type: ignore[no-untyped-def]
+    profile, role = _name("profile"), _name("role")
+    created = iam.create_instance_profile(InstanceProfileName=profile)["InstanceProfile"]
+    assert "Tags" not in created
+    assert iam.get_instance_profile(InstanceProfileName=profile)["InstanceProfile"]["Tags"] == []
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST)
+    assert _error(iam.remove_role_from_instance_profile, InstanceProfileName=profile,
+                  RoleName=role) == (
+        "NoSuchEntity", f"Role {role} in Instance Profile {profile} cannot be found.", 404)
+    iam.add_role_to_instance_profile(InstanceProfileName=profile, RoleName=role)
+    got = iam.get_instance_profile(InstanceProfileName=profile)["InstanceProfile"]
+    listed = iam.list_instance_profiles_for_role(RoleName=role)["InstanceProfiles"][0]
+    for shape in (got, listed):
+        assert set(shape["Roles"][0]) == {"Path", "RoleName", "RoleId", "Arn", "CreateDate",
+                                          "AssumeRolePolicyDocument"}

@@ -86,3 +86,31 @@ def test_instance_profile_answers(iam) -> None:  # type: ignore[no-untyped-def]
     for shape in (got, listed):
         assert set(shape["Roles"][0]) == {"Path", "RoleName", "RoleId", "Arn", "CreateDate",
                                           "AssumeRolePolicyDocument"}
+
+
+@pytest.fixture
+def fresh_account_iam(client):  # type: ignore[no-untyped-def]
+    """An account of its own: the password policy is one per account."""
+    return client("iam", aws_access_key_id="864286428642")
+
+
+def test_password_policy_defaults_ranges_and_missing(fresh_account_iam) -> None:  # type: ignore[no-untyped-def]
+    iam = fresh_account_iam
+    assert _error(iam.delete_account_password_policy) == (
+        "NoSuchEntity", "The account policy with name PasswordPolicy cannot be found.", 404)
+    iam.update_account_password_policy()
+    assert iam.get_account_password_policy()["PasswordPolicy"] == {
+        "MinimumPasswordLength": 6, "RequireSymbols": False, "RequireNumbers": False,
+        "RequireUppercaseCharacters": False, "RequireLowercaseCharacters": False,
+        "AllowUsersToChangePassword": False, "ExpirePasswords": False}
+    assert _error(iam.update_account_password_policy, MinimumPasswordLength=129,
+                  PasswordReusePrevention=25, MaxPasswordAge=1096) == (
+        "ValidationError", "3 validation errors detected: Value at 'minimumPasswordLength' "
+        "failed to satisfy constraint: Member must have value less than or equal to 128; "
+        "Value at 'passwordReusePrevention' failed to satisfy constraint: Member must have "
+        "value less than or equal to 24; Value at 'maxPasswordAge' failed to satisfy "
+        "constraint: Member must have value less than or equal to 1095", 400)
+    iam.delete_account_password_policy()
+    assert _error(iam.get_account_password_policy) == (
+        "NoSuchEntity", "The Password Policy with domain name 864286428642 cannot be found.",
+        404)

@@ -114,3 +114,22 @@ def test_password_policy_defaults_ranges_and_missing(fresh_account_iam) -> None:
     assert _error(iam.get_account_password_policy) == (
         "NoSuchEntity", "The Password Policy with domain name 864286428642 cannot be found.",
         404)
+
+
+def test_open_id_connect_provider_answers(iam) -> None:  # type: ignore[no-untyped-def]
+    host = f"{_name('oidc')}.example.com"
+    created = iam.create_open_id_connect_provider(Url=f"https://{host}",
+                                                  ThumbprintList=["b" * 40])
+    assert "Tags" not in created
+    assert _error(iam.create_open_id_connect_provider, Url=f"https://other.{host}",
+                  ThumbprintList=["a" * 40] * 6) == (
+        "InvalidInput", "Thumbprint list must contain fewer than 5 entries.", 400)
+    assert _error(iam.create_open_id_connect_provider, Url=f"https://more.{host}",
+                  ClientIDList=[f"id{i}" for i in range(101)]) == (
+        "LimitExceeded", "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100", 409)
+    assert _error(iam.create_open_id_connect_provider, Url=f"http://{host}")[:2] == (
+        "ValidationError", "Invalid Open ID Connect Provider URL")
+    arn = created["OpenIDConnectProviderArn"]
+    iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+    assert _error(iam.delete_open_id_connect_provider, OpenIDConnectProviderArn=arn) == (
+        "NoSuchEntity", f"OpenId connect Provider {arn} cannot be found.", 404)

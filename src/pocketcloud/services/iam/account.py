@@ -135,12 +135,15 @@ def create_open_id_connect_provider(ctx: RequestContext, params: dict[str, Any])
     url = params["Url"]
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.netloc:
-        raise AwsError("InvalidInputException", "Invalid OpenID Connect Provider URL")
+        raise AwsError("ValidationError", "Invalid Open ID Connect Provider URL")
     client_ids = params.get("ClientIDList") or []
     thumbprints = params.get("ThumbprintList") or []
-    if len(client_ids) > MAX_CLIENT_IDS or len(thumbprints) > MAX_THUMBPRINTS:
-        raise AwsError("LimitExceededException", "Cannot exceed quota for ThumbprintsPerProvider "
-                       f"or ClientIdsPerProvider: {MAX_THUMBPRINTS}/{MAX_CLIENT_IDS}", 409)
+    if len(thumbprints) > MAX_THUMBPRINTS:
+        raise AwsError("InvalidInputException",
+                       f"Thumbprint list must contain fewer than {MAX_THUMBPRINTS} entries.")
+    if len(client_ids) > MAX_CLIENT_IDS:
+        raise AwsError("LimitExceededException", "Cannot exceed quota for "
+                       f"ClientIdsPerOpenIdConnectProvider: {MAX_CLIENT_IDS}", 409)
     arn = global_arn("iam", ctx.account_id, f"oidc-provider/{issuer_of(url)}")
     with writing(ctx.cloud) as tx:
         if tx.fetchvalue("SELECT 1 FROM iam_oidc_providers WHERE account_id = ? AND arn = ?",
@@ -151,7 +154,10 @@ def create_open_id_connect_provider(ctx: RequestContext, params: dict[str, Any])
                    (ctx.account_id, arn, issuer_of(url), json.dumps(client_ids),
                     json.dumps(thumbprints), ctx.cloud.clock.now(),
                     json.dumps(params.get("Tags") or [])))
-    return {"OpenIDConnectProviderArn": arn, "Tags": params.get("Tags") or []}
+    answer: dict[str, Any] = {"OpenIDConnectProviderArn": arn}
+    if params.get("Tags"):  # Tags only when some were given
+        answer["Tags"] = params["Tags"]
+    return answer
 
 
 def issuer_of(url: str) -> str:
@@ -176,10 +182,11 @@ def list_open_id_connect_providers(ctx: RequestContext, params: dict[str, Any]) 
 
 def delete_open_id_connect_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["OpenIDConnectProviderArn"]
-    _provider(ctx, arn)
     with writing(ctx.cloud) as tx:
-        tx.execute("DELETE FROM iam_oidc_providers WHERE account_id = ? AND arn = ?",
-                   (ctx.account_id, arn))
+        deleted = tx.execute("DELETE FROM iam_oidc_providers WHERE account_id = ? AND arn = ?",
+                             (ctx.account_id, arn))
+    if not deleted:  # worded unlike GetOpenIDConnectProvider's, as recorded from AWS
+        raise no_such_entity(f"OpenId connect Provider {arn} cannot be found.")
     return {}
 
 

@@ -365,9 +365,9 @@ def _profile_shape(
         role = role_row(tx, account_id, role_name, required=False)
         if role:
             # a profile's role comes without MaxSessionDuration (as recorded from AWS)
-            shape = role_shape(account_id, role, with_tags=False, with_last_used=False)
-            del shape["MaxSessionDuration"]
-            roles.append(shape)
+            member = role_shape(account_id, role, with_tags=False, with_last_used=False)
+            del member["MaxSessionDuration"]
+            roles.append(member)
     shape: dict[str, Any] = {
         "Path": path, "InstanceProfileName": name, "InstanceProfileId": profile_id,
         "Arn": iam_arn(account_id, "instance-profile", path, name),

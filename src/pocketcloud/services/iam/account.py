@@ -16,11 +16,18 @@ from pocketcloud.services.iam.schema import reading, writing
 _ALIAS = re.compile(r"[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]")
 MAX_CLIENT_IDS = 100
 MAX_THUMBPRINTS = 5
+# HardExpiry is left out of the policy unless it was set (as recorded from AWS)
 _PASSWORD_POLICY_DEFAULTS = {
-    "MinimumPasswordLength": 8, "RequireSymbols": False, "RequireNumbers": False,
+    "MinimumPasswordLength": 6, "RequireSymbols": False, "RequireNumbers": False,
     "RequireUppercaseCharacters": False, "RequireLowercaseCharacters": False,
-    "AllowUsersToChangePassword": False, "HardExpiry": False,
+    "AllowUsersToChangePassword": False,
 }
+# member, wire name, lowest, highest: IAM reports every one out of range, in this order
+_PASSWORD_POLICY_RANGES = (
+    ("MinimumPasswordLength", "minimumPasswordLength", 6, 128),
+    ("PasswordReusePrevention", "passwordReusePrevention", 1, 24),
+    ("MaxPasswordAge", "maxPasswordAge", 1, 1095),
+)
 
 
 def create_account_alias(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -57,16 +64,27 @@ def delete_account_alias(ctx: RequestContext, params: dict[str, Any]) -> dict[st
 
 def update_account_password_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     policy = {**_PASSWORD_POLICY_DEFAULTS, **params}
-    length = policy["MinimumPasswordLength"]
-    if not 6 <= length <= 128:
-        raise AwsError("ValidationError", f"1 validation error detected: Value '{length}' at "
-                       "'minimumPasswordLength' failed to satisfy constraint: Member must have "
-                       "value greater than or equal to 6")
+    _check_password_policy_ranges(policy)
     with writing(ctx.cloud) as tx:
         tx.execute("INSERT INTO iam_account_settings (account_id, name, value) VALUES "
                    "(?, 'password_policy', ?) ON CONFLICT (account_id, name) DO UPDATE SET "
                    "value = excluded.value", (ctx.account_id, json.dumps(policy)))
     return {}
+
+
+def _check_password_policy_ranges(policy: dict[str, Any]) -> None:
+    problems = []
+    for member, wire, lowest, highest in _PASSWORD_POLICY_RANGES:
+        value = policy.get(member)
+        if value is None or lowest <= value <= highest:
+            continue
+        bound = (f"less than or equal to {highest}" if value > highest
+                 else f"greater than or equal to {lowest}")
+        problems.append(f"Value at '{wire}' failed to satisfy constraint: Member must have "
+                        f"value {bound}")
+    if problems:
+        count = f"{len(problems)} validation error{'s' if len(problems) > 1 else ''}"
+        raise AwsError("ValidationError", f"{count} detected: " + "; ".join(problems))
 
 
 def get_account_password_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -84,8 +102,7 @@ def delete_account_password_policy(ctx: RequestContext, params: dict[str, Any]) 
         deleted = tx.execute("DELETE FROM iam_account_settings WHERE account_id = ? AND "
                              "name = 'password_policy'", (ctx.account_id,))
     if not deleted:
-        raise no_such_entity(f"The Password Policy with domain name {ctx.account_id} cannot be "
-                             "found.")
+        raise no_such_entity("The account policy with name PasswordPolicy cannot be found.")
     return {}
 
 
@@ -118,12 +135,15 @@ def create_open_id_connect_provider(ctx: RequestContext, params: dict[str, Any])
     url = params["Url"]
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.netloc:
-        raise AwsError("InvalidInputException", "Invalid OpenID Connect Provider URL")
+        raise AwsError("ValidationError", "Invalid Open ID Connect Provider URL")
     client_ids = params.get("ClientIDList") or []
     thumbprints = params.get("ThumbprintList") or []
-    if len(client_ids) > MAX_CLIENT_IDS or len(thumbprints) > MAX_THUMBPRINTS:
-        raise AwsError("LimitExceededException", "Cannot exceed quota for ThumbprintsPerProvider "
-                       f"or ClientIdsPerProvider: {MAX_THUMBPRINTS}/{MAX_CLIENT_IDS}", 409)
+    if len(thumbprints) > MAX_THUMBPRINTS:
+        raise AwsError("InvalidInputException",
+                       f"Thumbprint list must contain fewer than {MAX_THUMBPRINTS} entries.")
+    if len(client_ids) > MAX_CLIENT_IDS:
+        raise AwsError("LimitExceededException", "Cannot exceed quota for "
+                       f"ClientIdsPerOpenIdConnectProvider: {MAX_CLIENT_IDS}", 409)
     arn = global_arn("iam", ctx.account_id, f"oidc-provider/{issuer_of(url)}")
     with writing(ctx.cloud) as tx:
         if tx.fetchvalue("SELECT 1 FROM iam_oidc_providers WHERE account_id = ? AND arn = ?",
@@ -134,7 +154,10 @@ def create_open_id_connect_provider(ctx: RequestContext, params: dict[str, Any])
                    (ctx.account_id, arn, issuer_of(url), json.dumps(client_ids),
                     json.dumps(thumbprints), ctx.cloud.clock.now(),
                     json.dumps(params.get("Tags") or [])))
-    return {"OpenIDConnectProviderArn": arn, "Tags": params.get("Tags") or []}
+    answer: dict[str, Any] = {"OpenIDConnectProviderArn": arn}
+    if params.get("Tags"):  # Tags only when some were given
+        answer["Tags"] = params["Tags"]
+    return answer
 
 
 def issuer_of(url: str) -> str:
@@ -159,10 +182,11 @@ def list_open_id_connect_providers(ctx: RequestContext, params: dict[str, Any]) 
 
 def delete_open_id_connect_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["OpenIDConnectProviderArn"]
-    _provider(ctx, arn)
     with writing(ctx.cloud) as tx:
-        tx.execute("DELETE FROM iam_oidc_providers WHERE account_id = ? AND arn = ?",
-                   (ctx.account_id, arn))
+        deleted = tx.execute("DELETE FROM iam_oidc_providers WHERE account_id = ? AND arn = ?",
+                             (ctx.account_id, arn))
+    if not deleted:  # worded unlike GetOpenIDConnectProvider's, as recorded from AWS
+        raise no_such_entity(f"OpenId connect Provider {arn} cannot be found.")
     return {}
 
 

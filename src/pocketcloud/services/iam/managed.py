@@ -60,7 +60,9 @@ def create_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
         tx.execute("INSERT INTO iam_policy_versions (account_id, policy_arn, version_id, "
                    "document, create_date) VALUES (?, ?, 'v1', ?, ?)",
                    (ctx.account_id, arn, document, now))
-        shape = policy_shape(tx, ctx.account_id, policy_row(tx, ctx.account_id, arn))
+        # CreatePolicy answers Tags only when some were given
+        shape = policy_shape(tx, ctx.account_id, policy_row(tx, ctx.account_id, arn),
+                             with_tags=bool(tags))
     return {"Policy": shape}
 
 
@@ -136,7 +138,7 @@ def create_policy_version(ctx: RequestContext, params: dict[str, Any]) -> dict[s
 def get_policy_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     arn, version_id = params["PolicyArn"], valid_version_id(params["VersionId"])
     with reading(ctx.cloud) as tx:
-        row = policy_row(tx, ctx.account_id, arn)
+        row = policy_row(tx, ctx.account_id, arn, _no_such_version(arn, version_id))
         version = _version_row(tx, ctx.account_id, arn, version_id)
     return {"PolicyVersion": {"Document": encoded_document(version[0]), "VersionId": version_id,
                               "IsDefaultVersion": row[7] == version_id,
@@ -156,7 +158,7 @@ def list_policy_versions(ctx: RequestContext, params: dict[str, Any]) -> dict[st
 def set_default_policy_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     arn, version_id = params["PolicyArn"], valid_version_id(params["VersionId"])
     with writing(ctx.cloud) as tx:
-        _local_row(tx, ctx.account_id, arn)
+        _local_row(tx, ctx.account_id, arn, _no_such_version(arn, version_id))
         _version_row(tx, ctx.account_id, arn, version_id)
         tx.execute("UPDATE iam_policies SET default_version = ?, update_date = ? "
                    "WHERE account_id = ? AND arn = ?",
@@ -179,7 +181,8 @@ def delete_policy_version(ctx: RequestContext, params: dict[str, Any]) -> dict[s
 
 def tag_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with writing(ctx.cloud) as tx:
-        row = _local_row(tx, ctx.account_id, params["PolicyArn"])
+        row = _local_row(tx, ctx.account_id, params["PolicyArn"],
+                         _not_found(params["PolicyArn"]))
         tx.execute("UPDATE iam_policies SET tags = ? WHERE account_id = ? AND arn = ?",
                    (merged_tags(row[9], params["Tags"]), ctx.account_id, row[0]))
     return {}
@@ -187,7 +190,8 @@ def tag_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 
 def untag_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with writing(ctx.cloud) as tx:
-        row = _local_row(tx, ctx.account_id, params["PolicyArn"])
+        row = _local_row(tx, ctx.account_id, params["PolicyArn"],
+                         _not_found(params["PolicyArn"]))
         tx.execute("UPDATE iam_policies SET tags = ? WHERE account_id = ? AND arn = ?",
                    (without_tags(row[9], params["TagKeys"]), ctx.account_id, row[0]))
     return {}
@@ -237,13 +241,16 @@ def default_document(tx: Tx, account_id: str, arn: str) -> str | None:
     return value
 
 
-def policy_row(tx: Tx, account_id: str, arn: str) -> tuple[Any, ...]:
+def policy_row(
+    tx: Tx, account_id: str, arn: str, missing: AwsError | None = None
+) -> tuple[Any, ...]:
     if arn in aws_managed.ARNS:
         return _aws_row(arn)
-    return _local_row(tx, account_id, arn)
+    return _local_row(tx, account_id, arn, missing)
 
 
-def _local_row(tx: Tx, account_id: str, arn: str) -> Any:
+def _local_row(tx: Tx, account_id: str, arn: str, missing: AwsError | None = None) -> Any:
+    """``missing``: the operation's own NoSuchEntity for a well-formed ARN naming no policy."""
     if arn in aws_managed.ARNS:
         raise AwsError("InvalidInputException", f"ARN {arn} is not valid for this operation: "
                        "an AWS managed policy cannot be changed.")
@@ -252,8 +259,19 @@ def _local_row(tx: Tx, account_id: str, arn: str) -> Any:
     if row is None:
         if not arn.startswith("arn:aws:iam::") or ":policy/" not in arn:
             raise AwsError("InvalidInputException", f"ARN {arn} is not valid.")
-        raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
+        raise missing or no_such_entity(f"Policy {arn} does not exist or is not attachable.")
     return row
+
+
+def _no_such_version(arn: str, version_id: str) -> AwsError:
+    """Version operations name the version even when the policy itself is missing."""
+    return no_such_entity(f"Policy {arn} version {version_id} does not exist or is not "
+                          "attachable.")
+
+
+def _not_found(arn: str) -> AwsError:
+    """TagPolicy/UntagPolicy word a missing policy differently from the other operations."""
+    return no_such_entity(f"Policy {arn} was not found.")
 
 
 def _aws_row(arn: str) -> tuple[Any, ...]:
@@ -275,8 +293,7 @@ def _version_row(tx: Tx, account_id: str, arn: str, version_id: str) -> tuple[An
     for version, document, created in _versions(tx, account_id, arn):
         if version == version_id:
             return document, created
-    raise no_such_entity(f"Policy {arn} version {version_id} does not exist or is not "
-                         "attachable.")
+    raise _no_such_version(arn, version_id)
 
 
 def _attachment_count(tx: Tx, account_id: str, arn: str) -> int:
@@ -305,6 +322,6 @@ def policy_shape(
     }
     if description:
         shape["Description"] = description
-    if with_tags and json.loads(tags):
+    if with_tags:  # GetPolicy always answers Tags, even []
         shape["Tags"] = json.loads(tags)
     return shape

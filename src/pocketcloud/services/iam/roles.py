@@ -257,7 +257,7 @@ def create_instance_profile(ctx: RequestContext, params: dict[str, Any]) -> dict
 def get_instance_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with reading(ctx.cloud) as tx:
         row = _profile_row(tx, ctx.account_id, params["InstanceProfileName"])
-        return {"InstanceProfile": _profile_shape(tx, ctx.account_id, row)}
+        return {"InstanceProfile": _profile_shape(tx, ctx.account_id, row, tags_always=True)}
 
 
 def list_instance_profiles(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -310,8 +310,8 @@ def remove_role_from_instance_profile(
         row = _profile_row(tx, ctx.account_id, params["InstanceProfileName"])
         role_row(tx, ctx.account_id, params["RoleName"])
         if row[4] != params["RoleName"]:
-            raise no_such_entity(f"The role with name {params['RoleName']} is not in instance "
-                                 f"profile {row[0]}.")
+            raise no_such_entity(f"Role {params['RoleName']} in Instance Profile {row[0]} "
+                                 "cannot be found.")
         tx.execute("UPDATE iam_instance_profiles SET role_name = NULL WHERE account_id = ? AND "
                    "name = ?", (ctx.account_id, row[0]))
     return {}
@@ -355,19 +355,25 @@ def _profile_row(tx: Tx, account_id: str, name: str, required: bool = True) -> A
     return row
 
 
-def _profile_shape(tx: Tx, account_id: str, row: tuple[Any, ...]) -> dict[str, Any]:
+def _profile_shape(
+    tx: Tx, account_id: str, row: tuple[Any, ...], tags_always: bool = False
+) -> dict[str, Any]:
+    """``tags_always``: GetInstanceProfile answers Tags even when there are none."""
     name, profile_id, path, created, role_name, tags = row
     roles = []
     if role_name:
         role = role_row(tx, account_id, role_name, required=False)
         if role:
-            roles.append(role_shape(account_id, role, with_tags=False, with_last_used=False))
+            # a profile's role comes without MaxSessionDuration (as recorded from AWS)
+            member = role_shape(account_id, role, with_tags=False, with_last_used=False)
+            del member["MaxSessionDuration"]
+            roles.append(member)
     shape: dict[str, Any] = {
         "Path": path, "InstanceProfileName": name, "InstanceProfileId": profile_id,
         "Arn": iam_arn(account_id, "instance-profile", path, name),
         "CreateDate": timestamp(created), "Roles": roles,
     }
-    if json.loads(tags):
+    if tags_always or json.loads(tags):
         shape["Tags"] = json.loads(tags)
     return shape
 

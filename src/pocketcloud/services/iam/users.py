@@ -264,8 +264,9 @@ def add_user_to_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
 
 def remove_user_from_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with writing(ctx.cloud) as tx:
-        group_row(tx, ctx.account_id, params["GroupName"])
+        # the user is looked up first: with neither known, AWS names the user
         _user_row(tx, ctx.account_id, params["UserName"])
+        group_row(tx, ctx.account_id, params["GroupName"])
         tx.execute("DELETE FROM iam_group_members WHERE account_id = ? AND group_name = ? "
                    "AND user_name = ?", (ctx.account_id, params["GroupName"], params["UserName"]))
     return {}

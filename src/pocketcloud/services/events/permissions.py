@@ -52,9 +52,6 @@ def _statement(ctx: RequestContext, name: str, params: dict[str, Any]) -> dict[s
     condition = params.get("Condition")
     if condition:
         statement["Condition"] = {condition["Type"]: {condition["Key"]: condition["Value"]}}
-    elif principal == "*":
-        raise AwsError("ValidationException", "A condition is required when the principal is "
-                       "'*'.")
     return statement
 
 

@@ -36,9 +36,9 @@ def _entry_size(entry: dict[str, Any]) -> int:
 def put_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     entries = params["Entries"]
     if not 1 <= len(entries) <= ENTRIES_MAX:
-        raise AwsError("ValidationException", f"1 validation error detected: Value '{entries}' "
-                       "at 'entries' failed to satisfy constraint: Member must have length "
-                       "less than or equal to 10")
+        raise AwsError("ValidationException", "1 validation error detected: Value "
+                       f"'{_entries_text(entries)}' at 'entries' failed to satisfy "
+                       "constraint: Member must have length less than or equal to 10")
     if sum(_entry_size(e) for e in entries) > REQUEST_BYTES_MAX:
         raise AwsError("ValidationException",
                        "Total size of the entries in the request is over the limit.")
@@ -53,12 +53,33 @@ def put_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
                 results.append({"ErrorCode": error.code, "ErrorMessage": error.message})
                 failed += 1
                 continue
-            router.route(owner, ctx.region, bus, event)
+            if bus_exists(tx, ctx, bus, owner):  # AWS accepts, and drops, an unknown bus's event
+                router.route(owner, ctx.region, bus, event)
             results.append({"EventId": event["id"]})
         router.commit()
     if router.delivered:
         outbox.wake(ctx.cloud)
     return {"FailedEntryCount": failed, "Entries": results}
+
+
+def _entries_text(entries: list[dict[str, Any]]) -> str:
+    """The entries as AWS's validation message prints them (its Java objects' text)."""
+    def text(value: Any) -> str:
+        if value is None:
+            return "null"
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if isinstance(value, list):
+            return "[" + ", ".join(str(v) for v in value) + "]"
+        return str(value)
+    fields = (("time", "Time"), ("source", "Source"), ("resources", "Resources"),
+              ("detailType", "DetailType"), ("detail", "Detail"),
+              ("eventBusName", "EventBusName"), ("traceHeader", "TraceHeader"),
+              ("kmsKeyIdentifier", "KmsKeyIdentifier"), ("internalMetadata", None))
+    shown = ["PutEventsRequestEntry(" + ", ".join(
+        f"{name}={text(entry.get(member) if member else None)}" for name, member in fields)
+        + ")" for entry in entries]
+    return "[" + ", ".join(shown) + "]"
 
 
 class _EntryError(Exception):
@@ -93,8 +114,6 @@ def _event(ctx: RequestContext, tx: Tx,
         owner, bus = target_bus(ctx, entry.get("EventBusName"))
     except AwsError as error:
         raise _EntryError("InvalidArgument", error.message) from None
-    if not bus_exists(tx, ctx, bus, owner):
-        raise _EntryError("ResourceNotFoundException", f"Event bus {bus} does not exist.")
     moment = entry.get("Time")
     when = moment.timestamp() if isinstance(moment, datetime) else ctx.cloud.clock.now()
     event = new_event(ctx.cloud, ctx.account_id, ctx.region, source, detail_type, detail,

@@ -11,12 +11,13 @@ from pocketcloud.errors import AwsError
 from pocketcloud.services.events import rule_cache
 from pocketcloud.services.events.buses import bus_name, page_limit, page_start, store, validation
 from pocketcloud.services.events.rules import check_rule_name, load_rule
-from pocketcloud.services.events.transform import check_path
+from pocketcloud.services.events.transform import RESERVED, check_path, template_placeholders
 from pocketcloud.store import Tx
 
 TARGETS_PER_RULE_MAX = 5  # AWS's quota of targets per rule
 INPUT_CHARS_MAX = 8192
-_TARGET_ID = re.compile(r"[\.\-_A-Za-z0-9]{1,64}")
+_TARGET_ID = re.compile(r"[\.\-_A-Za-z0-9]+")
+TARGET_ID_CHARS_MAX = 64
 _ARN = re.compile(r"arn:aws[\w-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+")
 _INPUT_KINDS = ("Input", "InputPath", "InputTransformer")
 _TEMPLATE_KEY = re.compile(r"[A-Za-z0-9_\-]{1,256}")
@@ -32,11 +33,33 @@ def rule_targets(tx: Tx, key: tuple[str, str, str, str]) -> list[dict[str, Any]]
     return [json.loads(r[0]) for r in rows]
 
 
-def _check_target(target: dict[str, Any]) -> None:
-    target_id = target["Id"]
+def _check_id(target_id: str, position: int) -> None:
+    field = f"targets.{position}.member.id"  # AWS numbers the failing target from 1
+    if len(target_id) > TARGET_ID_CHARS_MAX:
+        raise validation(field, target_id, "Member must have length less than or equal to 64")
     if not _TARGET_ID.fullmatch(target_id):
-        raise validation("targets.member.id", target_id, r"Member must satisfy regular "
-                         r"expression pattern: [\.\-_A-Za-z0-9]+")
+        raise validation(field, target_id, r"Member must satisfy regular expression pattern: "
+                         r"[\.\-_A-Za-z0-9]+")
+
+
+def _check_transformer(transformer: dict[str, Any], target_id: str) -> None:
+    paths = transformer.get("InputPathsMap") or {}
+    if len(paths) > 100:
+        raise AwsError("ValidationException", "InputPathsMap has more than 100 entries.")
+    for name, path in paths.items():
+        if not _TEMPLATE_KEY.fullmatch(name) or name.startswith("aws."):
+            raise AwsError("ValidationException", f"InputTransformer key {name} is not valid.")
+        check_path(path, "InputPathsMap value")
+    template = transformer.get("InputTemplate") or ""
+    unknown = template_placeholders(template) - set(paths) - RESERVED
+    if unknown:
+        raise AwsError("ValidationException", f"InputTemplate for target {target_id} "
+                       f"contains invalid placeholder {sorted(unknown)[0]}.")
+
+
+def _check_target(target: dict[str, Any], position: int) -> None:
+    target_id = target["Id"]
+    _check_id(target_id, position)
     if not _ARN.fullmatch(target["Arn"]):
         raise AwsError("ValidationException", f"Parameter {target['Arn']} is not valid. "
                        "Reason: Provided Arn is not in correct format.")
@@ -54,16 +77,8 @@ def _check_target(target: dict[str, Any]) -> None:
                            "valid JSON text.") from None
     if "InputPath" in target:
         check_path(target["InputPath"], "InputPath")
-    transformer = target.get("InputTransformer")
-    if transformer:
-        paths = transformer.get("InputPathsMap") or {}
-        if len(paths) > 100:
-            raise AwsError("ValidationException", "InputPathsMap has more than 100 entries.")
-        for name, path in paths.items():
-            if not _TEMPLATE_KEY.fullmatch(name) or name.startswith("aws."):
-                raise AwsError("ValidationException",
-                               f"InputTransformer key {name} is not valid.")
-            check_path(path, "InputPathsMap value")
+    if target.get("InputTransformer"):
+        _check_transformer(target["InputTransformer"], target_id)
     retry = target.get("RetryPolicy") or {}
     if not 0 <= retry.get("MaximumRetryAttempts", 0) <= 185:
         raise validation("targets.member.retryPolicy.maximumRetryAttempts",
@@ -81,8 +96,8 @@ def put_targets(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     targets = params["Targets"]
     if not 1 <= len(targets) <= 100:
         raise validation("targets", "...", "Member must have length less than or equal to 100")
-    for target in targets:
-        _check_target(target)
+    for position, target in enumerate(targets, 1):
+        _check_target(target, position)
     key = _key(ctx, bus, rule)
     with store(ctx).write() as tx:
         load_rule(tx, ctx, bus, rule)

@@ -15,6 +15,16 @@ from pocketcloud.errors import AwsError
 _STEP = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]|\[['\"]([^'\"]+)['\"]\]")
 _MISSING = object()
 _PLACEHOLDER = re.compile(r"<([A-Za-z0-9_\-.]+)>")
+RESERVED = frozenset({"aws.events.rule-arn", "aws.events.rule-name", "aws.events.event",
+                      "aws.events.event.ingestion-time", "aws.events.event.json"})
+# <aws.events.event>: the envelope without its detail, detail-type spelt detailType
+_ENVELOPE_KEYS = (("id", "id"), ("account", "account"), ("detailType", "detail-type"),
+                  ("time", "time"), ("source", "source"), ("region", "region"),
+                  ("resources", "resources"), ("version", "version"))
+
+
+def template_placeholders(template: str) -> set[str]:
+    return set(_PLACEHOLDER.findall(template))
 
 
 def check_path(path: str, what: str) -> None:
@@ -56,7 +66,7 @@ def target_input(target: dict[str, Any], event: dict[str, Any], rule_arn: str,
         values.update({
             "aws.events.rule-arn": rule_arn, "aws.events.rule-name": rule_name,
             "aws.events.event.ingestion-time": event.get("time", ""),
-            "aws.events.event": {k: v for k, v in event.items() if k != "detail"},
+            "aws.events.event": {out: event.get(key) for out, key in _ENVELOPE_KEYS},
             "aws.events.event.json": event,
         })
         return render(transformer["InputTemplate"], values)
@@ -65,7 +75,8 @@ def target_input(target: dict[str, Any], event: dict[str, Any], rule_arn: str,
 
 def render(template: str, values: dict[str, Any]) -> str:
     """Fill <name> placeholders. In a JSON template a string goes in bare inside a quoted
-    string and as JSON elsewhere; a plain-text template takes strings bare everywhere."""
+    string and as JSON elsewhere; a plain-text template takes strings bare everywhere.
+    A path the event lacks gives "" (as AWS delivers it), never null."""
     out: list[str] = []
     plain_text = not template.lstrip().startswith(("{", "[", '"'))
     in_string = plain_text
@@ -85,8 +96,8 @@ def render(template: str, values: dict[str, Any]) -> str:
 
 
 def _placed(value: Any, in_string: bool) -> str:
-    if value is _MISSING:
-        return "" if in_string else "null"
+    if value is _MISSING:  # AWS fills an absent value with an empty string
+        return "" if in_string else '""'
     if in_string:
         text = value if isinstance(value, str) else json.dumps(value)
         return json.dumps(text)[1:-1]

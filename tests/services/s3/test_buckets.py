@@ -150,3 +150,13 @@ def test_list_buckets_pages_and_prefix(
     rest = s3.list_buckets(MaxBuckets=100, ContinuationToken=first["ContinuationToken"])
     seen = [b["Name"] for b in first["Buckets"] + rest["Buckets"]]
     assert set(names) <= set(seen) and seen == sorted(seen)
+
+
+def test_list_buckets_refuses_an_unknown_region(s3: Any, bucket: str) -> None:
+    with pytest.raises(ClientError) as caught:
+        s3.list_buckets(BucketRegion="eu-east-1")
+    error = caught.value.response["Error"]
+    assert error["Code"] == "InvalidArgument" and error["ArgumentName"] == "bucket-region"
+    assert error["Message"] == "Argument value eu-east-1 is not a valid AWS Region"
+    mine = s3.list_buckets(BucketRegion="us-east-1", Prefix=bucket)["Buckets"]
+    assert [b["Name"] for b in mine] == [bucket]

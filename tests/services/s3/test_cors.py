@@ -109,7 +109,8 @@ def test_virtual_hosted_preflight_and_missing_bucket(s3: Any, bucket: str, endpo
         "/pc-no-such-bucket-cors/k",
         {"Origin": "https://x", "Access-Control-Request-Method": "GET"},
     )
-    assert status == 404 and b"NoSuchBucket" in body
+    assert status == 403 and b"<Message>CORSResponse: Bucket not found</Message>" in body
+    assert b"<Method>GET</Method><ResourceType>BUCKET</ResourceType>" in body
 
 
 def test_actual_request_gets_cors_headers(s3: Any, bucket: str, endpoint: str) -> None:
@@ -123,3 +124,42 @@ def test_actual_request_gets_cors_headers(s3: Any, bucket: str, endpoint: str) -
     assert status == 200 and body == b"hello"
     assert headers["access-control-allow-origin"] == "https://app.example.com"
     assert headers["access-control-expose-headers"] == "ETag"
+
+
+def test_preflight_without_method_before_any_configuration(
+    s3: Any, bucket: str, endpoint: str
+) -> None:
+    # AWS names the preflight's own method until the bucket and a configuration exist.
+    only_origin = {"Origin": "https://a.example"}
+    status, _, body = _request(endpoint, "OPTIONS", f"/{bucket}/k", only_origin)
+    assert status == 403 and b"CORS is not enabled for this bucket." in body
+    assert b"<Method>OPTIONS</Method><ResourceType>OBJECT</ResourceType>" in body
+    status, _, body = _request(endpoint, "OPTIONS", "/pc-no-such-bucket-cors2/k", only_origin)
+    assert status == 403 and b"CORSResponse: Bucket not found" in body
+    assert b"<Method>OPTIONS</Method>" in body
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": RULES})
+    status, _, body = _request(endpoint, "OPTIONS", f"/{bucket}/k", only_origin)
+    assert status == 400 and b"Invalid Access-Control-Request-Method: null" in body
+
+
+def test_actual_request_with_preflight_headers_is_judged_as_a_preflight(
+    s3: Any, bucket: str, endpoint: str
+) -> None:
+    origin = "https://app.example.com"
+    rules = [{"AllowedOrigins": [origin], "AllowedMethods": ["GET"],
+              "AllowedHeaders": ["x-amz-expected-bucket-owner"]}]  # fmt: skip
+    s3.put_object(Bucket=bucket, Key="k", Body=b"hello")
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
+    _, headers, _ = _request(endpoint, "GET", f"/{bucket}/k", {"Origin": origin})
+    assert headers["access-control-allow-origin"] == origin
+    asks_put = {"Origin": origin, "Access-Control-Request-Method": "PUT"}
+    status, headers, body = _request(endpoint, "GET", f"/{bucket}/k", asks_put)
+    assert status == 200 and body == b"hello"
+    assert not any(name.startswith("access-control-") for name in headers)
+    asks_header = {"Origin": origin, "Access-Control-Request-Headers": "x-amz-request-payer"}
+    _, headers, _ = _request(endpoint, "GET", f"/{bucket}/k", asks_header)
+    assert not any(name.startswith("access-control-") for name in headers)
+    # The header itself (not asked for by a preflight header) does not matter.
+    sends_header = {"Origin": origin, "x-amz-request-payer": "requester"}
+    _, headers, _ = _request(endpoint, "GET", f"/{bucket}/k", sends_header)
+    assert headers["access-control-allow-origin"] == origin

@@ -70,6 +70,9 @@ def test_multipart_parts_with_checksums(s3: Any, bucket: str) -> None:
     assert [p["PartNumber"] for p in page["Parts"]] == [2]
     assert (page["PartNumberMarker"], page["NextPartNumberMarker"], page["MaxParts"],
             page["IsTruncated"]) == (1, 2, 1, True)  # fmt: skip
+    beyond = s3.get_object_attributes(Bucket=bucket, Key="mp", ObjectAttributes=["ObjectParts"],
+                                      PartNumberMarker=10)["ObjectParts"]  # fmt: skip
+    assert beyond["NextPartNumberMarker"] == 0 and "Parts" not in beyond
 
 
 def test_multipart_without_checksums_counts_parts(s3: Any, bucket: str) -> None:

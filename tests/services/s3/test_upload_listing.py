@@ -82,3 +82,39 @@ def test_zero_page_sizes_answer_empty_pages(s3: Any, bucket: str) -> None:
     assert uploads["MaxUploads"] == 0 and uploads.get("Uploads", []) == []
     parts = s3.list_parts(Bucket=bucket, Key="k", UploadId=upload_id, MaxParts=0)
     assert parts["MaxParts"] == 0 and parts.get("Parts", []) == []
+
+
+def test_upload_pages_always_name_the_next_markers(s3: Any, bucket: str) -> None:
+    ids = start(s3, bucket, "a", "b")
+    start(s3, bucket, "dir/x")
+    page = s3.list_multipart_uploads(Bucket=bucket, Delimiter="/")
+    assert page["IsTruncated"] is False
+    # The last upload listed, not the common prefix after it.
+    assert (page["NextKeyMarker"], page["NextUploadIdMarker"]) == ("b", ids["b"])
+    past_all = s3.list_multipart_uploads(Bucket=bucket, KeyMarker="z")
+    assert (past_all["NextKeyMarker"], past_all["NextUploadIdMarker"]) == ("", "")
+
+
+def test_upload_id_marker_alone_is_ignored(s3: Any, bucket: str) -> None:
+    ids = start(s3, bucket, "a", "b")
+    page = s3.list_multipart_uploads(Bucket=bucket, UploadIdMarker=ids["a"])
+    assert page["UploadIdMarker"] == ""
+    assert [u["Key"] for u in page["Uploads"]] == ["a", "b"]
+
+
+def test_upload_id_marker_of_another_key_is_refused(s3: Any, bucket: str) -> None:
+    ids = start(s3, bucket, "a", "b")
+    with pytest.raises(ClientError) as caught:
+        s3.list_multipart_uploads(Bucket=bucket, KeyMarker="a", UploadIdMarker=ids["b"])
+    error = caught.value.response["Error"]
+    assert (error["Code"], error["Message"]) == ("InvalidArgument", "Invalid uploadId marker")
+    assert error["ArgumentName"] == "upload-id-marker" and error["ArgumentValue"] == ids["b"]
+
+
+def test_list_parts_without_parts_names_marker_zero(s3: Any, bucket: str) -> None:
+    upload_id = start(s3, bucket, "k")["k"]
+    page = s3.list_parts(Bucket=bucket, Key="k", UploadId=upload_id)
+    assert page["NextPartNumberMarker"] == 0 and "Parts" not in page
+    s3.upload_part(Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=1, Body=b"part")
+    beyond = s3.list_parts(Bucket=bucket, Key="k", UploadId=upload_id, PartNumberMarker=5)
+    assert beyond["NextPartNumberMarker"] == 0

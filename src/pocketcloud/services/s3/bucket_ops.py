@@ -7,6 +7,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.infra.regions import is_valid_region
 from pocketcloud.services.s3.acl_store import check_create_bucket, save_create_settings
 from pocketcloud.services.s3.buckets import (
     DEFAULT_REGION,
@@ -94,6 +95,12 @@ def get_bucket_location(ctx: RequestContext, params: dict[str, Any]) -> dict[str
     return {"LocationConstraint": None if bucket.region == DEFAULT_REGION else bucket.region}
 
 
+def _check_region(region: str) -> None:
+    if not is_valid_region(region):
+        raise AwsError("InvalidArgument", f"Argument value {region} is not a valid AWS Region",
+                       fields={"ArgumentName": "bucket-region"})  # fmt: skip
+
+
 def list_buckets(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     limit = min(int(params.get("MaxBuckets") or MAX_BUCKETS_PER_PAGE), MAX_BUCKETS_PER_PAGE)
     if limit < 1:  # a negative max-buckets once indexed past the page's rows
@@ -107,6 +114,7 @@ def list_buckets(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         sql += " AND substr(name, 1, ?) = ?"
         args += [len(prefix), prefix]
     if params.get("BucketRegion"):
+        _check_region(params["BucketRegion"])
         sql += " AND region = ?"
         args.append(params["BucketRegion"])
     with s3_store(ctx).read() as tx:

@@ -116,18 +116,19 @@ def preflight(
     if not origin:
         return s3_error(AwsError("BadRequest", "Insufficient information. Origin request "
                                  "header needed."), request_id)  # fmt: skip
-    if not method:
-        return s3_error(AwsError("BadRequest", "Invalid Access-Control-Request-Method: null"),
-                        request_id)  # fmt: skip
+    # Before a method is asked for, S3 names the preflight's own (OPTIONS).
+    what = {"Method": method or "OPTIONS", "ResourceType": "OBJECT" if key else "BUCKET"}
     if not _bucket_account(cloud, bucket):
-        return s3_error(AwsError("NoSuchBucket", "The specified bucket does not exist", 404),
-                        request_id, {"BucketName": bucket})  # fmt: skip
+        return s3_error(AwsError("AccessForbidden", "CORSResponse: Bucket not found", 403),
+                        request_id, {**what, "ResourceType": "BUCKET"})  # fmt: skip
     rules = read_config(store_of(cloud), bucket, CORS)
-    what = {"Method": method, "ResourceType": "OBJECT" if key else "BUCKET"}
     if not rules:
         return s3_error(AwsError("AccessForbidden",
                                  "CORSResponse: CORS is not enabled for this bucket.", 403),
                         request_id, what)  # fmt: skip
+    if not method:
+        return s3_error(AwsError("BadRequest", "Invalid Access-Control-Request-Method: null"),
+                        request_id)  # fmt: skip
     asked = requested_headers(request.headers.get("access-control-request-headers", ""))
     rule = matching_rule(rules, origin, method, asked)
     if rule is None:
@@ -152,7 +153,10 @@ def after_response(
     rules = read_config(store_of(cloud), bucket, CORS)
     if not rules:
         return
-    rule = matching_rule(rules, origin, request.method, [])
+    # A request carrying preflight headers is judged as its preflight would be (S3 does so).
+    method = request.headers.get("access-control-request-method") or request.method
+    asked = requested_headers(request.headers.get("access-control-request-headers", ""))
+    rule = matching_rule(rules, origin, method, asked)
     if rule is not None:
         headers = cors_headers(rule, origin, [])
         response.headers.update(headers)

@@ -80,8 +80,8 @@ def _parts(row: ObjectRow, params: dict[str, Any]) -> dict[str, Any]:
     page = numbers[:max_parts]
     parts.update(PartNumberMarker=marker, MaxParts=max_parts,
                  IsTruncated=len(numbers) > max_parts)  # fmt: skip
+    parts["NextPartNumberMarker"] = page[-1] if page else 0  # 0 past the last part, as S3
     if page:
-        parts["NextPartNumberMarker"] = page[-1]
         parts["Parts"] = [{"PartNumber": n, "Size": row.part_sizes[n - 1],
                            member: checksums[n - 1]} for n in page]  # fmt: skip
     return parts

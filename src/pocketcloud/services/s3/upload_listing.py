@@ -61,8 +61,7 @@ def list_parts(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         "PartNumberMarker": marker, "MaxParts": limit, "IsTruncated": len(rows) > limit,
         "Initiator": owner_of(owner), "Owner": owner_of(owner), "StorageClass": storage_class,
     }  # fmt: skip
-    if parts:
-        result["NextPartNumberMarker"] = parts[-1]["PartNumber"]
+    result["NextPartNumberMarker"] = parts[-1]["PartNumber"] if parts else 0  # 0 as S3
     if upload_checksum:
         result["ChecksumAlgorithm"] = upload_checksum["Algorithm"]
         result["ChecksumType"] = upload_checksum["Type"]
@@ -116,12 +115,16 @@ def list_multipart_uploads(ctx: RequestContext, params: dict[str, Any]) -> dict[
     limit = page_size(params, "MaxUploads", "max-uploads", UPLOADS_PAGE_MAX)
     encode = encoder(params)
     prefix, delimiter = params.get("Prefix") or "", params.get("Delimiter") or ""
-    key_marker, id_marker = params.get("KeyMarker") or "", params.get("UploadIdMarker") or ""
+    key_marker = params.get("KeyMarker") or ""
+    id_marker = (params.get("UploadIdMarker") or "") if key_marker else ""  # S3 ignores it alone
     uploads: list[dict[str, Any]] = []
     prefixes: list[dict[str, str]] = []
     truncated = False
     last: tuple[str, str] | None = None
+    last_upload = ("", "")
     with s3_store(ctx).read() as tx:
+        if id_marker:
+            _check_id_marker(tx, bucket.name, key_bytes(key_marker), id_marker)
         scan = _scan_uploads(tx, bucket.name, key_bytes(prefix), key_bytes(key_marker),
                              id_marker, key_bytes(delimiter))  # fmt: skip
         for key, row in scan:
@@ -133,7 +136,7 @@ def list_multipart_uploads(ctx: RequestContext, params: dict[str, Any]) -> dict[
                 last = (key_text(key), "")
             else:
                 uploads.append(_upload_entry(row, encode))
-                last = (key_text(key), row[1])
+                last = last_upload = (key_text(key), row[1])
     result: dict[str, Any] = {
         "Bucket": bucket.name, "KeyMarker": encode(key_marker), "UploadIdMarker": id_marker,
         "MaxUploads": limit, "IsTruncated": truncated, "Uploads": uploads,
@@ -145,7 +148,19 @@ def list_multipart_uploads(ctx: RequestContext, params: dict[str, Any]) -> dict[
         result["CommonPrefixes"] = prefixes
     if params.get("EncodingType"):
         result["EncodingType"] = params["EncodingType"]
-    if truncated and last is not None:
-        result["NextKeyMarker"] = encode(last[0])
-        result["NextUploadIdMarker"] = last[1]
+    # S3 always names the next markers: where a truncated page stopped, else its last upload
+    # (a common prefix does not count) or nothing.
+    next_key, next_id = last if truncated and last is not None else last_upload
+    result["NextKeyMarker"] = encode(next_key)
+    result["NextUploadIdMarker"] = next_id
     return result
+
+
+def _check_id_marker(tx: Tx, bucket: str, key_marker: bytes, id_marker: str) -> None:
+    row = tx.fetchone(
+        "SELECT 1 FROM s3_uploads WHERE bucket = ? AND key = ? AND upload_id = ?",
+        (bucket, key_marker, id_marker),
+    )
+    if row is None:
+        fields = {"ArgumentName": "upload-id-marker", "ArgumentValue": id_marker}
+        raise AwsError("InvalidArgument", "Invalid uploadId marker", fields=fields)

@@ -38,11 +38,18 @@ def parse_topic_arn(topic_arn: str, member: str = "TopicArn") -> tuple[str, str,
 def find_topic(ctx: RequestContext, topic_arn: str | None, member: str = "TopicArn") -> Topic:
     if not topic_arn:
         raise AwsError("InvalidParameter", f"Invalid parameter: {member}")
-    region, _, _ = parse_topic_arn(topic_arn, member)
+    _same_region(ctx, topic_arn, member)
     topic = sns_book(ctx).topics.get(topic_arn)
-    if topic is None or region != ctx.region:
+    if topic is None:
         raise AwsError("NotFound", "Topic does not exist", 404)
     return topic
+
+
+def _same_region(ctx: RequestContext, topic_arn: str, member: str = "TopicArn") -> None:
+    """AWS refuses another region's topic ARN as a bad parameter (400), not NotFound."""
+    region, _, _ = parse_topic_arn(topic_arn, member)
+    if region != ctx.region:
+        raise AwsError("InvalidParameter", f"Invalid parameter: {member}")
 
 
 def _valid_name(name: str, fifo: bool) -> None:
@@ -101,11 +108,10 @@ def _check_same(topic: Topic, attributes: dict[str, str], tags: dict[str, str]) 
 
 def delete_topic(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     topic_arn = params.get("TopicArn") or ""
-    region, _, _ = parse_topic_arn(topic_arn)
+    _same_region(ctx, topic_arn)
     topic = sns_book(ctx).topics.get(topic_arn)
-    if topic is None or region != ctx.region:
-        raise AwsError("NotFound", "Topic does not exist", 404)
-    sns_book(ctx).delete_topic(topic)
+    if topic is not None:  # deleting a topic that is gone succeeds, as AWS answers
+        sns_book(ctx).delete_topic(topic)
     return {}
 
 

@@ -3,10 +3,12 @@ the confirmation URL's refusals, the UnsubscribeConfirmation headers, delivery p
 
 from __future__ import annotations
 
-import json
+import urllib.error
+import urllib.request
 from typing import Any
 
 from botocore.exceptions import ClientError
+from tests.services.sns.conftest import Endpoint
 
 
 def error_of(call: Any, **params: Any) -> tuple[str, str, int]:
@@ -42,3 +44,66 @@ def test_deleting_a_missing_topic_succeeds(sns: Any, unique: Any) -> None:
     sns.delete_topic(TopicArn=topic)
     sns.delete_topic(TopicArn=topic + "-never-was")
     assert error_of(sns.get_topic_attributes, TopicArn=topic)[0] == "NotFound"
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as reply:
+            return reply.status, reply.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_confirmation_url_refusals_as_recorded(sns: Any, unique: Any,
+                                               http_endpoint: Endpoint) -> None:
+    topic = sns.create_topic(Name=unique("t"))["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=http_endpoint.url)
+    confirmation = http_endpoint.next()["json"]
+    token, url = confirmation["Token"], confirmation["SubscribeURL"]
+    base = url.split("?")[0]
+    link = base + "?Action=ConfirmSubscription&TopicArn={}&Token={}"
+    status, body = _get(link.format("not-an-arn", token))
+    assert status == 400 and "<Message>Invalid parameter: Topic</Message>" in body
+    status, body = _get(link.format(topic, "abc123"))
+    assert status == 400 and "<Message>Invalid parameter: Token</Message>" in body
+    status, body = _get(link.format(topic.replace("us-east-1", "eu-central-1"), token))
+    assert status == 400 and "<Message>Invalid parameter: Topic</Message>" in body
+    # AWS: a live token confirms even when the URL names a topic that does not exist
+    status, body = _get(link.format(topic + "-nope", token))
+    assert status == 200 and "<ConfirmSubscriptionResult>" in body
+    [listed] = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert listed["SubscriptionArn"].startswith(topic + ":")
+    status, body = _get(url)  # confirming again answers the same ARN
+    assert status == 200 and listed["SubscriptionArn"] in body
+    assert error_of(sns.confirm_subscription, TopicArn="not-an-arn", Token=token)[:2] == (
+        "InvalidParameter", "Invalid parameter: Topic")
+
+
+def test_unsubscribe_confirmation_names_the_subscription(sns: Any, unique: Any,
+                                                         http_endpoint: Endpoint) -> None:
+    topic = sns.create_topic(Name=unique("t"))["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=http_endpoint.url,
+                  Attributes={"RawMessageDelivery": "true"})
+    first = http_endpoint.next()
+    assert "accept" not in first["headers"]
+    assert first["headers"]["accept-encoding"] == "gzip,deflate"
+    sub = sns.confirm_subscription(TopicArn=topic, Token=first["json"]["Token"])
+    sns.unsubscribe(SubscriptionArn=sub["SubscriptionArn"])
+    farewell = http_endpoint.next()
+    headers = farewell["headers"]
+    assert headers["x-amz-sns-message-type"] == "UnsubscribeConfirmation"
+    assert headers["x-amz-sns-subscription-arn"] == sub["SubscriptionArn"]
+    assert headers["x-amz-sns-topic-arn"] == topic
+    assert "x-amz-sns-rawdelivery" not in headers
+    assert farewell["json"]["Type"] == "UnsubscribeConfirmation"
+
+
+def test_subscription_arn_wording(sns: Any, unique: Any) -> None:
+    topic = sns.create_topic(Name=unique("t"))["TopicArn"]
+    assert error_of(sns.unsubscribe, SubscriptionArn="arn:aws:sns:us-east-1:111111111111:random"
+                    )[:2] == ("InvalidParameter", "Invalid parameter: SubscriptionId")
+    assert error_of(sns.get_subscription_attributes, SubscriptionArn=topic)[:2] == (
+        "InvalidParameter", "Invalid parameter: SubscriptionId")
+    assert error_of(sns.subscribe, TopicArn=topic, Protocol="sms",
+                    Endpoint="invalid-number")[:2] == (
+        "InvalidParameter", "Invalid SMS endpoint: invalid-number")

@@ -130,23 +130,43 @@ def _check_endpoint(topic: Topic, protocol: str, endpoint: str) -> None:
         raise AwsError("InvalidParameter", "Invalid parameter: Endpoint Reason: An "
                        "application endpoint ARN is required")
     elif protocol == "sms" and not _PHONE.fullmatch(endpoint.replace("-", "")):
-        raise AwsError("InvalidParameter", f"Invalid parameter: SMS endpoint {endpoint}")
+        raise AwsError("InvalidParameter", f"Invalid SMS endpoint: {endpoint}")
 
 
 def confirm_subscription(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    topic = find_topic(ctx, params.get("TopicArn"))
-    token = params.get("Token") or ""
-    for sub in sns_book(ctx).subscriptions_of(topic.arn):
-        if sub.token and sub.token == token:
-            if not sub.confirmed and ctx.cloud.clock.now() - sub.created_s > TOKEN_VALID_S:
-                break
-            if not sub.confirmed:
-                sub.confirmed = True
-                if str(params.get("AuthenticateOnUnsubscribe", "")).lower() == "true":
-                    sub.attributes["ConfirmationWasAuthenticated"] = "true"
-                sns_book(ctx).save_subscription(sub)
-            return {"SubscriptionArn": sub.arn}
-    raise AwsError("InvalidParameter", "Invalid parameter: Token")
+    topic_arn = params.get("TopicArn") or ""
+    try:
+        parse_topic_arn(topic_arn)
+    except AwsError:
+        raise AwsError("InvalidParameter", "Invalid parameter: Topic") from None
+    if topic_arn.split(":")[3] != ctx.region:
+        raise AwsError("InvalidParameter", "Invalid parameter: Topic")
+    sub = _pending_by_token(ctx, topic_arn, params.get("Token") or "")
+    if sub is None:
+        raise AwsError("InvalidParameter", "Invalid parameter: Token")
+    if not sub.confirmed:
+        sub.confirmed = True
+        if str(params.get("AuthenticateOnUnsubscribe", "")).lower() == "true":
+            sub.attributes["ConfirmationWasAuthenticated"] = "true"
+        sns_book(ctx).save_subscription(sub)
+    return {"SubscriptionArn": sub.arn}
+
+
+def _pending_by_token(ctx: RequestContext, topic_arn: str, token: str) -> Subscription | None:
+    """The subscription a live token names. As recorded from AWS, a token still confirms when
+    the URL names a topic that does not exist (in the right region); an existing topic's
+    subscriptions are searched first."""
+    state = sns_book(ctx)
+    if topic_arn in state.topics:
+        candidates = state.subscriptions_of(topic_arn)
+    else:
+        candidates = [s for t in state.topics_in(ctx.account_id, ctx.region)
+                      for s in state.subscriptions_of(t.arn)]
+    for sub in candidates:
+        if token and sub.token == token:
+            expired = ctx.cloud.clock.now() - sub.created_s > TOKEN_VALID_S
+            return None if expired and not sub.confirmed else sub
+    return None
 
 
 def find_subscription(ctx: RequestContext, subscription_arn: str | None) -> Subscription:
@@ -155,6 +175,8 @@ def find_subscription(ctx: RequestContext, subscription_arn: str | None) -> Subs
     if len(parts) < 6:
         raise AwsError("InvalidParameter", "Invalid parameter: SubscriptionArn Reason: An ARN "
                        f"must have at least 6 elements, not {len(parts)}")
+    if len(parts) == 6:  # a topic's ARN, no subscription id: AWS's wording
+        raise AwsError("InvalidParameter", "Invalid parameter: SubscriptionId")
     if len(parts) != 7 or parts[2] != "sns":
         raise AwsError("InvalidParameter", "Invalid parameter: SubscriptionArn")
     sub = sns_book(ctx).subscriptions.get(value)

@@ -3,12 +3,13 @@ the confirmation URL's refusals, the UnsubscribeConfirmation headers, delivery p
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
 from typing import Any
 
 from botocore.exceptions import ClientError
-from tests.services.sns.conftest import Endpoint
+from tests.services.sns.conftest import Endpoint, receive_all
 
 
 def error_of(call: Any, **params: Any) -> tuple[str, str, int]:
@@ -107,3 +108,18 @@ def test_subscription_arn_wording(sns: Any, unique: Any) -> None:
     assert error_of(sns.subscribe, TopicArn=topic, Protocol="sms",
                     Endpoint="invalid-number")[:2] == (
         "InvalidParameter", "Invalid SMS endpoint: invalid-number")
+
+
+def test_dotted_filter_keys_reach_nested_and_literal_body_keys(sns: Any, sqs: Any, unique: Any,
+                                                                queue_for: Any) -> None:
+    topic = sns.create_topic(Name=unique("t"))["TopicArn"]
+    url, queue_arn = queue_for()
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn,
+                  Attributes={"RawMessageDelivery": "true", "FilterPolicyScope": "MessageBody",
+                              "FilterPolicy": json.dumps({"object.nested": ["hit"]})})
+    for body in ({"object": {"nested": "hit"}}, {"object.nested": "hit"},
+                 {"object": {"nested": "miss"}}, {"object": "hit"}):
+        sns.publish(TopicArn=topic, Message=json.dumps(body))
+    received = receive_all(sqs, url, 3, timeout_s=3)
+    assert sorted(m["Body"] for m in received) == sorted(
+        [json.dumps({"object": {"nested": "hit"}}), json.dumps({"object.nested": "hit"})])

@@ -123,3 +123,37 @@ def test_dotted_filter_keys_reach_nested_and_literal_body_keys(sns: Any, sqs: An
     received = receive_all(sqs, url, 3, timeout_s=3)
     assert sorted(m["Body"] for m in received) == sorted(
         [json.dumps({"object": {"nested": "hit"}}), json.dumps({"object.nested": "hit"})])
+
+
+def test_delivery_policies_shown_as_recorded(sns: Any, unique: Any) -> None:
+    topic = sns.create_topic(Name=unique("t"))["TopicArn"]
+    retry = {"numRetries": 1, "minDelayTarget": 5, "maxDelayTarget": 6}
+    policy = {"http": {"defaultHealthyRetryPolicy": retry}}
+    sns.set_topic_attributes(TopicArn=topic, AttributeName="DeliveryPolicy",
+                             AttributeValue=json.dumps(policy))
+    shown = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+    assert json.loads(shown["DeliveryPolicy"]) == {
+        "http": {"defaultHealthyRetryPolicy": retry, "disableSubscriptionOverrides": False}}
+    effective = json.loads(shown["EffectiveDeliveryPolicy"])["http"]["defaultHealthyRetryPolicy"]
+    assert effective == {**retry, "numMaxDelayRetries": 0, "numNoDelayRetries": 0,
+                         "numMinDelayRetries": 0, "backoffFunction": "linear"}
+    policy = {"http": {"defaultHealthyRetryPolicy": None}}
+    sns.set_topic_attributes(TopicArn=topic, AttributeName="DeliveryPolicy",
+                             AttributeValue=json.dumps(policy))
+    shown = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+    assert json.loads(shown["DeliveryPolicy"]) == {"http": {"disableSubscriptionOverrides": False}}
+    assert json.loads(shown["EffectiveDeliveryPolicy"])["http"]["defaultHealthyRetryPolicy"][
+        "numRetries"] == 3
+    sub = sns.subscribe(TopicArn=topic, Protocol="http", Endpoint="http://127.0.0.1:9/x",
+                        ReturnSubscriptionArn=True, Attributes={"DeliveryPolicy": json.dumps(
+                            {"requestPolicy": {"headerContentType": "text/csv"}})})
+    attributes = sns.get_subscription_attributes(
+        SubscriptionArn=sub["SubscriptionArn"])["Attributes"]
+    assert json.loads(attributes["DeliveryPolicy"]) == {
+        "healthyRetryPolicy": None, "sicklyRetryPolicy": None, "throttlePolicy": None,
+        "requestPolicy": {"headerContentType": "text/csv"}, "guaranteed": False}
+    effective_sub = json.loads(attributes["EffectiveDeliveryPolicy"])
+    assert effective_sub["sicklyRetryPolicy"] is None and effective_sub["guaranteed"] is False
+    assert effective_sub["throttlePolicy"] is None
+    assert effective_sub["requestPolicy"] == {"headerContentType": "text/csv"}
+    assert effective_sub["healthyRetryPolicy"]["numRetries"] == 3

@@ -10,7 +10,9 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.sns import outbound
 from pocketcloud.services.sns import subscription_attributes as sa
+from pocketcloud.services.sns.delivery_policy import shown_subscription_policy
 from pocketcloud.services.sns.model import Subscription, Topic
+from pocketcloud.services.sns.topic_attributes import DEFAULT_HTTP_RETRY_POLICY
 from pocketcloud.services.sns.topic_operations import (
     find_topic,
     paginate,
@@ -217,6 +219,9 @@ def get_subscription_attributes(ctx: RequestContext, params: dict[str, Any]) -> 
     }
     if "FilterPolicy" not in sub.attributes:
         attributes.pop("FilterPolicyScope", None)  # AWS shows the scope only with a policy
+    if sub.attributes.get("DeliveryPolicy"):
+        attributes["DeliveryPolicy"] = json.dumps(shown_subscription_policy(
+            sub.attributes["DeliveryPolicy"], DEFAULT_HTTP_RETRY_POLICY), separators=(",", ":"))
     if sub.protocol in ("http", "https") and topic is not None:
         attributes["EffectiveDeliveryPolicy"] = json.dumps(
             outbound.effective_http_policy(topic, sub), separators=(",", ":"))

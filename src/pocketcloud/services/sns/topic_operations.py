@@ -10,6 +10,7 @@ from pocketcloud.arns import arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.sns import topic_attributes as ta
+from pocketcloud.services.sns.delivery_policy import shown_topic_policy
 from pocketcloud.services.sns.model import SnsBook, Topic, book
 
 LIST_PAGE_SIZE = 100
@@ -129,17 +130,25 @@ def get_topic_attributes(ctx: RequestContext, params: dict[str, Any]) -> dict[st
                                               separators=(",", ":")),
         **topic.attributes,
     }
+    if topic.attributes.get("DeliveryPolicy"):
+        attributes["DeliveryPolicy"] = json.dumps(
+            shown_topic_policy(topic.attributes["DeliveryPolicy"]), separators=(",", ":"))
     return {"Attributes": attributes}
 
 
 def _effective_delivery_policy(topic: Topic) -> dict[str, Any]:
+    """AWS's defaults under the topic's own policy; a retry policy is completed key by key."""
     own = topic.attributes.get("DeliveryPolicy")
     if not own:
         return ta.DEFAULT_EFFECTIVE_DELIVERY_POLICY
     merged = json.loads(json.dumps(ta.DEFAULT_EFFECTIVE_DELIVERY_POLICY))
-    for protocol, policy in json.loads(own).items():
+    for protocol, policy in shown_topic_policy(own).items():
         if isinstance(policy, dict):
+            retry = policy.get("defaultHealthyRetryPolicy")
             merged.setdefault(protocol, {}).update(policy)
+            if isinstance(retry, dict):
+                merged[protocol]["defaultHealthyRetryPolicy"] = {
+                    **ta.DEFAULT_HTTP_RETRY_POLICY, **retry}
     return dict(merged)
 
 

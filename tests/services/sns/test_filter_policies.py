@@ -250,3 +250,24 @@ def test_absurdly_nested_bodies_do_not_match_and_do_not_crash() -> None:
     assert not matches(policy, "MessageBody", deep, {})
     flat_deep = '{"a": {"b": ' + "[" * 5000 + '"x"' + "]" * 5000 + "}}"
     matches(policy, "MessageBody", flat_deep, {})
+
+
+def test_dotted_body_keys_name_the_nested_path_and_the_literal_key() -> None:
+    policy = {"object.nested": ["x"]}
+    assert by_body(policy, {"object": {"nested": "x"}})
+    assert by_body(policy, {"object.nested": "x"})
+    assert by_body(policy, {"object": [{"nested": "y"}, {"nested": "x"}]})
+    assert not by_body(policy, {"object": {"nested": "y"}})
+    assert not by_body(policy, {"object": {"other": "x"}})
+    deeper = {"a.b.c": [{"prefix": "v"}]}
+    assert by_body(deeper, {"a": {"b": {"c": "v1"}}})
+    assert by_body(deeper, {"a.b": {"c": "v1"}})
+    assert by_body(deeper, {"a": {"b.c": "v1"}})
+    assert by_body({"a.b": {"c": ["v"]}}, {"a": {"b": {"c": "v"}}})
+    assert by_body({"a.b": [{"exists": False}]}, {"a": {"c": 1}})
+    assert not by_body({"a.b": [{"exists": False}]}, {"a": {"b": 1}})
+
+
+def test_dotted_attribute_names_stay_literal() -> None:
+    assert by_attributes({"object.nested": ["x"]}, **{"object.nested": "x"})
+    assert not by_attributes({"object.nested": ["x"]}, object="x")

@@ -12,6 +12,7 @@ from pocketcloud.protocol.serializing import serialize_error, serialize_response
 from pocketcloud.protocol.specs import service_model
 from pocketcloud.services.internal import internal_context
 from pocketcloud.services.sns import outbound
+from pocketcloud.services.sns.model import book
 from pocketcloud.services.sns.signing import signer
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def handle(cloud: Cloud, request: HttpRequest, name: str) -> HttpResponse:
         return HttpResponse(200, {"content-type": "application/x-x509-ca-cert"},
                             signer(cloud.store).certificate_pem)
     if name == "sns" and pairs.get("Action") in LINK_ACTIONS:
-        return _link(cloud, pairs)
+        return _link(cloud, request, pairs)
     return _json(404, {"error": f"no pocketcloud endpoint {request.path!r}",
                        "see": ["/_pocketcloud/sns/outbox",
                                "/_pocketcloud/sns/SimpleNotificationService.pem"]})
@@ -48,15 +49,16 @@ def _outbox(cloud: Cloud, pairs: dict[str, str]) -> HttpResponse:
     return _json(200, {"messages": messages})
 
 
-def _link(cloud: Cloud, pairs: dict[str, str]) -> HttpResponse:
+def _link(cloud: Cloud, request: HttpRequest, pairs: dict[str, str]) -> HttpResponse:
     """A SubscribeURL or UnsubscribeURL visited: the operation, answered in query XML."""
     from pocketcloud.services.sns import subscription_operations as ops
 
     action = pairs["Action"]
     arn = pairs.get("TopicArn") or pairs.get("SubscriptionArn") or ""
-    parts = arn.split(":")
+    parts = _token_owner(cloud, pairs.get("Token")) or arn.split(":")
     region, account_id = (parts[3], parts[4]) if len(parts) >= 6 else ("us-east-1", "")
     ctx = internal_context(cloud, "sns", action, account_id=account_id, region=region)
+    ctx.request = request  # links in the messages this visit causes name the host it used
     model = service_model("sns")
     try:
         function: Any = ops.confirm_subscription if action == LINK_ACTIONS[0] else ops.unsubscribe
@@ -68,6 +70,15 @@ def _link(cloud: Cloud, pairs: dict[str, str]) -> HttpResponse:
     except AwsError as error:
         return serialize_error(model, error, ctx.request_id, "query")
     return serialize_response(model.operation_model(action), result, ctx.request_id, "query")
+
+
+def _token_owner(cloud: Cloud, token: str | None) -> list[str] | None:
+    """The ARN parts of the subscription a confirmation token belongs to: on AWS the link's
+    host names the region, so a TopicArn of another region is refused, not looked up there."""
+    if not token:
+        return None
+    found = next((s for s in book(cloud.store).subscriptions.values() if s.token == token), None)
+    return found.arn.split(":") if found is not None else None
 
 
 def _check_unauthenticated_unsubscribe(sub: Any) -> None:

@@ -77,3 +77,38 @@ def _check_throttle(throttle: Any) -> None:
     rate = throttle.get("maxReceivesPerSecond") if isinstance(throttle, dict) else None
     if isinstance(rate, bool) or not isinstance(rate, int) or rate < 1:
         raise invalid("throttlePolicy.maxReceivesPerSecond must be a positive integer")
+
+
+# -- as AWS shows them ------------------------------------------------------------------------
+
+def shown_topic_policy(text: str) -> dict[str, Any]:
+    """A topic's DeliveryPolicy as GetTopicAttributes shows it: null members dropped and
+    "http" always saying whether subscriptions may override it."""
+    shown = {key: value for key, value in json.loads(text).items() if value is not None}
+    http = shown.get("http")
+    if isinstance(http, dict):
+        http = {key: value for key, value in http.items() if value is not None}
+        http.setdefault("disableSubscriptionOverrides", False)
+        shown["http"] = _ordered(http, ("defaultHealthyRetryPolicy", "defaultSicklyRetryPolicy",
+                                        "defaultThrottlePolicy", "disableSubscriptionOverrides",
+                                        "defaultRequestPolicy"))
+    return shown
+
+
+def shown_subscription_policy(text: str, default_retry: dict[str, Any]) -> dict[str, Any]:
+    """A subscription's DeliveryPolicy as AWS shows it: every member, null when unset, and a
+    retry policy completed with AWS's defaults."""
+    own = json.loads(text)
+    retry = own.get("healthyRetryPolicy")
+    return {
+        "healthyRetryPolicy": {**default_retry, **retry} if isinstance(retry, dict) else None,
+        "sicklyRetryPolicy": own.get("sicklyRetryPolicy"),
+        "throttlePolicy": own.get("throttlePolicy"),
+        "requestPolicy": own.get("requestPolicy"),
+        "guaranteed": bool(own.get("guaranteed", False)),
+    }
+
+
+def _ordered(policy: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    first = {key: policy[key] for key in order if key in policy}
+    return {**first, **{k: v for k, v in policy.items() if k not in first}}

@@ -59,6 +59,7 @@ class HttpSender:
             self._client = httpx.AsyncClient(
                 timeout=HTTP_TIMEOUT_S, follow_redirects=False,
                 limits=httpx.Limits(max_connections=MAX_CONNECTIONS))
+            del self._client.headers["accept"]  # AWS's posts carry no Accept header
         return self._client
 
     async def post(self, sub: Subscription, kind: str, record: dict[str, Any], body: str,
@@ -69,13 +70,14 @@ class HttpSender:
             or "text/plain; charset=UTF-8"
         headers = {
             "content-type": content_type, "user-agent": USER_AGENT,
+            "accept-encoding": "gzip,deflate",
             "x-amz-sns-message-type": kind, "x-amz-sns-message-id": record["MessageId"],
             "x-amz-sns-topic-arn": record["TopicArn"],
         }
-        if kind == "Notification":
+        if kind != "SubscriptionConfirmation":  # AWS names the subscription once it exists
             headers["x-amz-sns-subscription-arn"] = sub.arn
-            if sub.raw:
-                headers["x-amz-sns-rawdelivery"] = "true"
+        if kind == "Notification" and sub.raw:
+            headers["x-amz-sns-rawdelivery"] = "true"
         try:
             response = await self.client().post(sub.endpoint, content=body.encode("utf-8"),
                                                 headers=headers)

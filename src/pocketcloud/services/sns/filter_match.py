@@ -3,7 +3,8 @@
 Both scopes become the same question: a policy object against candidate objects whose leaves
 are lists of values. Attribute scope: one object, attribute name -> its values (String: the
 string; Number: the number; String.Array: its elements; Binary attributes are not
-filterable, as in AWS). Body scope: the message's JSON, arrays flattened at any depth.
+filterable, as in AWS). Body scope: the message's JSON, arrays flattened at any depth; there
+a dotted key ("object.nested") names both the nested path and a key spelled with the dot.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def matches(policy: dict[str, Any], scope: str, message: str,
         except (ValueError, RecursionError):
             return False
         try:
-            return isinstance(body, dict) and _match_object(policy, [body])
+            return isinstance(body, dict) and _match_object(policy, [body], dotted=True)
         except RecursionError:  # a body nested deeper than any policy could mean
             return False
     return _match_object(policy, [attribute_values(attributes)])
@@ -58,20 +59,35 @@ def _flatten(value: Any) -> list[Any]:
     return [value]
 
 
-def _match_object(policy: dict[str, Any], candidates: list[dict[str, Any]]) -> bool:
+def _values_at(obj: dict[str, Any], key: str, dotted: bool) -> list[Any]:
+    """What `key` names in `obj`: the key itself and, in body scope, every way of reading its
+    dots as steps into nested objects ("a.b.c": a -> b -> c, "a.b" -> c, a -> "b.c")."""
+    found = [obj[key]] if key in obj else []
+    if dotted and "." in key:
+        for cut, char in enumerate(key):
+            head = key[:cut]
+            if char == "." and head in obj:
+                for child in _flatten(obj[head]):
+                    if isinstance(child, dict):
+                        found += _values_at(child, key[cut + 1:], dotted)
+    return found
+
+
+def _match_object(policy: dict[str, Any], candidates: list[dict[str, Any]],
+                  dotted: bool = False) -> bool:
     for key, rule in policy.items():
         if key == "$or":
-            if not any(_match_object(branch, candidates) for branch in rule):
+            if not any(_match_object(branch, candidates, dotted) for branch in rule):
                 return False
-        elif isinstance(rule, dict):
-            children = [child for obj in candidates if key in obj
-                        for child in _flatten(obj[key]) if isinstance(child, dict)]
-            if not _match_object(rule, children):
+            continue
+        values = [v for obj in candidates for v in _values_at(obj, key, dotted)]
+        if isinstance(rule, dict):
+            children = [c for v in values for c in _flatten(v) if isinstance(c, dict)]
+            if not _match_object(rule, children, dotted):
                 return False
         else:
-            present = [obj for obj in candidates if key in obj]
-            leaves = [v for obj in present for v in _flatten(obj[key]) if not isinstance(v, dict)]
-            if not _match_leaf(rule, bool(present), leaves):
+            leaves = [leaf for v in values for leaf in _flatten(v) if not isinstance(leaf, dict)]
+            if not _match_leaf(rule, bool(values), leaves):
                 return False
     return True
 

@@ -109,21 +109,17 @@ def read_outbox(cloud: Cloud, *, after: int = 0, limit: int = 100,
 
 def effective_http_policy(topic: Topic, sub: Subscription) -> dict[str, Any]:
     """The topic's http policy (or AWS's default), with the subscription's own over it
-    unless the topic disables subscription overrides."""
+    unless the topic disables subscription overrides; every member AWS shows, null if unset."""
     topic_policy = json.loads(topic.attributes.get("DeliveryPolicy") or "{}").get("http") or {}
     retry = dict(ta.DEFAULT_HTTP_RETRY_POLICY)
     retry.update(topic_policy.get("defaultHealthyRetryPolicy") or {})
-    effective: dict[str, Any] = {
-        "healthyRetryPolicy": retry,
-        "requestPolicy": dict(topic_policy.get("defaultRequestPolicy") or
-                              {"headerContentType": "text/plain; charset=UTF-8"}),
-    }
-    if topic_policy.get("defaultThrottlePolicy"):
-        effective["throttlePolicy"] = topic_policy["defaultThrottlePolicy"]
+    request = dict(topic_policy.get("defaultRequestPolicy") or
+                   {"headerContentType": "text/plain; charset=UTF-8"})
+    throttle = topic_policy.get("defaultThrottlePolicy") or None
     own = json.loads(sub.attributes.get("DeliveryPolicy") or "{}")
     if own and not topic_policy.get("disableSubscriptionOverrides"):
         retry.update(own.get("healthyRetryPolicy") or {})
-        effective["requestPolicy"].update(own.get("requestPolicy") or {})
-        if own.get("throttlePolicy"):
-            effective["throttlePolicy"] = own["throttlePolicy"]
-    return effective
+        request.update(own.get("requestPolicy") or {})
+        throttle = own.get("throttlePolicy") or throttle
+    return {"healthyRetryPolicy": retry, "sicklyRetryPolicy": None, "throttlePolicy": throttle,
+            "requestPolicy": request, "guaranteed": False}

@@ -10,7 +10,9 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.sns import outbound
 from pocketcloud.services.sns import subscription_attributes as sa
+from pocketcloud.services.sns.delivery_policy import shown_subscription_policy
 from pocketcloud.services.sns.model import Subscription, Topic
+from pocketcloud.services.sns.topic_attributes import DEFAULT_HTTP_RETRY_POLICY
 from pocketcloud.services.sns.topic_operations import (
     find_topic,
     paginate,
@@ -130,23 +132,43 @@ def _check_endpoint(topic: Topic, protocol: str, endpoint: str) -> None:
         raise AwsError("InvalidParameter", "Invalid parameter: Endpoint Reason: An "
                        "application endpoint ARN is required")
     elif protocol == "sms" and not _PHONE.fullmatch(endpoint.replace("-", "")):
-        raise AwsError("InvalidParameter", f"Invalid parameter: SMS endpoint {endpoint}")
+        raise AwsError("InvalidParameter", f"Invalid SMS endpoint: {endpoint}")
 
 
 def confirm_subscription(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    topic = find_topic(ctx, params.get("TopicArn"))
-    token = params.get("Token") or ""
-    for sub in sns_book(ctx).subscriptions_of(topic.arn):
-        if sub.token and sub.token == token:
-            if not sub.confirmed and ctx.cloud.clock.now() - sub.created_s > TOKEN_VALID_S:
-                break
-            if not sub.confirmed:
-                sub.confirmed = True
-                if str(params.get("AuthenticateOnUnsubscribe", "")).lower() == "true":
-                    sub.attributes["ConfirmationWasAuthenticated"] = "true"
-                sns_book(ctx).save_subscription(sub)
-            return {"SubscriptionArn": sub.arn}
-    raise AwsError("InvalidParameter", "Invalid parameter: Token")
+    topic_arn = params.get("TopicArn") or ""
+    try:
+        parse_topic_arn(topic_arn)
+    except AwsError:
+        raise AwsError("InvalidParameter", "Invalid parameter: Topic") from None
+    if topic_arn.split(":")[3] != ctx.region:
+        raise AwsError("InvalidParameter", "Invalid parameter: Topic")
+    sub = _pending_by_token(ctx, topic_arn, params.get("Token") or "")
+    if sub is None:
+        raise AwsError("InvalidParameter", "Invalid parameter: Token")
+    if not sub.confirmed:
+        sub.confirmed = True
+        if str(params.get("AuthenticateOnUnsubscribe", "")).lower() == "true":
+            sub.attributes["ConfirmationWasAuthenticated"] = "true"
+        sns_book(ctx).save_subscription(sub)
+    return {"SubscriptionArn": sub.arn}
+
+
+def _pending_by_token(ctx: RequestContext, topic_arn: str, token: str) -> Subscription | None:
+    """The subscription a live token names. As recorded from AWS, a token still confirms when
+    the URL names a topic that does not exist (in the right region); an existing topic's
+    subscriptions are searched first."""
+    state = sns_book(ctx)
+    if topic_arn in state.topics:
+        candidates = state.subscriptions_of(topic_arn)
+    else:
+        candidates = [s for t in state.topics_in(ctx.account_id, ctx.region)
+                      for s in state.subscriptions_of(t.arn)]
+    for sub in candidates:
+        if token and sub.token == token:
+            expired = ctx.cloud.clock.now() - sub.created_s > TOKEN_VALID_S
+            return None if expired and not sub.confirmed else sub
+    return None
 
 
 def find_subscription(ctx: RequestContext, subscription_arn: str | None) -> Subscription:
@@ -155,6 +177,8 @@ def find_subscription(ctx: RequestContext, subscription_arn: str | None) -> Subs
     if len(parts) < 6:
         raise AwsError("InvalidParameter", "Invalid parameter: SubscriptionArn Reason: An ARN "
                        f"must have at least 6 elements, not {len(parts)}")
+    if len(parts) == 6:  # a topic's ARN, no subscription id: AWS's wording
+        raise AwsError("InvalidParameter", "Invalid parameter: SubscriptionId")
     if len(parts) != 7 or parts[2] != "sns":
         raise AwsError("InvalidParameter", "Invalid parameter: SubscriptionArn")
     sub = sns_book(ctx).subscriptions.get(value)
@@ -195,6 +219,9 @@ def get_subscription_attributes(ctx: RequestContext, params: dict[str, Any]) -> 
     }
     if "FilterPolicy" not in sub.attributes:
         attributes.pop("FilterPolicyScope", None)  # AWS shows the scope only with a policy
+    if sub.attributes.get("DeliveryPolicy"):
+        attributes["DeliveryPolicy"] = json.dumps(shown_subscription_policy(
+            sub.attributes["DeliveryPolicy"], DEFAULT_HTTP_RETRY_POLICY), separators=(",", ":"))
     if sub.protocol in ("http", "https") and topic is not None:
         attributes["EffectiveDeliveryPolicy"] = json.dumps(
             outbound.effective_http_policy(topic, sub), separators=(",", ":"))

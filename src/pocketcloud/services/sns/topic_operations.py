@@ -10,6 +10,7 @@ from pocketcloud.arns import arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.sns import topic_attributes as ta
+from pocketcloud.services.sns.delivery_policy import shown_topic_policy
 from pocketcloud.services.sns.model import SnsBook, Topic, book
 
 LIST_PAGE_SIZE = 100
@@ -38,11 +39,18 @@ def parse_topic_arn(topic_arn: str, member: str = "TopicArn") -> tuple[str, str,
 def find_topic(ctx: RequestContext, topic_arn: str | None, member: str = "TopicArn") -> Topic:
     if not topic_arn:
         raise AwsError("InvalidParameter", f"Invalid parameter: {member}")
-    region, _, _ = parse_topic_arn(topic_arn, member)
+    _same_region(ctx, topic_arn, member)
     topic = sns_book(ctx).topics.get(topic_arn)
-    if topic is None or region != ctx.region:
+    if topic is None:
         raise AwsError("NotFound", "Topic does not exist", 404)
     return topic
+
+
+def _same_region(ctx: RequestContext, topic_arn: str, member: str = "TopicArn") -> None:
+    """AWS refuses another region's topic ARN as a bad parameter (400), not NotFound."""
+    region, _, _ = parse_topic_arn(topic_arn, member)
+    if region != ctx.region:
+        raise AwsError("InvalidParameter", f"Invalid parameter: {member}")
 
 
 def _valid_name(name: str, fifo: bool) -> None:
@@ -101,11 +109,10 @@ def _check_same(topic: Topic, attributes: dict[str, str], tags: dict[str, str]) 
 
 def delete_topic(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     topic_arn = params.get("TopicArn") or ""
-    region, _, _ = parse_topic_arn(topic_arn)
+    _same_region(ctx, topic_arn)
     topic = sns_book(ctx).topics.get(topic_arn)
-    if topic is None or region != ctx.region:
-        raise AwsError("NotFound", "Topic does not exist", 404)
-    sns_book(ctx).delete_topic(topic)
+    if topic is not None:  # deleting a topic that is gone succeeds, as AWS answers
+        sns_book(ctx).delete_topic(topic)
     return {}
 
 
@@ -123,17 +130,25 @@ def get_topic_attributes(ctx: RequestContext, params: dict[str, Any]) -> dict[st
                                               separators=(",", ":")),
         **topic.attributes,
     }
+    if topic.attributes.get("DeliveryPolicy"):
+        attributes["DeliveryPolicy"] = json.dumps(
+            shown_topic_policy(topic.attributes["DeliveryPolicy"]), separators=(",", ":"))
     return {"Attributes": attributes}
 
 
 def _effective_delivery_policy(topic: Topic) -> dict[str, Any]:
+    """AWS's defaults under the topic's own policy; a retry policy is completed key by key."""
     own = topic.attributes.get("DeliveryPolicy")
     if not own:
         return ta.DEFAULT_EFFECTIVE_DELIVERY_POLICY
     merged = json.loads(json.dumps(ta.DEFAULT_EFFECTIVE_DELIVERY_POLICY))
-    for protocol, policy in json.loads(own).items():
+    for protocol, policy in shown_topic_policy(own).items():
         if isinstance(policy, dict):
+            retry = policy.get("defaultHealthyRetryPolicy")
             merged.setdefault(protocol, {}).update(policy)
+            if isinstance(retry, dict):
+                merged[protocol]["defaultHealthyRetryPolicy"] = {
+                    **ta.DEFAULT_HTTP_RETRY_POLICY, **retry}
     return dict(merged)
 
 

@@ -19,7 +19,7 @@ from pocketcloud.services.lambda_.names import (
     valid_new_name,
 )
 from pocketcloud.services.lambda_.schema import store
-from pocketcloud.services.lambda_.validation import check_configuration
+from pocketcloud.services.lambda_.validation import check_architectures, check_configuration
 
 DEFAULT_MEMORY_MB = 128
 DEFAULT_TIMEOUT_S = 3
@@ -108,6 +108,8 @@ def list_functions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 
 def update_function_code(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"])
+    if params.get("Architectures") is not None:
+        check_architectures(params["Architectures"])
     code_params = {k: params[k] for k in ("ZipFile", "S3Bucket", "S3Key", "ImageUri")
                    if params.get(k) is not None}
     code = store_code(ctx, code_params, operation="UpdateFunctionCode")

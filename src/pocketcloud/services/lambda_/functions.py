@@ -8,7 +8,7 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.lambda_ import records, views
-from pocketcloud.services.lambda_.code import StoredCode, store_code
+from pocketcloud.services.lambda_.code import StoredCode, code_location, store_code
 from pocketcloud.services.lambda_.layers import layer_references
 from pocketcloud.services.lambda_.names import (
     LATEST,
@@ -70,7 +70,7 @@ def get_function(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         reserved = records.function_column(tx, ref, "reserved_concurrency")
     result: dict[str, Any] = {
         "Configuration": views.as_requested(config, ref),
-        "Code": {"RepositoryType": "S3", "Location": _code_location(ctx, blob_id)},
+        "Code": {"RepositoryType": "S3", "Location": code_location(ctx, blob_id)},
     }
     if tags:
         result["Tags"] = tags
@@ -317,11 +317,6 @@ def _normalized(member: str, value: Any) -> Any:
     if member == "Environment":
         return {"Variables": dict((value or {}).get("Variables") or {})}
     return value
-
-
-def _code_location(ctx: RequestContext, blob_id: str) -> str:
-    host = ctx.request.host if ctx.request is not None else "localhost"
-    return f"http://{host}/_pocketcloud/lambda/code/{blob_id}"
 
 
 def _forget_blob_if_unused(ctx: RequestContext, ref: FunctionRef, blob_id: str) -> None:

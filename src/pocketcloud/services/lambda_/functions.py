@@ -17,6 +17,7 @@ from pocketcloud.services.lambda_.names import (
     function_not_found,
     parse_function_name,
     valid_new_name,
+    validation_error,
 )
 from pocketcloud.services.lambda_.schema import store
 from pocketcloud.services.lambda_.validation import check_architectures, check_configuration
@@ -89,7 +90,11 @@ def get_function_configuration(ctx: RequestContext, params: dict[str, Any]) -> d
 def list_functions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     limit = _max_items(params.get("MaxItems"))
     after_name, _, after_version = (params.get("Marker") or "").rpartition(":")
-    every_version = params.get("FunctionVersion") == "ALL"
+    version_filter = params.get("FunctionVersion")
+    if version_filter is not None and version_filter != "ALL":
+        raise validation_error(version_filter, "functionVersion",
+                               "Member must satisfy enum value set: [ALL]")
+    every_version = version_filter == "ALL"
     with store(ctx).read() as tx:
         rows = tx.fetchall(
             "SELECT name, version, config FROM lambda_versions WHERE account_id = ? AND "

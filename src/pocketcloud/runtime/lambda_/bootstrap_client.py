@@ -38,7 +38,9 @@ def _json_or_none(value):
 
 
 def _error(exc, error_type=None):
-    frames = traceback.extract_tb(exc.__traceback__)
+    # The handler's frames only, as AWS shows them: none of this bootstrap's own.
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if frame.filename != __file__]
     return {"errorMessage": str(exc), "errorType": error_type or type(exc).__name__,
             "requestId": "", "stackTrace": traceback.format_list(frames)}
 

@@ -90,3 +90,9 @@ def _s3_object_bytes(ctx: RequestContext, code: dict[str, Any]) -> bytes:
         f"The specified bucket does not exist (pocketcloud: code from S3 is not wired yet; "
         f"upload ZipFile instead). Bucket: {bucket}",
     )
+
+
+def code_location(ctx: RequestContext, blob_id: str) -> str:
+    """The download link GetFunction and GetLayerVersion show for a package."""
+    host = ctx.request.host if ctx.request is not None else "localhost"
+    return f"http://{host}/_pocketcloud/lambda/code/{blob_id}"

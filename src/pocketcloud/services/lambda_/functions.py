@@ -8,7 +8,7 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.lambda_ import records, views
-from pocketcloud.services.lambda_.code import StoredCode, store_code
+from pocketcloud.services.lambda_.code import StoredCode, code_location, store_code
 from pocketcloud.services.lambda_.layers import layer_references
 from pocketcloud.services.lambda_.names import (
     LATEST,
@@ -17,9 +17,10 @@ from pocketcloud.services.lambda_.names import (
     function_not_found,
     parse_function_name,
     valid_new_name,
+    validation_error,
 )
 from pocketcloud.services.lambda_.schema import store
-from pocketcloud.services.lambda_.validation import check_configuration
+from pocketcloud.services.lambda_.validation import check_architectures, check_configuration
 
 DEFAULT_MEMORY_MB = 128
 DEFAULT_TIMEOUT_S = 3
@@ -70,7 +71,7 @@ def get_function(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         reserved = records.function_column(tx, ref, "reserved_concurrency")
     result: dict[str, Any] = {
         "Configuration": views.as_requested(config, ref),
-        "Code": {"RepositoryType": "S3", "Location": _code_location(ctx, blob_id)},
+        "Code": {"RepositoryType": "S3", "Location": code_location(ctx, blob_id)},
     }
     if tags:
         result["Tags"] = tags
@@ -89,7 +90,11 @@ def get_function_configuration(ctx: RequestContext, params: dict[str, Any]) -> d
 def list_functions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     limit = _max_items(params.get("MaxItems"))
     after_name, _, after_version = (params.get("Marker") or "").rpartition(":")
-    every_version = params.get("FunctionVersion") == "ALL"
+    version_filter = params.get("FunctionVersion")
+    if version_filter is not None and version_filter != "ALL":
+        raise validation_error(version_filter, "functionVersion",
+                               "Member must satisfy enum value set: [ALL]")
+    every_version = version_filter == "ALL"
     with store(ctx).read() as tx:
         rows = tx.fetchall(
             "SELECT name, version, config FROM lambda_versions WHERE account_id = ? AND "
@@ -108,6 +113,8 @@ def list_functions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 
 def update_function_code(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"])
+    if params.get("Architectures") is not None:
+        check_architectures(params["Architectures"])
     code_params = {k: params[k] for k in ("ZipFile", "S3Bucket", "S3Key", "ImageUri")
                    if params.get(k) is not None}
     code = store_code(ctx, code_params, operation="UpdateFunctionCode")
@@ -315,11 +322,6 @@ def _normalized(member: str, value: Any) -> Any:
     if member == "Environment":
         return {"Variables": dict((value or {}).get("Variables") or {})}
     return value
-
-
-def _code_location(ctx: RequestContext, blob_id: str) -> str:
-    host = ctx.request.host if ctx.request is not None else "localhost"
-    return f"http://{host}/_pocketcloud/lambda/code/{blob_id}"
 
 
 def _forget_blob_if_unused(ctx: RequestContext, ref: FunctionRef, blob_id: str) -> None:

@@ -14,7 +14,7 @@ from pocketcloud.runtime.lambda_.reports import log_tail_b64
 from pocketcloud.runtime.lambda_.spec import Outcome
 from pocketcloud.services.lambda_ import log_delivery, metering, records
 from pocketcloud.services.lambda_.async_events import enqueue_event
-from pocketcloud.services.lambda_.names import FunctionRef, parse_function_name
+from pocketcloud.services.lambda_.names import FunctionRef, parse_function_name, validation_error
 from pocketcloud.services.lambda_.running import (
     check_runnable,
     choose_version,
@@ -27,11 +27,14 @@ from pocketcloud.services.lambda_.schema import store
 MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024
 MAX_ASYNC_PAYLOAD_BYTES = 256 * 1024
 MAX_CLIENT_CONTEXT_BYTES = 3583
+INVOCATION_TYPES = ("Event", "RequestResponse", "DryRun")
+LOG_TYPES = ("None", "Tail")
 
 
 async def invoke(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"], params.get("Qualifier"))
     invocation_type = params.get("InvocationType") or "RequestResponse"
+    _check_enums(invocation_type, params.get("LogType"))
     payload = bytes(params.get("Payload") or b"")
     limit = MAX_ASYNC_PAYLOAD_BYTES if invocation_type == "Event" else MAX_SYNC_PAYLOAD_BYTES
     if len(payload) > limit:
@@ -50,9 +53,6 @@ async def invoke(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     if invocation_type == "Event":
         enqueue_event(ctx, ref, payload)
         return {"StatusCode": 202}
-    if invocation_type != "RequestResponse":
-        raise AwsError("InvalidParameterValueException", f"Unsupported invocation type "
-                       f"{invocation_type}")
     client_context = _client_context(params.get("ClientContext"))
     outcome = await run_function(ctx, ref, version, found, payload, ctx.request_id,
                                  client_context)
@@ -94,6 +94,17 @@ async def run_function(ctx: RequestContext, ref: FunctionRef, version: str,
                          spec.log_group or f"/aws/lambda/{ref.name}", outcome.log_stream,
                          outcome.log)
     return outcome
+
+
+def _check_enums(invocation_type: str, log_type: str | None) -> None:
+    """The model's enums, which Lambda checks before anything else."""
+    if invocation_type not in INVOCATION_TYPES:
+        raise validation_error(invocation_type, "invocationType",
+                               "Member must satisfy enum value set: [Event, RequestResponse, "
+                               "DryRun]")
+    if log_type is not None and log_type not in LOG_TYPES:
+        raise validation_error(log_type, "logType",
+                               "Member must satisfy enum value set: [None, Tail]")
 
 
 def _check_json(payload: bytes) -> None:

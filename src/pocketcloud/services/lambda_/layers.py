@@ -4,30 +4,38 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pocketcloud.arns import arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.lambda_.code import store_code
+from pocketcloud.services.lambda_.code import code_location, store_code
 from pocketcloud.services.lambda_.names import validation_error
 from pocketcloud.services.lambda_.records import timestamp
 from pocketcloud.services.lambda_.schema import store
+from pocketcloud.services.lambda_.validation import (
+    ARCHITECTURES,
+    DEPRECATED_RUNTIMES,
+    SUPPORTED_RUNTIMES,
+)
 
 _LAYER_NAME = re.compile(r"[a-zA-Z0-9-_]{1,140}")
 _LAYER_VERSION_ARN = re.compile(
     r"arn:aws[a-zA-Z-]*:lambda:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):layer:([a-zA-Z0-9-_]+):(\d+)"
 )
 MAX_LIST_ITEMS = 50
+# The list filters accept every runtime Lambda ever named; a new version only today's.
+FILTER_RUNTIMES = SUPPORTED_RUNTIMES + DEPRECATED_RUNTIMES
+_ARCHITECTURE_ENUM = "Member must satisfy enum value set: [x86_64, arm64]"
 
 
 def publish_layer_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = _layer_name(params["LayerName"])
+    _check_compatibility(params)
     code = store_code(ctx, params.get("Content") or {}, operation="PublishLayerVersion")
     with store(ctx).write() as tx:
-        number = 1 + int(tx.fetchvalue(
-            "SELECT max(version) FROM lambda_layer_versions WHERE account_id = ? AND region = ? "
-            "AND layer_name = ?", (ctx.account_id, ctx.region, name), default=None) or 0)
+        number = _next_version(tx, ctx, name)
         layer_arn = arn("lambda", ctx.region, ctx.account_id, f"layer:{name}")
         config = {
             "Content": {"CodeSha256": code.sha256_b64, "CodeSize": code.size_bytes},
@@ -46,47 +54,50 @@ def publish_layer_version(ctx: RequestContext, params: dict[str, Any]) -> dict[s
             "blob_id) VALUES (?, ?, ?, ?, ?, ?)",
             (ctx.account_id, ctx.region, name, number, json.dumps(config), code.blob_id),
         )
-    return config
+    return _with_location(ctx, config, code.blob_id)
 
 
 def get_layer_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = _layer_name(params["LayerName"])
-    return _load(ctx, ctx.account_id, name, params["VersionNumber"])[0]
+    return _with_location(ctx, *_load(ctx, ctx.account_id, name,
+                                      _version_number(params["VersionNumber"])))
 
 
 def get_layer_version_by_arn(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     account_id, name, number = _parse_version_arn(ctx, params["Arn"])
-    return _load(ctx, account_id, name, number)[0]
+    return _with_location(ctx, *_load(ctx, account_id, name, number))
 
 
 def list_layer_versions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = _layer_name(params["LayerName"])
+    matches = _list_filter(params)
     with store(ctx).read() as tx:
         rows = tx.fetchall(
             "SELECT config FROM lambda_layer_versions WHERE account_id = ? AND region = ? AND "
-            "layer_name = ? ORDER BY version DESC LIMIT ?",
-            (ctx.account_id, ctx.region, name, MAX_LIST_ITEMS))
-    return {"LayerVersions": [_summary(json.loads(row[0])) for row in rows]}
+            "layer_name = ? ORDER BY version DESC", (ctx.account_id, ctx.region, name))
+    configs = [config for config in (json.loads(row[0]) for row in rows) if matches(config)]
+    return {"LayerVersions": [_summary(config) for config in configs[:MAX_LIST_ITEMS]]}
 
 
 def list_layers(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    matches = _list_filter(params)
     with store(ctx).read() as tx:
         rows = tx.fetchall(
-            "SELECT layer_name, config FROM lambda_layer_versions AS l WHERE account_id = ? AND "
-            "region = ? AND version = (SELECT max(version) FROM lambda_layer_versions WHERE "
-            "account_id = l.account_id AND region = l.region AND layer_name = l.layer_name) "
-            "ORDER BY layer_name LIMIT ?", (ctx.account_id, ctx.region, MAX_LIST_ITEMS))
-    layers = []
+            "SELECT layer_name, config FROM lambda_layer_versions WHERE account_id = ? AND "
+            "region = ? ORDER BY layer_name, version DESC", (ctx.account_id, ctx.region))
+    latest: dict[str, dict[str, Any]] = {}
     for name, config_json in rows:
         config = json.loads(config_json)
-        layers.append({"LayerName": name, "LayerArn": config["LayerArn"],
-                       "LatestMatchingVersion": _summary(config)})
-    return {"Layers": layers}
+        if name not in latest and matches(config):
+            latest[name] = config
+    layers = [{"LayerName": name, "LayerArn": config["LayerArn"],
+               "LatestMatchingVersion": _summary(config)} for name, config in latest.items()]
+    return {"Layers": layers[:MAX_LIST_ITEMS]}
 
 
 def delete_layer_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = _layer_name(params["LayerName"])
-    key = (ctx.account_id, ctx.region, name, params["VersionNumber"])
+    key = (ctx.account_id, ctx.region, name, _version_number(params["VersionNumber"]))
     with store(ctx).write() as tx:
         blob_id = tx.fetchvalue("SELECT blob_id FROM lambda_layer_versions WHERE account_id = ? "
                                 "AND region = ? AND layer_name = ? AND version = ?", key)
@@ -133,6 +144,58 @@ def _load(ctx: RequestContext, account_id: str, name: str, number: int,
     return json.loads(row[0]), row[1]
 
 
+def _next_version(tx: Any, ctx: RequestContext, name: str) -> int:
+    tx.execute("INSERT INTO lambda_layers (account_id, region, layer_name, last_version) "
+               "VALUES (?, ?, ?, 1) ON CONFLICT (account_id, region, layer_name) DO UPDATE SET "
+               "last_version = last_version + 1", (ctx.account_id, ctx.region, name))
+    return int(tx.fetchvalue("SELECT last_version FROM lambda_layers WHERE account_id = ? AND "
+                             "region = ? AND layer_name = ?", (ctx.account_id, ctx.region, name)))
+
+
+def _with_location(ctx: RequestContext, config: dict[str, Any], blob_id: str) -> dict[str, Any]:
+    return {**config, "Content": {**config["Content"], "Location": code_location(ctx, blob_id)}}
+
+
+def _version_number(value: int) -> int:
+    if value < 1:
+        raise AwsError("InvalidParameterValueException", "Layer Version Cannot be less than 1",
+                       fields={"Type": "User"})
+    return value
+
+
+def _check_compatibility(params: dict[str, Any]) -> None:
+    """PublishLayerVersion's runtimes and architectures, both reported when both are wrong."""
+    problems = []
+    runtimes = params.get("CompatibleRuntimes") or []
+    if any(runtime not in SUPPORTED_RUNTIMES for runtime in runtimes):
+        problems.append(f"Value '[{', '.join(runtimes)}]' at 'compatibleRuntimes' failed to "
+                        "satisfy constraint: Member must satisfy enum value set: "
+                        f"[{', '.join(SUPPORTED_RUNTIMES)}]")
+    architectures = params.get("CompatibleArchitectures") or []
+    if any(architecture not in ARCHITECTURES for architecture in architectures):
+        problems.append(f"Value '[{', '.join(architectures)}]' at 'compatibleArchitectures' "
+                        "failed to satisfy constraint: Member must satisfy constraint: "
+                        f"[{_ARCHITECTURE_ENUM}]")
+    if problems:
+        count = "1 validation error" if len(problems) == 1 else f"{len(problems)} validation errors"
+        raise AwsError("ValidationException", f"{count} detected: {'; '.join(problems)}")
+
+
+def _list_filter(params: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
+    """ListLayers' and ListLayerVersions' CompatibleRuntime/CompatibleArchitecture, checked."""
+    runtime, architecture = params.get("CompatibleRuntime"), params.get("CompatibleArchitecture")
+    if runtime is not None and runtime not in FILTER_RUNTIMES:
+        raise validation_error(runtime, "compatibleRuntime", "Member must satisfy enum value "
+                               f"set: [{', '.join(FILTER_RUNTIMES)}]")
+    if architecture is not None and architecture not in ARCHITECTURES:
+        raise validation_error(architecture, "compatibleArchitecture", _ARCHITECTURE_ENUM)
+
+    def matches(config: dict[str, Any]) -> bool:
+        return ((runtime is None or runtime in config["CompatibleRuntimes"]) and
+                (architecture is None or architecture in config["CompatibleArchitectures"]))
+    return matches
+
+
 def _summary(config: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in config.items() if k not in ("Content", "LayerArn")}
 
@@ -150,6 +213,6 @@ def _parse_version_arn(ctx: RequestContext, value: str) -> tuple[str, str, int]:
     found = _LAYER_VERSION_ARN.fullmatch(value)
     if found is None:
         raise validation_error(value, "arn", "Member must satisfy regular expression pattern: "
-                               r"arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:"
-                               r"[a-zA-Z0-9-_]+:[0-9]+")
+                               r"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso(b?)))?-"
+                               r"[a-z]+-\d{1}:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+")
     return found.group(2), found.group(3), int(found.group(4))

@@ -16,7 +16,7 @@ from pocketcloud.errors import AwsError
 LATEST = "$LATEST"
 MAX_FUNCTION_NAME_LENGTH = 64
 _NAME = re.compile(r"[a-zA-Z0-9\-_]{1,64}")
-_QUALIFIER = re.compile(r"\$LATEST|[a-zA-Z0-9\-_]{1,128}")
+_QUALIFIER = re.compile(r"[a-zA-Z0-9$_-]{1,128}")  # the model's (|[a-zA-Z0-9$_-]+)
 _FULL_ARN = re.compile(
     r"arn:aws[a-zA-Z-]*:lambda:([a-z]{2}(?:-gov)?-[a-z]+-\d{1}):(\d{12}):function:"
     r"([a-zA-Z0-9\-_]+)(?::(\$LATEST|[a-zA-Z0-9\-_]+))?"

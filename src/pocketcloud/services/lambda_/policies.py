@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.lambda_ import records
-from pocketcloud.services.lambda_.names import parse_function_name
+from pocketcloud.services.lambda_.names import (
+    LATEST,
+    FunctionRef,
+    function_not_found,
+    parse_function_name,
+    validation_error,
+)
 from pocketcloud.services.lambda_.schema import store
 
 MAX_POLICY_BYTES = 20 * 1024  # AWS's quota on a function's resource policy
+_STATEMENT_ID = re.compile(r"[a-zA-Z0-9-_]+")
+# Anyone, an account, an ARN, or a service's domain name (s3.amazonaws.com).
+_PRINCIPAL = re.compile(r"\*|\d{12}|arn:\S+|[a-z0-9-]+(\.[a-z0-9-]+)+")
 
 
 def add_permission(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"], params.get("Qualifier"))
+    _check_new_statement(ref, params)
     statement = _statement(ref.qualified_arn, params)
     with store(ctx).write() as tx:
-        records.get_version(tx, ref)
+        _require_qualifier(tx, ref)
         statements = json.loads(records.function_column(tx, ref, "policy"))
         if any(s["Sid"] == statement["Sid"] for s in statements):
             raise AwsError("ResourceConflictException",
@@ -39,7 +50,15 @@ def add_permission(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 def remove_permission(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"], params.get("Qualifier"))
     with store(ctx).write() as tx:
+        if not records.function_exists(tx, ref):
+            raise AwsError("ResourceNotFoundException", f"No policy found for: {ref.arn}", 404,
+                           fields={"Type": "User"})
+        _require_qualifier(tx, ref)
         statements = json.loads(records.function_column(tx, ref, "policy"))
+        if not statements:
+            raise AwsError("ResourceNotFoundException",
+                           "No policy is associated with the given resource.", 404,
+                           fields={"Type": "User"})
         kept = [s for s in statements if s["Sid"] != params["StatementId"]]
         if len(kept) == len(statements):
             raise AwsError("ResourceNotFoundException",
@@ -53,14 +72,49 @@ def remove_permission(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
 def get_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"], params.get("Qualifier"))
     with store(ctx).read() as tx:
-        config, _ = records.get_version(tx, ref)
+        records.require_function(tx, ref)
+        try:
+            config, _ = records.get_version(tx, ref)
+        except AwsError:
+            raise _no_resource() from None
         statements = json.loads(records.function_column(tx, ref, "policy"))
     mine = [s for s in statements if s["Resource"] == ref.qualified_arn]
     if not mine:
-        raise AwsError("ResourceNotFoundException",
-                       "The resource you requested does not exist.", 404, fields={"Type": "User"})
+        raise _no_resource()
     policy = {"Version": "2012-10-17", "Id": "default", "Statement": mine}
     return {"Policy": json.dumps(policy, separators=(",", ":")), "RevisionId": config["RevisionId"]}
+
+
+def _check_new_statement(ref: FunctionRef, params: dict[str, Any]) -> None:
+    if not _STATEMENT_ID.fullmatch(params["StatementId"]):
+        raise validation_error(params["StatementId"], "statementId",
+                               "Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)")
+    if ref.qualifier == LATEST:
+        raise AwsError("InvalidParameterValueException",
+                       "We currently do not support adding policies for $LATEST.",
+                       fields={"Type": "User"})
+    if not _PRINCIPAL.fullmatch(params["Principal"]):
+        raise AwsError("InvalidParameterValueException", "The provided principal was invalid. "
+                       "Please check the principal and try again.", fields={"Type": "User"})
+
+
+def _require_qualifier(tx: Any, ref: FunctionRef) -> None:
+    """The function, then the version or alias a qualifier names, in AWS's words."""
+    records.require_function(tx, ref)
+    qualifier = ref.qualifier
+    if qualifier is None or qualifier == LATEST:
+        return
+    if qualifier.isdigit() or "$" in qualifier:
+        if records.load_version(tx, ref, qualifier) is None:
+            raise function_not_found(ref)
+    elif records.load_alias(tx, ref, qualifier) is None:
+        raise AwsError("ResourceNotFoundException", f"Cannot find alias arn: {ref.qualified_arn}",
+                       404, fields={"Type": "User"})
+
+
+def _no_resource() -> AwsError:
+    return AwsError("ResourceNotFoundException", "The resource you requested does not exist.",
+                    404, fields={"Type": "User"})
 
 
 def _statement(resource: str, params: dict[str, Any]) -> dict[str, Any]:

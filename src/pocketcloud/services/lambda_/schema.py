@@ -100,6 +100,19 @@ SCHEMA = (
         PRIMARY KEY (account_id, region, name, qualifier)
     );
     """,
+    # A layer's version numbers are never reused, even once every version is deleted.
+    """
+    CREATE TABLE lambda_layers (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        layer_name TEXT NOT NULL,
+        last_version INTEGER NOT NULL,
+        PRIMARY KEY (account_id, region, layer_name)
+    );
+    INSERT INTO lambda_layers (account_id, region, layer_name, last_version)
+        SELECT account_id, region, layer_name, max(version) FROM lambda_layer_versions
+        GROUP BY account_id, region, layer_name;
+    """,
 )
 
 

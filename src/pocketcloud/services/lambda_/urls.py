@@ -59,7 +59,6 @@ def create_function_url_config(ctx: RequestContext, params: dict[str, Any]) -> d
 def get_function_url_config(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = _ref(ctx, params)
     with store(ctx).read() as tx:
-        records.require_function(tx, ref)
         found = _load(tx, ref)
     if found is None:
         raise _not_found()
@@ -69,7 +68,7 @@ def get_function_url_config(ctx: RequestContext, params: dict[str, Any]) -> dict
 def update_function_url_config(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = _ref(ctx, params)
     with store(ctx).write() as tx:
-        records.require_function(tx, ref)
+        _require_target(tx, ref)
         found = _load(tx, ref)
         if found is None:
             raise _not_found()
@@ -89,7 +88,6 @@ def update_function_url_config(ctx: RequestContext, params: dict[str, Any]) -> d
 def delete_function_url_config(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = _ref(ctx, params)
     with store(ctx).write() as tx:
-        records.require_function(tx, ref)
         if not tx.execute("DELETE FROM lambda_function_urls WHERE account_id = ? AND region = ? "
                           "AND name = ? AND qualifier = ?",
                           (*records.key(ref), ref.qualifier or LATEST)):
@@ -105,7 +103,7 @@ def list_function_url_configs(ctx: RequestContext, params: dict[str, Any]) -> di
                                f"equal to {MAX_ITEMS}")
     marker = params.get("Marker") or ""
     with store(ctx).read() as tx:
-        records.require_function(tx, ref)
+        _require_target(tx, ref)
         rows = tx.fetchall("SELECT url_id, qualifier, config FROM lambda_function_urls WHERE "
                            "account_id = ? AND region = ? AND name = ? AND qualifier > ? ORDER "
                            "BY qualifier LIMIT ?", (*records.key(ref), marker, max_items + 1))
@@ -126,18 +124,21 @@ def url_of(url_id: str, region: str) -> str:
 
 def _ref(ctx: RequestContext, params: dict[str, Any]) -> FunctionRef:
     ref = parse_function_name(ctx, params["FunctionName"], params.get("Qualifier"))
-    if ref.qualifier is not None and ref.qualifier != LATEST and not _ALIAS.fullmatch(
-            ref.qualifier):
+    # Only an alias may be named: a version and $LATEST are refused by the model's pattern.
+    if ref.qualifier is not None and not _ALIAS.fullmatch(ref.qualifier):
         raise validation_error(ref.qualifier, "qualifier", "Member must satisfy regular "
                                r"expression pattern: ((?!^\d+$)^[0-9a-zA-Z-_]+$)")
     return ref
 
 
 def _require_target(tx: Any, ref: FunctionRef) -> None:
-    records.require_function(tx, ref)
-    if ref.qualifier not in (None, LATEST) and records.load_alias(tx, ref, ref.qualifier) is None:
-        raise AwsError("ResourceNotFoundException", f"Alias not found: {ref.qualified_arn}",
-                       404, fields={"Type": "User"})
+    """Create, Update and List name a missing function or alias in these words; Get and Delete
+    answer the generic not-found."""
+    missing = not records.function_exists(tx, ref) or (
+        ref.qualifier is not None and records.load_alias(tx, ref, ref.qualifier) is None)
+    if missing:
+        raise AwsError("ResourceNotFoundException", "Function does not exist", 404,
+                       fields={"Type": "User"})
 
 
 def _load(tx: Any, ref: FunctionRef) -> tuple[str, dict[str, Any]] | None:

@@ -16,6 +16,7 @@ MAX_ENVIRONMENT_BYTES = 4 * 1024
 MAX_DESCRIPTION_LENGTH = 256
 MAX_HANDLER_LENGTH = 128
 MAX_LAYERS = 5
+ARCHITECTURES = ("x86_64", "arm64")
 
 SUPPORTED_RUNTIMES = (
     "python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14",
@@ -74,10 +75,8 @@ def check_configuration(params: dict[str, Any], *, creating: bool) -> None:
     if len(params.get("Layers") or []) > MAX_LAYERS:
         raise AwsError("InvalidParameterValueException",
                        "Cannot reference more than 5 layers.")
-    architectures = params.get("Architectures")
-    if architectures is not None and len(architectures) != 1:
-        raise validation_error(architectures, "architectures",
-                               "Member must have length less than or equal to 1")
+    if params.get("Architectures") is not None:
+        check_architectures(params["Architectures"])
 
 
 def check_runtime(runtime: str | None, package_type: str) -> None:
@@ -96,9 +95,26 @@ def check_runtime(runtime: str | None, package_type: str) -> None:
             "creating or updating functions.",
         )
     if runtime not in SUPPORTED_RUNTIMES:
-        raise validation_error(runtime, "runtime",
-                               "Member must satisfy enum value set: "
-                               f"[{', '.join(SUPPORTED_RUNTIMES)}]")
+        # Lambda checks the runtime itself (a layer ARN may stand in), not the model: the value
+        # is unquoted and the error is InvalidParameterValueException.
+        raise AwsError("InvalidParameterValueException",
+                       f"Value {runtime} at 'runtime' failed to satisfy constraint: Member must "
+                       f"satisfy enum value set: [{', '.join(SUPPORTED_RUNTIMES)}] or be a "
+                       "valid ARN", fields={"Type": "User"})
+
+
+def check_architectures(architectures: list[str]) -> None:
+    shown = f"[{', '.join(map(str, architectures))}]"  # Java's list form, as AWS shows it
+    if not architectures:
+        raise validation_error(shown, "architectures",
+                               "Member must have length greater than or equal to 1")
+    if len(architectures) > 1:
+        raise validation_error(shown, "architectures",
+                               "Member must have length less than or equal to 1")
+    if architectures[0] not in ARCHITECTURES:
+        raise validation_error(shown, "architectures", "Member must satisfy constraint: "
+                               "[Member must satisfy enum value set: [x86_64, arm64], Member "
+                               "must not be null]")
 
 
 def check_environment(variables: dict[str, str]) -> None:

@@ -31,6 +31,10 @@ async def handle(cloud: Cloud, request: HttpRequest) -> HttpResponse:
         from pocketcloud.services.lambda_.metering import usage  # Lambda's own admin view
 
         return _json(200, usage(cloud))
+    if name.startswith("lambda/code/") and request.method in ("GET", "HEAD"):
+        from pocketcloud.services.lambda_.code_download import download
+
+        return download(cloud, name)
     if infra_admin.handles(name):  # faults, region advisor, latency
         return infra_admin.handle(cloud, request, name)
     missing: dict[str, object] = {

@@ -11,6 +11,8 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.protocol.streams import ResponseBody
+from pocketcloud.services.internal import acall
 
 # AWS's quotas: 50 MB zipped for a direct upload, 250 MB unzipped (function and layers).
 MAX_DIRECT_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -26,9 +28,10 @@ class StoredCode:
     unzipped_bytes: int
 
 
-def store_code(ctx: RequestContext, code: dict[str, Any], *, operation: str) -> StoredCode:
+async def store_code(ctx: RequestContext, code: dict[str, Any], *,
+                     operation: str) -> StoredCode:
     """Check the package named by a FunctionCode (ZipFile or S3Bucket/S3Key) and store it."""
-    data = _package_bytes(ctx, code, operation)
+    data = await _package_bytes(ctx, code, operation)
     unzipped = check_zip(data)
     info = ctx.cloud.store.blobs.put(ctx.region, [data])
     sha = base64.b64encode(hashlib.sha256(data).digest()).decode()
@@ -57,7 +60,7 @@ def check_zip(data: bytes) -> int:
     return unzipped
 
 
-def _package_bytes(ctx: RequestContext, code: dict[str, Any], operation: str) -> bytes:
+async def _package_bytes(ctx: RequestContext, code: dict[str, Any], operation: str) -> bytes:
     zip_file = code.get("ZipFile")
     if zip_file is not None:
         if len(zip_file) > MAX_DIRECT_UPLOAD_BYTES:
@@ -68,7 +71,7 @@ def _package_bytes(ctx: RequestContext, code: dict[str, Any], operation: str) ->
             )
         return bytes(zip_file)
     if code.get("S3Bucket") or code.get("S3Key"):
-        return _s3_object_bytes(ctx, code)
+        return await _s3_object_bytes(ctx, code)
     if code.get("ImageUri"):
         raise AwsError("InvalidParameterValueException",
                        "pocketcloud runs Zip functions only; ImageUri is not supported.")
@@ -78,18 +81,43 @@ def _package_bytes(ctx: RequestContext, code: dict[str, Any], operation: str) ->
     )
 
 
-def _s3_object_bytes(ctx: RequestContext, code: dict[str, Any]) -> bytes:
+async def _s3_object_bytes(ctx: RequestContext, code: dict[str, Any]) -> bytes:
+    """The package as S3 holds it, read through S3's own GetObject (its errors, its regions)."""
     bucket, key = code.get("S3Bucket"), code.get("S3Key")
     if not bucket or not key:
         raise AwsError("InvalidParameterValueException",
                        "Please provide both S3Bucket and S3Key for function code.")
-    # S3 is served by another part of pocketcloud, not yet reachable from here.
-    raise AwsError(
-        "InvalidParameterValueException",
-        f"Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: "
-        f"The specified bucket does not exist (pocketcloud: code from S3 is not wired yet; "
-        f"upload ZipFile instead). Bucket: {bucket}",
-    )
+    wanted = {"Bucket": bucket, "Key": key}
+    if code.get("S3ObjectVersion"):
+        wanted["VersionId"] = code["S3ObjectVersion"]
+    try:
+        answer = await acall(ctx.cloud, "s3", "GetObject", wanted, account_id=ctx.account_id,
+                             region=ctx.region)
+    except AwsError as refused:
+        raise AwsError(
+            "InvalidParameterValueException",
+            f"Error occurred while GetObject. S3 Error Code: {refused.code}. "
+            f"S3 Error Message: {refused.message}",
+        ) from None
+    return await _read_package(answer["Body"])
+
+
+async def _read_package(body: ResponseBody) -> bytes:
+    """The body's bytes, refused once past what Lambda unzips (bounded memory)."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in body:
+            size += len(chunk)
+            if size > MAX_UNZIPPED_BYTES:
+                raise AwsError(
+                    "InvalidParameterValueException",
+                    f"Unzipped size must be smaller than {MAX_UNZIPPED_BYTES} bytes",
+                )
+            chunks.append(chunk)
+    finally:
+        body.close()
+    return b"".join(chunks)
 
 
 def code_location(ctx: RequestContext, blob_id: str) -> str:

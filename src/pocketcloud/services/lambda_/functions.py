@@ -32,7 +32,7 @@ _CONFIGURABLE = ("Role", "Handler", "Description", "Timeout", "MemorySize", "Run
                  "EphemeralStorage", "LoggingConfig", "VpcConfig")
 
 
-def create_function(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+async def create_function(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"])
     valid_new_name(ref.name)
     check_configuration(params, creating=True)
@@ -40,7 +40,7 @@ def create_function(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
         if records.function_exists(tx, ref):
             raise _already_exists(ref)
     layers = layer_references(ctx, params.get("Layers") or [])
-    code = store_code(ctx, params.get("Code") or {}, operation="CreateFunction")
+    code = await store_code(ctx, params.get("Code") or {}, operation="CreateFunction")
     config = _new_configuration(ctx, ref, params, code, layers)
     now = ctx.cloud.clock.now()
     version = LATEST
@@ -111,13 +111,13 @@ def list_functions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     return result
 
 
-def update_function_code(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+async def update_function_code(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"])
     if params.get("Architectures") is not None:
         check_architectures(params["Architectures"])
     code_params = {k: params[k] for k in ("ZipFile", "S3Bucket", "S3Key", "ImageUri")
                    if params.get(k) is not None}
-    code = store_code(ctx, code_params, operation="UpdateFunctionCode")
+    code = await store_code(ctx, code_params, operation="UpdateFunctionCode")
     old_blob = ""
     with store(ctx).write() as tx:
         config, old_blob = _latest(tx, ref)

@@ -30,10 +30,10 @@ FILTER_RUNTIMES = SUPPORTED_RUNTIMES + DEPRECATED_RUNTIMES
 _ARCHITECTURE_ENUM = "Member must satisfy enum value set: [x86_64, arm64]"
 
 
-def publish_layer_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+async def publish_layer_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = _layer_name(params["LayerName"])
     _check_compatibility(params)
-    code = store_code(ctx, params.get("Content") or {}, operation="PublishLayerVersion")
+    code = await store_code(ctx, params.get("Content") or {}, operation="PublishLayerVersion")
     with store(ctx).write() as tx:
         number = _next_version(tx, ctx, name)
         layer_arn = arn("lambda", ctx.region, ctx.account_id, f"layer:{name}")

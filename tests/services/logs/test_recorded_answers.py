@@ -51,3 +51,27 @@ def test_a_described_group_says_deletion_protection_is_off(logs: Any, group: str
     found = logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
     assert found[0]["deletionProtectionEnabled"] is False
     assert found[0]["logGroupClass"] == "STANDARD"
+
+
+def test_name_and_identifier_together_are_a_validation_exception(logs: Any, group: str) -> None:
+    assert _error(logs.describe_log_streams, logGroupName=group, logGroupIdentifier=group) == (
+        "ValidationException",
+        "LogGroup name and LogGroup ARN are mutually exclusive parameters.")
+
+
+def test_a_name_pattern_is_a_case_sensitive_substring(logs: Any) -> None:
+    unique = uuid.uuid4().hex[:8]
+    name = f"/recorded/{unique}/GroupDataLogs"
+    logs.create_log_group(logGroupName=name)
+    found = logs.describe_log_groups(logGroupNamePattern=f"{unique}/GroupData")["logGroups"]
+    assert [g["logGroupName"] for g in found] == [name]
+    assert logs.describe_log_groups(logGroupNamePattern=f"{unique}/groupdata")["logGroups"] == []
+
+
+def test_a_pattern_search_leaves_out_size_and_deletion_protection(logs: Any,
+                                                                  group: str) -> None:
+    found = logs.describe_log_groups(logGroupNamePattern=group[1:])["logGroups"]
+    assert sorted(found[0]) == ["arn", "creationTime", "logGroupArn", "logGroupClass",
+                                "logGroupName", "metricFilterCount"]
+    by_prefix = logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+    assert by_prefix[0]["storedBytes"] == 0

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.services.ec2.dry_run import check_dry_run
 from pocketcloud.services.ec2.tagging import matches_filters, tags_for
 
 MAX_KEY_NAME_LENGTH = 255
@@ -45,6 +46,7 @@ SCHEMA = (
 _COLUMNS = "key_name, key_pair_id, key_type, fingerprint, public_key, create_time, tags"
 
 def create_key_pair(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    check_dry_run(params)
     name = _valid_name(params["KeyName"])
     key_type = params.get("KeyType") or "rsa"
     if params.get("KeyFormat", "pem") != "pem":
@@ -63,6 +65,7 @@ def create_key_pair(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
 
 
 def import_key_pair(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    check_dry_run(params)
     name = _valid_name(params["KeyName"])
     public_key = _load_public_key(params["PublicKeyMaterial"])
     key_type = "rsa" if isinstance(public_key, rsa.RSAPublicKey) else "ed25519"
@@ -71,6 +74,7 @@ def import_key_pair(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
 
 
 def describe_key_pairs(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    check_dry_run(params)
     names = params.get("KeyNames") or []
     ids = params.get("KeyPairIds") or []
     with _store(ctx).read() as tx:
@@ -93,6 +97,7 @@ def describe_key_pairs(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
 
 
 def delete_key_pair(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    check_dry_run(params)
     # Deleting a key pair that does not exist succeeds, as in AWS.
     name, key_id = params.get("KeyName"), params.get("KeyPairId")
     if not name and not key_id:

@@ -14,6 +14,7 @@ from pocketcloud.infra.regions import (
     all_regions,
     get_region,
 )
+from pocketcloud.services.ec2.dry_run import check_dry_run
 from pocketcloud.services.ec2.filters import compile_filters, matches
 
 REGION_FILTERS = frozenset({"endpoint", "opt-in-status", "region-name"})
@@ -22,13 +23,6 @@ ZONE_FILTERS = frozenset({
     "parent-zone-name", "region-name", "state", "zone-id", "zone-name", "zone-type",
 })
 ZONE_OPT_IN_STATUS = "opt-in-not-required"  # always so for Availability Zones
-
-
-def _check_dry_run(params: dict[str, Any]) -> None:
-    if params.get("DryRun"):
-        raise AwsError(
-            "DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412
-        )
 
 
 def _region_opt_in_status(region: Region, statuses: dict[str, str]) -> str:
@@ -48,7 +42,7 @@ def _region_output(region: Region, opt_in_status: str) -> dict[str, Any]:
 
 def describe_regions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """The Regions enabled for the caller; all of them with AllRegions; named ones if asked."""
-    _check_dry_run(params)
+    check_dry_run(params)
     filters = compile_filters(params.get("Filters"), REGION_FILTERS)
     names: list[str] = list(params.get("RegionNames") or [])
     for name in names:
@@ -127,7 +121,7 @@ def _requested_zones(region: Region, params: dict[str, Any]) -> tuple[Availabili
 def describe_availability_zones(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """The request's Region's Availability Zones (Local and Wavelength Zones are not modelled,
     so AllAvailabilityZones changes nothing)."""
-    _check_dry_run(params)
+    check_dry_run(params)
     filters = compile_filters(params.get("Filters"), ZONE_FILTERS)
     region = get_region(ctx.region)
     if region is None:

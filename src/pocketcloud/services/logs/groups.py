@@ -70,15 +70,19 @@ def describe_log_groups(ctx: RequestContext, params: dict[str, Any]) -> dict[str
         sql += " AND name LIKE ? ESCAPE '\\'"
         args.append(like_prefix(prefix))
     if pattern:
-        sql += " AND instr(lower(name), lower(?)) > 0"
+        sql += " AND instr(name, ?) > 0"  # a case-sensitive substring, as AWS documents
         args.append(pattern)
     if params.get("logGroupClass"):
         sql += " AND log_group_class = ?"
         args.append(params["logGroupClass"])
     with store(ctx).read() as tx:
         rows = tx.fetchall(sql + " ORDER BY name LIMIT ?", (*args, limit + 1))
-        stored = _stored_bytes(tx, ctx, [row[0] for row in rows[:limit]])
+        stored = {} if pattern else _stored_bytes(tx, ctx, [row[0] for row in rows[:limit]])
     groups = [_group(ctx, row, stored.get(row[0], 0)) for row in rows[:limit]]
+    if pattern:
+        # AWS's pattern search answers without the size and deletion-protection fields
+        for described in groups:
+            del described["storedBytes"], described["deletionProtectionEnabled"]
     result: dict[str, Any] = {"logGroups": groups}
     if len(rows) > limit:
         result["nextToken"] = tokens.encode(rows[limit - 1][0])

@@ -56,7 +56,9 @@ def group_name_of(ctx: RequestContext, params: dict[str, Any]) -> str:
     """logGroupName or logGroupIdentifier (a name or an ARN), exactly one of them."""
     name, identifier = params.get("logGroupName"), params.get("logGroupIdentifier")
     if name and identifier:
-        raise invalid("LogGroup name and LogGroup ARN are mutually exclusive parameters.")
+        # AWS answers this one as ValidationException, unlike its other parameter errors
+        raise AwsError("ValidationException",
+                       "LogGroup name and LogGroup ARN are mutually exclusive parameters.")
     if identifier:
         return name_from_identifier(ctx, identifier)
     if not name:

@@ -144,11 +144,23 @@ class Condition:
     if_exists: bool = False
 
 
-def parse_conditions(raw: Any) -> tuple[Condition, ...]:
+def operator_known(full_name: str) -> bool:
+    try:
+        _split_operator(full_name)
+    except PolicyError:
+        return False
+    return True
+
+
+def parse_conditions(raw: Any, iam_checked: bool = False) -> tuple[Condition, ...]:
+    """``iam_checked``: IAM's document checks ran (an empty block of any name is allowed,
+    dates were checked with IAM's own grammar)."""
     if not isinstance(raw, dict):
         raise PolicyError("Syntax errors in policy. Condition must be an object.")
     parsed: list[Condition] = []
     for full_name, keys in raw.items():
+        if iam_checked and keys == {}:
+            continue
         qualifier, operator, if_exists = _split_operator(full_name)
         if not isinstance(keys, dict):
             raise PolicyError("Syntax errors in policy.")
@@ -156,7 +168,8 @@ def parse_conditions(raw: Any) -> tuple[Condition, ...]:
             values = tuple(_text(v) for v in (value if isinstance(value, list) else [value]))
             if len(values) > MAX_CONDITION_VALUES:
                 raise PolicyError("Syntax errors in policy. Too many condition values.")
-            _validate_values(operator, values)
+            if not (iam_checked and operator.startswith("Date")):
+                _validate_values(operator, values)
             parsed.append(Condition(operator, key.lower(), values, qualifier, if_exists))
     return tuple(parsed)
 

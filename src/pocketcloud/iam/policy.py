@@ -4,8 +4,10 @@
 ``PolicyError`` with IAM's message (the IAM API answers it as ``MalformedPolicyDocument``).
 ``kind`` says which elements are required or prohibited:
 
-- ``identity`` (user/group/role policies, managed policies, boundaries, session policies):
-  Action and Resource required, Principal prohibited;
+- ``identity`` (user/group/role inline policies, boundaries, session policies):
+  Action and Resource required, Principal prohibited, IAM's checks and messages in
+  IAM's order (``document_checks``);
+- ``managed`` (CreatePolicy, CreatePolicyVersion): ``identity`` that must be 2012-10-17;
 - ``resource`` (bucket, queue, topic, key policies): Principal required;
 - ``trust`` (a role's AssumeRolePolicyDocument): Principal required, Resource prohibited.
 """
@@ -20,13 +22,14 @@ from functools import lru_cache
 from typing import Any
 
 from pocketcloud.iam.conditions import Condition, parse_conditions
+from pocketcloud.iam.document_checks import SYNTAX, check_identity_document
 from pocketcloud.iam.errors import PolicyError
 
 VERSIONS = ("2012-10-17", "2008-10-17")
 DEFAULT_VERSION = "2008-10-17"  # what IAM assumes without a Version: no policy variables
 MAX_DOCUMENT_CHARS = 131072  # far above IAM's quotas (callers apply theirs): bounds parsing
 MAX_CACHED_POLICIES = 4096
-KINDS = ("identity", "resource", "trust")
+KINDS = ("identity", "managed", "resource", "trust")
 
 _TOP_LEVEL = {"Version", "Id", "Statement"}
 _STATEMENT_KEYS = {
@@ -95,10 +98,15 @@ def _parse_cached(text: str, kind: str) -> Policy:
         raise ValueError(f"unknown policy kind {kind!r}")
     if len(text) > MAX_DOCUMENT_CHARS:
         raise PolicyError("Policy document is too large.")
+    iam_checked = kind in ("identity", "managed")
     try:
         raw = json.loads(text)
     except (ValueError, RecursionError):
-        raise PolicyError("This policy contains invalid Json") from None
+        raise PolicyError(SYNTAX if iam_checked else "This policy contains invalid Json") \
+            from None
+    if iam_checked:
+        check_identity_document(raw, managed=kind == "managed")
+        kind = "identity"
     if not isinstance(raw, dict):
         raise PolicyError("Syntax errors in policy.")
     unknown = set(raw) - _TOP_LEVEL
@@ -133,7 +141,7 @@ def _statement(raw: Any, kind: str, index: int) -> Statement:
         raise PolicyError("Statement IDs (SID) must be alpha-numeric.")
     actions, not_action = _either(raw, "Action", "NotAction", "Policy statement must contain "
                                   "actions.")
-    for action in actions:
+    for action in actions if kind != "identity" else ():  # identity: document_checks
         if action != "*" and not _ACTION.fullmatch(action):
             raise PolicyError("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, "
                               "ec2, etc.")
@@ -145,7 +153,7 @@ def _statement(raw: Any, kind: str, index: int) -> Statement:
         effect=effect, sid=sid, actions=actions, not_action=not_action,
         resources=resources, not_resource=not_resource,
         principal=principal, not_principal=not_principal,
-        conditions=parse_conditions(raw.get("Condition", {})), index=index,
+        conditions=parse_conditions(raw.get("Condition", {}), kind == "identity"), index=index,
     )
 
 

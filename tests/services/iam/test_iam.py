@@ -94,7 +94,8 @@ def test_managed_policy_versions(client) -> None:
 def test_malformed_policy_document(client) -> None:
     iam = client("iam")
     code, message, status = _error(iam.create_policy, PolicyName=_name("p"),
-                                   PolicyDocument='{"Statement": [{"Effect": "Allow"}]}')
+                                   PolicyDocument='{"Version": "2012-10-17", '
+                                   '"Statement": [{"Effect": "Allow"}]}')
     assert (code, status) == ("MalformedPolicyDocument", 400)
     assert message == "Policy statement must contain actions."
 

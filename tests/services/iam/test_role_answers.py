@@ -148,3 +148,18 @@ def test_untag_key_errors(iam) -> None:  # type: ignore[no-untyped-def]
     for keys in (["k" * 129], ["fine", "bad!"]):
         assert _error(iam.untag_role, RoleName=role, TagKeys=keys) == (
             "ValidationError", every_rule, 400)
+
+
+def test_service_linked_role_custom_suffix_only_where_aws_takes_one(client) -> None:  # type: ignore[no-untyped-def]
+    iam = client("iam", aws_access_key_id="680268026802")
+    with pytest.raises(ClientError) as caught:
+        iam.create_service_linked_role(AWSServiceName="batch.amazonaws.com",
+                                       CustomSuffix="testsuffix")
+    error = caught.value.response
+    assert (error["Error"]["Code"], error["Error"]["Message"],
+            error["ResponseMetadata"]["HTTPStatusCode"]) == (
+        "InvalidInput", "Custom suffix is not allowed for batch.amazonaws.com", 400)
+    role = iam.create_service_linked_role(AWSServiceName="autoscaling.amazonaws.com",
+                                          CustomSuffix="mine")["Role"]
+    assert role["RoleName"] == "AWSServiceRoleForAutoScaling_mine"
+    iam.delete_service_linked_role(RoleName=role["RoleName"])

@@ -126,7 +126,9 @@ def get_account_summary(ctx: RequestContext, params: dict[str, Any]) -> dict[str
         "UserPolicySizeQuota": 2048, "RolePolicySizeQuota": 10240, "GroupPolicySizeQuota": 5120,
         "AccountMFAEnabled": 0, "AccountAccessKeysPresent": 0, "MFADevices": 0,
         "MFADevicesInUse": 0, "ServerCertificates": 0, "ServerCertificatesQuota": 20,
-        "GlobalEndpointTokenVersion": 1,
+        "GlobalEndpointTokenVersion": 1, "AccountPasswordPresent": 0,
+        "AccountSigningCertificatesPresent": 0, "AssumeRolePolicySizeQuota": 2048,
+        "PolicyVersionsInUseQuota": 10000, "SigningCertificatesPerUserQuota": 2,
     })
     return {"SummaryMap": summary}
 

@@ -43,7 +43,7 @@ def create_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     name = valid_name(params["PolicyName"], "policyName", 128)
     path = valid_path(params.get("Path"))
     document = params["PolicyDocument"]
-    policy_document(document, max_chars=MAX_MANAGED_POLICY_CHARS)
+    policy_document(document, "managed", MAX_MANAGED_POLICY_CHARS)
     tags = valid_tags(params.get("Tags"))
     arn = iam_arn(ctx.account_id, "policy", path, name)
     now = ctx.cloud.clock.now()
@@ -113,7 +113,7 @@ def delete_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
 
 def create_policy_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     arn, document = params["PolicyArn"], params["PolicyDocument"]
-    policy_document(document, max_chars=MAX_MANAGED_POLICY_CHARS)
+    policy_document(document, "managed", MAX_MANAGED_POLICY_CHARS)
     now = ctx.cloud.clock.now()
     with writing(ctx.cloud) as tx:
         row = _local_row(tx, ctx.account_id, arn)

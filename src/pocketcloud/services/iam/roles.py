@@ -47,6 +47,22 @@ _KNOWN_SERVICE_ROLE_NAMES = {
     "organizations.amazonaws.com": "Organizations",
 }
 
+# Services recorded refusing a CustomSuffix ("Custom suffix is not allowed for ..."); the
+# recorded services that take one are autoscaling, connect and lexv2. Others are let through.
+_NO_SUFFIX_NAMES = (
+    "accountdiscovery.ssm acm appmesh autoscaling-plans backup batch "
+    "cassandra.application-autoscaling cks.kms cloudtrail codestar-notifications config "
+    "dms-fleet-advisor dms docdb-elastic ec2-instance-connect ec2.application-autoscaling "
+    "ecr ecs eks-connector eks-fargate eks-nodegroup eks elasticache elasticbeanstalk "
+    "elasticfilesystem elasticloadbalancing email.cognito-idp emr-containers emrwal es fis "
+    "grafana imagebuilder iotmanagedintegrations kafka kafkaconnect lakeformation lex "
+    "lightsail m2 memorydb mq mrk.kms notifications observability.aoss opensearchservice "
+    "ops.apigateway ops.emr-serverless opsdatasync.ssm opsinsights.ssm "
+    "pullthroughcache.ecr ram rds redshift replication.cassandra replication.ecr "
+    "repository.sync.codeconnections resource-explorer-2 rolesanywhere s3-outposts ses "
+    "shield ssm-incidents ssm-quicksetup ssm sso vpcorigin.cloudfront waf wafv2")
+_NO_SUFFIX_SERVICES = frozenset(f"{name}.amazonaws.com" for name in _NO_SUFFIX_NAMES.split())
+
 
 def create_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = valid_name(params["RoleName"], "roleName")
@@ -198,6 +214,8 @@ def create_service_linked_role(ctx: RequestContext, params: dict[str, Any]) -> d
     service = params["AWSServiceName"]
     if not re.fullmatch(r"[\w.-]+\.amazonaws\.com", service):
         raise AwsError("InvalidInputException", f"Invalid service name: {service}.")
+    if params.get("CustomSuffix") and service in _NO_SUFFIX_SERVICES:
+        raise AwsError("InvalidInputException", f"Custom suffix is not allowed for {service}")
     label = _KNOWN_SERVICE_ROLE_NAMES.get(service) or service.split(".")[0].capitalize()
     name = f"AWSServiceRoleFor{label}"
     if params.get("CustomSuffix"):

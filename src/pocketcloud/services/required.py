@@ -104,6 +104,9 @@ def check_required(service: str, operation: Any, params: dict[str, Any]) -> None
         return
     if service == "ec2":
         raise AwsError("MissingParameter", f"The request must contain the parameter {found}")
+    if service == "s3":  # S3 names no member: its schema refusal
+        raise AwsError("MalformedXML", "The XML you provided was not well-formed or did not "
+                       "validate against our published schema")
     raise AwsError(_MISSING_CODES.get(service, "ValidationException"),
                    f"1 validation error detected: Value null at '{found}' failed to satisfy "
                    "constraint: Member must not be null")

@@ -87,3 +87,30 @@ def test_delete_objects_names_an_impossible_version_no_such_version(
     assert (_error(excinfo)["Code"], _error(excinfo)["ArgumentName"]) == (
         "InvalidArgument", "versionId",
     )  # fmt: skip
+
+
+def _versioned(s3: Any, bucket_name: Callable[[], str]) -> str:
+    name = bucket_name()
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    return name
+
+
+def test_replication_without_rules_and_rule_ids(s3: Any, bucket_name: Callable[[], str]) -> None:
+    """No Rules is S3's plain MalformedXML; a rule sent without ID is given one."""
+    source, target = _versioned(s3, bucket_name), _versioned(s3, bucket_name)
+    role = "arn:aws:iam::000000000000:role/replication"
+    with pytest.raises(ClientError) as excinfo:
+        s3.put_bucket_replication(Bucket=source,
+                                  ReplicationConfiguration={"Role": role, "Rules": []})
+    error = _error(excinfo)
+    assert (error["Code"], error["Status"]) == ("MalformedXML", 400)
+    assert error["Message"] == ("The XML you provided was not well-formed or did not validate "
+                                "against our published schema")
+    rule = {"Priority": 1, "Status": "Enabled", "Filter": {"Prefix": "Tax"},
+            "DeleteMarkerReplication": {"Status": "Disabled"},
+            "Destination": {"Bucket": f"arn:aws:s3:::{target}"}}  # fmt: skip
+    s3.put_bucket_replication(Bucket=source, ReplicationConfiguration={"Role": role,
+                                                                       "Rules": [rule]})
+    stored = s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"][0]
+    assert stored["ID"] and stored["Filter"] == {"Prefix": "Tax"}

@@ -8,6 +8,7 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from botocore.exceptions import ClientError
 
@@ -85,7 +86,7 @@ def test_website_configuration(s3: Any, bucket: str) -> None:
 def test_invalid_website_configuration(s3: Any, bucket: str, config: dict[str, Any]) -> None:
     with pytest.raises(ClientError) as error:
         s3.put_bucket_website(Bucket=bucket, WebsiteConfiguration=config)
-    assert _code(error) in ("InvalidArgument", "MalformedXML")
+    assert _code(error) in ("InvalidArgument", "InvalidRequest", "MalformedXML")
 
 
 def test_serving_a_site(s3: Any, bucket: str, endpoint: str) -> None:
@@ -166,3 +167,47 @@ def test_a_bucket_named_like_a_website_endpoint_is_plain_s3(s3: Any, endpoint: s
     s3.put_object(Bucket="my-s3-website-files", Key="k", Body=b"api")
     status, _, body = _get(endpoint, "my-s3-website-files.s3.localhost", "/k")
     assert (status, body) == (200, b"api")
+
+
+def _refusal(s3: Any, bucket: str, config: dict[str, Any]) -> dict[str, Any]:
+    with pytest.raises(ClientError) as caught:
+        s3.put_bucket_website(Bucket=bucket, WebsiteConfiguration=config)
+    return dict(caught.value.response["Error"])
+
+
+@pytest.mark.parametrize(("config", "expected"), [
+    ({"IndexDocument": {"Suffix": "/index.html"}},
+     {"Code": "InvalidArgument", "Message": "The IndexDocument Suffix is not well formed",
+      "ArgumentName": "IndexDocument", "ArgumentValue": "/index.html"}),
+    ({"IndexDocument": {"Suffix": ""}},
+     {"Code": "InvalidArgument", "Message": "The IndexDocument Suffix is not well formed",
+      "ArgumentName": "IndexDocument", "ArgumentValue": None}),
+    ({"ErrorDocument": {"Key": "error.html"}},
+     {"Code": "InvalidArgument", "ArgumentName": "IndexDocument", "ArgumentValue": "null"}),
+    ({"IndexDocument": {"Suffix": "i"}, "RedirectAllRequestsTo": {"HostName": "x.com"}},
+     {"Code": "InvalidArgument", "ArgumentName": "RedirectAllRequestsTo",
+      "ArgumentValue": "not null"}),
+    ({"IndexDocument": {"Suffix": "i"}, "RoutingRules": [{"Redirect": {"Protocol": "ftp"}}]},
+     {"Code": "InvalidRequest"}),
+    ({"IndexDocument": {"Suffix": "i"},
+      "RoutingRules": [{"Redirect": {"ReplaceKeyWith": "a", "ReplaceKeyPrefixWith": "b"}}]},
+     {"Code": "InvalidRequest",
+      "Message": "You can only define ReplaceKeyPrefix or ReplaceKey but not both."}),
+    ({"IndexDocument": {"Suffix": "i"},
+      "RoutingRules": [{"Condition": {}, "Redirect": {"ReplaceKeyWith": "a"}}]},
+     {"Code": "InvalidRequest", "Message": "Condition cannot be empty. To redirect all requests "
+      "without a condition, the condition element shouldn't be present."}),
+])  # fmt: skip
+def test_website_refusals_as_recorded(
+    s3: Any, bucket: str, config: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    error = _refusal(s3, bucket, config)
+    assert {name: error.get(name) for name in expected} == expected
+
+
+def test_routing_rule_without_redirect_is_malformed(s3: Any, bucket: str, endpoint: str) -> None:
+    body = ("<WebsiteConfiguration><IndexDocument><Suffix>i</Suffix></IndexDocument>"
+            "<RoutingRules><RoutingRule><Condition><KeyPrefixEquals>a</KeyPrefixEquals>"
+            "</Condition></RoutingRule></RoutingRules></WebsiteConfiguration>")  # fmt: skip
+    response = httpx.put(f"{endpoint}/{bucket}?website", content=body)
+    assert response.status_code == 400 and b"<Code>MalformedXML</Code>" in response.content

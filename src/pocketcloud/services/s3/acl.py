@@ -46,7 +46,7 @@ def get_bucket_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 def put_object_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
     grants = _required_grants(params, bucket)
-    row = find_object(ctx, bucket, params)
+    row = find_object(ctx, bucket, params, "PUT", marker_not_allowed=True)  # 405 as S3
     check_grants_allowed(ctx, bucket, grants)
     save_object_acl(ctx, bucket, row, grants)
     return {}

@@ -64,49 +64,52 @@ def grants_from_request(params: dict[str, Any], account_id: str) -> list[dict[st
         raise AwsError(
             "InvalidRequest", "Specifying both Canned ACLs and Header Grants is not allowed"
         )
-    if body and (acl or headers):
+    if body is not None and (acl or headers):
         raise AwsError("UnexpectedContent", "This request does not support content")
     if acl:
         return canned_grants(acl, account_id)
     if headers:
         return [grant for member, text in headers.items()
-                for grant in _header_grants(text, GRANT_MEMBERS[member])]  # fmt: skip
-    if body:
+                for grant in _header_grants(text, member)]  # fmt: skip
+    if body is not None:
         return _body_grants(body)
     return None
 
 
-def _header_grants(text: str, permission: str) -> list[dict[str, Any]]:
+def _header_name(member: str) -> str:
+    """GrantReadACP -> x-amz-grant-read-acp."""
+    return "x-amz-grant-" + member[len("Grant"):].replace("ACP", "-acp").replace(
+        "FullControl", "full-control").lower()
+
+
+def _header_grants(text: str, member: str) -> list[dict[str, Any]]:
     grants: list[dict[str, Any]] = []
     position = 0
     while position < len(text):
         match = _GRANTEE.match(text, position)
         if match is None or match.end() == position:
-            raise AwsError("InvalidArgument", "Invalid grant header",
-                           fields={"ArgumentValue": text})  # fmt: skip
+            raise AwsError("InvalidArgument", "Argument format not recognized",
+                           fields={"ArgumentName": _header_name(member),
+                                   "ArgumentValue": text})  # fmt: skip
         kind, value = match.group(1).lower(), match.group(2).strip()
-        grants.append({"Grantee": _grantee(kind, value), "Permission": permission})
+        grantee = _grantee(kind, value, kind)  # a header's bad grantee names its key: id, uri
+        grants.append({"Grantee": grantee, "Permission": GRANT_MEMBERS[member]})
         position = match.end()
     if len(grants) > GRANTS_MAX:
         raise AwsError("InvalidArgument", f"An ACL can have at most {GRANTS_MAX} grants")
     return grants
 
 
-def _grantee(kind: str, value: str) -> dict[str, str]:
+def _grantee(kind: str, value: str, argument: str = "") -> dict[str, str]:
     if kind == "id":
-        if not _ID.fullmatch(value):
-            raise AwsError(
-                "InvalidArgument",
-                "Invalid id",
-                fields={"ArgumentName": "CanonicalUser/ID", "ArgumentValue": value},
-            )
+        _check_id(value, argument or "CanonicalUser/ID")
         return {"Type": "CanonicalUser", "ID": value}
     if kind == "uri":
         if value not in GROUPS:
             raise AwsError(
                 "InvalidArgument",
                 "Invalid group uri",
-                fields={"ArgumentName": "Group/URI", "ArgumentValue": value},
+                fields={"ArgumentName": argument or "Group/URI", "ArgumentValue": value},
             )
         return {"Type": "Group", "URI": value}
     raise AwsError(
@@ -116,9 +119,17 @@ def _grantee(kind: str, value: str) -> dict[str, str]:
     )
 
 
+def _check_id(value: str, argument: str) -> None:
+    if not _ID.fullmatch(value):
+        raise AwsError("InvalidArgument", "Invalid id",
+                       fields={"ArgumentName": argument, "ArgumentValue": value})  # fmt: skip
+
+
 def _body_grants(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """An AccessControlPolicy body: S3 requires its Owner (MalformedACLError without)."""
     raw = body.get("Grants") or []
-    if len(raw) > GRANTS_MAX:
+    owner_id = (body.get("Owner") or {}).get("ID")
+    if len(raw) > GRANTS_MAX or not owner_id:
         raise AwsError("MalformedACLError", _MALFORMED_ACL)
     grants = []
     for grant in raw:
@@ -133,6 +144,7 @@ def _body_grants(body: dict[str, Any]) -> list[dict[str, Any]]:
         if kind is None or not value:
             raise AwsError("MalformedACLError", _MALFORMED_ACL)
         grants.append({"Grantee": _grantee(kind, value), "Permission": permission})
+    _check_id(owner_id, "CanonicalUser/ID")
     return grants
 
 

@@ -139,11 +139,22 @@ async def upload_part(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         with s3_store(ctx).read() as tx:
             upload = find_upload(tx, bucket.name, params["Key"], params["UploadId"])
         received = await receive_body(ctx, bucket.region, params)
+    expected = json.loads(upload[3]).get("Algorithm")
+    if expected and received.algorithm != expected:
+        ctx.cloud.store.blobs.delete(received.blob.blob_id)
+        raise _type_mismatch(expected, received.algorithm)
     checksum = {}
     if received.algorithm:
         checksum = {CHECKSUM_MEMBERS[received.algorithm]: received.checksum}
     _store_part(ctx, bucket, params, number, received.blob, checksum)
     return {"ETag": received.etag, **checksum, **reported(json.loads(upload[1]))}
+
+
+def _type_mismatch(expected: str, actual: str | None) -> AwsError:
+    """A part of an upload created with a checksum algorithm must carry that algorithm's."""
+    return AwsError("InvalidRequest", "Checksum Type mismatch occurred, expected checksum "
+                    f"Type: {expected.lower()}, actual checksum Type: "
+                    f"{(actual or 'null').lower()}")
 
 
 async def upload_part_copy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -184,6 +195,7 @@ def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> di
         }
     chosen = _validate_parts(requested, stored, upload_id)
     storage_class, headers, metadata, checksum_json, tags, _, _ = upload
+    _require_part_checksums(json.loads(checksum_json), requested)
     md5s = b"".join(bytes.fromhex(stored[n][2].strip('"')) for n in chosen)
     row = ObjectRow(
         key=key,
@@ -243,6 +255,20 @@ def _validate_parts(
                         "PartNumber": str(number), "ETag": etag.strip('"')},
             )  # fmt: skip
     return numbers
+
+
+def _require_part_checksums(upload_checksum: dict[str, str], requested: list[Any]) -> None:
+    """A COMPOSITE upload's completion names every part's checksum, as S3 requires."""
+    algorithm = upload_checksum.get("Algorithm")
+    if not algorithm or upload_checksum.get("Type") != "COMPOSITE":
+        return
+    member = CHECKSUM_MEMBERS[algorithm]
+    for part in requested:
+        if not part.get(member):
+            raise AwsError("InvalidRequest", f"The upload was created using a "
+                           f"{algorithm.lower()} checksum. The complete request must include "
+                           f"the checksum for each part. It was missing for part "
+                           f"{part.get('PartNumber')} in the request.")
 
 
 def _object_checksum(

@@ -4,6 +4,8 @@ destination existing, the V2 schema's Priority and DeleteMarkerReplication)."""
 
 from __future__ import annotations
 
+import base64
+import uuid
 from typing import Any
 
 from pocketcloud.context import RequestContext
@@ -39,8 +41,14 @@ def put_bucket_replication(ctx: RequestContext, params: dict[str, Any]) -> dict[
         priorities = [rule.get("Priority") for rule in rules]
         if len(priorities) != len(set(priorities)):
             raise _invalid("Found overlapping priority. Priority must be unique for each rule.")
+    rules = [rule if rule.get("ID") else {**rule, "ID": _generated_id()} for rule in rules]
     put_config(ctx, bucket.name, CONFIG_KIND, {"Role": config["Role"], "Rules": rules})
     return {}
+
+
+def _generated_id() -> str:
+    """S3 names a rule sent without ID: an opaque base64 token, as it answers them."""
+    return base64.b64encode(str(uuid.uuid4()).encode()).decode()
 
 
 def get_bucket_replication(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -19,8 +19,10 @@ _MALFORMED_XML = (
 )
 
 
-def invalid(message: str) -> AwsError:
-    return AwsError("InvalidArgument", message)
+def invalid(message: str, name: str | None = None, value: str | None = None) -> AwsError:
+    """S3's InvalidArgument; most website refusals name the element and its value."""
+    fields = {} if name is None else {"ArgumentName": name, "ArgumentValue": value or ""}
+    return AwsError("InvalidArgument", message, fields=fields)
 
 
 def validate_website(config: dict[str, Any]) -> dict[str, Any]:
@@ -29,16 +31,17 @@ def validate_website(config: dict[str, Any]) -> dict[str, Any]:
     if redirect_all is not None:
         if index or config.get("ErrorDocument") or config.get("RoutingRules"):
             raise invalid("RedirectAllRequestsTo cannot be provided in conjunction with other "
-                          "Routing Rules.")  # fmt: skip
+                          "Routing Rules.", "RedirectAllRequestsTo", "not null")  # fmt: skip
         if not redirect_all.get("HostName"):
             raise AwsError("MalformedXML", _MALFORMED_XML)
         _check_protocol(redirect_all.get("Protocol"))
         return {"RedirectAllRequestsTo": redirect_all}
-    if not index or not index.get("Suffix"):
+    if index is None:
         raise invalid("A value for IndexDocument Suffix must be provided if "
-                      "RedirectAllRequestsTo is empty")  # fmt: skip
-    if "/" in index["Suffix"]:
-        raise invalid("The IndexDocument Suffix is not well formed")
+                      "RedirectAllRequestsTo is empty", "IndexDocument", "null")  # fmt: skip
+    suffix = index.get("Suffix") or ""
+    if not suffix or "/" in suffix:
+        raise invalid("The IndexDocument Suffix is not well formed", "IndexDocument", suffix)
     error_document = config.get("ErrorDocument")
     if error_document is not None and not error_document.get("Key"):
         raise invalid("The ErrorDocument Key is not well formed")
@@ -54,12 +57,17 @@ def validate_website(config: dict[str, Any]) -> dict[str, Any]:
 
 def _check_protocol(protocol: Any) -> None:
     if protocol is not None and protocol not in ("http", "https"):
-        raise invalid("Invalid protocol, protocol can be http or https. If not defined the "
-                      "protocol will be selected automatically.")  # fmt: skip
+        raise AwsError("InvalidRequest", "Invalid protocol, protocol can be http or https. If "
+                       "not defined the protocol will be selected automatically.")  # fmt: skip
 
 
 def _check_routing_rule(rule: dict[str, Any]) -> None:
-    redirect = rule.get("Redirect") or {}
+    if rule.get("Redirect") is None:
+        raise AwsError("MalformedXML", _MALFORMED_XML)
+    if rule.get("Condition") == {}:
+        raise AwsError("InvalidRequest", "Condition cannot be empty. To redirect all requests "
+                       "without a condition, the condition element shouldn't be present.")
+    redirect = rule["Redirect"]
     if not any(redirect.get(name) for name in _REDIRECT_MEMBERS):
         raise invalid(
             "Redirect must contain at least one of the following: HostName, "
@@ -68,7 +76,8 @@ def _check_routing_rule(rule: dict[str, Any]) -> None:
     if redirect.get("ReplaceKeyPrefixWith") is not None and (
         redirect.get("ReplaceKeyWith") is not None
     ):
-        raise invalid("You can only define ReplaceKeyPrefix or ReplaceKey but not both.")
+        raise AwsError("InvalidRequest",
+                       "You can only define ReplaceKeyPrefix or ReplaceKey but not both.")
     _check_protocol(redirect.get("Protocol"))
     code = redirect.get("HttpRedirectCode")
     if code is not None and (not str(code).isdigit() or not 300 <= int(code) <= 399):

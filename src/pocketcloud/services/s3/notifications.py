@@ -2,9 +2,10 @@
 
 `emit` finds the bucket's notification configuration (cached; one document of kind
 "notification" in s3_bucket_configs), builds the event as S3 sends it (eventVersion 2.1 for
-SQS, SNS and Lambda; "Object Created"/"Object Deleted" for EventBridge) and commits one
-delivery per matching destination to the durable outbox before the write is acknowledged.
-Delivery happens in the background as s3.amazonaws.com with the bucket ARN as SourceArn.
+SQS, SNS and Lambda, 2.3 for tagging, ACL and lifecycle events; EventBridge's detail types)
+and commits one delivery per matching destination to the durable outbox before the write is
+acknowledged. Delivery happens in the background as s3.amazonaws.com
+with the bucket ARN as SourceArn.
 """
 
 from __future__ import annotations
@@ -82,6 +83,8 @@ def emit(ctx: RequestContext, bucket: Any, event_name: str, key: str, *, size: i
                     and _key_matches(entry, key)):
                 continue
             record = _record(ctx, bucket, event_name, entry.get("Id", ""), details, now)
+            if event_name.startswith(_V23_EVENTS):
+                record["eventVersion"] = "2.3"
             target: dict[str, Any] = {"Arn": entry[arn_member]}
             if target_service == "sns":
                 target["Subject"] = "Amazon S3 Notification"
@@ -133,9 +136,16 @@ def _record(ctx: RequestContext, bucket: Any, event_name: str, configuration_id:
     }
 
 
+_V23_EVENTS = ("ObjectTagging:", "ObjectAcl:", "LifecycleExpiration:")
+_BRIDGE_TYPES = {"ObjectTagging:Put": "Object Tags Added",
+                 "ObjectTagging:Delete": "Object Tags Deleted",
+                 "ObjectAcl:Put": "Object ACL Updated"}
+
+
 def _bridge_event(ctx: RequestContext, bucket: Any, event_name: str, details: dict[str, Any],
                   now: float) -> dict[str, Any]:
     created = event_name.startswith("ObjectCreated")
+    changed = _BRIDGE_TYPES.get(event_name)
     s3_object: dict[str, Any] = {"key": details["rawKey"], "sequencer": details["sequencer"]}
     if "size" in details:
         s3_object["size"] = details["size"]
@@ -147,14 +157,15 @@ def _bridge_event(ctx: RequestContext, bucket: Any, event_name: str, details: di
         "version": "0", "bucket": {"name": bucket.name}, "object": s3_object,
         "request-id": ctx.request_id, "requester": ctx.account_id,
         "source-ip-address": _source_ip(ctx),
-        "reason": _REASONS.get(event_name, "PutObject"),
     }
-    if not created:
+    if changed is None:
+        detail["reason"] = _REASONS.get(event_name, "PutObject")
+    if not created and changed is None:
         detail["deletion-type"] = ("Delete Marker Created"
                                    if event_name.endswith("DeleteMarkerCreated")
                                    else "Permanently Deleted")
     return {"version": "0", "id": ctx.cloud.ids.uuid4(),
-            "detail-type": "Object Created" if created else "Object Deleted",
+            "detail-type": changed or ("Object Created" if created else "Object Deleted"),
             "source": "aws.s3", "account": bucket.account_id, "time": _time(now)[:19] + "Z",
             "region": bucket.region, "resources": [bucket_arn(bucket.name)], "detail": detail}
 
@@ -200,3 +211,10 @@ def notify_expired(ctx: RequestContext, bucket: Any, key: str, marker_version: s
     """The lifecycle job's call once it expired a current object (a marker when versioned)."""
     emit(ctx, bucket, "LifecycleExpiration:DeleteMarkerCreated" if marker_version
          else "LifecycleExpiration:Delete", key, version_id=marker_version)
+
+
+def notify_changed(ctx: RequestContext, bucket: Any, event_name: str, row: Any) -> None:
+    """The call PutObjectTagging, DeleteObjectTagging and PutObjectAcl make (a version's
+    tags or ACL changed; its bytes did not)."""
+    emit(ctx, bucket, event_name, row.key, etag=row.etag,
+         version_id=row.version_id if bucket.versioning else None)

@@ -66,7 +66,8 @@ def _time(now: float) -> str:
 
 
 def emit(ctx: RequestContext, bucket: Any, event_name: str, key: str, *, size: int | None = None,
-         etag: str | None = None, version_id: str | None = None) -> None:
+         etag: str | None = None, version_id: str | None = None,
+         storage_class: str | None = None) -> None:
     """Queue the notifications one object change causes (no-op without a configuration)."""
     config = load_config(ctx, bucket)
     if not config:
@@ -74,6 +75,8 @@ def emit(ctx: RequestContext, bucket: Any, event_name: str, key: str, *, size: i
     now = ctx.cloud.clock.now()
     deliveries: list[outbox.Delivery] = []
     details = _object(key, size, etag, version_id, now)
+    if storage_class:  # EventBridge's destination-storage-class only
+        details["storageClass"] = storage_class
     for kind, arn_member, target_service in (("QueueConfigurations", "QueueArn", "sqs"),
                                              ("TopicConfigurations", "TopicArn", "sns"),
                                              ("LambdaFunctionConfigurations",
@@ -121,7 +124,7 @@ def _object(key: str, size: int | None, etag: str | None, version_id: str | None
 
 def _record(ctx: RequestContext, bucket: Any, event_name: str, configuration_id: str,
             details: dict[str, Any], now: float) -> dict[str, Any]:
-    s3_object = {k: v for k, v in details.items() if k != "rawKey"}
+    s3_object = {k: v for k, v in details.items() if k not in ("rawKey", "storageClass")}
     return {
         "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": bucket.region,
         "eventTime": _time(now), "eventName": event_name,
@@ -136,8 +139,9 @@ def _record(ctx: RequestContext, bucket: Any, event_name: str, configuration_id:
     }
 
 
-_V23_EVENTS = ("ObjectTagging:", "ObjectAcl:", "LifecycleExpiration:")
-_BRIDGE_TYPES = {"ObjectTagging:Put": "Object Tags Added",
+_V23_EVENTS = ("ObjectTagging:", "ObjectAcl:", "LifecycleExpiration:", "LifecycleTransition")
+_BRIDGE_TYPES = {"LifecycleTransition": "Object Storage Class Changed",
+                 "ObjectTagging:Put": "Object Tags Added",
                  "ObjectTagging:Delete": "Object Tags Deleted",
                  "ObjectAcl:Put": "Object ACL Updated"}
 
@@ -160,6 +164,8 @@ def _bridge_event(ctx: RequestContext, bucket: Any, event_name: str, details: di
     }
     if changed is None:
         detail["reason"] = _REASONS.get(event_name, "PutObject")
+    if "storageClass" in details:
+        detail["destination-storage-class"] = details["storageClass"]
     if not created and changed is None:
         detail["deletion-type"] = ("Delete Marker Created"
                                    if event_name.endswith("DeleteMarkerCreated")
@@ -218,3 +224,9 @@ def notify_changed(ctx: RequestContext, bucket: Any, event_name: str, row: Any) 
     tags or ACL changed; its bytes did not)."""
     emit(ctx, bucket, event_name, row.key, etag=row.etag,
          version_id=row.version_id if bucket.versioning else None)
+
+
+def notify_transitioned(ctx: RequestContext, bucket: Any, row: Any, storage_class: str) -> None:
+    """The lifecycle job's call once it moved a current object to another storage class."""
+    emit(ctx, bucket, "LifecycleTransition", row.key, size=row.size, etag=row.etag,
+         version_id=row.version_id if bucket.versioning else None, storage_class=storage_class)

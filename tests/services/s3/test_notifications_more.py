@@ -1,4 +1,4 @@
-"""S3 notifications from the other write paths: browser POST uploads and lifecycle expiry."""
+"""S3 notifications from the other write paths: browser POST uploads and lifecycle jobs."""
 
 from __future__ import annotations
 
@@ -76,3 +76,17 @@ def test_lifecycle_expiration_notifies(own_server: Server) -> None:
     [record] = records(sqs, url, 1)
     assert record["eventName"] == "LifecycleExpiration:Delete"
     assert record["s3"]["object"]["key"] == "logs/a"
+
+
+def test_lifecycle_transition_notifies(own_server: Server) -> None:
+    s3, sqs, url, bucket = notified_bucket(own_server, ["s3:LifecycleTransition"])
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [
+        {"ID": "cold", "Status": "Enabled", "Filter": {"Prefix": "logs/"},
+         "Transitions": [{"Days": 30, "StorageClass": "GLACIER"}]}]})
+    s3.put_object(Bucket=bucket, Key="logs/b", Body=b"b" * (128 * 1024))
+    advance_clock(own_server.endpoint, 32 * DAY_S)
+    [record] = records(sqs, url, 1)
+    assert record["eventName"] == "LifecycleTransition" and record["eventVersion"] == "2.3"
+    assert record["s3"]["object"]["key"] == "logs/b"
+    assert record["s3"]["object"]["size"] == 128 * 1024
+    assert s3.head_object(Bucket=bucket, Key="logs/b")["StorageClass"] == "GLACIER"

@@ -12,6 +12,7 @@ from pocketcloud.services.s3.acl_store import BUCKET_ACL as ACL
 from pocketcloud.services.s3.acl_store import check_grants_allowed, object_grants, save_object_acl
 from pocketcloud.services.s3.buckets import Bucket, owner_of, require_bucket
 from pocketcloud.services.s3.configs import get_config, put_config
+from pocketcloud.services.s3.notifications import notify_changed
 from pocketcloud.services.s3.objects import find_object
 
 
@@ -49,6 +50,7 @@ def put_object_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     row = find_object(ctx, bucket, params, "PUT", marker_not_allowed=True)  # 405 as S3
     check_grants_allowed(ctx, bucket, grants)
     save_object_acl(ctx, bucket, row, grants)
+    notify_changed(ctx, bucket, "ObjectAcl:Put", row)
     return {}
 
 

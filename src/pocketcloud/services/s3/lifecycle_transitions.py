@@ -10,6 +10,7 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.services.s3.buckets import Bucket
 from pocketcloud.services.s3.lifecycle_config import DAY_S, DEFAULT_MINIMUM_SIZE
+from pocketcloud.services.s3.notifications import notify_transitioned
 from pocketcloud.services.s3.rows import row_from
 from pocketcloud.services.s3.schema import OBJECT_COLUMNS, key_bytes, s3_store
 
@@ -61,8 +62,11 @@ def transition_rule(
             if target is None or target == row.storage_class or not matches(rule, row):
                 continue
             with s3_store(ctx).write() as tx:
-                done += tx.execute(
+                moved = tx.execute(
                     "UPDATE s3_objects SET storage_class = ? WHERE bucket = ? AND key = ? "
                     "AND seq = ?", (target, bucket.name, key_bytes(row.key), row.seq))  # fmt: skip
+            if moved:
+                notify_transitioned(ctx, bucket, row, target)
+            done += moved
         after = key_bytes(rows[-1].key) + b"\x00"
     return done

@@ -2,9 +2,10 @@
 
 `emit` finds the bucket's notification configuration (cached; one document of kind
 "notification" in s3_bucket_configs), builds the event as S3 sends it (eventVersion 2.1 for
-SQS, SNS and Lambda; "Object Created"/"Object Deleted" for EventBridge) and commits one
-delivery per matching destination to the durable outbox before the write is acknowledged.
-Delivery happens in the background as s3.amazonaws.com with the bucket ARN as SourceArn.
+SQS, SNS and Lambda, 2.3 for tagging, ACL and lifecycle events; EventBridge's detail types)
+and commits one delivery per matching destination to the durable outbox before the write is
+acknowledged. Delivery happens in the background as s3.amazonaws.com
+with the bucket ARN as SourceArn.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def _time(now: float) -> str:
 
 
 def emit(ctx: RequestContext, bucket: Any, event_name: str, key: str, *, size: int | None = None,
-         etag: str | None = None, version_id: str | None = None) -> None:
+         etag: str | None = None, version_id: str | None = None,
+         storage_class: str | None = None) -> None:
     """Queue the notifications one object change causes (no-op without a configuration)."""
     config = load_config(ctx, bucket)
     if not config:
@@ -73,6 +75,8 @@ def emit(ctx: RequestContext, bucket: Any, event_name: str, key: str, *, size: i
     now = ctx.cloud.clock.now()
     deliveries: list[outbox.Delivery] = []
     details = _object(key, size, etag, version_id, now)
+    if storage_class:  # EventBridge's destination-storage-class only
+        details["storageClass"] = storage_class
     for kind, arn_member, target_service in (("QueueConfigurations", "QueueArn", "sqs"),
                                              ("TopicConfigurations", "TopicArn", "sns"),
                                              ("LambdaFunctionConfigurations",
@@ -82,6 +86,8 @@ def emit(ctx: RequestContext, bucket: Any, event_name: str, key: str, *, size: i
                     and _key_matches(entry, key)):
                 continue
             record = _record(ctx, bucket, event_name, entry.get("Id", ""), details, now)
+            if event_name.startswith(_V23_EVENTS):
+                record["eventVersion"] = "2.3"
             target: dict[str, Any] = {"Arn": entry[arn_member]}
             if target_service == "sns":
                 target["Subject"] = "Amazon S3 Notification"
@@ -118,7 +124,7 @@ def _object(key: str, size: int | None, etag: str | None, version_id: str | None
 
 def _record(ctx: RequestContext, bucket: Any, event_name: str, configuration_id: str,
             details: dict[str, Any], now: float) -> dict[str, Any]:
-    s3_object = {k: v for k, v in details.items() if k != "rawKey"}
+    s3_object = {k: v for k, v in details.items() if k not in ("rawKey", "storageClass")}
     return {
         "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": bucket.region,
         "eventTime": _time(now), "eventName": event_name,
@@ -133,9 +139,17 @@ def _record(ctx: RequestContext, bucket: Any, event_name: str, configuration_id:
     }
 
 
+_V23_EVENTS = ("ObjectTagging:", "ObjectAcl:", "LifecycleExpiration:", "LifecycleTransition")
+_BRIDGE_TYPES = {"LifecycleTransition": "Object Storage Class Changed",
+                 "ObjectTagging:Put": "Object Tags Added",
+                 "ObjectTagging:Delete": "Object Tags Deleted",
+                 "ObjectAcl:Put": "Object ACL Updated"}
+
+
 def _bridge_event(ctx: RequestContext, bucket: Any, event_name: str, details: dict[str, Any],
                   now: float) -> dict[str, Any]:
     created = event_name.startswith("ObjectCreated")
+    changed = _BRIDGE_TYPES.get(event_name)
     s3_object: dict[str, Any] = {"key": details["rawKey"], "sequencer": details["sequencer"]}
     if "size" in details:
         s3_object["size"] = details["size"]
@@ -147,14 +161,17 @@ def _bridge_event(ctx: RequestContext, bucket: Any, event_name: str, details: di
         "version": "0", "bucket": {"name": bucket.name}, "object": s3_object,
         "request-id": ctx.request_id, "requester": ctx.account_id,
         "source-ip-address": _source_ip(ctx),
-        "reason": _REASONS.get(event_name, "PutObject"),
     }
-    if not created:
+    if changed is None:
+        detail["reason"] = _REASONS.get(event_name, "PutObject")
+    if "storageClass" in details:
+        detail["destination-storage-class"] = details["storageClass"]
+    if not created and changed is None:
         detail["deletion-type"] = ("Delete Marker Created"
                                    if event_name.endswith("DeleteMarkerCreated")
                                    else "Permanently Deleted")
     return {"version": "0", "id": ctx.cloud.ids.uuid4(),
-            "detail-type": "Object Created" if created else "Object Deleted",
+            "detail-type": changed or ("Object Created" if created else "Object Deleted"),
             "source": "aws.s3", "account": bucket.account_id, "time": _time(now)[:19] + "Z",
             "region": bucket.region, "resources": [bucket_arn(bucket.name)], "detail": detail}
 
@@ -200,3 +217,16 @@ def notify_expired(ctx: RequestContext, bucket: Any, key: str, marker_version: s
     """The lifecycle job's call once it expired a current object (a marker when versioned)."""
     emit(ctx, bucket, "LifecycleExpiration:DeleteMarkerCreated" if marker_version
          else "LifecycleExpiration:Delete", key, version_id=marker_version)
+
+
+def notify_changed(ctx: RequestContext, bucket: Any, event_name: str, row: Any) -> None:
+    """The call PutObjectTagging, DeleteObjectTagging and PutObjectAcl make (a version's
+    tags or ACL changed; its bytes did not)."""
+    emit(ctx, bucket, event_name, row.key, etag=row.etag,
+         version_id=row.version_id if bucket.versioning else None)
+
+
+def notify_transitioned(ctx: RequestContext, bucket: Any, row: Any, storage_class: str) -> None:
+    """The lifecycle job's call once it moved a current object to another storage class."""
+    emit(ctx, bucket, "LifecycleTransition", row.key, size=row.size, etag=row.etag,
+         version_id=row.version_id if bucket.versioning else None, storage_class=storage_class)

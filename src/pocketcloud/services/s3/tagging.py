@@ -12,6 +12,7 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.configs import delete_config, get_config, put_config
+from pocketcloud.services.s3.notifications import notify_changed
 from pocketcloud.services.s3.objects import find_object
 from pocketcloud.services.s3.rows import ObjectRow
 from pocketcloud.services.s3.schema import key_bytes, s3_store
@@ -58,6 +59,7 @@ def put_object_tagging(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
     tags = tags_from_tag_set(tagging.get("TagSet", []), OBJECT_TAGS_MAX)
     row = find_object(ctx, bucket, params, "PUT", marker_not_allowed=True)
     set_object_tags(ctx, bucket, row, tags)
+    notify_changed(ctx, bucket, "ObjectTagging:Put", row)
     return _version_answer(bucket, row)
 
 
@@ -76,6 +78,7 @@ def delete_object_tagging(ctx: RequestContext, params: dict[str, Any]) -> dict[s
     bucket = require_bucket(ctx, params["Bucket"])
     row = find_object(ctx, bucket, params, "DELETE", marker_not_allowed=True)
     set_object_tags(ctx, bucket, row, {})
+    notify_changed(ctx, bucket, "ObjectTagging:Delete", row)
     return _version_answer(bucket, row)
 
 

@@ -260,3 +260,45 @@ def test_sqs_many_messages_all_processed_once(lam: Any, sqs: Any) -> None:
     assert sorted(bodies) == sorted(f"m{i}" for i in range(60))
     assert all(len(b["Records"]) <= 10 for b in batches)
     lam.delete_event_source_mapping(UUID=mapping["UUID"])
+
+
+# Records each batch; reports the records marked "bad" as failed items.
+STREAM_PARTIAL_HANDLER = '''
+import json, os
+import boto3
+
+def handler(event, context):
+    boto3.client("sqs").send_message(QueueUrl=os.environ["RESULTS"], MessageBody=json.dumps(event))
+    bad = [r for r in event["Records"] if r["dynamodb"]["NewImage"]["bad"]["BOOL"]]
+    return {"batchItemFailures": [{"itemIdentifier": r["dynamodb"]["SequenceNumber"]} for r in bad]}
+'''
+
+
+def test_stream_partial_failures_use_up_the_retries(lam: Any, sqs: Any, ddb: Any) -> None:
+    results_url, _ = queue(sqs)
+    failures_url, failures_arn = queue(sqs)
+    table = f"t-{uuid.uuid4().hex[:8]}"
+    stream_arn = ddb.create_table(
+        TableName=table, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )["TableDescription"]["LatestStreamArn"]
+    for key, bad in [("a", False), ("bad", True), ("c", False)]:
+        ddb.put_item(TableName=table, Item={"id": {"S": key}, "bad": {"BOOL": bad}})
+    function = create(lam, STREAM_PARTIAL_HANDLER, Timeout=10,
+                      Environment={"Variables": {"RESULTS": results_url}})
+    mapping = lam.create_event_source_mapping(
+        EventSourceArn=stream_arn, FunctionName=function, StartingPosition="TRIM_HORIZON",
+        BatchSize=10, MaximumRetryAttempts=1, FunctionResponseTypes=["ReportBatchItemFailures"],
+        DestinationConfig={"OnFailure": {"Destination": failures_arn}})
+    # The first try checkpoints at "bad"; the one retry starts there; then it is given up.
+    [failure] = drain(sqs, failures_url, lambda got: len(got) >= 1)
+    assert failure["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert failure["DDBStreamBatchInfo"]["batchSize"] == 2  # "bad" and "c"
+    ddb.put_item(TableName=table, Item={"id": {"S": "after"}, "bad": {"BOOL": False}})
+    batches = drain(sqs, results_url, lambda got: any(
+        r["dynamodb"]["Keys"]["id"]["S"] == "after" for b in got for r in b["Records"]))
+    keys = [[r["dynamodb"]["Keys"]["id"]["S"] for r in b["Records"]] for b in batches]
+    assert keys == [["a", "bad", "c"], ["bad", "c"], ["after"]]
+    lam.delete_event_source_mapping(UUID=mapping["UUID"])

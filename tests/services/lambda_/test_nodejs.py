@@ -110,7 +110,8 @@ def test_commonjs_async_handler_and_console_log(lam) -> None:  # type: ignore[no
     pattern = (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\t" + re.escape(request_id) +
                r"\tINFO\thello from " + re.escape(name) + r" \{ nested: \[ 1, 2 \] \}")
     assert re.search(pattern, tail), tail
-    assert f"INIT_START Runtime Version: {RUNTIME}" in tail or "Init Duration" in tail
+    assert (f"INIT_START Runtime Version: nodejs:{_MAJOR}.pocketcloud\tRuntime Version ARN: "
+            f"arn:aws:lambda:::runtime:pocketcloud-{RUNTIME}\n") in tail
     warm, body = _invoke(lam, name, {}, LogType="Tail")
     assert body["hello"] == "world"
     assert "Init Duration" not in _tail(warm)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -47,11 +48,14 @@ def end_line(request_id: str) -> str:
     return f"END RequestId: {request_id}\n"
 
 
+_RUNTIME_LABEL = re.compile(r"^(python|nodejs)(\d+(?:\.\d+)?)(?:\.x)?$")
+
+
 def init_start_line(runtime: str) -> str:
-    name, _, number = runtime.partition("python")
-    label = f"python:{number}" if number else runtime
+    """AWS labels runtime versions `python:3.12.v40`, `nodejs:20.v13`; ours is `.pocketcloud`."""
+    label = _RUNTIME_LABEL.sub(r"\1:\2", runtime)
     return f"INIT_START Runtime Version: {label}.pocketcloud\tRuntime Version ARN: " \
-           f"arn:aws:lambda:::runtime:pocketcloud-{runtime}{name}\n"
+           f"arn:aws:lambda:::runtime:pocketcloud-{runtime}\n"
 
 
 def timed_out_line(request_id: str, timeout_s: float) -> str:

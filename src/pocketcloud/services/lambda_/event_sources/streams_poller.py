@@ -4,7 +4,8 @@ A batch (up to BatchSize records) is invoked; the position (a shard iterator, du
 on only when the batch is done. On a function error the batch is retried, split in halves
 first with BisectBatchOnFunctionError, until MaximumRetryAttempts (-1: until the records
 expire); then a record describing the batch goes to the OnFailure destination and the
-stream moves on. ReportBatchItemFailures checkpoints before the first failed record.
+stream moves on. ReportBatchItemFailures checkpoints before the first failed record; AWS
+counts such a partial failure as a failed attempt, so it uses up the retries too.
 All through DynamoDB Streams' own operations (DescribeStream, GetShardIterator, GetRecords).
 """
 
@@ -117,9 +118,10 @@ async def _step(stream: Stream, uuid: str, config: dict[str, Any]) -> bool:
         _save(stream.cloud, uuid, position, attempts + RETRIES_PER_ROUND_MAX)
         await asyncio.sleep(RETRY_PAUSE_S)
         return True
-    if outcome:  # a checkpoint: resume at the first failed record
+    if outcome:  # a checkpoint: a failed attempt, retried from the first failed record
         _save(stream.cloud, uuid, await stream.iterator("AT_SEQUENCE_NUMBER", outcome),
               attempts + 1, "PROBLEM: Function call failed")
+        await asyncio.sleep(RETRY_PAUSE_S)
         return True
     _save(stream.cloud, uuid, following, 0, "OK")
     return True
@@ -137,6 +139,11 @@ async def _process(stream: Stream, config: dict[str, Any], records: list[dict[st
         tried += 1
         if result.ok:
             checkpoint = _checkpoint(config, result, records)
+            if checkpoint and max_retries != -1 and tried > max_retries:
+                failed = [r for r in records if int(r["dynamodb"]["SequenceNumber"])
+                          >= int(checkpoint)]
+                _send_failure(stream, config, failed, result, tried)
+                return ""
             if checkpoint is not None:
                 return checkpoint
         elif config.get("BisectBatchOnFunctionError") and len(records) > 1 \

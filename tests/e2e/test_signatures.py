@@ -6,13 +6,15 @@ import json
 import os
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from tests.support import Server, start_server
+from tests.support import Server, advance_clock, start_server
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +83,25 @@ def test_aws_cli_signs_correctly(enforcing: Server) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["Regions"]
+
+
+def test_moving_the_cloud_clock_does_not_skew_signatures() -> None:
+    """Clients sign with the wall clock: after a day on the cloud's clock, requests signed
+    now are still served, while a presigned URL made before the move has expired."""
+    server = start_server(None, "--iam", "enforce", "--root-secret-key", "s3cret")
+    try:
+        s3 = boto3.client("s3", region_name="us-east-1", endpoint_url=server.endpoint,
+                          aws_access_key_id="test", aws_secret_access_key="s3cret",
+                          config=Config(signature_version="s3v4", retries={"max_attempts": 1}))
+        s3.create_bucket(Bucket="timely")
+        url = s3.generate_presigned_url("list_objects_v2", Params={"Bucket": "timely"},
+                                        ExpiresIn=300)
+        advance_clock(server.endpoint, 86_400)
+        assert _client(server, "sts", "test", "s3cret").get_caller_identity()["Account"]
+        assert s3.list_objects_v2(Bucket="timely")["KeyCount"] == 0
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(url, timeout=30)
+        assert caught.value.code == 403
+        assert b"Request has expired" in caught.value.read()
+    finally:
+        server.stop()

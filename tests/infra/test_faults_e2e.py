@@ -229,6 +229,19 @@ def test_malformed_admin_requests(endpoint: str) -> None:
     assert admin(endpoint, "POST", "faults", [1, 2])[0] == 400
 
 
+def test_a_scheduled_fault_restored_before_it_starts_has_ended(endpoint: str) -> None:
+    fault = add_fault(endpoint, kind="az-down", zone="us-east-1a", after_s=30, duration_s=300)
+    assert fault["state"] == "scheduled"
+    status, restored = admin(endpoint, "DELETE", f"faults/{fault['fault_id']}")
+    assert status == 200 and restored["restored"][0]["state"] == "ended"
+    _, again = admin(endpoint, "POST", "faults/restore")
+    assert fault["fault_id"] not in [f["fault_id"] for f in again["restored"]]
+    _, cleared = admin(endpoint, "POST", "faults/clear")
+    assert cleared["removed"] >= 1
+    _, listed = admin(endpoint, "GET", "faults")
+    assert fault["fault_id"] not in [f["fault_id"] for f in listed["faults"]]
+
+
 def test_fault_list_shows_seed_and_state(endpoint: str) -> None:
     fault = add_fault(endpoint, kind="degrade", service="*", region="eu-south-1",
                       error_rate=0.1, latency_ms=5, seed=99)

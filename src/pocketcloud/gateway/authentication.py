@@ -191,7 +191,8 @@ def _check(
         if record.expires_at_s is not None and now_s >= record.expires_at_s:
             raise _expired_token(protocol)
     try:
-        verify(request, claimed, record.secret_key, now_s, is_s3=service == "s3")
+        verify(request, claimed, record.secret_key, now_s, is_s3=service == "s3",
+               clock_offset_s=cloud.clock.offset_s)
     except SignatureProblem as problem:
         raise signature_error(problem, protocol, service) from None
     content_sha = request.headers.get("x-amz-content-sha256", "")

@@ -94,6 +94,8 @@ class Fault:
         return self.start_at_s <= now_s and (self.end_at_s is None or now_s < self.end_at_s)
 
     def state(self, now_s: float) -> str:
+        if self.end_at_s is not None and self.end_at_s <= self.start_at_s:
+            return "ended"  # restored before it started: an empty window
         if now_s < self.start_at_s:
             return "scheduled"
         return "active" if self.is_active(now_s) else "ended"
@@ -217,7 +219,7 @@ class FaultBook:
         now = cloud.clock.now()
         with self._lock, cloud.store.write() as tx:
             removed = tx.execute("DELETE FROM infra_faults WHERE end_at_s IS NOT NULL AND "
-                                 "end_at_s <= ?", (now,))
+                                 "(end_at_s <= ? OR end_at_s <= start_at_s)", (now,))
         self._reload(cloud.store)
         return removed
 

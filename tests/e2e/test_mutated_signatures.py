@@ -1,9 +1,10 @@
 """--iam enforce never serves a request whose signature does not hold.
 
-A few thousand signed requests (query, json, rest-xml; header and presigned SigV4) are each
-mutated one way: wrong secret, unknown key, a date outside the 15-minute window, another
-region or service in the scope, a tampered signed header, body, path or query, a damaged
-signature, a presigned URL replayed after it expired. Every one must be refused with a 4xx,
+A few thousand signed requests (query, json, rest-xml; header and presigned SigV4; S3's
+header and presigned SigV2) are each mutated one way: wrong secret, unknown key, a date
+outside the 15-minute window, another region or service in the scope, a tampered signed
+header, body, path, query or sub-resource, a damaged signature, a presigned URL replayed
+after it expired. Every one must be refused with a 4xx,
 and the unmutated originals must be served (so the refusals are the signature's doing).
 """
 
@@ -11,20 +12,24 @@ from __future__ import annotations
 
 import datetime
 import http.client
+import itertools
 import random
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from email.utils import formatdate
 from urllib.parse import urlsplit
 
 import botocore.auth
 import pytest
-from botocore.auth import S3SigV4QueryAuth, SigV4Auth
+from botocore.auth import HmacV1Auth, HmacV1QueryAuth, S3SigV4QueryAuth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from tests.support import Server, start_server
 
 SECRET = "s3cret"
 MUTANTS_PER_KIND = 400
+SIGV2_MUTANTS_PER_KIND = 100
 SEED = 20261206
 
 
@@ -59,6 +64,22 @@ def _presign(server: Server, path: str, *, expires_s: int = 300,
     with _clock_at(when):
         S3SigV4QueryAuth(Credentials("test", SECRET), "s3", "us-east-1",
                          expires=expires_s).add_auth(request)
+    return _raw(request)
+
+
+def _sign_v2(server: Server, path: str, *, key: str = "test", secret: str = SECRET,
+             date_offset_s: float = 0.0) -> Raw:
+    """A GET signed with S3's SigV2 Authorization header, its Date `date_offset_s` off."""
+    request = AWSRequest(method="GET", url=server.endpoint + path)
+    signer = HmacV1Auth(Credentials(key, secret))
+    signer._get_date = lambda: formatdate(time.time() + date_offset_s, usegmt=True)  # type: ignore[method-assign]
+    signer.add_auth(request)
+    return _raw(request)
+
+
+def _presign_v2(server: Server, path: str, *, expires_s: int = 300) -> Raw:
+    request = AWSRequest(method="GET", url=server.endpoint + path)
+    HmacV1QueryAuth(Credentials("test", SECRET), expires=expires_s).add_auth(request)
     return _raw(request)
 
 
@@ -158,6 +179,32 @@ def _mutants(server: Server, rng: random.Random) -> Iterator[tuple[str, Raw]]:
                 when=now - datetime.timedelta(seconds=rng.randint(700, 86400)))
 
 
+def _sigv2_originals(server: Server) -> list[Raw]:
+    return [_sign_v2(server, "/mutants/object.txt"), _presign_v2(server, "/mutants/object.txt")]
+
+
+def _sigv2_mutants(server: Server, rng: random.Random) -> Iterator[tuple[str, Raw]]:
+    """SigV2 signs the verb, the path and the sub-resources (not other query parameters):
+    adding ?acl or ?tagging to a GET of an object would be served if it were not checked."""
+    path = "/mutants/object.txt"
+    for _ in range(SIGV2_MUTANTS_PER_KIND):
+        header, presigned = _sigv2_originals(server)
+        yield "v2 wrong secret", _sign_v2(server, path, secret=f"{SECRET}{rng.randrange(10**6)}")
+        yield "v2 unknown key", _sign_v2(server, path, key=f"AKIA{rng.randrange(10**15):016d}")
+        yield "v2 date skewed", _sign_v2(
+            server, path, date_offset_s=rng.choice([-1, 1]) * rng.randint(16 * 60, 86400))
+        yield "v2 damaged signature", _with_header(
+            header, "authorization", lambda v: v[:-28] + _flip(v[-28:-1], rng) + v[-1])
+        sub_resource = rng.choice(["acl", "tagging"])
+        yield "v2 added sub-resource", replace(header, target=f"{header.target}?{sub_resource}")
+        yield "v2 presigned sub-resource", replace(
+            presigned, target=f"{presigned.target}&{sub_resource}")
+        yield "v2 presigned damaged", replace(presigned, target=presigned.target.replace(
+            "Signature=", "Signature=" + rng.choice("ABCDEFGH")))
+        yield "v2 presigned expired", _presign_v2(server, path,
+                                                  expires_s=-rng.randint(1, 86400))
+
+
 def _other_second(amz_date: str, rng: random.Random) -> str:
     second = (int(amz_date[-3:-1]) + rng.randint(1, 59)) % 60
     return f"{amz_date[:-3]}{second:02d}Z"
@@ -182,7 +229,10 @@ def test_originals_are_served(enforcing: Server) -> None:
     s3.create_bucket(Bucket="mutants")
     s3.put_object(Bucket="mutants", Key="object.txt", Body=b"x")
     connection = http.client.HTTPConnection("127.0.0.1", enforcing.port, timeout=10)
-    assert [_send(connection, raw) for raw in _originals(enforcing)] == [200, 200, 200, 200]
+    originals = _originals(enforcing) + _sigv2_originals(enforcing)
+    assert [_send(connection, raw) for raw in originals] == [200] * 6
+    for name in ("acl", "tagging"):  # what the sub-resource mutants would be served
+        assert _send(connection, _sign_v2(enforcing, f"/mutants/object.txt?{name}")) == 200
 
 
 def test_no_mutated_request_is_served(enforcing: Server) -> None:
@@ -190,10 +240,10 @@ def test_no_mutated_request_is_served(enforcing: Server) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", enforcing.port, timeout=10)
     served: list[str] = []
     sent = 0
-    for kind, raw in _mutants(enforcing, rng):
+    for kind, raw in itertools.chain(_mutants(enforcing, rng), _sigv2_mutants(enforcing, rng)):
         status = _send(connection, raw)
         sent += 1
         if status < 400 or status >= 500:
             served.append(f"{kind}: {status} {raw.method} {raw.target}")
-    assert sent >= 2000
+    assert sent >= 2800
     assert served == []

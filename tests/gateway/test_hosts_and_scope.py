@@ -72,6 +72,8 @@ def test_malformed_or_missing_scope_is_none(header: str) -> None:
 
 def test_legacy_sigv2_key() -> None:
     assert legacy_access_key(_request(headers={"authorization": "AWS AKID:sig="})) == "AKID"
+    presigned = _request(query_string="AWSAccessKeyId=AKID&Signature=s%3D&Expires=1")
+    assert legacy_access_key(presigned) == "AKID"
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Who signed this request: verify SigV4 against the key's secret, per the IAM mode.
+"""Who signed this request: verify SigV4 (S3: also SigV2) against the key's secret, per the
+IAM mode.
 
 Modes (``--iam``): ``off`` (the drop-in default: any well-formed credentials act as their
 account's root, nothing is verified), ``audit`` (verify and evaluate, log every would-be
@@ -18,6 +19,7 @@ from urllib.parse import parse_qs
 
 from pocketcloud.arns import global_arn
 from pocketcloud.errors import AwsError
+from pocketcloud.gateway import sigv2
 from pocketcloud.gateway.chunk_signatures import SIGNED_STREAMING, ChunkSigner
 from pocketcloud.gateway.scope import account_for_access_key
 from pocketcloud.gateway.sigv4 import SignatureProblem, SignedRequest, signed_request, verify
@@ -119,12 +121,39 @@ def authenticate(
     mode = cloud.settings.iam
     claimed = _claimed(request, protocol, service, mode, unsigned_allowed or service == "s3")
     if claimed is None:
+        if service == "s3" and sigv2.is_sigv2(request):
+            return _authenticate_v2(cloud, request, lookup, mode)
         # S3 serves anonymous requests that a bucket policy allows (public buckets, websites);
         # in audit mode an unsigned request is evaluated (and logged) as anonymous too
         return anonymous_caller(account_for_access_key(""))
     record = _record_for(cloud, claimed.access_key_id, lookup)
     try:
         _check(cloud, request, claimed, record, service, protocol)
+    except AwsError as refused:
+        if mode == "enforce":
+            raise
+        log.warning("audit: would refuse %s (%s): %s", claimed.access_key_id, refused.code,
+                    refused.message)
+    if record is None:
+        return root_caller(claimed.access_key_id)
+    return _caller_of(claimed.access_key_id, record)
+
+
+def _authenticate_v2(cloud: Cloud, request: HttpRequest, lookup: KeyLookup, mode: str) -> Caller:
+    """An S3 request signed with SigV2 (a header or a presigned URL): its key's caller."""
+    try:
+        claimed = sigv2.signed_v2(request)
+    except AwsError:
+        if mode == "enforce":
+            raise
+        return anonymous_caller(account_for_access_key(""))
+    record = _record_for(cloud, claimed.access_key_id, lookup)
+    try:
+        if record is None or not record.active:
+            raise unknown_key_error("rest-xml", "s3")
+        now_s = cloud.clock.now()
+        _check_session_token(record, claimed.session_token, now_s, "rest-xml", "s3")
+        sigv2.verify(request, claimed, record.secret_key, now_s, cloud.clock.offset_s)
     except AwsError as refused:
         if mode == "enforce":
             raise
@@ -186,10 +215,7 @@ def _check(
     now_s = cloud.clock.now()
     if record.session_token is not None:
         sent = request.headers.get("x-amz-security-token") or _query_token(request)
-        if sent != record.session_token:
-            raise unknown_key_error(protocol, service)
-        if record.expires_at_s is not None and now_s >= record.expires_at_s:
-            raise _expired_token(protocol)
+        _check_session_token(record, sent, now_s, protocol, service)
     try:
         verify(request, claimed, record.secret_key, now_s, is_s3=service == "s3",
                clock_offset_s=cloud.clock.offset_s)
@@ -199,6 +225,18 @@ def _check(
     if content_sha.startswith(SIGNED_STREAMING) and not claimed.presigned:
         request.chunk_signer = ChunkSigner.for_request(claimed, record.secret_key,
                                                        cloud.settings.iam == "enforce")
+
+
+def _check_session_token(
+    record: KeyRecord, sent: str | None, now_s: float, protocol: str, service: str
+) -> None:
+    """An STS session's key needs its own token, and only until the session expires."""
+    if record.session_token is None:
+        return
+    if sent != record.session_token:
+        raise unknown_key_error(protocol, service)
+    if record.expires_at_s is not None and now_s >= record.expires_at_s:
+        raise _expired_token(protocol)
 
 
 def _query_token(request: HttpRequest) -> str | None:

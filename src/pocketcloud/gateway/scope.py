@@ -52,10 +52,14 @@ def _single_region(request: HttpRequest) -> str:
 
 
 def legacy_access_key(request: HttpRequest) -> str:
-    """The key id of a SigV2-style ``AWS AKID:signature`` header (old S3 tools), if any."""
+    """The key id of a SigV2 ``AWS AKID:signature`` header or presigned URL, if any."""
     authorization = request.headers.get("authorization", "")
     if authorization.startswith("AWS ") and ":" in authorization:
-        return authorization[4:].split(":", 1)[0].strip()
+        return authorization[4:].rsplit(":", 1)[0].strip()
+    if "AWSAccessKeyId=" in request.query_string:
+        for pair in request.query_string.split("&"):
+            if pair.startswith("AWSAccessKeyId="):
+                return unquote(pair[len("AWSAccessKeyId=") :])
     return ""
 
 

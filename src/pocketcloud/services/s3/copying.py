@@ -14,6 +14,7 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
+from pocketcloud.services.s3.checksums import CHECKSUM_MEMBERS, Hasher, b64, new_hasher
 from pocketcloud.services.s3.conditions import check_copy_source_conditions
 from pocketcloud.services.s3.encryption import object_encryption, reported, without_encryption
 from pocketcloud.services.s3.inline import is_inline, read_inline
@@ -40,6 +41,7 @@ from pocketcloud.services.s3.rows import (
     version_row,
 )
 from pocketcloud.services.s3.schema import s3_store
+from pocketcloud.services.s3.upload import requested_algorithm
 from pocketcloud.store import BlobInfo
 
 COPY_SIZE_MAX_BYTES = 5 * 1024**3
@@ -103,10 +105,22 @@ def _segments(paths: list[Path], sizes: list[int], first: int, length: int) -> I
         position = stop
 
 
+def _hashed(chunks: Iterable[bytes], hasher: Hasher) -> Iterator[bytes]:
+    for chunk in chunks:
+        hasher.update(chunk)
+        yield chunk
+
+
 async def copy_bytes(
-    ctx: RequestContext, row: ObjectRow, region: str, first: int = 0, length: int | None = None
+    ctx: RequestContext,
+    row: ObjectRow,
+    region: str,
+    first: int = 0,
+    length: int | None = None,
+    hasher: Hasher | None = None,
 ) -> BlobInfo:
-    """Copy `length` bytes of `row` from `first` into a new blob in `region` (off the loop)."""
+    """Copy `length` bytes of `row` from `first` into a new blob in `region` (off the loop),
+    feeding them to `hasher` if one is given."""
     blobs = ctx.cloud.store.blobs
     count = row.size - first if length is None else length
     chunks: Iterable[bytes]
@@ -118,6 +132,8 @@ async def copy_bytes(
     else:
         paths = [blobs.path(blob_id) for blob_id in row.blob_ids]
         chunks = _segments(paths, row.part_sizes or [row.size], first, count)
+    if hasher is not None:
+        chunks = _hashed(chunks, hasher)
     return await asyncio.to_thread(blobs.put, region, chunks)
 
 
@@ -143,6 +159,7 @@ def _same_object_unchanged(
         and (params.get("StorageClass") or source.storage_class) == source.storage_class
         and not params.get("WebsiteRedirectLocation")
         and not params.get("ServerSideEncryption")
+        and not params.get("ChecksumAlgorithm")
         and not bucket.versioning
     )
 
@@ -178,8 +195,15 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         else dict(source.tags)
     )
     grants = acl_for_write(ctx, bucket, params)
-    blob = await copy_bytes(ctx, source, bucket.region)
+    algorithm = requested_algorithm(params, {})
+    hasher = new_hasher(algorithm) if algorithm else None
+    blob = await copy_bytes(ctx, source, bucket.region, hasher=hasher)
     checksum = {} if source.part_sizes else dict(source.checksum)
+    if hasher is not None:  # the copy gets the checksum it asked for, in place of the source's
+        checksum = {
+            CHECKSUM_MEMBERS[algorithm]: b64(hasher.digest()),
+            "ChecksumType": "FULL_OBJECT",
+        }
     row = ObjectRow(
         key=params["Key"],
         version_id=new_version_id(bucket.versioning, ctx.cloud.ids.hex(32)),

@@ -35,9 +35,12 @@ def _epoch(value: Any) -> float:
     return value.timestamp() if isinstance(value, datetime) else float(value)
 
 
-def check_read_conditions(params: dict[str, Any], etag: str, last_modified_s: float) -> None:
-    """Raise 412 or 304 as S3 does (for GET and HEAD)."""
-    _check(params, etag, last_modified_s, "If", "")
+def check_read_conditions(
+    params: dict[str, Any], etag: str, last_modified_s: float, now_s: float
+) -> None:
+    """Raise 412 or 304 as S3 does (for GET and HEAD); an If-Modified-Since later than now
+    is ignored."""
+    _check(_without_future(params, "IfModifiedSince", now_s), etag, last_modified_s, "If", "")
 
 
 def check_copy_source_conditions(
@@ -45,10 +48,15 @@ def check_copy_source_conditions(
 ) -> None:
     """A copy's x-amz-copy-source-if-* conditions: 412 where a read would answer 304, and
     an If-Modified-Since later than now is ignored, as S3 does."""
-    modified_since = params.get("CopySourceIfModifiedSince")
-    if modified_since is not None and _epoch(modified_since) > now_s:
-        params = {**params, "CopySourceIfModifiedSince": None}
+    params = _without_future(params, "CopySourceIfModifiedSince", now_s)
     _check(params, etag, last_modified_s, "CopySourceIf", "x-amz-copy-source-")
+
+
+def _without_future(params: dict[str, Any], member: str, now_s: float) -> dict[str, Any]:
+    value = params.get(member)
+    if value is not None and _epoch(value) > now_s:
+        return {**params, member: None}
+    return params
 
 
 def _check(

@@ -130,8 +130,7 @@ def lock_headers(ctx: RequestContext, bucket: Bucket, headers: dict[str, Any]) -
     if (mode is None) != (until is None):
         raise AwsError(
             "InvalidArgument",
-            "x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be "
-            "supplied",
+            "x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied",
         )
     if mode is not None and mode not in MODES:
         raise AwsError("InvalidArgument", "Unknown wormMode directive.")
@@ -184,17 +183,21 @@ def check_deletable(row: ObjectRow, now_s: float, bypass_governance: bool) -> No
 # -- a version's retention and legal hold ---------------------------------------------------
 
 
-def _locked_version(ctx: RequestContext, params: dict[str, Any]) -> tuple[Bucket, ObjectRow]:
+def _locked_version(
+    ctx: RequestContext, params: dict[str, Any], method: str
+) -> tuple[Bucket, ObjectRow]:
+    """The version a lock request names; a delete marker, latest or by id, is 405 for
+    `method`, as S3 answers retention requests."""
     from pocketcloud.services.s3.objects import find_object  # objects imports this module
 
     bucket = require_bucket(ctx, params["Bucket"])
     if not bucket.object_lock:
         raise missing_configuration()
-    return bucket, find_object(ctx, bucket, params)
+    return bucket, find_object(ctx, bucket, params, method, marker_not_allowed=True)
 
 
 def put_object_retention(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    bucket, row = _locked_version(ctx, params)
+    bucket, row = _locked_version(ctx, params, "PUT")
     retention = params.get("Retention") or {}
     mode, until = retention.get("Mode"), retention.get("RetainUntilDate")
     if (mode is None) != (until is None) or (mode is not None and mode not in MODES):
@@ -236,7 +239,7 @@ def _save(ctx: RequestContext, bucket: Bucket, row: ObjectRow, headers: dict[str
 
 
 def get_object_retention(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    _, row = _locked_version(ctx, params)
+    _, row = _locked_version(ctx, params, "GET")
     mode = row.headers.get("ObjectLockMode")
     if mode is None:
         raise _no_lock()
@@ -245,7 +248,7 @@ def get_object_retention(ctx: RequestContext, params: dict[str, Any]) -> dict[st
 
 
 def put_object_legal_hold(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    bucket, row = _locked_version(ctx, params)
+    bucket, row = _locked_version(ctx, params, "PUT")
     status = (params.get("LegalHold") or {}).get("Status")
     if status not in LEGAL_HOLD_STATUSES:
         raise malformed_xml()
@@ -254,7 +257,7 @@ def put_object_legal_hold(ctx: RequestContext, params: dict[str, Any]) -> dict[s
 
 
 def get_object_legal_hold(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    _, row = _locked_version(ctx, params)
+    _, row = _locked_version(ctx, params, "GET")
     status = row.headers.get("ObjectLockLegalHoldStatus")
     if status is None:
         raise _no_lock()

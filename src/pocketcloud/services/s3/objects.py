@@ -373,6 +373,10 @@ def _read_window(row: ObjectRow, params: dict[str, Any], result: dict[str, Any])
     """(first byte, length) to send, setting Content-Range/PartsCount for ranges and parts."""
     part_number = params.get("PartNumber")
     if part_number is not None:
+        if params.get("Range"):
+            raise AwsError(
+                "InvalidRequest", "Cannot specify both Range header and partNumber query parameter"
+            )
         return _part_window(row, int(part_number), result)
     window = byte_range(params.get("Range"), row.size)
     if window is None:
@@ -407,7 +411,7 @@ def get_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     row = find_object(ctx, bucket, params)
     if row.storage_class in ARCHIVED_CLASSES:
         check_readable(ctx, row)
-    check_read_conditions(params, row.etag, row.last_modified)
+    check_read_conditions(params, row.etag, row.last_modified, ctx.cloud.clock.now())
     result = describe(row, bucket, params)
     add_expiration(ctx, bucket.name, row, result)
     add_restore(ctx, row, result)
@@ -425,7 +429,7 @@ def get_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def head_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
     row = find_object(ctx, bucket, params)
-    check_read_conditions(params, row.etag, row.last_modified)
+    check_read_conditions(params, row.etag, row.last_modified, ctx.cloud.clock.now())
     result = describe(row, bucket, params)
     add_expiration(ctx, bucket.name, row, result)
     add_restore(ctx, row, result)

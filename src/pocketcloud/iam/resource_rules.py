@@ -154,6 +154,8 @@ def lambda_resources(operation: str, params: Mapping[str, Any], ctx: RequestCont
         qualifier = params.get("Qualifier") or match["qualifier"]
         function = arn("lambda", region, account, f"function:{match['name']}")
         return [f"{function}:{qualifier}" if qualifier else function]
+    if str(params.get("Arn") or "").startswith("arn:aws:lambda:"):  # GetLayerVersionByArn
+        return [str(params["Arn"])]
     if params.get("LayerName"):
         layer = str(params["LayerName"])
         if not layer.startswith("arn:"):

@@ -31,7 +31,7 @@ _ARCHITECTURE_ENUM = "Member must satisfy enum value set: [x86_64, arm64]"
 
 
 async def publish_layer_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    name = _layer_name(params["LayerName"])
+    name = parse_layer_name(params["LayerName"])
     _check_compatibility(params)
     code = await store_code(ctx, params.get("Content") or {}, operation="PublishLayerVersion")
     with store(ctx).write() as tx:
@@ -58,9 +58,9 @@ async def publish_layer_version(ctx: RequestContext, params: dict[str, Any]) -> 
 
 
 def get_layer_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    name = _layer_name(params["LayerName"])
+    name = parse_layer_name(params["LayerName"])
     return _with_location(ctx, *_load(ctx, ctx.account_id, name,
-                                      _version_number(params["VersionNumber"])))
+                                      valid_version_number(params["VersionNumber"])))
 
 
 def get_layer_version_by_arn(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -69,35 +69,48 @@ def get_layer_version_by_arn(ctx: RequestContext, params: dict[str, Any]) -> dic
 
 
 def list_layer_versions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    name = _layer_name(params["LayerName"])
-    matches = _list_filter(params)
+    name = parse_layer_name(params["LayerName"])
+    matches, limit = _list_filter(params), _max_items(params.get("MaxItems"))
+    marker = params.get("Marker")
     with store(ctx).read() as tx:
         rows = tx.fetchall(
-            "SELECT config FROM lambda_layer_versions WHERE account_id = ? AND region = ? AND "
-            "layer_name = ? ORDER BY version DESC", (ctx.account_id, ctx.region, name))
-    configs = [config for config in (json.loads(row[0]) for row in rows) if matches(config)]
-    return {"LayerVersions": [_summary(config) for config in configs[:MAX_LIST_ITEMS]]}
+            "SELECT version, config FROM lambda_layer_versions WHERE account_id = ? AND "
+            "region = ? AND layer_name = ? AND version < ? ORDER BY version DESC",
+            (ctx.account_id, ctx.region, name, _version_marker(marker)))
+    found = [(str(number), config) for number, config in
+             ((number, json.loads(config)) for number, config in rows) if matches(config)]
+    page, next_marker = _page(found, limit)
+    result: dict[str, Any] = {"LayerVersions": [_summary(config) for _, config in page]}
+    if next_marker:
+        result["NextMarker"] = next_marker
+    return result
 
 
 def list_layers(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    matches = _list_filter(params)
+    matches, limit = _list_filter(params), _max_items(params.get("MaxItems"))
     with store(ctx).read() as tx:
         rows = tx.fetchall(
             "SELECT layer_name, config FROM lambda_layer_versions WHERE account_id = ? AND "
-            "region = ? ORDER BY layer_name, version DESC", (ctx.account_id, ctx.region))
+            "region = ? AND layer_name > ? ORDER BY layer_name, version DESC",
+            (ctx.account_id, ctx.region, params.get("Marker") or ""))
     latest: dict[str, dict[str, Any]] = {}
     for name, config_json in rows:
-        config = json.loads(config_json)
-        if name not in latest and matches(config):
-            latest[name] = config
-    layers = [{"LayerName": name, "LayerArn": config["LayerArn"],
-               "LatestMatchingVersion": _summary(config)} for name, config in latest.items()]
-    return {"Layers": layers[:MAX_LIST_ITEMS]}
+        if name not in latest:
+            config = json.loads(config_json)
+            if matches(config):
+                latest[name] = config
+    page, next_marker = _page(list(latest.items()), limit)
+    result: dict[str, Any] = {"Layers": [
+        {"LayerName": name, "LayerArn": config["LayerArn"],
+         "LatestMatchingVersion": _summary(config)} for name, config in page]}
+    if next_marker:
+        result["NextMarker"] = next_marker
+    return result
 
 
 def delete_layer_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    name = _layer_name(params["LayerName"])
-    key = (ctx.account_id, ctx.region, name, _version_number(params["VersionNumber"]))
+    name = parse_layer_name(params["LayerName"])
+    key = (ctx.account_id, ctx.region, name, valid_version_number(params["VersionNumber"]))
     with store(ctx).write() as tx:
         blob_id = tx.fetchvalue("SELECT blob_id FROM lambda_layer_versions WHERE account_id = ? "
                                 "AND region = ? AND layer_name = ? AND version = ?", key)
@@ -118,9 +131,23 @@ def layer_references(ctx: RequestContext, version_arns: list[str]) -> list[dict[
     references = []
     for version_arn in version_arns:
         account_id, name, number = _parse_version_arn(ctx, version_arn)
+        if account_id != ctx.account_id:
+            require_layer_access(ctx, version_arn)
         config, _ = _load(ctx, account_id, name, number, for_function=version_arn)
         references.append({"Arn": version_arn, "CodeSize": config["Content"]["CodeSize"]})
     return references
+
+
+def require_layer_access(ctx: RequestContext, version_arn: str) -> None:
+    """Another account's layer version: usable only where its policy grants GetLayerVersion."""
+    from pocketcloud.gateway.authorization import decide, denial_error
+    from pocketcloud.iam.actions import Target
+
+    if ctx.cloud.settings.iam != "enforce" or ctx.caller is None:
+        return
+    decision = decide(ctx, Target("lambda:GetLayerVersion", [version_arn], {}))
+    if not decision.allowed:
+        raise denial_error(ctx.service, ctx.protocol, decision.message)
 
 
 def layer_blob(ctx: RequestContext, version_arn: str) -> str:
@@ -156,11 +183,40 @@ def _with_location(ctx: RequestContext, config: dict[str, Any], blob_id: str) ->
     return {**config, "Content": {**config["Content"], "Location": code_location(ctx, blob_id)}}
 
 
-def _version_number(value: int) -> int:
+def valid_version_number(value: int) -> int:
     if value < 1:
         raise AwsError("InvalidParameterValueException", "Layer Version Cannot be less than 1",
                        fields={"Type": "User"})
     return value
+
+
+def _max_items(value: int | None) -> int:
+    if value is None:
+        return MAX_LIST_ITEMS
+    if value < 1:
+        raise validation_error(value, "maxItems", "Member must have value greater than or equal "
+                               "to 1")
+    if value > MAX_LIST_ITEMS:
+        raise validation_error(value, "maxItems", "Member must have value less than or equal to "
+                               f"{MAX_LIST_ITEMS}")
+    return value
+
+
+def _version_marker(marker: str | None) -> int:
+    """ListLayerVersions resumes below the version its marker names (newest first)."""
+    if not marker:
+        return 2**63 - 1
+    if not marker.isdigit():
+        raise AwsError("InvalidParameterValueException", f"Invalid marker: {marker}")
+    return min(int(marker), 2**63 - 1)
+
+
+def _page(items: list[tuple[str, dict[str, Any]]],
+          limit: int) -> tuple[list[tuple[str, dict[str, Any]]], str | None]:
+    """The first `limit` items, and the marker of the last when more follow."""
+    if len(items) > limit:
+        return items[:limit], items[limit - 1][0]
+    return items, None
 
 
 def _check_compatibility(params: dict[str, Any]) -> None:
@@ -200,7 +256,7 @@ def _summary(config: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in config.items() if k not in ("Content", "LayerArn")}
 
 
-def _layer_name(value: str) -> str:
+def parse_layer_name(value: str) -> str:
     name = value.rsplit(":layer:", 1)[-1] if ":layer:" in value else value
     if not _LAYER_NAME.fullmatch(name):
         raise validation_error(value, "layerName", "Member must satisfy regular expression "

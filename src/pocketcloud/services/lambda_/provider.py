@@ -20,6 +20,11 @@ from pocketcloud.services.lambda_.functions import (
     update_function_configuration,
 )
 from pocketcloud.services.lambda_.invoke import invoke
+from pocketcloud.services.lambda_.layer_policies import (
+    add_layer_version_permission,
+    get_layer_version_policy,
+    remove_layer_version_permission,
+)
 from pocketcloud.services.lambda_.layers import (
     delete_layer_version,
     get_layer_version,
@@ -56,6 +61,7 @@ from pocketcloud.services.lambda_.urls import (
     list_function_url_configs,
     update_function_url_config,
 )
+from pocketcloud.services.lambda_.user_errors import lambda_operation
 
 create_event_source_mapping = mappings.create_event_source_mapping
 update_event_source_mapping = mappings.update_event_source_mapping
@@ -80,4 +86,9 @@ __all__ = [
     "list_function_url_configs", "update_function_url_config",
     "delete_provisioned_concurrency_config", "get_provisioned_concurrency_config",
     "list_provisioned_concurrency_configs", "put_provisioned_concurrency_config",
+    "add_layer_version_permission", "get_layer_version_policy", "remove_layer_version_permission",
 ]
+
+# Every operation answers its user errors with Type: "User" (user_errors.py).
+for _name in __all__:
+    globals()[_name] = lambda_operation(globals()[_name])

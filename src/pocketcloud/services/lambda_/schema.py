@@ -113,6 +113,11 @@ SCHEMA = (
         SELECT account_id, region, layer_name, max(version) FROM lambda_layer_versions
         GROUP BY account_id, region, layer_name;
     """,
+    # A layer version's resource policy (AddLayerVersionPermission) and its revision.
+    """
+    ALTER TABLE lambda_layer_versions ADD COLUMN policy TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE lambda_layer_versions ADD COLUMN policy_revision TEXT;
+    """,
 )
 
 

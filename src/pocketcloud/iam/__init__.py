@@ -36,6 +36,7 @@ from pocketcloud.iam.evaluation import (
     Decision,
     Principal,
     evaluate,
+    matching_statements,
     request_context,
 )
 from pocketcloud.iam.policy import Policy, Statement, parse_policy
@@ -48,6 +49,7 @@ __all__ = [
     "Principal",
     "Statement",
     "evaluate",
+    "matching_statements",
     "parse_policy",
     "request_context",
 ]

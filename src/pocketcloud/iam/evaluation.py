@@ -21,6 +21,7 @@ Several resources are all checked; the first one denied decides.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -181,6 +182,25 @@ def _evaluate_resource(request: AuthorizationRequest, resource: str, context: Co
         return _denied(request, resource, "no-resource-policy", None, None,
                        f"because no resource-based policy allows the {action} action")
     return _allowed(resource)
+
+
+def matching_statements(
+    policy: Policy, effect: str, action: str, resource: str, context: Context,
+    principal: Principal | None = None, *, with_conditions: bool = True,
+) -> list[Statement]:
+    """The policy's statements of ``effect`` that apply to the request, by the engine's own
+    matching (for the Simulate* answers; not used when enforcing). ``principal``: a resource
+    policy's statements must name it; ``with_conditions=False`` ignores Condition blocks."""
+    found = []
+    for statement in policy.statements:
+        if statement.effect != effect:
+            continue
+        if principal is not None and not _principal_strength(statement, principal):
+            continue
+        checked = statement if with_conditions else dataclasses.replace(statement, conditions=())
+        if _applies(checked, policy, action, resource, context):
+            found.append(statement)
+    return found
 
 
 def _allows(policy: Policy, action: str, resource: str, context: Context) -> bool:

@@ -19,6 +19,7 @@ from pocketcloud.services.iam import (
     managed,
     names,
     roles,
+    service_linked,
     simulation,
     users,
 )
@@ -36,7 +37,8 @@ def _in_callers_account(function: Operation) -> Operation:
     return operation
 
 
-_MODULES = (users, login_profiles, roles, managed, inline, access_keys, account, simulation)
+_MODULES = (users, login_profiles, roles, managed, inline, access_keys, account, simulation,
+            service_linked)
 _OPERATIONS = {
     name: _in_callers_account(value)
     for module in _MODULES

@@ -1,4 +1,4 @@
-"""IAM roles (trust policies, session duration), service-linked roles, instance profiles."""
+"""IAM roles (trust policies, session duration) and instance profiles."""
 
 from __future__ import annotations
 
@@ -36,34 +36,6 @@ MAX_TRUST_POLICY_CHARS = 2048
 _COLUMNS = ("name, role_id, path, create_date, trust_policy, description, max_session_s, "
             "boundary_arn, tags, last_used, last_used_region")
 _PROFILE_COLUMNS = "name, profile_id, path, create_date, role_name, tags"
-_KNOWN_SERVICE_ROLE_NAMES = {
-    "autoscaling.amazonaws.com": "AutoScaling",
-    "elasticloadbalancing.amazonaws.com": "ElasticLoadBalancing",
-    "ecs.amazonaws.com": "ECS",
-    "rds.amazonaws.com": "RDS",
-    "spot.amazonaws.com": "EC2Spot",
-    "lambda.amazonaws.com": "Lambda",
-    "dynamodb.application-autoscaling.amazonaws.com": "ApplicationAutoScaling_DynamoDBTable",
-    "organizations.amazonaws.com": "Organizations",
-}
-
-# Services recorded refusing a CustomSuffix ("Custom suffix is not allowed for ..."); the
-# recorded services that take one are autoscaling, connect and lexv2. Others are let through.
-_NO_SUFFIX_NAMES = (
-    "accountdiscovery.ssm acm appmesh autoscaling-plans backup batch "
-    "cassandra.application-autoscaling cks.kms cloudtrail codestar-notifications config "
-    "dms-fleet-advisor dms docdb-elastic ec2-instance-connect ec2.application-autoscaling "
-    "ecr ecs eks-connector eks-fargate eks-nodegroup eks elasticache elasticbeanstalk "
-    "elasticfilesystem elasticloadbalancing email.cognito-idp emr-containers emrwal es fis "
-    "grafana imagebuilder iotmanagedintegrations kafka kafkaconnect lakeformation lex "
-    "lightsail m2 memorydb mq mrk.kms notifications observability.aoss opensearchservice "
-    "ops.apigateway ops.emr-serverless opsdatasync.ssm opsinsights.ssm "
-    "pullthroughcache.ecr ram rds redshift replication.cassandra replication.ecr "
-    "repository.sync.codeconnections resource-explorer-2 rolesanywhere s3-outposts ses "
-    "shield ssm-incidents ssm-quicksetup ssm sso vpcorigin.cloudfront waf wafv2")
-_NO_SUFFIX_SERVICES = frozenset(f"{name}.amazonaws.com" for name in _NO_SUFFIX_NAMES.split())
-
-
 def create_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = valid_name(params["RoleName"], "roleName")
     path = valid_path(params.get("Path"))
@@ -77,7 +49,7 @@ def create_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             raise already_exists(f"Role with name {name} already exists.")
         if boundary:
             require_boundary(tx, ctx.account_id, boundary)
-        _insert_role(tx, ctx, name, path, trust, params.get("Description") or "",
+        insert_role(tx, ctx, name, path, trust, params.get("Description") or "",
                      max_session_s, boundary, tags)
         row = role_row(tx, ctx.account_id, name)
     return {"Role": _brief(role_shape(ctx.account_id, row, with_last_used=False),
@@ -92,7 +64,7 @@ def _brief(shape: dict[str, Any], *left_out: str) -> dict[str, Any]:
     return shape
 
 
-def _insert_role(
+def insert_role(
     tx: Tx, ctx: RequestContext, name: str, path: str, trust: str, description: str,
     max_session_s: int, boundary: str | None, tags: list[dict[str, str]],
 ) -> None:
@@ -208,53 +180,6 @@ def delete_role_permissions_boundary(
         tx.execute("UPDATE iam_roles SET boundary_arn = NULL WHERE account_id = ? AND name = ?",
                    (ctx.account_id, row[0]))
     return {}
-
-
-def create_service_linked_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    service = params["AWSServiceName"]
-    if not re.fullmatch(r"[\w.-]+\.amazonaws\.com", service):
-        raise AwsError("InvalidInputException", f"Invalid service name: {service}.")
-    if params.get("CustomSuffix") and service in _NO_SUFFIX_SERVICES:
-        raise AwsError("InvalidInputException", f"Custom suffix is not allowed for {service}")
-    label = _KNOWN_SERVICE_ROLE_NAMES.get(service) or service.split(".")[0].capitalize()
-    name = f"AWSServiceRoleFor{label}"
-    if params.get("CustomSuffix"):
-        name += "_" + params["CustomSuffix"]
-    trust = json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]})
-    with writing(ctx.cloud) as tx:
-        if role_row(tx, ctx.account_id, name, required=False):
-            raise AwsError("InvalidInputException",
-                           f"Service role name {name} has been taken in this account, please "
-                           "try a different suffix.")
-        _insert_role(tx, ctx, name, f"/aws-service-role/{service}/", trust,
-                     params.get("Description") or "", MAX_SESSION_DEFAULT_S, None, [])
-        row = role_row(tx, ctx.account_id, name)
-    return {"Role": role_shape(ctx.account_id, row, with_last_used=False)}
-
-
-def delete_service_linked_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    name = params["RoleName"]
-    with writing(ctx.cloud) as tx:
-        row = role_row(tx, ctx.account_id, name)
-        if not row[2].startswith("/aws-service-role/"):
-            raise AwsError("InvalidInputException", f"{name} is not a service-linked role.")
-        tx.execute("DELETE FROM iam_inline_policies WHERE account_id = ? AND owner_kind = 'role' "
-                   "AND owner_name = ?", (ctx.account_id, name))
-        tx.execute("DELETE FROM iam_attachments WHERE account_id = ? AND owner_kind = 'role' "
-                   "AND owner_name = ?", (ctx.account_id, name))
-        tx.execute("DELETE FROM iam_roles WHERE account_id = ? AND name = ?",
-                   (ctx.account_id, name))
-    # Deletion is immediate here; the task id lets clients poll as they do in AWS.
-    return {"DeletionTaskId": f"task/aws-service-role/{name}/{ctx.cloud.ids.uuid4()}"}
-
-
-def get_service_linked_role_deletion_status(
-    ctx: RequestContext, params: dict[str, Any]
-) -> dict[str, Any]:
-    if not params["DeletionTaskId"].startswith("task/aws-service-role/"):
-        raise no_such_entity(f"Deletion task {params['DeletionTaskId']} cannot be found.")
-    return {"Status": "SUCCEEDED"}
 
 
 def create_instance_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -51,8 +51,8 @@ def test_names_differing_only_in_case_clash(iam) -> None:  # type: ignore[no-unt
         code, text, status = _error(call, **params)
         assert (code, status) == ("EntityAlreadyExists", 409)
         assert text.startswith(message)
-    assert [u["UserName"] for u in iam.list_users()["Users"] if u["UserName"].lower()
-            == user] == [user]
+    users = [u for page in iam.get_paginator("list_users").paginate() for u in page["Users"]]
+    assert [u["UserName"] for u in users if u["UserName"].lower() == user] == [user]
 
 
 def test_renaming_clashes_regardless_of_case_but_may_recase_itself(iam) -> None:  # type: ignore[no-untyped-def]

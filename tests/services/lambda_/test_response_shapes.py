@@ -64,7 +64,8 @@ def test_lists_leave_out_states_and_runtime_versions(lam) -> None:  # type: igno
     lam.publish_version(FunctionName=name)
     versions = lam.list_versions_by_function(FunctionName=name)["Versions"]
     assert [v["FunctionArn"] for v in versions] == [f"{_arn(name)}:$LATEST", f"{_arn(name)}:1"]
-    listed = [f for f in lam.list_functions()["Functions"] if f["FunctionName"] == name]
+    pages = lam.get_paginator("list_functions").paginate()  # the shared server has many
+    listed = [f for page in pages for f in page["Functions"] if f["FunctionName"] == name]
     for shown in versions + listed:
         assert not {"State", "LastUpdateStatus", "RuntimeVersionConfig"} & set(shown)
     assert listed[0]["FunctionArn"] == _arn(name)

@@ -26,6 +26,7 @@ LIST_MAX_ITEMS = 100
 SQS_BATCH_MAX, SQS_FIFO_BATCH_MAX, SQS_BATCH_DEFAULT = 10000, 10, 10
 STREAM_BATCH_MAX, STREAM_BATCH_DEFAULT = 10000, 100
 SCALING_MIN, SCALING_MAX = 2, 1000
+STARTING_POSITIONS = ("LATEST", "AT_TIMESTAMP", "TRIM_HORIZON")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _SQS_ARN = re.compile(r"arn:aws[\w-]*:sqs:([a-z0-9-]+):(\d{12}):(.+)")
 _STREAM_ARN = re.compile(r"arn:aws[\w-]*:dynamodb:([a-z0-9-]+):(\d{12}):table/[^/]+/stream/.+")
@@ -56,6 +57,7 @@ def source_kind(source_arn: str) -> str:
 
 async def create_event_source_mapping(ctx: RequestContext,
                                       params: dict[str, Any]) -> dict[str, Any]:
+    _check_position_value(params.get("StartingPosition"))
     source_arn = params.get("EventSourceArn")
     if not source_arn:
         raise invalid("Unrecognized event source.")
@@ -93,10 +95,22 @@ async def create_event_source_mapping(ctx: RequestContext,
     return config
 
 
+def _check_position_value(position: Any) -> None:
+    """A StartingPosition outside the enum fails the request's validation, for every source."""
+    if position is not None and position not in STARTING_POSITIONS:
+        raise AwsError("ValidationException", "1 validation error detected: Value "
+                       f"'{position}' at 'startingPosition' failed to satisfy constraint: "
+                       "Member must satisfy enum value set: [LATEST, AT_TIMESTAMP, "
+                       "TRIM_HORIZON]")
+
+
 def _function(ctx: RequestContext, name: str) -> tuple[str, int]:
+    """The mapping's function; AWS words a missing one more tersely here than elsewhere."""
     ref = parse_function_name(ctx, name)
     with lambda_store(ctx).read() as tx:
-        records.require_function(tx, ref)
+        if not records.function_exists(tx, ref):
+            raise AwsError("ResourceNotFoundException", "Function does not exist", 404,
+                           fields={"Type": "User"})
         found = records.load_version(tx, ref, "$LATEST")
     timeout_s = int((found[0] if found else {}).get("Timeout", 3))
     return ref.qualified_arn, timeout_s
@@ -139,9 +153,8 @@ def _bounded(params: dict[str, Any], member: str, low: int, high: int) -> int | 
 
 
 def _sqs_settings(config: dict[str, Any], params: dict[str, Any], fifo: bool) -> None:
-    if params.get("StartingPosition"):
-        raise invalid("Unsupported MaximumBatchingWindowInSeconds or StartingPosition for "
-                      "SQS: StartingPosition is not supported for SQS event sources.")
+    if params.get("StartingPosition") or params.get("StartingPositionTimestamp") is not None:
+        raise invalid("StartingPosition is not valid for SQS event sources.")
     for member in ("BisectBatchOnFunctionError", "MaximumRetryAttempts",
                    "MaximumRecordAgeInSeconds", "ParallelizationFactor", "DestinationConfig"):
         if params.get(member) is not None:
@@ -170,11 +183,14 @@ def _sqs_settings(config: dict[str, Any], params: dict[str, Any], fifo: bool) ->
 def _stream_settings(config: dict[str, Any], params: dict[str, Any], creating: bool) -> None:
     if creating:
         position = params.get("StartingPosition")
-        if position not in ("TRIM_HORIZON", "LATEST"):
+        if not position:
             raise invalid("1 validation error detected: Value null at 'startingPosition' failed "
-                          "to satisfy constraint: Member must not be null." if not position
-                          else f"Unsupported starting position {position} for DynamoDB "
-                          "Streams.")
+                          "to satisfy constraint: Member must not be null.")
+        if params.get("StartingPositionTimestamp") is not None and position != "AT_TIMESTAMP":
+            raise invalid("Timestamp only valid with StartingPosition AT_TIMESTAMP")
+        if position not in ("TRIM_HORIZON", "LATEST"):
+            raise invalid("Unsupported starting position for arn type: "
+                          f"{config['EventSourceArn']}")
         config.update({"StartingPosition": position, "ParallelizationFactor": 1,
                        "MaximumRecordAgeInSeconds": -1, "BisectBatchOnFunctionError": False,
                        "MaximumRetryAttempts": -1, "TumblingWindowInSeconds": 0,

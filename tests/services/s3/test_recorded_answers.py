@@ -42,3 +42,23 @@ def test_completion_without_parts(s3: Any, bucket: str) -> None:
     assert caught.value.response["Error"]["Code"] == "MalformedXML"
     s3.abort_multipart_upload(Bucket=bucket, Key="none", UploadId=upload_id)
 
+
+@pytest.mark.parametrize("operation", ["list_objects", "list_objects_v2", "head_bucket"])
+def test_bucket_region_header(s3: Any, bucket: str, operation: str) -> None:
+    s3.put_object(Bucket=bucket, Key="k", Body=b"v")
+    answer = getattr(s3, operation)(Bucket=bucket)
+    headers = answer["ResponseMetadata"]["HTTPHeaders"]
+    assert headers["x-amz-bucket-region"] == s3.meta.region_name
+
+
+def test_bucket_region_header_of_another_region(client: Any, bucket_name: Any) -> None:
+    s3 = client("s3", region_name="eu-west-1")
+    name = bucket_name()
+    s3.create_bucket(Bucket=name,
+                     CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})  # fmt: skip
+    try:
+        for answer in (s3.list_objects_v2(Bucket=name), s3.list_objects(Bucket=name)):
+            assert answer["ResponseMetadata"]["HTTPHeaders"]["x-amz-bucket-region"] == (
+                "eu-west-1")
+    finally:
+        s3.delete_bucket(Bucket=name)

@@ -29,7 +29,7 @@ from pocketcloud.gateway.routing import Route, route
 from pocketcloud.gateway.unread_body import TrackedReceive, close_if_unread, track_body
 from pocketcloud.infra import gate, unreachable
 from pocketcloud.infra.region_opt_in import is_region_enabled
-from pocketcloud.protocol.http import STATUS_OVERRIDE, HttpRequest, HttpResponse
+from pocketcloud.protocol.http import EXTRA_HEADERS, STATUS_OVERRIDE, HttpRequest, HttpResponse
 from pocketcloud.protocol.parsing import parse_request
 from pocketcloud.protocol.serializing import serialize_error, serialize_response
 from pocketcloud.protocol.specs import service_model
@@ -199,7 +199,10 @@ def _respond(
         result = dict(result)
         stream = result.pop(payload)
     status = result.pop(STATUS_OVERRIDE, None)
+    extra = result.pop(EXTRA_HEADERS, None)
     response = serialize_response(operation, result, request_id, protocol)
+    if extra:
+        response.headers.update(extra)
     if status is not None:
         response.status_code = status
     if stream is not None:

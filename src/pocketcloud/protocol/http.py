@@ -32,6 +32,9 @@ class HttpRequest:
 # A provider's result may carry this key: the HTTP status of an answer the spec does not model
 # (S3's HEAD of a byte range is 206 Partial Content, with no body to say so).
 STATUS_OVERRIDE = "__status_code__"
+# ...and this one: response headers the spec does not model (S3's x-amz-bucket-region on a
+# list of objects), a dict of header name to text.
+EXTRA_HEADERS = "__headers__"
 
 
 @dataclass

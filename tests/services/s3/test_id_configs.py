@@ -71,12 +71,47 @@ def test_put_get_list_delete(s3: Any, bucket: str, family: str) -> None:
     assert _error(caught) == ("NoSuchConfiguration", 404)
 
 
-@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("family", ["analytics", "metrics", "intelligent_tiering"])
 def test_body_id_must_match_the_query(s3: Any, bucket: str, family: str) -> None:
     make, member, _, name = FAMILIES[family]
     with pytest.raises(ClientError) as caught:
         getattr(s3, f"put_{name}")(Bucket=bucket, Id="query-id", **{member: make("body-id")})
     assert _error(caught) == ("MalformedXML", 400)
+
+
+def test_inventory_id_mismatch(s3: Any, bucket: str) -> None:
+    """Inventory answers its own IdMismatch, after checking the document itself."""
+    with pytest.raises(ClientError) as caught:
+        s3.put_bucket_inventory_configuration(
+            Bucket=bucket, Id="query-id", InventoryConfiguration=_inventory("body-id"))
+    assert _error(caught) == ("IdMismatch", 400)
+    assert caught.value.response["Error"]["Message"] == (
+        "Document ID does not match the specified configuration ID.")
+    broken = {**_inventory("body-id"), "IncludedObjectVersions": "Some"}
+    with pytest.raises(ClientError) as caught:
+        s3.put_bucket_inventory_configuration(
+            Bucket=bucket, Id="query-id", InventoryConfiguration=broken)
+    assert _error(caught) == ("MalformedXML", 400)
+
+
+@pytest.mark.parametrize("destination", [
+    "reports", "arn:aws:s3:::", "arn:aws:sqs:us-east-1:123456789012:reports",
+    "arn:aws:s3:us-east-1:123456789012:reports", "arn:aws:s3:::reports/prefix",
+])  # fmt: skip
+def test_inventory_destination_must_be_a_bucket_arn(
+    s3: Any, bucket: str, destination: str
+) -> None:
+    config = _inventory("x")
+    config["Destination"] = {"S3BucketDestination": {"Bucket": destination, "Format": "CSV"}}
+    with pytest.raises(ClientError) as caught:
+        s3.put_bucket_inventory_configuration(Bucket=bucket, Id="x",
+                                              InventoryConfiguration=config)  # fmt: skip
+    assert _error(caught) == ("InvalidS3DestinationBucket", 400)
+    assert caught.value.response["Error"]["Message"] == "Invalid bucket ARN."
+    with pytest.raises(ClientError) as caught:  # the Id is checked before the destination
+        s3.put_bucket_inventory_configuration(Bucket=bucket, Id="other",
+                                              InventoryConfiguration=config)  # fmt: skip
+    assert _error(caught) == ("IdMismatch", 400)
 
 
 @pytest.mark.parametrize("family, broken", [

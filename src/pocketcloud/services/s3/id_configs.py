@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ ID_CHARS_MAX = 64
 _FILTER_MEMBERS = ("Prefix", "Tag", "And", "AccessPointArn")
 _TIER_MINIMUM_DAYS = {"ARCHIVE_ACCESS": 90, "DEEP_ARCHIVE_ACCESS": 180}
 _TIER_MAXIMUM_DAYS = 730
+_BUCKET_ARN = re.compile(r"arn:aws(?:-cn|-us-gov)?:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]").fullmatch
 
 
 def _check_filter(config: dict[str, Any]) -> None:
@@ -62,6 +64,13 @@ def _check_inventory(config: dict[str, Any]) -> None:
     prefix_filter = config.get("Filter")
     if prefix_filter is not None and prefix_filter.get("Prefix") is None:
         raise malformed_xml()
+
+
+def _check_destination_arn(config: dict[str, Any]) -> None:
+    """An inventory's destination is named by the bucket's ARN: arn:aws:s3:::<bucket>."""
+    arn = config["Destination"]["S3BucketDestination"]["Bucket"]
+    if not _BUCKET_ARN(arn):
+        raise AwsError("InvalidS3DestinationBucket", "Invalid bucket ARN.")
 
 
 def _check_metrics(config: dict[str, Any]) -> None:
@@ -111,12 +120,21 @@ def _put(family: Family, ctx: RequestContext, params: dict[str, Any]) -> dict[st
     bucket = require_bucket(ctx, params["Bucket"])
     config = params.get(family.member)
     config_id = params.get("Id") or ""
-    if not isinstance(config, dict) or config.get("Id") != config_id:
+    if not isinstance(config, dict):
+        raise malformed_xml()
+    if family is INVENTORY:  # the document, then its Id, then the destination, as S3 checks
+        family.check(config)
+        if config.get("Id") != config_id:
+            raise AwsError("IdMismatch",
+                           "Document ID does not match the specified configuration ID.")
+        _check_destination_arn(config)
+    elif config.get("Id") != config_id:
         raise malformed_xml()  # the body's Id must be the one the query names
     if len(config_id) > ID_CHARS_MAX:
         raise AwsError("InvalidArgument", f"The Id must be at most {ID_CHARS_MAX} characters",
                        fields={"ArgumentName": "id", "ArgumentValue": config_id})  # fmt: skip
-    family.check(config)
+    if family is not INVENTORY:
+        family.check(config)
     stored = dict(get_config(ctx, bucket.name, family.kind) or {})
     if config_id not in stored and len(stored) >= CONFIGURATIONS_MAX:
         raise AwsError("TooManyConfigurations", "You are attempting to create a new "

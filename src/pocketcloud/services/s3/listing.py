@@ -18,6 +18,7 @@ from urllib.parse import quote_plus
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.protocol.http import EXTRA_HEADERS
 from pocketcloud.services.s3.buckets import owner_of, require_bucket
 from pocketcloud.services.s3.schema import key_bytes, key_text, s3_store
 from pocketcloud.store import Tx
@@ -122,6 +123,7 @@ def _page(
     result: dict[str, Any] = {"Name": bucket.name, "Prefix": encode(key_text(prefix))}
     result["MaxKeys"] = limit if params.get("MaxKeys") is not None else MAX_KEYS
     result["IsTruncated"] = truncated
+    result[EXTRA_HEADERS] = {"x-amz-bucket-region": bucket.region}  # S3 names it on lists
     if contents:
         result["Contents"] = contents
     if prefixes:

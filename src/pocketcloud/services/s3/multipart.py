@@ -179,10 +179,13 @@ async def upload_part_copy(ctx: RequestContext, params: dict[str, Any]) -> dict[
 def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
     key, upload_id = params["Key"], params["UploadId"]
-    requested = (params.get("MultipartUpload") or {}).get("Parts") or []
-    if not requested:
+    document = params.get("MultipartUpload")
+    if document is None:  # no body at all
         raise AwsError("MalformedXML", "The XML you provided was not well-formed or did not "
                        "validate against our published schema")  # fmt: skip
+    requested = document.get("Parts") or []
+    if not requested:  # <CompleteMultipartUpload/>
+        raise AwsError("InvalidRequest", "You must specify at least one part")
     with s3_store(ctx).read() as tx:
         upload = find_upload(tx, bucket.name, key, upload_id)
         stored = {
@@ -250,7 +253,7 @@ def _validate_parts(
         if size < PART_SIZE_MIN_BYTES:
             raise AwsError(
                 "EntityTooSmall",
-                "Your proposed upload is smaller than the minimum allowed object size.",
+                "Your proposed upload is smaller than the minimum allowed size",
                 fields={"ProposedSize": str(size), "MinSizeAllowed": str(PART_SIZE_MIN_BYTES),
                         "PartNumber": str(number), "ETag": etag.strip('"')},
             )  # fmt: skip

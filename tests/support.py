@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+from botocore.exceptions import ClientError
+
 START_TIMEOUT_S = 20.0
 ENFORCE_SECRET = "s3cret"  # the root keys' secret of the servers `enforcing` starts
 
@@ -79,6 +82,15 @@ def start_server(data_dir: Path | None = None, *extra: str,
     raise RuntimeError("pocketcloud did not answer within the start timeout")
 
 
+
+
+def refusal(call: Any, *args: Any, **params: Any) -> tuple[str, str, int]:
+    """Call a boto3 operation that must be refused: its error code, message and HTTP status."""
+    with pytest.raises(ClientError) as raised:
+        call(*args, **params)
+    response = raised.value.response
+    return (response["Error"]["Code"], response["Error"]["Message"],
+            response["ResponseMetadata"]["HTTPStatusCode"])
 
 
 def admin(endpoint: str, method: str, path: str, body: Any = None) -> tuple[int, dict[str, Any]]:

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-from botocore.exceptions import ClientError
+from tests.support import refusal
 
 ACCOUNT = "531975319753"
 UNKNOWN_KEY = "AKIAIOSFODNN7EXAMPLE"
-
-
-def _error(call, **kwargs) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response
-    return error["Error"]["Code"], error["Error"]["Message"], error["ResponseMetadata"][
-        "HTTPStatusCode"]
 
 
 def test_unknown_access_key(client) -> None:  # type: ignore[no-untyped-def]
@@ -24,10 +15,10 @@ def test_unknown_access_key(client) -> None:  # type: ignore[no-untyped-def]
     user = f"keys-{uuid.uuid4().hex[:10]}"
     iam.create_user(UserName=user)
     missing = ("NoSuchEntity", f"The Access Key with id {UNKNOWN_KEY} cannot be found.", 404)
-    assert _error(iam.update_access_key, UserName=user, AccessKeyId=UNKNOWN_KEY,
-                  Status="Inactive") == missing
-    assert _error(iam.delete_access_key, UserName=user, AccessKeyId=UNKNOWN_KEY) == missing
-    assert _error(iam.get_access_key_last_used, AccessKeyId=UNKNOWN_KEY) == (
+    assert refusal(iam.update_access_key, UserName=user, AccessKeyId=UNKNOWN_KEY,
+                   Status="Inactive") == missing
+    assert refusal(iam.delete_access_key, UserName=user, AccessKeyId=UNKNOWN_KEY) == missing
+    assert refusal(iam.get_access_key_last_used, AccessKeyId=UNKNOWN_KEY) == (
         "AccessDenied", f"User: arn:aws:iam::{ACCOUNT}:root is not authorized to perform "
         f"iam:GetAccessKeyLastUsed on resource: access key {UNKNOWN_KEY}", 403)
     unused = iam.create_access_key(UserName=user)["AccessKey"]["AccessKeyId"]

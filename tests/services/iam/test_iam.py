@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 
-import pytest
-from botocore.exceptions import ClientError
+from tests.support import refusal
 
 ALLOW_S3 = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})
@@ -19,14 +18,6 @@ def _name(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
-def _error(call, *args, **kwargs) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
-    with pytest.raises(ClientError) as caught:
-        call(*args, **kwargs)
-    error = caught.value.response
-    return error["Error"]["Code"], error["Error"]["Message"], error["ResponseMetadata"][
-        "HTTPStatusCode"]
-
-
 def test_user_lifecycle(client) -> None:
     iam = client("iam")
     name = _name("alice")
@@ -35,18 +26,18 @@ def test_user_lifecycle(client) -> None:
     assert user["UserId"].startswith("AIDA") and len(user["UserId"]) == 21
     assert iam.get_user(UserName=name)["User"]["Tags"] == [{"Key": "k", "Value": "v"}]
     assert name in [u["UserName"] for u in iam.list_users(PathPrefix="/team/")["Users"]]
-    assert _error(iam.create_user, UserName=name)[:1] == ("EntityAlreadyExists",)
+    assert refusal(iam.create_user, UserName=name)[:1] == ("EntityAlreadyExists",)
     iam.tag_user(UserName=name, Tags=[{"Key": "a", "Value": "b"}])
     iam.untag_user(UserName=name, TagKeys=["k"])
     assert iam.list_user_tags(UserName=name)["Tags"] == [{"Key": "a", "Value": "b"}]
     iam.delete_user(UserName=name)
-    code, message, status = _error(iam.get_user, UserName=name)
+    code, message, status = refusal(iam.get_user, UserName=name)
     assert (code, status) == ("NoSuchEntity", 404)
     assert message == f"The user with name {name} cannot be found."
 
 
 def test_invalid_user_name_is_a_validation_error(client) -> None:
-    code, _, status = _error(client("iam").create_user, UserName="bad name!")
+    code, _, status = refusal(client("iam").create_user, UserName="bad name!")
     assert (code, status) == ("ValidationError", 400)
 
 
@@ -58,7 +49,7 @@ def test_groups_and_membership(client) -> None:
     iam.add_user_to_group(GroupName=group, UserName=user)
     assert [u["UserName"] for u in iam.get_group(GroupName=group)["Users"]] == [user]
     assert [g["GroupName"] for g in iam.list_groups_for_user(UserName=user)["Groups"]] == [group]
-    code, message, _ = _error(iam.delete_user, UserName=user)
+    code, message, _ = refusal(iam.delete_user, UserName=user)
     assert code == "DeleteConflict" and "remove users from group" in message
     iam.remove_user_from_group(GroupName=group, UserName=user)
     iam.delete_group(GroupName=group)
@@ -77,25 +68,25 @@ def test_managed_policy_versions(client) -> None:
     assert version["Document"] == json.loads(ALLOW_S3)  # botocore decodes IAM's URL-encoding
     for _ in range(4):
         iam.create_policy_version(PolicyArn=arn, PolicyDocument=ALLOW_S3)
-    code, message, status = _error(iam.create_policy_version, PolicyArn=arn,
-                                   PolicyDocument=ALLOW_S3)
+    code, message, status = refusal(iam.create_policy_version, PolicyArn=arn,
+                                    PolicyDocument=ALLOW_S3)
     assert (code, status) == ("LimitExceeded", 409) and "5 versions" in message
     iam.set_default_policy_version(PolicyArn=arn, VersionId="v3")
     assert iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"] == "v3"
-    assert _error(iam.delete_policy_version, PolicyArn=arn, VersionId="v3")[0] == "DeleteConflict"
+    assert refusal(iam.delete_policy_version, PolicyArn=arn, VersionId="v3")[0] == "DeleteConflict"
     versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
     assert [v["VersionId"] for v in versions] == ["v5", "v4", "v3", "v2", "v1"]
     for version_id in ("v1", "v2", "v4", "v5"):
         iam.delete_policy_version(PolicyArn=arn, VersionId=version_id)
     iam.delete_policy(PolicyArn=arn)
-    assert _error(iam.get_policy, PolicyArn=arn)[0] == "NoSuchEntity"
+    assert refusal(iam.get_policy, PolicyArn=arn)[0] == "NoSuchEntity"
 
 
 def test_malformed_policy_document(client) -> None:
     iam = client("iam")
-    code, message, status = _error(iam.create_policy, PolicyName=_name("p"),
-                                   PolicyDocument='{"Version": "2012-10-17", '
-                                   '"Statement": [{"Effect": "Allow"}]}')
+    code, message, status = refusal(iam.create_policy, PolicyName=_name("p"),
+                                    PolicyDocument='{"Version": "2012-10-17", '
+                                    '"Statement": [{"Effect": "Allow"}]}')
     assert (code, status) == ("MalformedPolicyDocument", 400)
     assert message == "Policy statement must contain actions."
 
@@ -115,7 +106,7 @@ def test_inline_and_attached_policies(client) -> None:
     iam.attach_role_policy(RoleName=role, PolicyArn=admin)
     attached = iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]
     assert attached == [{"PolicyName": "AdministratorAccess", "PolicyArn": admin}]
-    assert _error(iam.delete_role, RoleName=role)[0] == "DeleteConflict"
+    assert refusal(iam.delete_role, RoleName=role)[0] == "DeleteConflict"
     iam.detach_role_policy(RoleName=role, PolicyArn=admin)
     iam.delete_role_policy(RoleName=role, PolicyName="s3")
     assert iam.get_role(RoleName=role)["Role"]["MaxSessionDuration"] == 7200
@@ -126,8 +117,8 @@ def test_trust_policy_must_name_existing_principals(client) -> None:
     trust = json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:user/nobody-here"},
          "Action": "sts:AssumeRole"}]})
-    code, message, _ = _error(client("iam").create_role, RoleName=_name("r"),
-                              AssumeRolePolicyDocument=trust)
+    code, message, _ = refusal(client("iam").create_role, RoleName=_name("r"),
+                               AssumeRolePolicyDocument=trust)
     assert code == "MalformedPolicyDocument" and "Invalid principal" in message
 
 
@@ -139,7 +130,7 @@ def test_access_keys(client) -> None:
     assert key["AccessKeyId"].startswith("AKIA") and len(key["AccessKeyId"]) == 20
     assert len(key["SecretAccessKey"]) == 40
     iam.create_access_key(UserName=user)
-    code, _, status = _error(iam.create_access_key, UserName=user)
+    code, _, status = refusal(iam.create_access_key, UserName=user)
     assert (code, status) == ("LimitExceeded", 409)
     iam.update_access_key(UserName=user, AccessKeyId=key["AccessKeyId"], Status="Inactive")
     statuses = {k["AccessKeyId"]: k["Status"]
@@ -149,7 +140,7 @@ def test_access_keys(client) -> None:
     assert last["UserName"] == user
     for key_id in statuses:
         iam.delete_access_key(UserName=user, AccessKeyId=key_id)
-    assert _error(iam.delete_access_key, UserName=user, AccessKeyId=key["AccessKeyId"])[0] == (
+    assert refusal(iam.delete_access_key, UserName=user, AccessKeyId=key["AccessKeyId"])[0] == (
         "NoSuchEntity")
 
 
@@ -197,7 +188,7 @@ def test_account_alias_and_password_policy(client) -> None:
     assert iam.list_account_aliases()["AccountAliases"] == [alias]
     iam.delete_account_alias(AccountAlias=alias)
     assert iam.list_account_aliases()["AccountAliases"] == []
-    assert _error(iam.get_account_password_policy)[0] == "NoSuchEntity"
+    assert refusal(iam.get_account_password_policy)[0] == "NoSuchEntity"
     iam.update_account_password_policy(MinimumPasswordLength=12, RequireSymbols=True)
     policy = iam.get_account_password_policy()["PasswordPolicy"]
     assert policy["MinimumPasswordLength"] == 12 and policy["RequireSymbols"] is True
@@ -208,7 +199,7 @@ def test_accounts_are_separate(client) -> None:
     name = _name("sep")
     client("iam", aws_access_key_id="111100002222").create_user(UserName=name)
     other = client("iam", aws_access_key_id="333300004444")
-    assert _error(other.get_user, UserName=name)[0] == "NoSuchEntity"
+    assert refusal(other.get_user, UserName=name)[0] == "NoSuchEntity"
 
 
 def test_simulate_principal_policy(client) -> None:

@@ -6,18 +6,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from botocore.exceptions import ClientError
+from tests.support import refusal
 
 ACCOUNT = "975319753197"
 PASSWORD = "Correct-Horse-9-Battery"
-
-
-def _error(call, **kwargs) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response
-    return error["Error"]["Code"], error["Error"]["Message"], error["ResponseMetadata"][
-        "HTTPStatusCode"]
 
 
 @pytest.fixture
@@ -47,11 +39,11 @@ def test_login_profile_errors(iam) -> None:  # type: ignore[no-untyped-def]
     user = f"noprofile-{uuid.uuid4().hex[:10]}"
     iam.create_user(UserName=user)
     missing = ("NoSuchEntity", f"Login Profile for User {user} cannot be found.", 404)
-    assert _error(iam.update_login_profile, UserName=user, PasswordResetRequired=True) == missing
-    assert _error(iam.get_login_profile, UserName=user) == missing
-    assert _error(iam.update_login_profile, UserName="nonexistent-user",
-                  PasswordResetRequired=True) == (
+    assert refusal(iam.update_login_profile, UserName=user, PasswordResetRequired=True) == missing
+    assert refusal(iam.get_login_profile, UserName=user) == missing
+    assert refusal(iam.update_login_profile, UserName="nonexistent-user",
+                   PasswordResetRequired=True) == (
         "NoSuchEntity", "The user with name nonexistent-user cannot be found.", 404)
     iam.create_login_profile(UserName=user, Password=PASSWORD)
-    assert _error(iam.create_login_profile, UserName=user, Password=PASSWORD) == (
+    assert refusal(iam.create_login_profile, UserName=user, Password=PASSWORD) == (
         "EntityAlreadyExists", f"Login Profile for user {user} already exists.", 409)

@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
-from botocore.exceptions import ClientError
+from tests.services.iam.helpers import ALLOW_S3, trust_of, unique_name
+from tests.support import refusal
 
 ACCOUNT = "246802468024"
-ALLOW_S3 = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})
-TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-     "Action": "sts:AssumeRole"}]})
-
-
-def _name(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:10]}"
-
-
-def _error(call, **kwargs) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response
-    return error["Error"]["Code"], error["Error"]["Message"], error["ResponseMetadata"][
-        "HTTPStatusCode"]
+TRUST = trust_of(ACCOUNT)
 
 
 @pytest.fixture
@@ -34,7 +18,7 @@ def iam(client):  # type: ignore[no-untyped-def]
 
 
 def test_names_differing_only_in_case_clash(iam) -> None:  # type: ignore[no-untyped-def]
-    user, group, role, policy = _name("user"), _name("group"), _name("role"), _name("policy")
+    user, group, role, policy = (unique_name(kind) for kind in ("user", "group", "role", "policy"))
     iam.create_user(UserName=user)
     iam.create_group(GroupName=group)
     iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST)
@@ -48,7 +32,7 @@ def test_names_differing_only_in_case_clash(iam) -> None:  # type: ignore[no-unt
          f"A policy called {policy.upper()}"),
     ]
     for call, params, message in clashes:
-        code, text, status = _error(call, **params)
+        code, text, status = refusal(call, **params)
         assert (code, status) == ("EntityAlreadyExists", 409)
         assert text.startswith(message)
     users = [u for page in iam.get_paginator("list_users").paginate() for u in page["Users"]]
@@ -56,28 +40,28 @@ def test_names_differing_only_in_case_clash(iam) -> None:  # type: ignore[no-unt
 
 
 def test_renaming_clashes_regardless_of_case_but_may_recase_itself(iam) -> None:  # type: ignore[no-untyped-def]
-    first, second = _name("first"), _name("second")
+    first, second = unique_name("first"), unique_name("second")
     iam.create_user(UserName=first)
     iam.create_user(UserName=second)
-    code, _, status = _error(iam.update_user, UserName=second, NewUserName=first.upper())
+    code, _, status = refusal(iam.update_user, UserName=second, NewUserName=first.upper())
     assert (code, status) == ("EntityAlreadyExists", 409)
     iam.update_user(UserName=second, NewUserName=second.upper())
     assert iam.get_user(UserName=second.upper())["User"]["UserName"] == second.upper()
-    group, other = _name("g"), _name("h")
+    group, other = unique_name("g"), unique_name("h")
     iam.create_group(GroupName=group)
     iam.create_group(GroupName=other)
-    code, _, _ = _error(iam.update_group, GroupName=other, NewGroupName=group.upper())
+    code, _, _ = refusal(iam.update_group, GroupName=other, NewGroupName=group.upper())
     assert code == "EntityAlreadyExists"
 
 
 def test_tag_key_and_value_lengths(iam) -> None:  # type: ignore[no-untyped-def]
-    user = _name("tags")
+    user = unique_name("tags")
     iam.create_user(UserName=user)
-    code, message, status = _error(iam.tag_user, UserName=user,
-                                   Tags=[{"Key": "k" * 129, "Value": "v"}])
+    code, message, status = refusal(iam.tag_user, UserName=user,
+                                    Tags=[{"Key": "k" * 129, "Value": "v"}])
     assert (code, status) == ("ValidationError", 400)
     assert "'tags.1.member.key'" in message and "less than or equal to 128" in message
-    code, message, _ = _error(iam.tag_user, UserName=user, Tags=[
+    code, message, _ = refusal(iam.tag_user, UserName=user, Tags=[
         {"Key": "ok", "Value": "v"}, {"Key": "long", "Value": "v" * 257}])
     assert code == "ValidationError"
     assert "'tags.2.member.value'" in message and "less than or equal to 256" in message
@@ -86,31 +70,32 @@ def test_tag_key_and_value_lengths(iam) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_tag_characters(iam) -> None:  # type: ignore[no-untyped-def]
-    role = _name("tagchars")
+    role = unique_name("tagchars")
     allowed = [{"Key": "Cost Center", "Value": "a.b:c/d=e+f-g@h_i"},
                {"Key": "équipe", "Value": "Zürich 42"}]
     iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST, Tags=allowed)
     assert iam.list_role_tags(RoleName=role)["Tags"] == allowed
     for bad in ({"Key": "k#1", "Value": "v"}, {"Key": "k", "Value": "semi;colon"},
                 {"Key": "tab\there", "Value": "v"}):
-        code, message, _ = _error(iam.tag_role, RoleName=role, Tags=[bad])
+        code, message, _ = refusal(iam.tag_role, RoleName=role, Tags=[bad])
         assert code == "ValidationError" and "regular expression pattern" in message
-    code, _, _ = _error(iam.create_user, UserName=_name("u"), Tags=[{"Key": "k!", "Value": ""}])
+    code, _, _ = refusal(iam.create_user, UserName=unique_name("u"),
+                         Tags=[{"Key": "k!", "Value": ""}])
     assert code == "ValidationError"
 
 
 def test_untag_takes_at_most_fifty_keys(iam) -> None:  # type: ignore[no-untyped-def]
-    user = _name("untag")
+    user = unique_name("untag")
     iam.create_user(UserName=user, Tags=[{"Key": "keep", "Value": "1"}])
-    code, message, _ = _error(iam.untag_user, UserName=user,
-                              TagKeys=[f"k{i}" for i in range(51)])
+    code, message, _ = refusal(iam.untag_user, UserName=user,
+                               TagKeys=[f"k{i}" for i in range(51)])
     assert code == "ValidationError" and "'tagKeys'" in message
     iam.untag_user(UserName=user, TagKeys=[f"k{i}" for i in range(50)])
     assert iam.list_user_tags(UserName=user)["Tags"] == [{"Key": "keep", "Value": "1"}]
 
 
 def test_names_find_entities_regardless_of_case(iam) -> None:  # type: ignore[no-untyped-def]
-    group, user, role = _name("Group"), _name("User"), _name("Role")
+    group, user, role = unique_name("Group"), unique_name("User"), unique_name("Role")
     created = iam.create_group(GroupName=group)["Group"]
     iam.create_user(UserName=user)
     iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST)
@@ -122,7 +107,7 @@ def test_names_find_entities_regardless_of_case(iam) -> None:  # type: ignore[no
     assert iam.get_role(RoleName=role.upper())["Role"]["RoleName"] == role
     iam.remove_user_from_group(GroupName=group.lower(), UserName=user.upper())
     iam.delete_group(GroupName=group.lower())
-    code, _, status = _error(iam.delete_group, GroupName=group)
+    code, _, status = refusal(iam.delete_group, GroupName=group)
     assert (code, status) == ("NoSuchEntity", 404)
 
 
@@ -140,14 +125,14 @@ def test_lists_sort_names_regardless_of_case(iam) -> None:  # type: ignore[no-un
 
 
 def test_tags_may_not_begin_with_aws(iam) -> None:  # type: ignore[no-untyped-def]
-    user, policy = _name("user"), _name("policy")
+    user, policy = unique_name("user"), unique_name("policy")
     iam.create_user(UserName=user)
     for tag in ({"Key": "aws:team", "Value": "x"}, {"Key": "AWS:team", "Value": "x"},
                 {"Key": "team", "Value": "aws:x"}):
-        code, _, status = _error(iam.tag_user, UserName=user, Tags=[tag])
+        code, _, status = refusal(iam.tag_user, UserName=user, Tags=[tag])
         assert (code, status) == ("InvalidInput", 400)
-        assert _error(iam.create_policy, PolicyName=policy, PolicyDocument=ALLOW_S3,
-                      Tags=[tag])[0] == "InvalidInput"
+        assert refusal(iam.create_policy, PolicyName=policy, PolicyDocument=ALLOW_S3,
+                       Tags=[tag])[0] == "InvalidInput"
     iam.tag_user(UserName=user, Tags=[{"Key": "team:aws", "Value": "x-aws:"}])
     assert iam.list_user_tags(UserName=user)["Tags"] == [{"Key": "team:aws", "Value": "x-aws:"}]
 
@@ -155,7 +140,7 @@ def test_tags_may_not_begin_with_aws(iam) -> None:  # type: ignore[no-untyped-de
 def test_user_and_role_tag_keys_ignore_case_policy_tag_keys_do_not(
     iam,  # type: ignore[no-untyped-def]
 ) -> None:
-    user, role = _name("user"), _name("role")
+    user, role = unique_name("user"), unique_name("role")
     iam.create_user(UserName=user, Tags=[{"Key": "Department", "Value": "finance"}])
     iam.tag_user(UserName=user, Tags=[{"Key": "department", "Value": "hr"}])
     assert iam.list_user_tags(UserName=user)["Tags"] == [{"Key": "department", "Value": "hr"}]
@@ -165,7 +150,7 @@ def test_user_and_role_tag_keys_ignore_case_policy_tag_keys_do_not(
                     Tags=[{"Key": "Team", "Value": "a"}])
     iam.tag_role(RoleName=role, Tags=[{"Key": "TEAM", "Value": "b"}])
     assert iam.list_role_tags(RoleName=role)["Tags"] == [{"Key": "TEAM", "Value": "b"}]
-    arn = iam.create_policy(PolicyName=_name("policy"), PolicyDocument=ALLOW_S3,
+    arn = iam.create_policy(PolicyName=unique_name("policy"), PolicyDocument=ALLOW_S3,
                             Tags=[{"Key": "Costcenter", "Value": "1234"}])["Policy"]["Arn"]
     iam.tag_policy(PolicyArn=arn, Tags=[{"Key": "costcenter", "Value": "5678"}])
     assert iam.list_policy_tags(PolicyArn=arn)["Tags"] == [

@@ -6,24 +6,16 @@ import json
 import uuid
 
 import pytest
-from botocore.exceptions import ClientError
+from tests.support import refusal
 
 ALLOW_S3 = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})
 
 
-def _error(call, **kwargs) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response
-    return error["Error"]["Code"], error["Error"]["Message"], error["ResponseMetadata"][
-        "HTTPStatusCode"]
-
-
 @pytest.mark.parametrize("operation", ["list_users", "list_roles", "list_groups",
                                        "list_policies", "list_instance_profiles"])
 def test_path_prefix_must_start_with_a_slash(client, operation: str) -> None:
-    code, message, status = _error(getattr(client("iam"), operation), PathPrefix="team/")
+    code, message, status = refusal(getattr(client("iam"), operation), PathPrefix="team/")
     assert (code, status) == ("ValidationError", 400)
     assert "at 'pathPrefix'" in message
 
@@ -42,7 +34,7 @@ def test_policy_version_id_pattern(client) -> None:
                             PolicyDocument=ALLOW_S3)["Policy"]["Arn"]
     for call in (iam.get_policy_version, iam.delete_policy_version,
                  iam.set_default_policy_version):
-        code, message, status = _error(call, PolicyArn=arn, VersionId="x1")
+        code, message, status = refusal(call, PolicyArn=arn, VersionId="x1")
         assert (code, status) == ("ValidationError", 400) and "at 'versionId'" in message
-    code, _, status = _error(iam.get_policy_version, PolicyArn=arn, VersionId="v9")
+    code, _, status = refusal(iam.get_policy_version, PolicyArn=arn, VersionId="v9")
     assert (code, status) == ("NoSuchEntity", 404)

@@ -7,7 +7,7 @@ import json
 import uuid
 
 import pytest
-from botocore.exceptions import ClientError
+from tests.support import refusal
 
 ACCOUNT = "246824682468"
 DOCUMENT = json.dumps({"Version": "2012-10-17", "Statement": [
@@ -16,14 +16,6 @@ DOCUMENT = json.dumps({"Version": "2012-10-17", "Statement": [
 
 def _name(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:10]}"
-
-
-def _error(call, **kwargs) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response
-    return error["Error"]["Code"], error["Error"]["Message"], error["ResponseMetadata"][
-        "HTTPStatusCode"]
 
 
 @pytest.fixture
@@ -48,21 +40,21 @@ def test_version_operations_on_a_missing_policy_name_the_version(iam) -> None:  
     missing = f"arn:aws:iam::{ACCOUNT}:policy/TestNonExistingPolicy"
     expected = ("NoSuchEntity", f"Policy {missing} version v1 does not exist or is not "
                 "attachable.", 404)
-    assert _error(iam.get_policy_version, PolicyArn=missing, VersionId="v1") == expected
-    assert _error(iam.set_default_policy_version, PolicyArn=missing, VersionId="v1") == expected
+    assert refusal(iam.get_policy_version, PolicyArn=missing, VersionId="v1") == expected
+    assert refusal(iam.set_default_policy_version, PolicyArn=missing, VersionId="v1") == expected
 
 
 def test_tagging_a_missing_policy_is_not_found(iam) -> None:  # type: ignore[no-untyped-def]
     missing = f"arn:aws:iam::{ACCOUNT}:policy/NotAPolicy"
     expected = ("NoSuchEntity", f"Policy {missing} was not found.", 404)
-    assert _error(iam.tag_policy, PolicyArn=missing,
-                  Tags=[{"Key": "k", "Value": "v"}]) == expected
-    assert _error(iam.untag_policy, PolicyArn=missing, TagKeys=["k"]) == expected
+    assert refusal(iam.tag_policy, PolicyArn=missing,
+                   Tags=[{"Key": "k", "Value": "v"}]) == expected
+    assert refusal(iam.untag_policy, PolicyArn=missing, TagKeys=["k"]) == expected
 
 
 def test_remove_unknown_user_from_unknown_group_names_the_user(iam) -> None:  # type: ignore[no-untyped-def]
-    assert _error(iam.remove_user_from_group, GroupName=_name("nogroup"),
-                  UserName="any-user") == (
+    assert refusal(iam.remove_user_from_group, GroupName=_name("nogroup"),
+                   UserName="any-user") == (
         "NoSuchEntity", "The user with name any-user cannot be found.", 404)
 
 
@@ -77,8 +69,8 @@ def test_instance_profile_answers(iam) -> None:  # type: ignore[no-untyped-def]
     assert "Tags" not in created
     assert iam.get_instance_profile(InstanceProfileName=profile)["InstanceProfile"]["Tags"] == []
     iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST)
-    assert _error(iam.remove_role_from_instance_profile, InstanceProfileName=profile,
-                  RoleName=role) == (
+    assert refusal(iam.remove_role_from_instance_profile, InstanceProfileName=profile,
+                   RoleName=role) == (
         "NoSuchEntity", f"Role {role} in Instance Profile {profile} cannot be found.", 404)
     iam.add_role_to_instance_profile(InstanceProfileName=profile, RoleName=role)
     got = iam.get_instance_profile(InstanceProfileName=profile)["InstanceProfile"]
@@ -96,22 +88,22 @@ def fresh_account_iam(client):  # type: ignore[no-untyped-def]
 
 def test_password_policy_defaults_ranges_and_missing(fresh_account_iam) -> None:  # type: ignore[no-untyped-def]
     iam = fresh_account_iam
-    assert _error(iam.delete_account_password_policy) == (
+    assert refusal(iam.delete_account_password_policy) == (
         "NoSuchEntity", "The account policy with name PasswordPolicy cannot be found.", 404)
     iam.update_account_password_policy()
     assert iam.get_account_password_policy()["PasswordPolicy"] == {
         "MinimumPasswordLength": 6, "RequireSymbols": False, "RequireNumbers": False,
         "RequireUppercaseCharacters": False, "RequireLowercaseCharacters": False,
         "AllowUsersToChangePassword": False, "ExpirePasswords": False}
-    assert _error(iam.update_account_password_policy, MinimumPasswordLength=129,
-                  PasswordReusePrevention=25, MaxPasswordAge=1096) == (
+    assert refusal(iam.update_account_password_policy, MinimumPasswordLength=129,
+                   PasswordReusePrevention=25, MaxPasswordAge=1096) == (
         "ValidationError", "3 validation errors detected: Value at 'minimumPasswordLength' "
         "failed to satisfy constraint: Member must have value less than or equal to 128; "
         "Value at 'passwordReusePrevention' failed to satisfy constraint: Member must have "
         "value less than or equal to 24; Value at 'maxPasswordAge' failed to satisfy "
         "constraint: Member must have value less than or equal to 1095", 400)
     iam.delete_account_password_policy()
-    assert _error(iam.get_account_password_policy) == (
+    assert refusal(iam.get_account_password_policy) == (
         "NoSuchEntity", "The Password Policy with domain name 864286428642 cannot be found.",
         404)
 
@@ -121,15 +113,15 @@ def test_open_id_connect_provider_answers(iam) -> None:  # type: ignore[no-untyp
     created = iam.create_open_id_connect_provider(Url=f"https://{host}",
                                                   ThumbprintList=["b" * 40])
     assert "Tags" not in created
-    assert _error(iam.create_open_id_connect_provider, Url=f"https://other.{host}",
-                  ThumbprintList=["a" * 40] * 6) == (
+    assert refusal(iam.create_open_id_connect_provider, Url=f"https://other.{host}",
+                   ThumbprintList=["a" * 40] * 6) == (
         "InvalidInput", "Thumbprint list must contain fewer than 5 entries.", 400)
-    assert _error(iam.create_open_id_connect_provider, Url=f"https://more.{host}",
-                  ClientIDList=[f"id{i}" for i in range(101)]) == (
+    assert refusal(iam.create_open_id_connect_provider, Url=f"https://more.{host}",
+                   ClientIDList=[f"id{i}" for i in range(101)]) == (
         "LimitExceeded", "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100", 409)
-    assert _error(iam.create_open_id_connect_provider, Url=f"http://{host}")[:2] == (
+    assert refusal(iam.create_open_id_connect_provider, Url=f"http://{host}")[:2] == (
         "ValidationError", "Invalid Open ID Connect Provider URL")
     arn = created["OpenIDConnectProviderArn"]
     iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)
-    assert _error(iam.delete_open_id_connect_provider, OpenIDConnectProviderArn=arn) == (
+    assert refusal(iam.delete_open_id_connect_provider, OpenIDConnectProviderArn=arn) == (
         "NoSuchEntity", f"OpenId connect Provider {arn} cannot be found.", 404)

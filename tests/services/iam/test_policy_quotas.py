@@ -6,7 +6,7 @@ import json
 import uuid
 
 import pytest
-from botocore.exceptions import ClientError
+from tests.support import refusal
 
 ACCOUNT = "112233445566"
 TRUST = {"Version": "2012-10-17", "Statement": [
@@ -29,14 +29,6 @@ def _size(document: str) -> int:
     return len("".join(document.split()))
 
 
-def _error(call, **kwargs) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response
-    return error["Error"]["Code"], error["Error"]["Message"], error["ResponseMetadata"][
-        "HTTPStatusCode"]
-
-
 @pytest.fixture
 def iam(client):  # type: ignore[no-untyped-def]
     return client("iam", aws_access_key_id=ACCOUNT)
@@ -49,8 +41,8 @@ def test_role_inline_quota_is_for_all_its_inline_policies(iam) -> None:  # type:
     assert 5000 < _size(half) <= 6000
     iam.put_role_policy(RoleName=role, PolicyName="first", PolicyDocument=half)
     iam.put_role_policy(RoleName=role, PolicyName="first", PolicyDocument=half)  # replaced
-    code, message, status = _error(iam.put_role_policy, RoleName=role, PolicyName="second",
-                                   PolicyDocument=half)
+    code, message, status = refusal(iam.put_role_policy, RoleName=role, PolicyName="second",
+                                    PolicyDocument=half)
     assert (code, status) == ("LimitExceeded", 409)
     assert message == f"Maximum policy size of 10240 bytes exceeded for role {role}"
     assert iam.list_role_policies(RoleName=role)["PolicyNames"] == ["first"]
@@ -62,8 +54,8 @@ def test_user_inline_quota_counts_without_whitespace(iam) -> None:  # type: igno
     roomy = json.dumps(json.loads(_document(1500)), indent=100)  # long only with whitespace
     assert len(roomy) > 2048 >= _size(roomy)
     iam.put_user_policy(UserName=user, PolicyName="roomy", PolicyDocument=roomy)
-    code, message, _ = _error(iam.put_user_policy, UserName=user, PolicyName="more",
-                              PolicyDocument=_document(600))
+    code, message, _ = refusal(iam.put_user_policy, UserName=user, PolicyName="more",
+                               PolicyDocument=_document(600))
     assert code == "LimitExceeded"
     assert message == f"Maximum policy size of 2048 bytes exceeded for user {user}"
 
@@ -71,14 +63,14 @@ def test_user_inline_quota_counts_without_whitespace(iam) -> None:  # type: igno
 def test_trust_policy_quota(iam) -> None:  # type: ignore[no-untyped-def]
     trust = dict(TRUST)
     trust["Statement"] = [dict(TRUST["Statement"][0], Sid="a" * 2100)]  # type: ignore[index]
-    code, message, status = _error(iam.create_role, RoleName=_name("big"),
-                                   AssumeRolePolicyDocument=json.dumps(trust))
+    code, message, status = refusal(iam.create_role, RoleName=_name("big"),
+                                    AssumeRolePolicyDocument=json.dumps(trust))
     assert (code, status) == ("LimitExceeded", 409)
     assert message == "Cannot exceed quota for ACLSizePerRole: 2048"
 
 
 def test_managed_policy_quota(iam) -> None:  # type: ignore[no-untyped-def]
-    code, message, status = _error(iam.create_policy, PolicyName=_name("big"),
-                                   PolicyDocument=_document(6300))
+    code, message, status = refusal(iam.create_policy, PolicyName=_name("big"),
+                                    PolicyDocument=_document(6300))
     assert (code, status) == ("LimitExceeded", 409)
     assert message == "Cannot exceed quota for PolicySize: 6144"

@@ -3,30 +3,12 @@ DeletePolicy refusing while anyone still uses it."""
 
 from __future__ import annotations
 
-import json
-import uuid
-
 import pytest
-from botocore.exceptions import ClientError
+from tests.services.iam.helpers import ALLOW_S3, trust_of, unique_name
+from tests.support import refusal
 
 ACCOUNT = "135713571357"
-ALLOW_S3 = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})
-TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-     "Action": "sts:AssumeRole"}]})
-
-
-def _name(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:10]}"
-
-
-def _error(call, **kwargs) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response
-    return error["Error"]["Code"], error["Error"]["Message"], error["ResponseMetadata"][
-        "HTTPStatusCode"]
+TRUST = trust_of(ACCOUNT)
 
 
 @pytest.fixture
@@ -41,10 +23,10 @@ def _entities(response: dict) -> list[str]:  # type: ignore[type-arg]
 
 
 def test_list_entities_for_policy_pages(iam) -> None:  # type: ignore[no-untyped-def]
-    arn = iam.create_policy(PolicyName=_name("p"), PolicyDocument=ALLOW_S3)["Policy"]["Arn"]
-    groups = sorted(_name("g") for _ in range(2))
-    users = sorted(_name("u") for _ in range(2))
-    roles = sorted(_name("r") for _ in range(2))
+    arn = iam.create_policy(PolicyName=unique_name("p"), PolicyDocument=ALLOW_S3)["Policy"]["Arn"]
+    groups = sorted(unique_name("g") for _ in range(2))
+    users = sorted(unique_name("u") for _ in range(2))
+    roles = sorted(unique_name("r") for _ in range(2))
     for group in groups:
         iam.create_group(GroupName=group)
         iam.attach_group_policy(GroupName=group, PolicyArn=arn)
@@ -66,8 +48,8 @@ def test_list_entities_for_policy_pages(iam) -> None:  # type: ignore[no-untyped
 
 
 def test_boundary_usage_is_listed_and_blocks_delete(iam) -> None:  # type: ignore[no-untyped-def]
-    arn = iam.create_policy(PolicyName=_name("b"), PolicyDocument=ALLOW_S3)["Policy"]["Arn"]
-    user, role = _name("u"), _name("r")
+    arn = iam.create_policy(PolicyName=unique_name("b"), PolicyDocument=ALLOW_S3)["Policy"]["Arn"]
+    user, role = unique_name("u"), unique_name("r")
     iam.create_user(UserName=user, PermissionsBoundary=arn)
     iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST, PermissionsBoundary=arn)
     assert iam.get_policy(PolicyArn=arn)["Policy"]["PermissionsBoundaryUsageCount"] == 2
@@ -75,9 +57,9 @@ def test_boundary_usage_is_listed_and_blocks_delete(iam) -> None:  # type: ignor
     assert _entities(bounded) == [user, role]
     attached = iam.list_entities_for_policy(PolicyArn=arn, PolicyUsageFilter="PermissionsPolicy")
     assert _entities(attached) == []
-    assert _error(iam.delete_policy, PolicyArn=arn) == (
+    assert refusal(iam.delete_policy, PolicyArn=arn) == (
         "DeleteConflict", "Cannot delete a policy attached to entities.", 409)
     iam.delete_user_permissions_boundary(UserName=user)
-    assert _error(iam.delete_policy, PolicyArn=arn)[0] == "DeleteConflict"
+    assert refusal(iam.delete_policy, PolicyArn=arn)[0] == "DeleteConflict"
     iam.delete_role_permissions_boundary(RoleName=role)
     iam.delete_policy(PolicyArn=arn)

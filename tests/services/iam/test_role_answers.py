@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from botocore.exceptions import ClientError
+from tests.support import refusal
 
 ACCOUNT = "135791357913"
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
@@ -19,14 +20,6 @@ ALLOW_LIST = json.dumps({"Version": "2012-10-17", "Statement": {
 
 def _name(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def _error(call, **kwargs) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response
-    return error["Error"]["Code"], error["Error"]["Message"], error["ResponseMetadata"][
-        "HTTPStatusCode"]
 
 
 @pytest.fixture
@@ -60,8 +53,8 @@ def test_trust_policy_grants_only_sts_role_actions(iam) -> None:  # type: ignore
     refused: list[str | list[str]] = [
         "sts:InvalidAction", "s3:GetObject", ["sts:AssumeRole", "sts:GetCallerIdentity"]]
     for action in refused:
-        code, message, status = _error(iam.update_assume_role_policy, RoleName=role,
-                                       PolicyDocument=_trust(action))
+        code, message, status = refusal(iam.update_assume_role_policy, RoleName=role,
+                                        PolicyDocument=_trust(action))
         assert (code, message, status) == (
             "MalformedPolicyDocument",
             "AssumeRole policy may only specify STS AssumeRole actions.", 400)
@@ -70,8 +63,8 @@ def test_trust_policy_grants_only_sts_role_actions(iam) -> None:  # type: ignore
         ["sts:AssumeRoleWithWebIdentity", "sts:TagSession", "sts:SetSourceIdentity"]]
     for action in accepted:
         iam.update_assume_role_policy(RoleName=role, PolicyDocument=_trust(action))
-    code, _, _ = _error(iam.create_role, RoleName=_name("t"),
-                        AssumeRolePolicyDocument=_trust("iam:PassRole"))
+    code, _, _ = refusal(iam.create_role, RoleName=_name("t"),
+                         AssumeRolePolicyDocument=_trust("iam:PassRole"))
     assert code == "MalformedPolicyDocument"
 
 
@@ -80,12 +73,12 @@ def test_policy_arn_that_is_no_arn(iam) -> None:  # type: ignore[no-untyped-def]
     iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST)
     arn = iam.create_policy(PolicyName=policy, PolicyDocument=ALLOW_LIST)["Policy"]["Arn"]
     for bad in ("longpolicynamebutnoarn", policy):
-        assert _error(iam.attach_role_policy, RoleName=role, PolicyArn=bad) == (
+        assert refusal(iam.attach_role_policy, RoleName=role, PolicyArn=bad) == (
             "ValidationError", f"ARN {bad} is not valid.", 400)
     missing = arn.replace(policy, "nonexistent-policy")
-    assert _error(iam.attach_role_policy, RoleName=role, PolicyArn=missing) == (
+    assert refusal(iam.attach_role_policy, RoleName=role, PolicyArn=missing) == (
         "NoSuchEntity", f"Policy {missing} does not exist or is not attachable.", 404)
-    assert _error(iam.detach_role_policy, RoleName=role, PolicyArn=arn) == (
+    assert refusal(iam.detach_role_policy, RoleName=role, PolicyArn=arn) == (
         "NoSuchEntity", f"Policy {arn} was not found.", 404)
 
 
@@ -97,17 +90,17 @@ def test_permissions_boundary_errors(iam) -> None:  # type: ignore[no-untyped-de
     missing = f"arn:aws:iam::{ACCOUNT}:policy/nonexistent-policy"
     invalid = ("InvalidInput", f"ARN {not_policy} is not valid.", 400)
     absent = ("NoSuchEntity", f"Scope ARN: {missing} does not exist or is not attachable.", 404)
-    assert _error(iam.put_role_permissions_boundary, RoleName=role,
-                  PermissionsBoundary=not_policy) == invalid
-    assert _error(iam.create_role, RoleName=_name("r"), AssumeRolePolicyDocument=TRUST,
-                  PermissionsBoundary=not_policy) == invalid
-    assert _error(iam.put_role_permissions_boundary, RoleName=role,
-                  PermissionsBoundary=missing) == absent
-    assert _error(iam.create_role, RoleName=_name("r"), AssumeRolePolicyDocument=TRUST,
-                  PermissionsBoundary=missing) == absent
-    assert _error(iam.put_user_permissions_boundary, UserName=user,
-                  PermissionsBoundary=missing) == absent
-    assert _error(iam.create_user, UserName=_name("u"), PermissionsBoundary=not_policy) == invalid
+    assert refusal(iam.put_role_permissions_boundary, RoleName=role,
+                   PermissionsBoundary=not_policy) == invalid
+    assert refusal(iam.create_role, RoleName=_name("r"), AssumeRolePolicyDocument=TRUST,
+                   PermissionsBoundary=not_policy) == invalid
+    assert refusal(iam.put_role_permissions_boundary, RoleName=role,
+                   PermissionsBoundary=missing) == absent
+    assert refusal(iam.create_role, RoleName=_name("r"), AssumeRolePolicyDocument=TRUST,
+                   PermissionsBoundary=missing) == absent
+    assert refusal(iam.put_user_permissions_boundary, UserName=user,
+                   PermissionsBoundary=missing) == absent
+    assert refusal(iam.create_user, UserName=_name("u"), PermissionsBoundary=not_policy) == invalid
 
 
 def test_tag_errors_name_the_member_not_the_value(iam) -> None:  # type: ignore[no-untyped-def]
@@ -115,10 +108,10 @@ def test_tag_errors_name_the_member_not_the_value(iam) -> None:  # type: ignore[
     many = [{"Key": f"k{i}", "Value": "v"} for i in range(51)]
     too_many = ("ValidationError", "1 validation error detected: Value at 'tags' failed to "
                 "satisfy constraint: Member must have length less than or equal to 50", 400)
-    assert _error(iam.create_role, RoleName=role, AssumeRolePolicyDocument=TRUST,
-                  Tags=many) == too_many
+    assert refusal(iam.create_role, RoleName=role, AssumeRolePolicyDocument=TRUST,
+                   Tags=many) == too_many
     iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST)
-    assert _error(iam.tag_role, RoleName=role, Tags=many) == too_many
+    assert refusal(iam.tag_role, RoleName=role, Tags=many) == too_many
     prefix = "1 validation error detected: Value at "
     pattern = r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+"
     cases = [
@@ -130,14 +123,14 @@ def test_tag_errors_name_the_member_not_the_value(iam) -> None:  # type: ignore[
          f"Member must satisfy regular expression pattern: {pattern}"),
     ]
     for tag, message in cases:
-        assert _error(iam.tag_role, RoleName=role, Tags=[tag]) == (
+        assert refusal(iam.tag_role, RoleName=role, Tags=[tag]) == (
             "ValidationError", prefix + message, 400)
 
 
 def test_untag_key_errors(iam) -> None:  # type: ignore[no-untyped-def]
     role = _name("untag")
     iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST)
-    assert _error(iam.untag_role, RoleName=role, TagKeys=[f"k{i}" for i in range(51)]) == (
+    assert refusal(iam.untag_role, RoleName=role, TagKeys=[f"k{i}" for i in range(51)]) == (
         "ValidationError", "1 validation error detected: Value at 'tagKeys' failed to satisfy "
         "constraint: Member must have length less than or equal to 50", 400)
     every_rule = ("1 validation error detected: Value at 'tagKeys' failed to satisfy "
@@ -146,7 +139,7 @@ def test_untag_key_errors(iam) -> None:  # type: ignore[no-untyped-def]
                   r"Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]+"
                   ", Member must not be null]")
     for keys in (["k" * 129], ["fine", "bad!"]):
-        assert _error(iam.untag_role, RoleName=role, TagKeys=keys) == (
+        assert refusal(iam.untag_role, RoleName=role, TagKeys=keys) == (
             "ValidationError", every_rule, 400)
 
 

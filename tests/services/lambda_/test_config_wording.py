@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from tests.services.lambda_.helpers import ROLE, create, zip_of
+from tests.support import refusal
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:"
 QUALIFIER_PATTERN = r"pattern: ((?!^\d+$)^[0-9a-zA-Z-_]+$)"
@@ -22,27 +21,19 @@ def lam(endpoint: str):  # type: ignore[no-untyped-def]
                         aws_access_key_id="test", aws_secret_access_key="test")
 
 
-def _error(call: Any, **params: Any) -> tuple[str, str, int]:
-    with pytest.raises(ClientError) as raised:
-        call(**params)
-    response = raised.value.response
-    return (response["Error"]["Code"], response["Error"]["Message"],
-            response["ResponseMetadata"]["HTTPStatusCode"])
-
-
 def test_url_config_of_a_missing_function_or_alias(lam) -> None:  # type: ignore[no-untyped-def]
     name = create(lam)
     does_not_exist = ("ResourceNotFoundException", "Function does not exist", 404)
     generic = ("ResourceNotFoundException", "The resource you requested does not exist.", 404)
     for target in ({"FunctionName": "nope"}, {"FunctionName": f"{ARN}nope"},
                    {"FunctionName": name, "Qualifier": "nope"}):
-        assert _error(lam.create_function_url_config, AuthType="NONE", **target) == does_not_exist
-        assert _error(lam.update_function_url_config, AuthType="NONE", **target) == does_not_exist
-        assert _error(lam.get_function_url_config, **target) == generic
-        assert _error(lam.delete_function_url_config, **target) == generic
-    assert _error(lam.list_function_url_configs, FunctionName="nope") == does_not_exist
-    assert _error(lam.get_function_url_config, FunctionName=name) == generic
-    assert _error(lam.update_function_url_config, FunctionName=name) == generic
+        assert refusal(lam.create_function_url_config, AuthType="NONE", **target) == does_not_exist
+        assert refusal(lam.update_function_url_config, AuthType="NONE", **target) == does_not_exist
+        assert refusal(lam.get_function_url_config, **target) == generic
+        assert refusal(lam.delete_function_url_config, **target) == generic
+    assert refusal(lam.list_function_url_configs, FunctionName="nope") == does_not_exist
+    assert refusal(lam.get_function_url_config, FunctionName=name) == generic
+    assert refusal(lam.update_function_url_config, FunctionName=name) == generic
 
 
 def test_url_config_qualifier_must_be_an_alias(lam) -> None:  # type: ignore[no-untyped-def]
@@ -53,7 +44,7 @@ def test_url_config_qualifier_must_be_an_alias(lam) -> None:  # type: ignore[no-
                             (lam.get_function_url_config, {}),
                             (lam.update_function_url_config, {}),
                             (lam.delete_function_url_config, {})):
-            code, message, status = _error(call, FunctionName=name, Qualifier=qualifier, **extra)
+            code, message, status = refusal(call, FunctionName=name, Qualifier=qualifier, **extra)
             assert (code, status) == ("ValidationException", 400)
             assert f"Value '{qualifier}' at 'qualifier'" in message
             assert message.endswith(QUALIFIER_PATTERN)
@@ -92,7 +83,7 @@ def test_architectures_are_shown_as_aws_shows_a_list(lam) -> None:  # type: igno
         assert raised.value.response["Error"] == {"Code": "ValidationException",
                                                   "Message": prefix + wording}
     name = create(lam)
-    code, message, _ = _error(lam.update_function_code, FunctionName=name,
-                              ZipFile=zip_of({"app.py": ""}), Architectures=["ARM64"])
+    code, message, _ = refusal(lam.update_function_code, FunctionName=name,
+                               ZipFile=zip_of({"app.py": ""}), Architectures=["ARM64"])
     assert code == "ValidationException" and "Value '[ARM64]'" in message
     assert lam.get_function_configuration(FunctionName=name)["Role"] == ROLE

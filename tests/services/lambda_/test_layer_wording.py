@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from botocore.exceptions import ClientError
 from tests.services.lambda_.helpers import unique_name, zip_of
+from tests.support import refusal
 
 CONTENT = {"ZipFile": zip_of({"python/helper.py": "VALUE = 1\n"})}
 LESS_THAN_ONE = ("InvalidParameterValueException", "Layer Version Cannot be less than 1", 400)
@@ -15,14 +13,6 @@ LESS_THAN_ONE = ("InvalidParameterValueException", "Layer Version Cannot be less
 @pytest.fixture
 def lam(client):  # type: ignore[no-untyped-def]
     return client("lambda")
-
-
-def _error(call: Any, **params: Any) -> tuple[str, str, int]:
-    with pytest.raises(ClientError) as raised:
-        call(**params)
-    response = raised.value.response
-    return (response["Error"]["Code"], response["Error"]["Message"],
-            response["ResponseMetadata"]["HTTPStatusCode"])
 
 
 def test_layer_content_shows_a_download_location(lam) -> None:  # type: ignore[no-untyped-def]
@@ -51,18 +41,18 @@ def test_version_below_one_is_an_invalid_parameter(lam) -> None:  # type: ignore
     name = unique_name("layer")
     lam.publish_layer_version(LayerName=name, Content=CONTENT)
     for number in (0, -1):
-        assert _error(lam.get_layer_version, LayerName=name, VersionNumber=number) == LESS_THAN_ONE
-        assert _error(lam.delete_layer_version, LayerName=name,
-                      VersionNumber=number) == LESS_THAN_ONE
+        assert refusal(lam.get_layer_version, LayerName=name, VersionNumber=number) == LESS_THAN_ONE
+        assert refusal(lam.delete_layer_version, LayerName=name,
+                       VersionNumber=number) == LESS_THAN_ONE
     lam.delete_layer_version(LayerName=name, VersionNumber=9)  # a missing version: no error
-    code, message, status = _error(lam.get_layer_version, LayerName=name, VersionNumber=2)
+    code, message, status = refusal(lam.get_layer_version, LayerName=name, VersionNumber=2)
     assert (code, message, status) == ("ResourceNotFoundException",
                                        "The resource you requested does not exist.", 404)
 
 
 def test_unversioned_arn_is_refused_with_the_models_pattern(lam) -> None:  # type: ignore[no-untyped-def]
     arn = f"arn:aws:lambda:us-east-1:000000000000:layer:{unique_name('layer')}"
-    code, message, _ = _error(lam.get_layer_version_by_arn, Arn=arn)
+    code, message, _ = refusal(lam.get_layer_version_by_arn, Arn=arn)
     assert code == "ValidationException"
     assert message == (
         f"1 validation error detected: Value '{arn}' at 'arn' failed to satisfy constraint: "
@@ -71,9 +61,9 @@ def test_unversioned_arn_is_refused_with_the_models_pattern(lam) -> None:  # typ
 
 
 def test_publish_reports_bad_runtimes_and_architectures_together(lam) -> None:  # type: ignore[no-untyped-def]
-    code, message, _ = _error(lam.publish_layer_version, LayerName=unique_name("layer"),
-                              Content=CONTENT, CompatibleRuntimes=["nope", "python3.12"],
-                              CompatibleArchitectures=["sparc", "x86_64"])
+    code, message, _ = refusal(lam.publish_layer_version, LayerName=unique_name("layer"),
+                               Content=CONTENT, CompatibleRuntimes=["nope", "python3.12"],
+                               CompatibleArchitectures=["sparc", "x86_64"])
     assert code == "ValidationException"
     assert message.startswith("2 validation errors detected: Value '[nope, python3.12]' at "
                               "'compatibleRuntimes' failed to satisfy constraint: Member must "
@@ -81,8 +71,8 @@ def test_publish_reports_bad_runtimes_and_architectures_together(lam) -> None:  
     assert message.endswith("; Value '[sparc, x86_64]' at 'compatibleArchitectures' failed to "
                             "satisfy constraint: Member must satisfy constraint: [Member must "
                             "satisfy enum value set: [x86_64, arm64]]")
-    code, message, _ = _error(lam.publish_layer_version, LayerName=unique_name("layer"),
-                              Content=CONTENT, CompatibleArchitectures=["sparc"])
+    code, message, _ = refusal(lam.publish_layer_version, LayerName=unique_name("layer"),
+                               Content=CONTENT, CompatibleArchitectures=["sparc"])
     assert message.startswith("1 validation error detected: Value '[sparc]'")
 
 
@@ -91,12 +81,12 @@ def test_list_filters_are_checked_and_applied(lam) -> None:  # type: ignore[no-u
     lam.publish_layer_version(LayerName=name, Content=CONTENT, CompatibleRuntimes=["python3.12"],
                               CompatibleArchitectures=["arm64"])
     lam.publish_layer_version(LayerName=name, Content=CONTENT, CompatibleRuntimes=["nodejs20.x"])
-    code, message, _ = _error(lam.list_layers, CompatibleRuntime="cobol")
+    code, message, _ = refusal(lam.list_layers, CompatibleRuntime="cobol")
     assert code == "ValidationException"
     assert message.startswith("1 validation error detected: Value 'cobol' at 'compatibleRuntime' "
                               "failed to satisfy constraint: Member must satisfy enum value set:")
-    code, message, _ = _error(lam.list_layer_versions, LayerName=name,
-                              CompatibleArchitecture="sparc")
+    code, message, _ = refusal(lam.list_layer_versions, LayerName=name,
+                               CompatibleArchitecture="sparc")
     assert message == ("1 validation error detected: Value 'sparc' at 'compatibleArchitecture' "
                        "failed to satisfy constraint: Member must satisfy enum value set: "
                        "[x86_64, arm64]")

@@ -8,17 +8,8 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from botocore.exceptions import ClientError
 from tests.services.sns.conftest import Endpoint, receive_all
-
-
-def error_of(call: Any, **params: Any) -> tuple[str, str, int]:
-    try:
-        call(**params)
-    except ClientError as error:
-        return (error.response["Error"]["Code"], error.response["Error"]["Message"],
-                error.response["ResponseMetadata"]["HTTPStatusCode"])
-    raise AssertionError("the call succeeded")
+from tests.support import refusal
 
 
 def test_another_regions_topic_is_an_invalid_parameter(client: Any, sns: Any,
@@ -26,16 +17,16 @@ def test_another_regions_topic_is_an_invalid_parameter(client: Any, sns: Any,
     topic = sns.create_topic(Name=unique("t"))["TopicArn"]
     west = client("sns", region_name="us-west-1")
     refused = ("InvalidParameter", "Invalid parameter: TopicArn", 400)
-    assert error_of(west.get_topic_attributes, TopicArn=topic) == refused
-    assert error_of(west.set_topic_attributes, TopicArn=topic, AttributeName="DisplayName",
-                    AttributeValue="x") == refused
-    assert error_of(west.publish, TopicArn=topic, Message="m") == refused
-    assert error_of(west.publish_batch, TopicArn=topic,
-                    PublishBatchRequestEntries=[{"Id": "1", "Message": "m"}]) == refused
-    assert error_of(west.subscribe, TopicArn=topic, Protocol="sms",
-                    Endpoint="+15551234567") == refused
-    assert error_of(west.list_subscriptions_by_topic, TopicArn=topic) == refused
-    assert error_of(west.delete_topic, TopicArn=topic) == refused
+    assert refusal(west.get_topic_attributes, TopicArn=topic) == refused
+    assert refusal(west.set_topic_attributes, TopicArn=topic, AttributeName="DisplayName",
+                   AttributeValue="x") == refused
+    assert refusal(west.publish, TopicArn=topic, Message="m") == refused
+    assert refusal(west.publish_batch, TopicArn=topic,
+                   PublishBatchRequestEntries=[{"Id": "1", "Message": "m"}]) == refused
+    assert refusal(west.subscribe, TopicArn=topic, Protocol="sms",
+                   Endpoint="+15551234567") == refused
+    assert refusal(west.list_subscriptions_by_topic, TopicArn=topic) == refused
+    assert refusal(west.delete_topic, TopicArn=topic) == refused
     assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["TopicArn"] == topic
 
 
@@ -44,7 +35,7 @@ def test_deleting_a_missing_topic_succeeds(sns: Any, unique: Any) -> None:
     sns.delete_topic(TopicArn=topic)
     sns.delete_topic(TopicArn=topic)
     sns.delete_topic(TopicArn=topic + "-never-was")
-    assert error_of(sns.get_topic_attributes, TopicArn=topic)[0] == "NotFound"
+    assert refusal(sns.get_topic_attributes, TopicArn=topic)[0] == "NotFound"
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -76,7 +67,7 @@ def test_confirmation_url_refusals_as_recorded(sns: Any, unique: Any,
     assert listed["SubscriptionArn"].startswith(topic + ":")
     status, body = _get(url)  # confirming again answers the same ARN
     assert status == 200 and listed["SubscriptionArn"] in body
-    assert error_of(sns.confirm_subscription, TopicArn="not-an-arn", Token=token)[:2] == (
+    assert refusal(sns.confirm_subscription, TopicArn="not-an-arn", Token=token)[:2] == (
         "InvalidParameter", "Invalid parameter: Topic")
 
 
@@ -101,12 +92,12 @@ def test_unsubscribe_confirmation_names_the_subscription(sns: Any, unique: Any,
 
 def test_subscription_arn_wording(sns: Any, unique: Any) -> None:
     topic = sns.create_topic(Name=unique("t"))["TopicArn"]
-    assert error_of(sns.unsubscribe, SubscriptionArn="arn:aws:sns:us-east-1:111111111111:random"
-                    )[:2] == ("InvalidParameter", "Invalid parameter: SubscriptionId")
-    assert error_of(sns.get_subscription_attributes, SubscriptionArn=topic)[:2] == (
+    assert refusal(sns.unsubscribe, SubscriptionArn="arn:aws:sns:us-east-1:111111111111:random"
+                   )[:2] == ("InvalidParameter", "Invalid parameter: SubscriptionId")
+    assert refusal(sns.get_subscription_attributes, SubscriptionArn=topic)[:2] == (
         "InvalidParameter", "Invalid parameter: SubscriptionId")
-    assert error_of(sns.subscribe, TopicArn=topic, Protocol="sms",
-                    Endpoint="invalid-number")[:2] == (
+    assert refusal(sns.subscribe, TopicArn=topic, Protocol="sms",
+                   Endpoint="invalid-number")[:2] == (
         "InvalidParameter", "Invalid SMS endpoint: invalid-number")
 
 

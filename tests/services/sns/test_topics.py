@@ -5,16 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-from botocore.exceptions import ClientError
-
-
-def error_of(call: Any, **kwargs: Any) -> tuple[str, str, int]:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response["Error"]
-    return error["Code"], error["Message"], caught.value.response["ResponseMetadata"][
-        "HTTPStatusCode"]
+from tests.support import refusal
 
 
 def test_create_topic_is_idempotent_and_has_awss_attributes(sns: Any, unique: Any) -> None:
@@ -33,25 +24,25 @@ def test_create_topic_is_idempotent_and_has_awss_attributes(sns: Any, unique: An
     assert "FifoTopic" not in attributes
     assert json.loads(attributes["EffectiveDeliveryPolicy"])["http"][
         "defaultHealthyRetryPolicy"]["numRetries"] == 3
-    code, message, _ = error_of(sns.create_topic, Name=name,
-                                Attributes={"DisplayName": "Other"})
+    code, message, _ = refusal(sns.create_topic, Name=name,
+                               Attributes={"DisplayName": "Other"})
     assert code == "InvalidParameter"
     assert "Topic already exists with different attributes" in message
 
 
 def test_topic_names_and_fifo_rules(sns: Any, unique: Any) -> None:
-    assert error_of(sns.create_topic, Name="bad name")[:2] == (
+    assert refusal(sns.create_topic, Name="bad name")[:2] == (
         "InvalidParameter", "Invalid parameter: Topic Name")
-    assert error_of(sns.create_topic, Name="x" * 257)[0] == "InvalidParameter"
-    assert error_of(sns.create_topic, Name=unique("n"), Attributes={"FifoTopic": "true"})[0] == \
+    assert refusal(sns.create_topic, Name="x" * 257)[0] == "InvalidParameter"
+    assert refusal(sns.create_topic, Name=unique("n"), Attributes={"FifoTopic": "true"})[0] == \
         "InvalidParameter"
     fifo = sns.create_topic(Name=unique("f") + ".fifo", Attributes={
         "FifoTopic": "true", "ContentBasedDeduplication": "true"})["TopicArn"]
     attributes = sns.get_topic_attributes(TopicArn=fifo)["Attributes"]
     assert attributes["FifoTopic"] == "true"
     assert attributes["ContentBasedDeduplication"] == "true"
-    code, message, _ = error_of(sns.create_topic, Name=unique("s"),
-                                Attributes={"ContentBasedDeduplication": "true"})
+    code, message, _ = refusal(sns.create_topic, Name=unique("s"),
+                               Attributes={"ContentBasedDeduplication": "true"})
     assert code == "InvalidParameter"
 
 
@@ -68,25 +59,25 @@ def test_set_topic_attributes(sns: Any, unique: Any) -> None:
     assert attributes["DisplayName"] == "New"
     assert attributes["SignatureVersion"] == "2"
     assert json.loads(attributes["Policy"]) == policy
-    assert error_of(sns.set_topic_attributes, TopicArn=arn, AttributeName="Nope",
-                    AttributeValue="x")[:2] == ("InvalidParameter",
-                                                "Invalid parameter: AttributeName")
-    assert error_of(sns.set_topic_attributes, TopicArn=arn, AttributeName="SignatureVersion",
-                    AttributeValue="3")[0] == "InvalidParameter"
-    assert error_of(sns.set_topic_attributes, TopicArn=arn, AttributeName="Policy",
-                    AttributeValue="{")[0] == "InvalidParameter"
+    assert refusal(sns.set_topic_attributes, TopicArn=arn, AttributeName="Nope",
+                   AttributeValue="x")[:2] == ("InvalidParameter",
+                                               "Invalid parameter: AttributeName")
+    assert refusal(sns.set_topic_attributes, TopicArn=arn, AttributeName="SignatureVersion",
+                   AttributeValue="3")[0] == "InvalidParameter"
+    assert refusal(sns.set_topic_attributes, TopicArn=arn, AttributeName="Policy",
+                   AttributeValue="{")[0] == "InvalidParameter"
 
 
 def test_missing_topics_are_not_found(sns: Any) -> None:
     missing = "arn:aws:sns:us-east-1:000000000000:nope"
-    assert error_of(sns.get_topic_attributes, TopicArn=missing) == (
+    assert refusal(sns.get_topic_attributes, TopicArn=missing) == (
         "NotFound", "Topic does not exist", 404)
     sns.delete_topic(TopicArn=missing)  # AWS: deleting a missing topic succeeds
-    assert error_of(sns.publish, TopicArn=missing, Message="x")[0] == "NotFound"
-    assert error_of(sns.get_topic_attributes, TopicArn="nope")[:2] == (
+    assert refusal(sns.publish, TopicArn=missing, Message="x")[0] == "NotFound"
+    assert refusal(sns.get_topic_attributes, TopicArn="nope")[:2] == (
         "InvalidParameter",
         "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 1")
-    assert error_of(sns.list_tags_for_resource, ResourceArn=missing)[0] == "ResourceNotFound"
+    assert refusal(sns.list_tags_for_resource, ResourceArn=missing)[0] == "ResourceNotFound"
 
 
 def test_topics_are_regional_and_listed_with_pagination(client: Any, unique: Any) -> None:
@@ -102,7 +93,7 @@ def test_topics_are_regional_and_listed_with_pagination(client: Any, unique: Any
     east_listed = [t["TopicArn"] for p in east.get_paginator("list_topics").paginate()
                    for t in p["Topics"]]
     assert not set(arns) & set(east_listed)
-    assert error_of(east.get_topic_attributes, TopicArn=arns[0])[:2] == (
+    assert refusal(east.get_topic_attributes, TopicArn=arns[0])[:2] == (
         "InvalidParameter", "Invalid parameter: TopicArn")
     for arn in arns:
         west.delete_topic(TopicArn=arn)
@@ -116,19 +107,19 @@ def test_tags(sns: Any, unique: Any) -> None:
     sns.untag_resource(ResourceArn=arn, TagKeys=["a"])
     assert sns.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "b", "Value": "2"}]
     too_many = [{"Key": f"k{i}", "Value": "v"} for i in range(50)]
-    assert error_of(sns.tag_resource, ResourceArn=arn, Tags=too_many)[0] == "TagLimitExceeded"
+    assert refusal(sns.tag_resource, ResourceArn=arn, Tags=too_many)[0] == "TagLimitExceeded"
 
 
 def test_permissions_edit_the_topic_policy(sns: Any, unique: Any) -> None:
     arn = sns.create_topic(Name=unique("t"))["TopicArn"]
     sns.add_permission(TopicArn=arn, Label="share", AWSAccountId=["111122223333"],
-                       ActionName=["Publish"])
+                      ActionName=["Publish"])
     statements = json.loads(sns.get_topic_attributes(TopicArn=arn)["Attributes"]["Policy"])[
         "Statement"]
     assert statements[-1]["Sid"] == "share"
     assert statements[-1]["Principal"] == {"AWS": "arn:aws:iam::111122223333:root"}
-    assert error_of(sns.add_permission, TopicArn=arn, Label="share",
-                    AWSAccountId=["111122223333"], ActionName=["Publish"])[0] == \
+    assert refusal(sns.add_permission, TopicArn=arn, Label="share",
+                   AWSAccountId=["111122223333"], ActionName=["Publish"])[0] == \
         "InvalidParameter"
     sns.remove_permission(TopicArn=arn, Label="share")
     statements = json.loads(sns.get_topic_attributes(TopicArn=arn)["Attributes"]["Policy"])[
@@ -137,17 +128,17 @@ def test_permissions_edit_the_topic_policy(sns: Any, unique: Any) -> None:
 
 
 def test_subscriptions_listing_attributes_and_unsubscribe(sns: Any, unique: Any,
-                                                          queue_for: Any) -> None:
+                                                         queue_for: Any) -> None:
     arn = sns.create_topic(Name=unique("t"))["TopicArn"]
     _, queue_arn = queue_for()
     sub = sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn,
-                        Attributes={"RawMessageDelivery": "true"})["SubscriptionArn"]
+                       Attributes={"RawMessageDelivery": "true"})["SubscriptionArn"]
     assert sub.startswith(arn + ":")
     again = sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn,
-                          Attributes={"RawMessageDelivery": "true"})["SubscriptionArn"]
+                         Attributes={"RawMessageDelivery": "true"})["SubscriptionArn"]
     assert again == sub
-    assert error_of(sns.subscribe, TopicArn=arn, Protocol="sqs", Endpoint=queue_arn,
-                    Attributes={"RawMessageDelivery": "false"})[0] == "InvalidParameter"
+    assert refusal(sns.subscribe, TopicArn=arn, Protocol="sqs", Endpoint=queue_arn,
+                   Attributes={"RawMessageDelivery": "false"})[0] == "InvalidParameter"
     attributes = sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]
     assert attributes["RawMessageDelivery"] == "true"
     assert attributes["PendingConfirmation"] == "false"
@@ -155,14 +146,14 @@ def test_subscriptions_listing_attributes_and_unsubscribe(sns: Any, unique: Any,
     assert attributes["TopicArn"] == arn
     listed = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
     assert listed == [{"SubscriptionArn": sub, "Owner": "000000000000", "Protocol": "sqs",
-                       "Endpoint": queue_arn, "TopicArn": arn}]
+                      "Endpoint": queue_arn, "TopicArn": arn}]
     assert sub in [s["SubscriptionArn"] for p in sns.get_paginator(
         "list_subscriptions").paginate() for s in p["Subscriptions"]]
     topic_attributes = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
     assert topic_attributes["SubscriptionsConfirmed"] == "1"
     sns.unsubscribe(SubscriptionArn=sub)
     assert sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"] == []
-    assert error_of(sns.get_subscription_attributes, SubscriptionArn=sub) == (
+    assert refusal(sns.get_subscription_attributes, SubscriptionArn=sub) == (
         "NotFound", "Subscription does not exist", 404)
 
 
@@ -173,28 +164,28 @@ def test_subscription_attribute_validation(sns: Any, unique: Any, queue_for: Any
 
     def set_attribute(name: str, value: str) -> None:
         sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName=name,
-                                        AttributeValue=value)
+                                       AttributeValue=value)
 
     set_attribute("FilterPolicy", json.dumps({"a": ["b"]}))
     attributes = sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]
     assert attributes["FilterPolicyScope"] == "MessageAttributes"
     set_attribute("FilterPolicyScope", "MessageBody")
     set_attribute("FilterPolicy", json.dumps({"a": {"b": ["c"]}}))  # nesting: body scope only
-    assert error_of(set_attribute, name="FilterPolicyScope", value="MessageAttributes")[0] == \
+    assert refusal(set_attribute, name="FilterPolicyScope", value="MessageAttributes")[0] == \
         "InvalidParameter"
-    assert error_of(set_attribute, name="FilterPolicyScope", value="Everything")[0] == \
+    assert refusal(set_attribute, name="FilterPolicyScope", value="Everything")[0] == \
         "InvalidParameter"
-    code, message, _ = error_of(set_attribute, name="FilterPolicy",
-                                value=json.dumps({f"k{i}": ["v"] for i in range(6)}))
+    code, message, _ = refusal(set_attribute, name="FilterPolicy",
+                               value=json.dumps({f"k{i}": ["v"] for i in range(6)}))
     assert (code, message) == ("InvalidParameter", "Invalid parameter: FilterPolicy: Filter "
-                               "policy can not have more than 5 keys")
-    assert error_of(set_attribute, name="RawMessageDelivery", value="maybe")[0] == \
+                              "policy can not have more than 5 keys")
+    assert refusal(set_attribute, name="RawMessageDelivery", value="maybe")[0] == \
         "InvalidParameter"
-    assert error_of(set_attribute, name="RedrivePolicy", value='{"deadLetterTargetArn": "x"}')[
+    assert refusal(set_attribute, name="RedrivePolicy", value='{"deadLetterTargetArn": "x"}')[
         0] == "InvalidParameter"
-    assert error_of(set_attribute, name="Bogus", value="x")[:2] == (
+    assert refusal(set_attribute, name="Bogus", value="x")[:2] == (
         "InvalidParameter", "Invalid parameter: AttributeName")
-    assert error_of(set_attribute, name="DeliveryPolicy", value="{}")[0] == "InvalidParameter"
+    assert refusal(set_attribute, name="DeliveryPolicy", value="{}")[0] == "InvalidParameter"
     set_attribute("FilterPolicy", "")
     attributes = sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]
     assert "FilterPolicy" not in attributes
@@ -202,24 +193,24 @@ def test_subscription_attribute_validation(sns: Any, unique: Any, queue_for: Any
 
 def test_subscribe_endpoint_validation(sns: Any, unique: Any, queue_for: Any) -> None:
     arn = sns.create_topic(Name=unique("t"))["TopicArn"]
-    assert error_of(sns.subscribe, TopicArn=arn, Protocol="carrier-pigeon", Endpoint="x")[
+    assert refusal(sns.subscribe, TopicArn=arn, Protocol="carrier-pigeon", Endpoint="x")[
         :2] == ("InvalidParameter", "Invalid parameter: Amazon SNS does not support this "
                 "protocol string: carrier-pigeon")
-    assert error_of(sns.subscribe, TopicArn=arn, Protocol="sqs", Endpoint="queue")[:2] == (
+    assert refusal(sns.subscribe, TopicArn=arn, Protocol="sqs", Endpoint="queue")[:2] == (
         "InvalidParameter", "Invalid parameter: SQS endpoint ARN")
-    assert error_of(sns.subscribe, TopicArn=arn, Protocol="http", Endpoint="ftp://x")[0] == \
+    assert refusal(sns.subscribe, TopicArn=arn, Protocol="http", Endpoint="ftp://x")[0] == \
         "InvalidParameter"
-    assert error_of(sns.subscribe, TopicArn=arn, Protocol="email", Endpoint="nobody")[0] == \
+    assert refusal(sns.subscribe, TopicArn=arn, Protocol="email", Endpoint="nobody")[0] == \
         "InvalidParameter"
-    assert error_of(sns.subscribe, TopicArn=arn, Protocol="lambda", Endpoint="f")[0] == \
+    assert refusal(sns.subscribe, TopicArn=arn, Protocol="lambda", Endpoint="f")[0] == \
         "InvalidParameter"
     _, fifo_queue = queue_for(fifo=True)
-    assert "FIFO SQS Queues can not be subscribed to standard SNS topics" in error_of(
+    assert "FIFO SQS Queues can not be subscribed to standard SNS topics" in refusal(
         sns.subscribe, TopicArn=arn, Protocol="sqs", Endpoint=fifo_queue)[1]
     fifo_topic = sns.create_topic(Name=unique("f") + ".fifo",
-                                  Attributes={"FifoTopic": "true"})["TopicArn"]
-    assert error_of(sns.subscribe, TopicArn=fifo_topic, Protocol="http",
-                    Endpoint="http://127.0.0.1:9/x")[0] == "InvalidParameter"
+                                 Attributes={"FifoTopic": "true"})["TopicArn"]
+    assert refusal(sns.subscribe, TopicArn=fifo_topic, Protocol="http",
+                   Endpoint="http://127.0.0.1:9/x")[0] == "InvalidParameter"
 
 
 def test_delete_topic_removes_its_subscriptions(sns: Any, unique: Any, queue_for: Any) -> None:
@@ -227,13 +218,13 @@ def test_delete_topic_removes_its_subscriptions(sns: Any, unique: Any, queue_for
     _, queue_arn = queue_for()
     sub = sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn)["SubscriptionArn"]
     sns.delete_topic(TopicArn=arn)
-    assert error_of(sns.get_subscription_attributes, SubscriptionArn=sub)[0] == "NotFound"
+    assert refusal(sns.get_subscription_attributes, SubscriptionArn=sub)[0] == "NotFound"
     assert arn not in [t["TopicArn"] for p in sns.get_paginator("list_topics").paginate()
-                       for t in p["Topics"]]
+                      for t in p["Topics"]]
 
 
 def test_a_queue_of_another_account_confirms_through_the_queue(client: Any, sns: Any,
-                                                                unique: Any) -> None:
+                                                               unique: Any) -> None:
     other_sqs = client("sqs", aws_access_key_id="111111111111")
     url = other_sqs.create_queue(QueueName=unique("foreign"))["QueueUrl"]
     queue_arn = other_sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[

@@ -7,7 +7,7 @@ import json
 import uuid
 
 import pytest
-from botocore.exceptions import ClientError
+from tests.support import refusal
 
 ACCOUNT = "864208642086"
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
@@ -28,14 +28,6 @@ def roles(endpoint: str) -> list[str]:
             for n in range(3)]
 
 
-def _error(call, **kwargs) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response
-    return error["Error"]["Code"], error["Error"]["Message"], error["ResponseMetadata"][
-        "HTTPStatusCode"]
-
-
 def _session_client(client, assumed: dict):  # type: ignore[no-untyped-def]
     keys = assumed["Credentials"]
     return client("sts", aws_access_key_id=keys["AccessKeyId"],
@@ -45,8 +37,8 @@ def _session_client(client, assumed: dict):  # type: ignore[no-untyped-def]
 
 def test_transitive_key_must_be_a_requested_tag(client, roles: list[str]) -> None:
     sts = client("sts", aws_access_key_id=ACCOUNT)
-    assert _error(sts.assume_role, RoleArn=roles[0], RoleSessionName="one",
-                  Tags=[{"Key": "Team", "Value": "a"}], TransitiveTagKeys=["Project"]) == (
+    assert refusal(sts.assume_role, RoleArn=roles[0], RoleSessionName="one",
+                   Tags=[{"Key": "Team", "Value": "a"}], TransitiveTagKeys=["Project"]) == (
         "InvalidParameterValue",
         "The specified transitive tag key must be included in the requested tags.", 400)
     sts.assume_role(RoleArn=roles[0], RoleSessionName="one",
@@ -60,14 +52,14 @@ def test_chained_session_cannot_reset_a_transitive_tag(client, roles: list[str])
         TransitiveTagKeys=["SessionTag1"])
     chained = _session_client(client, first)
     for key in ("SessionTag1", "sessiontag1"):
-        assert _error(chained.assume_role, RoleArn=roles[1], RoleSessionName="second",
-                      Tags=[{"Key": key, "Value": "v2"}]) == CONFLICT
+        assert refusal(chained.assume_role, RoleArn=roles[1], RoleSessionName="second",
+                       Tags=[{"Key": key, "Value": "v2"}]) == CONFLICT
     # a tag that was not transitive may be set again; the transitive one passes on
     second = chained.assume_role(RoleArn=roles[1], RoleSessionName="second",
                                  Tags=[{"Key": "Plain", "Value": "q"}])
     third = _session_client(client, second)
-    assert _error(third.assume_role, RoleArn=roles[2], RoleSessionName="third",
-                  Tags=[{"Key": "SESSIONTAG1", "Value": "v3"}]) == CONFLICT
+    assert refusal(third.assume_role, RoleArn=roles[2], RoleSessionName="third",
+                   Tags=[{"Key": "SESSIONTAG1", "Value": "v3"}]) == CONFLICT
 
 
 def test_packed_policy_size_only_when_something_is_packed(client, roles: list[str]) -> None:

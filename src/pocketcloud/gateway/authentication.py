@@ -127,16 +127,8 @@ def authenticate(
         # in audit mode an unsigned request is evaluated (and logged) as anonymous too
         return anonymous_caller(account_for_access_key(""))
     record = _record_for(cloud, claimed.access_key_id, lookup)
-    try:
-        _check(cloud, request, claimed, record, service, protocol)
-    except AwsError as refused:
-        if mode == "enforce":
-            raise
-        log.warning("audit: would refuse %s (%s): %s", claimed.access_key_id, refused.code,
-                    refused.message)
-    if record is None:
-        return root_caller(claimed.access_key_id)
-    return _caller_of(claimed.access_key_id, record)
+    return _judged(claimed.access_key_id, record, mode,
+                   lambda: _check(cloud, request, claimed, record, service, protocol))
 
 
 def _authenticate_v2(cloud: Cloud, request: HttpRequest, lookup: KeyLookup, mode: str) -> Caller:
@@ -148,20 +140,31 @@ def _authenticate_v2(cloud: Cloud, request: HttpRequest, lookup: KeyLookup, mode
             raise
         return anonymous_caller(account_for_access_key(""))
     record = _record_for(cloud, claimed.access_key_id, lookup)
-    try:
+
+    def check() -> None:
         if record is None or not record.active:
             raise unknown_key_error("rest-xml", "s3")
         now_s = cloud.clock.now()
         _check_session_token(record, claimed.session_token, now_s, "rest-xml", "s3")
         sigv2.verify(request, claimed, record.secret_key, now_s, cloud.clock.offset_s)
+
+    return _judged(claimed.access_key_id, record, mode, check)
+
+
+def _judged(access_key_id: str, record: KeyRecord | None, mode: str,
+            check: Callable[[], None]) -> Caller:
+    """The key's caller once `check` passes; a refusal is raised in enforce mode and only
+    logged in audit mode."""
+    try:
+        check()
     except AwsError as refused:
         if mode == "enforce":
             raise
-        log.warning("audit: would refuse %s (%s): %s", claimed.access_key_id, refused.code,
+        log.warning("audit: would refuse %s (%s): %s", access_key_id, refused.code,
                     refused.message)
     if record is None:
-        return root_caller(claimed.access_key_id)
-    return _caller_of(claimed.access_key_id, record)
+        return root_caller(access_key_id)
+    return _caller_of(access_key_id, record)
 
 
 def anonymous_caller(account_id: str) -> Caller:

@@ -20,6 +20,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import unquote
 
 from pocketcloud.errors import AwsError
+from pocketcloud.gateway.sigv4 import query_pairs
 from pocketcloud.protocol.http import HttpRequest
 
 MAX_CLOCK_SKEW_S = 15 * 60
@@ -77,7 +78,7 @@ def _from_header(credentials: str, request: HttpRequest) -> SignedV2:
 
 
 def _from_query(request: HttpRequest) -> SignedV2:
-    params = dict(_query_pairs(request.query_string))
+    params = dict(query_pairs(request.query_string))
     access_key_id, signature = params.get("AWSAccessKeyId"), params.get("Signature")
     expires = params.get("Expires")
     if not access_key_id or not signature or expires is None:
@@ -97,7 +98,7 @@ def verify(
 
     `now_s` is the cloud's clock (presigned expiry follows it); a header's Date is compared
     with the wall clock, which clients sign with (`clock_offset_s` undoes a moved clock)."""
-    query = _query_pairs(request.query_string)
+    query = query_pairs(request.query_string)
     if signed.presigned:
         _check_expiry(signed.expires, now_s)
         date = signed.expires
@@ -159,27 +160,13 @@ def _subresources(query_string: str, names: frozenset[str]) -> str:
     kept: list[tuple[str, str]] = []
     for part in query_string.split("&"):
         raw_name, equals, raw_value = part.partition("=")
-        name = _decoded(raw_name)
+        name = unquote(raw_name)
         if name in names:
-            kept.append((name, equals + _decoded(raw_value)))
+            kept.append((name, equals + unquote(raw_value)))
     if not kept:
         return ""
     kept.sort(key=lambda pair: pair[0])
     return "?" + "&".join(name + value for name, value in kept)
-
-
-def _decoded(text: str) -> str:
-    return unquote(text) if "%" in text else text
-
-
-def _query_pairs(query_string: str) -> list[tuple[str, str]]:
-    """Decoded (name, value) pairs; '+' is kept, as S3 clients percent-encode spaces."""
-    pairs = []
-    for part in query_string.split("&"):
-        if part:
-            name, _, value = part.partition("=")
-            pairs.append((_decoded(name), _decoded(value)))
-    return pairs
 
 
 def _check_expiry(expires: str, now_s: float) -> None:

@@ -163,7 +163,7 @@ def _parsed_header(
 
 
 def _from_query(request: HttpRequest) -> SignedRequest:
-    params = dict(_query_pairs(request.query_string))
+    params = dict(query_pairs(request.query_string))
     credential = params.get("X-Amz-Credential", "").split("/")
     algorithm = params.get("X-Amz-Algorithm", ALGORITHM)
     if algorithm == ALGORITHM_V4A and len(credential) == 4:
@@ -225,13 +225,14 @@ def _amz_date_s(amz_date: str) -> float:
 def _canonical_query(query_string: str, presigned: bool) -> str:
     pairs = [
         (quote(key, safe="-_.~"), quote(value, safe="-_.~"))
-        for key, value in _query_pairs(query_string)
+        for key, value in query_pairs(query_string)
         if not (presigned and key == "X-Amz-Signature")
     ]
     return "&".join(f"{k}={v}" for k, v in sorted(pairs))
 
 
-def _query_pairs(query_string: str) -> list[tuple[str, str]]:
+def query_pairs(query_string: str) -> list[tuple[str, str]]:
+    """The query's decoded (name, value) pairs, in order."""
     pairs = []
     for part in query_string.split("&"):
         if part:
@@ -245,7 +246,7 @@ def _payload_hash(request: HttpRequest, signed: SignedRequest, is_s3: bool) -> s
     if declared:
         return declared
     if signed.presigned:
-        query = dict(_query_pairs(request.query_string))
+        query = dict(query_pairs(request.query_string))
         if "X-Amz-Content-Sha256" in query:
             return query["X-Amz-Content-Sha256"]
         if is_s3:

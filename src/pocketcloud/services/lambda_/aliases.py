@@ -34,7 +34,7 @@ def create_alias(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         if records.load_alias(tx, ref, name) is not None:
             alias_arn = function_arn(ref.region, ref.account_id, ref.name, name)
             raise AwsError("ResourceConflictException", f"Alias already exists: {alias_arn}",
-                           409, fields={"Type": "User"})
+                           409)
         alias = {
             "AliasArn": function_arn(ref.region, ref.account_id, ref.name, name),
             "Name": name,
@@ -55,7 +55,7 @@ def get_alias(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     if alias is None:
         alias_arn = function_arn(ref.region, ref.account_id, ref.name, params["Name"])
         raise AwsError("ResourceNotFoundException", f"Cannot find alias arn: {alias_arn}",
-                       404, fields={"Type": "User"})
+                       404)
     return alias
 
 
@@ -140,7 +140,7 @@ def _check_weights(routing: dict[str, Any] | None) -> None:
 def _require_version(tx: Any, ref: FunctionRef, version: str) -> None:
     if records.load_version(tx, ref, version) is None:
         raise AwsError("ResourceNotFoundException",
-                       f"Function not found: {ref.arn}:{version}", 404, fields={"Type": "User"})
+                       f"Function not found: {ref.arn}:{version}", 404)
 
 
 def _existing(tx: Any, ref: FunctionRef, name: str) -> dict[str, Any]:
@@ -149,7 +149,7 @@ def _existing(tx: Any, ref: FunctionRef, name: str) -> dict[str, Any]:
     if alias is None:
         alias_arn = function_arn(ref.region, ref.account_id, ref.name, name)
         raise AwsError("ResourceNotFoundException", f"Alias not found: {alias_arn}",
-                       404, fields={"Type": "User"})
+                       404)
     return alias
 
 

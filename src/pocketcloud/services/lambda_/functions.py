@@ -195,7 +195,7 @@ def _delete_version(tx: Any, ref: FunctionRef) -> list[str]:
     if users:
         raise AwsError("ResourceConflictException",
                        f"Unable to delete version because the following aliases reference it: "
-                       f"[{users}]", 409, fields={"Type": "User"})
+                       f"[{users}]", 409)
     tx.execute("DELETE FROM lambda_versions WHERE account_id = ? AND region = ? AND name = ? "
                "AND version = ?", (*records.key(ref), ref.qualifier))
     return [found[1]]
@@ -342,5 +342,4 @@ def _max_items(value: int | None) -> int:
 
 
 def _already_exists(ref: FunctionRef) -> AwsError:
-    return AwsError("ResourceConflictException", f"Function already exist: {ref.name}", 409,
-                    fields={"Type": "User"})
+    return AwsError("ResourceConflictException", f"Function already exist: {ref.name}", 409)

@@ -47,7 +47,7 @@ async def invoke(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         found = records.load_version(tx, ref, version)
     if found is None:
         raise AwsError("ResourceNotFoundException", f"Function not found: {ref.qualified_arn}",
-                       404, fields={"Type": "User"})
+                       404)
     if invocation_type == "DryRun":
         return {"StatusCode": 204}
     if invocation_type == "Event":

@@ -167,7 +167,7 @@ def _load(ctx: RequestContext, account_id: str, name: str, number: int,
             raise AwsError("InvalidParameterValueException",
                            f"Layer version {for_function} does not exist.")
         raise AwsError("ResourceNotFoundException",
-                       "The resource you requested does not exist.", 404, fields={"Type": "User"})
+                       "The resource you requested does not exist.", 404)
     return json.loads(row[0]), row[1]
 
 
@@ -185,8 +185,7 @@ def _with_location(ctx: RequestContext, config: dict[str, Any], blob_id: str) ->
 
 def valid_version_number(value: int) -> int:
     if value < 1:
-        raise AwsError("InvalidParameterValueException", "Layer Version Cannot be less than 1",
-                       fields={"Type": "User"})
+        raise AwsError("InvalidParameterValueException", "Layer Version Cannot be less than 1")
     return value
 
 

@@ -70,7 +70,6 @@ def parse_function_name(
             "ResourceNotFoundException",
             f"Functions from '{region}' are not reachable in this region ('{ctx.region}')",
             404,
-            fields={"Type": "User"},
         )
     if in_name and qualifier and in_name != qualifier:
         raise AwsError(
@@ -123,5 +122,4 @@ def function_not_found(ref: FunctionRef) -> AwsError:
         "ResourceNotFoundException",
         f"Function not found: {ref.qualified_arn}",
         404,
-        fields={"Type": "User"},
     )

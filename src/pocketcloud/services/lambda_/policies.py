@@ -35,7 +35,7 @@ def add_permission(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
             raise AwsError("ResourceConflictException",
                            f"The statement id ({statement['Sid']}) provided already exists. "
                            "Please provide a new statement id, or remove the existing statement.",
-                           409, fields={"Type": "User"})
+                           409)
         statements.append(statement)
         encoded = json.dumps(statements)
         if len(encoded) > MAX_POLICY_BYTES:
@@ -51,19 +51,17 @@ def remove_permission(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     ref = parse_function_name(ctx, params["FunctionName"], params.get("Qualifier"))
     with store(ctx).write() as tx:
         if not records.function_exists(tx, ref):
-            raise AwsError("ResourceNotFoundException", f"No policy found for: {ref.arn}", 404,
-                           fields={"Type": "User"})
+            raise AwsError("ResourceNotFoundException", f"No policy found for: {ref.arn}", 404)
         _require_qualifier(tx, ref)
         statements = json.loads(records.function_column(tx, ref, "policy"))
         if not statements:
             raise AwsError("ResourceNotFoundException",
-                           "No policy is associated with the given resource.", 404,
-                           fields={"Type": "User"})
+                           "No policy is associated with the given resource.", 404)
         kept = [s for s in statements if s["Sid"] != params["StatementId"]]
         if len(kept) == len(statements):
             raise AwsError("ResourceNotFoundException",
                            f"Statement {params['StatementId']} is not found in resource policy.",
-                           404, fields={"Type": "User"})
+                           404)
         tx.execute("UPDATE lambda_functions SET policy = ? WHERE account_id = ? AND region = ? "
                    "AND name = ?", (json.dumps(kept), *records.key(ref)))
     return {}
@@ -91,11 +89,10 @@ def _check_new_statement(ref: FunctionRef, params: dict[str, Any]) -> None:
                                "Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)")
     if ref.qualifier == LATEST:
         raise AwsError("InvalidParameterValueException",
-                       "We currently do not support adding policies for $LATEST.",
-                       fields={"Type": "User"})
+                       "We currently do not support adding policies for $LATEST.")
     if not _PRINCIPAL.fullmatch(params["Principal"]):
         raise AwsError("InvalidParameterValueException", "The provided principal was invalid. "
-                       "Please check the principal and try again.", fields={"Type": "User"})
+                       "Please check the principal and try again.")
 
 
 def _require_qualifier(tx: Any, ref: FunctionRef) -> None:
@@ -109,12 +106,12 @@ def _require_qualifier(tx: Any, ref: FunctionRef) -> None:
             raise function_not_found(ref)
     elif records.load_alias(tx, ref, qualifier) is None:
         raise AwsError("ResourceNotFoundException", f"Cannot find alias arn: {ref.qualified_arn}",
-                       404, fields={"Type": "User"})
+                       404)
 
 
 def _no_resource() -> AwsError:
     return AwsError("ResourceNotFoundException", "The resource you requested does not exist.",
-                    404, fields={"Type": "User"})
+                    404)
 
 
 def _statement(resource: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -114,7 +114,7 @@ def _published_target(tx: Any, ref: FunctionRef) -> str:
 
 def records_not_found(ref: FunctionRef) -> AwsError:
     return AwsError("ResourceNotFoundException", f"Function not found: {ref.qualified_arn}",
-                    404, fields={"Type": "User"})
+                    404)
 
 
 def _ready(requested: int, modified: str) -> dict[str, Any]:

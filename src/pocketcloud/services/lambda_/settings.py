@@ -29,14 +29,13 @@ def tag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = _tagged_function(ctx, params["Resource"])
     if not params.get("Tags"):
         raise AwsError("InvalidParameterValueException",
-                       "An error occurred and the request cannot be processed.",
-                       fields={"Type": "User"})
+                       "An error occurred and the request cannot be processed.")
     with store(ctx).write() as tx:
         tags = json.loads(records.function_column(tx, ref, "tags"))
         tags.update(params["Tags"])
         if len(tags) > MAX_TAGS:
             raise AwsError("InvalidParameterValueException",
-                           "Number of tags exceeds resource tag limit.", fields={"Type": "User"})
+                           "Number of tags exceeds resource tag limit.")
         tx.execute("UPDATE lambda_functions SET tags = ? WHERE account_id = ? AND region = ? "
                    "AND name = ?", (json.dumps(tags), *records.key(ref)))
     return {}
@@ -69,7 +68,7 @@ def _tagged_function(ctx: RequestContext, resource: str) -> FunctionRef:
     ref = parse_function_name(ctx, resource, field="resource")
     if ref.qualifier is not None:
         raise AwsError("InvalidParameterValueException", "Tags on function aliases and versions "
-                       "are not supported. Please specify a function ARN.", fields={"Type": "User"})
+                       "are not supported. Please specify a function ARN.")
     return ref
 
 
@@ -79,7 +78,7 @@ def put_function_concurrency(ctx: RequestContext, params: dict[str, Any]) -> dic
         raise AwsError("InvalidParameterValueException",
                        "This operation is permitted on Lambda functions only. Aliases and "
                        "versions do not support this operation. Please specify either a function "
-                       "name or an unqualified function ARN.", fields={"Type": "User"})
+                       "name or an unqualified function ARN.")
     wanted = params["ReservedConcurrentExecutions"]
     with store(ctx).write() as tx:
         if not records.function_exists(tx, ref):  # checked before the value, as AWS does
@@ -197,7 +196,7 @@ def _save_event_invoke_config(ctx: RequestContext, params: dict[str, Any],
     qualifier = ref.qualifier or LATEST
     if replace and not any(params.get(m) is not None for m in _EVENT_INVOKE_SETTINGS):
         raise AwsError("InvalidParameterValueException", "You must specify at least one of "
-                       "error handling or destination setting.", fields={"Type": "User"})
+                       "error handling or destination setting.")
     with store(ctx).write() as tx:
         _require_target(tx, ref)
         configs = _event_invoke_configs(tx, ref)
@@ -238,13 +237,12 @@ def _require_target(tx: Any, ref: FunctionRef) -> None:
 
 
 def _function_does_not_exist() -> AwsError:
-    return AwsError("ResourceNotFoundException", "The function doesn't exist.", 404,
-                    fields={"Type": "User"})
+    return AwsError("ResourceNotFoundException", "The function doesn't exist.", 404)
 
 
 def _no_event_invoke_config(ref: FunctionRef) -> AwsError:
     return AwsError("ResourceNotFoundException",
                     f"The function {ref.qualified_arn} doesn't have an EventInvokeConfig",
-                    404, fields={"Type": "User"})
+                    404)
 
 

@@ -46,7 +46,7 @@ def create_function_url_config(ctx: RequestContext, params: dict[str, Any]) -> d
             raise AwsError("ResourceConflictException",
                            f"Failed to create function url config for [functionArn = "
                            f"{ref.qualified_arn}]. Error message:  FunctionUrlConfig exists for "
-                           "this Lambda function", 409, fields={"Type": "User"})
+                           "this Lambda function", 409)
         url_id = ctx.cloud.ids.hex(32)  # AWS's ids are 32 lowercase letters and digits
         tx.execute("INSERT INTO lambda_function_urls (url_id, account_id, region, name, "
                    "qualifier, config) VALUES (?, ?, ?, ?, ?, ?)",
@@ -137,8 +137,7 @@ def _require_target(tx: Any, ref: FunctionRef) -> None:
     missing = not records.function_exists(tx, ref) or (
         ref.qualifier is not None and records.load_alias(tx, ref, ref.qualifier) is None)
     if missing:
-        raise AwsError("ResourceNotFoundException", "Function does not exist", 404,
-                       fields={"Type": "User"})
+        raise AwsError("ResourceNotFoundException", "Function does not exist", 404)
 
 
 def _load(tx: Any, ref: FunctionRef) -> tuple[str, dict[str, Any]] | None:
@@ -184,7 +183,7 @@ def _cors(cors: dict[str, Any]) -> dict[str, Any]:
 
 def _not_found() -> AwsError:
     return AwsError("ResourceNotFoundException", "The resource you requested does not exist.",
-                    404, fields={"Type": "User"})
+                    404)
 
 
 def _now(ctx: RequestContext) -> str:

@@ -100,7 +100,7 @@ def check_runtime(runtime: str | None, package_type: str) -> None:
         raise AwsError("InvalidParameterValueException",
                        f"Value {runtime} at 'runtime' failed to satisfy constraint: Member must "
                        f"satisfy enum value set: [{', '.join(SUPPORTED_RUNTIMES)}] or be a "
-                       "valid ARN", fields={"Type": "User"})
+                       "valid ARN")
 
 
 def check_architectures(architectures: list[str]) -> None:

@@ -89,14 +89,13 @@ def check_filters(criteria: dict[str, Any] | None) -> None:
 
     filters = (criteria or {}).get("Filters") or []
     if len(filters) > FILTERS_MAX:
-        raise AwsError("InvalidParameterValueException", "Too many filters: at most 5.",
-                       fields={"Type": "User"})
+        raise AwsError("InvalidParameterValueException", "Too many filters: at most 5.")
     for found in filters:
         try:
             parse_pattern(found.get("Pattern") or "")
         except AwsError:
             raise AwsError("InvalidParameterValueException",
-                           "Invalid filter pattern definition.", fields={"Type": "User"}) from None
+                           "Invalid filter pattern definition.") from None
 
 
 def kept(config: dict[str, Any], records: list[dict[str, Any]],

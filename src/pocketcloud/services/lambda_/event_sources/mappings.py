@@ -33,12 +33,12 @@ _STREAM_ARN = re.compile(r"arn:aws[\w-]*:dynamodb:([a-z0-9-]+):(\d{12}):table/[^
 
 
 def invalid(message: str) -> AwsError:
-    return AwsError("InvalidParameterValueException", message, fields={"Type": "User"})
+    return AwsError("InvalidParameterValueException", message)
 
 
 def not_found() -> AwsError:
     return AwsError("ResourceNotFoundException", "The resource you requested does not exist.",
-                    404, fields={"Type": "User"})
+                    404)
 
 
 def _user_action(kind: str) -> str:
@@ -109,8 +109,7 @@ def _function(ctx: RequestContext, name: str) -> tuple[str, int]:
     ref = parse_function_name(ctx, name)
     with lambda_store(ctx).read() as tx:
         if not records.function_exists(tx, ref):
-            raise AwsError("ResourceNotFoundException", "Function does not exist", 404,
-                           fields={"Type": "User"})
+            raise AwsError("ResourceNotFoundException", "Function does not exist", 404)
         found = records.load_version(tx, ref, "$LATEST")
     timeout_s = int((found[0] if found else {}).get("Timeout", 3))
     return ref.qualified_arn, timeout_s
@@ -247,8 +246,7 @@ def _check_unique(tx: Any, ctx: RequestContext, kind: str, source_arn: str,
         raise AwsError("ResourceConflictException",
                        f'An event source mapping with {label} arn (" {source_arn} ") and '
                        f'function (" {function_arn} ") already exists. Please update or '
-                       f"delete the existing mapping with UUID {found}", 409,
-                       fields={"Type": "User"})
+                       f"delete the existing mapping with UUID {found}", 409)
 
 
 def _load(tx: Any, ctx: RequestContext, uuid: str) -> tuple[dict[str, Any], str]:

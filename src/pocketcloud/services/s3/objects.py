@@ -411,7 +411,7 @@ def get_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     row = find_object(ctx, bucket, params)
     if row.storage_class in ARCHIVED_CLASSES:
         check_readable(ctx, row)
-    check_read_conditions(params, row.etag, row.last_modified, ctx.cloud.clock.now())
+    check_read_conditions(params, row.etag, row.last_modified, ctx.cloud.clock.now)
     result = describe(row, bucket, params)
     add_expiration(ctx, bucket.name, row, result)
     add_restore(ctx, row, result)
@@ -429,7 +429,7 @@ def get_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def head_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
     row = find_object(ctx, bucket, params)
-    check_read_conditions(params, row.etag, row.last_modified, ctx.cloud.clock.now())
+    check_read_conditions(params, row.etag, row.last_modified, ctx.cloud.clock.now)
     result = describe(row, bucket, params)
     add_expiration(ctx, bucket.name, row, result)
     add_restore(ctx, row, result)

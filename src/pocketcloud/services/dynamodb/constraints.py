@@ -30,6 +30,7 @@ _ENUM_ORDER = {
 _OWN_CHECKS = frozenset(("Statement",))
 
 Check = Callable[[Any], list[str]]
+PASSED_MAX = 10_000  # remembered good strings per checked member (bounded)
 Provider = Callable[..., Any]
 
 
@@ -45,8 +46,11 @@ def checked(function: Provider) -> Provider:
 
 
 def check_constraints(operation: str, params: dict[str, Any]) -> None:
+    plan = _plan(operation)
+    if all(check(params[member]) == [] for member, _, check in plan if member in params):
+        return  # the common case: nothing broken, nothing to word
     problems: list[str] = []
-    for member, field, check in _plan(operation):
+    for member, field, check in plan:
         value = params.get(member)
         if value is not None:
             problems += [f"Value {_shown(value)} at '{field}' failed to satisfy constraint: {p}"
@@ -114,8 +118,11 @@ def _range_check(low: int | None, high: int | None) -> Check:
 
 def _length_check(low: int | None, high: int | None, pattern: str | None) -> Check:
     compiled = re.compile(pattern) if pattern else None
+    passed: set[str] = set()  # table and index names recur: match each once
 
     def check(value: Any) -> list[str]:
+        if type(value) is str and value in passed:
+            return []
         found = []
         if compiled is not None and not compiled.fullmatch(value):
             found.append(f"Member must satisfy regular expression pattern: {pattern}")
@@ -123,6 +130,8 @@ def _length_check(low: int | None, high: int | None, pattern: str | None) -> Che
             found.append(f"Member must have length greater than or equal to {low}")
         if high is not None and len(value) > high:
             found.append(f"Member must have length less than or equal to {high}")
+        if not found and type(value) is str and len(passed) < PASSED_MAX:
+            passed.add(value)
         return found
 
     return check

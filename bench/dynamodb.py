@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import statistics
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,24 +29,32 @@ QUERY_ITEM_BYTES = 100  # so the whole partition fits in one 1 MB page on every 
 WORKLOADS = ("ddb-put", "ddb-get", "ddb-get-1conn", "ddb-query")
 ANSWERS = {"ddb-put": b"{}", "ddb-get": b'"Item"', "ddb-get-1conn": b'"Item"',
            "ddb-query": b'"Count"'}
-REFERENCES = ("moto_server", "dynalite")
+DYNALITE_ON_DISK = "dynalite (LevelDB on disk)"
+_SCRATCH = tempfile.TemporaryDirectory(prefix="bench-dynalite-")  # removed when the run exits
+REFERENCES = ("moto_server", "dynalite", DYNALITE_ON_DISK)
 COLUMNS = ("workload", "server", "req/s", "req/s range", "CPU s / 1k req", "p50 / p99 ms",
-           "vs moto", "vs dynalite", "other load")
+           "vs moto", "vs dynalite", "vs dynalite on disk", "other load")
 
 
-def dynalite() -> servers.Peer:
+def dynalite(on_disk: bool = False) -> servers.Peer:
+    """dynalite in memory (its default), or on LevelDB in a fresh directory (`--path`).
+
+    The on-disk form is the like-for-like peer: pocketcloud keeps every write in SQLite on disk.
+    """
+
     def argv(port: int) -> list[str]:
+        path = ["--path", tempfile.mkdtemp(dir=_SCRATCH.name)] if on_disk else []
         return [str(DYNALITE), "--host", HOST, "--port", str(port), "--createTableMs", "0",
-                "--deleteTableMs", "0", "--updateTableMs", "0"]
+                "--deleteTableMs", "0", "--updateTableMs", "0", *path]
 
-    return servers.Peer("dynalite", argv)
+    return servers.Peer(DYNALITE_ON_DISK if on_disk else "dynalite", argv)
 
 
 def peers() -> list[servers.Peer]:
     if not DYNALITE.exists():
         raise SystemExit("dynalite is not installed: run `npm install --prefix bench dynalite` "
                          "(make bench does it)")
-    return [servers.pocketcloud("uvicorn"), dynalite(), servers.moto()]
+    return [servers.pocketcloud("uvicorn"), dynalite(), dynalite(on_disk=True), servers.moto()]
 
 
 def _client(port: int) -> Any:
@@ -169,7 +178,7 @@ def rows(results: list[Measurement]) -> list[tuple[str, ...]]:
     out: list[tuple[str, ...]] = []
     for m in results:
         if not m.runs:
-            out.append((m.workload, m.peer, f"failed: {m.error}") + ("",) * 6)
+            out.append((m.workload, m.peer, f"failed: {m.error}") + ("",) * 7)
             continue
         ratios = []
         for reference in REFERENCES:
@@ -190,7 +199,8 @@ def markdown(results: list[Measurement], options: LoadOptions) -> str:
             f"after {options.warmup_s:g} s warm-up, {options.repeat} round(s); each round starts "
             "each server fresh, creates the table, a 1 KB item and a 1,000-item partition of "
             f"{QUERY_ITEM_BYTES}-byte items, then measures every workload on it. dynalite "
-            f"{_dynalite_version()} runs in memory (its default); pocketcloud with --ephemeral "
+            f"{_dynalite_version()} runs in memory (its default) and, as a second peer, on "
+            "LevelDB in a fresh directory (`--path`); pocketcloud with --ephemeral "
             "(SQLite in WAL mode in a temporary directory).")
     table = report.markdown_table(COLUMNS, rows(results))
     median_other = statistics.median(m.other_cores_busy for m in results if m.runs) if any(

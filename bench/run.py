@@ -33,7 +33,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "(uvicorn, granian) and moto; startup = spawn to first answer; "
                              "s3-* = S3 against moto and s3rver (see bench/s3.py). "
                              "messaging = SQS and SNS against moto (bench/messaging.py); "
-                             "dynamodb = PutItem, GetItem, Query on pocketcloud, dynalite, moto; "
+                             "dynamodb = PutItem, GetItem, Query on pocketcloud, dynalite "
+                             "(in memory and on disk), moto; "
                              "lambda = warm/cold/concurrent Invoke through boto3 (moto tried). "
                              "Default: all. Moto is always measured when throughput is.")
     parser.add_argument("--duration-s", type=float, default=8.0,

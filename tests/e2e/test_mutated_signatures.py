@@ -247,3 +247,21 @@ def test_no_mutated_request_is_served(enforcing: Server) -> None:
             served.append(f"{kind}: {status} {raw.method} {raw.target}")
     assert sent >= 2800
     assert served == []
+
+
+def test_a_served_request_does_not_vouch_for_a_tampered_copy(enforcing: Server) -> None:
+    """A replay of a request already verified is recognised without redoing the HMAC: a copy
+    with the same signature but anything signed changed must still be checked and refused."""
+    rng = random.Random(SEED + 1)
+    connection = http.client.HTTPConnection("127.0.0.1", enforcing.port, timeout=10)
+    for original in _originals(enforcing):
+        signed_by_header = any(n.lower() == "authorization" for n, _ in original.headers)
+        tampered = [_tamper(original, rng)] if signed_by_header else [
+            replace(original, target=original.target.replace("object.txt", "other.txt"))]
+        if signed_by_header:
+            tampered.append(_with_header(original, "host", lambda v: v.replace("127.0.0.1",
+                                                                               "localhost")))
+        for copy in tampered:
+            assert _send(connection, original) == 200
+            assert 400 <= _send(connection, copy) < 500, copy
+        assert _send(connection, original) == 200

@@ -48,6 +48,7 @@ class SignedRequest:
     presigned: bool
     expires_s: int = 0
     algorithm: str = ALGORITHM
+    query_payload_hash: str = ""  # a presigned URL's X-Amz-Content-Sha256, when it has one
 
     # computed once per object: a SignedRequest parsed from a header is cached and reused
 
@@ -60,6 +61,14 @@ class SignedRequest:
         if self.algorithm == ALGORITHM_V4A:
             return f"{self.date_stamp}/{self.service}/aws4_request"
         return f"{self.date_stamp}/{self.region}/{self.service}/aws4_request"
+
+    @cached_property
+    def verified_for(self) -> list[tuple[str, str]]:
+        """The signed parts of a request (see _signed_parts) and the secret key this signature
+        was last found valid for: the signature is a pure function of them, so a replay of the
+        same request (a presigned URL fetched again, a retry, a second call in the same
+        second) needs no canonical request and no HMAC again."""
+        return []
 
     @cached_property
     def string_to_sign_head(self) -> str:
@@ -76,7 +85,7 @@ def signed_request(request: HttpRequest) -> SignedRequest | None:
     if authorization.startswith(ALGORITHM_V4A + " "):
         return _from_header(request, authorization, ALGORITHM_V4A)
     if "X-Amz-Signature=" in request.query_string:
-        return _from_query(request)
+        return _from_query(request.query_string)
     return None
 
 
@@ -89,7 +98,11 @@ def verify(
     `now_s` is the cloud's clock, `clock_offset_s` how far it was moved from the wall clock.
     """
     _check_time(signed, now_s, clock_offset_s)
-    canonical = canonical_request(request, signed, is_s3)
+    signed_parts = _signed_parts(request, signed, is_s3)
+    verified_for = signed.verified_for
+    if verified_for and verified_for[0] == (signed_parts, secret_key):
+        return
+    canonical = _canonical_request(signed_parts, signed, is_s3)
     to_sign = signed.string_to_sign_head + hashlib.sha256(canonical.encode()).hexdigest()
     if signed.algorithm == ALGORITHM_V4A:
         matches = sigv4a.verify(signed.access_key_id, secret_key, signed.signature, to_sign)
@@ -108,19 +121,34 @@ def verify(
             "Check your AWS Secret Access Key and signing method. Consult the service "
             "documentation for details.",
         )
+    verified_for[:] = [(signed_parts, secret_key)]
+
+
+SignedParts = tuple[str, str, str, tuple[str, ...], str]
 
 
 def canonical_request(request: HttpRequest, signed: SignedRequest, is_s3: bool) -> str:
-    path = request.wire_path or request.path
-    canonical_path = path if is_s3 else quote(_remove_dot_segments(path), safe="/~")
+    return _canonical_request(_signed_parts(request, signed, is_s3), signed, is_s3)
+
+
+def _signed_parts(request: HttpRequest, signed: SignedRequest, is_s3: bool) -> SignedParts:
+    """Everything of the request that its signature covers, as sent: method, path, query,
+    the signed headers' values and the payload hash."""
     sent = request.headers
-    # each value trimmed, inner runs of whitespace made one space (written inline: hot path)
-    headers = "".join([f"{name}:{' '.join(sent.get(name, '').split())}\n"
-                       for name in signed.signed_headers])
-    query = request.query_string
-    return (f"{request.method.upper()}\n{canonical_path or '/'}\n"
+    return (request.method, request.wire_path or request.path, request.query_string,
+            tuple([sent.get(name, "") for name in signed.signed_headers]),
+            _payload_hash(request, signed, is_s3))
+
+
+def _canonical_request(parts: SignedParts, signed: SignedRequest, is_s3: bool) -> str:
+    method, path, query, values, payload_hash = parts
+    canonical_path = path if is_s3 else quote(_remove_dot_segments(path), safe="/~")
+    # each value trimmed, inner runs of whitespace made one space
+    headers = "".join([f"{name}:{' '.join(value.split())}\n"
+                       for name, value in zip(signed.signed_headers, values, strict=True)])
+    return (f"{method.upper()}\n{canonical_path or '/'}\n"
             f"{_canonical_query(query, signed.presigned) if query else ''}\n{headers}\n"
-            f"{signed.signed_header_list}\n{_payload_hash(request, signed, is_s3)}")
+            f"{signed.signed_header_list}\n{payload_hash}")
 
 
 @lru_cache(maxsize=1024)
@@ -162,8 +190,10 @@ def _parsed_header(
     )
 
 
-def _from_query(request: HttpRequest) -> SignedRequest:
-    params = dict(query_pairs(request.query_string))
+@lru_cache(maxsize=1024)
+def _from_query(query_string: str) -> SignedRequest:
+    """A pure function of the query: a presigned URL fetched again is parsed once."""
+    params = dict(query_pairs(query_string))
     credential = params.get("X-Amz-Credential", "").split("/")
     algorithm = params.get("X-Amz-Algorithm", ALGORITHM)
     if algorithm == ALGORITHM_V4A and len(credential) == 4:
@@ -187,6 +217,7 @@ def _from_query(request: HttpRequest) -> SignedRequest:
         presigned=True,
         expires_s=int(expires),
         algorithm=algorithm if algorithm == ALGORITHM_V4A else ALGORITHM,
+        query_payload_hash=params.get("X-Amz-Content-Sha256", ""),
     )
 
 
@@ -222,6 +253,7 @@ def _amz_date_s(amz_date: str) -> float:
         raise SignatureProblem("malformed", f"Invalid X-Amz-Date: {amz_date!r}") from bad
 
 
+@lru_cache(maxsize=1024)
 def _canonical_query(query_string: str, presigned: bool) -> str:
     pairs = [
         (quote(key, safe="-_.~"), quote(value, safe="-_.~"))
@@ -246,9 +278,8 @@ def _payload_hash(request: HttpRequest, signed: SignedRequest, is_s3: bool) -> s
     if declared:
         return declared
     if signed.presigned:
-        query = dict(query_pairs(request.query_string))
-        if "X-Amz-Content-Sha256" in query:
-            return query["X-Amz-Content-Sha256"]
+        if signed.query_payload_hash:
+            return signed.query_payload_hash
         if is_s3:
             return UNSIGNED_PAYLOAD
     return hashlib.sha256(request.body).hexdigest() if request.body else EMPTY_SHA256

@@ -26,6 +26,9 @@ EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 MAX_CLOCK_SKEW_S = 15 * 60  # AWS refuses requests signed more than 15 minutes off
 MAX_PRESIGNED_EXPIRY_S = 7 * 24 * 3600
 
+# what a signature covers, as sent: method, path, query, signed header values, payload hash
+SignedParts = tuple[str, str, str, tuple[str, ...], str]
+
 
 class SignatureProblem(Exception):
     """Why a signature was refused; the gateway turns `kind` into each protocol's error."""
@@ -63,7 +66,7 @@ class SignedRequest:
         return f"{self.date_stamp}/{self.region}/{self.service}/aws4_request"
 
     @cached_property
-    def verified_for(self) -> list[tuple[str, str]]:
+    def verified_for(self) -> list[tuple[SignedParts, str]]:
         """The signed parts of a request (see _signed_parts) and the secret key this signature
         was last found valid for: the signature is a pure function of them, so a replay of the
         same request (a presigned URL fetched again, a retry, a second call in the same
@@ -122,9 +125,6 @@ def verify(
             "documentation for details.",
         )
     verified_for[:] = [(signed_parts, secret_key)]
-
-
-SignedParts = tuple[str, str, str, tuple[str, ...], str]
 
 
 def canonical_request(request: HttpRequest, signed: SignedRequest, is_s3: bool) -> str:

@@ -210,3 +210,34 @@ def test_upload_file_with_a_full_object_checksum(s3: Any, bucket: str, tmp_path:
     s3.upload_file(str(path), bucket, "default", Config=config)  # the SDK's CRC32, COMPOSITE
     head = s3.head_object(Bucket=bucket, Key="default", ChecksumMode="ENABLED")
     assert head["ChecksumCRC32"] == _composite("CRC32", [FIRST, FIRST, TAIL])
+
+
+def test_copies_of_multipart_and_single_part_objects(s3: Any, bucket: str) -> None:
+    upload_id, parts = _upload_parts(s3, bucket, "composite", "CRC32", None, [FIRST, TAIL])
+    s3.complete_multipart_upload(Bucket=bucket, Key="composite", UploadId=upload_id,
+                                 MultipartUpload={"Parts": parts})  # fmt: skip
+    whole = _crc("CRC32", FIRST + TAIL)
+    # a copy is made in one piece: its checksum is the whole object's, same algorithm
+    copied = s3.copy_object(Bucket=bucket, Key="c1", CopySource=f"{bucket}/composite")
+    assert copied["CopyObjectResult"]["ChecksumCRC32"] == whole
+    head = s3.head_object(Bucket=bucket, Key="c1", ChecksumMode="ENABLED")
+    assert (head["ChecksumCRC32"], head["ChecksumType"]) == (whole, "FULL_OBJECT")
+    upload_id, parts = _upload_parts(s3, bucket, "full", "CRC64NVME", None, [FIRST, TAIL])
+    s3.complete_multipart_upload(Bucket=bucket, Key="full", UploadId=upload_id,
+                                 MultipartUpload={"Parts": parts})  # fmt: skip
+    copied = s3.copy_object(Bucket=bucket, Key="c2", CopySource=f"{bucket}/full")
+    assert copied["CopyObjectResult"]["ChecksumCRC64NVME"] == _crc("CRC64NVME", FIRST + TAIL)
+    s3.put_object(Bucket=bucket, Key="single", Body=TAIL, ChecksumAlgorithm="CRC32C")
+    copied = s3.copy_object(Bucket=bucket, Key="c3", CopySource=f"{bucket}/single")
+    assert copied["CopyObjectResult"]["ChecksumCRC32C"] == _crc("CRC32C", TAIL)
+    attributes = s3.get_object_attributes(Bucket=bucket, Key="c2",
+                                          ObjectAttributes=["Checksum", "ObjectParts"])
+    assert "ObjectParts" not in attributes  # a copy has no parts
+
+
+def test_version_listing_names_a_multipart_objects_algorithm(s3: Any, bucket: str) -> None:
+    upload_id, parts = _upload_parts(s3, bucket, "k", "SHA1", None, [TAIL])
+    s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id,
+                                 MultipartUpload={"Parts": parts})  # fmt: skip
+    version = s3.list_object_versions(Bucket=bucket)["Versions"][0]
+    assert (version["ChecksumAlgorithm"], version["ChecksumType"]) == (["SHA1"], "COMPOSITE")

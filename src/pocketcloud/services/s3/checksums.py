@@ -15,6 +15,9 @@ from typing import Protocol
 ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
 CHECKSUM_MEMBERS = {name: f"Checksum{name}" for name in ALGORITHMS}
 CHECKSUM_HEADERS = {f"x-amz-checksum-{name.lower()}": name for name in ALGORITHMS}
+# a multipart object's part checksums, kept in its checksum document (no wire member has it)
+PART_CHECKSUMS = "PartChecksums"
+DIGEST_BYTES = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}
 
 
 class Hasher(Protocol):

@@ -14,7 +14,13 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
-from pocketcloud.services.s3.checksums import CHECKSUM_MEMBERS, Hasher, b64, new_hasher
+from pocketcloud.services.s3.checksums import (
+    CHECKSUM_MEMBERS,
+    PART_CHECKSUMS,
+    Hasher,
+    b64,
+    new_hasher,
+)
 from pocketcloud.services.s3.conditions import check_copy_source_conditions
 from pocketcloud.services.s3.encryption import object_encryption, reported, without_encryption
 from pocketcloud.services.s3.inline import is_inline, read_inline
@@ -164,6 +170,15 @@ def _same_object_unchanged(
     )
 
 
+def _recomputed_algorithm(source: ObjectRow) -> str:
+    """A COMPOSITE checksum describes the source's parts, not a copy made in one piece: the
+    copy gets a FULL_OBJECT checksum of the same algorithm, computed as the bytes pass."""
+    if source.checksum.get("ChecksumType") != "COMPOSITE":
+        return ""
+    return next((name for name, member in CHECKSUM_MEMBERS.items()
+                 if member in source.checksum), "")  # fmt: skip
+
+
 async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
     validate_key(params["Key"])
@@ -195,11 +210,11 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         else dict(source.tags)
     )
     grants = acl_for_write(ctx, bucket, params)
-    algorithm = requested_algorithm(params, {})
+    algorithm = requested_algorithm(params, {}) or _recomputed_algorithm(source)
     hasher = new_hasher(algorithm) if algorithm else None
     blob = await copy_bytes(ctx, source, bucket.region, hasher=hasher)
-    checksum = {} if source.part_sizes else dict(source.checksum)
-    if hasher is not None:  # the copy gets the checksum it asked for, in place of the source's
+    checksum = {n: v for n, v in source.checksum.items() if n != PART_CHECKSUMS}
+    if hasher is not None:  # the checksum asked for (or recomputed) in place of the source's
         checksum = {
             CHECKSUM_MEMBERS[algorithm]: b64(hasher.digest()),
             "ChecksumType": "FULL_OBJECT",

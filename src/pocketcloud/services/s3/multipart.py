@@ -8,7 +8,6 @@ deleted once the completion commits.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from typing import Any
@@ -17,13 +16,13 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.acl_store import acl_for_write, apply_upload_acl, save_upload_acl
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
-from pocketcloud.services.s3.checksums import ALGORITHMS, CHECKSUM_MEMBERS, composite_checksum
+from pocketcloud.services.s3.checksums import CHECKSUM_MEMBERS, b64, new_hasher
 from pocketcloud.services.s3.conditions import copy_source_window
 from pocketcloud.services.s3.copying import copy_bytes, find_copy_source
 from pocketcloud.services.s3.encryption import object_encryption, reported
 from pocketcloud.services.s3.lifecycle_expiry import add_expiration
+from pocketcloud.services.s3.multipart_checksums import completed_checksum, upload_checksum
 from pocketcloud.services.s3.notifications import notify_created
-from pocketcloud.services.s3.object_attributes import PART_CHECKSUMS
 from pocketcloud.services.s3.objects import (
     commit_object,
     delete_blobs,
@@ -68,14 +67,7 @@ def create_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict
     key = params["Key"]
     validate_key(key)
     storage_class = requested_storage_class(params.get("StorageClass"))
-    algorithm = (params.get("ChecksumAlgorithm") or "").upper()
-    if algorithm and algorithm not in ALGORITHMS:
-        raise AwsError("InvalidRequest", "Checksum algorithm provided is unsupported.")
-    checksum_type = params.get("ChecksumType") or ("COMPOSITE" if algorithm else "")
-    if algorithm in ("SHA1", "SHA256") and checksum_type == "FULL_OBJECT":
-        raise AwsError("InvalidRequest", f"The FULL_OBJECT checksum type cannot be used with "
-                       f"the {algorithm.lower()} checksum algorithm.")  # fmt: skip
-    checksum = {"Algorithm": algorithm, "Type": checksum_type} if algorithm else {}
+    checksum = upload_checksum(params)
     headers = stored_headers(params)
     headers.update(object_encryption(ctx, bucket, params))
     grants = acl_for_write(ctx, bucket, params)
@@ -91,8 +83,8 @@ def create_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict
         )  # fmt: skip
     save_upload_acl(ctx, upload_id, grants)
     result = {"Bucket": bucket.name, "Key": key, "UploadId": upload_id, **reported(headers)}
-    if algorithm:
-        result.update(ChecksumAlgorithm=algorithm, ChecksumType=checksum_type)
+    if checksum:
+        result.update(ChecksumAlgorithm=checksum["Algorithm"], ChecksumType=checksum["Type"])
     return result
 
 
@@ -161,16 +153,18 @@ async def upload_part_copy(ctx: RequestContext, params: dict[str, Any]) -> dict[
     bucket = require_bucket(ctx, params["Bucket"])
     number = _part_number(params)
     with s3_store(ctx).read() as tx:
-        find_upload(tx, bucket.name, params["Key"], params["UploadId"])
+        upload = find_upload(tx, bucket.name, params["Key"], params["UploadId"])
     _, source, version_id = find_copy_source(ctx, params)
     first, length = 0, source.size
     if params.get("CopySourceRange"):
         first, length = copy_source_window(params["CopySourceRange"], source.size)
-    blob = await copy_bytes(ctx, source, bucket.region, first, length)
-    _store_part(ctx, bucket, params, number, blob, {})
-    result: dict[str, Any] = {
-        "CopyPartResult": {"ETag": f'"{blob.md5_hex}"', "LastModified": ctx.cloud.clock.now()}
-    }
+    algorithm = json.loads(upload[3]).get("Algorithm")  # the copied part gets the upload's
+    hasher = new_hasher(algorithm) if algorithm else None
+    blob = await copy_bytes(ctx, source, bucket.region, first, length, hasher=hasher)
+    checksum = {CHECKSUM_MEMBERS[algorithm]: b64(hasher.digest())} if algorithm and hasher else {}
+    _store_part(ctx, bucket, params, number, blob, checksum)
+    result: dict[str, Any] = {"CopyPartResult": {
+        "ETag": f'"{blob.md5_hex}"', "LastModified": ctx.cloud.clock.now(), **checksum}}
     if version_id:
         result["CopySourceVersionId"] = version_id
     return result
@@ -198,7 +192,7 @@ def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> di
         }
     chosen = _validate_parts(requested, stored, upload_id)
     storage_class, headers, metadata, checksum_json, tags, _, _ = upload
-    _require_part_checksums(json.loads(checksum_json), requested)
+    checksum = completed_checksum(json.loads(checksum_json), params, requested, chosen, stored)
     md5s = b"".join(bytes.fromhex(stored[n][2].strip('"')) for n in chosen)
     row = ObjectRow(
         key=key,
@@ -211,7 +205,7 @@ def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> di
         storage_class=storage_class,
         headers=json.loads(headers),
         metadata=json.loads(metadata),
-        checksum=_object_checksum(json.loads(checksum_json), chosen, stored),
+        checksum=checksum,
         tags=json.loads(tags),
         owner=ctx.account_id,
     )
@@ -258,39 +252,6 @@ def _validate_parts(
                         "PartNumber": str(number), "ETag": etag.strip('"')},
             )  # fmt: skip
     return numbers
-
-
-def _require_part_checksums(upload_checksum: dict[str, str], requested: list[Any]) -> None:
-    """A COMPOSITE upload's completion names every part's checksum, as S3 requires."""
-    algorithm = upload_checksum.get("Algorithm")
-    if not algorithm or upload_checksum.get("Type") != "COMPOSITE":
-        return
-    member = CHECKSUM_MEMBERS[algorithm]
-    for part in requested:
-        if not part.get(member):
-            raise AwsError("InvalidRequest", f"The upload was created using a "
-                           f"{algorithm.lower()} checksum. The complete request must include "
-                           f"the checksum for each part. It was missing for part "
-                           f"{part.get('PartNumber')} in the request.")
-
-
-def _object_checksum(
-    upload_checksum: dict[str, str], chosen: list[int], stored: dict[int, tuple[Any, ...]]
-) -> dict[str, str]:
-    """COMPOSITE: the checksum of the parts' checksums, "-N" (when every part carried one)."""
-    algorithm = upload_checksum.get("Algorithm")
-    if not algorithm or upload_checksum.get("Type") != "COMPOSITE":
-        return {}
-    member = CHECKSUM_MEMBERS[algorithm]
-    values = []
-    for number in chosen:
-        value = json.loads(stored[number][3]).get(member)
-        if not value:
-            return {}
-        values.append(value)
-    digests = [base64.b64decode(value) for value in values]
-    return {member: composite_checksum(algorithm, digests), "ChecksumType": "COMPOSITE",
-            PART_CHECKSUMS: " ".join(values)}  # GetObjectAttributes lists them
 
 
 def abort_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -12,11 +12,11 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.buckets import require_bucket
+from pocketcloud.services.s3.checksums import PART_CHECKSUMS
 from pocketcloud.services.s3.objects import find_object
 from pocketcloud.services.s3.rows import ObjectRow
 
 ATTRIBUTES = frozenset({"ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"})
-PART_CHECKSUMS = "PartChecksums"
 MAX_PARTS_DEFAULT = 1000
 PART_NUMBER_MAX = 10_000
 

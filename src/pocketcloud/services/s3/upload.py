@@ -18,6 +18,7 @@ from pocketcloud.services.s3.checksums import (
     ALGORITHMS,
     CHECKSUM_HEADERS,
     CHECKSUM_MEMBERS,
+    DIGEST_BYTES,
     Hasher,
     b64,
     new_hasher,
@@ -27,7 +28,6 @@ from pocketcloud.services.s3.inline import INLINE_MAX_BYTES
 from pocketcloud.store import BlobInfo
 
 OBJECT_SIZE_MAX_BYTES = 5 * 1024**3  # a single PUT (and a part) is at most 5 GiB
-_DIGEST_BYTES = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}
 
 
 @dataclass
@@ -221,7 +221,7 @@ def _check_checksum(algorithm: str, expected: str, calculated: str) -> None:
         raw = base64.b64decode(expected, validate=True)
     except (binascii.Error, ValueError):
         raw = b""
-    if len(raw) != _DIGEST_BYTES[algorithm]:
+    if len(raw) != DIGEST_BYTES[algorithm]:
         raise AwsError(
             "InvalidRequest",
             f"Value for x-amz-checksum-{algorithm.lower()} header is invalid.",

@@ -104,9 +104,10 @@ def _upload_entry(row: tuple[Any, ...], encode: Any) -> dict[str, Any]:
         "Key": encode(key_text(key)), "UploadId": upload_id, "Initiated": initiated,
         "StorageClass": storage_class, "Owner": owner_of(owner), "Initiator": owner_of(owner),
     }  # fmt: skip
-    algorithm = json.loads(checksum).get("Algorithm")
-    if algorithm:
-        entry["ChecksumAlgorithm"] = algorithm
+    upload_checksum = json.loads(checksum)
+    if upload_checksum:
+        entry["ChecksumAlgorithm"] = upload_checksum["Algorithm"]
+        entry["ChecksumType"] = upload_checksum["Type"]
     return entry
 
 

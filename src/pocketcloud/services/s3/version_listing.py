@@ -172,6 +172,7 @@ def _entry(
     entry.update(ETag=etag, Size=size, StorageClass=storage_class)
     if checksum != "{}":
         fields = json.loads(checksum)
-        entry["ChecksumAlgorithm"] = [n[len("Checksum") :] for n in fields if n != "ChecksumType"]
+        entry["ChecksumAlgorithm"] = [n[len("Checksum") :] for n in fields
+                                      if n.startswith("Checksum") and n != "ChecksumType"]
         entry["ChecksumType"] = fields.get("ChecksumType")
     return entry, False

@@ -18,11 +18,12 @@ from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.checksums import (
     ALGORITHMS,
     CHECKSUM_MEMBERS,
+    COMBINABLE,
     DIGEST_BYTES,
     PART_CHECKSUMS,
+    combine_all,
     composite_checksum,
 )
-from pocketcloud.services.s3.crc_combine import COMBINABLE, combine_all
 
 CHECKSUM_TYPES = ("COMPOSITE", "FULL_OBJECT")
 

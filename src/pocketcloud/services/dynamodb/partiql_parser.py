@@ -424,7 +424,7 @@ class Parser(LiteralReader):
         if not 0 <= index <= 2**31 - 1:
             raise AwsError(
                 "ValidationException",
-                f"List index is not within the allowable range; index: [{index}] at {token.at()}",
+                f"List index is not within the allowable range; index: [{index}] at {number.at()}",
             )
         self.expect_symbol("]")
         return index

@@ -36,7 +36,8 @@ def test_batch_answers_each_statement(ddb: Any, make_table: Any) -> None:
     refused = ("Select statements within BatchExecuteStatement must specify the primary key in "
                "the where clause.")  # fmt: skip
     assert reads[3]["Error"]["Message"] == refused and reads[4]["Error"]["Message"] == refused
-    assert reads[5]["Error"]["Code"] == "ResourceNotFound"
+    assert reads[5] == {"Error": {"Code": "ResourceNotFound",
+                                  "Message": "Requested resource not found"}}
 
     writes = ddb.batch_execute_statement(Statements=[
         {"Statement": f"UPDATE \"{name}\" SET v = 2 WHERE pk = 'a' AND sk = '1' AND v = 5",
@@ -131,3 +132,18 @@ def test_transaction_client_request_token_runs_once(ddb: Any, make_table: Any) -
             f"UPDATE \"{name}\" SET n = n + 2 WHERE pk = 'c' AND sk = '1'"),
             ClientRequestToken="token-1")
     assert error_of(info)[0] == "IdempotentParameterMismatchException"
+
+
+def test_transaction_on_a_missing_table_is_cancelled(ddb: Any, make_table: Any) -> None:
+    name = make_table()
+    _put(ddb, name, "m")
+    key = "WHERE pk = 'm' AND sk = '1'"
+    with pytest.raises(ClientError) as info:
+        ddb.execute_transaction(TransactStatements=_statements(
+            f"UPDATE \"{name}\" SET a = 1 {key}", f"DELETE FROM \"no-such-table\" {key}"))
+    assert error_of(info)[0] == "TransactionCanceledException"
+    assert info.value.response["CancellationReasons"] == [
+        {"Code": "None"},
+        {"Code": "ResourceNotFound", "Message": "Requested resource not found"}]
+    item = ddb.get_item(TableName=name, Key={"pk": {"S": "m"}, "sk": {"S": "1"}})["Item"]
+    assert "a" not in item

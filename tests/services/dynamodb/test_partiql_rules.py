@@ -237,3 +237,27 @@ def test_write_keys_returning_and_missing_items(ddb: Any, make_table: Any) -> No
         _run(ddb, f"UPDATE \"{name}\" SET a = 9" + key + " AND data = 'nope'",
              ReturnValuesOnConditionCheckFailure="ALL_OLD")
     assert info.value.response["Item"]["data"] == {"S": "newer"}
+
+
+def test_select_from_an_index_with_capacity_and_consistency(ddb: Any, make_table: Any) -> None:
+    name = make_table(more_attributes={"g": "S"}, GlobalSecondaryIndexes=[{
+        "IndexName": "by-g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+        "Projection": {"ProjectionType": "ALL"}}])  # fmt: skip
+    _put(ddb, name, "a", "1", g={"S": "x"})
+    _put(ddb, name, "b", "1", g={"S": "x"})
+    _put(ddb, name, "c", "1", g={"S": "y"})
+    by_g = _run(ddb, f"SELECT pk FROM \"{name}\".\"by-g\" WHERE g = 'x'",
+                ReturnConsumedCapacity="TOTAL")  # fmt: skip
+    assert sorted(i["pk"]["S"] for i in by_g["Items"]) == ["a", "b"]
+    assert by_g["ConsumedCapacity"]["CapacityUnits"] > 0
+    scanned = _run(ddb, f"SELECT pk FROM \"{name}\".\"by-g\" WHERE pk <> 'a'")["Items"]
+    assert sorted(i["pk"]["S"] for i in scanned) == ["b", "c"]
+    strong = _run(ddb, f"SELECT * FROM \"{name}\" WHERE pk = 'c'", ConsistentRead=True)
+    assert strong["Items"][0]["g"] == {"S": "y"}
+    code, _ = _refused(ddb, f"SELECT * FROM \"{name}\".\"by-g\" WHERE g = 'x'",
+                       ConsistentRead=True)  # fmt: skip
+    assert code == "ValidationException"
+    code, message = _refused(ddb, f"SELECT * FROM \"{name}\".\"nope\" WHERE g = 'x'")
+    assert code == "ValidationException" and "nope" in message
+    code, _ = _refused(ddb, f"UPDATE \"{name}\" SET v = 1 WHERE pk = 'a' AND sk = '1'", Limit=1)
+    assert code == "ValidationException"

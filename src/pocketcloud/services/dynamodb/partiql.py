@@ -160,6 +160,8 @@ def _batch_one(
                              "Message": error.message}  # fmt: skip
         if error.fields.get("Item") is not None:
             response["Error"]["Item"] = error.fields["Item"]
+        if error.code == "ResourceNotFoundException":  # DynamoDB names no table it lacks
+            response.pop("TableName", None)
     return response
 
 
@@ -199,6 +201,7 @@ def execute_transaction(ctx: RequestContext, params: dict[str, Any]) -> dict[str
     if len(reads_only) > 1:
         raise invalid("ExecuteTransaction API does not support both read and write operations "
                       "in the same request.")  # fmt: skip
+    _cancel_for_missing_tables(ctx, parsed)
     extra = {k: params[k] for k in ("ReturnConsumedCapacity",) if params.get(k)}
     if reads_only == {True}:
         return _transaction_reads(ctx, parsed, extra)
@@ -212,6 +215,27 @@ def execute_transaction(ctx: RequestContext, params: dict[str, Any]) -> dict[str
         extra["ClientRequestToken"] = params["ClientRequestToken"]
     answer = transactions.transact_write_items(ctx, {"TransactItems": actions, **extra})
     return {"Responses": [], **_consumed(answer)}  # writes answer an empty list, as in AWS
+
+
+def _cancel_for_missing_tables(ctx: RequestContext, parsed: list[Statement]) -> None:
+    """A statement on a missing table cancels the transaction, with a reason for it."""
+    reasons = []
+    for statement in parsed:
+        try:
+            storage.table_meta(ctx, statement.table)
+            reasons.append({"Code": "None"})
+        except AwsError as error:
+            if error.code != "ResourceNotFoundException":
+                raise
+            reasons.append({"Code": "ResourceNotFound", "Message": "Requested resource not found"})
+    if any(r["Code"] != "None" for r in reasons):
+        codes = ", ".join(r["Code"] for r in reasons)
+        raise AwsError(
+            "TransactionCanceledException",
+            "Transaction cancelled, please refer cancellation reasons for specific reasons "
+            f"[{codes}]",
+            fields={"CancellationReasons": reasons},
+        )
 
 
 def _transaction_write(ctx: RequestContext, statement: Statement) -> tuple[str, dict[str, Any]]:

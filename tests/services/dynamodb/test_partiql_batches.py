@@ -147,3 +147,17 @@ def test_transaction_on_a_missing_table_is_cancelled(ddb: Any, make_table: Any) 
         {"Code": "ResourceNotFound", "Message": "Requested resource not found"}]
     item = ddb.get_item(TableName=name, Key={"pk": {"S": "m"}, "sk": {"S": "1"}})["Item"]
     assert "a" not in item
+
+
+def test_malformed_parameters_are_refused_not_crashed(raw_ddb: Any, make_table: Any) -> None:
+    name = make_table()
+    statements = [f"SELECT * FROM \"{name}\" WHERE pk = ? AND sk = '1'",
+                  f"SELECT * FROM \"{name}\" WHERE pk IN [?]",
+                  f"INSERT INTO \"{name}\" VALUE {{'pk': 'p', 'sk': '1', 'x': ?}}",
+                  f"UPDATE \"{name}\" SET x = ? WHERE pk = 'p' AND sk = '1'"]  # fmt: skip
+    for statement in statements:
+        for parameter in ({}, {"S": "a", "N": "1"}, {"NULL": False}, {"SS": []}):
+            with pytest.raises(ClientError) as info:
+                raw_ddb.execute_statement(Statement=statement, Parameters=[parameter])
+            assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400, (
+                statement, parameter)

@@ -9,6 +9,7 @@ from typing import Any
 
 from pocketcloud.errors import AwsError
 from pocketcloud.services.dynamodb.partiql_lexer import Token, malformed
+from pocketcloud.services.dynamodb.values import clean_value, normal_number
 
 NESTING_MAX = 32  # a statement's parentheses and literal nesting, bounded before recursion
 _PARAMETERS_MISMATCH = "Number of parameters in request and statement don't match."
@@ -41,7 +42,7 @@ class LiteralReader:
     def __init__(self, tokens: list[Token], parameters: list[Any]) -> None:
         self.tokens = tokens
         self.at = 0
-        self.parameters = list(parameters)
+        self.parameters = [clean_value(p) for p in parameters]  # refused before the statement
         self.used = 0
         self.depth = 0
         self.value_path: list[str] = []  # where a literal is inside its root value
@@ -98,7 +99,7 @@ class LiteralReader:
         if kind == "string":
             return {"S": text[1:-1].replace("''", "'")}
         if kind == "number":
-            return {"N": text}
+            return {"N": normal_number(text)}
         if kind == "symbol" and text in ("-", "+"):
             return self._signed(text == "-")
         if kind == "word" and text.upper() in ("TRUE", "FALSE"):
@@ -122,7 +123,7 @@ class LiteralReader:
         number = self.next()
         if number.kind != "number":
             raise malformed(f"Expected a number after a sign, found '{number.text or 'end'}'")
-        return {"N": ("-" if negative else "") + number.text}
+        return {"N": normal_number(("-" if negative else "") + number.text)}
 
     def _parameter(self, token: Token) -> Any:
         """A `?` stands for a whole value: never a member of a set, list or map literal."""

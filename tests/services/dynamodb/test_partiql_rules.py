@@ -261,3 +261,19 @@ def test_select_from_an_index_with_capacity_and_consistency(ddb: Any, make_table
     assert code == "ValidationException" and "nope" in message
     code, _ = _refused(ddb, f"UPDATE \"{name}\" SET v = 1 WHERE pk = 'a' AND sk = '1'", Limit=1)
     assert code == "ValidationException"
+
+
+def test_a_page_ends_at_one_megabyte(ddb: Any, make_table: Any) -> None:
+    name = make_table()
+    for sk in "1234":
+        _put(ddb, name, "big", sk, blob={"S": "x" * 350_000})
+    pages, token = [], None
+    for _ in range(5):
+        extra = {"NextToken": token} if token else {}
+        page = _run(ddb, f"SELECT sk FROM \"{name}\" WHERE pk IN ['big', 'none']", **extra)
+        pages.append([i["sk"]["S"] for i in page["Items"]])
+        token = page.get("NextToken")
+        if not token:
+            break
+    assert len(pages) > 1 and len(pages[0]) < 4
+    assert [sk for page in pages for sk in page] == ["1", "2", "3", "4"]

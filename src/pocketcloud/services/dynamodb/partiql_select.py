@@ -30,7 +30,7 @@ def with_expressions(params: dict[str, Any], statement: Statement) -> dict[str, 
     ) if m in params)  # fmt: skip
     names = {p: n for p, n in statement.built.names.items() if _uses(text, p)}
     values = {p: v for p, v in statement.built.values.items() if _uses(text, p)}
-    values.update({p: v for p, v in params.pop("_values", {}).items()})
+    values.update(params.pop("_values", {}))  # placeholders the plan added (a partition key)
     params.pop("ExpressionAttributeNames", None)
     params.pop("ExpressionAttributeValues", None)
     if names:

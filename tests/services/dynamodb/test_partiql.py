@@ -109,7 +109,7 @@ def test_batch_and_transaction(ddb: Any, make_table: Any) -> None:
     with pytest.raises(ClientError) as info:
         ddb.execute_transaction(TransactStatements=[
             {"Statement": f"UPDATE \"{name}\" SET v = 2 WHERE pk = 'a' AND sk = '1'"},
-            {"Statement": f"DELETE FROM \"{name}\" WHERE pk = 'nope' AND sk = '1'"},
+            {"Statement": f"UPDATE \"{name}\" SET v = 3 WHERE pk = 'nope' AND sk = '1'"},
         ])
     assert _code(info) == "TransactionCanceledException"
     reads = ddb.execute_transaction(TransactStatements=[
@@ -126,12 +126,14 @@ def test_order_by_and_exists_condition_checks(ddb: Any, make_table: Any) -> None
     down = _run(ddb, f"SELECT sk FROM \"{name}\" WHERE pk = 'p' ORDER BY sk DESC")["Items"]
     assert [i["sk"]["S"] for i in down] == ["2", "1", "0"]
     ddb.execute_transaction(TransactStatements=[
-        {"Statement": f"EXISTS(SELECT * FROM \"{name}\" WHERE pk = 'p' AND sk = '0')"},
+        {"Statement": f"EXISTS(SELECT * FROM \"{name}\" WHERE pk = 'p' "
+                      "AND sk = '0' AND v IS MISSING)"},
         {"Statement": f"UPDATE \"{name}\" SET v = 1 WHERE pk = 'p' AND sk = '1'"},
     ])
     with pytest.raises(ClientError) as info:
         ddb.execute_transaction(TransactStatements=[
-            {"Statement": f"EXISTS(SELECT * FROM \"{name}\" WHERE pk = 'p' AND sk = '9')"},
+            {"Statement": f"EXISTS(SELECT * FROM \"{name}\" WHERE pk = 'p' "
+                          "AND sk = '9' AND v IS MISSING)"},
             {"Statement": f"UPDATE \"{name}\" SET v = 2 WHERE pk = 'p' AND sk = '1'"},
         ])
     assert _code(info) == "TransactionCanceledException"

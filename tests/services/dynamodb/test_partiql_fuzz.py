@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pocketcloud.errors import AwsError
@@ -44,3 +48,35 @@ def test_deep_nesting_is_refused() -> None:
             parse(statement)
         except AwsError as error:
             assert error.code == "ValidationException"
+
+
+_CLAUSES = st.sampled_from([
+    "pk = 'a'", "pk = 1", "pk IN ['a', 'b']", "pk IN ['a', 'a']", "sk = '1'", "sk > '0'",
+    "pk = ?", "n IS NULL", "n IS NOT MISSING", "(pk = 'a' OR pk = 'b')", "NOT pk = 'a'",
+    "begins_with(sk, '1')", "size(n) > 1", "pk = 'a' AND pk = 'b'", "m.k[0] = 1",
+])
+_FORMS = st.sampled_from([
+    'SELECT * FROM "{t}" WHERE {w}', 'SELECT pk, m.k[0] FROM "{t}" WHERE {w} ORDER BY {o}',
+    'UPDATE "{t}" SET n = 1 WHERE {w}', 'DELETE FROM "{t}" WHERE {w}',
+    'UPDATE "{t}" SET s = set_add(s, <<1>>) WHERE {w} RETURNING MODIFIED NEW *',
+])
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(_FORMS, st.lists(_CLAUSES, min_size=1, max_size=4), st.sampled_from(["pk", "sk", "n"]),
+       st.lists(st.just({"S": "a"}), max_size=2))  # fmt: skip
+def test_statements_against_a_table_never_fail_with_500(
+    raw_ddb: Any, fuzz_table: str, form: str, clauses: list[str], order: str,
+    values: list[object],
+) -> None:  # fmt: skip
+    statement = form.format(t=fuzz_table, w=" AND ".join(clauses), o=order)
+    try:
+        raw_ddb.execute_statement(Statement=statement, Parameters=values)
+    except ClientError as error:
+        assert error.response["ResponseMetadata"]["HTTPStatusCode"] < 500, statement
+
+
+@pytest.fixture
+def fuzz_table(make_table: Any) -> str:
+    return str(make_table())

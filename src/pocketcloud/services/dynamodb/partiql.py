@@ -4,123 +4,82 @@ transactional ones), so both front doors share one set of semantics and errors."
 
 from __future__ import annotations
 
-import base64
-import re
-from typing import Any
-
-import cbor2
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.dynamodb import items as single
-from pocketcloud.services.dynamodb import query as reads
 from pocketcloud.services.dynamodb import storage, transactions
-from pocketcloud.services.dynamodb.expressions.request import prepare
+from pocketcloud.services.dynamodb.partiql_keys import conjuncts, exact_key, write_key
 from pocketcloud.services.dynamodb.partiql_parser import Statement, parse
+from pocketcloud.services.dynamodb.partiql_select import project_row, run_select, with_expressions
 from pocketcloud.services.dynamodb.storage import TableMeta
 from pocketcloud.services.dynamodb.values import check_list_length, invalid
 
 MAX_BATCH_STATEMENTS = 25
 MAX_TRANSACTION_STATEMENTS = 100
-_KEYS_REQUIRED = "Where clause does not contain a mandatory equality on all key attributes"
+_T = TypeVar("_T")
 
 
-def _key(table: TableMeta, statement: Statement) -> dict[str, Any] | None:
-    """The full primary key when WHERE pins every key attribute with `=`."""
-    names = table.key_names()
-    if all(name in statement.keys for name in names):
-        return {name: statement.keys[name] for name in names}
-    return None
-
-
-def _required_key(table: TableMeta, statement: Statement) -> dict[str, Any]:
-    key = _key(table, statement)
-    if key is None:
-        raise invalid(_KEYS_REQUIRED)
-    return key
-
-
-def _with_expressions(
-    params: dict[str, Any], statement: Statement, extra_values: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """Set exactly the placeholders the request's expressions use (DynamoDB refuses unused
-    ones)."""
-    used = set(_PLACEHOLDER.findall(_used(params)))
-    values = {**statement.built.values, **(extra_values or {})}
-    names = {p: n for p, n in statement.built.names.items() if p in used}
-    chosen = {p: v for p, v in values.items() if p in used}
-    params.pop("ExpressionAttributeNames", None)
-    params.pop("ExpressionAttributeValues", None)
-    if names:
-        params["ExpressionAttributeNames"] = names
-    if chosen:
-        params["ExpressionAttributeValues"] = chosen
-    return params
-
-
-_PLACEHOLDER = re.compile(r"[#:][A-Za-z0-9_]+")
-
-
-def _used(params: dict[str, Any]) -> str:
-    return " ".join(
-        str(params[m])
-        for m in (
-            "ConditionExpression",
-            "FilterExpression",
-            "ProjectionExpression",
-            "UpdateExpression",
-            "KeyConditionExpression",
-        )  # fmt: skip
-        if m in params
-    )
-
-
-def _condition(table: TableMeta, statement: Statement, exists: bool) -> str:
-    """WHERE as a write's condition; the item must exist (UPDATE, DELETE) as DynamoDB's do."""
+def _guard(table: TableMeta, statement: Statement, kind: str) -> str:
+    """WHERE as a write's condition: INSERT needs no item, UPDATE an existing one that WHERE
+    accepts; DELETE of a missing item is a no-op, as in DynamoDB."""
     first = statement.built.name(table.hash_key.name)
-    guard = f"attribute_exists({first})" if exists else f"attribute_not_exists({first})"
-    return guard if statement.where is None else f"{guard} AND ({statement.where})"
+    if kind == "INSERT":
+        return f"attribute_not_exists({first})"
+    if kind == "DELETE":
+        return f"attribute_not_exists({first}) OR ({statement.where})"
+    return f"attribute_exists({first}) AND ({statement.where})"
 
 
-# -- plans: one JSON API request per statement ----------------------------------------------
+def _update_expression(statement: Statement) -> str:
+    clauses = [(word, parts) for word, parts in (
+        ("SET", statement.sets), ("REMOVE", statement.removes), ("ADD", statement.adds),
+        ("DELETE", statement.deletes)) if parts]  # fmt: skip
+    return " ".join(f"{word} {', '.join(parts)}" for word, parts in clauses)
 
 
 def write_request(ctx: RequestContext, statement: Statement) -> tuple[str, dict[str, Any]]:
-    """(operation, its params) for an INSERT, UPDATE or DELETE."""
+    """(operation, its params) for an INSERT, UPDATE, DELETE or EXISTS."""
     table = storage.table_meta(ctx, statement.table)
-    if statement.kind == "EXISTS":
-        params = {"TableName": table.name, "Key": _required_key(table, statement),
-                  "ConditionExpression": _condition(table, statement, exists=True)}  # fmt: skip
-        return "ConditionCheck", _with_expressions(params, statement)
     if statement.kind == "INSERT":
         assert statement.item is not None
         params = {"TableName": table.name, "Item": statement.item,
-                  "ConditionExpression": _condition(table, statement, exists=False)}  # fmt: skip
-        return "Put", _with_expressions(params, statement)
-    key = _required_key(table, statement)
-    params = {"TableName": table.name, "Key": key,
-              "ConditionExpression": _condition(table, statement, exists=True)}  # fmt: skip
+                  "ConditionExpression": _guard(table, statement, "INSERT")}  # fmt: skip
+        return "Put", with_expressions(params, statement)
+    if statement.kind == "EXISTS":
+        key = _exists_key(table, statement)
+        params = {"TableName": table.name, "Key": key, "ConditionExpression":
+                  f"attribute_exists({statement.built.name(table.hash_key.name)}) "
+                  f"AND ({statement.where})"}  # fmt: skip
+        return "ConditionCheck", with_expressions(params, statement)
+    params = {"TableName": table.name, "Key": write_key(table, statement),
+              "ConditionExpression": _guard(table, statement, statement.kind)}  # fmt: skip
     if statement.kind == "UPDATE":
-        clauses = []
-        if statement.sets:
-            clauses.append("SET " + ", ".join(statement.sets))
-        if statement.removes:
-            clauses.append("REMOVE " + ", ".join(statement.removes))
-        params["UpdateExpression"] = " ".join(clauses)
-        return "Update", _with_expressions(params, statement)
-    return "Delete", _with_expressions(params, statement)
+        params["UpdateExpression"] = _update_expression(statement)
+        return "Update", with_expressions(params, statement)
+    return "Delete", with_expressions(params, statement)
+
+
+def _exists_key(table: TableMeta, statement: Statement) -> dict[str, Any]:
+    """EXISTS reads one item by `=` on its key, with a condition beyond the key."""
+    parts = conjuncts(statement.shape)
+    keyed = {p[1]: p[2] for p in reversed(parts) if p[0] == "eq" and p[1] in table.key_names()}
+    beyond = [p for p in parts if not (p[0] == "eq" and p[1] in table.key_names())]
+    if set(keyed) != set(table.key_names()) or not beyond or statement.index:
+        raise invalid("EXISTS() must contain a single item read with additional condition")
+    return {name: keyed[name] for name in table.key_names()}
 
 
 def _run_write(ctx: RequestContext, statement: Statement, params: dict[str, Any]) -> Any:
     operation, request = write_request(ctx, statement)
     if statement.returning:
         request["ReturnValues"] = statement.returning
-    if params.get("ReturnValuesOnConditionCheckFailure"):
-        request["ReturnValuesOnConditionCheckFailure"] = params[
-            "ReturnValuesOnConditionCheckFailure"
-        ]
-    if params.get("ReturnConsumedCapacity"):
-        request["ReturnConsumedCapacity"] = params["ReturnConsumedCapacity"]
+    for member in ("ReturnValuesOnConditionCheckFailure", "ReturnConsumedCapacity"):
+        if params.get(member):
+            request[member] = params[member]
     run = {"Put": single.put_item, "Update": single.update_item, "Delete": single.delete_item}
     try:
         answer = run[operation](ctx, request)
@@ -136,105 +95,18 @@ def _run_write(ctx: RequestContext, statement: Statement, params: dict[str, Any]
     return result
 
 
-def _run_select(ctx: RequestContext, statement: Statement, params: dict[str, Any]) -> Any:
-    table = storage.table_meta(ctx, statement.table)
-    built = statement.built
-    request: dict[str, Any] = {"TableName": table.name}
-    if statement.index:
-        request["IndexName"] = statement.index
-    if statement.projection:
-        request["ProjectionExpression"] = ", ".join(statement.projection)
-    for member in ("ConsistentRead", "ReturnConsumedCapacity", "Limit"):
-        if params.get(member) is not None:
-            request[member] = params[member]
-    if params.get("NextToken"):
-        request["ExclusiveStartKey"] = _decode_token(params["NextToken"])
-    index = table.indexes.get(statement.index) if statement.index else None
-    if statement.index and index is None:
-        raise invalid(f"The table does not have the specified index: {statement.index}")
-    hash_name = (index.hash_key if index else table.hash_key).name
-    if hash_name in statement.keys:
-        pk = built.name(hash_name)
-        request["KeyConditionExpression"] = f"{pk} = :partition"
-        if statement.descending:
-            request["ScanIndexForward"] = False
-        answer = _query_filtered(ctx, request, statement, statement.keys[hash_name])
-    else:
-        if statement.where:
-            request["FilterExpression"] = statement.where
-        answer = reads.scan(ctx, _with_expressions(request, statement), encoded=False)
-    result: dict[str, Any] = {"Items": answer.get("Items", [])}
-    if answer.get("LastEvaluatedKey"):
-        result["NextToken"] = _encode_token(answer["LastEvaluatedKey"])
-        result["LastEvaluatedKey"] = answer["LastEvaluatedKey"]
-    if "ConsumedCapacity" in answer:
-        result["ConsumedCapacity"] = answer["ConsumedCapacity"]
-    return result
-
-
-def _query_filtered(
-    ctx: RequestContext, request: dict[str, Any], statement: Statement, partition: Any
-) -> dict[str, Any]:
-    """Query the partition, then keep the items WHERE accepts (it may name key attributes,
-    which a Query's FilterExpression may not)."""
-    answer = reads.query(
-        ctx, _with_expressions(request, statement, {":partition": partition}), encoded=False
-    )
-    if statement.where is None:
-        return answer
-    where = prepare(_with_expressions({"ConditionExpression": statement.where}, statement),
-                    ("ConditionExpression",))  # fmt: skip
-    tree = where.get("ConditionExpression")
-    full_items = answer["Items"]
-    if statement.projection:  # filter on the full items, then project
-        unprojected = {k: v for k, v in request.items() if k != "ProjectionExpression"}
-        full_items = reads.query(
-            ctx,
-            _with_expressions(unprojected, statement, {":partition": partition}),
-            encoded=False,
-        )["Items"]
-    kept = [single.check_condition(tree, item, where.env, "Statement") for item in full_items]
-    answer["Items"] = [item for item, keep in zip(answer["Items"], kept, strict=True) if keep]
-    return answer
-
-
-def _encode_token(key: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(cbor2.dumps(key)).decode("ascii")
-
-
-def _decode_token(token: str) -> Any:
-    try:
-        return cbor2.loads(base64.urlsafe_b64decode(token.encode("ascii")))
-    except Exception:  # noqa: BLE001 (any garbage token is the client's error)
-        raise invalid("Invalid NextToken") from None
-
-
 # -- the operations -------------------------------------------------------------------------
 
 
 def execute_statement(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     statement = parse(params["Statement"], params.get("Parameters"))
     if statement.kind == "EXISTS":
-        raise invalid("EXISTS is only supported in ExecuteTransaction")
+        raise invalid("EXISTS can only be used in ExecuteTransaction write requests.")
     if statement.kind == "SELECT":
-        return _run_select(ctx, statement, params)  # type: ignore[no-any-return]
+        return run_select(ctx, statement, params)  # type: ignore[no-any-return]
     if params.get("Limit") is not None or params.get("NextToken"):
         raise invalid("Limit and NextToken are only supported for SELECT statements")
     return _run_write(ctx, statement, params)  # type: ignore[no-any-return]
-
-
-def batch_execute_statement(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    given = params["Statements"]
-    check_list_length("statements", given, MAX_BATCH_STATEMENTS)
-    parsed = [parse(s["Statement"], s.get("Parameters")) for s in given]
-    if any(s.kind == "EXISTS" for s in parsed):
-        raise invalid("EXISTS is only supported in ExecuteTransaction")
-    if len({s.kind == "SELECT" for s in parsed}) > 1:
-        raise invalid("Supported operations in a batch are either all reads or all writes")
-    responses = []
-    for request, statement in zip(given, parsed, strict=True):
-        responses.append(_batch_one(ctx, request, statement))
-    return {"Responses": responses}
 
 
 _BATCH_CODES = {
@@ -243,23 +115,42 @@ _BATCH_CODES = {
     "ResourceNotFoundException": "ResourceNotFound",
     "ValidationException": "ValidationError",
     "ItemCollectionSizeLimitExceededException": "ItemCollectionSizeLimitExceeded",
+    "ProvisionedThroughputExceededException": "ProvisionedThroughputExceeded",
+    "TransactionConflictException": "TransactionConflict",
+    "RequestLimitExceeded": "RequestLimitExceeded",
+    "ThrottlingException": "ThrottlingError",
 }
 
 
-def _batch_one(ctx: RequestContext, request: dict[str, Any], statement: Statement) -> Any:
-    response: dict[str, Any] = {"TableName": statement.table}
+def batch_execute_statement(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Each statement answers on its own (a statement that fails to parse too); only the mix
+    of reads and writes fails the whole request."""
+    given = params["Statements"]
+    check_list_length("statements", given, MAX_BATCH_STATEMENTS)
+    parsed: list[Statement | AwsError] = []
+    for request in given:
+        try:
+            parsed.append(parse(request["Statement"], request.get("Parameters")))
+        except AwsError as error:
+            parsed.append(error)
+    kinds = {s.kind == "SELECT" for s in parsed if isinstance(s, Statement)}
+    if len(kinds) > 1:
+        raise invalid("Supported operations in a batch are either all reads or all writes")
+    return {"Responses": [_batch_one(ctx, r, s) for r, s in zip(given, parsed, strict=True)]}
+
+
+def _batch_one(
+    ctx: RequestContext, request: dict[str, Any], statement: Statement | AwsError
+) -> dict[str, Any]:
+    response: dict[str, Any] = {}
     try:
+        if isinstance(statement, AwsError):
+            raise statement
+        response["TableName"] = statement.table
+        if statement.kind == "EXISTS":
+            raise invalid("EXISTS can only be used in ExecuteTransaction write requests.")
         if statement.kind == "SELECT":
-            table = storage.table_meta(ctx, statement.table)
-            key = _key(table, statement)
-            if key is None or statement.index:
-                raise invalid("Batch read statements must specify the full primary key")
-            get = {"TableName": table.name, "Key": key,
-                   "ConsistentRead": bool(request.get("ConsistentRead"))}  # fmt: skip
-            if statement.projection:
-                get["ProjectionExpression"] = ", ".join(statement.projection)
-                get = _with_expressions(get, statement)
-            item = single.get_item(ctx, get, encoded=False).get("Item")
+            item = _batch_read(ctx, request, statement)
             if item is not None:
                 response["Item"] = item
         else:
@@ -269,33 +160,112 @@ def _batch_one(ctx: RequestContext, request: dict[str, Any], statement: Statemen
                              "Message": error.message}  # fmt: skip
         if error.fields.get("Item") is not None:
             response["Error"]["Item"] = error.fields["Item"]
+        if error.code == "ResourceNotFoundException":  # DynamoDB names no table it lacks
+            response.pop("TableName", None)
     return response
+
+
+def _batch_read(ctx: RequestContext, request: dict[str, Any], statement: Statement) -> Any:
+    table = storage.table_meta(ctx, statement.table)
+    key = exact_key(table, statement)
+    if key is None or statement.index:
+        raise invalid("Select statements within BatchExecuteStatement must specify the primary "
+                      "key in the where clause.")  # fmt: skip
+    get = {"TableName": table.name, "Key": key,
+           "ConsistentRead": bool(request.get("ConsistentRead"))}  # fmt: skip
+    item = single.get_item(ctx, get, encoded=False).get("Item")
+    return None if item is None else _projected(statement, item)
+
+
+def _projected(statement: Statement, item: Any) -> Any:
+    return project_row(statement.projection, item, statement)
+
+
+def _validated(position: int, step: Callable[[], _T]) -> _T:
+    """A transaction's statement checked, its ValidationException naming its place."""
+    try:
+        return step()
+    except AwsError as error:
+        if error.code != "ValidationException":
+            raise
+        raise invalid(f"Validation failed in TransactStatements[{position}]: "
+                      f"{error.message}") from None  # fmt: skip
 
 
 def execute_transaction(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     given = params["TransactStatements"]
     check_list_length("transactStatements", given, MAX_TRANSACTION_STATEMENTS)
-    parsed = [parse(s["Statement"], s.get("Parameters")) for s in given]
+    parsed = [_validated(i, partial(parse, s["Statement"], s.get("Parameters")))
+              for i, s in enumerate(given)]  # fmt: skip
     reads_only = {s.kind == "SELECT" for s in parsed}
     if len(reads_only) > 1:
-        raise invalid("Transactions must contain either all reads or all writes")
+        raise invalid("ExecuteTransaction API does not support both read and write operations "
+                      "in the same request.")  # fmt: skip
+    _cancel_for_missing_tables(ctx, parsed)
     extra = {k: params[k] for k in ("ReturnConsumedCapacity",) if params.get(k)}
     if reads_only == {True}:
-        gets = []
-        for statement in parsed:
-            table = storage.table_meta(ctx, statement.table)
-            get: dict[str, Any] = {"TableName": table.name, "Key": _required_key(table, statement)}
-            if statement.projection:
-                get["ProjectionExpression"] = ", ".join(statement.projection)
-                get = _with_expressions(get, statement)
-            gets.append({"Get": get})
-        answer = transactions.transact_get_items(ctx, {"TransactItems": gets, **extra})
-        return {"Responses": answer["Responses"], **_consumed(answer)}
-    actions = [{kind: request} for kind, request in (write_request(ctx, s) for s in parsed)]
+        return _transaction_reads(ctx, parsed, extra)
+    actions = [
+        {kind: request}
+        for kind, request in (
+            _validated(i, partial(_transaction_write, ctx, s)) for i, s in enumerate(parsed)
+        )
+    ]
     if params.get("ClientRequestToken"):
         extra["ClientRequestToken"] = params["ClientRequestToken"]
     answer = transactions.transact_write_items(ctx, {"TransactItems": actions, **extra})
     return {"Responses": [], **_consumed(answer)}  # writes answer an empty list, as in AWS
+
+
+def _cancel_for_missing_tables(ctx: RequestContext, parsed: list[Statement]) -> None:
+    """A statement on a missing table cancels the transaction, with a reason for it."""
+    reasons = []
+    for statement in parsed:
+        try:
+            storage.table_meta(ctx, statement.table)
+            reasons.append({"Code": "None"})
+        except AwsError as error:
+            if error.code != "ResourceNotFoundException":
+                raise
+            reasons.append({"Code": "ResourceNotFound", "Message": "Requested resource not found"})
+    if any(r["Code"] != "None" for r in reasons):
+        codes = ", ".join(r["Code"] for r in reasons)
+        raise AwsError(
+            "TransactionCanceledException",
+            "Transaction cancelled, please refer cancellation reasons for specific reasons "
+            f"[{codes}]",
+            fields={"CancellationReasons": reasons},
+        )
+
+
+def _transaction_write(ctx: RequestContext, statement: Statement) -> tuple[str, dict[str, Any]]:
+    if statement.returning:
+        raise invalid("RETURNING clause is not supported in ExecuteTransaction.")
+    return write_request(ctx, statement)
+
+
+def _transaction_reads(
+    ctx: RequestContext, parsed: list[Statement], extra: dict[str, Any]
+) -> dict[str, Any]:
+    gets = [{"Get": _validated(i, partial(_transaction_get, ctx, s))}
+            for i, s in enumerate(parsed)]  # fmt: skip
+    answer = transactions.transact_get_items(ctx, {"TransactItems": gets, **extra})
+    responses = answer["Responses"]
+    for response, statement in zip(responses, parsed, strict=True):
+        if "Item" in response:
+            response["Item"] = _projected(statement, response["Item"])
+    return {"Responses": responses, **_consumed(answer)}
+
+
+def _transaction_get(ctx: RequestContext, statement: Statement) -> dict[str, Any]:
+    if statement.index:
+        raise invalid("Reads on indices are not supported within transactions.")
+    table = storage.table_meta(ctx, statement.table)
+    key = exact_key(table, statement)
+    if key is None:
+        raise invalid("Select statements within ExecuteTransaction must specify the primary "
+                      "key in the where clause.")  # fmt: skip
+    return {"TableName": table.name, "Key": key}
 
 
 def _consumed(answer: dict[str, Any]) -> dict[str, Any]:

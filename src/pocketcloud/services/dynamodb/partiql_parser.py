@@ -1,96 +1,44 @@
-"""PartiQL for DynamoDB, the common statement forms, parsed into DynamoDB expressions.
+"""The PartiQL grammar for DynamoDB: tokens parsed into DynamoDB expressions.
 
-    SELECT * | path, ... FROM "table"[."index"] [WHERE condition]
+    SELECT * | path, ... FROM "table"[."index"] [WHERE condition] [ORDER BY key [ASC|DESC], ...]
     INSERT INTO "table" VALUE {'attr': value, ...}
     UPDATE "table" SET path = operand [, ...] | REMOVE path [...] WHERE condition
         [RETURNING ALL|MODIFIED OLD|NEW *]
     DELETE FROM "table" WHERE condition [RETURNING ALL OLD *]
+    EXISTS(SELECT * FROM "table" WHERE condition)   (in ExecuteTransaction only)
 
 A WHERE condition becomes a ConditionExpression string with its own attribute name and value
-placeholders, so the statement runs through the same evaluator as the JSON API does.
-Values are PartiQL literals ('text', 12.5, TRUE, NULL, {...}, [...], <<...>>) or `?`
-parameters, taken in order from the request's Parameters.
+placeholders, so the statement runs through the same evaluator as the JSON API does; beside it
+the parser keeps the condition's shape (ANDs, ORs, `name = value`, `name IN [...]`), from which
+the key conditions are read. Values are PartiQL literals (partiql_values) or `?` parameters.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from pocketcloud.errors import AwsError
+from pocketcloud.services.dynamodb.partiql_lexer import Token, malformed, tokenize
+from pocketcloud.services.dynamodb.partiql_values import Built, LiteralReader
 
-STATEMENT_LENGTH_MAX = 8192  # characters, as DynamoDB allows
-NESTING_MAX = 32
-_TOKEN = re.compile(
-    r"""\s*(?:
-      (?P<string>'(?:[^']|'')*')
-    | (?P<quoted>"(?:[^"]|"")*")
-    | (?P<number>-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-    | (?P<symbol><<|>>|<=|>=|<>|!=|[{}\[\](),.:=<>+\-*?])
-    )""",
-    re.VERBOSE,
-)
+IN_OPERANDS_MAX = 100  # DynamoDB's limit on an IN list
 _COMPARISONS = ("=", "<>", "!=", "<", "<=", ">", ">=")
 _FUNCTIONS = ("begins_with", "contains", "attribute_type", "attribute_exists",
               "attribute_not_exists", "size")  # fmt: skip
-
-
-def malformed(detail: str) -> AwsError:
-    return AwsError(
-        "ValidationException", f"Statement wasn't well formed, can't be processed: {detail}"
-    )
+_RETURNING = {("ALL", "OLD"): "ALL_OLD", ("ALL", "NEW"): "ALL_NEW",
+              ("MODIFIED", "OLD"): "UPDATED_OLD", ("MODIFIED", "NEW"): "UPDATED_NEW"}  # fmt: skip
+OTHER: tuple[Any, ...] = ("other",)  # a condition that pins no key
 
 
 @dataclass
-class Token:
-    kind: str  # string, quoted, number, word, symbol, end
-    text: str
+class Column:
+    """A projected path: its expression text, its placeholder path for resolving, and the
+    name DynamoDB gives it in the result (its last named step and any indexes after it)."""
 
-
-def tokenize(statement: str) -> list[Token]:
-    if len(statement) > STATEMENT_LENGTH_MAX:
-        raise AwsError(
-            "ValidationException",
-            f"1 validation error detected: Value at 'statement' failed to satisfy constraint: "
-            f"Member must have length less than or equal to {STATEMENT_LENGTH_MAX}",
-        )
-    tokens, position = [], 0
-    statement = statement.rstrip().rstrip(";")
-    while position < len(statement):
-        if statement[position:].strip() == "":
-            break
-        match = _TOKEN.match(statement, position)
-        if match is None or match.end() == position:
-            raise malformed(f"Unexpected character at position {position}")
-        kind = match.lastgroup
-        assert kind is not None
-        tokens.append(Token(kind, match.group(kind)))
-        position = match.end()
-    tokens.append(Token("end", ""))
-    return tokens
-
-
-@dataclass
-class Built:
-    """An expression under construction: its text and placeholders."""
-
-    names: dict[str, str] = field(default_factory=dict)  # placeholder -> attribute name
-    values: dict[str, Any] = field(default_factory=dict)  # placeholder -> AttributeValue
-    _by_name: dict[str, str] = field(default_factory=dict)
-
-    def name(self, attribute: str) -> str:
-        found = self._by_name.get(attribute)
-        if found is None:
-            found = self._by_name[attribute] = f"#p{len(self._by_name)}"
-            self.names[found] = attribute
-        return found
-
-    def value(self, value: Any) -> str:
-        placeholder = f":p{len(self.values)}"
-        self.values[placeholder] = value
-        return placeholder
+    expression: str
+    path: tuple[Any, ...]
+    name: str
 
 
 @dataclass
@@ -98,53 +46,22 @@ class Statement:
     kind: str  # SELECT, INSERT, UPDATE, DELETE, EXISTS (a transaction's condition check)
     table: str
     index: str | None = None
-    descending: bool = False  # SELECT ... ORDER BY <sort key> DESC
-    projection: list[str] | None = None  # expression paths; None for *
+    projection: list[Column] | None = None  # None for *
     where: str | None = None
-    keys: dict[str, Any] = field(default_factory=dict)  # key attribute -> value, from WHERE
+    shape: tuple[Any, ...] = OTHER  # the WHERE condition's shape, for its key conditions
+    order: list[tuple[str, bool]] = field(default_factory=list)  # ORDER BY (name, descending)
     item: dict[str, Any] | None = None  # INSERT's item
     sets: list[str] = field(default_factory=list)
     removes: list[str] = field(default_factory=list)
+    adds: list[str] = field(default_factory=list)  # from SET x = set_add(x, <<...>>)
+    deletes: list[str] = field(default_factory=list)  # from SET x = set_delete(x, <<...>>)
     returning: str | None = None  # ReturnValues
     built: Built = field(default_factory=Built)
 
 
-class Parser:
+class Parser(LiteralReader):
     def __init__(self, statement: str, parameters: list[Any]) -> None:
-        self.tokens = tokenize(statement)
-        self.at = 0
-        self.parameters = list(parameters)
-        self.used = 0
-        self.depth = 0
-        self.equalities: list[tuple[list[str], Any]] = []
-
-    # -- tokens ------------------------------------------------------------------------
-
-    def peek(self, offset: int = 0) -> Token:
-        return self.tokens[min(self.at + offset, len(self.tokens) - 1)]
-
-    def next(self) -> Token:
-        token = self.peek()
-        self.at += 1
-        return token
-
-    def is_word(self, *words: str) -> bool:
-        token = self.peek()
-        return token.kind == "word" and token.text.upper() in words
-
-    def is_symbol(self, *symbols: str) -> bool:
-        token = self.peek()
-        return token.kind == "symbol" and token.text in symbols
-
-    def expect_word(self, word: str) -> None:
-        if not self.is_word(word):
-            raise malformed(f"Expected {word}, found '{self.peek().text or 'end of statement'}'")
-        self.at += 1
-
-    def expect_symbol(self, symbol: str) -> None:
-        if not self.is_symbol(symbol):
-            raise malformed(f"Expected '{symbol}', found '{self.peek().text or 'end'}'")
-        self.at += 1
+        super().__init__(tokenize(statement), parameters)
 
     # -- statements --------------------------------------------------------------------
 
@@ -154,28 +71,24 @@ class Parser:
         parsers = {"SELECT": self.select, "INSERT": self.insert, "UPDATE": self.update,
                    "DELETE": self.delete, "EXISTS": self.exists}  # fmt: skip
         if word not in parsers:
-            raise malformed(f"Unexpected keyword '{token.text}'")
+            raise malformed("Expected data manipulation")
         self.at += 1
         result = parsers[word]()
         if self.peek().kind != "end":
-            raise malformed(f"Unexpected token '{self.peek().text}'")
-        if self.used != len(self.parameters):
-            raise AwsError(
-                "ValidationException",
-                "Number of parameters in request and statement don't match.",
-            )
+            raise malformed("Unexpected token after expression")
+        self.check_parameters_used()
         return result
 
     def select(self) -> Statement:
-        projection: list[str] | None = None
+        projection: list[Column] | None = None
         built = Built()
         if self.is_symbol("*"):
             self.at += 1
         else:
-            projection = [self.path(built)]
+            projection = [self.column(built)]
             while self.is_symbol(","):
                 self.at += 1
-                projection.append(self.path(built))
+                projection.append(self.column(built))
         self.expect_word("FROM")
         table = self.identifier()
         index = None
@@ -187,13 +100,20 @@ class Parser:
         if self.is_word("ORDER"):
             self.at += 1
             self.expect_word("BY")
-            self.identifier()  # the sort key: a partition's items come in its order
-            if self.is_word("ASC", "DESC"):
-                found.descending = self.next().text.upper() == "DESC"
+            found.order = [self.ordering()]
+            while self.is_symbol(","):
+                self.at += 1
+                found.order.append(self.ordering())
         return found
 
+    def ordering(self) -> tuple[str, bool]:
+        name = self.identifier()
+        descending = False
+        if self.is_word("ASC", "DESC"):
+            descending = self.next().text.upper() == "DESC"
+        return name, descending
+
     def exists(self) -> Statement:
-        """EXISTS(SELECT * FROM table WHERE key and conditions), in ExecuteTransaction."""
         self.expect_symbol("(")
         self.expect_word("SELECT")
         inner = self.select()
@@ -205,9 +125,17 @@ class Parser:
         self.expect_word("INTO")
         table = self.identifier()
         self.expect_word("VALUE")
+        self.item_roots = True
         item = self.literal()
+        self.item_roots = False
         if "M" not in item:
-            raise malformed("INSERT VALUE must be a tuple of attributes")
+            raise AwsError(
+                "ValidationException",
+                "Unsupported format in item expression. Please use struct format {...} to "
+                "express item values for insert statement.",
+            )
+        if self.is_word("RETURNING"):
+            raise AwsError("ValidationException", "RETURNING is not supported in INSERT")
         return Statement("INSERT", table, item=item["M"])
 
     def update(self) -> Statement:
@@ -216,15 +144,13 @@ class Parser:
             clause = self.next().text.upper()
             while True:
                 if clause == "SET":
-                    target = self.path(found.built)
-                    self.expect_symbol("=")
-                    found.sets.append(f"{target} = {self.update_operand(found.built)}")
+                    self.assignment(found)
                 else:
-                    found.removes.append(self.path(found.built))
+                    found.removes.append(self.path(found.built)[0])
                 if not self.is_symbol(","):
                     break
                 self.at += 1
-        if not found.sets and not found.removes:
+        if not (found.sets or found.removes or found.adds or found.deletes):
             raise malformed("Expected SET or REMOVE")
         self.where_clause(found, required=True)
         self.returning(found)
@@ -235,6 +161,13 @@ class Parser:
         found = Statement("DELETE", self.identifier())
         self.where_clause(found, required=True)
         self.returning(found)
+        if found.returning not in (None, "ALL_OLD"):
+            wanted = next(f"{s} {i}" for (s, i), v in _RETURNING.items() if v == found.returning)
+            raise AwsError(
+                "ValidationException",
+                f"Invalid returning clause: RETURNING {wanted} *. Only RETURNING ALL OLD * is "
+                "allowed in DELETE statements.",
+            )
         return found
 
     def returning(self, found: Statement) -> None:
@@ -243,107 +176,184 @@ class Parser:
         self.at += 1
         scope = self.next().text.upper()
         image = self.next().text.upper()
-        self.expect_symbol("*")
-        names = {
-            ("ALL", "OLD"): "ALL_OLD",
-            ("ALL", "NEW"): "ALL_NEW",
-            ("MODIFIED", "OLD"): "UPDATED_OLD",
-            ("MODIFIED", "NEW"): "UPDATED_NEW",
-        }
-        if (scope, image) not in names:
+        if (scope, image) not in _RETURNING:
             raise malformed(f"Unsupported RETURNING {scope} {image}")
-        found.returning = names[(scope, image)]
+        if not self.is_symbol("*"):
+            raise AwsError(
+                "ValidationException",
+                "Expected '*' after ( MODIFIED | ALL ) ( NEW | OLD ) in RETURNING clause",
+            )
+        self.at += 1
+        found.returning = _RETURNING[(scope, image)]
 
     def where_clause(self, found: Statement, *, required: bool) -> None:
         if not self.is_word("WHERE"):
             if required:
-                raise malformed("Expected WHERE")
+                raise AwsError(
+                    "ValidationException",
+                    "Where clause does not contain a mandatory equality on all key attributes",
+                )
             return
         self.at += 1
-        self.equalities = []
-        found.where = self.condition(found.built, top=True)
-        for path, value in self.equalities:
-            if len(path) == 1:
-                found.keys.setdefault(path[0], value)
+        found.where, found.shape = self.condition(found.built)
 
-    # -- conditions ----------------------------------------------------------------------
+    # -- UPDATE's assignments ----------------------------------------------------------
 
-    def condition(self, built: Built, top: bool = False) -> str:
-        self.depth += 1
-        if self.depth > NESTING_MAX:
-            raise malformed("Statement nesting is too deep")
-        parts = [self.conjunction(built, top)]
+    def assignment(self, found: Statement) -> None:
+        target, _ = self.path(found.built)
+        self.expect_symbol("=")
+        token = self.peek()
+        name = token.text.lower() if token.kind == "word" else ""
+        if name in ("set_add", "set_delete") and self.peek(1).text == "(":
+            self.at += 1
+            value = self.set_function(found.built, token, target)
+            (found.adds if name == "set_add" else found.deletes).append(f"{target} {value}")
+            return
+        found.sets.append(f"{target} = {self.update_operand(found.built)}")
+
+    def set_function(self, built: Built, token: Token, target: str) -> str:
+        """set_add(x, <<...>>) and set_delete(x, <<...>>): an ADD or DELETE of x's members."""
+        upper = token.text.upper()
+        self.expect_symbol("(")
+        start = self.at
+        first = self.operand(built)
+        if not self.is_symbol(","):
+            raise AwsError("ValidationException", f"{upper} must have exactly two arguments")
+        self.at += 1
+        second = self.operand(built)
+        self.expect_symbol(")")
+        if first != target or self.tokens[start].kind not in ("word", "quoted"):
+            raise AwsError(
+                "ValidationException",
+                f"The first argument to {upper} must equal the assignment value at {token.at()}",
+            )
+        if not second.startswith(":") or next(iter(built.values[second])) not in (
+            "SS", "NS", "BS",
+        ):  # fmt: skip
+            raise AwsError(
+                "ValidationException",
+                f"The second argument to {upper} must be a value with type SET at {token.at()}",
+            )
+        return second
+
+    def update_operand(self, built: Built) -> str:
+        if self.peek().kind == "word" and self.peek(1).text == "(":
+            name = self.next().text
+            if name.lower() not in ("list_append", "if_not_exists"):
+                raise AwsError("ValidationException", f"Unrecognized function: {name}")
+            self.expect_symbol("(")
+            first = self.operand(built)
+            self.expect_symbol(",")
+            second = self.operand(built)
+            self.expect_symbol(")")
+            left = f"{name.lower()}({first}, {second})"
+        else:
+            left = self.operand(built)
+        if self.is_symbol("+", "-"):
+            operator = self.next().text
+            return f"{left} {operator} {self.operand(built)}"
+        return left
+
+    # -- conditions: (expression text, shape) ------------------------------------------
+
+    def condition(self, built: Built) -> tuple[str, tuple[Any, ...]]:
+        self.enter()
+        parts = [self.conjunction(built)]
         while self.is_word("OR"):
             self.at += 1
-            parts.append(self.conjunction(built, False))
+            parts.append(self.conjunction(built))
         self.depth -= 1
-        if len(parts) > 1 and top:
-            self.equalities = []  # an OR: no equality is certain
-        return " OR ".join(parts)
+        if len(parts) == 1:
+            return parts[0]
+        return " OR ".join(p[0] for p in parts), ("or", tuple(p[1] for p in parts))
 
-    def conjunction(self, built: Built, top: bool) -> str:
-        parts = [self.negation(built, top)]
+    def conjunction(self, built: Built) -> tuple[str, tuple[Any, ...]]:
+        parts = [self.negation(built)]
         while self.is_word("AND"):
             self.at += 1
-            parts.append(self.negation(built, top))
-        return " AND ".join(parts)
+            parts.append(self.negation(built))
+        if len(parts) == 1:
+            return parts[0]
+        return " AND ".join(p[0] for p in parts), ("and", tuple(p[1] for p in parts))
 
-    def negation(self, built: Built, top: bool) -> str:
+    def negation(self, built: Built) -> tuple[str, tuple[Any, ...]]:
         if self.is_word("NOT"):
             self.at += 1
-            return f"NOT {self.negation(built, False)}"
+            inner, _ = self.negation(built)
+            return f"NOT {inner}", OTHER
         if self.is_symbol("("):
             self.at += 1
-            inner = self.condition(built)
+            inner, shape = self.condition(built)
             self.expect_symbol(")")
-            return f"({inner})"
-        return self.comparison(built, top)
+            return f"({inner})", shape
+        return self.comparison(built)
 
-    def comparison(self, built: Built, top: bool) -> str:
-        if (
-            self.peek().kind == "word"
-            and self.peek().text.lower() in _FUNCTIONS
-            and (self.peek(1).kind == "symbol" and self.peek(1).text == "(")
-        ):
+    def comparison(self, built: Built) -> tuple[str, tuple[Any, ...]]:
+        token = self.peek()
+        if token.kind == "word" and token.text.lower() in _FUNCTIONS and self.peek(1).text == "(":
             left = self.function(built)
             if left.startswith("size("):
-                return self.compare_rest(built, left, None, top)
-            return left
-        start = self.at
+                return self.compare_rest(built, left, None)
+            return left, OTHER
         left = self.operand(built)
-        path = self._path_words(start) if self.tokens[start].kind in ("word", "quoted") else None
-        return self.compare_rest(built, left, path, top)
+        bare = left.startswith("#") and "." not in left and "[" not in left
+        return self.compare_rest(built, left, built.names[left] if bare else None)
 
-    def compare_rest(self, built: Built, left: str, path: list[str] | None, top: bool) -> str:
+    def compare_rest(
+        self, built: Built, left: str, name: str | None
+    ) -> tuple[str, tuple[Any, ...]]:
         if self.is_word("IS"):
-            self.at += 1
-            negated = self.is_word("NOT")
-            if negated:
-                self.at += 1
-            self.expect_word("MISSING")
-            return f"attribute_exists({left})" if negated else f"attribute_not_exists({left})"
+            return self.is_test(built, left), OTHER
         if self.is_word("BETWEEN"):
             self.at += 1
             low = self.operand(built)
             self.expect_word("AND")
-            return f"{left} BETWEEN {low} AND {self.operand(built)}"
+            return f"{left} BETWEEN {low} AND {self.operand(built)}", OTHER
         if self.is_word("IN"):
             self.at += 1
-            closing = "]" if self.is_symbol("[") else ")"
-            self.expect_symbol("[" if closing == "]" else "(")
-            options = [self.operand(built)]
-            while self.is_symbol(","):
-                self.at += 1
-                options.append(self.operand(built))
-            self.expect_symbol(closing)
-            return f"{left} IN ({', '.join(options)})"
+            return self.in_list(built, left, name)
         if not self.is_symbol(*_COMPARISONS):
             raise malformed(f"Expected a comparison, found '{self.peek().text or 'end'}'")
         operator = self.next().text
         right = self.operand(built)
-        if operator == "=" and top and path is not None and right.startswith(":"):
-            self.equalities.append((path, built.values[right]))  # key = value: maybe a key
-        return f"{left} {'<>' if operator == '!=' else operator} {right}"
+        shape = OTHER
+        if operator == "=" and name is not None and right.startswith(":"):
+            shape = ("eq", name, built.values[right])
+        return f"{left} {'<>' if operator == '!=' else operator} {right}", shape
+
+    def is_test(self, built: Built, left: str) -> str:
+        """IS [NOT] MISSING and IS [NOT] NULL."""
+        self.at += 1
+        negated = self.is_word("NOT")
+        if negated:
+            self.at += 1
+        if self.is_word("MISSING"):
+            self.at += 1
+            return f"attribute_exists({left})" if negated else f"attribute_not_exists({left})"
+        if self.is_word("NULL"):
+            self.at += 1
+            test = f"attribute_type({left}, {built.value({'S': 'NULL'})})"
+            return f"NOT {test}" if negated else test
+        raise malformed(f"Unsupported type after IS: '{self.peek().text or 'end'}'")
+
+    def in_list(self, built: Built, left: str, name: str | None) -> tuple[str, tuple[Any, ...]]:
+        closing = "]" if self.is_symbol("[") else ")"
+        self.expect_symbol("[" if closing == "]" else "(")
+        options = [self.operand(built)]
+        while self.is_symbol(","):
+            self.at += 1
+            options.append(self.operand(built))
+        self.expect_symbol(closing)
+        if len(options) > IN_OPERANDS_MAX:
+            raise AwsError(
+                "ValidationException",
+                "The IN operator is provided with too many operands; "
+                f"number of operands: {len(options)}",
+            )
+        shape = OTHER
+        if name is not None and all(o.startswith(":") for o in options):
+            shape = ("in", name, tuple(built.values[o] for o in options))
+        return f"{left} IN ({', '.join(options)})", shape
 
     def function(self, built: Built) -> str:
         name = self.next().text.lower()
@@ -362,134 +372,62 @@ class Parser:
         ):
             if token.kind == "word" and token.text.lower() == "size" and self.peek(1).text == "(":
                 return self.function(built)
-            return self.path(built)
+            return self.path(built)[0]
         return built.value(self.literal())
 
-    def update_operand(self, built: Built) -> str:
-        if self.peek().kind == "word" and self.peek(1).text == "(":
-            name = self.next().text
-            if name.lower() not in ("list_append", "if_not_exists"):
-                raise malformed(f"Unsupported function {name}")
-            self.expect_symbol("(")
-            first = self.operand(built)
-            self.expect_symbol(",")
-            second = self.operand(built)
-            self.expect_symbol(")")
-            left = f"{name.lower()}({first}, {second})"
-        else:
-            left = self.operand(built)
-        if self.is_symbol("+", "-"):
-            operator = self.next().text
-            return f"{left} {operator} {self.operand(built)}"
-        return left
-
-    # -- paths and values ----------------------------------------------------------------
+    # -- names and paths ---------------------------------------------------------------
 
     def identifier(self) -> str:
         token = self.next()
+        name = self.identifier_of(token)
+        if name is None:
+            raise malformed(f"Expected identifier, found '{token.text or 'end'}'")
+        return name
+
+    @staticmethod
+    def identifier_of(token: Token) -> str | None:
         if token.kind == "quoted":
             return token.text[1:-1].replace('""', '"')
         if token.kind == "word":
             return token.text
-        raise malformed(f"Expected identifier, found '{token.text or 'end'}'")
+        return None
 
-    def _path_words(self, start: int) -> list[str]:
-        words, at = [], start
-        while at < self.at:
-            token = self.tokens[at]
-            if token.kind == "quoted":
-                words.append(token.text[1:-1].replace('""', '"'))
-            elif token.kind == "word":
-                words.append(token.text)
-            elif token.text == "[":
-                words.append("[")
-            at += 1
-        return words
-
-    def path(self, built: Built) -> str:
-        parts = [built.name(self.identifier())]
+    def path(self, built: Built) -> tuple[str, Column]:
+        """A document path a.b[0].c: its expression text and its result column."""
+        first = self.identifier()
+        text, name = [built.name(first)], first
+        steps: list[Any] = [built.name(first)]
         while self.is_symbol(".", "["):
             if self.next().text == ".":
-                parts.append("." + built.name(self.identifier()))
+                part = self.identifier()
+                text.append("." + built.name(part))
+                steps.append(built.name(part))
+                name = part
             else:
-                number = self.next()
-                if number.kind != "number" or not number.text.isdigit():
-                    raise malformed("Expected a list index")
-                self.expect_symbol("]")
-                parts.append(f"[{number.text}]")
-        return "".join(parts)
+                index = self.list_index()
+                text.append(f"[{index}]")
+                steps.append(index)
+                name += f"[{index}]"
+        expression = "".join(text)
+        return expression, Column(expression, tuple(steps), name)
 
-    def literal(self) -> Any:
-        self.depth += 1
-        if self.depth > NESTING_MAX:
-            raise malformed("Statement nesting is too deep")
-        try:
-            return self._literal()
-        finally:
-            self.depth -= 1
+    def column(self, built: Built) -> Column:
+        return self.path(built)[1]
 
-    def _literal(self) -> Any:
+    def list_index(self) -> int:
         token = self.next()
-        if token.kind == "string":
-            return {"S": token.text[1:-1].replace("''", "'")}
-        if token.kind == "number":
-            return {"N": token.text}
-        if token.kind == "symbol" and token.text == "-" and self.peek().kind == "number":
-            return {"N": "-" + self.next().text}
-        if token.kind == "word" and token.text.upper() in ("TRUE", "FALSE"):
-            return {"BOOL": token.text.upper() == "TRUE"}
-        if token.kind == "word" and token.text.upper() == "NULL":
-            return {"NULL": True}
-        if token.kind == "symbol" and token.text == "?":
-            if self.used >= len(self.parameters):
-                raise AwsError(
-                    "ValidationException",
-                    "Number of parameters in request and statement don't match.",
-                )
-            self.used += 1
-            return self.parameters[self.used - 1]
-        if token.kind == "symbol" and token.text == "{":
-            return {"M": self._tuple()}
-        if token.kind == "symbol" and token.text == "[":
-            return {"L": self._sequence("]")}
-        if token.kind == "symbol" and token.text == "<<":
-            return self._set(self._sequence(">>"))
-        raise malformed(f"Unexpected token '{token.text or 'end of statement'}'")
-
-    def _tuple(self) -> dict[str, Any]:
-        members: dict[str, Any] = {}
-        if self.is_symbol("}"):
-            self.at += 1
-            return members
-        while True:
-            key = self.next()
-            if key.kind != "string":
-                raise malformed("Expected a quoted attribute name in a tuple")
-            self.expect_symbol(":")
-            members[key.text[1:-1].replace("''", "'")] = self.literal()
-            if self.is_symbol("}"):
-                self.at += 1
-                return members
-            self.expect_symbol(",")
-
-    def _sequence(self, closing: str) -> list[Any]:
-        values: list[Any] = []
-        if self.is_symbol(closing):
-            self.at += 1
-            return values
-        while True:
-            values.append(self.literal())
-            if self.is_symbol(closing):
-                self.at += 1
-                return values
-            self.expect_symbol(",")
-
-    def _set(self, values: list[Any]) -> dict[str, Any]:
-        kinds = {next(iter(v)) for v in values}
-        if len(kinds) != 1 or not kinds <= {"S", "N", "B"}:
-            raise malformed("A set must hold strings, numbers or binaries, all of one type")
-        kind = kinds.pop()
-        return {kind + "S": [v[kind] for v in values]}
+        negative = token.kind == "symbol" and token.text == "-"
+        number = self.next() if negative else token
+        if number.kind != "number" or not number.text.isdigit():
+            raise malformed("Expected a list index")
+        index = -int(number.text) if negative else int(number.text)
+        if not 0 <= index <= 2**31 - 1:
+            raise AwsError(
+                "ValidationException",
+                f"List index is not within the allowable range; index: [{index}] at {number.at()}",
+            )
+        self.expect_symbol("]")
+        return index
 
 
 def parse(statement: str, parameters: list[Any] | None = None) -> Statement:

@@ -152,7 +152,7 @@ def _tag_keys(params: Mapping[str, Any]) -> dict[str, list[str] | str]:
 
 IAM_NAMED_MEMBERS = {  # member -> the ARN resource type it names
     "UserName": "user", "GroupName": "group", "RoleName": "role",
-    "InstanceProfileName": "instance-profile",
+    "InstanceProfileName": "instance-profile", "VirtualMFADeviceName": "mfa",
 }
 IAM_ARN_MEMBERS = ("PolicyArn", "OpenIDConnectProviderArn", "SAMLProviderArn",
                    "PolicySourceArn", "SerialNumber")  # SerialNumber: a virtual MFA device

@@ -131,3 +131,19 @@ def test_sns_resources_are_topics(ctx: RequestContext) -> None:
     tag = authorization_target("sns", "TagResource", {"ResourceArn": topic}, ctx)
     assert tag.resources == [topic]
     assert authorization_target("sns", "ListTopics", {}, ctx).resources == ["*"]
+
+
+def test_mfa_and_federation_targets(ctx: RequestContext) -> None:
+    device = "arn:aws:iam::111122223333:mfa/team/phone"
+    made = authorization_target("iam", "CreateVirtualMFADevice", {
+        "VirtualMFADeviceName": "phone", "Path": "/team/"}, ctx)
+    assert made.resources == [device]
+    assert authorization_target("iam", "DeleteVirtualMFADevice", {
+        "SerialNumber": device}, ctx).resources == [device]
+    enable = authorization_target("iam", "EnableMFADevice", {
+        "UserName": "bob", "SerialNumber": device}, ctx)
+    assert enable.resources == ["arn:aws:iam::111122223333:user/bob"]
+    assert authorization_target("iam", "ListVirtualMFADevices", {}, ctx).resources == ["*"]
+    federation = authorization_target("sts", "GetFederationToken", {"Name": "fed"}, ctx)
+    assert federation.action == "sts:GetFederationToken"
+    assert federation.resources == ["arn:aws:sts::111122223333:federated-user/fed"]

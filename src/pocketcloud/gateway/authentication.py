@@ -43,6 +43,7 @@ class Caller:
     principal_type: str = "root"  # root | user | assumed-role | federated | service
     session_token: str | None = None
     source_arn: str | None = None  # a service principal's aws:SourceArn
+    mfa_authenticated_at: float | None = None  # a session's MFA check, on the cloud clock
 
     @cached_property
     def identity(self) -> tuple[str, str, str, str]:
@@ -61,6 +62,7 @@ class KeyRecord:
     session_token: str | None = None
     expires_at_s: float | None = None
     active: bool = True
+    mfa_authenticated_at: float | None = None
 
 
 KeyLookup = Callable[["Cloud", str], KeyRecord | None]
@@ -94,7 +96,8 @@ def _caller_of(access_key_id: str, record: KeyRecord) -> Caller:
     if found is not None and found[0] is record:
         return found[1]
     caller = Caller(record.account_id, record.principal_arn, access_key_id,
-                    record.principal_type, record.session_token)
+                    record.principal_type, record.session_token,
+                    mfa_authenticated_at=record.mfa_authenticated_at)
     if len(_callers) >= MAX_CACHED_CALLERS:
         _callers.clear()
     _callers[access_key_id] = (record, caller)

@@ -197,10 +197,19 @@ def _request_keys(ctx: RequestContext) -> dict[str, Any]:
         keys["aws:SourceAccount"] = caller.account_id
     if caller is not None and caller.session_token:
         keys["aws:TokenIssueTime"] = keys["aws:CurrentTime"]
-        # present (false: pocketcloud has no MFA) for temporary credentials only; long-term
-        # keys leave it out, which is what BoolIfExists/Null policies test for
-        keys["aws:MultiFactorAuthPresent"] = "false"
+        # present for temporary credentials only; long-term keys leave it out, which is what
+        # BoolIfExists/Null policies test for
+        keys.update(mfa_keys(caller.mfa_authenticated_at, ctx.cloud.clock.now()))
     return keys
+
+
+def mfa_keys(mfa_at: float | None, now_s: float) -> dict[str, str]:
+    """aws:MultiFactorAuthPresent, and aws:MultiFactorAuthAge (seconds since the code was
+    checked) for a session made with an MFA code."""
+    if mfa_at is None:
+        return {"aws:MultiFactorAuthPresent": "false"}
+    return {"aws:MultiFactorAuthPresent": "true",
+            "aws:MultiFactorAuthAge": str(max(0, int(now_s - mfa_at)))}
 
 
 @lru_cache(maxsize=4)

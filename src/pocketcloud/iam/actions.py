@@ -152,21 +152,25 @@ def _tag_keys(params: Mapping[str, Any]) -> dict[str, list[str] | str]:
 
 IAM_NAMED_MEMBERS = {  # member -> the ARN resource type it names
     "UserName": "user", "GroupName": "group", "RoleName": "role",
-    "InstanceProfileName": "instance-profile",
+    "InstanceProfileName": "instance-profile", "VirtualMFADeviceName": "mfa",
 }
 IAM_ARN_MEMBERS = ("PolicyArn", "OpenIDConnectProviderArn", "SAMLProviderArn",
-                   "PolicySourceArn")
+                   "PolicySourceArn", "SerialNumber")  # SerialNumber: a virtual MFA device
 IAM_ACCOUNT_LEVEL = frozenset({  # operations on the account as a whole: Resource "*"
     "ListUsers", "ListGroups", "ListRoles", "ListPolicies", "ListInstanceProfiles",
     "CreatePolicy", "CreateAccountAlias", "DeleteAccountAlias", "ListAccountAliases",
     "GetAccountPasswordPolicy", "UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy",
     "GetAccountSummary", "CreateOpenIDConnectProvider", "ListOpenIDConnectProviders",
     "CreateServiceLinkedRole", "GetServiceLinkedRoleDeletionStatus", "SimulateCustomPolicy",
-    "GetAccountAuthorizationDetails", "GetAccessKeyLastUsed",
+    "GetAccountAuthorizationDetails", "GetAccessKeyLastUsed", "ListVirtualMFADevices",
 })
 IAM_CALLER_USER = frozenset({  # without UserName these act on the caller's own user
     "GetUser", "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey",
+    "ListMFADevices", "DeactivateMFADevice", "GetMFADevice",
 })
+# the user is their resource, not the device (the Service Authorization Reference)
+IAM_USER_MFA = frozenset({"EnableMFADevice", "DeactivateMFADevice", "ResyncMFADevice",
+                          "GetMFADevice", "ListMFADevices"})
 
 
 def _iam(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
@@ -174,7 +178,12 @@ def _iam(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list
     if operation == "CreatePolicy" and params.get("PolicyName"):
         path = params.get("Path") or "/"
         return [global_arn("iam", account_id, f"policy{path}{params['PolicyName']}")]
-    resources = [str(params[m]) for m in IAM_ARN_MEMBERS if params.get(m)]
+    if operation == "CreateVirtualMFADevice" and params.get("VirtualMFADeviceName"):
+        path = params.get("Path") or "/"
+        return [global_arn("iam", account_id, f"mfa{path}{params['VirtualMFADeviceName']}")]
+    resources = [str(params[m]) for m in IAM_ARN_MEMBERS if params.get(m) and (
+        m != "SerialNumber" or (str(params[m]).startswith("arn:")
+                                and operation not in IAM_USER_MFA))]
     for member, kind in IAM_NAMED_MEMBERS.items():
         if params.get(member):
             resources.append(global_arn("iam", account_id, f"{kind}/{params[member]}"))
@@ -190,6 +199,8 @@ def _iam(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list
 def _sts(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
     if params.get("RoleArn"):
         return [str(params["RoleArn"])]
+    if operation == "GetFederationToken" and params.get("Name"):
+        return [arn("sts", "", ctx.account_id, f"federated-user/{params['Name']}")]
     return ["*"]
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from pocketcloud.arns import global_arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.services.iam import mfa
 from pocketcloud.services.iam.common import already_exists, no_such_entity, page, timestamp
 from pocketcloud.services.iam.schema import reading, writing
 
@@ -118,14 +119,16 @@ def get_account_summary(ctx: RequestContext, params: dict[str, Any]) -> dict[str
     }
     with reading(ctx.cloud) as tx:
         summary = {name: tx.fetchvalue(sql, (ctx.account_id,), 0) for name, sql in counts.items()}
+        devices, in_use = mfa.device_counts(tx, ctx.account_id)
     summary.update({
         "UsersQuota": 5000, "GroupsQuota": 300, "RolesQuota": 1000, "PoliciesQuota": 1500,
         "InstanceProfilesQuota": 1000, "GroupsPerUserQuota": 10, "AttachedPoliciesPerUserQuota": 10,
         "AttachedPoliciesPerRoleQuota": 10, "AttachedPoliciesPerGroupQuota": 10,
         "AccessKeysPerUserQuota": 2, "VersionsPerPolicyQuota": 5, "PolicySizeQuota": 6144,
         "UserPolicySizeQuota": 2048, "RolePolicySizeQuota": 10240, "GroupPolicySizeQuota": 5120,
-        "AccountMFAEnabled": 0, "AccountAccessKeysPresent": 0, "MFADevices": 0,
-        "MFADevicesInUse": 0, "ServerCertificates": 0, "ServerCertificatesQuota": 20,
+        # AccountMFAEnabled is the root user's MFA, set up only in the console
+        "AccountMFAEnabled": 0, "AccountAccessKeysPresent": 0, "MFADevices": devices,
+        "MFADevicesInUse": in_use, "ServerCertificates": 0, "ServerCertificatesQuota": 20,
         "GlobalEndpointTokenVersion": 1, "AccountPasswordPresent": 0,
         "AccountSigningCertificatesPresent": 0, "AssumeRolePolicySizeQuota": 2048,
         "PolicyVersionsInUseQuota": 10000, "SigningCertificatesPerUserQuota": 2,

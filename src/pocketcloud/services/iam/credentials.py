@@ -53,6 +53,8 @@ class Credential:
     chained: bool = False  # a session made from another role session (role chaining)
     access_key_id: str = ""
     transitive_tag_keys: tuple[str, ...] = ()  # session tags that pass to chained sessions
+    mfa_authenticated_at: float | None = None  # when the session's MFA code was checked
+    source_user_arn: str = ""  # a federated user's IAM user (or root): its policies bound it
 
     @property
     def status(self) -> str:
@@ -123,15 +125,16 @@ def _load_key(cloud: Cloud, access_key_id: str) -> Credential | None:
         session = tx.fetchone(
             "SELECT account_id, secret, session_token, principal_arn, principal_type, role_arn, "
             "user_id, expires_at, session_policies, source_identity, tags, chained, "
-            "transitive_keys FROM "
+            "transitive_keys, mfa_at, source_user_arn FROM "
             "iam_sessions WHERE access_key_id = ?", (access_key_id,))
     if session is None:
         return None
     (account_id, secret, token, arn, kind, role_arn, user_id, expires_at, policies,
-     source_identity, tags, chained, transitive) = session
+     source_identity, tags, chained, transitive, mfa_at, source_user) = session
     return Credential(account_id, arn, kind, secret, token, expires_at, True, role_arn, user_id,
                       tuple(json.loads(policies)), source_identity, json.loads(tags),
-                      bool(chained), access_key_id, tuple(json.loads(transitive)))
+                      bool(chained), access_key_id, tuple(json.loads(transitive)), mfa_at,
+                      source_user)
 
 
 def root_credential(account_id: str) -> Credential:
@@ -151,7 +154,8 @@ def caller_of(ctx: RequestContext) -> Credential:
 
 def principal_policies(cloud: Cloud, credential: Credential) -> PrincipalPolicies:
     entries = _cache(_policies, cloud)
-    key = (credential.principal_arn, credential.role_arn, credential.session_policies)
+    key = (credential.principal_arn, credential.role_arn, credential.session_policies,
+           credential.source_user_arn)
     found = entries.get(key)
     if found is None:
         found = _load_policies(cloud, credential)
@@ -168,7 +172,26 @@ def _load_policies(cloud: Cloud, credential: Credential) -> PrincipalPolicies:
     if credential.principal_type == "assumed-role" and credential.role_arn:
         return _entity_policies(cloud, credential.account_id, "role",
                                 credential.role_arn.rsplit("/", 1)[1], sessions)
+    if credential.principal_type == "federated-user":
+        return _federated_policies(cloud, credential, sessions)
     return PrincipalPolicies(session=sessions)
+
+
+def _federated_policies(
+    cloud: Cloud, credential: Credential, sessions: tuple[Policy, ...]
+) -> PrincipalPolicies:
+    """GetFederationToken's session: the calling user's policies intersected with the
+    session policies; without a session policy it may do nothing (as AWS documents)."""
+    sessions = sessions or (Policy((), name="no session policy"),)
+    source = credential.source_user_arn
+    if ":user/" in source:
+        return _entity_policies(cloud, credential.account_id, "user", source.rsplit("/", 1)[1],
+                                sessions)
+    return PrincipalPolicies((_ROOT_POLICY,), None, sessions)  # the root user may do anything
+
+
+_ROOT_POLICY = parse_policy('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+                            '"Action": "*", "Resource": "*"}]}', "identity", "root user")
 
 
 def entity_policies(cloud: Cloud, account_id: str, kind: str, name: str) -> PrincipalPolicies:

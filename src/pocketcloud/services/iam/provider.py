@@ -17,6 +17,7 @@ from pocketcloud.services.iam import (
     inline,
     login_profiles,
     managed,
+    mfa,
     names,
     roles,
     service_linked,
@@ -38,7 +39,7 @@ def _in_callers_account(function: Operation) -> Operation:
 
 
 _MODULES = (users, login_profiles, roles, managed, inline, access_keys, account, simulation,
-            service_linked)
+            service_linked, mfa)
 _OPERATIONS = {
     name: _in_callers_account(value)
     for module in _MODULES
@@ -46,6 +47,6 @@ _OPERATIONS = {
     if callable(value) and not name.startswith("_") and getattr(value, "__module__", "")
     == module.__name__ and name.split("_")[0] in (
         "create", "get", "list", "update", "delete", "tag", "untag", "put", "attach", "detach",
-        "add", "remove", "set", "simulate")
+        "add", "remove", "set", "simulate", "enable", "deactivate", "resync")
 }
 globals().update(_OPERATIONS)

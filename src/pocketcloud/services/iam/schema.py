@@ -94,6 +94,19 @@ SCHEMA = (
     "ALTER TABLE iam_sessions ADD COLUMN transitive_keys TEXT NOT NULL DEFAULT '[]';",
     # a login profile's PasswordResetRequired (the profile itself: iam_users.password_set)
     "ALTER TABLE iam_users ADD COLUMN password_reset INTEGER NOT NULL DEFAULT 0;",
+    # virtual MFA devices (user_name NULL: unassigned); drift_steps from ResyncMFADevice,
+    # last_step: the newest TOTP step used, so a code works once
+    """
+    CREATE TABLE iam_mfa_devices (
+        account_id TEXT NOT NULL, serial TEXT NOT NULL, seed TEXT NOT NULL,
+        create_date REAL NOT NULL, user_name TEXT, enable_date REAL,
+        tags TEXT NOT NULL DEFAULT '[]', drift_steps INTEGER NOT NULL DEFAULT 0,
+        last_step INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (account_id, serial)
+    );
+    CREATE INDEX iam_mfa_devices_by_user ON iam_mfa_devices (account_id, user_name);
+    ALTER TABLE iam_sessions ADD COLUMN mfa_at REAL;
+    """,
 )
 
 _generations: dict[int, int] = {}

@@ -115,6 +115,8 @@ def delete_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
              "AND owner_name = ?", "must delete policies first."),
             ("SELECT 1 FROM iam_attachments WHERE account_id = ? AND owner_kind = 'user' "
              "AND owner_name = ?", "must detach all policies first."),
+            ("SELECT 1 FROM iam_mfa_devices WHERE account_id = ? AND user_name = ?",
+             "must remove MFA device first."),
         )
         for sql, why in checks:
             if tx.fetchvalue(sql, (ctx.account_id, name)):
@@ -243,6 +245,8 @@ def delete_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
              "AND owner_name = ?", "must delete policies first."),
             ("SELECT 1 FROM iam_attachments WHERE account_id = ? AND owner_kind = 'group' "
              "AND owner_name = ?", "must detach all policies first."),
+            ("SELECT 1 FROM iam_mfa_devices WHERE account_id = ? AND user_name = ?",
+             "must remove MFA device first."),
         )
         for sql, why in checks:
             if tx.fetchvalue(sql, (ctx.account_id, name)):

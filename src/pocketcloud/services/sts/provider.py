@@ -20,7 +20,7 @@ from pocketcloud.services.iam.common import policy_document
 from pocketcloud.services.iam.credentials import caller_of, lookup_access_key
 from pocketcloud.services.iam.managed import default_document
 from pocketcloud.services.iam.schema import reading, writing
-from pocketcloud.services.sts import sessions, tags, trust, validation, web_identity
+from pocketcloud.services.sts import mfa, sessions, tags, trust, validation, web_identity
 
 DEFAULT_DURATION_S = 3600
 CHAINED_MAX_DURATION_S = 3600
@@ -53,13 +53,17 @@ def assume_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     session_tags, transitive = tags.for_session(caller, requested_tags, params)
     trust.keep_source_identity(caller, params.get("SourceIdentity"), role.arn)
     source_identity = caller.source_identity or params.get("SourceIdentity")
-    context = _assume_context(params, source_identity, requested_tags)
+    mfa_at = mfa.verified_at(ctx, caller, params)
+    context = {**_assume_context(params, source_identity, requested_tags),
+               **mfa.context_keys(caller, mfa_at, ctx.cloud.clock.now())}
     principal = trust.caller_principal(ctx, caller)
     for action in _trust_actions(params):
         trust.check_trust(ctx, role, principal, action, context, caller)
     policies = _session_policies(ctx, role.account_id, params)
+    # a session made with MFA, or from an MFA session, carries it on
     return _role_session(ctx, role, session_name, duration_s, policies, source_identity,
-                         session_tags, chained, transitive)
+                         session_tags, chained, transitive,
+                         mfa_at if mfa_at is not None else caller.mfa_authenticated_at)
 
 
 def _assume_context(
@@ -133,14 +137,40 @@ def get_session_token(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     credentials = sessions.issue(
         ctx, account_id=caller.account_id, principal_arn=caller.principal_arn,
         principal_type=caller.principal_type, user_id=caller.user_id or caller.account_id,
-        duration_s=duration_s)
+        duration_s=duration_s, mfa_at=mfa.verified_at(ctx, caller, params))
     return {"Credentials": credentials}
+
+
+def get_federation_token(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Temporary credentials for a federated user named by the caller: an IAM user's (or
+    the root user's) long-term keys only. Its permissions: the caller's policies intersected
+    with the session policies (credentials.py)."""
+    caller = caller_of(ctx)
+    if caller.session_token is not None:
+        raise AwsError("AccessDenied", "Cannot call GetFederationToken with session "
+                       "credentials", 403)
+    name = validation.text(params["Name"], "name", validation.FEDERATED_NAME)
+    validation.federation_request(params)
+    duration_s = params.get("DurationSeconds") or SESSION_TOKEN_DEFAULT_S
+    if caller.principal_type == "root":  # an hour at most, shortened as GetSessionToken's
+        duration_s = min(duration_s, ROOT_SESSION_TOKEN_MAX_S)
+    policies = _session_policies(ctx, caller.account_id, params)
+    session_tags = tags.requested(params)
+    arn = f"arn:aws:sts::{caller.account_id}:federated-user/{name}"
+    user_id = f"{caller.account_id}:{name}"
+    credentials = sessions.issue(
+        ctx, account_id=caller.account_id, principal_arn=arn, principal_type="federated-user",
+        user_id=user_id, duration_s=duration_s, session_policies=policies, tags=session_tags,
+        source_user_arn=caller.principal_arn)
+    return {"Credentials": credentials,
+            "FederatedUser": {"FederatedUserId": user_id, "Arn": arn},
+            "PackedPolicySize": _packed_size(policies, session_tags)}
 
 
 def _role_session(
     ctx: RequestContext, role: trust.Role, session_name: str, duration_s: int,
     policies: list[str], source_identity: str | None, tags: dict[str, str], chained: bool,
-    transitive_keys: list[str] | None = None,
+    transitive_keys: list[str] | None = None, mfa_at: float | None = None,
 ) -> dict[str, Any]:
     arn = f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/{session_name}"
     user_id = f"{role.role_id}:{session_name}"
@@ -148,7 +178,7 @@ def _role_session(
         ctx, account_id=role.account_id, principal_arn=arn, principal_type="assumed-role",
         user_id=user_id, duration_s=duration_s, role_arn=role.arn, session_policies=policies,
         source_identity=source_identity, tags=tags, chained=chained,
-        transitive_keys=transitive_keys)
+        transitive_keys=transitive_keys, mfa_at=mfa_at)
     with writing(ctx.cloud) as tx:
         tx.execute("UPDATE iam_roles SET last_used = ?, last_used_region = ? WHERE "
                    "account_id = ? AND name = ?",
@@ -156,12 +186,16 @@ def _role_session(
     result: dict[str, Any] = {
         "Credentials": credentials, "AssumedRoleUser": {"AssumedRoleId": user_id, "Arn": arn}}
     if policies or tags:  # AWS leaves PackedPolicySize out when nothing was packed
-        packed = sum(len(p) for p in policies) + sum(len(k) + len(v) for k, v in tags.items())
-        result["PackedPolicySize"] = max(1, min(
-            100, packed * 100 // validation.MAX_SESSION_POLICY_CHARS))
+        result["PackedPolicySize"] = _packed_size(policies, tags)
     if source_identity:
         result["SourceIdentity"] = source_identity
     return result
+
+
+def _packed_size(policies: list[str], tags: dict[str, str]) -> int:
+    """The percentage of the packed-policy limit the session policies and tags use."""
+    packed = sum(len(p) for p in policies) + sum(len(k) + len(v) for k, v in tags.items())
+    return max(1, min(100, packed * 100 // validation.MAX_SESSION_POLICY_CHARS))
 
 
 def _duration(requested: int | None, max_session_s: int, chained: bool) -> int:

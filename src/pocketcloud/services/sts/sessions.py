@@ -32,6 +32,8 @@ def issue(
     tags: dict[str, str] | None = None,
     chained: bool = False,
     transitive_keys: list[str] | None = None,
+    mfa_at: float | None = None,
+    source_user_arn: str = "",
 ) -> dict[str, Any]:
     """Store a session and return its Credentials member."""
     key_id, secret = new_key_pair(ctx, "ASIA")
@@ -44,11 +46,12 @@ def issue(
         tx.execute(
             "INSERT INTO iam_sessions (access_key_id, account_id, secret, session_token, "
             "principal_arn, principal_type, role_arn, user_id, expires_at, session_policies, "
-            "source_identity, tags, chained, transitive_keys) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "source_identity, tags, chained, transitive_keys, mfa_at, source_user_arn) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (key_id, account_id, secret, token, principal_arn, principal_type, role_arn, user_id,
              expires_at, json.dumps(session_policies or []), source_identity,
-             json.dumps(tags or {}), int(chained), json.dumps(transitive_keys or [])),
+             json.dumps(tags or {}), int(chained), json.dumps(transitive_keys or []), mfa_at,
+             source_user_arn),
         )
     return {"AccessKeyId": key_id, "SecretAccessKey": secret, "SessionToken": token,
             "Expiration": timestamp(expires_at)}

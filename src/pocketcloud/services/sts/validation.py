@@ -12,6 +12,8 @@ MIN_DURATION_S = 900
 MAX_ROLE_DURATION_S = 43200
 SESSION_NAME = (re.compile(r"[\w+=,.@-]*"), r"[\w+=,.@-]*", 2, 64)
 SOURCE_IDENTITY = SESSION_NAME
+FEDERATED_NAME = (SESSION_NAME[0], SESSION_NAME[1], 2, 32)
+MAX_FEDERATION_DURATION_S = 129600
 EXTERNAL_ID = (re.compile(r"[\w+=,.@:/-]*"), r"[\w+=,.@:\/-]*", 2, 1224)
 MAX_SESSION_POLICY_CHARS = 2048
 MAX_POLICY_ARNS = 10
@@ -59,6 +61,17 @@ def role_request(params: dict[str, Any]) -> None:
     if params.get("SourceIdentity") is not None:
         text(params["SourceIdentity"], "sourceIdentity", SOURCE_IDENTITY)
     duration(params.get("DurationSeconds"))
+    _session_members(params)
+
+
+def federation_request(params: dict[str, Any]) -> None:
+    """GetFederationToken's members besides Name."""
+    duration(params.get("DurationSeconds"), MAX_FEDERATION_DURATION_S)
+    _session_members(params)
+
+
+def _session_members(params: dict[str, Any]) -> None:
+    """Session policies and tags, as AssumeRole and GetFederationToken check them."""
     policy = params.get("Policy")
     if policy is not None and len(policy) > MAX_SESSION_POLICY_CHARS:
         raise validation_error(policy, "policy", "Member must have length less than or equal "

@@ -52,7 +52,9 @@ def test_create_returns_serial_seed_and_qr_png(iam) -> None:  # type: ignore[no-
     assert width == height and width % 4 == 0  # square modules, 4 pixels each
     start = png.index(b"IDAT") + 4
     length = struct.unpack(">I", png[start - 8 : start - 4])[0]
-    assert len(zlib.decompress(png[start : start + length])) == height * (width + 1)
+    bits_per_pixel = png[24]  # grayscale (colour type 0): one sample per pixel
+    row_bytes = 1 + (width * bits_per_pixel + 7) // 8  # a filter byte, then the pixels
+    assert png[25] == 0 and len(zlib.decompress(png[start : start + length])) == height * row_bytes
 
 
 def test_create_refuses_a_duplicate_and_a_bad_path(iam) -> None:  # type: ignore[no-untyped-def]

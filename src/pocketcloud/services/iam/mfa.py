@@ -6,6 +6,7 @@ not modelled: every serial number is a virtual device's ARN, ``arn:aws:iam::A:mf
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from typing import Any
@@ -64,10 +65,13 @@ def create_virtual_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> di
 
 def _qr_code(account_id: str, name: str, seed: str) -> bytes:
     """The otpauth:// URI authenticator apps scan, as a QR code in a PNG."""
-    from pocketcloud.services.iam.qr import png_of
+    import segno  # only CreateVirtualMFADevice needs it
 
     label = quote(f"Amazon Web Services:{name}@{account_id}")
-    return png_of(f"otpauth://totp/{label}?secret={seed}&issuer=Amazon%20Web%20Services")
+    uri = f"otpauth://totp/{label}?secret={seed}&issuer=Amazon%20Web%20Services"
+    png = io.BytesIO()
+    segno.make(uri, error="l", micro=False).save(png, kind="png", scale=4, border=4)
+    return png.getvalue()
 
 
 def delete_virtual_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -189,3 +189,21 @@ def test_audit_mode_serves_what_enforce_would_deny() -> None:
         assert "Buckets" in _as(server, "s3", creds).list_buckets()
     finally:
         server.stop()
+
+
+def test_source_ip_cannot_be_spoofed_with_forwarded_headers(enforcing: Server) -> None:
+    """aws:SourceIp is the connection's address: pocketcloud is not behind a proxy, so an
+    X-Forwarded-For header a local client adds must not move it into an allowed range."""
+    policy = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "sqs:ListQueues", "Resource": "*",
+        "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}]}
+    sqs = _as(enforcing, "sqs", _user(enforcing, "spoofer", policy))
+
+    def forwarded(request: Any, **_: object) -> None:
+        request.headers["X-Forwarded-For"] = "10.1.2.3"
+        request.headers["Forwarded"] = "for=10.1.2.3"
+
+    sqs.meta.events.register("before-sign.sqs.ListQueues", forwarded)
+    with pytest.raises(ClientError) as caught:
+        sqs.list_queues()
+    assert _error(caught)[0] == "AccessDenied"

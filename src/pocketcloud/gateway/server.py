@@ -58,6 +58,7 @@ def _serve_uvicorn(cloud: Cloud) -> None:
         loop="uvloop",
         lifespan="on",
         access_log=False,
+        proxy_headers=False,  # no proxy in front: X-Forwarded-For must not become aws:SourceIp
         log_level=settings.log_level.lower(),
         server_header=False,
         date_header=True,

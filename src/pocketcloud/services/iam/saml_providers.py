@@ -12,7 +12,7 @@ import base64
 import binascii
 import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from xml.etree import ElementTree
 
@@ -182,9 +182,10 @@ def _instant(text: str | None) -> float | None:
     if text is None:
         return None
     try:
-        return datetime.fromisoformat(text.strip().replace("Z", "+00:00")).timestamp()
+        instant = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise _unparsable() from None
+    return (instant if instant.tzinfo else instant.replace(tzinfo=UTC)).timestamp()
 
 
 def _unparsable() -> AwsError:
@@ -197,13 +198,14 @@ def _added_key(ctx: RequestContext, keys: list[dict[str, Any]],
                pem: str | None) -> list[dict[str, Any]]:
     if pem is None:
         return keys
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     try:
         if len(pem) > PRIVATE_KEY_CHARS_MAX:
             raise ValueError("too long")
         load_pem_private_key(pem.encode(), password=None)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, UnsupportedAlgorithm):
         raise AwsError("InvalidInputException", "Private key is malformed.") from None
     if len(keys) >= MAX_PRIVATE_KEYS:
         raise AwsError("LimitExceededException", "Cannot exceed quota for "

@@ -148,14 +148,16 @@ def parse_certificate(body: str, message: str) -> Any:
     """One PEM X.509 certificate (signing certificates use it too); MalformedCertificate
     with ``message`` otherwise."""
     from cryptography import x509  # only certificate operations need it
+    from cryptography.exceptions import UnsupportedAlgorithm
 
     try:
         return x509.load_pem_x509_certificate(body.strip().encode())
-    except ValueError:
+    except (ValueError, UnsupportedAlgorithm):
         raise AwsError("MalformedCertificateException", message) from None
 
 
 def _check_key(certificate: Any, pem: str) -> None:
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives.serialization import (
         Encoding,
         PublicFormat,
@@ -164,7 +166,7 @@ def _check_key(certificate: Any, pem: str) -> None:
 
     try:
         key = load_pem_private_key(pem.strip().encode(), password=None)
-    except (ValueError, TypeError):  # TypeError: an encrypted key
+    except (ValueError, TypeError, UnsupportedAlgorithm):  # TypeError: an encrypted key
         raise AwsError("MalformedCertificateException", "Unable to parse private key. Please "
                        "ensure the private key is in PEM format and is not encrypted.") from None
     spki = Encoding.DER, PublicFormat.SubjectPublicKeyInfo

@@ -178,6 +178,7 @@ def ssh_fingerprint(key: Any) -> str:
 
 def _public_key(body: str) -> Any:
     """An RSA public key in OpenSSH (ssh-rsa) or PEM encoding: the two IAM accepts."""
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.serialization import (
         load_pem_public_key,
@@ -198,7 +199,7 @@ def _public_key(body: str) -> Any:
         key = load(text.encode())
     except (ValueError, TypeError):
         raise _invalid_key() from None
-    except Exception:  # noqa: BLE001  cryptography's UnsupportedAlgorithm: not an RSA key
+    except UnsupportedAlgorithm:  # a key type cryptography does not know: not RSA either
         raise _unrecognized() from None
     if not isinstance(key, rsa.RSAPublicKey):
         raise _unrecognized()

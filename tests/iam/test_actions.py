@@ -17,6 +17,7 @@ from pocketcloud.iam.actions import (
     IAM_ACCOUNT_LEVEL,
     IAM_ARN_MEMBERS,
     IAM_CALLER_USER,
+    IAM_CREATED_WITH_PATH,
     IAM_NAMED_MEMBERS,
     authorization_target,
 )
@@ -54,7 +55,8 @@ def test_iam_operations_are_mapped_by_rule() -> None:
         members = set(service_model("iam").operation_model(operation).input_shape.members
                       if service_model("iam").operation_model(operation).input_shape else ())
         named = members & {*IAM_NAMED_MEMBERS, *IAM_ARN_MEMBERS}
-        assert named or operation in IAM_ACCOUNT_LEVEL or operation in IAM_CALLER_USER, (
+        assert named or operation in {*IAM_ACCOUNT_LEVEL, *IAM_CALLER_USER,
+                                      *IAM_CREATED_WITH_PATH}, (
             f"iam:{operation} has no resource rule")
 
 
@@ -147,3 +149,19 @@ def test_mfa_and_federation_targets(ctx: RequestContext) -> None:
     federation = authorization_target("sts", "GetFederationToken", {"Name": "fed"}, ctx)
     assert federation.action == "sts:GetFederationToken"
     assert federation.resources == ["arn:aws:sts::111122223333:federated-user/fed"]
+
+
+def test_certificate_and_provider_targets(ctx: RequestContext) -> None:
+    upload = authorization_target("iam", "UploadServerCertificate", {
+        "ServerCertificateName": "web", "Path": "/lb/"}, ctx)
+    assert upload.resources == ["arn:aws:iam::111122223333:server-certificate/lb/web"]
+    assert authorization_target("iam", "GetServerCertificate", {
+        "ServerCertificateName": "web"}, ctx).resources == [
+        "arn:aws:iam::111122223333:server-certificate/web"]
+    saml = authorization_target("iam", "CreateSAMLProvider", {"Name": "okta"}, ctx)
+    assert saml.resources == ["arn:aws:iam::111122223333:saml-provider/okta"]
+    ssh = authorization_target("iam", "UploadSSHPublicKey", {"UserName": "bob"}, ctx)
+    assert ssh.resources == ["arn:aws:iam::111122223333:user/bob"]
+    assert authorization_target("iam", "ChangePassword", {}, ctx).action == "iam:ChangePassword"
+    assert authorization_target("iam", "SetSecurityTokenServicePreferences", {},
+                                ctx).resources == ["*"]

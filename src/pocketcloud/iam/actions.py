@@ -153,6 +153,7 @@ def _tag_keys(params: Mapping[str, Any]) -> dict[str, list[str] | str]:
 IAM_NAMED_MEMBERS = {  # member -> the ARN resource type it names
     "UserName": "user", "GroupName": "group", "RoleName": "role",
     "InstanceProfileName": "instance-profile", "VirtualMFADeviceName": "mfa",
+    "ServerCertificateName": "server-certificate",
 }
 IAM_ARN_MEMBERS = ("PolicyArn", "OpenIDConnectProviderArn", "SAMLProviderArn",
                    "PolicySourceArn", "SerialNumber")  # SerialNumber: a virtual MFA device
@@ -163,11 +164,23 @@ IAM_ACCOUNT_LEVEL = frozenset({  # operations on the account as a whole: Resourc
     "GetAccountSummary", "CreateOpenIDConnectProvider", "ListOpenIDConnectProviders",
     "CreateServiceLinkedRole", "GetServiceLinkedRoleDeletionStatus", "SimulateCustomPolicy",
     "GetAccountAuthorizationDetails", "GetAccessKeyLastUsed", "ListVirtualMFADevices",
+    "ListSAMLProviders", "ListServerCertificates", "SetSecurityTokenServicePreferences",
 })
 IAM_CALLER_USER = frozenset({  # without UserName these act on the caller's own user
     "GetUser", "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey",
-    "ListMFADevices", "DeactivateMFADevice", "GetMFADevice",
+    "ListMFADevices", "DeactivateMFADevice", "GetMFADevice", "ChangePassword",
+    "UploadSigningCertificate", "ListSigningCertificates", "UpdateSigningCertificate",
+    "DeleteSigningCertificate", "ListSSHPublicKeys", "ListServiceSpecificCredentials",
+    "ResetServiceSpecificCredential", "UpdateServiceSpecificCredential",
+    "DeleteServiceSpecificCredential",
 })
+# operations that name the resource they create by a name (and an optional Path)
+IAM_CREATED_WITH_PATH = {
+    "CreateSAMLProvider": ("Name", "saml-provider"),
+    "CreatePolicy": ("PolicyName", "policy"),
+    "CreateVirtualMFADevice": ("VirtualMFADeviceName", "mfa"),
+    "UploadServerCertificate": ("ServerCertificateName", "server-certificate"),
+}
 # the user is their resource, not the device (the Service Authorization Reference)
 IAM_USER_MFA = frozenset({"EnableMFADevice", "DeactivateMFADevice", "ResyncMFADevice",
                           "GetMFADevice", "ListMFADevices"})
@@ -175,12 +188,10 @@ IAM_USER_MFA = frozenset({"EnableMFADevice", "DeactivateMFADevice", "ResyncMFADe
 
 def _iam(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
     account_id = ctx.account_id
-    if operation == "CreatePolicy" and params.get("PolicyName"):
+    member, kind = IAM_CREATED_WITH_PATH.get(operation, ("", ""))
+    if member and params.get(member):
         path = params.get("Path") or "/"
-        return [global_arn("iam", account_id, f"policy{path}{params['PolicyName']}")]
-    if operation == "CreateVirtualMFADevice" and params.get("VirtualMFADeviceName"):
-        path = params.get("Path") or "/"
-        return [global_arn("iam", account_id, f"mfa{path}{params['VirtualMFADeviceName']}")]
+        return [global_arn("iam", account_id, f"{kind}{path}{params[member]}")]
     resources = [str(params[m]) for m in IAM_ARN_MEMBERS if params.get(m) and (
         m != "SerialNumber" or (str(params[m]).startswith("arn:")
                                 and operation not in IAM_USER_MFA))]

@@ -34,3 +34,49 @@ def totp(seed: str | bytes, at_s: float, step_offset: int = 0) -> str:
     digest = hmac.new(key, counter, hashlib.sha1).digest()
     start = digest[19] & 15
     return f"{(int.from_bytes(digest[start:start + 4], 'big') & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def certificate_and_key(common_name: str = "example.com", days: int = 365,
+                        key_bits: int = 2048, signer: tuple[object, object] | None = None
+                        ) -> tuple[str, str]:
+    """A PEM certificate and its unencrypted PEM private key (RSA), self-signed unless
+    ``signer`` (a certificate and key, as objects) is given."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=key_bits)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    issuer_certificate, issuer_key = signer if signer else (None, key)
+    now = datetime.now(UTC)
+    certificate = (x509.CertificateBuilder().subject_name(name)
+                   .issuer_name(issuer_certificate.subject if issuer_certificate else name)  # type: ignore[attr-defined]
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - timedelta(days=1))
+                   .not_valid_after(now + timedelta(days=days))
+                   .sign(issuer_key, hashes.SHA256()))  # type: ignore[arg-type]
+    key_pem = key.private_bytes(serialization.Encoding.PEM,
+                                serialization.PrivateFormat.TraditionalOpenSSL,
+                                serialization.NoEncryption())
+    return (certificate.public_bytes(serialization.Encoding.PEM).decode(), key_pem.decode())
+
+
+def ssh_rsa_key(bits: int = 2048) -> tuple[str, str, str]:
+    """An RSA public key as (OpenSSH line, PEM SubjectPublicKeyInfo, MD5 fingerprint as
+    ssh-keygen -E md5 prints it)."""
+    import base64
+    import hashlib
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    public = rsa.generate_private_key(public_exponent=65537, key_size=bits).public_key()
+    line = public.public_bytes(serialization.Encoding.OpenSSH,
+                               serialization.PublicFormat.OpenSSH).decode()
+    pem = public.public_bytes(serialization.Encoding.PEM,
+                              serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    digest = hashlib.md5(base64.b64decode(line.split()[1])).hexdigest()  # noqa: S324
+    return line, pem, ":".join(digest[i:i + 2] for i in range(0, 32, 2))

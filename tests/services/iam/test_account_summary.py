@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import uuid
 
+from tests.support import refusal
+
 ACCOUNT = "468146814681"
 QUOTAS = {
     "AccessKeysPerUserQuota": 2, "AssumeRolePolicySizeQuota": 2048,
@@ -52,3 +54,31 @@ def test_counters_move_with_created_entities(client) -> None:  # type: ignore[no
                       "MFADevices": 0, "MFADevicesInUse": 0, "Policies": 1,
                       "PolicyVersionsInUse": 1, "Providers": 1, "Roles": 1,
                       "ServerCertificates": 0, "Users": 1}
+
+
+def test_token_version_preference_shows_in_the_summary(client) -> None:  # type: ignore[no-untyped-def]
+    iam = client("iam", aws_access_key_id="913591359135")
+    assert iam.get_account_summary()["SummaryMap"]["GlobalEndpointTokenVersion"] == 1
+    iam.set_security_token_service_preferences(GlobalEndpointTokenVersion="v2Token")
+    assert iam.get_account_summary()["SummaryMap"]["GlobalEndpointTokenVersion"] == 2
+    iam.set_security_token_service_preferences(GlobalEndpointTokenVersion="v1Token")
+    assert iam.get_account_summary()["SummaryMap"]["GlobalEndpointTokenVersion"] == 1
+    assert refusal(iam.set_security_token_service_preferences,
+                   GlobalEndpointTokenVersion="v3Token")[:3:2] == ("ValidationError", 400)
+
+
+def test_open_id_connect_provider_tags(client) -> None:  # type: ignore[no-untyped-def]
+    iam = client("iam", aws_access_key_id=ACCOUNT)
+    arn = iam.create_open_id_connect_provider(
+        Url=f"https://tags-{uuid.uuid4().hex[:8]}.example.com", ThumbprintList=["b" * 40],
+        Tags=[{"Key": "team", "Value": "id"}])["OpenIDConnectProviderArn"]
+    iam.tag_open_id_connect_provider(OpenIDConnectProviderArn=arn,
+                                     Tags=[{"Key": "env", "Value": "dev"}])
+    assert iam.list_open_id_connect_provider_tags(OpenIDConnectProviderArn=arn)["Tags"] == [
+        {"Key": "team", "Value": "id"}, {"Key": "env", "Value": "dev"}]
+    iam.untag_open_id_connect_provider(OpenIDConnectProviderArn=arn, TagKeys=["team"])
+    assert iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)["Tags"] == [
+        {"Key": "env", "Value": "dev"}]
+    missing = f"arn:aws:iam::{ACCOUNT}:oidc-provider/missing.example.com"
+    assert refusal(iam.list_open_id_connect_provider_tags, OpenIDConnectProviderArn=missing) == (
+        "NoSuchEntity", f"OpenIDConnect Provider not found for arn {missing}", 404)

@@ -1,4 +1,5 @@
-"""Account-wide IAM settings: the alias, the password policy, the summary, OIDC providers."""
+"""Account-wide IAM settings: the alias, the password policy, the summary, STS's token version,
+OIDC providers."""
 
 from __future__ import annotations
 
@@ -10,8 +11,15 @@ from urllib.parse import urlsplit
 from pocketcloud.arns import global_arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.iam import mfa
-from pocketcloud.services.iam.common import already_exists, no_such_entity, page, timestamp
+from pocketcloud.services.iam import mfa, saml_providers, server_certificates
+from pocketcloud.services.iam.common import (
+    already_exists,
+    merged_tags,
+    no_such_entity,
+    page,
+    timestamp,
+    without_tags,
+)
 from pocketcloud.services.iam.schema import reading, writing
 
 _ALIAS = re.compile(r"[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]")
@@ -29,6 +37,8 @@ _PASSWORD_POLICY_RANGES = (
     ("PasswordReusePrevention", "passwordReusePrevention", 1, 24),
     ("MaxPasswordAge", "maxPasswordAge", 1, 1095),
 )
+# SetSecurityTokenServicePreferences' values -> GetAccountSummary's GlobalEndpointTokenVersion
+TOKEN_VERSIONS = {"v1Token": 1, "v2Token": 2}
 
 
 def create_account_alias(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -119,7 +129,9 @@ def get_account_summary(ctx: RequestContext, params: dict[str, Any]) -> dict[str
     }
     with reading(ctx.cloud) as tx:
         summary = {name: tx.fetchvalue(sql, (ctx.account_id,), 0) for name, sql in counts.items()}
+        summary["Providers"] += saml_providers.provider_count(tx, ctx.account_id)
         devices, in_use = mfa.device_counts(tx, ctx.account_id)
+        certificates = server_certificates.certificate_count(tx, ctx.account_id)
     summary.update({
         "UsersQuota": 5000, "GroupsQuota": 300, "RolesQuota": 1000, "PoliciesQuota": 1500,
         "InstanceProfilesQuota": 1000, "GroupsPerUserQuota": 10, "AttachedPoliciesPerUserQuota": 10,
@@ -128,12 +140,31 @@ def get_account_summary(ctx: RequestContext, params: dict[str, Any]) -> dict[str
         "UserPolicySizeQuota": 2048, "RolePolicySizeQuota": 10240, "GroupPolicySizeQuota": 5120,
         # AccountMFAEnabled is the root user's MFA, set up only in the console
         "AccountMFAEnabled": 0, "AccountAccessKeysPresent": 0, "MFADevices": devices,
-        "MFADevicesInUse": in_use, "ServerCertificates": 0, "ServerCertificatesQuota": 20,
-        "GlobalEndpointTokenVersion": 1, "AccountPasswordPresent": 0,
+        "MFADevicesInUse": in_use, "ServerCertificates": certificates,
+        "ServerCertificatesQuota": server_certificates.MAX_CERTIFICATES,
+        "GlobalEndpointTokenVersion": TOKEN_VERSIONS.get(_setting(ctx, "token_version") or "", 1),
+        "AccountPasswordPresent": 0,
         "AccountSigningCertificatesPresent": 0, "AssumeRolePolicySizeQuota": 2048,
         "PolicyVersionsInUseQuota": 10000, "SigningCertificatesPerUserQuota": 2,
     })
     return {"SummaryMap": summary}
+
+
+def set_security_token_service_preferences(
+    ctx: RequestContext, params: dict[str, Any]
+) -> dict[str, Any]:
+    """Which session tokens STS's global endpoint issues: v1 (valid only in regions enabled by
+    default) or v2 (valid in every region, and longer)."""
+    version = params["GlobalEndpointTokenVersion"]
+    if version not in TOKEN_VERSIONS:
+        raise AwsError("ValidationError", f"1 validation error detected: Value '{version}' at "
+                       "'globalEndpointTokenVersion' failed to satisfy constraint: Member must "
+                       "satisfy enum value set: [v1Token, v2Token]")
+    with writing(ctx.cloud) as tx:
+        tx.execute("INSERT INTO iam_account_settings (account_id, name, value) VALUES "
+                   "(?, 'token_version', ?) ON CONFLICT (account_id, name) DO UPDATE SET "
+                   "value = excluded.value", (ctx.account_id, version))
+    return {}
 
 
 def create_open_id_connect_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -215,6 +246,27 @@ def update_open_id_connect_provider_thumbprint(
 ) -> dict[str, Any]:
     return _update_provider(ctx, params["OpenIDConnectProviderArn"], "thumbprints",
                             lambda _: list(params["ThumbprintList"]))
+
+
+def tag_open_id_connect_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    return _update_provider(ctx, params["OpenIDConnectProviderArn"], "tags",
+                            lambda tags: json.loads(merged_tags(json.dumps(tags),
+                                                                params["Tags"])))
+
+
+def untag_open_id_connect_provider(
+    ctx: RequestContext, params: dict[str, Any]
+) -> dict[str, Any]:
+    return _update_provider(ctx, params["OpenIDConnectProviderArn"], "tags",
+                            lambda tags: json.loads(without_tags(json.dumps(tags),
+                                                                 params["TagKeys"])))
+
+
+def list_open_id_connect_provider_tags(
+    ctx: RequestContext, params: dict[str, Any]
+) -> dict[str, Any]:
+    return page(json.loads(_provider(ctx, params["OpenIDConnectProviderArn"])[4]), params,
+                "Tags")
 
 
 def _update_provider(ctx: RequestContext, arn: str, column: str, change: Any) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """A user's console password (login profile): whether one is set, when, and whether the user
-must change it at next sign-in. The password itself is not kept."""
+must change it at next sign-in. The password is kept only as a hash (passwords.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.iam.access_keys import _user_name
 from pocketcloud.services.iam.common import already_exists, no_such_entity, timestamp
+from pocketcloud.services.iam.passwords import checked_password, store_password
 from pocketcloud.services.iam.schema import reading, writing
 from pocketcloud.services.iam.users import user_row
 from pocketcloud.store import Tx
@@ -23,9 +24,12 @@ def create_login_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[st
         user_row(tx, ctx.account_id, name)
         if _profile(tx, ctx.account_id, name) is not None:
             raise already_exists(f"Login Profile for user {name} already exists.")
+        password = checked_password(ctx, tx, params["Password"])
         now = ctx.cloud.clock.now()
-        tx.execute("UPDATE iam_users SET password_set = ?, password_reset = ? WHERE "
-                   "account_id = ? AND name = ?", (now, int(reset), ctx.account_id, name))
+        tx.execute("UPDATE iam_users SET password_set = ?, password_reset = ?, "
+                   "password_hash = NULL WHERE account_id = ? AND name = ?",
+                   (now, int(reset), ctx.account_id, name))
+        store_password(ctx, tx, name, password, [])
     return {"LoginProfile": _shape(name, now, reset)}
 
 
@@ -43,6 +47,8 @@ def update_login_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[st
         _, reset = _required(tx, ctx.account_id, name)
         if params.get("PasswordResetRequired") is not None:
             reset = bool(params["PasswordResetRequired"])
+        if params.get("Password"):
+            store_password(ctx, tx, name, checked_password(ctx, tx, params["Password"]))
         tx.execute("UPDATE iam_users SET password_reset = ? WHERE account_id = ? AND name = ?",
                    (int(reset), ctx.account_id, name))
     return {}
@@ -52,8 +58,9 @@ def delete_login_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     name = _user_name(ctx, params)
     with writing(ctx.cloud) as tx:
         _required(tx, ctx.account_id, name)
-        tx.execute("UPDATE iam_users SET password_set = NULL, password_reset = 0 WHERE "
-                   "account_id = ? AND name = ?", (ctx.account_id, name))
+        tx.execute("UPDATE iam_users SET password_set = NULL, password_reset = 0, "
+                   "password_hash = NULL WHERE account_id = ? AND name = ?",
+                   (ctx.account_id, name))
     return {}
 
 

@@ -11,9 +11,11 @@ from pocketcloud.context import RequestContext
 from pocketcloud.services.iam.schema import reading
 
 # request member -> the table whose entities it names
-_MEMBERS = {"UserName": "iam_users", "GroupName": "iam_groups", "RoleName": "iam_roles"}
+_MEMBERS = {"UserName": "iam_users", "GroupName": "iam_groups", "RoleName": "iam_roles",
+            "ServerCertificateName": "iam_server_certificates"}
 # these name a new entity: a clash is theirs to report, in the requested spelling
-_CREATING = frozenset({"create_user", "create_group", "create_role"})
+_CREATING = frozenset({"create_user", "create_group", "create_role",
+                       "upload_server_certificate"})
 
 
 def as_stored(ctx: RequestContext, operation: str, params: dict[str, Any]) -> dict[str, Any]:

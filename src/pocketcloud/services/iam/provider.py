@@ -19,9 +19,14 @@ from pocketcloud.services.iam import (
     managed,
     mfa,
     names,
+    passwords,
     roles,
+    saml_providers,
+    server_certificates,
+    service_credentials,
     service_linked,
     simulation,
+    user_credentials,
     users,
 )
 from pocketcloud.services.iam.credentials import caller_of
@@ -39,7 +44,8 @@ def _in_callers_account(function: Operation) -> Operation:
 
 
 _MODULES = (users, login_profiles, roles, managed, inline, access_keys, account, simulation,
-            service_linked, mfa)
+            service_linked, mfa, saml_providers, server_certificates, user_credentials,
+            service_credentials, passwords)
 _OPERATIONS = {
     name: _in_callers_account(value)
     for module in _MODULES
@@ -47,6 +53,7 @@ _OPERATIONS = {
     if callable(value) and not name.startswith("_") and getattr(value, "__module__", "")
     == module.__name__ and name.split("_")[0] in (
         "create", "get", "list", "update", "delete", "tag", "untag", "put", "attach", "detach",
-        "add", "remove", "set", "simulate", "enable", "deactivate", "resync")
+        "add", "remove", "set", "simulate", "enable", "deactivate", "resync", "upload",
+        "reset", "change")
 }
 globals().update(_OPERATIONS)

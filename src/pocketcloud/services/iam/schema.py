@@ -107,6 +107,44 @@ SCHEMA = (
     CREATE INDEX iam_mfa_devices_by_user ON iam_mfa_devices (account_id, user_name);
     ALTER TABLE iam_sessions ADD COLUMN mfa_at REAL;
     """,
+    # SAML providers, server certificates, users' signing certificates, SSH public keys and
+    # service-specific credentials; password_hash: ChangePassword checks the old password
+    """
+    CREATE TABLE iam_saml_providers (
+        account_id TEXT NOT NULL, arn TEXT NOT NULL, provider_uuid TEXT NOT NULL,
+        metadata TEXT NOT NULL, valid_until REAL NOT NULL, create_date REAL NOT NULL,
+        encryption_mode TEXT NOT NULL DEFAULT 'Allowed', private_keys TEXT NOT NULL DEFAULT '[]',
+        tags TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (account_id, arn)
+    );
+    CREATE TABLE iam_server_certificates (
+        account_id TEXT NOT NULL, name TEXT NOT NULL, certificate_id TEXT NOT NULL,
+        path TEXT NOT NULL, body TEXT NOT NULL, chain TEXT, upload_date REAL NOT NULL,
+        expiration REAL NOT NULL, tags TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (account_id, name)
+    );
+    CREATE TABLE iam_signing_certificates (
+        certificate_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, user_name TEXT NOT NULL,
+        body TEXT NOT NULL, fingerprint TEXT NOT NULL, status TEXT NOT NULL,
+        upload_date REAL NOT NULL
+    );
+    CREATE INDEX iam_signing_certificates_by_user ON iam_signing_certificates
+        (account_id, user_name);
+    CREATE TABLE iam_ssh_public_keys (
+        key_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, user_name TEXT NOT NULL,
+        body TEXT NOT NULL, fingerprint TEXT NOT NULL, status TEXT NOT NULL,
+        upload_date REAL NOT NULL
+    );
+    CREATE INDEX iam_ssh_public_keys_by_user ON iam_ssh_public_keys (account_id, user_name);
+    CREATE TABLE iam_service_credentials (
+        credential_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, user_name TEXT NOT NULL,
+        service_name TEXT NOT NULL, service_user_name TEXT NOT NULL, password TEXT NOT NULL,
+        status TEXT NOT NULL, create_date REAL NOT NULL
+    );
+    CREATE INDEX iam_service_credentials_by_user ON iam_service_credentials
+        (account_id, user_name);
+    ALTER TABLE iam_users ADD COLUMN password_hash TEXT;
+    """,
 )
 
 _generations: dict[int, int] = {}

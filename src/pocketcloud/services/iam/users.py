@@ -99,6 +99,9 @@ _USER_REFERENCES = (
     ("iam_access_keys", "user_name"),
     ("iam_inline_policies", "owner_name"),
     ("iam_attachments", "owner_name"),
+    ("iam_signing_certificates", "user_name"),
+    ("iam_ssh_public_keys", "user_name"),
+    ("iam_service_credentials", "user_name"),
 )
 
 
@@ -117,6 +120,12 @@ def delete_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
              "AND owner_name = ?", "must detach all policies first."),
             ("SELECT 1 FROM iam_mfa_devices WHERE account_id = ? AND user_name = ?",
              "must remove MFA device first."),
+            ("SELECT 1 FROM iam_signing_certificates WHERE account_id = ? AND user_name = ?",
+             "must delete signing certificates first."),
+            ("SELECT 1 FROM iam_ssh_public_keys WHERE account_id = ? AND user_name = ?",
+             "must delete SSH public keys first."),
+            ("SELECT 1 FROM iam_service_credentials WHERE account_id = ? AND user_name = ?",
+             "must delete service specific credentials first."),
         )
         for sql, why in checks:
             if tx.fetchvalue(sql, (ctx.account_id, name)):

@@ -142,7 +142,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         lock_headers(ctx, bucket, headers)
         _require_integrity_for_lock(ctx, params)
         grants = acl_for_write(ctx, bucket, params)
-        received = await receive_body(ctx, bucket.region, params, inline=True)
+        received = await receive_body(ctx, bucket.region, params, inline=True, default=True)
     checksum: dict[str, str] = {}
     if received.algorithm:
         checksum = {CHECKSUM_MEMBERS[received.algorithm]: received.checksum,

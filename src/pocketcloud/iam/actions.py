@@ -63,6 +63,10 @@ ACTION_NAMES = {
     ("s3", "GetObjectLockConfiguration"): "s3:GetBucketObjectLockConfiguration",
     ("s3", "PutBucketNotificationConfiguration"): "s3:PutBucketNotification",
     ("s3", "GetBucketNotificationConfiguration"): "s3:GetBucketNotification",
+    ("s3", "PutBucketNotification"): "s3:PutBucketNotification",  # the deprecated twins
+    ("s3", "GetBucketNotification"): "s3:GetBucketNotification",
+    ("s3", "PutBucketLifecycle"): "s3:PutLifecycleConfiguration",
+    ("s3", "GetBucketLifecycle"): "s3:GetLifecycleConfiguration",
     # S3 bucket sub-resources: deletes are authorized as puts, several names differ
     ("s3", "DeleteBucketTagging"): "s3:PutBucketTagging",
     ("s3", "GetBucketCors"): "s3:GetBucketCORS",

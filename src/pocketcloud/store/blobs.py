@@ -32,7 +32,7 @@ import threading
 import time
 from collections.abc import AsyncIterable, Callable, Iterable
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple, Protocol
 
 from pocketcloud.store.errors import BlobNotFoundError, InvalidBlobIdError
 
@@ -54,10 +54,18 @@ class BlobInfo(NamedTuple):
     md5_hex: str
 
 
-class _PendingBlob:
-    """One put in progress: the open temporary file and the running size and MD5."""
+class Digest(Protocol):
+    """A running checksum fed the blob's bytes beside its MD5 (S3's flexible checksums)."""
 
-    __slots__ = ("blob_id", "temp_path", "final_path", "file", "size_bytes", "md5", "renamed")
+    def update(self, data: bytes | memoryview, /) -> None: ...
+
+
+class _PendingBlob:
+    """One put in progress: the open temporary file, the running size and MD5, and any
+    further digests the caller wants of the same bytes."""
+
+    __slots__ = ("blob_id", "temp_path", "final_path", "file", "size_bytes", "md5", "digests",
+                 "renamed")  # fmt: skip
 
     def __init__(self, blob_id: str, temp_path: Path, final_path: Path, file: BinaryIO) -> None:
         self.blob_id = blob_id
@@ -66,11 +74,14 @@ class _PendingBlob:
         self.file = file
         self.size_bytes = 0
         self.md5 = hashlib.md5(usedforsecurity=False)
+        self.digests: tuple[Digest, ...] = ()
         self.renamed = False
 
     def write(self, chunk: bytes | memoryview) -> None:
         self.file.write(chunk)
         self.md5.update(chunk)
+        for digest in self.digests:
+            digest.update(chunk)
         self.size_bytes += len(chunk)
 
     def info(self) -> BlobInfo:
@@ -104,9 +115,13 @@ class BlobStore:
             raise
         return pending.info()
 
-    async def put_async(self, region: str, chunks: AsyncIterable[bytes]) -> BlobInfo:
-        """`put` for an ASGI body: bounded writes on the loop, the fsync and rename in a thread."""
+    async def put_async(
+        self, region: str, chunks: AsyncIterable[bytes], digests: tuple[Digest, ...] = ()
+    ) -> BlobInfo:
+        """`put` for an ASGI body: bounded writes on the loop, the fsync and rename in a thread.
+        `digests` are fed the bytes in the same pass as the MD5 (and in its thread)."""
         pending = self._start(region)
+        pending.digests = digests
         try:
             await _receive(pending, chunks)
             if not self._fsync_files:  # close and rename take microseconds: no thread hop
@@ -283,14 +298,17 @@ async def _receive(pending: _PendingBlob, chunks: AsyncIterable[bytes]) -> None:
 def _write_batch(pending: _PendingBlob, batch: list[bytes]) -> asyncio.Future[Any]:
     pending.size_bytes += sum(len(chunk) for chunk in batch)
     return asyncio.gather(
-        asyncio.to_thread(_hash_all, pending.md5, batch),
+        asyncio.to_thread(_hash_all, pending, batch),
         asyncio.to_thread(_write_all, pending.file, batch),
     )
 
 
-def _hash_all(md5: Any, batch: list[bytes]) -> None:
+def _hash_all(pending: _PendingBlob, batch: list[bytes]) -> None:
+    md5, digests = pending.md5, pending.digests
     for chunk in batch:
         md5.update(chunk)
+        for digest in digests:  # awscrt's CRCs release the GIL too
+            digest.update(chunk)
 
 
 def _write_all(file: BinaryIO, batch: list[bytes]) -> None:

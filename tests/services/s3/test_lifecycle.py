@@ -243,3 +243,17 @@ def test_transitions(s3: Any, own_server: Server, bucket_name: Any) -> None:
     assert "StorageClass" not in s3.head_object(Bucket=bucket, Key="small")
     advance_clock(own_server.endpoint, 2 * DAY_S)
     assert s3.head_object(Bucket=bucket, Key="big")["StorageClass"] == "DEEP_ARCHIVE"
+
+
+def test_old_api_rule_expires_its_prefix(s3: Any, own_server: Server, bucket_name: Any) -> None:
+    """A rule written by the deprecated PutBucketLifecycle (rule-level Prefix) applies."""
+    bucket = bucket_name()
+    now = float(advance_clock(own_server.endpoint, 0)["now"])
+    advance_clock(own_server.endpoint, DAY_S - now % DAY_S + 3600)  # 01:00 UTC: no day flips
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_lifecycle(Bucket=bucket, LifecycleConfiguration={"Rules": [
+        {"ID": "old", "Prefix": "logs/", "Status": "Enabled", "Expiration": {"Days": 1}}]})
+    s3.put_object(Bucket=bucket, Key="logs/a", Body=b"a")
+    s3.put_object(Bucket=bucket, Key="keep/a", Body=b"a")
+    advance_clock(own_server.endpoint, 2 * DAY_S)
+    assert _keys(s3, bucket) == ["keep/a"]

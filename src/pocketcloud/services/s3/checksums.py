@@ -18,6 +18,9 @@ CHECKSUM_MEMBERS = {name: f"Checksum{name}" for name in ALGORITHMS}
 CHECKSUM_HEADERS = {f"x-amz-checksum-{name.lower()}": name for name in ALGORITHMS}
 # a multipart object's part checksums, kept in its checksum document (no wire member has it)
 PART_CHECKSUMS = "PartChecksums"
+# a part's CRC64NVME in an upload created without an algorithm: S3 combines these into the
+# object's default checksum at completion but lists none of them (no wire member has it)
+DEFAULT_PART_CRC = "DefaultCRC64NVME"
 DIGEST_BYTES = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}
 
 

@@ -47,7 +47,7 @@ from pocketcloud.services.s3.rows import (
     version_row,
 )
 from pocketcloud.services.s3.schema import s3_store
-from pocketcloud.services.s3.upload import requested_algorithm
+from pocketcloud.services.s3.upload import DEFAULT_ALGORITHM, requested_algorithm
 from pocketcloud.store import BlobInfo
 
 COPY_SIZE_MAX_BYTES = 5 * 1024**3
@@ -172,7 +172,10 @@ def _same_object_unchanged(
 
 def _recomputed_algorithm(source: ObjectRow) -> str:
     """A COMPOSITE checksum describes the source's parts, not a copy made in one piece: the
-    copy gets a FULL_OBJECT checksum of the same algorithm, computed as the bytes pass."""
+    copy gets a FULL_OBJECT checksum of the same algorithm, computed as the bytes pass. A
+    source without any checksum (stored before S3's default) gets the default CRC64NVME."""
+    if not any(member in source.checksum for member in CHECKSUM_MEMBERS.values()):
+        return DEFAULT_ALGORITHM
     if source.checksum.get("ChecksumType") != "COMPOSITE":
         return ""
     return next((name for name, member in CHECKSUM_MEMBERS.items()

@@ -16,7 +16,13 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.acl_store import acl_for_write, apply_upload_acl, save_upload_acl
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
-from pocketcloud.services.s3.checksums import CHECKSUM_MEMBERS, b64, new_hasher
+from pocketcloud.services.s3.checksums import (
+    CHECKSUM_MEMBERS,
+    DEFAULT_PART_CRC,
+    Crc64Nvme,
+    b64,
+    new_hasher,
+)
 from pocketcloud.services.s3.conditions import copy_source_window
 from pocketcloud.services.s3.copying import copy_bytes, find_copy_source
 from pocketcloud.services.s3.encryption import object_encryption, reported
@@ -130,15 +136,19 @@ async def upload_part(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         number = _part_number(params)
         with s3_store(ctx).read() as tx:
             upload = find_upload(tx, bucket.name, params["Key"], params["UploadId"])
-        received = await receive_body(ctx, bucket.region, params)
-    expected = json.loads(upload[3]).get("Algorithm")
+        expected = json.loads(upload[3]).get("Algorithm")
+        received = await receive_body(ctx, bucket.region, params, with_crc64nvme=not expected)
     if expected and received.algorithm != expected:
         ctx.cloud.store.blobs.delete(received.blob.blob_id)
         raise _type_mismatch(expected, received.algorithm)
     checksum = {}
     if received.algorithm:
         checksum = {CHECKSUM_MEMBERS[received.algorithm]: received.checksum}
-    _store_part(ctx, bucket, params, number, received.blob, checksum)
+    stored = checksum
+    if not expected:  # S3's default: the part's CRC64NVME, answered when it named none
+        stored = {**checksum, DEFAULT_PART_CRC: received.crc64nvme}
+        checksum = checksum or {"ChecksumCRC64NVME": received.crc64nvme}
+    _store_part(ctx, bucket, params, number, received.blob, stored)
     return {"ETag": received.etag, **checksum, **reported(json.loads(upload[1]))}
 
 
@@ -159,10 +169,11 @@ async def upload_part_copy(ctx: RequestContext, params: dict[str, Any]) -> dict[
     if params.get("CopySourceRange"):
         first, length = copy_source_window(params["CopySourceRange"], source.size)
     algorithm = json.loads(upload[3]).get("Algorithm")  # the copied part gets the upload's
-    hasher = new_hasher(algorithm) if algorithm else None
+    hasher = new_hasher(algorithm) if algorithm else Crc64Nvme()  # else S3's default
     blob = await copy_bytes(ctx, source, bucket.region, first, length, hasher=hasher)
-    checksum = {CHECKSUM_MEMBERS[algorithm]: b64(hasher.digest())} if algorithm and hasher else {}
-    _store_part(ctx, bucket, params, number, blob, checksum)
+    checksum = {CHECKSUM_MEMBERS[algorithm]: b64(hasher.digest())} if algorithm else {}
+    stored = checksum or {DEFAULT_PART_CRC: b64(hasher.digest())}
+    _store_part(ctx, bucket, params, number, blob, stored)
     result: dict[str, Any] = {"CopyPartResult": {
         "ETag": f'"{blob.md5_hex}"', "LastModified": ctx.cloud.clock.now(), **checksum}}
     if version_id:

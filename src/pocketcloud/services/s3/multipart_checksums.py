@@ -19,6 +19,7 @@ from pocketcloud.services.s3.checksums import (
     ALGORITHMS,
     CHECKSUM_MEMBERS,
     COMBINABLE,
+    DEFAULT_PART_CRC,
     DIGEST_BYTES,
     PART_CHECKSUMS,
     combine_all,
@@ -59,12 +60,12 @@ def completed_checksum(
     chosen: list[int], stored: dict[int, tuple[Any, ...]],
 ) -> dict[str, str]:  # fmt: skip
     """The object's checksum document for CompleteMultipartUpload, after checking what the
-    request says about it; {} for an upload created without an algorithm."""
+    request says about it; S3's default CRC64NVME for an upload created without an algorithm."""
     _check_single_checksum(params)
     algorithm, kind = upload.get("Algorithm"), upload.get("Type", "")
     _check_type(kind, params.get("ChecksumType"))
     if not algorithm:
-        return {}
+        return _default_checksum(chosen, stored)
     member = CHECKSUM_MEMBERS[algorithm]
     part_values = {n: json.loads(stored[n][3]).get(member) for n in chosen}
     _check_requested_parts(algorithm, kind, requested, part_values)
@@ -81,6 +82,17 @@ def completed_checksum(
     _check_expected(algorithm, kind, params.get(member), checksum)
     return {member: checksum, "ChecksumType": kind,
             PART_CHECKSUMS: " ".join(values)}  # GetObjectAttributes lists them  # fmt: skip
+
+
+def _default_checksum(chosen: list[int], stored: dict[int, tuple[Any, ...]]) -> dict[str, str]:
+    """The whole object's CRC64NVME, combined from its parts' (FULL_OBJECT); {} when a part
+    predates S3's default checksums and has none."""
+    values = [json.loads(stored[n][3]).get(DEFAULT_PART_CRC) for n in chosen]
+    if not all(values):
+        return {}
+    parts = [(base64.b64decode(v), stored[n][1]) for v, n in zip(values, chosen, strict=True)]
+    value = base64.b64encode(combine_all("CRC64NVME", parts)).decode("ascii")
+    return {"ChecksumCRC64NVME": value, "ChecksumType": "FULL_OBJECT"}
 
 
 def _check_single_checksum(params: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from pocketcloud.services.s3 import replication
 from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.bodies import object_body
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
-from pocketcloud.services.s3.checksums import CHECKSUM_MEMBERS
+from pocketcloud.services.s3.checksums import CHECKSUM_MEMBERS, PART_CHECKSUMS
 from pocketcloud.services.s3.conditions import (
     byte_range,
     check_read_conditions,
@@ -142,7 +142,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         lock_headers(ctx, bucket, headers)
         _require_integrity_for_lock(ctx, params)
         grants = acl_for_write(ctx, bucket, params)
-        received = await receive_body(ctx, bucket.region, params, inline=True)
+        received = await receive_body(ctx, bucket.region, params, inline=True, default=True)
     checksum: dict[str, str] = {}
     if received.algorithm:
         checksum = {CHECKSUM_MEMBERS[received.algorithm]: received.checksum,
@@ -400,10 +400,29 @@ def _part_window(row: ObjectRow, part_number: int, result: dict[str, Any]) -> tu
     length = sizes[part_number - 1]
     if row.part_sizes:
         result["PartsCount"] = len(sizes)
+        _part_checksum(row, part_number, result)
     result["ContentLength"] = length
     if length:
         result["ContentRange"] = f"bytes {first}-{first + length - 1}/{row.size}"
     return first, length
+
+
+def _part_checksum(row: ObjectRow, part_number: int, result: dict[str, Any]) -> None:
+    """A multipart object's part answers with that part's checksum: a COMPOSITE object keeps
+    each part's; a FULL_OBJECT one keeps only the whole object's, which is the part's own
+    only when there is one part (otherwise S3 answers with none)."""
+    members = [m for m in result if m.startswith("Checksum") and m != "ChecksumType"]
+    if not members:
+        return  # not asked for (ChecksumMode), or the object has none
+    if row.checksum.get("ChecksumType") == "COMPOSITE":
+        parts = (row.checksum.get(PART_CHECKSUMS) or "").split()
+        if len(parts) == len(row.part_sizes):
+            result[members[0]] = parts[part_number - 1]
+            return
+    elif len(row.part_sizes) == 1:
+        return
+    for member in [*members, "ChecksumType"]:
+        result.pop(member, None)
 
 
 def get_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

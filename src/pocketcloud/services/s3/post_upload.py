@@ -21,6 +21,7 @@ from pocketcloud.gateway.authentication import KeyLookup, _record_for
 from pocketcloud.protocol.http import HttpRequest, HttpResponse
 from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.buckets import Bucket, find_bucket, no_such_bucket
+from pocketcloud.services.s3.checksums import Crc64Nvme, b64
 from pocketcloud.services.s3.edge import s3_error
 from pocketcloud.services.s3.encryption import object_encryption
 from pocketcloud.services.s3.form_data import FormReader, malformed
@@ -89,7 +90,9 @@ async def _post(
     validate_key(key)
     encryption = object_encryption(ctx, bucket, params)
     grants = acl_for_write(ctx, bucket, params)
-    blob = await cloud.store.blobs.put_async(bucket.region, _file_bytes(events, length_range))
+    crc = Crc64Nvme()  # S3's default checksum: a form upload names none
+    blob = await cloud.store.blobs.put_async(bucket.region, _file_bytes(events, length_range),
+                                             (crc,))  # fmt: skip
     try:
         await _drain(events)
         _check_length(blob.size_bytes, length_range)
@@ -100,6 +103,7 @@ async def _post(
             storage_class=requested_storage_class(fields.get("x-amz-storage-class")),
             headers={**stored_headers(params), **encryption}, metadata=user_metadata(params),
             tags=_tags(fields.get("tagging")), owner=bucket.account_id,
+            checksum={"ChecksumCRC64NVME": b64(crc.digest()), "ChecksumType": "FULL_OBJECT"},
         )  # fmt: skip
         if file_type and "content-type" not in fields:
             row.headers["ContentType"] = file_type

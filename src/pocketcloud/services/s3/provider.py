@@ -68,6 +68,12 @@ from pocketcloud.services.s3.id_configs import (
     put_bucket_inventory_configuration,
     put_bucket_metrics_configuration,
 )
+from pocketcloud.services.s3.legacy_configs import (
+    get_bucket_lifecycle,
+    get_bucket_notification,
+    put_bucket_lifecycle,
+    put_bucket_notification,
+)
 from pocketcloud.services.s3.lifecycle_config import (
     delete_bucket_lifecycle,
     get_bucket_lifecycle_configuration,
@@ -119,6 +125,10 @@ from pocketcloud.services.s3.website import (
 )
 
 __all__ = [
+    "get_bucket_lifecycle",
+    "get_bucket_notification",
+    "put_bucket_lifecycle",
+    "put_bucket_notification",
     "restore_object",
     "get_object_attributes",
     "delete_bucket_encryption",

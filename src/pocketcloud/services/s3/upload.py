@@ -1,6 +1,9 @@
 """Receiving an object's bytes (PutObject, UploadPart): stream to a blob in the bucket's
 region, decoding `aws-chunked` framing, computing MD5 and the requested flexible checksum as
-the bytes pass, then verifying Content-MD5, checksums and lengths before anything commits."""
+the bytes pass, then verifying Content-MD5, checksums and lengths before anything commits.
+
+S3 gives every new object a checksum: a body that names none gets CRC64NVME, S3's default
+(computed beside the MD5 in the same pass; awscrt's CRC costs ~2 ms per 64 MiB)."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from pocketcloud.services.s3.checksums import (
     CHECKSUM_HEADERS,
     CHECKSUM_MEMBERS,
     DIGEST_BYTES,
+    Crc64Nvme,
     Hasher,
     b64,
     new_hasher,
@@ -28,6 +32,7 @@ from pocketcloud.services.s3.inline import INLINE_MAX_BYTES
 from pocketcloud.store import BlobInfo
 
 OBJECT_SIZE_MAX_BYTES = 5 * 1024**3  # a single PUT (and a part) is at most 5 GiB
+DEFAULT_ALGORITHM = "CRC64NVME"  # S3's default data integrity protection (since Dec 2024)
 
 
 @dataclass
@@ -36,6 +41,7 @@ class Received:
     algorithm: str  # the flexible checksum computed, "" for none
     checksum: str  # its base64 value
     data: bytes | None = None  # a small body's bytes, to keep inline (services/s3/inline.py)
+    crc64nvme: str = ""  # the body's CRC64NVME when asked for (`with_crc64nvme`), base64
 
     @property
     def etag(self) -> str:
@@ -78,10 +84,13 @@ def requested_algorithm(params: dict[str, Any], headers: dict[str, str]) -> str:
 
 
 async def receive_body(
-    ctx: RequestContext, region: str, params: dict[str, Any], *, inline: bool = False
-) -> Received:
+    ctx: RequestContext, region: str, params: dict[str, Any], *, inline: bool = False,
+    default: bool = False, with_crc64nvme: bool = False,
+) -> Received:  # fmt: skip
     """The body, verified; with `inline`, a body declared at most INLINE_MAX_BYTES long is
-    kept in memory (bounded) rather than written to a blob."""
+    kept in memory (bounded) rather than written to a blob. With `default`, a body naming no
+    checksum gets S3's default one; with `with_crc64nvme`, its CRC64NVME is computed whatever
+    it names (a part of an upload created without an algorithm)."""
     request = ctx.request
     headers = request.headers if request is not None else {}
     body = params.get("Body")
@@ -95,8 +104,10 @@ async def receive_body(
             "Your proposed upload exceeds the maximum allowed size",
             fields={"ProposedSize": str(length), "MaxSizeAllowed": str(OBJECT_SIZE_MAX_BYTES)},
         )
-    algorithm = requested_algorithm(params, headers)
+    algorithm = requested_algorithm(params, headers) or (DEFAULT_ALGORITHM if default else "")
     hasher = new_hasher(algorithm) if algorithm else None
+    crc = Crc64Nvme() if with_crc64nvme and algorithm != DEFAULT_ALGORITHM else None
+    digests = tuple(d for d in (hasher, crc) if d is not None)
     if request is not None and request.body:
         body = _buffered(request.body)  # the gateway read a form-typed body already
     signer = request.chunk_signer if request is not None else None
@@ -104,19 +115,26 @@ async def receive_body(
     decoder = ChunkedDecoder(body, signer) if chunked and body is not None else None
     source: AsyncIterable[bytes] = decoder or body or _nothing()
     if inline and length is not None and length <= INLINE_MAX_BYTES:
-        data = await _collect(source if hasher is None else _hashed(source, hasher),
-                              INLINE_MAX_BYTES)  # fmt: skip
+        data = await _collect(source, INLINE_MAX_BYTES)
+        for digest in digests:
+            digest.update(data)
         info = BlobInfo("", len(data), hashlib.md5(data, usedforsecurity=False).hexdigest())
         checksum = _verify(params, info, length, hasher, algorithm, decoder)
-        return Received(info, algorithm, checksum, data)
+        return Received(info, algorithm, checksum, data, _crc_text(crc, algorithm, checksum))
     blobs = ctx.cloud.store.blobs
-    info = await blobs.put_async(region, _hashed(source, hasher))
+    info = await blobs.put_async(region, source, digests)
     try:
         checksum = _verify(params, info, length, hasher, algorithm, decoder)
     except BaseException:
         blobs.delete(info.blob_id)
         raise
-    return Received(info, algorithm, checksum)
+    return Received(info, algorithm, checksum, crc64nvme=_crc_text(crc, algorithm, checksum))
+
+
+def _crc_text(crc: Hasher | None, algorithm: str, checksum: str) -> str:
+    if crc is not None:
+        return b64(crc.digest())
+    return checksum if algorithm == DEFAULT_ALGORITHM else ""
 
 
 async def _collect(source: AsyncIterable[bytes], limit_bytes: int) -> bytes:
@@ -180,16 +198,6 @@ async def _buffered(data: bytes) -> AsyncIterator[bytes]:
 async def _nothing() -> AsyncIterator[bytes]:
     return
     yield b""
-
-
-async def _hashed(source: AsyncIterable[bytes], hasher: Hasher | None) -> AsyncIterator[bytes]:
-    if hasher is None:
-        async for chunk in source:
-            yield chunk
-        return
-    async for chunk in source:
-        hasher.update(chunk)
-        yield chunk
 
 
 def _check_md5(content_md5: str | None, md5_hex: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.buckets import owner_of, require_bucket
+from pocketcloud.services.s3.checksums import DEFAULT_PART_CRC
 from pocketcloud.services.s3.listing import encoder
 from pocketcloud.services.s3.multipart import find_upload
 from pocketcloud.services.s3.schema import key_bytes, key_text, s3_store
@@ -36,6 +37,12 @@ def page_size(params: dict[str, Any], member: str, argument: str, cap: int) -> i
     return min(int(value), cap)
 
 
+def _listed(checksum: dict[str, str]) -> dict[str, str]:
+    """A part's checksum as ListParts shows it: the one it was uploaded with, never S3's
+    default CRC64NVME of an upload created without an algorithm."""
+    return {n: v for n, v in checksum.items() if n != DEFAULT_PART_CRC}
+
+
 def list_parts(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
     key, upload_id = params["Key"], params["UploadId"]
@@ -52,7 +59,7 @@ def list_parts(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         )
     parts = [
         {"PartNumber": n, "LastModified": modified, "ETag": etag, "Size": size,
-         **json.loads(checksum)}
+         **_listed(json.loads(checksum))}
         for n, modified, etag, size, checksum in rows[:limit]
     ]  # fmt: skip
     upload_checksum = json.loads(checksum_json)

@@ -14,6 +14,7 @@ from pocketcloud.context import RequestContext
 from pocketcloud.services.iam import (
     access_keys,
     account,
+    authorization_details,
     inline,
     login_profiles,
     managed,
@@ -39,7 +40,7 @@ def _in_callers_account(function: Operation) -> Operation:
 
 
 _MODULES = (users, login_profiles, roles, managed, inline, access_keys, account, simulation,
-            service_linked, mfa)
+            service_linked, mfa, authorization_details)
 _OPERATIONS = {
     name: _in_callers_account(value)
     for module in _MODULES
@@ -47,6 +48,6 @@ _OPERATIONS = {
     if callable(value) and not name.startswith("_") and getattr(value, "__module__", "")
     == module.__name__ and name.split("_")[0] in (
         "create", "get", "list", "update", "delete", "tag", "untag", "put", "attach", "detach",
-        "add", "remove", "set", "simulate", "enable", "deactivate", "resync")
+        "add", "remove", "set", "simulate", "enable", "deactivate", "resync", "generate")
 }
 globals().update(_OPERATIONS)

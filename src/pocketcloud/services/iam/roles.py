@@ -282,6 +282,13 @@ def list_instance_profile_tags(ctx: RequestContext, params: dict[str, Any]) -> d
     return page(json.loads(row[5]), params, "Tags")
 
 
+def profiles_of_role(tx: Tx, account_id: str, role_name: str) -> list[dict[str, Any]]:
+    """The instance profiles holding the role, as ListInstanceProfilesForRole shows them."""
+    rows = tx.fetchall(f"SELECT {_PROFILE_COLUMNS} FROM iam_instance_profiles WHERE "
+                       "account_id = ? AND role_name = ? ORDER BY name", (account_id, role_name))
+    return [_profile_shape(tx, account_id, row) for row in rows]
+
+
 def role_row(tx: Tx, account_id: str, name: str, required: bool = True) -> Any:
     row = tx.fetchone(f"SELECT {_COLUMNS} FROM iam_roles WHERE account_id = ? AND name = ?",
                       (account_id, name))

@@ -14,7 +14,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.iam import aws_managed
+from pocketcloud.services.iam import aws_managed, last_access
 from pocketcloud.services.iam.common import encoded_document, iam_arn, page, timestamp
 from pocketcloud.services.iam.inline import attached_arns, inline_documents
 from pocketcloud.services.iam.managed import policy_row, policy_shape, versions_of
@@ -32,6 +32,7 @@ def get_account_authorization_details(
     ctx: RequestContext, params: dict[str, Any]
 ) -> dict[str, Any]:
     wanted = _filter(params.get("Filter"))
+    last_access.flush(ctx.cloud)  # RoleLastUsed as of now
     with reading(ctx.cloud) as tx:
         entries = _entries(tx, ctx.account_id, wanted)
         result = page(entries, params, "Entries")

@@ -8,6 +8,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.services.iam import last_access
 from pocketcloud.services.iam.common import (
     already_exists,
     encoded_document,
@@ -77,6 +78,7 @@ def insert_role(
 
 
 def get_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    last_access.flush(ctx.cloud)  # RoleLastUsed: what its sessions did until now
     with reading(ctx.cloud) as tx:
         return {"Role": role_shape(ctx.account_id, role_row(tx, ctx.account_id,
                                                             params["RoleName"]))}

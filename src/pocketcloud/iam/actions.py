@@ -155,7 +155,8 @@ IAM_NAMED_MEMBERS = {  # member -> the ARN resource type it names
     "InstanceProfileName": "instance-profile", "VirtualMFADeviceName": "mfa",
 }
 IAM_ARN_MEMBERS = ("PolicyArn", "OpenIDConnectProviderArn", "SAMLProviderArn",
-                   "PolicySourceArn", "SerialNumber")  # SerialNumber: a virtual MFA device
+                   "PolicySourceArn", "SerialNumber",  # SerialNumber: a virtual MFA device
+                   "Arn")  # Arn: the entity or policy of the access reports
 IAM_ACCOUNT_LEVEL = frozenset({  # operations on the account as a whole: Resource "*"
     "ListUsers", "ListGroups", "ListRoles", "ListPolicies", "ListInstanceProfiles",
     "CreatePolicy", "CreateAccountAlias", "DeleteAccountAlias", "ListAccountAliases",
@@ -163,6 +164,8 @@ IAM_ACCOUNT_LEVEL = frozenset({  # operations on the account as a whole: Resourc
     "GetAccountSummary", "CreateOpenIDConnectProvider", "ListOpenIDConnectProviders",
     "CreateServiceLinkedRole", "GetServiceLinkedRoleDeletionStatus", "SimulateCustomPolicy",
     "GetAccountAuthorizationDetails", "GetAccessKeyLastUsed", "ListVirtualMFADevices",
+    "GenerateCredentialReport", "GetCredentialReport", "GetContextKeysForCustomPolicy",
+    "GetServiceLastAccessedDetails", "GetServiceLastAccessedDetailsWithEntities",
 })
 IAM_CALLER_USER = frozenset({  # without UserName these act on the caller's own user
     "GetUser", "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey",

@@ -15,6 +15,7 @@ from pocketcloud.services.iam import (
     access_keys,
     account,
     authorization_details,
+    context_keys,
     credential_report,
     inline,
     login_profiles,
@@ -41,7 +42,8 @@ def _in_callers_account(function: Operation) -> Operation:
 
 
 _MODULES = (users, login_profiles, roles, managed, inline, access_keys, account, simulation,
-            service_linked, mfa, authorization_details, credential_report)
+            service_linked, mfa, authorization_details, credential_report,
+            context_keys)
 _OPERATIONS = {
     name: _in_callers_account(value)
     for module in _MODULES

@@ -13,6 +13,7 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.services.iam import (
     access_keys,
+    access_reports,
     account,
     authorization_details,
     context_keys,
@@ -43,7 +44,7 @@ def _in_callers_account(function: Operation) -> Operation:
 
 _MODULES = (users, login_profiles, roles, managed, inline, access_keys, account, simulation,
             service_linked, mfa, authorization_details, credential_report,
-            context_keys)
+            context_keys, access_reports)
 _OPERATIONS = {
     name: _in_callers_account(value)
     for module in _MODULES

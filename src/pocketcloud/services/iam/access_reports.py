@@ -43,8 +43,8 @@ _TABLES = {"user": ("iam_users", "user_id"), "group": ("iam_groups", "group_id")
 def list_policies_granting_service_access(
     ctx: RequestContext, params: dict[str, Any]
 ) -> dict[str, Any]:
-    kind, name = _entity(ctx, params["Arn"])
     namespaces = _namespaces(params["ServiceNamespaces"])
+    kind, name = _entity(ctx, params["Arn"])
     with reading(ctx.cloud) as tx:
         granting = [{"ServiceNamespace": namespace, "Policies": [
             policy for policy, document in _policies(tx, ctx.account_id, kind, name)

@@ -34,6 +34,7 @@ from pocketcloud.protocol.parsing import parse_request
 from pocketcloud.protocol.serializing import serialize_error, serialize_response
 from pocketcloud.protocol.specs import service_model
 from pocketcloud.protocol.streams import RequestBody, ResponseBody
+from pocketcloud.services.iam import last_access
 from pocketcloud.services.lambda_ import url_hook as function_urls
 from pocketcloud.services.lifecycle import start_services, stop_services
 from pocketcloud.services.registry import provider_function
@@ -131,6 +132,7 @@ class Gateway:
             request=request,
             caller=caller,
         )
+        last_access.record(ctx)
         authorize(ctx, params)
         result: Any = function(ctx, params)
         if inspect.isawaitable(result):

@@ -62,7 +62,31 @@ def authorize(ctx: RequestContext, params: Mapping[str, Any]) -> None:
         log.warning("%s audit: would deny %s: %s (%s)", ctx.request_id, target.action,
                     decision.message, decision.reason)
         return
-    raise denial_error(ctx.service, ctx.protocol, decision.message)
+    encoded = _encoded_message(ctx, target, decision) if _carries_encoded(ctx) else ""
+    raise denial_error(ctx.service, ctx.protocol, decision.message, encoded)
+
+
+def _carries_encoded(ctx: RequestContext) -> bool:
+    """In AWS only EC2 encodes why it refused, and not for its Describe* reads."""
+    return ctx.service == "ec2" and not ctx.operation.startswith("Describe")
+
+
+def _encoded_message(ctx: RequestContext, target: Target, decision: Decision) -> str:
+    from pocketcloud.services.sts.authorization_messages import encode
+
+    principal, _ = _principal_side(ctx)
+    conditions = {**_principal_keys(principal), **_request_keys(ctx), **target.context}
+    return encode(ctx.cloud, decision, principal, target.action,
+                  decision.resource or target.resources[0], conditions)
+
+
+def _principal_keys(principal: Principal) -> dict[str, str]:
+    keys = {"aws:PrincipalArn": principal.role_arn or principal.arn,
+            "aws:PrincipalAccount": principal.account_id,
+            "aws:userid": principal.user_id or principal.account_id}
+    if principal.name:
+        keys["aws:username"] = principal.name
+    return keys
 
 
 def _may_change_own_password(ctx: RequestContext) -> bool:
@@ -279,11 +303,15 @@ def _hooks(service: str) -> Hooks | None:
     return found
 
 
-def denial_error(service: str, protocol: str, message: str) -> AwsError:
+def denial_error(service: str, protocol: str, message: str, encoded: str = "") -> AwsError:
+    """``encoded``: an encoded authorization failure message (STS DecodeAuthorizationMessage
+    reads it), which EC2 appends to its message."""
     code, status = _DENIAL_ERRORS.get(service) or (
         ("AccessDeniedException", 400) if protocol == "json" else
         ("AccessDeniedException", 403) if protocol in ("rest-json", "smithy-rpc-v2-cbor") else
         ("AccessDenied", 403))
     if service == "ec2":
         message = f"You are not authorized to perform this operation. {message}"
+        if encoded:
+            message += f" Encoded authorization failure message: {encoded}"
     return AwsError(code, message, status)

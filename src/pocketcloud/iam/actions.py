@@ -160,7 +160,8 @@ IAM_NAMED_MEMBERS = {  # member -> the ARN resource type it names
     "ServerCertificateName": "server-certificate",
 }
 IAM_ARN_MEMBERS = ("PolicyArn", "OpenIDConnectProviderArn", "SAMLProviderArn",
-                   "PolicySourceArn", "SerialNumber")  # SerialNumber: a virtual MFA device
+                   "PolicySourceArn", "SerialNumber",  # SerialNumber: a virtual MFA device
+                   "Arn")  # Arn: the entity or policy of the access reports
 IAM_ACCOUNT_LEVEL = frozenset({  # operations on the account as a whole: Resource "*"
     "ListUsers", "ListGroups", "ListRoles", "ListPolicies", "ListInstanceProfiles",
     "CreatePolicy", "CreateAccountAlias", "DeleteAccountAlias", "ListAccountAliases",
@@ -169,6 +170,8 @@ IAM_ACCOUNT_LEVEL = frozenset({  # operations on the account as a whole: Resourc
     "CreateServiceLinkedRole", "GetServiceLinkedRoleDeletionStatus", "SimulateCustomPolicy",
     "GetAccountAuthorizationDetails", "GetAccessKeyLastUsed", "ListVirtualMFADevices",
     "ListSAMLProviders", "ListServerCertificates", "SetSecurityTokenServicePreferences",
+    "GenerateCredentialReport", "GetCredentialReport", "GetContextKeysForCustomPolicy",
+    "GetServiceLastAccessedDetails", "GetServiceLastAccessedDetailsWithEntities",
 })
 IAM_CALLER_USER = frozenset({  # without UserName these act on the caller's own user
     "GetUser", "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey",

@@ -7,6 +7,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.services.iam import last_access
 from pocketcloud.services.iam.common import no_such_entity, page, timestamp
 from pocketcloud.services.iam.schema import reading, writing
 from pocketcloud.services.iam.users import user_row
@@ -83,6 +84,7 @@ def delete_access_key(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
 
 def get_access_key_last_used(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     key_id = params["AccessKeyId"]
+    last_access.flush(ctx.cloud)
     with reading(ctx.cloud) as tx:
         row = tx.fetchone("SELECT user_name, last_used, last_used_service, last_used_region "
                           "FROM iam_access_keys WHERE access_key_id = ? AND account_id = ?",

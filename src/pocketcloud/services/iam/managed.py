@@ -282,6 +282,11 @@ def _aws_row(arn: str) -> tuple[Any, ...]:
             2, "[]")
 
 
+def versions_of(tx: Tx, account_id: str, arn: str) -> list[tuple[Any, ...]]:
+    """A managed policy's versions: (version id, document, create date)."""
+    return _versions(tx, account_id, arn)
+
+
 def _versions(tx: Tx, account_id: str, arn: str) -> list[tuple[Any, ...]]:
     if arn in aws_managed.ARNS:
         return [("v1", aws_managed.document_for(arn), aws_managed.CREATED_S)]

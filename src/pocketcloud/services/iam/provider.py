@@ -13,7 +13,11 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.services.iam import (
     access_keys,
+    access_reports,
     account,
+    authorization_details,
+    context_keys,
+    credential_report,
     inline,
     login_profiles,
     managed,
@@ -45,7 +49,8 @@ def _in_callers_account(function: Operation) -> Operation:
 
 _MODULES = (users, login_profiles, roles, managed, inline, access_keys, account, simulation,
             service_linked, mfa, saml_providers, server_certificates, user_credentials,
-            service_credentials, passwords)
+            service_credentials, passwords, authorization_details, credential_report,
+            context_keys, access_reports)
 _OPERATIONS = {
     name: _in_callers_account(value)
     for module in _MODULES
@@ -54,6 +59,6 @@ _OPERATIONS = {
     == module.__name__ and name.split("_")[0] in (
         "create", "get", "list", "update", "delete", "tag", "untag", "put", "attach", "detach",
         "add", "remove", "set", "simulate", "enable", "deactivate", "resync", "upload",
-        "reset", "change")
+        "reset", "change", "generate")
 }
 globals().update(_OPERATIONS)

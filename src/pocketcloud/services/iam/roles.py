@@ -8,6 +8,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.services.iam import last_access
 from pocketcloud.services.iam.common import (
     already_exists,
     encoded_document,
@@ -77,6 +78,7 @@ def insert_role(
 
 
 def get_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    last_access.flush(ctx.cloud)  # RoleLastUsed: what its sessions did until now
     with reading(ctx.cloud) as tx:
         return {"Role": role_shape(ctx.account_id, role_row(tx, ctx.account_id,
                                                             params["RoleName"]))}
@@ -280,6 +282,13 @@ def list_instance_profile_tags(ctx: RequestContext, params: dict[str, Any]) -> d
     with reading(ctx.cloud) as tx:
         row = _profile_row(tx, ctx.account_id, params["InstanceProfileName"])
     return page(json.loads(row[5]), params, "Tags")
+
+
+def profiles_of_role(tx: Tx, account_id: str, role_name: str) -> list[dict[str, Any]]:
+    """The instance profiles holding the role, as ListInstanceProfilesForRole shows them."""
+    rows = tx.fetchall(f"SELECT {_PROFILE_COLUMNS} FROM iam_instance_profiles WHERE "
+                       "account_id = ? AND role_name = ? ORDER BY name", (account_id, role_name))
+    return [_profile_shape(tx, account_id, row) for row in rows]
 
 
 def role_row(tx: Tx, account_id: str, name: str, required: bool = True) -> Any:

@@ -145,6 +145,21 @@ SCHEMA = (
         (account_id, user_name);
     ALTER TABLE iam_users ADD COLUMN password_hash TEXT;
     """,
+    # the credential report and service-last-accessed jobs (credential_report.py,
+    # access_reports.py); when each entity
+    # last used each action (last_access.py)
+    """
+    CREATE TABLE iam_reports (
+        account_id TEXT NOT NULL, kind TEXT NOT NULL, report_id TEXT NOT NULL,
+        created REAL NOT NULL, body TEXT NOT NULL,
+        PRIMARY KEY (account_id, kind, report_id)
+    );
+    CREATE TABLE iam_last_access (
+        account_id TEXT NOT NULL, entity_arn TEXT NOT NULL, action TEXT NOT NULL,
+        last_at REAL NOT NULL, region TEXT NOT NULL,
+        PRIMARY KEY (account_id, entity_arn, action)
+    );
+    """,
 )
 
 _generations: dict[int, int] = {}

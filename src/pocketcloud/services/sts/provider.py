@@ -21,6 +21,9 @@ from pocketcloud.services.iam.credentials import caller_of, lookup_access_key
 from pocketcloud.services.iam.managed import default_document
 from pocketcloud.services.iam.schema import reading, writing
 from pocketcloud.services.sts import mfa, sessions, tags, trust, validation, web_identity
+from pocketcloud.services.sts.authorization_messages import (
+    decode_authorization_message as decode_authorization_message,  # served from there
+)
 
 DEFAULT_DURATION_S = 3600
 CHAINED_MAX_DURATION_S = 3600
@@ -224,3 +227,4 @@ def _session_policies(ctx: RequestContext, account_id: str, params: dict[str, An
                                "attachable.")
             documents.append(document)
     return documents
+

@@ -104,6 +104,38 @@ SCHEMA = (
         PRIMARY KEY (backup_arn, pk, sk)
     ) WITHOUT ROWID;
     """,
+    # Resource-based policies (tables and streams), exports to S3, imports from S3; history
+    # by key, so an export at a time reads each key's version without scanning all history.
+    """
+    CREATE TABLE dynamodb_resource_policies (
+        resource_arn TEXT NOT NULL PRIMARY KEY,
+        table_id INTEGER NOT NULL,
+        policy TEXT NOT NULL,
+        revision_id TEXT NOT NULL
+    );
+    CREATE INDEX dynamodb_resource_policies_by_table ON dynamodb_resource_policies (table_id);
+    CREATE TABLE dynamodb_exports (
+        export_arn TEXT NOT NULL PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        table_arn TEXT NOT NULL,
+        client_token TEXT,
+        created_s REAL NOT NULL,
+        meta TEXT NOT NULL
+    );
+    CREATE INDEX dynamodb_exports_by_region ON dynamodb_exports (account_id, region, created_s);
+    CREATE TABLE dynamodb_imports (
+        import_arn TEXT NOT NULL PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        table_arn TEXT NOT NULL,
+        client_token TEXT,
+        created_s REAL NOT NULL,
+        meta TEXT NOT NULL
+    );
+    CREATE INDEX dynamodb_imports_by_region ON dynamodb_imports (account_id, region, created_s);
+    CREATE INDEX dynamodb_history_by_key ON dynamodb_history (table_id, pk, sk, id);
+    """,
 )
 
 RESOURCE_NOT_FOUND = "Requested resource not found"
@@ -249,6 +281,11 @@ def decode_item(raw: bytes) -> Item:
     if b'"B' in raw:  # binary somewhere (or a string that looks like it): decode base64
         item = {name: _binary(value) for name, value in item.items()}
     return item
+
+
+def from_wire(item: dict[str, Any]) -> Item:
+    """An item in DynamoDB JSON as parsed from text: binary values decoded from base64."""
+    return {name: _binary(value) for name, value in item.items()}
 
 
 def _binary(value: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,11 @@ from pocketcloud.services.dynamodb.backups import (
 )
 from pocketcloud.services.dynamodb.batch import batch_get_item, batch_write_item
 from pocketcloud.services.dynamodb.constraints import checked
+from pocketcloud.services.dynamodb.insights import (
+    describe_contributor_insights,
+    list_contributor_insights,
+    update_contributor_insights,
+)
 from pocketcloud.services.dynamodb.items import delete_item, get_item, put_item, update_item
 from pocketcloud.services.dynamodb.owners import owned
 from pocketcloud.services.dynamodb.partiql import (
@@ -62,6 +67,9 @@ __all__ = [
     "transact_get_items",
     "transact_write_items",
     "create_table",
+    "describe_contributor_insights",
+    "list_contributor_insights",
+    "update_contributor_insights",
     "delete_resource_policy",
     "get_resource_policy",
     "put_resource_policy",

@@ -14,6 +14,12 @@ from pocketcloud.services.dynamodb.backups import (
 )
 from pocketcloud.services.dynamodb.batch import batch_get_item, batch_write_item
 from pocketcloud.services.dynamodb.constraints import checked
+from pocketcloud.services.dynamodb.exports import (
+    describe_export,
+    export_table_to_point_in_time,
+    list_exports,
+)
+from pocketcloud.services.dynamodb.imports import describe_import, import_table, list_imports
 from pocketcloud.services.dynamodb.insights import (
     describe_contributor_insights,
     list_contributor_insights,
@@ -67,6 +73,12 @@ __all__ = [
     "transact_get_items",
     "transact_write_items",
     "create_table",
+    "describe_export",
+    "export_table_to_point_in_time",
+    "list_exports",
+    "describe_import",
+    "import_table",
+    "list_imports",
     "describe_contributor_insights",
     "list_contributor_insights",
     "update_contributor_insights",

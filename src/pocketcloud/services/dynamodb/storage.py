@@ -284,20 +284,21 @@ def decode_item(raw: bytes) -> Item:
 
 
 def from_wire(item: dict[str, Any]) -> Item:
-    """An item in DynamoDB JSON as parsed from text: binary values decoded from base64."""
-    return {name: _binary(value) for name, value in item.items()}
+    """An item in DynamoDB JSON as parsed from text: binary values decoded from base64
+    (strictly: binascii.Error for anything that is not base64)."""
+    return {name: _binary(value, True) for name, value in item.items()}
 
 
-def _binary(value: dict[str, Any]) -> dict[str, Any]:
+def _binary(value: dict[str, Any], strict: bool = False) -> dict[str, Any]:
     for kind, inner in value.items():
         if kind == "B":
-            return {"B": base64.b64decode(inner)}
+            return {"B": base64.b64decode(inner, validate=strict)}
         if kind == "BS":
-            return {"BS": [base64.b64decode(v) for v in inner]}
+            return {"BS": [base64.b64decode(v, validate=strict) for v in inner]}
         if kind == "M":
-            return {"M": {name: _binary(v) for name, v in inner.items()}}
+            return {"M": {name: _binary(v, strict) for name, v in inner.items()}}
         if kind == "L":
-            return {"L": [_binary(v) for v in inner]}
+            return {"L": [_binary(v, strict) for v in inner]}
     return value
 
 

@@ -221,6 +221,9 @@ def test_export_refusals_and_listing(ddb: Any, s3: Any) -> None:
         "PointInTimeRecoveryEnabled": True})
     assert refusal(ddb.export_table_to_point_in_time, TableArn=arn, S3Bucket=bucket,
                    ExportFormat="ION")[0] == "ValidationException"
+    assert refusal(ddb.export_table_to_point_in_time, TableArn=arn, S3Bucket=bucket,
+                   FilterSpecification={"FilterExpression": "attribute_exists(v)"})[0] == (
+        "ValidationException")
     earlier = ddb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"][
         "PointInTimeRecoveryDescription"]["EarliestRestorableDateTime"] - timedelta(hours=1)
     assert refusal(ddb.export_table_to_point_in_time, TableArn=arn, S3Bucket=bucket,

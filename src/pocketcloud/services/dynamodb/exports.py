@@ -6,7 +6,8 @@ background job writes what DynamoDB writes under <S3Prefix>/AWSDynamoDB/<ExportI
 data/*.json.gz with one {"Item": ...} per line, manifest-files.json, manifest-summary.json and
 their .md5 files) through S3's own PutObject, then marks it COMPLETED (or FAILED with S3's
 error). Items are read a page at a time and each data file is streamed, never whole.
-ION output is not built: such a request is refused.
+ION output and export filters (FilterSpecification) are not built: such requests are refused.
+An export a restart interrupted is written again from the start (with new data file names).
 """
 
 from __future__ import annotations
@@ -110,6 +111,8 @@ def _request_key(params: dict[str, Any]) -> str:
 def export_table_to_point_in_time(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     if (params.get("ExportFormat") or "DYNAMODB_JSON") == "ION":
         raise invalid("pocketcloud writes DYNAMODB_JSON exports only; ION is not supported")
+    if params.get("FilterSpecification"):
+        raise invalid("pocketcloud does not support FilterSpecification on exports")
     table = _table(ctx, params["TableArn"])
     now = ctx.cloud.clock.now()
     earliest, _ = _window(table, now)

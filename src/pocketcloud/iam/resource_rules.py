@@ -110,9 +110,13 @@ def _table(ctx: RequestContext, name: str) -> str:
 def dynamodb_resources(
     operation: str, params: Mapping[str, Any], ctx: RequestContext
 ) -> list[str]:
-    for member in ("BackupArn", "StreamArn", "ResourceArn", "SourceTableArn"):
+    for member in ("BackupArn", "StreamArn", "ResourceArn", "SourceTableArn", "TableArn",
+                   "ExportArn", "ImportArn"):
         if params.get(member):
             return [str(params[member])]
+    creation = params.get("TableCreationParameters")  # ImportTable: the table it creates
+    if isinstance(creation, Mapping) and creation.get("TableName"):
+        return [_table(ctx, str(creation["TableName"]))]
     if params.get("RequestItems"):  # BatchGetItem, BatchWriteItem
         return [_table(ctx, str(name)) for name in list(params["RequestItems"])[:100]]
     if params.get("TransactItems"):

@@ -14,13 +14,30 @@ from pocketcloud.services.dynamodb.backups import (
 )
 from pocketcloud.services.dynamodb.batch import batch_get_item, batch_write_item
 from pocketcloud.services.dynamodb.constraints import checked
+from pocketcloud.services.dynamodb.exports import (
+    describe_export,
+    export_table_to_point_in_time,
+    list_exports,
+)
+from pocketcloud.services.dynamodb.imports import describe_import, import_table, list_imports
+from pocketcloud.services.dynamodb.insights import (
+    describe_contributor_insights,
+    list_contributor_insights,
+    update_contributor_insights,
+)
 from pocketcloud.services.dynamodb.items import delete_item, get_item, put_item, update_item
+from pocketcloud.services.dynamodb.owners import owned
 from pocketcloud.services.dynamodb.partiql import (
     batch_execute_statement,
     execute_statement,
     execute_transaction,
 )
 from pocketcloud.services.dynamodb.query import query, scan
+from pocketcloud.services.dynamodb.resource_policies import (
+    delete_resource_policy,
+    get_resource_policy,
+    put_resource_policy,
+)
 from pocketcloud.services.dynamodb.table_updates import update_table
 from pocketcloud.services.dynamodb.tables import (
     create_table,
@@ -56,6 +73,18 @@ __all__ = [
     "transact_get_items",
     "transact_write_items",
     "create_table",
+    "describe_export",
+    "export_table_to_point_in_time",
+    "list_exports",
+    "describe_import",
+    "import_table",
+    "list_imports",
+    "describe_contributor_insights",
+    "list_contributor_insights",
+    "update_contributor_insights",
+    "delete_resource_policy",
+    "get_resource_policy",
+    "put_resource_policy",
     "delete_item",
     "delete_table",
     "describe_endpoints",
@@ -77,4 +106,4 @@ __all__ = [
 
 # Every operation served over HTTP first checks its request against the spec's constraints.
 for _name in __all__:
-    globals()[_name] = checked(globals()[_name])
+    globals()[_name] = checked(owned(globals()[_name]))

@@ -15,7 +15,7 @@ from pocketcloud.arns import arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.infra.regions import is_valid_region
-from pocketcloud.services.dynamodb import storage, streams
+from pocketcloud.services.dynamodb import resource_policies, storage, streams
 from pocketcloud.services.dynamodb.storage import TableMeta
 from pocketcloud.services.dynamodb.values import invalid
 from pocketcloud.store import Tx
@@ -148,6 +148,7 @@ def _drop_table(ctx: RequestContext, tx: Tx, region: str, name: str) -> None:
     if row is not None:
         drop_rows(tx, row[0])
         tx.execute("DELETE FROM dynamodb_tables WHERE table_id = ?", (row[0],))
+        resource_policies.changed(storage.store(ctx))  # its policy went with it
     storage.forget_in(ctx.cloud, ctx.account_id, region, name)
 
 

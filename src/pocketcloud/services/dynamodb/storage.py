@@ -104,6 +104,38 @@ SCHEMA = (
         PRIMARY KEY (backup_arn, pk, sk)
     ) WITHOUT ROWID;
     """,
+    # Resource-based policies (tables and streams), exports to S3, imports from S3; history
+    # by key, so an export at a time reads each key's version without scanning all history.
+    """
+    CREATE TABLE dynamodb_resource_policies (
+        resource_arn TEXT NOT NULL PRIMARY KEY,
+        table_id INTEGER NOT NULL,
+        policy TEXT NOT NULL,
+        revision_id TEXT NOT NULL
+    );
+    CREATE INDEX dynamodb_resource_policies_by_table ON dynamodb_resource_policies (table_id);
+    CREATE TABLE dynamodb_exports (
+        export_arn TEXT NOT NULL PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        table_arn TEXT NOT NULL,
+        client_token TEXT,
+        created_s REAL NOT NULL,
+        meta TEXT NOT NULL
+    );
+    CREATE INDEX dynamodb_exports_by_region ON dynamodb_exports (account_id, region, created_s);
+    CREATE TABLE dynamodb_imports (
+        import_arn TEXT NOT NULL PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        table_arn TEXT NOT NULL,
+        client_token TEXT,
+        created_s REAL NOT NULL,
+        meta TEXT NOT NULL
+    );
+    CREATE INDEX dynamodb_imports_by_region ON dynamodb_imports (account_id, region, created_s);
+    CREATE INDEX dynamodb_history_by_key ON dynamodb_history (table_id, pk, sk, id);
+    """,
 )
 
 RESOURCE_NOT_FOUND = "Requested resource not found"
@@ -251,16 +283,22 @@ def decode_item(raw: bytes) -> Item:
     return item
 
 
-def _binary(value: dict[str, Any]) -> dict[str, Any]:
+def from_wire(item: dict[str, Any]) -> Item:
+    """An item in DynamoDB JSON as parsed from text: binary values decoded from base64
+    (strictly: binascii.Error for anything that is not base64)."""
+    return {name: _binary(value, True) for name, value in item.items()}
+
+
+def _binary(value: dict[str, Any], strict: bool = False) -> dict[str, Any]:
     for kind, inner in value.items():
         if kind == "B":
-            return {"B": base64.b64decode(inner)}
+            return {"B": base64.b64decode(inner, validate=strict)}
         if kind == "BS":
-            return {"BS": [base64.b64decode(v) for v in inner]}
+            return {"BS": [base64.b64decode(v, validate=strict) for v in inner]}
         if kind == "M":
-            return {"M": {name: _binary(v) for name, v in inner.items()}}
+            return {"M": {name: _binary(v, strict) for name, v in inner.items()}}
         if kind == "L":
-            return {"L": [_binary(v) for v in inner]}
+            return {"L": [_binary(v, strict) for v in inner]}
     return value
 
 

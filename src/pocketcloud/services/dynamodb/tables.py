@@ -17,6 +17,7 @@ from pocketcloud.services.dynamodb import (
     encryption,
     history,
     replicas,
+    resource_policies,
     storage,
     streams,
     warm_throughput,
@@ -48,8 +49,15 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     description = new_description(ctx, params, mode, now)
     tags = list(params.get("Tags") or [])
     meta = {"description": description, "tags": tags, storage.JSON_ITEMS: True}
+    policy = params.get("ResourcePolicy")
+    if policy is not None:
+        resource_policies.check_policy(ctx, policy, description["TableArn"], True)
     with storage.store(ctx).write() as tx:
         table_id = insert_table(tx, ctx.account_id, ctx.region, name, meta)
+        if policy is not None:
+            resource_policies.store_policy(ctx, tx, table_id, description["TableArn"], policy)
+    if policy is not None:
+        resource_policies.changed(storage.store(ctx))
     storage.forget(ctx, name)
     shown = described(storage.build_meta(name, table_id, meta), (0, 0), {})
     shown["TableStatus"] = "CREATING"
@@ -225,6 +233,7 @@ def delete_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             raise AwsError("ResourceNotFoundException", RESOURCE_NOT_FOUND)
         drop_rows(tx, table.table_id)
         replicas.table_deleted(ctx, tx, table)
+    resource_policies.changed(storage.store(ctx))
     storage.forget(ctx, name)
     shown = described(table, counts, {})
     shown["TableStatus"] = "DELETING"
@@ -240,6 +249,7 @@ def drop_rows(tx: Tx, table_id: int) -> None:
         "DELETE FROM dynamodb_stream_records WHERE table_id = ?",
         "DELETE FROM dynamodb_ttl WHERE table_id = ?",
         "DELETE FROM dynamodb_history WHERE table_id = ?",
+        "DELETE FROM dynamodb_resource_policies WHERE table_id = ?",
     ):
         tx.execute(sql, (table_id,))
 

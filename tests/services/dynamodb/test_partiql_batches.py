@@ -123,14 +123,15 @@ def test_transaction_client_request_token_runs_once(ddb: Any, make_table: Any) -
     name = make_table()
     _put(ddb, name, "c", n={"N": "0"})
     statements = _statements(f"UPDATE \"{name}\" SET n = n + 1 WHERE pk = 'c' AND sk = '1'")
+    token = f"token-{name}"  # tokens live per account: other tests' must not collide
     for _ in range(2):
-        ddb.execute_transaction(TransactStatements=statements, ClientRequestToken="token-1")
+        ddb.execute_transaction(TransactStatements=statements, ClientRequestToken=token)
     item = ddb.get_item(TableName=name, Key={"pk": {"S": "c"}, "sk": {"S": "1"}})["Item"]
     assert item["n"] == {"N": "1"}
     with pytest.raises(ClientError) as info:
         ddb.execute_transaction(TransactStatements=_statements(
             f"UPDATE \"{name}\" SET n = n + 2 WHERE pk = 'c' AND sk = '1'"),
-            ClientRequestToken="token-1")
+            ClientRequestToken=token)
     assert error_of(info)[0] == "IdempotentParameterMismatchException"
 
 

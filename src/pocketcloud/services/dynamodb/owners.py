@@ -31,6 +31,9 @@ def owned(function: Provider) -> Provider:
 
 
 def owner_context(ctx: RequestContext, params: dict[str, Any]) -> RequestContext:
+    name = params.get("TableName")
+    if name.__class__ is str and not name.startswith("arn:"):
+        return ctx  # the usual call, on every item operation: a plain table name
     if ctx.operation in _NOT_ROUTED:
         return ctx
     for member in _MEMBERS:

@@ -40,6 +40,10 @@ from pocketcloud.services.lambda_.provisioned import (
     list_provisioned_concurrency_configs,
     put_provisioned_concurrency_config,
 )
+from pocketcloud.services.lambda_.response_stream import (
+    invoke_async,
+    invoke_with_response_stream,
+)
 from pocketcloud.services.lambda_.settings import (
     delete_function_concurrency,
     delete_function_event_invoke_config,
@@ -87,6 +91,7 @@ __all__ = [
     "delete_provisioned_concurrency_config", "get_provisioned_concurrency_config",
     "list_provisioned_concurrency_configs", "put_provisioned_concurrency_config",
     "add_layer_version_permission", "get_layer_version_policy", "remove_layer_version_permission",
+    "invoke_async", "invoke_with_response_stream",
 ]
 
 # Every operation answers its user errors with Type: "User" (user_errors.py).

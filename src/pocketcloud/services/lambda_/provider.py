@@ -8,6 +8,19 @@ from pocketcloud.services.lambda_.aliases import (
     update_alias,
 )
 from pocketcloud.services.lambda_.event_sources import mappings
+from pocketcloud.services.lambda_.function_configs import (
+    get_function_recursion_config,
+    get_function_scaling_config,
+    get_runtime_management_config,
+    put_function_recursion_config,
+    put_function_scaling_config,
+    put_runtime_management_config,
+)
+from pocketcloud.services.lambda_.function_policies import (
+    delete_resource_policy,
+    get_resource_policy,
+    put_resource_policy,
+)
 from pocketcloud.services.lambda_.functions import (
     create_function,
     delete_function,
@@ -92,6 +105,10 @@ __all__ = [
     "list_provisioned_concurrency_configs", "put_provisioned_concurrency_config",
     "add_layer_version_permission", "get_layer_version_policy", "remove_layer_version_permission",
     "invoke_async", "invoke_with_response_stream",
+    "get_function_recursion_config", "put_function_recursion_config",
+    "get_runtime_management_config", "put_runtime_management_config",
+    "get_function_scaling_config", "put_function_scaling_config",
+    "delete_resource_policy", "get_resource_policy", "put_resource_policy",
 ]
 
 # Every operation answers its user errors with Type: "User" (user_errors.py).

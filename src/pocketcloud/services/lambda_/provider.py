@@ -7,6 +7,17 @@ from pocketcloud.services.lambda_.aliases import (
     list_aliases,
     update_alias,
 )
+from pocketcloud.services.lambda_.code_signing import (
+    create_code_signing_config,
+    delete_code_signing_config,
+    delete_function_code_signing_config,
+    get_code_signing_config,
+    get_function_code_signing_config,
+    list_code_signing_configs,
+    list_functions_by_code_signing_config,
+    put_function_code_signing_config,
+    update_code_signing_config,
+)
 from pocketcloud.services.lambda_.event_sources import mappings
 from pocketcloud.services.lambda_.function_configs import (
     get_function_recursion_config,
@@ -109,6 +120,10 @@ __all__ = [
     "get_runtime_management_config", "put_runtime_management_config",
     "get_function_scaling_config", "put_function_scaling_config",
     "delete_resource_policy", "get_resource_policy", "put_resource_policy",
+    "create_code_signing_config", "delete_code_signing_config", "get_code_signing_config",
+    "list_code_signing_configs", "update_code_signing_config",
+    "delete_function_code_signing_config", "get_function_code_signing_config",
+    "put_function_code_signing_config", "list_functions_by_code_signing_config",
 ]
 
 # Every operation answers its user errors with Type: "User" (user_errors.py).

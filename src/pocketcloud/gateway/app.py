@@ -117,9 +117,9 @@ class Gateway:
         caller = self._caller(found, request, operation)
         check_region(found.region, found.service, found.protocol, self._enabled_for(caller))
         params = parse_request(operation, request, found.protocol, found.uri_params)
-        check_required(found.service, operation, params)  # a missing member: 400, not KeyError
-        if streamed is not None:
+        if streamed is not None:  # a streamed body is always there, if only empty
             params[streamed] = RequestBody(receive, _content_length(request))
+        check_required(found.service, operation, params)  # a missing member: 400, not KeyError
         ctx = RequestContext(
             cloud=self.cloud,
             request_id=request_id,

@@ -44,6 +44,7 @@ ACTION_NAMES = {
     ("sqs", "ChangeMessageVisibilityBatch"): "sqs:ChangeMessageVisibility",
     ("lambda", "Invoke"): "lambda:InvokeFunction",
     ("lambda", "InvokeAsync"): "lambda:InvokeFunction",
+    ("lambda", "InvokeWithResponseStream"): "lambda:InvokeFunction",
     ("lambda", "GetLayerVersionByArn"): "lambda:GetLayerVersion",
     ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
     ("s3", "ListObjects"): "s3:ListBucket",

@@ -146,8 +146,13 @@ _FUNCTION = re.compile(
 def lambda_resources(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> list[str]:
     if operation in ("CreateEventSourceMapping", "ListEventSourceMappings"):
         return ["*"]  # acts on no resource (the function is a condition key in AWS)
+    if str(params.get("ResourceArn") or "").startswith("arn:aws:lambda:"):  # *ResourcePolicy
+        return [str(params["ResourceArn"])]
     if params.get("UUID"):  # Update/Get/DeleteEventSourceMapping (Update may name a function)
         return [arn("lambda", ctx.region, ctx.account_id, f"event-source-mapping:{params['UUID']}")]
+    if str(params.get("CodeSigningConfigArn") or "").startswith("arn:aws:lambda:") and (
+            not params.get("FunctionName")):  # the configuration's own operations
+        return [str(params["CodeSigningConfigArn"])]
     name = params.get("FunctionName")
     if isinstance(name, str) and name:
         match = _FUNCTION.fullmatch(name)

@@ -9,6 +9,7 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.lambda_ import records, views
 from pocketcloud.services.lambda_.code import StoredCode, code_location, store_code
+from pocketcloud.services.lambda_.code_signing import guard_deployment
 from pocketcloud.services.lambda_.layers import layer_references
 from pocketcloud.services.lambda_.names import (
     LATEST,
@@ -40,6 +41,7 @@ async def create_function(ctx: RequestContext, params: dict[str, Any]) -> dict[s
         if records.function_exists(tx, ref):
             raise _already_exists(ref)
     layers = layer_references(ctx, params.get("Layers") or [])
+    signing = guard_deployment(ctx, ref, params.get("CodeSigningConfigArn"), creating=True)
     code = await store_code(ctx, params.get("Code") or {}, operation="CreateFunction")
     config = _new_configuration(ctx, ref, params, code, layers)
     now = ctx.cloud.clock.now()
@@ -49,9 +51,9 @@ async def create_function(ctx: RequestContext, params: dict[str, Any]) -> dict[s
             if records.function_exists(tx, ref):
                 raise _already_exists(ref)
             tx.execute(
-                "INSERT INTO lambda_functions (account_id, region, name, tags, created) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (*records.key(ref), json.dumps(params.get("Tags") or {}), now),
+                "INSERT INTO lambda_functions (account_id, region, name, tags, created, "
+                "code_signing_config_arn) VALUES (?, ?, ?, ?, ?, ?)",
+                (*records.key(ref), json.dumps(params.get("Tags") or {}), now, signing),
             )
             records.save_version(tx, ref, LATEST, config, code.blob_id)
             if params.get("Publish"):
@@ -117,6 +119,7 @@ async def update_function_code(ctx: RequestContext, params: dict[str, Any]) -> d
         check_architectures(params["Architectures"])
     code_params = {k: params[k] for k in ("ZipFile", "S3Bucket", "S3Key", "ImageUri")
                    if params.get(k) is not None}
+    guard_deployment(ctx, ref, creating=False)
     code = await store_code(ctx, code_params, operation="UpdateFunctionCode")
     old_blob = ""
     with store(ctx).write() as tx:

@@ -41,7 +41,7 @@ async def invoke(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         raise AwsError("RequestEntityTooLargeException",
                        f"Request must be smaller than {limit} bytes for the InvokeFunction "
                        "operation", 413, fields={"Type": "User"})
-    _check_json(payload)
+    check_json(payload)
     with store(ctx).read() as tx:
         version = choose_version(tx, ref)
         found = records.load_version(tx, ref, version)
@@ -53,7 +53,7 @@ async def invoke(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     if invocation_type == "Event":
         enqueue_event(ctx, ref, payload)
         return {"StatusCode": 202}
-    client_context = _client_context(params.get("ClientContext"))
+    client_context = client_context_of(params.get("ClientContext"))
     outcome = await run_function(ctx, ref, version, found, payload, ctx.request_id,
                                  client_context)
     result: dict[str, Any] = {"StatusCode": 200, "Payload": outcome.payload,
@@ -107,7 +107,7 @@ def _check_enums(invocation_type: str, log_type: str | None) -> None:
                                "Member must satisfy enum value set: [None, Tail]")
 
 
-def _check_json(payload: bytes) -> None:
+def check_json(payload: bytes) -> None:
     if not payload:
         return
     try:
@@ -118,7 +118,7 @@ def _check_json(payload: bytes) -> None:
                        f"json: {error}", 400, fields={"Type": "User"}) from None
 
 
-def _client_context(value: str | None) -> str:
+def client_context_of(value: str | None) -> str:
     if not value:
         return ""
     try:

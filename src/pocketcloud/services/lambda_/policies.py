@@ -29,21 +29,16 @@ def add_permission(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     _check_new_statement(ref, params)
     statement = _statement(ref.qualified_arn, params)
     with store(ctx).write() as tx:
-        _require_qualifier(tx, ref)
+        require_qualifier(tx, ref)
+        require_policy_revision(tx, ref, params.get("RevisionId"), "GetPolicy")
         statements = json.loads(records.function_column(tx, ref, "policy"))
-        if any(s["Sid"] == statement["Sid"] for s in statements):
+        if any(s.get("Sid") == statement["Sid"] for s in statements):
             raise AwsError("ResourceConflictException",
                            f"The statement id ({statement['Sid']}) provided already exists. "
                            "Please provide a new statement id, or remove the existing statement.",
                            409)
         statements.append(statement)
-        encoded = json.dumps(statements)
-        if len(encoded) > MAX_POLICY_BYTES:
-            raise AwsError("PolicyLengthExceededException",
-                           "The final policy size is bigger than the limit.", 400,
-                           fields={"Type": "User"})
-        tx.execute("UPDATE lambda_functions SET policy = ? WHERE account_id = ? AND region = ? "
-                   "AND name = ?", (encoded, *records.key(ref)))
+        save_statements(ctx, tx, ref, statements)
     return {"Statement": json.dumps(statement, separators=(",", ":"))}
 
 
@@ -52,18 +47,19 @@ def remove_permission(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     with store(ctx).write() as tx:
         if not records.function_exists(tx, ref):
             raise AwsError("ResourceNotFoundException", f"No policy found for: {ref.arn}", 404)
-        _require_qualifier(tx, ref)
+        require_qualifier(tx, ref)
+        require_policy_revision(tx, ref, params.get("RevisionId"), "GetPolicy")
         statements = json.loads(records.function_column(tx, ref, "policy"))
         if not statements:
             raise AwsError("ResourceNotFoundException",
                            "No policy is associated with the given resource.", 404)
-        kept = [s for s in statements if s["Sid"] != params["StatementId"]]
+        kept = [s for s in statements if s.get("Sid") != params["StatementId"]
+                or s.get("Resource") != ref.qualified_arn]
         if len(kept) == len(statements):
             raise AwsError("ResourceNotFoundException",
                            f"Statement {params['StatementId']} is not found in resource policy.",
                            404)
-        tx.execute("UPDATE lambda_functions SET policy = ? WHERE account_id = ? AND region = ? "
-                   "AND name = ?", (json.dumps(kept), *records.key(ref)))
+        save_statements(ctx, tx, ref, kept)
     return {}
 
 
@@ -72,15 +68,55 @@ def get_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with store(ctx).read() as tx:
         records.require_function(tx, ref)
         try:
-            config, _ = records.get_version(tx, ref)
+            records.get_version(tx, ref)
         except AwsError:
-            raise _no_resource() from None
-        statements = json.loads(records.function_column(tx, ref, "policy"))
-    mine = [s for s in statements if s["Resource"] == ref.qualified_arn]
+            raise no_resource() from None
+        return attached_policy(tx, ref)
+
+
+def attached_policy(tx: Any, ref: FunctionRef) -> dict[str, Any]:
+    """The policy document attached to `ref`'s qualified ARN and its RevisionId."""
+    statements = json.loads(records.function_column(tx, ref, "policy"))
+    mine = [s for s in statements if s.get("Resource") == ref.qualified_arn]
     if not mine:
-        raise _no_resource()
+        raise no_resource()
     policy = {"Version": "2012-10-17", "Id": "default", "Statement": mine}
-    return {"Policy": json.dumps(policy, separators=(",", ":")), "RevisionId": config["RevisionId"]}
+    return {"Policy": json.dumps(policy, separators=(",", ":")),
+            "RevisionId": policy_revision(tx, ref)}
+
+
+def policy_revision(tx: Any, ref: FunctionRef) -> str:
+    """The RevisionId of the policy on `ref`'s ARN: renewed by every change to it; before
+    the first, the RevisionId of the function version it names (what GetPolicy showed)."""
+    revisions = json.loads(records.function_column(tx, ref, "policy_revisions"))
+    if ref.qualified_arn in revisions:
+        return str(revisions[ref.qualified_arn])
+    found = records.load_version(tx, ref, records.resolve_version(tx, ref)[0])
+    return str(found[0]["RevisionId"]) if found else ""
+
+
+def require_policy_revision(tx: Any, ref: FunctionRef, wanted: str | None, getter: str) -> None:
+    if wanted and wanted != policy_revision(tx, ref):
+        raise AwsError("PreconditionFailedException",
+                       "The Revision Id provided does not match the latest Revision Id. Call the "
+                       f"{getter} API to retrieve the latest Revision Id", 412,
+                       fields={"Type": "User"})
+
+
+def save_statements(ctx: RequestContext, tx: Any, ref: FunctionRef,
+                    statements: list[dict[str, Any]]) -> str:
+    """Stores every qualifier's statements; `ref`'s policy gets a new RevisionId (returned)."""
+    encoded = json.dumps(statements)
+    if len(encoded) > MAX_POLICY_BYTES:
+        raise AwsError("PolicyLengthExceededException",
+                       "The final policy size is bigger than the limit.", 400,
+                       fields={"Type": "User"})
+    revisions = json.loads(records.function_column(tx, ref, "policy_revisions"))
+    revision = revisions[ref.qualified_arn] = ctx.cloud.ids.uuid4()
+    tx.execute("UPDATE lambda_functions SET policy = ?, policy_revisions = ? WHERE "
+               "account_id = ? AND region = ? AND name = ?",
+               (encoded, json.dumps(revisions), *records.key(ref)))
+    return str(revision)
 
 
 def _check_new_statement(ref: FunctionRef, params: dict[str, Any]) -> None:
@@ -95,7 +131,7 @@ def _check_new_statement(ref: FunctionRef, params: dict[str, Any]) -> None:
                        "Please check the principal and try again.")
 
 
-def _require_qualifier(tx: Any, ref: FunctionRef) -> None:
+def require_qualifier(tx: Any, ref: FunctionRef) -> None:
     """The function, then the version or alias a qualifier names, in AWS's words."""
     records.require_function(tx, ref)
     qualifier = ref.qualifier
@@ -109,7 +145,7 @@ def _require_qualifier(tx: Any, ref: FunctionRef) -> None:
                        404)
 
 
-def _no_resource() -> AwsError:
+def no_resource() -> AwsError:
     return AwsError("ResourceNotFoundException", "The resource you requested does not exist.",
                     404)
 

@@ -7,7 +7,31 @@ from pocketcloud.services.lambda_.aliases import (
     list_aliases,
     update_alias,
 )
+from pocketcloud.services.lambda_.code_signing import (
+    create_code_signing_config,
+    delete_code_signing_config,
+    delete_function_code_signing_config,
+    get_code_signing_config,
+    get_function_code_signing_config,
+    list_code_signing_configs,
+    list_functions_by_code_signing_config,
+    put_function_code_signing_config,
+    update_code_signing_config,
+)
 from pocketcloud.services.lambda_.event_sources import mappings
+from pocketcloud.services.lambda_.function_configs import (
+    get_function_recursion_config,
+    get_function_scaling_config,
+    get_runtime_management_config,
+    put_function_recursion_config,
+    put_function_scaling_config,
+    put_runtime_management_config,
+)
+from pocketcloud.services.lambda_.function_policies import (
+    delete_resource_policy,
+    get_resource_policy,
+    put_resource_policy,
+)
 from pocketcloud.services.lambda_.functions import (
     create_function,
     delete_function,
@@ -39,6 +63,10 @@ from pocketcloud.services.lambda_.provisioned import (
     get_provisioned_concurrency_config,
     list_provisioned_concurrency_configs,
     put_provisioned_concurrency_config,
+)
+from pocketcloud.services.lambda_.response_stream import (
+    invoke_async,
+    invoke_with_response_stream,
 )
 from pocketcloud.services.lambda_.settings import (
     delete_function_concurrency,
@@ -87,6 +115,15 @@ __all__ = [
     "delete_provisioned_concurrency_config", "get_provisioned_concurrency_config",
     "list_provisioned_concurrency_configs", "put_provisioned_concurrency_config",
     "add_layer_version_permission", "get_layer_version_policy", "remove_layer_version_permission",
+    "invoke_async", "invoke_with_response_stream",
+    "get_function_recursion_config", "put_function_recursion_config",
+    "get_runtime_management_config", "put_runtime_management_config",
+    "get_function_scaling_config", "put_function_scaling_config",
+    "delete_resource_policy", "get_resource_policy", "put_resource_policy",
+    "create_code_signing_config", "delete_code_signing_config", "get_code_signing_config",
+    "list_code_signing_configs", "update_code_signing_config",
+    "delete_function_code_signing_config", "get_function_code_signing_config",
+    "put_function_code_signing_config", "list_functions_by_code_signing_config",
 ]
 
 # Every operation answers its user errors with Type: "User" (user_errors.py).

@@ -118,6 +118,21 @@ SCHEMA = (
     ALTER TABLE lambda_layer_versions ADD COLUMN policy TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE lambda_layer_versions ADD COLUMN policy_revision TEXT;
     """,
+    # Recursion and runtime-management settings, code signing configurations, and each
+    # resource policy's RevisionId (by the qualified ARN it is attached to).
+    """
+    ALTER TABLE lambda_functions ADD COLUMN recursive_loop TEXT;
+    ALTER TABLE lambda_functions ADD COLUMN runtime_management TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE lambda_functions ADD COLUMN code_signing_config_arn TEXT;
+    ALTER TABLE lambda_functions ADD COLUMN policy_revisions TEXT NOT NULL DEFAULT '{}';
+    CREATE TABLE lambda_code_signing_configs (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        config_id TEXT NOT NULL,
+        config TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, config_id)
+    );
+    """,
 )
 
 

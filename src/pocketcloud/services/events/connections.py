@@ -48,6 +48,11 @@ def not_found(name: str) -> AwsError:
                     f"Failed to describe the connection(s). Connection '{name}' does not exist.")
 
 
+_REQUIRED = {"BasicAuthParameters": ("Username", "Password"),
+             "ApiKeyAuthParameters": ("ApiKeyName", "ApiKeyValue"),
+             "OAuthParameters": ("ClientParameters", "AuthorizationEndpoint", "HttpMethod")}
+
+
 def _check_auth(kind: str, auth: dict[str, Any]) -> None:
     member = _AUTH_MEMBER[kind]
     given = [m for m in _AUTH_MEMBER.values() if m in auth]
@@ -57,13 +62,21 @@ def _check_auth(kind: str, auth: dict[str, Any]) -> None:
     if member not in auth:
         raise AwsError("ValidationException", f"{member} is required for AuthorizationType "
                        f"{kind}.")
+    params = auth[member]
+    missing = [m for m in _REQUIRED[member] if not params.get(m)]
+    if kind == "OAUTH_CLIENT_CREDENTIALS" and not missing:
+        client = params["ClientParameters"]
+        missing = [f"ClientParameters.{m}" for m in ("ClientID", "ClientSecret")
+                   if not client.get(m)]
+    if missing:
+        raise AwsError("ValidationException", f"{member}.{missing[0]} is required for "
+                       f"AuthorizationType {kind}.")
     if kind == "OAUTH_CLIENT_CREDENTIALS":
         from pocketcloud.services.events.api_destinations import check_endpoint
 
-        oauth = auth[member]
-        check_endpoint(oauth["AuthorizationEndpoint"], "AuthorizationEndpoint")
-        if oauth["HttpMethod"] not in _OAUTH_METHODS:
-            raise validation("authParameters.oAuthParameters.httpMethod", oauth["HttpMethod"],
+        check_endpoint(params["AuthorizationEndpoint"], "AuthorizationEndpoint")
+        if params["HttpMethod"] not in _OAUTH_METHODS:
+            raise validation("authParameters.oAuthParameters.httpMethod", params["HttpMethod"],
                              f"Member must satisfy enum value set: {list(_OAUTH_METHODS)}")
 
 

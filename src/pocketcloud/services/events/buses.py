@@ -100,9 +100,69 @@ def create_event_bus(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
                    "created, modified) VALUES (?, ?, ?, ?, ?, ?, ?)",
                    (ctx.account_id, ctx.region, name, params.get("Description"),
                     json.dumps(tags), now, now))
-    result: dict[str, Any] = {"EventBusArn": bus_arn(ctx, name)}
+        given = _checked_settings(params)
+        if given:
+            _save_settings(tx, ctx, name, given)
+    result: dict[str, Any] = {"EventBusArn": bus_arn(ctx, name), **given}
     if params.get("Description"):
         result["Description"] = params["Description"]
+    return result
+
+
+_SETTINGS = ("KmsKeyIdentifier", "DeadLetterConfig", "LogConfig")
+_LOG_LEVELS = ("OFF", "ERROR", "INFO", "TRACE")
+
+
+def _checked_settings(params: dict[str, Any]) -> dict[str, Any]:
+    """A bus's KMS key, dead-letter queue and logging, as given (checked)."""
+    dlq = (params.get("DeadLetterConfig") or {}).get("Arn")
+    if dlq is not None and not dlq.startswith("arn:aws:sqs:"):
+        raise AwsError("ValidationException", "Parameter DeadLetterConfig.Arn is not valid. "
+                       "Reason: the dead-letter queue must be an SQS queue's ARN.")
+    log_config = params.get("LogConfig") or {}
+    if log_config.get("Level", "OFF") not in _LOG_LEVELS:
+        raise validation("logConfig.level", log_config["Level"],
+                         f"Member must satisfy enum value set: [{', '.join(_LOG_LEVELS)}]")
+    if log_config.get("IncludeDetail", "NONE") not in ("FULL", "NONE"):
+        raise validation("logConfig.includeDetail", log_config["IncludeDetail"],
+                         "Member must satisfy enum value set: [FULL, NONE]")
+    return {k: params[k] for k in _SETTINGS if params.get(k)}
+
+
+def settings(tx: Tx, ctx: RequestContext, name: str) -> dict[str, Any]:
+    text = tx.fetchvalue("SELECT settings FROM events_bus_settings WHERE account_id = ? AND "
+                         "region = ? AND name = ?", (ctx.account_id, ctx.region, name))
+    return dict(json.loads(text)) if text else {}
+
+
+def _save_settings(tx: Tx, ctx: RequestContext, name: str, given: dict[str, Any]) -> None:
+    tx.execute("INSERT OR REPLACE INTO events_bus_settings (account_id, region, name, "
+               "settings) VALUES (?, ?, ?, ?)",
+               (ctx.account_id, ctx.region, name, json.dumps(given)))
+
+
+def update_event_bus(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Description, KMS key, dead-letter queue and logging of a bus (the default one too);
+    a member left out keeps its value."""
+    name = bus_name(ctx, params.get("Name"))
+    if len(params.get("Description") or "") > 512:
+        raise validation("description", params["Description"],
+                         "Member must have length less than or equal to 512")
+    given = _checked_settings(params)
+    with store(ctx).write() as tx:
+        require_bus(tx, ctx, name)
+        merged = {**settings(tx, ctx, name), **given}
+        if "Description" in params:
+            merged["Description"] = params["Description"]
+            if name != DEFAULT_BUS:
+                tx.execute("UPDATE events_buses SET description = ?, modified = ? WHERE "
+                           "account_id = ? AND region = ? AND name = ?",
+                           (params["Description"] or None, ctx.cloud.clock.now(),
+                            ctx.account_id, ctx.region, name))
+        _save_settings(tx, ctx, name, merged)
+    result = {"Arn": bus_arn(ctx, name), "Name": name, **merged}
+    if not result.get("Description"):
+        result.pop("Description", None)
     return result
 
 
@@ -131,6 +191,9 @@ def describe_event_bus(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
         for row in _rows(tx, ctx):
             if row[0] == name:
                 found = _describe(ctx, row)
+                found.update(settings(tx, ctx, name))
+                if not found.get("Description"):
+                    found.pop("Description", None)
                 policy = tx.fetchvalue("SELECT policy FROM events_bus_policies WHERE "
                                        "account_id = ? AND region = ? AND name = ?",
                                        (ctx.account_id, ctx.region, name))
@@ -166,6 +229,8 @@ def delete_event_bus(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         tx.execute("DELETE FROM events_targets WHERE account_id = ? AND region = ? AND bus = ?",
                    key)
         tx.execute("DELETE FROM events_bus_policies WHERE account_id = ? AND region = ? AND "
+                   "name = ?", key)
+        tx.execute("DELETE FROM events_bus_settings WHERE account_id = ? AND region = ? AND "
                    "name = ?", key)
     rule_cache.forget(ctx.cloud)
     return {}

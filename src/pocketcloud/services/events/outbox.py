@@ -1,4 +1,5 @@
-"""The durable outbox: deliveries to Lambda, SQS, SNS and event buses, retried until done.
+"""The durable outbox: deliveries to Lambda, SQS, SNS, event buses and API destinations,
+retried until done.
 
 `enqueue` writes delivery rows (inside the caller's write transaction when there is one, so
 they commit with the change that caused them); the request is acknowledged only after that.
@@ -20,6 +21,7 @@ from typing import Any
 
 from pocketcloud.errors import AwsError
 from pocketcloud.services import internal
+from pocketcloud.services.events import api_delivery
 from pocketcloud.services.events.schema import ready_store
 from pocketcloud.services.registry import is_served
 from pocketcloud.store import Tx
@@ -90,6 +92,11 @@ async def _deliver_one(cloud: Any, row: tuple[Any, ...]) -> None:
     target = json.loads(target_text)
     try:
         await send(cloud, target, payload, principal, source_arn)
+    except api_delivery.Deferred as later:
+        with store(cloud).write() as tx:
+            tx.execute("UPDATE events_deliveries SET next_attempt = ? WHERE delivery_id = ?",
+                       (cloud.clock.now() + later.delay_s, delivery_id))
+        return
     except AwsError as error:
         _failed(cloud, delivery_id, target, payload, source_arn, created, attempts, error)
         return
@@ -104,6 +111,8 @@ async def _deliver_one(cloud: Any, row: tuple[Any, ...]) -> None:
 
 
 def _retriable(error: AwsError) -> bool:
+    if isinstance(error, api_delivery.Failure):
+        return error.retriable
     return error.status_code >= 500 or error.status_code == 429 or "Throttl" in error.code \
         or error.code in ("TooManyRequestsException", "KMSThrottlingException")
 
@@ -160,6 +169,9 @@ async def send(cloud: Any, target: dict[str, Any], payload: str, principal: str,
         operation, params = "Publish", {"TopicArn": target_arn, "Message": payload}
         if target.get("Subject"):
             params["Subject"] = target["Subject"]
+    elif service == "events" and resource.startswith("api-destination/"):
+        await api_delivery.deliver(cloud, target, payload)
+        return
     elif service == "events" and resource.startswith("event-bus/"):
         _to_bus(cloud, account_id, region, resource.removeprefix("event-bus/"), payload)
         return

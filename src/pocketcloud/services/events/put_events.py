@@ -8,11 +8,11 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.events import outbox, rule_cache
+from pocketcloud.services.events import archives, outbox, rule_cache
 from pocketcloud.services.events.buses import bus_exists, store, target_bus
 from pocketcloud.services.events.patterns import matches, parse_pattern
 from pocketcloud.services.events.targets import rule_targets
-from pocketcloud.services.events.transform import target_input
+from pocketcloud.services.events.transform import http_parameters, target_input
 from pocketcloud.store import Tx
 
 ENTRIES_MAX = 10
@@ -136,10 +136,16 @@ class Router:
         self._pending: list[outbox.Delivery] = []
         self.delivered = 0
 
-    def route(self, account_id: str, region: str, bus: str, event: dict[str, Any]) -> None:
+    def route(self, account_id: str, region: str, bus: str, event: dict[str, Any],
+              only: frozenset[str] | None = None) -> None:
+        """Queue `event` for the bus's matching rules (or only those whose ARNs are `only`,
+        as a replay's FilterArns say); an archive's rule archives it."""
         for rule in rule_cache.bus_rules(self.tx, self.cloud, (account_id, region, bus)):
-            if matches(rule.pattern, event):
-                self._queue(account_id, region, rule.name, rule.arn, rule.targets, event)
+            if (only is None or rule.arn in only) and matches(rule.pattern, event):
+                if rule.archive is not None:
+                    archives.keep(self.tx, self.cloud, account_id, region, rule.archive, event)
+                else:
+                    self._queue(account_id, region, rule.name, rule.arn, rule.targets, event)
 
     def to_targets(self, account_id: str, region: str, bus: str, rule: str, rule_arn: str,
                    event: dict[str, Any]) -> None:
@@ -150,6 +156,8 @@ class Router:
                targets: Any, event: dict[str, Any]) -> None:
         for target in targets:
             payload = target_input(target, event, rule_arn, rule)
+            if target.get("HttpParameters"):  # JSON paths in them name the event's values
+                target = dict(target, HttpParameters=http_parameters(target, event))
             self._pending.append(outbox.Delivery(account_id, region, target, payload,
                                                  PRINCIPAL, rule_arn))
 

@@ -14,6 +14,8 @@ from pocketcloud.services.events.patterns import parse_pattern
 from pocketcloud.store import Tx
 
 BUSES_CACHED_MAX = 10_000
+ARCHIVE_MANAGED_BY = "events.amazonaws.com"
+ARCHIVE_RULE_PREFIX = "Events-Archive-"
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,15 @@ class CachedRule:
     arn: str
     pattern: dict[str, Any]
     targets: tuple[dict[str, Any], ...]
+    archive: str | None = None  # an archive's managed rule feeds that archive, not targets
+
+
+def archive_of(rule_name: str, config: dict[str, Any]) -> str | None:
+    """The archive a rule feeds, if it is an archive's managed rule."""
+    if config.get("ManagedBy") == ARCHIVE_MANAGED_BY and \
+            rule_name.startswith(ARCHIVE_RULE_PREFIX):
+        return rule_name.removeprefix(ARCHIVE_RULE_PREFIX)
+    return None
 
 
 _caches: dict[int, dict[tuple[str, str, str], tuple[CachedRule, ...]]] = {}
@@ -51,5 +62,9 @@ def _load(tx: Tx, key: tuple[str, str, str]) -> tuple[CachedRule, ...]:
                                     "account_id = ? AND region = ? AND bus = ? "
                                     "ORDER BY target_id", key):
         targets.setdefault(rule, []).append(json.loads(target))
-    return tuple(CachedRule(name, json.loads(config)["Arn"], parse_pattern(pattern),
-                            tuple(targets.get(name, ()))) for name, pattern, config in rows)
+    found = []
+    for name, pattern, config_text in rows:
+        config = json.loads(config_text)
+        found.append(CachedRule(name, config["Arn"], parse_pattern(pattern),
+                                tuple(targets.get(name, ())), archive_of(name, config)))
+    return tuple(found)

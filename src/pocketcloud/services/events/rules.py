@@ -52,6 +52,17 @@ def load_rule(tx: Tx, ctx: RequestContext, bus: str, name: str) -> dict[str, Any
     return dict(json.loads(row[0]))
 
 
+def _not_managed(tx: Tx, ctx: RequestContext, bus: str, name: str, force: bool) -> None:
+    """A rule an AWS service manages (an archive's) is changed only through that service;
+    DeleteRule takes it with Force."""
+    row = tx.fetchone("SELECT config FROM events_rules WHERE account_id = ? AND region = ? "
+                      "AND bus = ? AND name = ?", (ctx.account_id, ctx.region, bus, name))
+    managed_by = json.loads(row[0]).get("ManagedBy") if row else None
+    if managed_by and not force:
+        raise AwsError("ManagedRuleException", f"Rule {name} is managed by {managed_by} and "
+                       "cannot be changed or deleted without the Force parameter.")
+
+
 def put_rule(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = check_rule_name(params["Name"])
     bus = bus_name(ctx, params.get("EventBusName"))
@@ -84,6 +95,7 @@ def put_rule(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     now = ctx.cloud.clock.now()
     with store(ctx).write() as tx:
         require_bus(tx, ctx, bus)
+        _not_managed(tx, ctx, bus, name, False)
         _save(tx, ctx, bus, config, params.get("Tags") or [], now)
     return {"RuleArn": config["Arn"]}
 
@@ -176,6 +188,7 @@ def delete_rule(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bus = bus_name(ctx, params.get("EventBusName"))
     key = (ctx.account_id, ctx.region, bus, name)
     with store(ctx).write() as tx:
+        _not_managed(tx, ctx, bus, name, bool(params.get("Force")))
         if tx.fetchone("SELECT 1 FROM events_targets WHERE account_id = ? AND region = ? AND "
                        "bus = ? AND rule = ? LIMIT 1", key):
             raise AwsError("ValidationException", "Rule can't be deleted since it has targets.")

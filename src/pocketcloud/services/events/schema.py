@@ -1,4 +1,5 @@
-"""EventBridge's tables: buses, rules, targets, and the durable outbox of deliveries.
+"""EventBridge's tables: buses, rules, targets, archives and replays, connections and API
+destinations, and the durable outbox of deliveries.
 
 The outbox (``events_deliveries``) is shared with S3 event notifications: a delivery row is
 committed before the request that caused it is acknowledged, and removed once delivered.
@@ -65,6 +66,65 @@ SCHEMA = (
         region TEXT NOT NULL,
         name TEXT NOT NULL,
         policy TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, name)
+    );
+    """,
+    """
+    CREATE TABLE events_bus_settings (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, name)
+    );
+    CREATE TABLE events_archives (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        bus TEXT NOT NULL,
+        config TEXT NOT NULL,
+        retention_days INTEGER NOT NULL,
+        event_count INTEGER NOT NULL DEFAULT 0,
+        size_bytes INTEGER NOT NULL DEFAULT 0,
+        created REAL NOT NULL,
+        PRIMARY KEY (account_id, region, name)
+    );
+    CREATE TABLE events_archived (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        archive TEXT NOT NULL,
+        received REAL NOT NULL,
+        event TEXT NOT NULL
+    );
+    CREATE INDEX events_archived_by_time ON events_archived (account_id, region, archive,
+                                                            received);
+    CREATE INDEX events_archived_received ON events_archived (received);
+    CREATE TABLE events_replays (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        config TEXT NOT NULL,
+        state TEXT NOT NULL,
+        cursor INTEGER NOT NULL DEFAULT 0,
+        created REAL NOT NULL,
+        PRIMARY KEY (account_id, region, name)
+    );
+    CREATE INDEX events_replays_active ON events_replays (state);
+    CREATE TABLE events_connections (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        config TEXT NOT NULL,
+        secrets TEXT NOT NULL,
+        state TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, name)
+    );
+    CREATE TABLE events_api_destinations (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        config TEXT NOT NULL,
         PRIMARY KEY (account_id, region, name)
     );
     """,

@@ -102,3 +102,24 @@ def _placed(value: Any, in_string: bool) -> str:
         text = value if isinstance(value, str) else json.dumps(value)
         return json.dumps(text)[1:-1]
     return json.dumps(value)
+
+
+def http_parameters(target: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
+    """A target's HttpParameters with each dynamic value (a JSON path such as
+    ``$.detail.id``) replaced by the event's value there ("" where the event has none)."""
+    def value(text: str) -> str:
+        if not text.startswith("$."):
+            return text
+        found = extract(event, text)
+        if found is _MISSING:
+            return ""
+        return found if isinstance(found, str) else json.dumps(found)
+
+    given = target["HttpParameters"]
+    resolved: dict[str, Any] = {}
+    if "PathParameterValues" in given:
+        resolved["PathParameterValues"] = [value(v) for v in given["PathParameterValues"]]
+    for member in ("HeaderParameters", "QueryStringParameters"):
+        if member in given:
+            resolved[member] = {k: value(v) for k, v in given[member].items()}
+    return resolved

@@ -1,5 +1,5 @@
 """Amazon CloudWatch Logs (botocore's ``logs``): groups, streams, events, retention, tags,
-subscription and metric filters."""
+subscription and metric filters, Logs Insights queries."""
 
 from pocketcloud.services.logs.events import get_log_events, put_log_events
 from pocketcloud.services.logs.filtering import filter_log_events
@@ -15,6 +15,15 @@ from pocketcloud.services.logs.groups import (
     tag_resource,
     untag_log_group,
     untag_resource,
+)
+from pocketcloud.services.logs.insights import (
+    delete_query_definition,
+    describe_queries,
+    describe_query_definitions,
+    get_query_results,
+    put_query_definition,
+    start_query,
+    stop_query,
 )
 from pocketcloud.services.logs.metric_filters import (
     delete_metric_filter,
@@ -34,6 +43,8 @@ from pocketcloud.services.logs.subscriptions import (
 )
 
 __all__ = [
+    "delete_query_definition", "describe_queries", "describe_query_definitions",
+    "get_query_results", "put_query_definition", "start_query", "stop_query",
     "create_log_group", "create_log_stream", "delete_log_group", "delete_log_stream",
     "delete_metric_filter", "delete_retention_policy", "delete_subscription_filter",
     "describe_log_groups", "describe_log_streams", "describe_metric_filters",

@@ -56,6 +56,8 @@ def delete_log_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         for table in GROUP_TABLES:
             tx.execute(f"DELETE FROM {table} WHERE account_id = ? AND region = ? AND "
                        "group_name = ?", key)
+        tx.execute("DELETE FROM logs_policy_documents WHERE account_id = ? AND region = ? AND "
+                   "kind = 'data-protection' AND name = ?", key)
     return {}
 
 

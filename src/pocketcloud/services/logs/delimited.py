@@ -29,31 +29,57 @@ def invalid() -> AwsError:
 
 
 def compile_delimited(text: str) -> Callable[[str], bool]:
+    extract = delimited_extractor(text)
+    return lambda message: extract(message) is not None
+
+
+def delimited_extractor(text: str) -> Callable[[str], dict[str, str] | None]:
+    """The named fields (``$ip``, ``$status``...) of a matching message, None if it does not
+    match: TestMetricFilter's extractedValues and a metric filter's ``$field`` values."""
     if not (text.startswith("[") and text.endswith("]")):
         raise invalid()
+    if not text[1:-1].strip():  # "[]" names no field: every message matches, as in AWS
+        return lambda message: {}
     entries = [_entry(part) for part in _split_entries(text[1:-1])]
     if not entries or len(entries) > MAX_FIELDS:
         raise invalid()
 
-    def matches(message: str) -> bool:
+    def extract(message: str) -> dict[str, str] | None:
         fields = [f[1:-1] if f[:1] in '"[' else f for f in _FIELD_RE.findall(message)]
         if len(fields) > MAX_FIELDS:
-            return False
+            return None
 
         @cache
         def match_from(entry_at: int, field_at: int) -> bool:
             if entry_at == len(entries):
                 return field_at == len(fields)
-            entry = entries[entry_at]
-            if entry is None:  # "...": any number of fields
+            name, test = entries[entry_at]
+            if test is None:  # "...": any number of fields
                 return any(match_from(entry_at + 1, at) for at in range(field_at,
                                                                         len(fields) + 1))
-            return (field_at < len(fields) and entry(fields[field_at])
+            return (field_at < len(fields) and test(fields[field_at])
                     and match_from(entry_at + 1, field_at + 1))
 
-        return match_from(0, 0)
+        if not match_from(0, 0):
+            return None
+        return _assignment(entries, fields, match_from)
 
-    return matches
+    return extract
+
+
+def _assignment(entries: list[tuple[str, Test | None]], fields: list[str],
+                match_from: Callable[[int, int], bool]) -> dict[str, str]:
+    """Walk the match found: each named entry gets its field ("..." the fewest it can)."""
+    found: dict[str, str] = {}
+    field_at = 0
+    for entry_at, (name, test) in enumerate(entries):
+        if test is None:
+            field_at = next(at for at in range(field_at, len(fields) + 1)
+                            if match_from(entry_at + 1, at))
+            continue
+        found["$" + name] = fields[field_at]
+        field_at += 1
+    return found
 
 
 def _split_entries(body: str) -> list[str]:
@@ -72,12 +98,14 @@ def _split_entries(body: str) -> list[str]:
     return [p.strip() for p in parts]
 
 
-def _entry(text: str) -> Test | None:
+def _entry(text: str) -> tuple[str, Test | None]:
     if text == "...":
-        return None
+        return "...", None
     alternatives = [alt for alt in text.split("||")]
     tests = [[_condition(term) for term in alt.split("&&")] for alt in alternatives]
-    return lambda field: any(all(t(field) for t in group) for group in tests)
+    name = re.match(r"\s*([A-Za-z_]\w*)", text)
+    return (name.group(1) if name else text), (
+        lambda field: any(all(t(field) for t in group) for group in tests))
 
 
 def _condition(term: str) -> Test:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from pocketcloud.context import RequestContext
+from pocketcloud.services.events import outbox
 from pocketcloud.services.logs.groups import now_ms
 from pocketcloud.services.logs.names import (
+    TOKEN_DIGITS,
     check_group_name,
     check_stream_name,
     group_name_of,
@@ -16,6 +18,7 @@ from pocketcloud.services.logs.names import (
     validation_error,
 )
 from pocketcloud.services.logs.schema import store
+from pocketcloud.services.logs.subscriptions import fan_out
 
 MAX_BATCH_BYTES = 1_048_576
 EVENT_OVERHEAD_BYTES = 26  # counted per event toward the batch size, as AWS counts it
@@ -26,7 +29,6 @@ TOO_NEW_MS = 2 * 3600 * 1000
 TOO_OLD_MS = 14 * 24 * 3600 * 1000
 MAX_GET_EVENTS = 10_000
 MAX_GET_BYTES = 1_048_576
-TOKEN_DIGITS = 56
 
 
 def put_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -35,6 +37,8 @@ def put_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     events = params.get("logEvents") or []
     _check_batch(events)
     now = now_ms(ctx)
+    outbox.store(ctx.cloud)  # subscription deliveries commit with the events, in one transaction
+    queued = False
     with store(ctx).write() as tx:
         _, retention_days = require_group(tx, ctx, group)
         key = (ctx.account_id, ctx.region, group, stream)
@@ -44,7 +48,14 @@ def put_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
         rejected, accepted = _sort_out(events, now, retention_days)
         if accepted:
             _append(tx, key, accepted, now)
-        token = str(tx.fetchvalue("SELECT max(event_id) FROM logs_events", default=0) or 0)
+        last_id = int(tx.fetchvalue("SELECT max(event_id) FROM logs_events", default=0) or 0)
+        if accepted:  # one writer at a time: the batch's ids are the last len(accepted) ones
+            first_id = last_id - len(accepted) + 1
+            queued = fan_out(tx, ctx, group, stream, [
+                (first_id + i, int(e["timestamp"]), e["message"]) for i, e in enumerate(accepted)])
+        token = str(last_id)
+    if queued:
+        outbox.wake(ctx.cloud)
     result: dict[str, Any] = {"nextSequenceToken": token.zfill(TOKEN_DIGITS)}
     if rejected:
         result["rejectedLogEventsInfo"] = rejected

@@ -17,7 +17,7 @@ from pocketcloud.services.logs.names import (
     page_limit,
     validation_error,
 )
-from pocketcloud.services.logs.schema import store
+from pocketcloud.services.logs.schema import GROUP_TABLES, store
 
 RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
                   2192, 2557, 2922, 3288, 3653)
@@ -53,6 +53,11 @@ def delete_log_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
                    "group_name = ?", key)
         tx.execute("DELETE FROM logs_events WHERE account_id = ? AND region = ? AND "
                    "group_name = ?", key)
+        for table in GROUP_TABLES:
+            tx.execute(f"DELETE FROM {table} WHERE account_id = ? AND region = ? AND "
+                       "group_name = ?", key)
+        tx.execute("DELETE FROM logs_policy_documents WHERE account_id = ? AND region = ? AND "
+                   "kind = 'data-protection' AND name = ?", key)
     return {}
 
 
@@ -77,8 +82,11 @@ def describe_log_groups(ctx: RequestContext, params: dict[str, Any]) -> dict[str
         args.append(params["logGroupClass"])
     with store(ctx).read() as tx:
         rows = tx.fetchall(sql + " ORDER BY name LIMIT ?", (*args, limit + 1))
-        stored = {} if pattern else _stored_bytes(tx, ctx, [row[0] for row in rows[:limit]])
-    groups = [_group(ctx, row, stored.get(row[0], 0)) for row in rows[:limit]]
+        names = [row[0] for row in rows[:limit]]
+        stored = {} if pattern else _stored_bytes(tx, ctx, names)
+        counts = _metric_filter_counts(tx, ctx, names)
+    groups = [_group(ctx, row, stored.get(row[0], 0), counts.get(row[0], 0))
+              for row in rows[:limit]]
     if pattern:
         # AWS's pattern search answers without the size and deletion-protection fields
         for described in groups:
@@ -195,10 +203,21 @@ def _stored_bytes(tx: Any, ctx: RequestContext, names: list[str]) -> dict[str, i
     return {row[0]: int(row[1] or 0) for row in rows}
 
 
-def _group(ctx: RequestContext, row: tuple[Any, ...], stored_bytes: int) -> dict[str, Any]:
+def _metric_filter_counts(tx: Any, ctx: RequestContext, names: list[str]) -> dict[str, int]:
+    if not names:
+        return {}
+    marks = ",".join("?" * len(names))
+    rows = tx.fetchall(f"SELECT group_name, count(*) FROM logs_metric_filters WHERE "
+                       f"account_id = ? AND region = ? AND group_name IN ({marks}) GROUP BY "
+                       "group_name", (ctx.account_id, ctx.region, *names))
+    return {row[0]: int(row[1]) for row in rows}
+
+
+def _group(ctx: RequestContext, row: tuple[Any, ...], stored_bytes: int,
+           metric_filters: int) -> dict[str, Any]:
     name, created_ms, retention_days, kms_key_id, group_class = row
     group: dict[str, Any] = {
-        "logGroupName": name, "creationTime": created_ms, "metricFilterCount": 0,
+        "logGroupName": name, "creationTime": created_ms, "metricFilterCount": metric_filters,
         "arn": group_arn(ctx, name) + ":*", "logGroupArn": group_arn(ctx, name),
         "storedBytes": stored_bytes, "logGroupClass": group_class,
         "deletionProtectionEnabled": False,

@@ -12,6 +12,7 @@ from pocketcloud.errors import AwsError
 GROUP_NAME_RE = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
 STREAM_NAME_MAX = 512
 PAGE_SIZE_MAX = 50
+TOKEN_DIGITS = 56  # event ids and sequence tokens are 56-digit numbers, as in AWS
 
 
 def invalid(message: str) -> AwsError:

@@ -20,9 +20,10 @@ from typing import Any
 import re2  # type: ignore[import-untyped]
 
 from pocketcloud.errors import AwsError
-from pocketcloud.services.logs.delimited import compile_delimited
+from pocketcloud.services.logs.delimited import compile_delimited, delimited_extractor
 
 Predicate = Callable[[str], bool]
+Extractor = Callable[[str], dict[str, str] | None]
 MAX_PATTERN_CHARS = 1024
 _TOKEN_RE = re.compile(
     r'\s*(?:(?P<op>&&|\|\||!=|>=|<=|=|>|<|\(|\))|(?P<str>"(?:[^"\\]|\\.)*")'
@@ -47,6 +48,37 @@ def compile_pattern(pattern: str | None) -> Predicate:
     if text.startswith("["):
         return compile_delimited(text)
     return _term_pattern(text)
+
+
+def compile_extractor(pattern: str | None) -> Extractor:
+    """Like `compile_pattern`, but a match answers the values the pattern names: the fields
+    of a space-delimited pattern (``$status``), the selectors of a JSON one (``$.latency``);
+    None when the message does not match."""
+    text = (pattern or "").strip()
+    if text.startswith("[") and len(text) <= MAX_PATTERN_CHARS:
+        return delimited_extractor(text)
+    matches = compile_pattern(pattern)
+    selectors = _selectors(text) if text.startswith("{") else []
+
+    def extract(message: str) -> dict[str, str] | None:
+        if not matches(message):
+            return None
+        if not selectors:
+            return {}
+        document = json.loads(message)
+        found = {}
+        for selector in selectors:
+            present, value = _lookup(document, _path(selector))
+            if present and not isinstance(value, dict | list):
+                found[selector] = value if isinstance(value, str) else json.dumps(value)
+        return found
+
+    return extract
+
+
+def _selectors(text: str) -> list[str]:
+    words = [value for kind, value in _tokenize(text[1:-1]) if kind == "word"]
+    return list(dict.fromkeys(w for w in words if w.startswith("$")))
 
 
 def _term_pattern(text: str) -> Predicate:

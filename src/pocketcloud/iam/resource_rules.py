@@ -114,6 +114,8 @@ def dynamodb_resources(
                    "ExportArn", "ImportArn"):
         if params.get(member):
             return [str(params[member])]
+    if params.get("GlobalTableName"):  # global tables version 2017.11.29: account-wide
+        return [arn("dynamodb", "", ctx.account_id, f"global-table/{params['GlobalTableName']}")]
     creation = params.get("TableCreationParameters")  # ImportTable: the table it creates
     if isinstance(creation, Mapping) and creation.get("TableName"):
         return [_table(ctx, str(creation["TableName"]))]

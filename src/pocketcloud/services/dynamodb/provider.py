@@ -19,6 +19,10 @@ from pocketcloud.services.dynamodb.exports import (
     export_table_to_point_in_time,
     list_exports,
 )
+from pocketcloud.services.dynamodb.global_settings import (
+    describe_global_table_settings,
+    update_global_table_settings,
+)
 from pocketcloud.services.dynamodb.imports import describe_import, import_table, list_imports
 from pocketcloud.services.dynamodb.insights import (
     describe_contributor_insights,
@@ -26,6 +30,12 @@ from pocketcloud.services.dynamodb.insights import (
     update_contributor_insights,
 )
 from pocketcloud.services.dynamodb.items import delete_item, get_item, put_item, update_item
+from pocketcloud.services.dynamodb.legacy_globals import (
+    create_global_table,
+    describe_global_table,
+    list_global_tables,
+    update_global_table,
+)
 from pocketcloud.services.dynamodb.owners import owned
 from pocketcloud.services.dynamodb.partiql import (
     batch_execute_statement,
@@ -33,6 +43,10 @@ from pocketcloud.services.dynamodb.partiql import (
     execute_transaction,
 )
 from pocketcloud.services.dynamodb.query import query, scan
+from pocketcloud.services.dynamodb.replica_autoscaling import (
+    describe_table_replica_auto_scaling,
+    update_table_replica_auto_scaling,
+)
 from pocketcloud.services.dynamodb.resource_policies import (
     delete_resource_policy,
     get_resource_policy,
@@ -73,6 +87,14 @@ __all__ = [
     "transact_get_items",
     "transact_write_items",
     "create_table",
+    "create_global_table",
+    "describe_global_table",
+    "list_global_tables",
+    "update_global_table",
+    "describe_global_table_settings",
+    "update_global_table_settings",
+    "describe_table_replica_auto_scaling",
+    "update_table_replica_auto_scaling",
     "describe_export",
     "export_table_to_point_in_time",
     "list_exports",

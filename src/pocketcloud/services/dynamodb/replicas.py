@@ -21,6 +21,8 @@ from pocketcloud.services.dynamodb.values import invalid
 from pocketcloud.store import Tx
 
 GLOBAL_TABLE_VERSION = "2019.11.21"
+LEGACY_VERSION = "2017.11.29"  # legacy_globals.py; its members' meta say so under VERSION_KEY
+VERSION_KEY = "global_version"
 _ROW = "SELECT table_id, meta FROM dynamodb_tables WHERE account_id = ? AND region = ? AND name = ?"
 
 
@@ -41,9 +43,21 @@ def other_tables(tx: Tx, table: TableMeta) -> list[TableMeta]:
     return found
 
 
+def is_legacy(table: TableMeta) -> bool:
+    return table.meta.get(VERSION_KEY) == LEGACY_VERSION
+
+
+def synced_regions(table: TableMeta) -> list[str]:
+    """The regions whose settings DynamoDB keeps in step with this table's: a current-version
+    group's (a legacy global table's members keep their own settings)."""
+    return [] if is_legacy(table) else list(table.meta.get("replicas") or ())
+
+
 def describe(table: TableMeta, shown: dict[str, Any], creating: tuple[str, ...] = ()) -> None:
+    """GlobalTableVersion and Replicas of a current-version member; a legacy member shows
+    neither (AWS: only DescribeGlobalTable tells a 2017.11.29 replica)."""
     group = table.meta.get("replicas")
-    if not group:
+    if not group or is_legacy(table):
         return
     _, region = place(table)
     shown["GlobalTableVersion"] = GLOBAL_TABLE_VERSION
@@ -64,6 +78,11 @@ def update_replicas(
         if row is None:
             raise AwsError("ResourceNotFoundException", storage.RESOURCE_NOT_FOUND)
         source = storage.build_meta(table.name, row[0], json.loads(row[1]))
+        if is_legacy(source):
+            raise invalid(
+                f"One or more parameter values were invalid: Table {table.name} is a replica of "
+                f"a global table of version {LEGACY_VERSION}: use UpdateGlobalTable"
+            )
         group = list(source.meta.get("replicas") or [ctx.region])
         for update in updates:
             if "Create" in update:
@@ -170,6 +189,11 @@ def _save_group(ctx: RequestContext, tx: Tx, name: str, group: list[str]) -> Non
 
 def table_deleted(ctx: RequestContext, tx: Tx, table: TableMeta) -> None:
     """DeleteTable of one member: the others stay, without it."""
+    if is_legacy(table):
+        from pocketcloud.services.dynamodb import legacy_globals  # it imports this module
+
+        legacy_globals.member_deleted(ctx, tx, table)
+        return
     group = [r for r in table.meta.get("replicas") or () if r != ctx.region]
     if group:
         _save_group(ctx, tx, table.name, group)

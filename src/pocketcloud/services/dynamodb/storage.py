@@ -136,6 +136,17 @@ SCHEMA = (
     CREATE INDEX dynamodb_imports_by_region ON dynamodb_imports (account_id, region, created_s);
     CREATE INDEX dynamodb_history_by_key ON dynamodb_history (table_id, pk, sk, id);
     """,
+    # Global tables version 2017.11.29 (legacy): an account-wide name and its regions (each
+    # member table's meta names its group too, so writes replicate as in replicas.py).
+    """
+    CREATE TABLE dynamodb_global_tables (
+        account_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_s REAL NOT NULL,
+        regions TEXT NOT NULL,
+        PRIMARY KEY (account_id, name)
+    );
+    """,
 )
 
 RESOURCE_NOT_FOUND = "Requested resource not found"

@@ -33,8 +33,8 @@ def update_table(
         return _update_replicas(ctx, table, params)
     answer = _update_one(ctx, table, params)
     shared = {k: params[k] for k in _REPLICATED_SETTINGS if params.get(k) is not None}
-    if propagate and shared and table.meta.get("replicas"):
-        for region in table.meta["replicas"]:
+    if propagate and shared:
+        for region in replicas.synced_regions(table):
             if region != ctx.region:
                 there = dataclasses.replace(ctx, region=region)
                 with contextlib.suppress(AwsError):  # a replica already so (created after)

@@ -18,7 +18,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.dynamodb import storage
+from pocketcloud.services.dynamodb import replicas, storage
 from pocketcloud.services.dynamodb.storage import TableMeta
 from pocketcloud.services.dynamodb.values import Item, invalid
 from pocketcloud.store import Tx
@@ -94,7 +94,7 @@ def update_time_to_live(
     table = storage.table_meta(ctx, params["TableName"])
     answer = _update_one(ctx, table, params)
     if propagate:
-        for region in table.meta.get("replicas") or ():
+        for region in replicas.synced_regions(table):
             if region != ctx.region:
                 with contextlib.suppress(AwsError):  # a replica already in that state
                     there = dataclasses.replace(ctx, region=region)

@@ -31,7 +31,9 @@ def read_units(size_bytes: int, consistent: bool) -> float:
     return float(units) if consistent else units / 2
 
 
-def _projected_size(table: TableMeta, index: IndexMeta, item: Item) -> int:
+def entry_size(table: TableMeta, index: IndexMeta, item: Item) -> int:
+    """Bytes of the item's entry in the index: its projected attributes (a read through an
+    index is charged for these, not for the whole item)."""
     if index.projection_type == "ALL":
         return item_size_bytes(item)
     wanted = set(table.key_names()) | {index.hash_key.name}
@@ -49,11 +51,11 @@ def index_write_units(table: TableMeta, old: Item | None, new: Item | None) -> d
         before, after = storage.index_key(index, old), storage.index_key(index, new)
         units = 0.0
         if before is not None and old is not None and before != after:
-            units += write_units(_projected_size(table, index, old))  # the old entry goes
+            units += write_units(entry_size(table, index, old))  # the old entry goes
         if after is not None and new is not None:
-            size = _projected_size(table, index, new)
+            size = entry_size(table, index, new)
             if before == after and old is not None:
-                size = max(size, _projected_size(table, index, old))
+                size = max(size, entry_size(table, index, old))
             units += write_units(size)
         if units:
             spent[name] = units
@@ -80,11 +82,14 @@ def consumed(
     reading: bool,
     index_name: str | None = None,
     index_units: dict[str, float] | None = None,
+    fetched: float = 0.0,
 ) -> dict[str, Any] | None:
     """The ConsumedCapacity member for ReturnConsumedCapacity `mode` (None when not asked).
 
     `index_name`: a read through that index (the table itself spends nothing);
-    `index_units`: what a write spent on each index, on top of the table's `units`.
+    `index_units`: what a write spent on each index, on top of the table's `units`;
+    `fetched`: what a read through a local index spent fetching unprojected attributes from
+    the table.
     """
     if mode not in ("TOTAL", "INDEXES"):
         return None
@@ -92,7 +97,7 @@ def consumed(
     on_indexes = dict(index_units or {})
     if index_name:
         on_indexes[index_name] = units
-    on_table = 0.0 if index_name else units
+    on_table = fetched if index_name else units
     total = on_table + sum(on_indexes.values())
     result: dict[str, Any] = {"TableName": table.name, "CapacityUnits": total, kind: total}
     if mode == "INDEXES":
@@ -135,8 +140,32 @@ def check_collection(size_bytes: int) -> None:
         )
 
 
+INDEX_ENTRY_OVERHEAD_BYTES = 100  # per local secondary index entry, in DynamoDB's sizing
+
+
+def collection_estimate(tx: Tx, table: TableMeta, pk: bytes) -> int:
+    """Bytes of an item collection as DynamoDB estimates it: its items, plus each of their
+    local secondary index entries (projected attributes and 100 bytes of overhead)."""
+    size = collection_size(tx, table, pk)
+    for index in table.indexes.values():
+        if index.is_global:
+            continue
+        rows = tx.fetchall(
+            "SELECT i.item, i.size_bytes FROM dynamodb_index_entries e JOIN dynamodb_items i "
+            "ON i.table_id = e.table_id AND i.pk = e.pk AND i.sk = e.sk "
+            "WHERE e.table_id = ? AND e.index_name = ? AND e.ipk = ?",
+            (table.table_id, index.name, pk),
+        )
+        for raw, item_bytes in rows:
+            entry = (item_bytes if index.projection_type == "ALL"
+                     else entry_size(table, index, storage.decode_item(raw)))  # fmt: skip
+            size += entry + INDEX_ENTRY_OVERHEAD_BYTES
+    return size
+
+
 def collection_metrics(table: TableMeta, key_item: Item, size_bytes: int) -> dict[str, Any]:
-    """ItemCollectionMetrics: the collection's key and its size range in GB."""
+    """ItemCollectionMetrics: the collection's key and its size range in GB (DynamoDB gives
+    whole gigabytes around the estimate: [0.0, 1.0] below 1 GB)."""
     gigabytes = size_bytes / _GB
     low = float(int(gigabytes))
     return {

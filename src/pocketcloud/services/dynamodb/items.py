@@ -79,7 +79,8 @@ def collection_metrics(
         capacity.check_collection(size)
     if params.get("ReturnItemCollectionMetrics") != "SIZE":
         return None
-    return capacity.collection_metrics(table, key_item, size)
+    estimate = capacity.collection_estimate(tx, table, key[0])
+    return capacity.collection_metrics(table, key_item, estimate)
 
 
 def _finish(

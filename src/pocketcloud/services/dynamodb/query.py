@@ -6,6 +6,7 @@ and LastEvaluatedKey names the last item read when the page stopped early.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from itertools import chain
 from typing import Any
@@ -31,7 +32,13 @@ from pocketcloud.services.dynamodb.rows import (
     scan_rows,
 )
 from pocketcloud.services.dynamodb.storage import IndexMeta, TableMeta
-from pocketcloud.services.dynamodb.values import Item, clean_item, invalid, invalid_parameter
+from pocketcloud.services.dynamodb.values import (
+    Item,
+    clean_item,
+    invalid,
+    invalid_parameter,
+    item_size_bytes,
+)
 from pocketcloud.services.dynamodb.wire import attribute_map
 
 _QUERY_EXPRESSIONS = ("KeyConditionExpression", "FilterExpression", "ProjectionExpression")
@@ -170,6 +177,11 @@ def _page(
             and index.projection_type == "ALL")
     )  # fmt: skip
     splice = splice and whole
+    # A read through an index that does not project everything is charged for its entries.
+    entries: list[bytes] | None = (
+        [] if index is not None and index.projection_type != "ALL"
+        and params.get("ReturnConsumedCapacity") in ("TOTAL", "INDEXES") else None
+    )  # fmt: skip
     items: list[Any] = []
     matched = scanned = size_read = 0
     last: bytes | None = None
@@ -177,6 +189,8 @@ def _page(
     if splice:
         items, scanned, size_read, last = reader.spliced()
         matched = scanned
+        if entries is not None:
+            entries = items
     else:
         rows = chain.from_iterable(reader.chunks())
     for row in rows:
@@ -184,6 +198,8 @@ def _page(
         scanned += 1
         size_read += size
         last = raw
+        if entries is not None:
+            entries.append(raw)
         if filter_tree is None and whole:
             items.append(storage.decode_item(raw))
             matched += 1
@@ -203,14 +219,16 @@ def _page(
     result: dict[str, Any] = {"Count": matched, "ScannedCount": scanned}
     if last is not None:
         result["LastEvaluatedKey"] = _last_key(table, index, storage.decode_item(last))
-    consistent = bool(params.get("ConsistentRead"))
-    used = capacity.consumed(
-        params.get("ReturnConsumedCapacity"),
-        table,
-        capacity.read_units(size_read, consistent),
-        reading=True,
-        index_name=index.name if index else None,
-    )
+    if entries is not None and index is not None:
+        used = _index_consumed(table, index, params, select, expressions, entries)
+    else:
+        used = capacity.consumed(
+            params.get("ReturnConsumedCapacity"),
+            table,
+            capacity.read_units(size_read, bool(params.get("ConsistentRead"))),
+            reading=True,
+            index_name=index.name if index else None,
+        )
     if used is not None:
         result["ConsumedCapacity"] = used
     if splice:
@@ -218,6 +236,49 @@ def _page(
     if select != "COUNT":
         result["Items"] = items
     return result
+
+
+def _index_consumed(
+    table: TableMeta,
+    index: IndexMeta,
+    params: dict[str, Any],
+    select: str,
+    expressions: Expressions,
+    raws: list[bytes],
+) -> dict[str, Any] | None:
+    """Units of a page read through an index that projects less than the whole item: the
+    index entries read (rounded up once over the page); on a local index, every item whose
+    unprojected attributes were fetched from the table costs the table a read of its own."""
+    consistent = bool(params.get("ConsistentRead"))
+    read = list(_decoded(raws))
+    entries = sum(capacity.entry_size(table, index, item) for item in read)
+    fetched = 0.0
+    if not index.is_global and _fetches(table, index, select, expressions):
+        fetched = sum(capacity.read_units(item_size_bytes(item), consistent) for item in read)
+    return capacity.consumed(params.get("ReturnConsumedCapacity"), table,
+                             capacity.read_units(entries, consistent), reading=True,
+                             index_name=index.name, fetched=fetched)  # fmt: skip
+
+
+def _decoded(raws: list[bytes]) -> Iterator[Item]:
+    """The items of stored rows, or of a spliced page's parts (a part may be several items'
+    JSON joined by commas)."""
+    for raw in raws:
+        if raw[:1] != b"{":  # an older CBOR row
+            yield storage.decode_item(raw)
+        else:
+            yield from map(storage.from_wire, json.loads(b"[" + raw + b"]"))
+
+
+def _fetches(table: TableMeta, index: IndexMeta, select: str, expressions: Expressions) -> bool:
+    """Whether a local index read needs attributes the index does not project."""
+    if select == "ALL_ATTRIBUTES":
+        return True
+    paths = expressions.get("ProjectionExpression")
+    if select != "SPECIFIC_ATTRIBUTES" or paths is None:
+        return False
+    projected = _projected_names(table, index)
+    return any(expressions.env.name(node[1][0]) not in projected for node in paths)
 
 
 def _spliced(result: dict[str, Any], items: list[bytes]) -> PreEncodedJson:

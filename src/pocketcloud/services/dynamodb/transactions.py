@@ -17,7 +17,12 @@ from pocketcloud.errors import AwsError
 from pocketcloud.services.dynamodb import capacity, changes, storage
 from pocketcloud.services.dynamodb.expressions.evaluate import project
 from pocketcloud.services.dynamodb.expressions.request import Expressions, prepare
-from pocketcloud.services.dynamodb.items import check_condition, check_update_paths, updated_item
+from pocketcloud.services.dynamodb.items import (
+    check_condition,
+    check_update_paths,
+    collection_metrics,
+    updated_item,
+)
 from pocketcloud.services.dynamodb.keys import (
     check_index_keys,
     check_item_keys,
@@ -81,7 +86,10 @@ def transact_write_items(ctx: RequestContext, params: dict[str, Any]) -> dict[st
             )
         for action, old in zip(actions, olds, strict=True):
             _apply(tx, action, old, now)
+        metrics = _collection_metrics(tx, actions, params)
     result: dict[str, Any] = {}
+    if metrics:
+        result["ItemCollectionMetrics"] = metrics
     mode = params.get("ReturnConsumedCapacity")
     if mode in ("TOTAL", "INDEXES"):
         result["ConsumedCapacity"] = _capacity(mode, actions, reading=False)
@@ -148,10 +156,28 @@ def _apply(tx: Any, action: _Action, old: Item | None, now: float) -> None:
             check_index_keys(table, new)
         action.size = checked_size(new, updating=True)
         changes.put(tx, table, action.key, old, new, action.size, now)
-    if action.kind != "ConditionCheck":
-        if old is not None:  # a write costs the larger of the item before and after
-            action.size = max(action.size, item_size_bytes(old))
-        action.index_units = capacity.index_write_units(table, old, new)
+    if action.kind == "ConditionCheck":  # charged as a write of the item it checks
+        action.size = item_size_bytes(old) if old is not None else 0
+        return
+    if old is not None:  # a write costs the larger of the item before and after
+        action.size = max(action.size, item_size_bytes(old))
+    action.index_units = capacity.index_write_units(table, old, new)
+
+
+def _collection_metrics(
+    tx: Any, actions: list[_Action], params: dict[str, Any]
+) -> dict[str, list[dict[str, Any]]]:
+    """Each written item collection (tables with a local secondary index), per table; the
+    10 GB limit is checked as for the single-item writes."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for action in actions:
+        if action.kind == "ConditionCheck":
+            continue
+        metrics = collection_metrics(tx, action.table, action.key, action.key_item, params,
+                                     growing=action.kind != "Delete")  # fmt: skip
+        if metrics is not None:
+            found.setdefault(action.table.name, []).append(metrics)
+    return found
 
 
 def _seen_token(ctx: RequestContext, tx: Any, token: str, given: list[Any], now: float) -> bool:

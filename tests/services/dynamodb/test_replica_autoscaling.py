@@ -106,3 +106,13 @@ def test_bad_settings_are_refused(client: Callable[..., Any], make_table: Any) -
     shown = ddb.describe_table_replica_auto_scaling(TableName=name)["TableAutoScalingDescription"]
     assert shown["Replicas"][0]["ReplicaProvisionedWriteCapacityAutoScalingSettings"] == {
         "AutoScalingDisabled": True}
+
+
+def test_malformed_settings_get_a_400(raw_ddb: Any, ddb: Any) -> None:
+    name = _provisioned(ddb)
+    for bad in ({"MinimumUnits": "five", "MaximumUnits": 10},
+                {"MinimumUnits": 0, "MaximumUnits": 10}):
+        with pytest.raises(ClientError) as info:
+            raw_ddb.update_table_replica_auto_scaling(
+                TableName=name, ProvisionedWriteCapacityAutoScalingUpdate=bad)
+        assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400

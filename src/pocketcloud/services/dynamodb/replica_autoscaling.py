@@ -65,7 +65,8 @@ def merged(
 
 
 def _check_target(value: Any) -> None:
-    if value is None or not TARGET_VALUE_MIN <= float(value) <= TARGET_VALUE_MAX:
+    if (not isinstance(value, int | float) or isinstance(value, bool)
+            or not TARGET_VALUE_MIN <= value <= TARGET_VALUE_MAX):  # fmt: skip
         raise invalid(
             f"TargetValue must be between {TARGET_VALUE_MIN} and {TARGET_VALUE_MAX} for "
             "DynamoDB target tracking scaling policies"
@@ -74,8 +75,9 @@ def _check_target(value: Any) -> None:
 
 def _check_bounds(settings: dict[str, Any]) -> None:
     low, high = settings.get("MinimumUnits"), settings.get("MaximumUnits")
-    if low is None or high is None:
-        raise invalid("Auto scaling settings must specify MinimumUnits and MaximumUnits")
+    if not isinstance(low, int) or not isinstance(high, int) or low < 1 or high < 1:
+        raise invalid("Auto scaling settings must specify MinimumUnits and MaximumUnits of "
+                      "at least 1")  # fmt: skip
     if low > high:
         raise invalid(
             f"Minimum capacity {low} cannot be greater than maximum capacity {high}"

@@ -175,7 +175,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
     delete_blobs(ctx, garbage)
     save_object_acl(ctx, bucket, row, grants)
     result: dict[str, Any] = {"ETag": row.etag, **checksum, **reported(headers)}
-    if bucket.versioning:
+    if bucket.versioning == "Enabled":  # a suspended write's null id goes unsaid
         result["VersionId"] = row.version_id
     add_expiration(ctx, bucket.name, row, result)
     notify_created(ctx, bucket, "ObjectCreated:Put", row)

@@ -159,7 +159,7 @@ def _evaluate(ctx: RequestContext, target: Target) -> tuple[Decision, bool]:
                 context = {**_request_keys(ctx), **target.context}
             request = AuthorizationRequest(
                 principal=principal, action=target.action, resources=[resource],
-                context=context,
+                context={**context, **_resource_keys(ctx, target, resource)},
                 identity_policies=identity.identity if identity else (),
                 boundary=identity.boundary if identity else None,
                 session_policies=identity.session if identity else (),
@@ -276,6 +276,24 @@ def _resource_side(cloud: Cloud, service: str, resource: str) -> tuple[Policy | 
 def _resource_policy(document: str, resource: str) -> Policy:
     """The same Policy object for the same document, so decisions kept by its id hit."""
     return parse_policy(document, "resource", f"resource policy of {resource}")
+
+
+ResourceKeys = Callable[["Cloud", str, str, Mapping[str, Any]], dict[str, Any]]
+_resource_keys_by_service: dict[str, ResourceKeys | None] = {}
+
+
+def _resource_keys(ctx: RequestContext, target: Target, resource: str) -> dict[str, Any]:
+    """Condition keys the resource itself supplies (S3's s3:ExistingObjectTag/<key>), from
+    the service's resource_policy.resource_condition_keys(cloud, action, arn, params)."""
+    if ctx.service not in _resource_keys_by_service:
+        module = _hooks(ctx.service) and importlib.import_module(
+            PROVIDERS[ctx.service].rsplit(".", 1)[0] + ".resource_policy")
+        _resource_keys_by_service[ctx.service] = getattr(
+            module, "resource_condition_keys", None) if module else None
+    hook = _resource_keys_by_service[ctx.service]
+    if hook is None or resource == "*":
+        return {}
+    return hook(ctx.cloud, target.action, resource, target.params or {})
 
 
 def _arn_account(resource: str) -> str | None:

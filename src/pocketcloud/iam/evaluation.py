@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from pocketcloud.arns import canonical_user_id
 from pocketcloud.iam.conditions import Context, conditions_hold
 from pocketcloud.iam.matching import action_matches, has_variables, literal_aware_match, substitute
 from pocketcloud.iam.policy import Policy, PrincipalElement, Statement
@@ -286,6 +287,9 @@ def _named(element: PrincipalElement, principal: Principal) -> int:
             best = max(best, ROLE)
         elif name in (principal.account_id, f"arn:aws:iam::{principal.account_id}:root"):
             best = max(best, DIRECT if principal.type == ROOT else ACCOUNT)
+    if principal.account_id and canonical_user_id(principal.account_id) in (
+            element.canonical_user):  # S3 names an account by its canonical user id
+        best = max(best, DIRECT if principal.type == ROOT else ACCOUNT)
     return best
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from pocketcloud.arns import arn
 
@@ -39,16 +39,51 @@ def s3_resources(operation: str, params: Mapping[str, Any], ctx: RequestContext)
     return [f"arn:aws:s3:::{bucket}"]
 
 
+# request members that S3 offers as condition keys under their header's name
+S3_HEADER_KEYS = {
+    "ACL": "s3:x-amz-acl",
+    "GrantFullControl": "s3:x-amz-grant-full-control",
+    "GrantRead": "s3:x-amz-grant-read",
+    "GrantReadACP": "s3:x-amz-grant-read-acp",
+    "GrantWrite": "s3:x-amz-grant-write",
+    "GrantWriteACP": "s3:x-amz-grant-write-acp",
+    "ServerSideEncryption": "s3:x-amz-server-side-encryption",
+    "SSEKMSKeyId": "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    "MetadataDirective": "s3:x-amz-metadata-directive",
+    "StorageClass": "s3:x-amz-storage-class",
+    "VersionId": "s3:VersionId",
+}
+
+
 def s3_context(operation: str, params: Mapping[str, Any]) -> dict[str, list[str] | str]:
     context: dict[str, list[str] | str] = {}
     if operation in ("ListObjects", "ListObjectsV2", "ListObjectVersions"):
         for member, key in S3_LIST_KEYS.items():
             if params.get(member) is not None:
                 context[key] = str(params[member])
-    if params.get("ACL"):
-        context["s3:x-amz-acl"] = str(params["ACL"])
-    if params.get("VersionId"):
-        context["s3:VersionId"] = str(params["VersionId"])
+    for member, key in S3_HEADER_KEYS.items():
+        if params.get(member):
+            context[key] = str(params[member])
+    source = params.get("CopySource")
+    if isinstance(source, str) and source:  # "bucket/key", as the header names it
+        context["s3:x-amz-copy-source"] = unquote(source).lstrip("/")
+    context.update(_request_object_tags(params.get("Tagging")))
+    return context
+
+
+def _request_object_tags(tagging: Any) -> dict[str, list[str] | str]:
+    """s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys from x-amz-tagging (PutObject,
+    CopyObject, CreateMultipartUpload) or a PutObjectTagging body."""
+    if isinstance(tagging, str):
+        pairs = parse_qsl(tagging, keep_blank_values=True)
+    elif isinstance(tagging, Mapping) and isinstance(tagging.get("TagSet"), list):
+        pairs = [(str(t.get("Key", "")), str(t.get("Value", "")))
+                 for t in tagging["TagSet"] if isinstance(t, Mapping)]
+    else:
+        return {}
+    context: dict[str, list[str] | str] = {
+        f"s3:RequestObjectTag/{key}": value for key, value in pairs}
+    context["s3:RequestObjectTagKeys"] = [key for key, _ in pairs]
     return context
 
 

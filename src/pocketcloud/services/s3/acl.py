@@ -23,7 +23,7 @@ def _acl_answer(grants: list[dict[str, Any]], account_id: str) -> dict[str, Any]
 def put_bucket_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
     grants = _required_grants(params, bucket)
-    check_grants_allowed(ctx, bucket, grants)
+    check_grants_allowed(ctx, bucket, grants, params.get("ACL"))
     put_config(ctx, bucket.name, ACL, grants)
     return {}
 
@@ -48,7 +48,7 @@ def put_object_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     bucket = require_bucket(ctx, params["Bucket"])
     grants = _required_grants(params, bucket)
     row = find_object(ctx, bucket, params, "PUT", marker_not_allowed=True)  # 405 as S3
-    check_grants_allowed(ctx, bucket, grants)
+    check_grants_allowed(ctx, bucket, grants, params.get("ACL"))
     save_object_acl(ctx, bucket, row, grants)
     notify_changed(ctx, bucket, "ObjectAcl:Put", row)
     return {}

@@ -1,7 +1,7 @@
-"""ACL grants to everyone, as policy statements for IAM enforcement: with ACLs enabled
-(ObjectOwnership other than BucketOwnerEnforced) and IgnorePublicAcls off, a public-read
-object can be read anonymously, a public-read-write bucket written, as on AWS. Grants to
-individual canonical users are stored and returned but not enforced."""
+"""ACL grants as policy statements for IAM enforcement: with ACLs enabled (ObjectOwnership
+other than BucketOwnerEnforced) a grant to a canonical user lets that account in, and, with
+IgnorePublicAcls off, a public-read object can be read anonymously and a public-read-write
+bucket written, as on AWS."""
 
 from __future__ import annotations
 
@@ -39,25 +39,25 @@ _PRINCIPALS: dict[str, Any] = {ALL_USERS: "*", AUTHENTICATED_USERS: {"AWS": "*"}
 
 
 def acl_statements(cloud: Cloud, store: Store, bucket: str, key: str | None) -> list[Any]:
-    """Allow statements for the public grants that govern `bucket` (or its object `key`)."""
+    """Allow statements for the grants that govern `bucket` (or its object `key`)."""
     if not acls_apply(store, bucket):
         return []
+    block = read_config(store, bucket, PUBLIC_ACCESS_BLOCK)
+    public = block is not None and not block.get("IgnorePublicAcls")  # None: all blocks on
     bucket_grants = read_config(store, bucket, BUCKET_ACL) or []
     arn = f"arn:aws:s3:::{bucket}"
     if key is None:
-        return _statements(bucket_grants, _BUCKET_ACTIONS, arn)
-    statements = _statements(bucket_grants, {"WRITE": _WRITE_ACTIONS}, f"{arn}/*")
+        return _statements(bucket_grants, _BUCKET_ACTIONS, arn, public)
+    statements = _statements(bucket_grants, {"WRITE": _WRITE_ACTIONS}, f"{arn}/*", public)
     return statements + _statements(_object_grants(cloud, bucket, key), _OBJECT_ACTIONS,
-                                    f"{arn}/{key}")  # fmt: skip
+                                    f"{arn}/{key}", public)  # fmt: skip
 
 
 def acls_apply(store: Store, bucket: str) -> bool:
-    """Whether the bucket's and its objects' public ACL grants count in policy evaluation."""
+    """Whether the bucket's and its objects' ACL grants count in policy evaluation."""
     ownership = read_config(store, bucket, OWNERSHIP)
-    if ownership is None or ownership.get("ObjectOwnership") == "BucketOwnerEnforced":
-        return False  # ACLs disabled (the default); deleted controls ({}) mean ObjectWriter
-    block = read_config(store, bucket, PUBLIC_ACCESS_BLOCK)
-    return block is not None and not block.get("IgnorePublicAcls")
+    # ACLs disabled (the default); deleted controls ({}) mean ObjectWriter
+    return ownership is not None and ownership.get("ObjectOwnership") != "BucketOwnerEnforced"
 
 
 def _object_grants(cloud: Cloud, bucket_name: str, key: str) -> list[Any]:
@@ -72,10 +72,14 @@ def _object_grants(cloud: Cloud, bucket_name: str, key: str) -> list[Any]:
     return object_grants(ctx, bucket, row) or []
 
 
-def _statements(grants: list[Any], actions: dict[str, list[str]], resource: str) -> list[Any]:
+def _statements(
+    grants: list[Any], actions: dict[str, list[str]], resource: str, public: bool
+) -> list[Any]:
     statements = []
     for grant in grants:
-        principal = _PRINCIPALS.get(grant["Grantee"].get("URI", ""))
+        grantee = grant["Grantee"]
+        principal = ({"CanonicalUser": grantee["ID"]} if grantee.get("ID")
+                     else _PRINCIPALS.get(grantee.get("URI", "")) if public else None)
         if principal is None:
             continue
         permission = grant["Permission"]

@@ -54,9 +54,14 @@ def _store(ctx: RequestContext) -> Store:
     return store
 
 
-def check_grants_allowed(ctx: RequestContext, bucket: Bucket, grants: list[dict[str, Any]]) -> None:
+def check_grants_allowed(
+    ctx: RequestContext, bucket: Bucket, grants: list[dict[str, Any]], canned: str | None = None
+) -> None:
+    """`canned`: the request's x-amz-acl; with ACLs disabled S3 takes only
+    bucket-owner-full-control (even `private` is refused), or grants that say the same."""
     if object_ownership(ctx, bucket.name) == "BucketOwnerEnforced" and (
-        not only_owner_full_control(grants, bucket.account_id)
+        canned not in (None, "bucket-owner-full-control")
+        or not only_owner_full_control(grants, bucket.account_id)
     ):
         raise AwsError("AccessControlListNotSupported", "The bucket does not allow ACLs")
     if public_access_block(ctx, bucket.name).get("BlockPublicAcls") and any(
@@ -71,7 +76,7 @@ def acl_for_write(
     """The validated grants a PutObject/CopyObject/CreateMultipartUpload carries (or None)."""
     grants = grants_from_request(params, bucket.account_id)
     if grants is not None:
-        check_grants_allowed(ctx, bucket, grants)
+        check_grants_allowed(ctx, bucket, grants, params.get("ACL"))
     return grants
 
 

@@ -11,6 +11,7 @@ from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.buckets import require_bucket
 from pocketcloud.services.s3.checksums import CHECKSUM_HEADERS
 from pocketcloud.services.s3.notifications import notify_removed
+from pocketcloud.services.s3.object_lock import may_bypass
 from pocketcloud.services.s3.objects import bypass_governance, delete_blobs, remove_object
 from pocketcloud.services.s3.rows import VERSION_ID_RE, no_such_version
 
@@ -54,7 +55,8 @@ def delete_objects(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
             if version_id is not None and not VERSION_ID_RE.fullmatch(version_id):
                 raise no_such_version(key, version_id)  # not DeleteObject's InvalidArgument
             answer, garbage = remove_object(
-                ctx, bucket, key, version_id, _conditions(item), bypass
+                ctx, bucket, key, version_id, _conditions(item),
+                bypass and may_bypass(ctx, bucket.name, key),
             )
         except AwsError as error:
             failed = {"Key": key, "Code": error.code, "Message": error.message}

@@ -6,11 +6,11 @@ Bucket rows are read on every object request, so they are cached per store in th
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import re
 from typing import Any, NamedTuple
 
+from pocketcloud.arns import canonical_user_id
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.gateway.hosts import parse_host
@@ -188,11 +188,6 @@ def location_for_create(ctx: RequestContext, params: dict[str, Any]) -> str:
             "endpoint this request was sent to.",
         )
     return region
-
-
-def canonical_user_id(account_id: str) -> str:
-    """A stable 64-hex canonical user id per account, shaped like S3's."""
-    return hashlib.sha256(f"pocketcloud-canonical-{account_id}".encode()).hexdigest()
 
 
 def owner_of(account_id: str) -> dict[str, str]:

@@ -248,7 +248,7 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     result: dict[str, Any] = {"CopyObjectResult": copied}
     if version_id or source_bucket.versioning:
         result["CopySourceVersionId"] = source.version_id
-    if bucket.versioning:
+    if bucket.versioning == "Enabled":  # a suspended write's null id goes unsaid
         result["VersionId"] = row.version_id
     result.update(reported(headers))
     add_expiration(ctx, bucket.name, row, result)

@@ -228,7 +228,7 @@ def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> di
         "Location": f"/{bucket.name}/{key}", "Bucket": bucket.name, "Key": key,
         "ETag": row.etag, **row.checksum, **reported(row.headers),
     }  # fmt: skip
-    if bucket.versioning:
+    if bucket.versioning == "Enabled":  # a suspended write's null id goes unsaid
         result["VersionId"] = row.version_id
     add_expiration(ctx, bucket.name, row, result)
     notify_created(ctx, bucket, "ObjectCreated:CompleteMultipartUpload", row)

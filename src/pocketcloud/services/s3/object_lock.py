@@ -180,6 +180,18 @@ def check_deletable(row: ObjectRow, now_s: float, bypass_governance: bool) -> No
     raise access_denied()
 
 
+def may_bypass(ctx: RequestContext, bucket: str, key: str) -> bool:
+    """x-amz-bypass-governance-retention counts only for a caller allowed
+    s3:BypassGovernanceRetention on the object (checked when IAM enforces)."""
+    if ctx.cloud.settings.iam != "enforce" or ctx.caller is None:
+        return True
+    from pocketcloud.gateway.authorization import decide
+    from pocketcloud.iam.actions import Target
+
+    target = Target("s3:BypassGovernanceRetention", [f"arn:aws:s3:::{bucket}/{key}"], {})
+    return decide(ctx, target).allowed
+
+
 # -- a version's retention and legal hold ---------------------------------------------------
 
 
@@ -206,7 +218,8 @@ def put_object_retention(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     until_s = _epoch(until) if until is not None else None
     if until_s is not None and until_s <= now:
         raise AwsError("InvalidArgument", "The retain until date must be in the future!")
-    _check_retention_change(row, mode, until_s, now, bool(params.get("BypassGovernanceRetention")))
+    bypass = bool(params.get("BypassGovernanceRetention")) and may_bypass(ctx, bucket.name, row.key)
+    _check_retention_change(row, mode, until_s, now, bypass)
     headers = without_lock(row.headers)
     if row.headers.get("ObjectLockLegalHoldStatus"):
         headers["ObjectLockLegalHoldStatus"] = row.headers["ObjectLockLegalHoldStatus"]
@@ -219,16 +232,14 @@ def put_object_retention(ctx: RequestContext, params: dict[str, Any]) -> dict[st
 def _check_retention_change(
     row: ObjectRow, mode: str | None, until_s: float | None, now_s: float, bypass: bool
 ) -> None:
-    """Only a stricter retention may replace an active one, unless governance is bypassed."""
+    """Only a longer retention in the same mode may replace an active one; a governance lock
+    may be shortened, lifted or made COMPLIANCE only with the bypass, a compliance lock never."""
     old_mode = row.headers.get("ObjectLockMode")
     old_until = row.headers.get("ObjectLockRetainUntilDate")
     if old_mode is None or old_until is None or float(old_until) <= now_s:
         return
-    stricter = until_s is not None and until_s >= float(old_until)
-    if old_mode == "COMPLIANCE":
-        if not stricter or mode != "COMPLIANCE":
-            raise access_denied()
-    elif not stricter and not bypass:
+    extends = mode == old_mode and until_s is not None and until_s >= float(old_until)
+    if not extends and (old_mode == "COMPLIANCE" or not bypass):
         raise access_denied()
 
 

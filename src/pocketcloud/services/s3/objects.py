@@ -27,7 +27,12 @@ from pocketcloud.services.s3.inline import (
 )
 from pocketcloud.services.s3.lifecycle_expiry import add_expiration
 from pocketcloud.services.s3.notifications import notify_created, notify_removed
-from pocketcloud.services.s3.object_lock import LOCK_HEADERS, check_deletable, lock_headers
+from pocketcloud.services.s3.object_lock import (
+    LOCK_HEADERS,
+    check_deletable,
+    lock_headers,
+    may_bypass,
+)
 from pocketcloud.services.s3.restore import ARCHIVED_CLASSES, add_restore, check_readable
 from pocketcloud.services.s3.rows import (
     CURRENT_ROW_SQL,
@@ -170,7 +175,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
     delete_blobs(ctx, garbage)
     save_object_acl(ctx, bucket, row, grants)
     result: dict[str, Any] = {"ETag": row.etag, **checksum, **reported(headers)}
-    if bucket.versioning:
+    if bucket.versioning == "Enabled":  # a suspended write's null id goes unsaid
         result["VersionId"] = row.version_id
     add_expiration(ctx, bucket.name, row, result)
     notify_created(ctx, bucket, "ObjectCreated:Put", row)
@@ -464,7 +469,7 @@ def delete_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     version_id = params.get("VersionId")
     if version_id is not None:
         check_version_id(version_id)
-    bypass = bypass_governance(bucket, params)
+    bypass = bypass_governance(bucket, params) and may_bypass(ctx, bucket.name, key)
     result, garbage = remove_object(ctx, bucket, key, version_id, params, bypass)
     delete_blobs(ctx, garbage)
     notify_removed(ctx, bucket, key, params.get("VersionId"), result)

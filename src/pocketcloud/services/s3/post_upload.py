@@ -246,7 +246,7 @@ def _success(
     host = request.host or "localhost"
     location = f"http://{host}/{bucket.name}/{quote(row.key)}"
     headers = {"ETag": row.etag, "Location": location, "x-amz-request-id": request_id}
-    if bucket.versioning:
+    if bucket.versioning == "Enabled":  # a suspended write's null id goes unsaid
         headers["x-amz-version-id"] = row.version_id
     redirect = fields.get("success_action_redirect") or fields.get("redirect")
     if redirect:

@@ -4,6 +4,7 @@ gateway's IAM enforcement to evaluate with the caller's identity policies."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pocketcloud.iam.errors import PolicyError
@@ -87,3 +88,33 @@ def decision_version(cloud: Cloud, resource_arn: str) -> object | None:
     bucket = resource_arn[len(_S3_ARN_PREFIX) :].split("/", 1)[0]
     store = store_of(cloud)
     return None if acls_apply(store, bucket) else config_generation(store)
+
+
+# The actions the Service Authorization Reference lists with s3:ExistingObjectTag/<key>.
+_EXISTING_TAG_ACTIONS = frozenset(
+    f"s3:{verb}Object{version}{what}"
+    for verb, what in (("Get", ""), ("Get", "Acl"), ("Get", "Attributes"), ("Get", "Tagging"),
+                       ("Put", "Acl"), ("Put", "Tagging"), ("Delete", "Tagging"))
+    for version in ("", "Version")
+) | {"s3:GetObjectRetention", "s3:PutObjectRetention", "s3:GetObjectLegalHold",
+     "s3:PutObjectLegalHold"}
+
+
+def resource_condition_keys(
+    cloud: Cloud, action: str, resource_arn: str, params: Mapping[str, Any]
+) -> dict[str, Any]:
+    """s3:ExistingObjectTag/<key>: the tags of the object version the request acts on."""
+    if action not in _EXISTING_TAG_ACTIONS or not resource_arn.startswith(_S3_ARN_PREFIX):
+        return {}
+    bucket, _, key = resource_arn[len(_S3_ARN_PREFIX) :].partition("/")
+    if not key:
+        return {}
+    from pocketcloud.services.s3.rows import current_row, version_row
+
+    version_id = params.get("VersionId")
+    with store_of(cloud).read() as tx:
+        row = (version_row(tx, bucket, key, str(version_id)) if version_id
+               else current_row(tx, bucket, key))
+    if row is None:
+        return {}
+    return {f"s3:ExistingObjectTag/{name}": value for name, value in row.tags.items()}

@@ -159,7 +159,7 @@ def _evaluate(ctx: RequestContext, target: Target) -> tuple[Decision, bool]:
                 context = {**_request_keys(ctx), **target.context}
             request = AuthorizationRequest(
                 principal=principal, action=target.action, resources=[resource],
-                context={**context, **_resource_keys(ctx, target, resource)},
+                context={**context, **_resource_keys(ctx, target, resource, identity, policy)},
                 identity_policies=identity.identity if identity else (),
                 boundary=identity.boundary if identity else None,
                 session_policies=identity.session if identity else (),
@@ -282,9 +282,11 @@ ResourceKeys = Callable[["Cloud", str, str, Mapping[str, Any]], dict[str, Any]]
 _resource_keys_by_service: dict[str, ResourceKeys | None] = {}
 
 
-def _resource_keys(ctx: RequestContext, target: Target, resource: str) -> dict[str, Any]:
+def _resource_keys(ctx: RequestContext, target: Target, resource: str, identity: Any,
+                   policy: Policy | None) -> dict[str, Any]:
     """Condition keys the resource itself supplies (S3's s3:ExistingObjectTag/<key>), from
-    the service's resource_policy.resource_condition_keys(cloud, action, arn, params)."""
+    the service's resource_policy.resource_condition_keys(cloud, action, arn, params); asked
+    only when a policy in play names such a key (it costs the service a read)."""
     if ctx.service not in _resource_keys_by_service:
         module = _hooks(ctx.service) and importlib.import_module(
             PROVIDERS[ctx.service].rsplit(".", 1)[0] + ".resource_policy")
@@ -293,7 +295,19 @@ def _resource_keys(ctx: RequestContext, target: Target, resource: str) -> dict[s
     hook = _resource_keys_by_service[ctx.service]
     if hook is None or resource == "*":
         return {}
+    policies = [policy, *(identity.identity if identity else ()),
+                *(identity.session if identity else ()), identity.boundary if identity else None]
+    if not any(_may_name_resource_keys(p) for p in policies if p is not None):
+        return {}
     return hook(ctx.cloud, target.action, resource, target.params or {})
+
+
+def _may_name_resource_keys(policy: Policy) -> bool:
+    document = policy.document
+    return not document or _RESOURCE_KEY_MARK in document.lower()
+
+
+_RESOURCE_KEY_MARK = "existingobjecttag"  # condition keys are case-insensitive
 
 
 def _arn_account(resource: str) -> str | None:

@@ -29,6 +29,12 @@ from pocketcloud.services.route53.misc import (
     get_hosted_zone_limit,
     test_dns_answer,
 )
+from pocketcloud.services.route53.query_logging import (
+    create_query_logging_config,
+    delete_query_logging_config,
+    get_query_logging_config,
+    list_query_logging_configs,
+)
 from pocketcloud.services.route53.tags import (
     change_tags_for_resource,
     list_tags_for_resource,
@@ -50,6 +56,10 @@ from pocketcloud.services.route53.zones import (
 )
 
 __all__ = [
+    "create_query_logging_config",
+    "delete_query_logging_config",
+    "get_query_logging_config",
+    "list_query_logging_configs",
     "list_reusable_delegation_sets",
     "get_reusable_delegation_set",
     "delete_reusable_delegation_set",

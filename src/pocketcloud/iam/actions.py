@@ -251,7 +251,8 @@ ROUTE53_ID_KINDS = {  # operations whose Id names something other than a hosted 
     "GetChange": "change",
     "GetQueryLoggingConfig": "queryloggingconfig",
     "DeleteQueryLoggingConfig": "queryloggingconfig",
-    "GetReusableDelegationSetLimit": "delegationset",
+    "ChangeCidrCollection": "cidrcollection",
+    "DeleteCidrCollection": "cidrcollection",
     "GetReusableDelegationSet": "delegationset",
     "DeleteReusableDelegationSet": "delegationset",
 }
@@ -267,8 +268,10 @@ def _route53(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> 
         return [_route53_arn(str(params["ResourceType"]), str(i)) for i in ids if i]
     if params.get("HealthCheckId"):
         return [_route53_arn("healthcheck", str(params["HealthCheckId"]))]
-    if params.get("CidrCollectionId"):
-        return [_route53_arn("cidrcollection", str(params["CidrCollectionId"]))]
+    if params.get("CollectionId"):
+        return [_route53_arn("cidrcollection", str(params["CollectionId"]))]
+    if params.get("DelegationSetId"):
+        return [_route53_arn("delegationset", str(params["DelegationSetId"]))]
     kind = ROUTE53_ID_KINDS.get(operation)
     zone_id = params.get("HostedZoneId") or (params.get("Id") if kind is None else None)
     if zone_id:

@@ -14,6 +14,7 @@ HEALTH_CHECKS_MAX = 200  # per account
 RECORD_SETS_PER_ZONE_MAX = 10_000
 VPCS_PER_ZONE_MAX = 300
 REUSABLE_SETS_MAX = 100  # per account
+ZONES_PER_REUSABLE_SET_MAX = 100
 
 
 def check_hosted_zone_quota(tx: Tx, account_id: str) -> None:

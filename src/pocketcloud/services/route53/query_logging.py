@@ -16,7 +16,7 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services import internal
 from pocketcloud.services.route53 import query_log
-from pocketcloud.services.route53.common import HOSTED_ZONE_PREFIX, bare_id, store
+from pocketcloud.services.route53.common import HOSTED_ZONE_PREFIX, bare_id, max_results, store
 from pocketcloud.services.route53.zones import find_zone
 
 LOGS_REGION = "us-east-1"  # Route 53 publishes query logs to log groups there only
@@ -140,7 +140,7 @@ def get_query_logging_config(ctx: RequestContext, params: dict[str, Any]) -> dic
 
 
 def list_query_logging_configs(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    limit = _max_results(params.get("MaxResults"))
+    limit = max_results(params, LIST_CONFIGS_MAX)
     after = params.get("NextToken") or ""
     zone_id = bare_id(params.get("HostedZoneId") or "", HOSTED_ZONE_PREFIX)
     sql = ("SELECT config_id, zone_id, log_group_arn FROM route53_query_logging WHERE "
@@ -155,19 +155,6 @@ def list_query_logging_configs(ctx: RequestContext, params: dict[str, Any]) -> d
     if len(rows) > limit:
         result["NextToken"] = rows[limit - 1][0]
     return result
-
-
-def _max_results(raw: Any) -> int:
-    if raw in (None, ""):
-        return LIST_CONFIGS_MAX
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise AwsError("InvalidInput", f"Invalid request: MaxResults {raw!r} is not a "
-                       "number.") from None
-    if value < 1:
-        raise AwsError("InvalidInput", "MaxResults must be at least 1.")
-    return min(value, LIST_CONFIGS_MAX)
 
 
 def delete_query_logging_config(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -103,6 +103,8 @@ def test_route53_arns_have_no_region_or_account(ctx: RequestContext) -> None:
                               ("ListCidrBlocks", {"CollectionId": "c1"})):
         assert authorization_target("route53", operation, params, ctx).resources == [
             "arn:aws:route53:::cidrcollection/c1"]
+    assert authorization_target("route53", "GetTrafficPolicy", {"Id": "t1", "Version": 1},
+                                ctx).resources == ["arn:aws:route53:::trafficpolicy/t1"]
     assert authorization_target("route53", "GetReusableDelegationSetLimit", {
         "DelegationSetId": "N1"}, ctx).resources == ["arn:aws:route53:::delegationset/N1"]
     assert authorization_target("route53domains", "RegisterDomain", {}, ctx).action == \

@@ -254,6 +254,13 @@ ROUTE53_ID_KINDS = {  # operations whose Id names something other than a hosted 
     "ChangeCidrCollection": "cidrcollection",
     "DeleteCidrCollection": "cidrcollection",
     "GetReusableDelegationSet": "delegationset",
+    "CreateTrafficPolicyVersion": "trafficpolicy",
+    "GetTrafficPolicy": "trafficpolicy",
+    "DeleteTrafficPolicy": "trafficpolicy",
+    "UpdateTrafficPolicyComment": "trafficpolicy",
+    "ListTrafficPolicyVersions": "trafficpolicy",
+    "GetTrafficPolicyInstance": "trafficpolicyinstance",
+    "DeleteTrafficPolicyInstance": "trafficpolicyinstance",
     "DeleteReusableDelegationSet": "delegationset",
 }
 

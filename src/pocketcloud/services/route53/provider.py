@@ -50,6 +50,19 @@ from pocketcloud.services.route53.tags import (
     list_tags_for_resource,
     list_tags_for_resources,
 )
+from pocketcloud.services.route53.traffic_policies import (
+    create_traffic_policy,
+    create_traffic_policy_instance,
+    create_traffic_policy_version,
+    delete_traffic_policy,
+    delete_traffic_policy_instance,
+    get_traffic_policy,
+    get_traffic_policy_instance,
+    get_traffic_policy_instance_count,
+    list_traffic_policies,
+    list_traffic_policy_versions,
+    update_traffic_policy_comment,
+)
 from pocketcloud.services.route53.vpc_authorizations import (
     create_vpc_association_authorization,
     delete_vpc_association_authorization,
@@ -71,6 +84,17 @@ from pocketcloud.services.route53.zones import (
 )
 
 __all__ = [
+    "create_traffic_policy",
+    "create_traffic_policy_instance",
+    "create_traffic_policy_version",
+    "delete_traffic_policy",
+    "delete_traffic_policy_instance",
+    "get_traffic_policy",
+    "get_traffic_policy_instance",
+    "get_traffic_policy_instance_count",
+    "list_traffic_policies",
+    "list_traffic_policy_versions",
+    "update_traffic_policy_comment",
     "change_cidr_collection",
     "create_cidr_collection",
     "delete_cidr_collection",

@@ -276,6 +276,8 @@ def delete_hosted_zone(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
         logged = tx.execute("DELETE FROM route53_query_logging WHERE zone_id = ?",
                             (zone.zone_id,))
         tx.execute("DELETE FROM route53_vpc_authorizations WHERE zone_id = ?", (zone.zone_id,))
+        tx.execute("DELETE FROM route53_traffic_policy_instances WHERE zone_id = ?",
+                   (zone.zone_id,))
         change = record_change(cloud, tx, ctx.account_id, None)
     bump_generation()
     if logged:

@@ -97,6 +97,16 @@ def test_route53_arns_have_no_region_or_account(ctx: RequestContext) -> None:
                                 {"ResourceType": "hostedzone", "ResourceIds": ["Z1", "Z2"]}, ctx)
     assert tags.resources == ["arn:aws:route53:::hostedzone/Z1", "arn:aws:route53:::hostedzone/Z2"]
     assert authorization_target("route53", "CreateHostedZone", {}, ctx).resources == ["*"]
+    assert authorization_target("route53", "DeleteQueryLoggingConfig", {"Id": "q1"},
+                                ctx).resources == ["arn:aws:route53:::queryloggingconfig/q1"]
+    for operation, params in (("ChangeCidrCollection", {"Id": "c1"}),
+                              ("ListCidrBlocks", {"CollectionId": "c1"})):
+        assert authorization_target("route53", operation, params, ctx).resources == [
+            "arn:aws:route53:::cidrcollection/c1"]
+    assert authorization_target("route53", "GetTrafficPolicy", {"Id": "t1", "Version": 1},
+                                ctx).resources == ["arn:aws:route53:::trafficpolicy/t1"]
+    assert authorization_target("route53", "GetReusableDelegationSetLimit", {
+        "DelegationSetId": "N1"}, ctx).resources == ["arn:aws:route53:::delegationset/N1"]
     assert authorization_target("route53domains", "RegisterDomain", {}, ctx).action == \
         "route53domains:RegisterDomain"
 

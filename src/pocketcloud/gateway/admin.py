@@ -25,6 +25,8 @@ async def handle(cloud: Cloud, request: HttpRequest) -> HttpResponse:
         from pocketcloud.services.sns.admin import handle as sns_admin
 
         return sns_admin(cloud, request, name)
+    if name == "account/outbox" and request.method in ("GET", "HEAD"):
+        return _account_outbox(cloud, dict(request.query_pairs()))
     if name == "clock":
         return await _clock(cloud, request)
     if name == "usage/lambda" and request.method in ("GET", "HEAD"):
@@ -42,6 +44,18 @@ async def handle(cloud: Cloud, request: HttpRequest) -> HttpResponse:
         "see": "/_pocketcloud/health",
     }
     return _json(404, missing)
+
+
+def _account_outbox(cloud: Cloud, pairs: dict[str, str]) -> HttpResponse:
+    """The mail Account Management sent (primary email update codes)."""
+    from pocketcloud.services.account.information import read_outbox
+
+    try:
+        after, limit = int(pairs.get("after", "0")), int(pairs.get("limit", "100"))
+    except ValueError:
+        return _json(400, {"error": "after and limit must be integers"})
+    return _json(200, {"messages": read_outbox(cloud, after=after, limit=limit,
+                                               to=pairs.get("to") or None)})
 
 
 def health(cloud: Cloud) -> dict[str, object]:

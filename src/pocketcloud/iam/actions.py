@@ -247,7 +247,22 @@ def _account_context(params: Mapping[str, Any]) -> dict[str, list[str] | str]:
 
 # --- route53: global, and its ARNs carry neither region nor account -------------------------
 
-ROUTE53_CHANGE_OPERATIONS = frozenset({"GetChange"})
+ROUTE53_ID_KINDS = {  # operations whose Id names something other than a hosted zone
+    "GetChange": "change",
+    "GetQueryLoggingConfig": "queryloggingconfig",
+    "DeleteQueryLoggingConfig": "queryloggingconfig",
+    "ChangeCidrCollection": "cidrcollection",
+    "DeleteCidrCollection": "cidrcollection",
+    "GetReusableDelegationSet": "delegationset",
+    "CreateTrafficPolicyVersion": "trafficpolicy",
+    "GetTrafficPolicy": "trafficpolicy",
+    "DeleteTrafficPolicy": "trafficpolicy",
+    "UpdateTrafficPolicyComment": "trafficpolicy",
+    "ListTrafficPolicyVersions": "trafficpolicy",
+    "GetTrafficPolicyInstance": "trafficpolicyinstance",
+    "DeleteTrafficPolicyInstance": "trafficpolicyinstance",
+    "DeleteReusableDelegationSet": "delegationset",
+}
 
 
 def _route53_arn(kind: str, resource_id: str) -> str:
@@ -260,12 +275,16 @@ def _route53(operation: str, params: Mapping[str, Any], ctx: RequestContext) -> 
         return [_route53_arn(str(params["ResourceType"]), str(i)) for i in ids if i]
     if params.get("HealthCheckId"):
         return [_route53_arn("healthcheck", str(params["HealthCheckId"]))]
-    zone_id = params.get("HostedZoneId") or (
-        params.get("Id") if operation not in ROUTE53_CHANGE_OPERATIONS else None)
+    if params.get("CollectionId"):
+        return [_route53_arn("cidrcollection", str(params["CollectionId"]))]
+    if params.get("DelegationSetId"):
+        return [_route53_arn("delegationset", str(params["DelegationSetId"]))]
+    kind = ROUTE53_ID_KINDS.get(operation)
+    zone_id = params.get("HostedZoneId") or (params.get("Id") if kind is None else None)
     if zone_id:
         return [_route53_arn("hostedzone", str(zone_id))]
-    if params.get("Id"):
-        return [_route53_arn("change", str(params["Id"]))]
+    if params.get("Id") and kind is not None:
+        return [_route53_arn(kind, str(params["Id"]))]
     return ["*"]
 
 

@@ -4,7 +4,8 @@ Its own thread keeps DNS answering while the HTTP gateway's loop is busy. Every 
 bounded: queries are answered inline as they arrive (UDP; the kernel's socket buffer is the
 queue), TCP connections are capped, each waits at most TCP_IDLE_TIMEOUT_S for a query and
 carries at most TCP_QUERIES_PER_CONNECTION_MAX; messages are at most 65,535 bytes by the
-format itself. A packet that is not a DNS query is dropped.
+format itself. A packet that is not a DNS query is dropped. An `observe` hook (query logs)
+sees each query and its reply after the reply is sent; it must not block.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ import contextlib
 import logging
 import struct
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from pocketcloud.runtime.dns.cache import Answer
+
+Observe = Callable[[bytes, "bytes | None", Any, bool], None]  # (query, reply, addr, tcp)
 
 log = logging.getLogger("pocketcloud.dns")
 
@@ -27,8 +31,8 @@ START_TIMEOUT_S = 5.0
 
 
 class _Udp(asyncio.DatagramProtocol):
-    def __init__(self, answer: Answer) -> None:
-        self.answer = answer
+    def __init__(self, answer: Answer, observe: Observe | None) -> None:
+        self.answer, self.observe = answer, observe
         self.transport: asyncio.DatagramTransport | None = None
 
     def connection_made(self, transport: Any) -> None:
@@ -42,12 +46,22 @@ class _Udp(asyncio.DatagramProtocol):
             return
         if reply is not None and self.transport is not None:
             self.transport.sendto(reply, addr)
+        if self.observe is not None:
+            _observed(self.observe, data, reply, addr, False)
+
+
+def _observed(observe: Observe, data: bytes, reply: bytes | None, addr: Any, tcp: bool) -> None:
+    try:
+        observe(data, reply, addr, tcp)
+    except Exception:  # a logging hook never stops answering
+        log.exception("dns: observing a query failed")
 
 
 class DnsServer:
-    def __init__(self, host: str, port: int, answer: Answer) -> None:
+    def __init__(self, host: str, port: int, answer: Answer,
+                 observe: Observe | None = None) -> None:
         """`answer(query_bytes, tcp)` -> response bytes, or None to drop the query."""
-        self.host, self.port, self.answer = host, port, answer
+        self.host, self.port, self.answer, self.observe = host, port, answer, observe
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -84,7 +98,7 @@ class DnsServer:
         loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         transport, _ = await loop.create_datagram_endpoint(
-            lambda: _Udp(self.answer), local_addr=(self.host, self.port))
+            lambda: _Udp(self.answer, self.observe), local_addr=(self.host, self.port))
         try:
             tcp = await asyncio.start_server(self._tcp, self.host, self.port,
                                              limit=2 ** 16 + 2)
@@ -114,6 +128,9 @@ class DnsServer:
                     break
                 writer.write(struct.pack("!H", len(reply)) + reply)
                 await writer.drain()
+                if self.observe is not None:
+                    _observed(self.observe, data, reply,
+                              writer.get_extra_info("peername"), True)
         except (asyncio.IncompleteReadError, TimeoutError, OSError):
             pass
         except Exception:

@@ -1,4 +1,5 @@
-"""AWS Account Management: the Region opt-in operations.
+"""AWS Account Management: the Region opt-in operations (here), contacts (contacts.py), the
+account's name and primary email (information.py).
 
 The opt-in state itself lives in ``pocketcloud.infra.region_opt_in`` (EC2's DescribeRegions
 reads it too). Enabling or disabling starts an ENABLING/DISABLING transition that settles on the
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from typing import Any
 
 from pocketcloud.context import RequestContext
@@ -19,56 +19,54 @@ from pocketcloud.errors import AwsError
 from pocketcloud.infra import region_opt_in
 from pocketcloud.infra.region_opt_in import OPT_STATUSES, OptStatusConflict, OptStatusUnchangeable
 from pocketcloud.infra.regions import get_region
+from pocketcloud.services.account.common import target_account, validation_error
+from pocketcloud.services.account.contacts import (
+    delete_alternate_contact,
+    get_alternate_contact,
+    get_contact_information,
+    put_alternate_contact,
+    put_contact_information,
+)
+from pocketcloud.services.account.information import (
+    accept_primary_email_update,
+    get_account_information,
+    get_primary_email,
+    get_primary_email_update_status,
+    put_account_name,
+    start_primary_email_update,
+)
 
 MAX_RESULTS_MAX = 50  # the spec's bound on MaxResults; also the page size when none is given
 NEXT_TOKEN_MAX_CHARS = 1000
-ACCOUNT_ID_PATTERN = re.compile(r"\d{12}")
 _TOKEN_PREFIX = "after:"
 
-
-def _validation_error(message: str, reason: str = "fieldValidationFailed",
-                      field: str | None = None) -> AwsError:
-    fields: dict[str, Any] = {"reason": reason}
-    if field is not None:
-        fields["fieldList"] = [{"name": field, "message": message}]
-    return AwsError("ValidationException", message, 400, fields=fields)
-
-
-def _target_account(ctx: RequestContext, params: dict[str, Any]) -> str:
-    """The account the call is about: the caller's, unless AccountId names another."""
-    account_id = params.get("AccountId")
-    if account_id is None:
-        return ctx.account_id
-    if not isinstance(account_id, str) or not ACCOUNT_ID_PATTERN.fullmatch(account_id):
-        raise _validation_error("AccountId must be a 12-digit account ID.", field="AccountId")
-    if account_id != ctx.account_id:
-        raise AwsError(
-            "AccessDeniedException",
-            f"Account {ctx.account_id} is not authorized to manage account {account_id}: "
-            "that needs an organization's management or delegated administrator account.",
-            403,
-        )
-    return account_id
+__all__ = [
+    "accept_primary_email_update", "delete_alternate_contact", "get_account_information",
+    "get_alternate_contact", "get_contact_information", "get_primary_email",
+    "get_primary_email_update_status", "put_account_name", "put_alternate_contact",
+    "put_contact_information", "start_primary_email_update", "get_region_opt_status",
+    "enable_region", "disable_region", "list_regions",
+]
 
 
 def _region_name(params: dict[str, Any]) -> str:
     name = params.get("RegionName")
     if not isinstance(name, str) or not name:
-        raise _validation_error("RegionName is required.", field="RegionName")
+        raise validation_error("RegionName is required.", field="RegionName")
     if get_region(name) is None:
-        raise _validation_error(f"Invalid region name: {name[:50]}", field="RegionName")
+        raise validation_error(f"Invalid region name: {name[:50]}", field="RegionName")
     return name
 
 
 def get_region_opt_status(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    account_id = _target_account(ctx, params)
+    account_id = target_account(ctx, params)
     name = _region_name(params)
     status = region_opt_in.region_opt_status(ctx.cloud, account_id, name)
     return {"RegionName": name, "RegionOptStatus": status}
 
 
 def _set_region(ctx: RequestContext, params: dict[str, Any], enabled: bool) -> dict[str, Any]:
-    account_id = _target_account(ctx, params)
+    account_id = target_account(ctx, params)
     name = _region_name(params)
     try:
         region_opt_in.set_region_enabled(ctx.cloud, account_id, name, enabled)
@@ -79,7 +77,7 @@ def _set_region(ctx: RequestContext, params: dict[str, Any], enabled: bool) -> d
             409,
         ) from None
     except OptStatusUnchangeable:
-        raise _validation_error(
+        raise validation_error(
             "Unable to switch region status because of its current opt-in status.",
             reason="invalidRegionOptTarget",
         ) from None
@@ -105,16 +103,16 @@ def _decode_token(token: Any) -> str:
             raise ValueError(token)
         text = base64.urlsafe_b64decode(token.encode()).decode()
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise _validation_error("The NextToken is invalid.", field="NextToken") from None
+        raise validation_error("The NextToken is invalid.", field="NextToken") from None
     if not text.startswith(_TOKEN_PREFIX):
-        raise _validation_error("The NextToken is invalid.", field="NextToken")
+        raise validation_error("The NextToken is invalid.", field="NextToken")
     return text[len(_TOKEN_PREFIX):]
 
 
 def _max_results(params: dict[str, Any]) -> int:
     value = params.get("MaxResults", MAX_RESULTS_MAX)
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_RESULTS_MAX:
-        raise _validation_error(
+        raise validation_error(
             f"MaxResults must be between 1 and {MAX_RESULTS_MAX}.", field="MaxResults"
         )
     return value
@@ -123,7 +121,7 @@ def _max_results(params: dict[str, Any]) -> int:
 def _wanted_statuses(params: dict[str, Any]) -> frozenset[str]:
     wanted = params.get("RegionOptStatusContains") or []
     if not isinstance(wanted, list) or any(s not in OPT_STATUSES for s in wanted):
-        raise _validation_error(
+        raise validation_error(
             f"RegionOptStatusContains values must be among {', '.join(OPT_STATUSES)}.",
             field="RegionOptStatusContains",
         )
@@ -132,7 +130,7 @@ def _wanted_statuses(params: dict[str, Any]) -> frozenset[str]:
 
 def list_regions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """The account's Regions and their statuses, by Region code, a page at a time."""
-    account_id = _target_account(ctx, params)
+    account_id = target_account(ctx, params)
     wanted = _wanted_statuses(params)
     page_size = _max_results(params)
     after = _decode_token(params["NextToken"]) if params.get("NextToken") else ""

@@ -50,6 +50,21 @@ def max_items(params: dict[str, Any], default: int, ceiling: int) -> int:
     return min(value, ceiling)
 
 
+def max_results(params: dict[str, Any], ceiling: int) -> int:
+    """The newer list operations' MaxResults (a string on the wire), at most `ceiling`."""
+    raw = params.get("MaxResults")
+    if raw is None or raw == "":
+        return ceiling
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise AwsError("InvalidInput",
+                       f"Invalid request: MaxResults {raw!r} is not a number.") from None
+    if value < 1:
+        raise AwsError("InvalidInput", "Invalid request: MaxResults must be at least 1.")
+    return min(value, ceiling)
+
+
 def record_change(cloud: Cloud, tx: Tx, account_id: str, comment: str | None) -> dict[str, Any]:
     """A new change (PENDING until CHANGE_INSYNC_AFTER_S has passed on the cloud clock)."""
     change_id = "C" + cloud.ids.upper_alnum(CHANGE_ID_LENGTH - 1)

@@ -8,7 +8,7 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.route53.common import HOSTED_ZONE_PREFIX, bare_id, max_items, store
-from pocketcloud.services.route53.limits import REUSABLE_SETS_MAX
+from pocketcloud.services.route53.limits import REUSABLE_SETS_MAX, ZONES_PER_REUSABLE_SET_MAX
 from pocketcloud.store import Tx
 
 DELEGATION_SET_PREFIX = "/delegationset/"
@@ -130,3 +130,15 @@ def delete_reusable_delegation_set(ctx: RequestContext, params: dict[str, Any]
                            "set can be deleted.")
         tx.execute("DELETE FROM route53_delegation_sets WHERE delegation_set_id = ?", (set_id,))
     return {}
+
+
+def get_reusable_delegation_set_limit(ctx: RequestContext, params: dict[str, Any]
+                                      ) -> dict[str, Any]:
+    kind = params.get("Type") or ""
+    if kind != "MAX_ZONES_BY_REUSABLE_DELEGATION_SET":
+        raise AwsError("InvalidInput", f"Invalid request: {kind!r} is not a limit type.")
+    with store(ctx.cloud).read() as tx:
+        found = find_reusable_set(tx, ctx.account_id, params.get("DelegationSetId") or "")
+        count = tx.fetchvalue("SELECT COUNT(*) FROM route53_zones WHERE delegation_set_id = ?",
+                              (bare_id(found["Id"], DELEGATION_SET_PREFIX),))
+    return {"Limit": {"Type": kind, "Value": ZONES_PER_REUSABLE_SET_MAX}, "Count": int(count)}

@@ -1,4 +1,5 @@
-"""Route 53 at server start: the health checkers' job and the DNS server."""
+"""Route 53 at server start: the health checkers' job, the query log writer and the DNS
+server."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pocketcloud.runtime.dns.cache import AnswerCache
 from pocketcloud.runtime.dns.fastwire import Renderer
 from pocketcloud.runtime.dns.server import DnsServer
 from pocketcloud.runtime.dns.wire import answer
-from pocketcloud.services.route53 import probing
+from pocketcloud.services.route53 import probing, query_log
 from pocketcloud.services.route53.answering import Resolver
 from pocketcloud.services.route53.common import store
 from pocketcloud.services.route53.health_state import runtime
@@ -24,6 +25,8 @@ def start(cloud: Cloud) -> None:
     store(cloud)  # tables in place before the DNS thread reads them
     runtime(cloud)
     cloud.background.every("route53-health-checks", probing.TICK_INTERVAL_S, probing.tick)
+    queries = query_log.logger(cloud)
+    cloud.background.every("route53-query-logs", query_log.FLUSH_INTERVAL_S, query_log.flush)
     port = cloud.settings.resolved_dns_port()
     if port == 0:
         return
@@ -31,7 +34,7 @@ def start(cloud: Cloud) -> None:
     fast = (Renderer(), resolver.resolve)
     handler = AnswerCache(lambda data, tcp: answer(data, resolver.respond, tcp, fast),
                           resolver.token, lambda: resolver.cacheable)
-    server = DnsServer(cloud.settings.host, port, handler)
+    server = DnsServer(cloud.settings.host, port, handler, queries.observe)
     try:
         server.start()
     except OSError as error:  # the cloud still serves its APIs; DNS is what is missing

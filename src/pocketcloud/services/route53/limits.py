@@ -14,6 +14,9 @@ HEALTH_CHECKS_MAX = 200  # per account
 RECORD_SETS_PER_ZONE_MAX = 10_000
 VPCS_PER_ZONE_MAX = 300
 REUSABLE_SETS_MAX = 100  # per account
+ZONES_PER_REUSABLE_SET_MAX = 100
+TRAFFIC_POLICIES_MAX = 50  # per account
+TRAFFIC_POLICY_INSTANCES_MAX = 5  # per account
 
 
 def check_hosted_zone_quota(tx: Tx, account_id: str) -> None:
@@ -56,9 +59,14 @@ def get_account_limit(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
             value, count = REUSABLE_SETS_MAX, tx.fetchvalue(
                 "SELECT COUNT(*) FROM route53_delegation_sets WHERE account_id = ?",
                 (ctx.account_id,))
-        elif kind in ("MAX_TRAFFIC_POLICY_INSTANCES_BY_OWNER", "MAX_TRAFFIC_POLICIES_BY_OWNER"):
-            value, count = {"MAX_TRAFFIC_POLICY_INSTANCES_BY_OWNER": 5,
-                            "MAX_TRAFFIC_POLICIES_BY_OWNER": 50}[kind], 0
+        elif kind == "MAX_TRAFFIC_POLICY_INSTANCES_BY_OWNER":
+            value, count = TRAFFIC_POLICY_INSTANCES_MAX, tx.fetchvalue(
+                "SELECT COUNT(*) FROM route53_traffic_policy_instances WHERE account_id = ?",
+                (ctx.account_id,))
+        elif kind == "MAX_TRAFFIC_POLICIES_BY_OWNER":
+            value, count = TRAFFIC_POLICIES_MAX, tx.fetchvalue(
+                "SELECT COUNT(DISTINCT policy_id) FROM route53_traffic_policies WHERE "
+                "account_id = ?", (ctx.account_id,))
         else:
             raise AwsError("InvalidInput", f"Invalid request: {kind!r} is not a limit type.")
     return {"Limit": {"Type": kind, "Value": value}, "Count": int(count)}

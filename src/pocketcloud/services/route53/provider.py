@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from pocketcloud.services.route53.changes import change_resource_record_sets
+from pocketcloud.services.route53.cidr import (
+    change_cidr_collection,
+    create_cidr_collection,
+    delete_cidr_collection,
+    list_cidr_blocks,
+    list_cidr_collections,
+    list_cidr_locations,
+)
 from pocketcloud.services.route53.delegation_sets import (
     create_reusable_delegation_set,
     delete_reusable_delegation_set,
     get_reusable_delegation_set,
+    get_reusable_delegation_set_limit,
     list_reusable_delegation_sets,
 )
+from pocketcloud.services.route53.geo import get_geo_location, list_geo_locations
 from pocketcloud.services.route53.health_checks import (
     create_health_check,
     delete_health_check,
@@ -29,10 +39,34 @@ from pocketcloud.services.route53.misc import (
     get_hosted_zone_limit,
     test_dns_answer,
 )
+from pocketcloud.services.route53.query_logging import (
+    create_query_logging_config,
+    delete_query_logging_config,
+    get_query_logging_config,
+    list_query_logging_configs,
+)
 from pocketcloud.services.route53.tags import (
     change_tags_for_resource,
     list_tags_for_resource,
     list_tags_for_resources,
+)
+from pocketcloud.services.route53.traffic_policies import (
+    create_traffic_policy,
+    create_traffic_policy_instance,
+    create_traffic_policy_version,
+    delete_traffic_policy,
+    delete_traffic_policy_instance,
+    get_traffic_policy,
+    get_traffic_policy_instance,
+    get_traffic_policy_instance_count,
+    list_traffic_policies,
+    list_traffic_policy_versions,
+    update_traffic_policy_comment,
+)
+from pocketcloud.services.route53.vpc_authorizations import (
+    create_vpc_association_authorization,
+    delete_vpc_association_authorization,
+    list_vpc_association_authorizations,
 )
 from pocketcloud.services.route53.vpcs import (
     associate_vpc_with_hosted_zone,
@@ -50,6 +84,33 @@ from pocketcloud.services.route53.zones import (
 )
 
 __all__ = [
+    "create_traffic_policy",
+    "create_traffic_policy_instance",
+    "create_traffic_policy_version",
+    "delete_traffic_policy",
+    "delete_traffic_policy_instance",
+    "get_traffic_policy",
+    "get_traffic_policy_instance",
+    "get_traffic_policy_instance_count",
+    "list_traffic_policies",
+    "list_traffic_policy_versions",
+    "update_traffic_policy_comment",
+    "change_cidr_collection",
+    "create_cidr_collection",
+    "delete_cidr_collection",
+    "list_cidr_blocks",
+    "list_cidr_collections",
+    "list_cidr_locations",
+    "get_reusable_delegation_set_limit",
+    "get_geo_location",
+    "list_geo_locations",
+    "create_vpc_association_authorization",
+    "delete_vpc_association_authorization",
+    "list_vpc_association_authorizations",
+    "create_query_logging_config",
+    "delete_query_logging_config",
+    "get_query_logging_config",
+    "list_query_logging_configs",
     "list_reusable_delegation_sets",
     "get_reusable_delegation_set",
     "delete_reusable_delegation_set",

@@ -9,7 +9,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.route53 import names
+from pocketcloud.services.route53 import names, query_log
 from pocketcloud.services.route53.common import (
     HOSTED_ZONE_PREFIX,
     bare_id,
@@ -273,8 +273,15 @@ def delete_hosted_zone(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
         tx.execute("DELETE FROM route53_zones WHERE zone_id = ?", (zone.zone_id,))
         tx.execute("DELETE FROM route53_tags WHERE resource_type = 'hostedzone' AND "
                    "resource_id = ?", (zone.zone_id,))
+        logged = tx.execute("DELETE FROM route53_query_logging WHERE zone_id = ?",
+                            (zone.zone_id,))
+        tx.execute("DELETE FROM route53_vpc_authorizations WHERE zone_id = ?", (zone.zone_id,))
+        tx.execute("DELETE FROM route53_traffic_policy_instances WHERE zone_id = ?",
+                   (zone.zone_id,))
         change = record_change(cloud, tx, ctx.account_id, None)
     bump_generation()
+    if logged:
+        query_log.refresh(cloud)
     return {"ChangeInfo": change}
 
 

@@ -25,6 +25,13 @@ from pocketcloud.services.sns.sms_operations import (
     put_data_protection_policy,
     set_sms_attributes,
 )
+from pocketcloud.services.sns.sms_sandbox import (
+    create_sms_sandbox_phone_number,
+    delete_sms_sandbox_phone_number,
+    list_origination_numbers,
+    list_sms_sandbox_phone_numbers,
+    verify_sms_sandbox_phone_number,
+)
 from pocketcloud.services.sns.subscription_operations import (
     confirm_subscription,
     get_subscription_attributes,
@@ -52,6 +59,11 @@ __all__ = [
     "check_if_phone_number_is_opted_out",
     "get_data_protection_policy",
     "get_sms_attributes",
+    "create_sms_sandbox_phone_number",
+    "delete_sms_sandbox_phone_number",
+    "list_origination_numbers",
+    "list_sms_sandbox_phone_numbers",
+    "verify_sms_sandbox_phone_number",
     "get_sms_sandbox_account_status",
     "list_phone_numbers_opted_out",
     "opt_in_phone_number",

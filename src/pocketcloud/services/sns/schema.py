@@ -97,6 +97,17 @@ SCHEMA = (
     CREATE INDEX sns_platform_by_application ON sns_platform (application_arn, kind, arn);
     CREATE INDEX sns_platform_by_region ON sns_platform (account_id, region, kind, arn);
     """,
+    """
+    CREATE TABLE sns_sms_sandbox (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        phone_number TEXT NOT NULL,
+        status TEXT NOT NULL,
+        one_time_password TEXT,
+        created_s REAL NOT NULL,
+        PRIMARY KEY (account_id, region, phone_number)
+    );
+    """,
 )
 
 def ready_store(store: Store) -> Store:

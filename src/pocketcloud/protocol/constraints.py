@@ -23,9 +23,11 @@ Problems = tuple[str, ...]
 Check = Callable[[Any], Problems]
 Step = tuple[str, str, Check, bool]  # member, field in messages, its check, value hidden?
 PASSED_MAX = 10_000  # remembered good strings per checked member (bounded)
+PASSED_LENGTH_MAX = 256  # only names and ids are remembered, never documents
 _NONE: Problems = ()
 _NOT_NULL = "Member must not be null"
 _JAVA_UNICODE = re.compile(r"\\u([0-9A-Fa-f]{4})")
+_NESTED_REPEAT = re.compile(r"\([^()]*[+*}][^()]*\)[+*{]")  # (a+)* may backtrack for ever
 
 
 class Constraints:
@@ -160,7 +162,7 @@ def _string_check(low: int | None, high: int | None, pattern: str | None) -> Che
         if compiled is not None and not compiled.fullmatch(value):
             found.append(f"Member must satisfy regular expression pattern: {pattern}")
         found += _length_problems(len(value), low, high)
-        if not found and len(passed) < PASSED_MAX:
+        if not found and len(value) <= PASSED_LENGTH_MAX and len(passed) < PASSED_MAX:
             passed.add(value)
         return tuple(found)
 
@@ -190,11 +192,15 @@ def _length_problems(length: int, low: int | None, high: int | None) -> list[str
 
 
 def _compiled(pattern: str) -> Any:
-    """The model's (Java) pattern compiled with Java's meaning: \\w, \\d and \\s are ASCII;
-    Unicode classes (\\p{L}) go to RE2. None when neither engine reads it (never refuse then)."""
+    """The model's (Java) pattern compiled with Java's meaning: \\w, \\d and \\s are ASCII.
+    Unicode classes (\\p{L}) and nested repeats go to RE2 (linear time, but slower on short
+    strings); None when neither engine reads it (never refuse then)."""
+    if "\\p{" in pattern or _NESTED_REPEAT.search(pattern):
+        try:
+            return re2.compile(_JAVA_UNICODE.sub(r"\\x{\1}", pattern))
+        except Exception:  # noqa: BLE001 - RE2 refuses lookarounds: Python's engine then
+            pass
     try:
-        if "\\p{" not in pattern:
-            return re.compile(pattern, re.ASCII)
-        return re2.compile(_JAVA_UNICODE.sub(r"\\x{\1}", pattern))
-    except Exception:  # noqa: BLE001 - a pattern neither engine reads is not checked
+        return re.compile(pattern, re.ASCII)
+    except re.error:
         return None

@@ -34,6 +34,7 @@ from pocketcloud.protocol.parsing import parse_request
 from pocketcloud.protocol.serializing import serialize_error, serialize_response
 from pocketcloud.protocol.specs import service_model
 from pocketcloud.protocol.streams import RequestBody, ResponseBody
+from pocketcloud.services.constraints import check_constraints
 from pocketcloud.services.iam import last_access
 from pocketcloud.services.lambda_ import url_hook as function_urls
 from pocketcloud.services.lifecycle import start_services, stop_services
@@ -120,6 +121,7 @@ class Gateway:
         if streamed is not None:  # a streamed body is always there, if only empty
             params[streamed] = RequestBody(receive, _content_length(request))
         check_required(found.service, operation, params)  # a missing member: 400, not KeyError
+        check_constraints(found.service, found.operation, params)  # the model's, as AWS's front end
         ctx = RequestContext(
             cloud=self.cloud,
             request_id=request_id,

@@ -50,8 +50,11 @@ def test_update_event_bus(events: Any) -> None:
 
 def test_partner_event_sources_are_empty(events: Any) -> None:
     assert events.list_event_sources()["EventSources"] == []
-    assert events.list_partner_event_sources(NamePrefix="aws.partner/")[
+    assert events.list_partner_event_sources(NamePrefix="aws.partner/example.com/")[
         "PartnerEventSources"] == []
+    # the model's pattern wants a partner name after the prefix
+    assert _error(events.list_partner_event_sources, NamePrefix="aws.partner/")[0] == (
+        "ValidationException")
     name = "aws.partner/example.com/123/orders"
     for call, member in ((events.describe_event_source, "Name"),
                          (events.describe_partner_event_source, "Name"),

@@ -40,7 +40,8 @@ def _refusal(sts, **params) -> tuple[str, str, int]:  # type: ignore[no-untyped-
     ("RoleSessionName", "has space", "roleSessionName", "regular expression pattern"),
     ("ExternalId", "e" * 1225, "externalId", "length less than or equal to 1224"),
     ("ExternalId", "no spaces", "externalId", "regular expression pattern"),
-    ("SourceIdentity", "x" * 65, "sourceIdentity", "length less than or equal to 64"),
+    # the current model allows 256 (older documentation said 64)
+    ("SourceIdentity", "x" * 257, "sourceIdentity", "length less than or equal to 256"),
     ("SourceIdentity", "a;b", "sourceIdentity", "regular expression pattern"),
     ("DurationSeconds", 43201, "durationSeconds", "value less than or equal to 43200"),
 ])

@@ -37,17 +37,20 @@ class Constraints:
     follow the spec's order; `own_checks` names members ("Member", "Operation.Member" or every
     member: "Operation.*") that the operations check themselves, in their own words;
     `hidden_types` are the member types whose values the messages leave out ("Value at 'x'"),
-    as sensitive members' values always are.
+    as sensitive members' values always are; `by_field_name` reports members in their field
+    names' order rather than the model's.
     """
 
     def __init__(self, service: str, code: str, *,
                  enum_order: Mapping[str, tuple[str, ...]] | None = None,
-                 own_checks: Iterable[str] = (), hidden_types: Iterable[str] = ()) -> None:
+                 own_checks: Iterable[str] = (), hidden_types: Iterable[str] = (),
+                 by_field_name: bool = False) -> None:
         self.service = service
         self.code = code
         self.enum_order = dict(enum_order or {})
         self.own_checks = frozenset(own_checks)
         self.hidden_types = frozenset(hidden_types)
+        self.by_field_name = by_field_name
         self._plans: dict[str, tuple[Step, ...]] = {}
 
     def check(self, operation: str, params: dict[str, Any]) -> None:
@@ -86,6 +89,8 @@ class Constraints:
                 hidden = member.type_name in self.hidden_types or bool(
                     member.metadata.get("sensitive"))  # never echo a secret
                 plan.append((name, name[:1].lower() + name[1:], check, hidden))
+        if self.by_field_name:
+            plan.sort(key=lambda step: step[1])
         return tuple(plan)
 
     def _check_for(self, shape: Any) -> Check | None:
@@ -105,7 +110,9 @@ class Constraints:
         return None
 
     def _element_rules(self, shape: Any) -> str:
-        """A list element's constraints as Coral names them all when one element breaks any."""
+        """A list element's constraints as Coral names them all when one element breaks any;
+        an enum or a pattern comes with "not null" (recorded: IAM's tagKeys, Lambda's
+        architectures), lengths alone without (recorded: IAM's thumbprintList)."""
         enum = getattr(shape, "enum", None)
         if enum:
             rules = [_enum_rule(self.enum_order.get(shape.name, tuple(enum)))]
@@ -116,7 +123,8 @@ class Constraints:
                      + [f"Member must have length greater than or equal to {low}"] * bool(low)
                      + [f"Member must satisfy regular expression pattern: {pattern}"]
                      * bool(pattern))
-        return f"Member must satisfy constraint: [{', '.join(rules + [_NOT_NULL])}]"
+        not_null = [_NOT_NULL] if enum or shape.metadata.get("pattern") else []
+        return f"Member must satisfy constraint: [{', '.join(rules + not_null)}]"
 
 
 def _shown(value: Any) -> str:

@@ -28,10 +28,12 @@ _SERVICES = {
         "logGroupName", "logStreamName")),
     # EventBridge words an over-long EventPattern itself (InvalidEventPatternException).
     "events": Constraints("events", "ValidationException", own_checks=("EventPattern",)),
-    # IAM shows only strings' values ("Value at 'tagKeys'", recorded); its password policy
-    # ranges come in their own order.
+    # IAM shows no values ("Value at 'versionId'", "Value at 'url'", "Value at 'tagKeys'", as
+    # recorded from AWS; older reports quoted names) and names the members in field-name order
+    # (recorded for CreateOpenIDConnectProvider); its password policy ranges come in their own
+    # order.
     "iam": Constraints("iam", "ValidationError", own_checks=("UpdateAccountPasswordPolicy.*",),
-                       hidden_types=("list", "integer", "long")),
+                       hidden_types=("string", "list", "integer", "long"), by_field_name=True),
     "sts": Constraints("sts", "ValidationError"),
 }
 

@@ -1,5 +1,5 @@
 """IAM checks a request against its model's constraints before the operation runs, answering
-ValidationError; only strings' values are shown, and never a password."""
+ValidationError in field-name order; no value is shown (as AWS recorded for versionId and url)."""
 
 from __future__ import annotations
 
@@ -22,22 +22,22 @@ def iam(endpoint: str):  # type: ignore[no-untyped-def]
 
 def test_a_user_name_outside_the_pattern(iam) -> None:  # type: ignore[no-untyped-def]
     assert refusal(iam.get_user, UserName="bad name") == (
-        "ValidationError", "1 validation error detected: Value 'bad name' at 'userName' failed "
+        "ValidationError", "1 validation error detected: Value at 'userName' failed "
         f"to satisfy constraint: Member must satisfy regular expression pattern: {NAME_PATTERN}",
         400)
 
 
 def test_an_empty_name_breaks_pattern_and_length(iam) -> None:  # type: ignore[no-untyped-def]
     assert refusal(iam.create_user, UserName="") == (
-        "ValidationError", "2 validation errors detected: Value '' at 'userName' failed to "
+        "ValidationError", "2 validation errors detected: Value at 'userName' failed to "
         f"satisfy constraint: Member must satisfy regular expression pattern: {NAME_PATTERN}; "
-        "Value '' at 'userName' failed to satisfy constraint: Member must have length greater "
+        "Value at 'userName' failed to satisfy constraint: Member must have length greater "
         "than or equal to 1", 400)
 
 
 def test_non_ascii_word_characters_break_the_pattern(iam) -> None:  # type: ignore[no-untyped-def]
     code, message, _ = refusal(iam.get_user, UserName="é")  # Java's \w is ASCII
-    assert code == "ValidationError" and "Value 'é' at 'userName'" in message
+    assert code == "ValidationError" and "Value at 'userName'" in message
 
 
 def test_a_password_is_never_shown(iam) -> None:  # type: ignore[no-untyped-def]

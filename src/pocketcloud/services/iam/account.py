@@ -1,30 +1,23 @@
-"""Account-wide IAM settings: the alias, the password policy, the summary, STS's token version,
-OIDC providers."""
+"""Account-wide IAM settings: the alias, the password policy, the summary, STS's token
+version."""
 
 from __future__ import annotations
 
 import json
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
-from pocketcloud.arns import global_arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.iam import mfa, saml_providers, server_certificates
 from pocketcloud.services.iam.common import (
     already_exists,
-    merged_tags,
     no_such_entity,
     page,
-    timestamp,
-    without_tags,
 )
 from pocketcloud.services.iam.schema import reading, writing
 
 _ALIAS = re.compile(r"[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]")
-MAX_CLIENT_IDS = 100
-MAX_THUMBPRINTS = 5
 # HardExpiry is left out of the policy unless it was set (as recorded from AWS)
 _PASSWORD_POLICY_DEFAULTS = {
     "MinimumPasswordLength": 6, "RequireSymbols": False, "RequireNumbers": False,
@@ -165,129 +158,6 @@ def set_security_token_service_preferences(
                    "(?, 'token_version', ?) ON CONFLICT (account_id, name) DO UPDATE SET "
                    "value = excluded.value", (ctx.account_id, version))
     return {}
-
-
-def create_open_id_connect_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    url = params["Url"]
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.netloc:
-        raise AwsError("ValidationError", "Invalid Open ID Connect Provider URL")
-    client_ids = params.get("ClientIDList") or []
-    thumbprints = params.get("ThumbprintList") or []
-    if len(thumbprints) > MAX_THUMBPRINTS:
-        raise AwsError("InvalidInputException",
-                       f"Thumbprint list must contain fewer than {MAX_THUMBPRINTS} entries.")
-    if len(client_ids) > MAX_CLIENT_IDS:
-        raise AwsError("LimitExceededException", "Cannot exceed quota for "
-                       f"ClientIdsPerOpenIdConnectProvider: {MAX_CLIENT_IDS}", 409)
-    arn = global_arn("iam", ctx.account_id, f"oidc-provider/{issuer_of(url)}")
-    with writing(ctx.cloud) as tx:
-        if tx.fetchvalue("SELECT 1 FROM iam_oidc_providers WHERE account_id = ? AND arn = ?",
-                         (ctx.account_id, arn)):
-            raise already_exists(f"Provider with url {url} already exists.")
-        tx.execute("INSERT INTO iam_oidc_providers (account_id, arn, url, client_ids, "
-                   "thumbprints, create_date, tags) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   (ctx.account_id, arn, issuer_of(url), json.dumps(client_ids),
-                    json.dumps(thumbprints), ctx.cloud.clock.now(),
-                    json.dumps(params.get("Tags") or [])))
-    answer: dict[str, Any] = {"OpenIDConnectProviderArn": arn}
-    if params.get("Tags"):  # Tags only when some were given
-        answer["Tags"] = params["Tags"]
-    return answer
-
-
-def issuer_of(url: str) -> str:
-    """The provider's identity: the URL without its scheme (as IAM names the provider)."""
-    return url.split("://", 1)[-1].rstrip("/")
-
-
-def get_open_id_connect_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    row = _provider(ctx, params["OpenIDConnectProviderArn"])
-    url, client_ids, thumbprints, created, tags = row
-    return {"Url": url, "ClientIDList": json.loads(client_ids),
-            "ThumbprintList": json.loads(thumbprints), "CreateDate": timestamp(created),
-            "Tags": json.loads(tags)}
-
-
-def list_open_id_connect_providers(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    with reading(ctx.cloud) as tx:
-        rows = tx.fetchall("SELECT arn FROM iam_oidc_providers WHERE account_id = ? ORDER BY arn",
-                           (ctx.account_id,))
-    return {"OpenIDConnectProviderList": [{"Arn": r[0]} for r in rows]}
-
-
-def delete_open_id_connect_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    arn = params["OpenIDConnectProviderArn"]
-    with writing(ctx.cloud) as tx:
-        deleted = tx.execute("DELETE FROM iam_oidc_providers WHERE account_id = ? AND arn = ?",
-                             (ctx.account_id, arn))
-    if not deleted:  # worded unlike GetOpenIDConnectProvider's, as recorded from AWS
-        raise no_such_entity(f"OpenId connect Provider {arn} cannot be found.")
-    return {}
-
-
-def add_client_id_to_open_id_connect_provider(
-    ctx: RequestContext, params: dict[str, Any]
-) -> dict[str, Any]:
-    return _update_provider(ctx, params["OpenIDConnectProviderArn"], "client_ids",
-                            lambda ids: ids if params["ClientID"] in ids
-                            else [*ids, params["ClientID"]])
-
-
-def remove_client_id_from_open_id_connect_provider(
-    ctx: RequestContext, params: dict[str, Any]
-) -> dict[str, Any]:
-    return _update_provider(ctx, params["OpenIDConnectProviderArn"], "client_ids",
-                            lambda ids: [i for i in ids if i != params["ClientID"]])
-
-
-def update_open_id_connect_provider_thumbprint(
-    ctx: RequestContext, params: dict[str, Any]
-) -> dict[str, Any]:
-    return _update_provider(ctx, params["OpenIDConnectProviderArn"], "thumbprints",
-                            lambda _: list(params["ThumbprintList"]))
-
-
-def tag_open_id_connect_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return _update_provider(ctx, params["OpenIDConnectProviderArn"], "tags",
-                            lambda tags: json.loads(merged_tags(json.dumps(tags),
-                                                                params["Tags"])))
-
-
-def untag_open_id_connect_provider(
-    ctx: RequestContext, params: dict[str, Any]
-) -> dict[str, Any]:
-    return _update_provider(ctx, params["OpenIDConnectProviderArn"], "tags",
-                            lambda tags: json.loads(without_tags(json.dumps(tags),
-                                                                 params["TagKeys"])))
-
-
-def list_open_id_connect_provider_tags(
-    ctx: RequestContext, params: dict[str, Any]
-) -> dict[str, Any]:
-    return page(json.loads(_provider(ctx, params["OpenIDConnectProviderArn"])[4]), params,
-                "Tags")
-
-
-def _update_provider(ctx: RequestContext, arn: str, column: str, change: Any) -> dict[str, Any]:
-    with writing(ctx.cloud) as tx:
-        stored = tx.fetchvalue(f"SELECT {column} FROM iam_oidc_providers WHERE account_id = ? "
-                               "AND arn = ?", (ctx.account_id, arn))
-        if stored is None:
-            raise no_such_entity(f"OpenIDConnect Provider not found for arn {arn}")
-        tx.execute(f"UPDATE iam_oidc_providers SET {column} = ? WHERE account_id = ? AND arn = ?",
-                   (json.dumps(change(json.loads(stored))), ctx.account_id, arn))
-    return {}
-
-
-def _provider(ctx: RequestContext, arn: str) -> tuple[Any, ...]:
-    with reading(ctx.cloud) as tx:
-        row = tx.fetchone("SELECT url, client_ids, thumbprints, create_date, tags FROM "
-                          "iam_oidc_providers WHERE account_id = ? AND arn = ?",
-                          (ctx.account_id, arn))
-    if row is None:
-        raise no_such_entity(f"OpenIDConnect Provider not found for arn {arn}")
-    return tuple(row)
 
 
 def _setting(ctx: RequestContext, name: str) -> str | None:

@@ -181,7 +181,7 @@ def merged_tags(stored: str, added: list[dict[str, str]], fold_case: bool = Fals
         tags[tag["Key"]] = tag["Value"]
     if len(tags) > MAX_TAGS:
         raise AwsError("LimitExceededException",
-                       f"Cannot exceed quota for TagsPerEntity: {MAX_TAGS}.", 409)
+                       "The number of tags has reached the maximum limit.", 409)
     return json.dumps([{"Key": k, "Value": v} for k, v in tags.items()])
 
 
@@ -224,9 +224,10 @@ def path_prefix(params: dict[str, Any]) -> str:
 
 
 def valid_version_id(version_id: str) -> str:
-    if not VERSION_ID_PATTERN.fullmatch(version_id):
-        raise validation_error(version_id, "versionId", "Member must satisfy regular "
-                               r"expression pattern: v[1-9][0-9]*(\.[A-Za-z0-9-]*)?")
+    if not VERSION_ID_PATTERN.fullmatch(version_id):  # IAM's message leaves the value out
+        raise AwsError("ValidationError", "1 validation error detected: Value at 'versionId' "
+                       "failed to satisfy constraint: Member must satisfy regular expression "
+                       r"pattern: v[1-9][0-9]*(\.[A-Za-z0-9-]*)?")
     return version_id
 
 

@@ -23,6 +23,7 @@ from pocketcloud.services.iam import (
     managed,
     mfa,
     names,
+    oidc_providers,
     passwords,
     roles,
     saml_providers,
@@ -50,7 +51,7 @@ def _in_callers_account(function: Operation) -> Operation:
 _MODULES = (users, login_profiles, roles, managed, inline, access_keys, account, simulation,
             service_linked, mfa, saml_providers, server_certificates, user_credentials,
             service_credentials, passwords, authorization_details, credential_report,
-            context_keys, access_reports)
+            context_keys, access_reports, oidc_providers)
 _OPERATIONS = {
     name: _in_callers_account(value)
     for module in _MODULES

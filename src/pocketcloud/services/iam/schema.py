@@ -160,6 +160,12 @@ SCHEMA = (
         PRIMARY KEY (account_id, entity_arn, action)
     );
     """,
+    # OIDC providers' trusted identity propagation (UpdateOpenIDConnectProvider): a
+    # ContextProvider as JSON and an Identity Center instance ARN, NULL when not configured
+    """
+    ALTER TABLE iam_oidc_providers ADD COLUMN context_provider TEXT;
+    ALTER TABLE iam_oidc_providers ADD COLUMN identity_center TEXT;
+    """,
 )
 
 _generations: dict[int, int] = {}

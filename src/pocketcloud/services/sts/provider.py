@@ -38,7 +38,7 @@ def get_caller_identity(ctx: RequestContext, params: dict[str, Any]) -> dict[str
 
 
 def get_access_key_info(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    key_id = params["AccessKeyId"]
+    key_id = params["AccessKeyId"]  # its length and pattern: the model's checks, run first
     found = lookup_access_key(ctx.cloud, key_id)
     return {"Account": found.account_id if found else account_for_access_key(key_id)}
 
@@ -165,7 +165,9 @@ def get_federation_token(ctx: RequestContext, params: dict[str, Any]) -> dict[st
         source_user_arn=caller.principal_arn)
     return {"Credentials": credentials,
             "FederatedUser": {"FederatedUserId": user_id, "Arn": arn},
-            "PackedPolicySize": _packed_size(policies, session_tags)}
+            # 0 when nothing was packed, as recorded from AWS
+            "PackedPolicySize": _packed_size(policies, session_tags)
+            if policies or session_tags else 0}
 
 
 def _role_session(

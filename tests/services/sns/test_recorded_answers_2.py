@@ -3,6 +3,7 @@ subscription attribute checks."""
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -25,3 +26,37 @@ def test_a_default_entry_must_be_a_string(sns: Any, unique: Any) -> None:
     # duplicate keys are accepted (the last one wins)
     sns.publish(TopicArn=topic, Message='{"default": "a", "default": "b"}',
                 MessageStructure="json")
+
+
+def test_subscribe_again_naming_implied_values_is_the_same_subscription(
+        sns: Any, queue_for: Any, unique: Any) -> None:
+    topic = sns.create_topic(Name=unique("t"))["TopicArn"]
+    _, queue_arn = queue_for()
+
+    def subscribe(**attributes: str) -> str:
+        return str(sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn,
+                                 Attributes=attributes, ReturnSubscriptionArn=True)[
+            "SubscriptionArn"])
+
+    first = subscribe(RawMessageDelivery="true")
+    assert subscribe(RawMessageDelivery="true", FilterPolicyScope="MessageAttributes") == first
+    assert subscribe(FilterPolicyScope="MessageAttributes") == first
+    assert subscribe() == first
+    assert error_of(sns.subscribe, TopicArn=topic, Protocol="sqs", Endpoint=queue_arn,
+                    Attributes={"RawMessageDelivery": "false", "FilterPolicyScope": "MessageBody"}
+                    ) == ("InvalidParameter", "Invalid parameter: Attributes Reason: "
+                          "Subscription already exists with different attributes")
+
+
+def test_list_tokens_are_base64(sns: Any, unique: Any) -> None:
+    topic = sns.create_topic(Name=unique("t"))["TopicArn"]
+    for number in range(101):
+        sns.subscribe(TopicArn=topic, Protocol="sms", Endpoint=f"+12312312{number}")
+    first = sns.list_subscriptions_by_topic(TopicArn=topic)
+    assert len(first["Subscriptions"]) == 100
+    assert base64.b64decode(first["NextToken"], validate=True)
+    second = sns.list_subscriptions_by_topic(TopicArn=topic, NextToken=first["NextToken"])
+    assert len(second["Subscriptions"]) == 1 and "NextToken" not in second
+    assert second["Subscriptions"][0] not in first["Subscriptions"]
+    assert error_of(sns.list_topics, NextToken="not-a-token") == (
+        "InvalidParameter", "Invalid parameter: NextToken")

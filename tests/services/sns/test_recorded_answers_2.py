@@ -7,7 +7,9 @@ import base64
 import json
 from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 
@@ -60,3 +62,25 @@ def test_list_tokens_are_base64(sns: Any, unique: Any) -> None:
     assert second["Subscriptions"][0] not in first["Subscriptions"]
     assert error_of(sns.list_topics, NextToken="not-a-token") == (
         "InvalidParameter", "Invalid parameter: NextToken")
+
+
+def test_missing_required_members_as_recorded(endpoint: str, sns: Any, unique: Any) -> None:
+    unchecked = boto3.client("sns", region_name="us-east-1", endpoint_url=endpoint,
+                             config=Config(retries={"max_attempts": 1}, parameter_validation=False),
+                             aws_access_key_id="test", aws_secret_access_key="test")
+    assert error_of(unchecked.unsubscribe) == (
+        "InvalidParameter",
+        "Invalid parameter: SubscriptionArn Reason: no value for required parameter")
+    topic = sns.create_topic(Name=unique("t"))["TopicArn"]
+    attributes = {"attr1": {"StringValue": "x"}}
+    with pytest.raises(ClientError) as caught:
+        unchecked.publish(TopicArn=topic, Message="m", MessageAttributes=attributes)
+    assert caught.value.response["Error"]["Code"] == "ValidationError"
+    assert caught.value.response["Error"]["Message"] == (
+        "1 validation error detected: Value null at 'messageAttributes.attr1.member.dataType' "
+        "failed to satisfy constraint: Member must not be null")
+    assert error_of(unchecked.publish_batch, TopicArn=topic, PublishBatchRequestEntries=[
+        {"Id": "1", "Message": "m", "MessageAttributes": attributes}])[1] == (
+        "1 validation error detected: Value null at 'publishBatchRequestEntries.1.member."
+        "messageAttributes.attr1.member.dataType' failed to satisfy constraint: "
+        "Member must not be null")

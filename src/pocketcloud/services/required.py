@@ -18,8 +18,10 @@ def _camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def missing_member(shape: Any, value: Any, path: str = "", depth: int = 0) -> str | None:
-    """The path of the first required member missing from `value`, or None."""
+def missing_member(shape: Any, value: Any, path: str = "", depth: int = 0,
+                   map_entry: str = ".") -> str | None:
+    """The path of the first required member missing from `value`, or None. `map_entry` joins
+    a map key to what is below it (SNS names it `key.member.`, as recorded)."""
     if depth > NESTING_MAX or value is None:
         return None
     required, children = _plan(shape)
@@ -30,17 +32,20 @@ def missing_member(shape: Any, value: Any, path: str = "", depth: int = 0) -> st
         for name, member in children:
             child = value.get(name)
             if child is not None:
-                found = missing_member(member, child, f"{path}{_camel(name)}.", depth + 1)
+                found = missing_member(member, child, f"{path}{_camel(name)}.", depth + 1,
+                                       map_entry)
                 if found:
                     return found
     elif children and shape.type_name == "list" and isinstance(value, list):
         for index, item in enumerate(value, start=1):
-            found = missing_member(shape.member, item, f"{path[:-1]}.{index}.member.", depth + 1)
+            found = missing_member(shape.member, item, f"{path[:-1]}.{index}.member.", depth + 1,
+                                   map_entry)
             if found:
                 return found
     elif children and shape.type_name == "map" and isinstance(value, dict):
         for key, item in value.items():  # BatchWriteItem's RequestItems: table -> requests
-            found = missing_member(shape.value, item, f"{path}{key}.", depth + 1)
+            found = missing_member(shape.value, item, f"{path}{key}{map_entry}", depth + 1,
+                                   map_entry)
             if found:
                 return found
     return None
@@ -64,7 +69,7 @@ def _plan(shape: Any) -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]:
 # Each service's own answer to a missing required member, where it is not JSON's default
 # ValidationException (codes from each service's API reference, "Common Errors").
 _MISSING_CODES = {"ec2": "MissingParameter", "iam": "ValidationError", "sts": "ValidationError",
-                  "sns": "InvalidParameter", "logs": "InvalidParameterException",
+                  "sns": "ValidationError", "logs": "InvalidParameterException",
                   "route53": "InvalidInput", "route53domains": "InvalidInput",
                   "s3": "MalformedXML"}
 
@@ -99,9 +104,12 @@ def check_required(service: str, operation: Any, params: dict[str, Any]) -> None
     shape = operation.input_shape
     if shape is None or not _has_required(shape):
         return
-    found = missing_member(shape, params)
+    found = missing_member(shape, params, map_entry=".member." if service == "sns" else ".")
     if not found:
         return
+    if service == "sns" and "." not in found:  # recorded: SNS words a top-level one itself
+        raise AwsError("InvalidParameter", f"Invalid parameter: {found[:1].upper()}{found[1:]} "
+                       "Reason: no value for required parameter")
     if service == "ec2":
         raise AwsError("MissingParameter", f"The request must contain the parameter {found}")
     if service == "s3":  # S3 names no member: its schema refusal

@@ -15,7 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from pocketcloud.errors import AwsError
 
-_RATE = re.compile(r"rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)")
+# AWS refuses any space but the one between value and unit (recorded: "rate( 10 minutes )")
+_RATE = re.compile(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)")
 _CRON = re.compile(r"cron\((.*)\)")
 _UNIT_S = {"minute": 60, "hour": 3600, "day": 86400}
 _MONTHS = {m.upper(): i for i, m in enumerate(calendar.month_abbr) if m}
@@ -47,7 +48,6 @@ Schedule = Rate | Cron
 
 
 def parse_schedule(text: str) -> Schedule:
-    text = text.strip()
     if m := _RATE.fullmatch(text):
         value, unit = int(m.group(1)), m.group(2)
         if value <= 0 or (value == 1) != (not unit.endswith("s")):

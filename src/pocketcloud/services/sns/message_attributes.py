@@ -126,7 +126,7 @@ def resolve_structure(message: str, structure: str | None) -> dict[str, str] | N
     if not isinstance(parsed, dict):
         raise AwsError("InvalidParameter", "Invalid parameter: Message Structure - JSON message "
                        "body failed to parse")
-    if "default" not in parsed:
+    if not isinstance(parsed.get("default"), str):  # recorded: an object there counts as none
         raise AwsError("InvalidParameter", "Invalid parameter: Message Structure - No default "
                        "entry in JSON message body")
     return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in parsed.items()}

@@ -31,6 +31,9 @@ MAX_FILTER_POLICIES_PER_TOPIC = 200  # AWS's default quota
 PENDING = "pending confirmation"
 _PHONE = re.compile(r"\+?[0-9]{7,15}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+# values an existing subscription has without showing them: a repeated Subscribe naming them
+# is the same subscription (recorded)
+_IMPLIED = {"RawMessageDelivery": "false", "FilterPolicyScope": "MessageAttributes"}
 
 
 def subscribe(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -48,7 +51,8 @@ def subscribe(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     state = sns_book(ctx)
     for existing in state.subscriptions_of(topic.arn):
         if existing.protocol == protocol and existing.endpoint == endpoint:
-            if any(existing.attributes.get(k) != v for k, v in attributes.items()):
+            if any(existing.attributes.get(k, _IMPLIED.get(k)) != v
+                   for k, v in attributes.items()):
                 raise AwsError("InvalidParameter", "Invalid parameter: Attributes Reason: "
                                "Subscription already exists with different attributes")
             if existing.confirmed or params.get("ReturnSubscriptionArn"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from typing import Any
@@ -176,15 +177,24 @@ def list_topics(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def paginate(items: list[str], token: str | None) -> tuple[list[str], str | None]:
-    """A page of sorted ARNs after `token` (the last ARN of the page before)."""
+    """A page of sorted ARNs after `token`: AWS's tokens are opaque base64 (recorded), so ours
+    are the last ARN of the page before, base64-encoded."""
     start = 0
-    if token is not None and not token.startswith("arn:aws:sns:"):
-        raise AwsError("InvalidParameter", "Invalid parameter: NextToken")
-    if token:
-        start = next((i for i, item in enumerate(items) if item > token), len(items))
+    if token is not None:
+        start = next((i for i, item in enumerate(items) if item > _token_arn(token)), len(items))
     page = items[start:start + LIST_PAGE_SIZE]
     more = start + LIST_PAGE_SIZE < len(items)
-    return page, (page[-1] if more and page else None)
+    return page, (base64.b64encode(page[-1].encode()).decode() if more and page else None)
+
+
+def _token_arn(token: str) -> str:
+    try:
+        arn = base64.b64decode(token, validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        arn = ""
+    if not arn.startswith("arn:aws:sns:"):
+        raise AwsError("InvalidParameter", "Invalid parameter: NextToken")
+    return arn
 
 
 # -- tags ------------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ async def create_function(ctx: RequestContext, params: dict[str, Any]) -> dict[s
 def get_function(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"], params.get("Qualifier"))
     with store(ctx).read() as tx:
-        config, blob_id = records.get_version(tx, ref)
+        config, blob_id = _requested_version(tx, ref)
         tags = json.loads(records.function_column(tx, ref, "tags"))
         reserved = records.function_column(tx, ref, "reserved_concurrency")
     result: dict[str, Any] = {
@@ -85,8 +85,15 @@ def get_function(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def get_function_configuration(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"], params.get("Qualifier"))
     with store(ctx).read() as tx:
-        config, _ = records.get_version(tx, ref)
+        config, _ = _requested_version(tx, ref)
     return views.as_requested(config, ref)
+
+
+def _requested_version(tx: Any, ref: FunctionRef) -> tuple[dict[str, Any], str]:
+    """The version Get* names; a missing function is named with the qualifier asked for."""
+    if not records.function_exists(tx, ref):
+        raise function_not_found(ref)
+    return records.get_version(tx, ref)
 
 
 def list_functions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

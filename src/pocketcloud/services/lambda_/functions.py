@@ -268,7 +268,8 @@ def _publish(ctx: RequestContext, tx: Any, ref: FunctionRef, latest: dict[str, A
     return config
 
 
-_VOLATILE = ("Version", "FunctionArn", "RevisionId", "LastModified", "Description")
+# A version keeps $LATEST's LastModified: any update since (a new Description too) publishes anew.
+_VOLATILE = ("Version", "FunctionArn", "RevisionId", "Description")
 
 
 def _same_function(a: dict[str, Any], b: dict[str, Any]) -> bool:

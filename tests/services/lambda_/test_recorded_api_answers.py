@@ -26,6 +26,39 @@ def test_get_of_a_missing_function_names_the_qualifier_asked_for(lam) -> None:  
         "ResourceNotFoundException", f"Function not found: {ARN}some-function", 404)
 
 
+def test_event_invoke_destinations_are_checked(lam) -> None:  # type: ignore[no-untyped-def]
+    name, other = create(lam), create(lam)
+
+    def put(**destinations: str) -> tuple[str, str, int]:
+        config = {k: {"Destination": v} for k, v in destinations.items()}
+        return refusal(lam.put_function_event_invoke_config, FunctionName=name,
+                       DestinationConfig=config)
+
+    invalid = "InvalidParameterValueException"
+    assert put(OnSuccess=f"{ARN}doesnotexist") == (
+        invalid, f"The destination ARN {ARN}doesnotexist is invalid.", 400)
+    assert put(OnFailure=f"{ARN}{name}") == (
+        invalid, "You can't specify the function as a destination for itself.", 400)
+    iam = f"arn:aws:iam:us-east-1:000000000000:function:{name}"
+    assert put(OnSuccess=iam) == (
+        invalid, f"The provided destination config DestinationConfig(onSuccess=OnSuccess("
+        f"destination={iam}), onFailure=null) is invalid.", 400)
+    answer = lam.put_function_event_invoke_config(
+        FunctionName=name, DestinationConfig={"OnSuccess": {"Destination": f"{ARN}{other}"}})
+    assert answer["DestinationConfig"] == {"OnSuccess": {"Destination": f"{ARN}{other}"},
+                                           "OnFailure": {}}
+
+
+def test_tagging_gives_the_function_a_new_revision(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam)
+    revisions = [lam.get_function(FunctionName=name)["Configuration"]["RevisionId"]]
+    lam.tag_resource(Resource=f"{ARN}{name}", Tags={"a": "1"})
+    revisions.append(lam.get_function(FunctionName=name)["Configuration"]["RevisionId"])
+    lam.untag_resource(Resource=f"{ARN}{name}", TagKeys=["a"])
+    revisions.append(lam.get_function(FunctionName=name)["Configuration"]["RevisionId"])
+    assert len(set(revisions)) == 3
+
+
 def test_a_description_update_is_published_as_a_new_version(lam) -> None:  # type: ignore[no-untyped-def]
     name = create(lam)
     first = lam.publish_version(FunctionName=name, Description="First version")

@@ -49,6 +49,40 @@ def test_event_invoke_destinations_are_checked(lam) -> None:  # type: ignore[no-
                                            "OnFailure": {}}
 
 
+def test_provisioned_concurrency_names_its_missing_target(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam)
+    lam.publish_version(FunctionName=name)
+    lam.create_alias(FunctionName=name, Name="live", FunctionVersion="1")
+    get, delete = lam.get_provisioned_concurrency_config, lam.delete_provisioned_concurrency_config
+    for call in (get, delete):
+        assert refusal(call, FunctionName="doesnotexist", Qualifier="noalias") == (
+            "ResourceNotFoundException", f"Cannot find alias arn: {ARN}doesnotexist:noalias", 404)
+        assert refusal(call, FunctionName=name, Qualifier="10") == (
+            "ResourceNotFoundException", f"Function not found: {ARN}{name}:10", 404)
+        assert refusal(call, FunctionName=name, Qualifier="$LATEST") == (
+            "InvalidParameterValueException",
+            "The function resource provided must be an alias or a published version.", 400)
+    assert refusal(lam.put_provisioned_concurrency_config, FunctionName="doesnotexist",
+                   Qualifier="1", ProvisionedConcurrentExecutions=1) == (
+        "ResourceNotFoundException", f"Function not found: {ARN}doesnotexist:1", 404)
+    delete(FunctionName=name, Qualifier="1")  # nothing configured: still 204
+
+
+def test_a_version_is_provisioned_directly_or_through_one_alias(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam)
+    lam.publish_version(FunctionName=name)
+    lam.create_alias(FunctionName=name, Name="live", FunctionVersion="1")
+    put = lam.put_provisioned_concurrency_config
+    put(FunctionName=name, Qualifier="1", ProvisionedConcurrentExecutions=1)
+    assert refusal(put, FunctionName=name, Qualifier="live", ProvisionedConcurrentExecutions=1) == (
+        "ResourceConflictException", "Alias can't be used for Provisioned Concurrency "
+        "configuration on an already Provisioned version", 409)
+    lam.delete_provisioned_concurrency_config(FunctionName=name, Qualifier="1")
+    put(FunctionName=name, Qualifier="live", ProvisionedConcurrentExecutions=1)
+    assert refusal(put, FunctionName=name, Qualifier="1", ProvisionedConcurrentExecutions=1) == (
+        "ResourceConflictException", "Version is pointed by a Provisioned Concurrency alias", 409)
+
+
 def test_tagging_gives_the_function_a_new_revision(lam) -> None:  # type: ignore[no-untyped-def]
     name = create(lam)
     revisions = [lam.get_function(FunctionName=name)["Configuration"]["RevisionId"]]

@@ -93,6 +93,17 @@ def test_tagging_gives_the_function_a_new_revision(lam) -> None:  # type: ignore
     assert len(set(revisions)) == 3
 
 
+def test_url_config_answers_show_invoke_mode_only_when_set(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam)
+    created = lam.create_function_url_config(FunctionName=name, AuthType="NONE")
+    assert "InvokeMode" not in created and "LastModifiedTime" not in created
+    updated = lam.update_function_url_config(FunctionName=name, AuthType="AWS_IAM")
+    assert "InvokeMode" not in updated and "LastModifiedTime" in updated
+    assert lam.get_function_url_config(FunctionName=name)["InvokeMode"] == "BUFFERED"
+    streamed = lam.update_function_url_config(FunctionName=name, InvokeMode="RESPONSE_STREAM")
+    assert streamed["InvokeMode"] == "RESPONSE_STREAM"
+
+
 def test_a_description_update_is_published_as_a_new_version(lam) -> None:  # type: ignore[no-untyped-def]
     name = create(lam)
     first = lam.publish_version(FunctionName=name, Description="First version")

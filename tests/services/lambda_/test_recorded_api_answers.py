@@ -114,3 +114,15 @@ def test_a_description_update_is_published_as_a_new_version(lam) -> None:  # typ
     again = lam.publish_version(FunctionName=name)  # nothing changed: version 2 again, 201
     assert again["Version"] == "2" and again["RevisionId"] == second["RevisionId"]
     assert again["ResponseMetadata"]["HTTPStatusCode"] == 201
+
+
+def test_list_functions_of_all_versions_qualifies_latest(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam, Publish=True)
+
+    def arns(**params: str) -> list[str]:
+        pages = lam.get_paginator("list_functions").paginate(**params)
+        return [f["FunctionArn"] for page in pages for f in page["Functions"]
+                if f["FunctionName"] == name]
+
+    assert arns(FunctionVersion="ALL") == [f"{ARN}{name}:$LATEST", f"{ARN}{name}:1"]
+    assert arns() == [f"{ARN}{name}"]

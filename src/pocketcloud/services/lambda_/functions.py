@@ -114,7 +114,7 @@ def list_functions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
         )
     page = rows[:limit]
     result: dict[str, Any] = {"Functions": [
-        views.listed(json.loads(row[2]), qualify_latest=False) for row in page]}
+        views.listed(json.loads(row[2]), qualify_latest=every_version) for row in page]}
     if len(rows) > limit:
         result["NextMarker"] = f"{page[-1][0]}:{page[-1][1]}"
     return result

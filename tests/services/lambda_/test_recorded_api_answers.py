@@ -4,7 +4,7 @@ test_lambda_api): messages, codes and which members a response shows."""
 from __future__ import annotations
 
 import pytest
-from tests.services.lambda_.helpers import create
+from tests.services.lambda_.helpers import create, unique_name, zip_of
 from tests.support import refusal
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:"
@@ -126,3 +126,17 @@ def test_list_functions_of_all_versions_qualifies_latest(lam) -> None:  # type: 
 
     assert arns(FunctionVersion="ALL") == [f"{ARN}{name}:$LATEST", f"{ARN}{name}:1"]
     assert arns() == [f"{ARN}{name}"]
+
+
+def test_layer_compatibility_lists_are_shown_as_given(lam) -> None:  # type: ignore[no-untyped-def]
+    name = unique_name("layer")
+    content = {"ZipFile": zip_of({"python/lib.py": "X = 1\n"})}
+    bare = lam.publish_layer_version(LayerName=name, Content=content)
+    assert "CompatibleRuntimes" not in bare and "CompatibleArchitectures" not in bare
+    empty = lam.publish_layer_version(LayerName=name, Content=content, CompatibleRuntimes=[],
+                                      CompatibleArchitectures=["x86_64"])
+    assert (empty["CompatibleRuntimes"], empty["CompatibleArchitectures"]) == ([], ["x86_64"])
+    listed = lam.list_layer_versions(LayerName=name, CompatibleArchitecture="x86_64")
+    assert [v["Version"] for v in listed["LayerVersions"]] == [2]
+    got = lam.get_layer_version(LayerName=name, VersionNumber=1)
+    assert "CompatibleRuntimes" not in got

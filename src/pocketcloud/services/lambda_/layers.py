@@ -44,9 +44,11 @@ async def publish_layer_version(ctx: RequestContext, params: dict[str, Any]) -> 
             "Description": params.get("Description") or "",
             "CreatedDate": timestamp(ctx.cloud.clock.now()),
             "Version": number,
-            "CompatibleRuntimes": params.get("CompatibleRuntimes") or [],
-            "CompatibleArchitectures": params.get("CompatibleArchitectures") or [],
         }
+        # Shown as given: left out when not sent, [] when sent empty (AWS's recorded answers).
+        for member in ("CompatibleRuntimes", "CompatibleArchitectures"):
+            if params.get(member) is not None:
+                config[member] = params[member]
         if params.get("LicenseInfo"):
             config["LicenseInfo"] = params["LicenseInfo"]
         tx.execute(
@@ -246,8 +248,9 @@ def _list_filter(params: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
         raise validation_error(architecture, "compatibleArchitecture", _ARCHITECTURE_ENUM)
 
     def matches(config: dict[str, Any]) -> bool:
-        return ((runtime is None or runtime in config["CompatibleRuntimes"]) and
-                (architecture is None or architecture in config["CompatibleArchitectures"]))
+        return ((runtime is None or runtime in config.get("CompatibleRuntimes", ())) and
+                (architecture is None or
+                 architecture in config.get("CompatibleArchitectures", ())))
     return matches
 
 

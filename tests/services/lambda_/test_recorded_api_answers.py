@@ -140,3 +140,29 @@ def test_layer_compatibility_lists_are_shown_as_given(lam) -> None:  # type: ign
     assert [v["Version"] for v in listed["LayerVersions"]] == [2]
     got = lam.get_layer_version(LayerName=name, VersionNumber=1)
     assert "CompatibleRuntimes" not in got
+
+
+def test_function_layers_are_checked_as_aws_checks_them(lam) -> None:  # type: ignore[no-untyped-def]
+    layer = unique_name("layer")
+    content = {"ZipFile": zip_of({"python/lib.py": "X = 1\n"})}
+    first = lam.publish_layer_version(LayerName=layer, Content=content)["LayerVersionArn"]
+    second = lam.publish_layer_version(LayerName=layer, Content=content)["LayerVersionArn"]
+    name = create(lam)
+
+    def refused(*layers: str) -> tuple[str, str, int]:
+        return refusal(lam.update_function_configuration, FunctionName=name, Layers=list(layers))
+
+    for pair in ((first, second), (first, first)):
+        assert refused(*pair) == (
+            "InvalidParameterValueException", "Two different versions of the same layer are "
+            "not allowed to be referenced in the same function. "
+            f"{pair[0]} and {pair[1]} are versions of the same layer.", 400)
+    assert refused(first.replace("us-east-1", "eu-west-1")) == (
+        "InvalidParameterValueException", "Layers are not in the same region as the function. "
+        "Layers are expected to be in region us-east-1.", 400)
+    unversioned = first.rsplit(":", 1)[0]
+    code, message, _ = refused(unversioned)
+    assert code == "ValidationException"
+    assert f"Value '[{unversioned}]' at 'layers' failed to satisfy constraint" in message
+    assert lam.update_function_configuration(FunctionName=name, Layers=[second])["Layers"][0][
+        "Arn"] == second

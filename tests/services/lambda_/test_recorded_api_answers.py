@@ -4,7 +4,7 @@ test_lambda_api): messages, codes and which members a response shows."""
 from __future__ import annotations
 
 import pytest
-from tests.services.lambda_.helpers import create, unique_name, zip_of
+from tests.services.lambda_.helpers import HELLO, ROLE, create, unique_name, zip_of
 from tests.support import refusal
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:"
@@ -166,3 +166,19 @@ def test_function_layers_are_checked_as_aws_checks_them(lam) -> None:  # type: i
     assert f"Value '[{unversioned}]' at 'layers' failed to satisfy constraint" in message
     assert lam.update_function_configuration(FunctionName=name, Layers=[second])["Layers"][0][
         "Arn"] == second
+
+
+def test_a_finished_change_has_a_new_revision(lam) -> None:  # type: ignore[no-untyped-def]
+    name = unique_name()
+    created = lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE,
+                                  Handler="app.handler",
+                                  Code={"ZipFile": zip_of({"app.py": HELLO})})
+    active = lam.get_function(FunctionName=name)["Configuration"]["RevisionId"]
+    assert created["RevisionId"] != active
+    updated = lam.update_function_configuration(FunctionName=name, Timeout=10)
+    successful = lam.get_function_configuration(FunctionName=name)["RevisionId"]
+    assert updated["RevisionId"] not in (active, successful)
+    code = lam.update_function_code(FunctionName=name, ZipFile=zip_of({"app.py": HELLO + "\n"}))
+    assert code["RevisionId"] != lam.get_function(FunctionName=name)["Configuration"]["RevisionId"]
+    assert refusal(lam.update_function_configuration, FunctionName=name, Timeout=5,
+                   RevisionId=code["RevisionId"])[0] == "PreconditionFailedException"

@@ -62,7 +62,7 @@ async def create_function(ctx: RequestContext, params: dict[str, Any]) -> dict[s
         ctx.cloud.store.blobs.delete(code.blob_id)
         raise
     # AWS answers while the function is still being created; it is usable at once here.
-    return views.created(config, version)
+    return {**views.created(config, version), "RevisionId": _passing_revision(ctx)}
 
 
 def get_function(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -142,7 +142,7 @@ async def update_function_code(ctx: RequestContext, params: dict[str, Any]) -> d
     _forget_blob_if_unused(ctx, ref, old_blob)
     if params.get("Publish"):  # the new version is still being created
         return views.created(config, config["Version"])
-    return {**config, **_UPDATING}
+    return {**config, **_UPDATING, "RevisionId": _passing_revision(ctx)}
 
 
 def update_function_configuration(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -164,7 +164,7 @@ def update_function_configuration(ctx: RequestContext, params: dict[str, Any]) -
                 del config["Layers"]
         config = _touched(ctx, config)
         records.save_version(tx, ref, LATEST, config, blob_id)
-    return {**config, **_UPDATING}
+    return {**config, **_UPDATING, "RevisionId": _passing_revision(ctx)}
 
 
 def delete_function(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -287,6 +287,12 @@ def _latest(tx: Any, ref: FunctionRef) -> tuple[dict[str, Any], str]:
 _UPDATING = {"LastUpdateStatus": "InProgress",
              "LastUpdateStatusReason": "The function is being created.",
              "LastUpdateStatusReasonCode": "Creating"}
+
+
+def _passing_revision(ctx: RequestContext) -> str:
+    """The RevisionId a create or update answers with: AWS gives the function another one when
+    the change completes (Active, Successful), so the answer's never matches a later call."""
+    return ctx.cloud.ids.uuid4()
 
 
 def _touched(ctx: RequestContext, config: dict[str, Any]) -> dict[str, Any]:

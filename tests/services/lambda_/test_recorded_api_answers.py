@@ -182,3 +182,13 @@ def test_a_finished_change_has_a_new_revision(lam) -> None:  # type: ignore[no-u
     assert code["RevisionId"] != lam.get_function(FunctionName=name)["Configuration"]["RevisionId"]
     assert refusal(lam.update_function_configuration, FunctionName=name, Timeout=5,
                    RevisionId=code["RevisionId"])[0] == "PreconditionFailedException"
+
+
+def test_publishing_gives_latest_a_new_revision(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam)
+    before = lam.get_function(FunctionName=name)["Configuration"]["RevisionId"]
+    published = lam.publish_version(FunctionName=name)
+    after = lam.get_function(FunctionName=name)["Configuration"]["RevisionId"]
+    assert len({before, published["RevisionId"], after}) == 3
+    lam.publish_version(FunctionName=name)  # nothing new to publish: nothing changes
+    assert lam.get_function(FunctionName=name)["Configuration"]["RevisionId"] == after

@@ -263,6 +263,9 @@ def _publish(ctx: RequestContext, tx: Any, ref: FunctionRef, latest: dict[str, A
     if description is not None:
         config["Description"] = description
     records.save_version(tx, ref, version, config, blob_id)
+    # Publishing is a change to the function: $LATEST gets a new RevisionId too, as in AWS.
+    records.save_version(tx, ref, LATEST, {**latest, "RevisionId": ctx.cloud.ids.uuid4()},
+                         blob_id)
     tx.execute("UPDATE lambda_functions SET next_version = ? WHERE account_id = ? AND "
                "region = ? AND name = ?", (number + 1, *records.key(ref)))
     return config

@@ -192,3 +192,20 @@ def test_publishing_gives_latest_a_new_revision(lam) -> None:  # type: ignore[no
     assert len({before, published["RevisionId"], after}) == 3
     lam.publish_version(FunctionName=name)  # nothing new to publish: nothing changes
     assert lam.get_function(FunctionName=name)["Configuration"]["RevisionId"] == after
+
+
+def test_snap_start_is_kept_and_checked(lam) -> None:  # type: ignore[no-untyped-def]
+    on = {"ApplyOn": "PublishedVersions"}
+    assert refusal(lam.create_function, FunctionName=unique_name(), Runtime="python3.9",
+                   Role=ROLE, Handler="app.handler", SnapStart=on,
+                   Code={"ZipFile": zip_of({"app.py": HELLO})}) == (
+        "InvalidParameterValueException",
+        "python3.9 is not supported for SnapStart enabled functions.", 400)
+    name = create(lam, Runtime="python3.12")
+    updated = lam.update_function_configuration(FunctionName=name, SnapStart=on)
+    assert updated["SnapStart"] == {"ApplyOn": "PublishedVersions", "OptimizationStatus": "Off"}
+    version = lam.publish_version(FunctionName=name)
+    assert version["SnapStart"] == {"ApplyOn": "PublishedVersions", "OptimizationStatus": "On"}
+    assert lam.publish_version(FunctionName=name)["Version"] == version["Version"]
+    latest = lam.get_function_configuration(FunctionName=name)
+    assert latest["SnapStart"]["OptimizationStatus"] == "Off"

@@ -21,7 +21,11 @@ from pocketcloud.services.lambda_.names import (
     validation_error,
 )
 from pocketcloud.services.lambda_.schema import store
-from pocketcloud.services.lambda_.validation import check_architectures, check_configuration
+from pocketcloud.services.lambda_.validation import (
+    check_architectures,
+    check_configuration,
+    check_snap_start,
+)
 
 DEFAULT_MEMORY_MB = 128
 DEFAULT_TIMEOUT_S = 3
@@ -158,6 +162,9 @@ def update_function_configuration(ctx: RequestContext, params: dict[str, Any]) -
         if "Runtime" in params:
             config["RuntimeVersionConfig"] = views.runtime_version_config(ref.region,
                                                                           params["Runtime"])
+        if params.get("SnapStart") is not None:
+            check_snap_start(params["SnapStart"], config.get("Runtime"))
+            config["SnapStart"] = views.snap_start(params["SnapStart"])
         if layers is not None:
             config["Layers"] = layers
             if not layers:
@@ -259,7 +266,8 @@ def _publish(ctx: RequestContext, tx: Any, ref: FunctionRef, latest: dict[str, A
     version = str(number)
     config = {**latest, "Version": version,
               "FunctionArn": function_arn(ref.region, ref.account_id, ref.name, version),
-              "RevisionId": ctx.cloud.ids.uuid4()}
+              "RevisionId": ctx.cloud.ids.uuid4(),
+              "SnapStart": views.snap_start(latest.get("SnapStart") or {}, published=True)}
     if description is not None:
         config["Description"] = description
     records.save_version(tx, ref, version, config, blob_id)
@@ -272,7 +280,7 @@ def _publish(ctx: RequestContext, tx: Any, ref: FunctionRef, latest: dict[str, A
 
 
 # A version keeps $LATEST's LastModified: any update since (a new Description too) publishes anew.
-_VOLATILE = ("Version", "FunctionArn", "RevisionId", "Description")
+_VOLATILE = ("Version", "FunctionArn", "RevisionId", "Description", "SnapStart")
 
 
 def _same_function(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -326,7 +334,7 @@ def _new_configuration(ctx: RequestContext, ref: FunctionRef, params: dict[str, 
         "PackageType": "Zip",
         "Architectures": params.get("Architectures") or ["x86_64"],
         "EphemeralStorage": params.get("EphemeralStorage") or {"Size": DEFAULT_EPHEMERAL_MB},
-        "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
+        "SnapStart": views.snap_start(params.get("SnapStart") or {}),
         "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{ref.name}",
                           **(params.get("LoggingConfig") or {})},
     }

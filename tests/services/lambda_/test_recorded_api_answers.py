@@ -209,3 +209,17 @@ def test_snap_start_is_kept_and_checked(lam) -> None:  # type: ignore[no-untyped
     assert lam.publish_version(FunctionName=name)["Version"] == version["Version"]
     latest = lam.get_function_configuration(FunctionName=name)
     assert latest["SnapStart"]["OptimizationStatus"] == "Off"
+
+
+def test_provisioned_concurrency_comes_out_of_unreserved_concurrency(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam, Publish=True)
+    put = lam.put_provisioned_concurrency_config
+    code, message, _ = refusal(put, FunctionName=name, Qualifier="1",
+                               ProvisionedConcurrentExecutions=1_000_000)
+    prefix = "Specified ConcurrentExecutions for function is greater than account's unreserved "
+    assert code == "InvalidParameterValueException" and message.startswith(prefix)
+    unreserved = int(message.removeprefix(prefix + "concurrency [").removesuffix("].") or 0)
+    assert refusal(put, FunctionName=name, Qualifier="1",
+                   ProvisionedConcurrentExecutions=unreserved - 50)[:2] == (
+        "InvalidParameterValueException", "Specified ConcurrentExecutions for function "
+        "decreases account's UnreservedConcurrentExecution below its minimum value of [100].")

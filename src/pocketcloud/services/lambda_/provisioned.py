@@ -35,16 +35,7 @@ def put_provisioned_concurrency_config(ctx: RequestContext,
     with store(ctx).write() as tx:
         qualifier = _published_target(tx, ref, _UNPUBLISHED_PUT)
         _check_overlap(tx, ref, qualifier)
-        others = tx.fetchvalue(
-            "SELECT coalesce(sum(requested), 0) FROM lambda_provisioned_concurrency WHERE "
-            "account_id = ? AND region = ? AND NOT (name = ? AND qualifier = ?)",
-            (ref.account_id, ref.region, ref.name, qualifier), default=0)
-        limit = ctx.cloud.settings.lambda_concurrency_limit - UNRESERVED_CONCURRENCY_MIN
-        if others + wanted > limit:
-            raise AwsError("InvalidParameterValueException",
-                           "Requested Provisioned Concurrency should not be greater than the "
-                           f"reservedConcurrentExecution for function or the account's "
-                           f"unreserved concurrency ({limit}).")
+        _check_account_room(ctx, tx, ref, qualifier, wanted)
         tx.execute("INSERT INTO lambda_provisioned_concurrency (account_id, region, name, "
                    "qualifier, requested, last_modified) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "
                    "(account_id, region, name, qualifier) DO UPDATE SET requested = "
@@ -117,6 +108,27 @@ def _published_target(tx: Any, ref: FunctionRef, unpublished: str) -> str:
         raise AwsError("ResourceNotFoundException",
                        f"Cannot find alias arn: {ref.qualified_arn}", 404)
     return qualifier
+
+
+def _check_account_room(ctx: RequestContext, tx: Any, ref: FunctionRef, qualifier: str,
+                        wanted: int) -> None:
+    """Provisioned concurrency comes out of the account's unreserved concurrency, which keeps
+    UNRESERVED_CONCURRENCY_MIN for everyone else."""
+    others = tx.fetchvalue(
+        "SELECT coalesce(sum(requested), 0) FROM lambda_provisioned_concurrency WHERE "
+        "account_id = ? AND region = ? AND NOT (name = ? AND qualifier = ?)",
+        (ref.account_id, ref.region, ref.name, qualifier), default=0)
+    reserved = tx.fetchvalue(
+        "SELECT coalesce(sum(reserved_concurrency), 0) FROM lambda_functions WHERE "
+        "account_id = ? AND region = ?", (ref.account_id, ref.region), default=0)
+    unreserved = ctx.cloud.settings.lambda_concurrency_limit - reserved - others
+    if wanted > unreserved:
+        raise AwsError("InvalidParameterValueException", "Specified ConcurrentExecutions for "
+                       f"function is greater than account's unreserved concurrency [{unreserved}].")
+    if unreserved - wanted < UNRESERVED_CONCURRENCY_MIN:
+        raise AwsError("InvalidParameterValueException", "Specified ConcurrentExecutions for "
+                       "function decreases account's UnreservedConcurrentExecution below its "
+                       f"minimum value of [{UNRESERVED_CONCURRENCY_MIN}].")
 
 
 def _check_overlap(tx: Any, ref: FunctionRef, qualifier: str) -> None:

@@ -223,3 +223,13 @@ def test_provisioned_concurrency_comes_out_of_unreserved_concurrency(lam) -> Non
                    ProvisionedConcurrentExecutions=unreserved - 50)[:2] == (
         "InvalidParameterValueException", "Specified ConcurrentExecutions for function "
         "decreases account's UnreservedConcurrentExecution below its minimum value of [100].")
+
+
+def test_vpc_config_shows_every_member(lam) -> None:  # type: ignore[no-untyped-def]
+    name = create(lam, VpcConfig={"SubnetIds": ["subnet-0abc"], "SecurityGroupIds": ["sg-0abc"]})
+    shown = lam.get_function_configuration(FunctionName=name)["VpcConfig"]
+    assert shown["Ipv6AllowedForDualStack"] is False and shown["SubnetIds"] == ["subnet-0abc"]
+    cleared = lam.update_function_configuration(
+        FunctionName=name, VpcConfig={"SubnetIds": [], "SecurityGroupIds": []})["VpcConfig"]
+    assert cleared == {"Ipv6AllowedForDualStack": False, "SecurityGroupIds": [],
+                       "SubnetIds": [], "VpcId": ""}

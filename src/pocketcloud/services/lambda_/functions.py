@@ -349,7 +349,20 @@ def _new_configuration(ctx: RequestContext, ref: FunctionRef, params: dict[str, 
 def _normalized(member: str, value: Any) -> Any:
     if member == "Environment":
         return {"Variables": dict((value or {}).get("Variables") or {})}
+    if member == "VpcConfig":
+        return _vpc_config(value or {})
     return value
+
+
+def _vpc_config(requested: dict[str, Any]) -> dict[str, Any]:
+    """VpcConfig as AWS shows it: every member, and VpcId "" once the subnets are removed
+    (pocketcloud models no subnets, so it cannot name the VPC of given ones)."""
+    shown = {"Ipv6AllowedForDualStack": bool(requested.get("Ipv6AllowedForDualStack")),
+             "SecurityGroupIds": list(requested.get("SecurityGroupIds") or []),
+             "SubnetIds": list(requested.get("SubnetIds") or [])}
+    if not shown["SubnetIds"]:
+        shown["VpcId"] = ""
+    return shown
 
 
 def _forget_blob_if_unused(ctx: RequestContext, ref: FunctionRef, blob_id: str) -> None:

@@ -75,11 +75,13 @@ def test_provisioned_concurrency_configs_are_stored(lam) -> None:  # type: ignor
     assert put["Status"] == "IN_PROGRESS" and put["RequestedProvisionedConcurrentExecutions"] == 2
     got = lam.get_provisioned_concurrency_config(FunctionName=name, Qualifier="live")
     assert got["Status"] == "READY" and got["AvailableProvisionedConcurrentExecutions"] == 2
-    lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="1",
+    lam.update_function_configuration(FunctionName=name, Description="second")
+    lam.publish_version(FunctionName=name)  # version 1 is provisioned through its alias
+    lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="2",
                                            ProvisionedConcurrentExecutions=1)
     listed = lam.list_provisioned_concurrency_configs(FunctionName=name)
     assert sorted(c["FunctionArn"].rsplit(":", 1)[1]
-                  for c in listed["ProvisionedConcurrencyConfigs"]) == ["1", "live"]
+                  for c in listed["ProvisionedConcurrencyConfigs"]) == ["2", "live"]
     lam.delete_provisioned_concurrency_config(FunctionName=name, Qualifier="live")
     with pytest.raises(ClientError) as error:
         lam.get_provisioned_concurrency_config(FunctionName=name, Qualifier="live")

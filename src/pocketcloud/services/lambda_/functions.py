@@ -21,7 +21,11 @@ from pocketcloud.services.lambda_.names import (
     validation_error,
 )
 from pocketcloud.services.lambda_.schema import store
-from pocketcloud.services.lambda_.validation import check_architectures, check_configuration
+from pocketcloud.services.lambda_.validation import (
+    check_architectures,
+    check_configuration,
+    check_snap_start,
+)
 
 DEFAULT_MEMORY_MB = 128
 DEFAULT_TIMEOUT_S = 3
@@ -62,13 +66,13 @@ async def create_function(ctx: RequestContext, params: dict[str, Any]) -> dict[s
         ctx.cloud.store.blobs.delete(code.blob_id)
         raise
     # AWS answers while the function is still being created; it is usable at once here.
-    return views.created(config, version)
+    return {**views.created(config, version), "RevisionId": _passing_revision(ctx)}
 
 
 def get_function(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"], params.get("Qualifier"))
     with store(ctx).read() as tx:
-        config, blob_id = records.get_version(tx, ref)
+        config, blob_id = _requested_version(tx, ref)
         tags = json.loads(records.function_column(tx, ref, "tags"))
         reserved = records.function_column(tx, ref, "reserved_concurrency")
     result: dict[str, Any] = {
@@ -85,8 +89,15 @@ def get_function(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def get_function_configuration(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ref = parse_function_name(ctx, params["FunctionName"], params.get("Qualifier"))
     with store(ctx).read() as tx:
-        config, _ = records.get_version(tx, ref)
+        config, _ = _requested_version(tx, ref)
     return views.as_requested(config, ref)
+
+
+def _requested_version(tx: Any, ref: FunctionRef) -> tuple[dict[str, Any], str]:
+    """The version Get* names; a missing function is named with the qualifier asked for."""
+    if not records.function_exists(tx, ref):
+        raise function_not_found(ref)
+    return records.get_version(tx, ref)
 
 
 def list_functions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -107,7 +118,7 @@ def list_functions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
         )
     page = rows[:limit]
     result: dict[str, Any] = {"Functions": [
-        views.listed(json.loads(row[2]), qualify_latest=False) for row in page]}
+        views.listed(json.loads(row[2]), qualify_latest=every_version) for row in page]}
     if len(rows) > limit:
         result["NextMarker"] = f"{page[-1][0]}:{page[-1][1]}"
     return result
@@ -135,7 +146,7 @@ async def update_function_code(ctx: RequestContext, params: dict[str, Any]) -> d
     _forget_blob_if_unused(ctx, ref, old_blob)
     if params.get("Publish"):  # the new version is still being created
         return views.created(config, config["Version"])
-    return {**config, **_UPDATING}
+    return {**config, **_UPDATING, "RevisionId": _passing_revision(ctx)}
 
 
 def update_function_configuration(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -151,13 +162,16 @@ def update_function_configuration(ctx: RequestContext, params: dict[str, Any]) -
         if "Runtime" in params:
             config["RuntimeVersionConfig"] = views.runtime_version_config(ref.region,
                                                                           params["Runtime"])
+        if params.get("SnapStart") is not None:
+            check_snap_start(params["SnapStart"], config.get("Runtime"))
+            config["SnapStart"] = views.snap_start(params["SnapStart"])
         if layers is not None:
             config["Layers"] = layers
             if not layers:
                 del config["Layers"]
         config = _touched(ctx, config)
         records.save_version(tx, ref, LATEST, config, blob_id)
-    return {**config, **_UPDATING}
+    return {**config, **_UPDATING, "RevisionId": _passing_revision(ctx)}
 
 
 def delete_function(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -252,16 +266,21 @@ def _publish(ctx: RequestContext, tx: Any, ref: FunctionRef, latest: dict[str, A
     version = str(number)
     config = {**latest, "Version": version,
               "FunctionArn": function_arn(ref.region, ref.account_id, ref.name, version),
-              "RevisionId": ctx.cloud.ids.uuid4()}
+              "RevisionId": ctx.cloud.ids.uuid4(),
+              "SnapStart": views.snap_start(latest.get("SnapStart") or {}, published=True)}
     if description is not None:
         config["Description"] = description
     records.save_version(tx, ref, version, config, blob_id)
+    # Publishing is a change to the function: $LATEST gets a new RevisionId too, as in AWS.
+    records.save_version(tx, ref, LATEST, {**latest, "RevisionId": ctx.cloud.ids.uuid4()},
+                         blob_id)
     tx.execute("UPDATE lambda_functions SET next_version = ? WHERE account_id = ? AND "
                "region = ? AND name = ?", (number + 1, *records.key(ref)))
     return config
 
 
-_VOLATILE = ("Version", "FunctionArn", "RevisionId", "LastModified", "Description")
+# A version keeps $LATEST's LastModified: any update since (a new Description too) publishes anew.
+_VOLATILE = ("Version", "FunctionArn", "RevisionId", "Description", "SnapStart")
 
 
 def _same_function(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -279,6 +298,12 @@ def _latest(tx: Any, ref: FunctionRef) -> tuple[dict[str, Any], str]:
 _UPDATING = {"LastUpdateStatus": "InProgress",
              "LastUpdateStatusReason": "The function is being created.",
              "LastUpdateStatusReasonCode": "Creating"}
+
+
+def _passing_revision(ctx: RequestContext) -> str:
+    """The RevisionId a create or update answers with: AWS gives the function another one when
+    the change completes (Active, Successful), so the answer's never matches a later call."""
+    return ctx.cloud.ids.uuid4()
 
 
 def _touched(ctx: RequestContext, config: dict[str, Any]) -> dict[str, Any]:
@@ -309,7 +334,7 @@ def _new_configuration(ctx: RequestContext, ref: FunctionRef, params: dict[str, 
         "PackageType": "Zip",
         "Architectures": params.get("Architectures") or ["x86_64"],
         "EphemeralStorage": params.get("EphemeralStorage") or {"Size": DEFAULT_EPHEMERAL_MB},
-        "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
+        "SnapStart": views.snap_start(params.get("SnapStart") or {}),
         "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{ref.name}",
                           **(params.get("LoggingConfig") or {})},
     }
@@ -324,7 +349,20 @@ def _new_configuration(ctx: RequestContext, ref: FunctionRef, params: dict[str, 
 def _normalized(member: str, value: Any) -> Any:
     if member == "Environment":
         return {"Variables": dict((value or {}).get("Variables") or {})}
+    if member == "VpcConfig":
+        return _vpc_config(value or {})
     return value
+
+
+def _vpc_config(requested: dict[str, Any]) -> dict[str, Any]:
+    """VpcConfig as AWS shows it: every member, and VpcId "" once the subnets are removed
+    (pocketcloud models no subnets, so it cannot name the VPC of given ones)."""
+    shown = {"Ipv6AllowedForDualStack": bool(requested.get("Ipv6AllowedForDualStack")),
+             "SecurityGroupIds": list(requested.get("SecurityGroupIds") or []),
+             "SubnetIds": list(requested.get("SubnetIds") or [])}
+    if not shown["SubnetIds"]:
+        shown["VpcId"] = ""
+    return shown
 
 
 def _forget_blob_if_unused(ctx: RequestContext, ref: FunctionRef, blob_id: str) -> None:

@@ -25,6 +25,11 @@ _LAYER_VERSION_ARN = re.compile(
     r"arn:aws[a-zA-Z-]*:lambda:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):layer:([a-zA-Z0-9-_]+):(\d+)"
 )
 MAX_LIST_ITEMS = 50
+_LAYERS_CONSTRAINT = (
+    "Member must satisfy constraint: [Member must have length less than or equal to 140, Member "
+    "must have length greater than or equal to 1, Member must satisfy regular expression "
+    r"pattern: (arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|"
+    r"(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+), Member must not be null]")
 # The list filters accept every runtime Lambda ever named; a new version only today's.
 FILTER_RUNTIMES = SUPPORTED_RUNTIMES + DEPRECATED_RUNTIMES
 _ARCHITECTURE_ENUM = "Member must satisfy enum value set: [x86_64, arm64]"
@@ -44,9 +49,11 @@ async def publish_layer_version(ctx: RequestContext, params: dict[str, Any]) -> 
             "Description": params.get("Description") or "",
             "CreatedDate": timestamp(ctx.cloud.clock.now()),
             "Version": number,
-            "CompatibleRuntimes": params.get("CompatibleRuntimes") or [],
-            "CompatibleArchitectures": params.get("CompatibleArchitectures") or [],
         }
+        # Shown as given: left out when not sent, [] when sent empty (AWS's recorded answers).
+        for member in ("CompatibleRuntimes", "CompatibleArchitectures"):
+            if params.get(member) is not None:
+                config[member] = params[member]
         if params.get("LicenseInfo"):
             config["LicenseInfo"] = params["LicenseInfo"]
         tx.execute(
@@ -127,15 +134,35 @@ def delete_layer_version(ctx: RequestContext, params: dict[str, Any]) -> dict[st
 
 
 def layer_references(ctx: RequestContext, version_arns: list[str]) -> list[dict[str, Any]]:
-    """The Layers a function configuration shows, checking every version exists."""
+    """The Layers a function configuration shows, checked as CreateFunction checks them."""
+    parsed = [_referenced(ctx, version_arns, version_arn) for version_arn in version_arns]
+    seen: dict[tuple[str, str], str] = {}
+    for version_arn, (account_id, name, _) in zip(version_arns, parsed, strict=True):
+        earlier = seen.get((account_id, name))
+        seen[(account_id, name)] = version_arn
+        if earlier is not None:  # the same version twice counts too
+            raise AwsError("InvalidParameterValueException", "Two different versions of the "
+                           "same layer are not allowed to be referenced in the same function. "
+                           f"{earlier} and {version_arn} are versions of the same layer.")
     references = []
-    for version_arn in version_arns:
-        account_id, name, number = _parse_version_arn(ctx, version_arn)
+    for version_arn, (account_id, name, number) in zip(version_arns, parsed, strict=True):
         if account_id != ctx.account_id:
             require_layer_access(ctx, version_arn)
         config, _ = _load(ctx, account_id, name, number, for_function=version_arn)
         references.append({"Arn": version_arn, "CodeSize": config["Content"]["CodeSize"]})
     return references
+
+
+def _referenced(ctx: RequestContext, version_arns: list[str],
+                version_arn: str) -> tuple[str, str, int]:
+    """One of a function's Layers: a version ARN in the function's own region."""
+    found = _LAYER_VERSION_ARN.fullmatch(version_arn)
+    if found is None:
+        raise validation_error(f"[{', '.join(version_arns)}]", "layers", _LAYERS_CONSTRAINT)
+    if found.group(1) != ctx.region:
+        raise AwsError("InvalidParameterValueException", "Layers are not in the same region as "
+                       f"the function. Layers are expected to be in region {ctx.region}.")
+    return found.group(2), found.group(3), int(found.group(4))
 
 
 def require_layer_access(ctx: RequestContext, version_arn: str) -> None:
@@ -246,8 +273,9 @@ def _list_filter(params: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
         raise validation_error(architecture, "compatibleArchitecture", _ARCHITECTURE_ENUM)
 
     def matches(config: dict[str, Any]) -> bool:
-        return ((runtime is None or runtime in config["CompatibleRuntimes"]) and
-                (architecture is None or architecture in config["CompatibleArchitectures"]))
+        return ((runtime is None or runtime in config.get("CompatibleRuntimes", ())) and
+                (architecture is None or
+                 architecture in config.get("CompatibleArchitectures", ())))
     return matches
 
 

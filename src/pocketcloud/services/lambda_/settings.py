@@ -22,6 +22,9 @@ UNRESERVED_CONCURRENCY_MIN = 100
 MAX_TAGS = 50
 MAX_EVENT_AGE_S_MIN, MAX_EVENT_AGE_S_MAX = 60, 21600
 MAX_RETRY_ATTEMPTS = 2
+# Where an asynchronous invocation's record may go (S3 takes failures only).
+_DESTINATION_SERVICES = {"OnSuccess": ("sqs", "sns", "lambda", "events"),
+                         "OnFailure": ("sqs", "sns", "lambda", "events", "s3")}
 _EVENT_INVOKE_SETTINGS = ("MaximumRetryAttempts", "MaximumEventAgeInSeconds", "DestinationConfig")
 
 
@@ -36,8 +39,7 @@ def tag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         if len(tags) > MAX_TAGS:
             raise AwsError("InvalidParameterValueException",
                            "Number of tags exceeds resource tag limit.")
-        tx.execute("UPDATE lambda_functions SET tags = ? WHERE account_id = ? AND region = ? "
-                   "AND name = ?", (json.dumps(tags), *records.key(ref)))
+        _save_tags(ctx, tx, ref, tags)
     return {}
 
 
@@ -47,9 +49,19 @@ def untag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
         tags = json.loads(records.function_column(tx, ref, "tags"))
         for key in params.get("TagKeys") or []:
             tags.pop(key, None)
-        tx.execute("UPDATE lambda_functions SET tags = ? WHERE account_id = ? AND region = ? "
-                   "AND name = ?", (json.dumps(tags), *records.key(ref)))
+        _save_tags(ctx, tx, ref, tags)
     return {}
+
+
+def _save_tags(ctx: RequestContext, tx: Any, ref: FunctionRef, tags: dict[str, str]) -> None:
+    """Tags are part of the function: a change gives $LATEST a new RevisionId, as in AWS."""
+    tx.execute("UPDATE lambda_functions SET tags = ? WHERE account_id = ? AND region = ? "
+               "AND name = ?", (json.dumps(tags), *records.key(ref)))
+    found = records.load_version(tx, ref, LATEST)
+    if found is not None:
+        config, blob_id = found
+        config["RevisionId"] = ctx.cloud.ids.uuid4()
+        records.save_version(tx, ref, LATEST, config, blob_id)
 
 
 def list_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -199,6 +211,8 @@ def _save_event_invoke_config(ctx: RequestContext, params: dict[str, Any],
                        "error handling or destination setting.")
     with store(ctx).write() as tx:
         _require_target(tx, ref)
+        if params.get("DestinationConfig") is not None:
+            _check_destinations(tx, ref, params["DestinationConfig"])
         configs = _event_invoke_configs(tx, ref)
         if not replace and qualifier not in configs:
             raise _no_event_invoke_config(FunctionRef(*records.key(ref), qualifier))
@@ -212,6 +226,42 @@ def _save_event_invoke_config(ctx: RequestContext, params: dict[str, Any],
         tx.execute("UPDATE lambda_functions SET event_invoke_config = ? WHERE account_id = ? "
                    "AND region = ? AND name = ?", (json.dumps(configs), *records.key(ref)))
     return _shown(config)
+
+
+def _check_destinations(tx: Any, ref: FunctionRef, destinations: dict[str, Any]) -> None:
+    """Each destination's service takes records, and a function named exists and is another."""
+    for member in ("OnSuccess", "OnFailure"):
+        target = (destinations.get(member) or {}).get("Destination")
+        if not target:
+            continue
+        parts = target.split(":")
+        if len(parts) < 6 or parts[2] not in _DESTINATION_SERVICES[member]:
+            raise AwsError("InvalidParameterValueException", "The provided destination config "
+                           f"{_described(destinations)} is invalid.")
+        if parts[2] == "lambda" and parts[5] == "function" and len(parts) > 6:
+            _check_function_destination(tx, ref, target, parts)
+
+
+def _check_function_destination(tx: Any, ref: FunctionRef, target: str,
+                                parts: list[str]) -> None:
+    named = FunctionRef(parts[4], parts[3], parts[6])
+    if records.key(named) == records.key(ref):
+        raise AwsError("InvalidParameterValueException",
+                       "You can't specify the function as a destination for itself.")
+    if named.account_id == ref.account_id and not records.function_exists(tx, named):
+        raise AwsError("InvalidParameterValueException",
+                       f"The destination ARN {target} is invalid.")
+
+
+def _described(destinations: dict[str, Any]) -> str:
+    """The config as Lambda's (Java) error message prints it."""
+    shown = []
+    for member in ("OnSuccess", "OnFailure"):
+        value = destinations.get(member)
+        target = None if value is None else value.get("Destination") or "null"
+        shown.append(f"{member[0].lower()}{member[1:]}="
+                     + ("null" if target is None else f"{member}(destination={target})"))
+    return f"DestinationConfig({', '.join(shown)})"
 
 
 def _shown(config: dict[str, Any]) -> dict[str, Any]:

@@ -53,7 +53,7 @@ def create_function_url_config(ctx: RequestContext, params: dict[str, Any]) -> d
                    (url_id, *records.key(ref), ref.qualifier or LATEST, json.dumps(config)))
     result = _shape(ref, url_id, config)
     result.pop("LastModifiedTime")
-    return result
+    return _as_answered(result, params)
 
 
 def get_function_url_config(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def update_function_url_config(ctx: RequestContext, params: dict[str, Any]) -> d
         config["LastModifiedTime"] = _now(ctx)
         tx.execute("UPDATE lambda_function_urls SET config = ? WHERE url_id = ?",
                    (json.dumps(config), url_id))
-    return _shape(ref, url_id, config)
+    return _as_answered(_shape(ref, url_id, config), params)
 
 
 def delete_function_url_config(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -151,6 +151,13 @@ def _shape(ref: FunctionRef, url_id: str, config: dict[str, Any]) -> dict[str, A
     qualified = ref.qualifier not in (None, LATEST)
     return {"FunctionUrl": url_of(url_id, ref.region),
             "FunctionArn": ref.qualified_arn if qualified else ref.arn, **config}
+
+
+def _as_answered(result: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """Create and Update show InvokeMode only when the request set it (Get always shows it)."""
+    if params.get("InvokeMode") is None:
+        result.pop("InvokeMode", None)
+    return result
 
 
 def _auth_type(value: str) -> str:

@@ -17,6 +17,9 @@ MAX_DESCRIPTION_LENGTH = 256
 MAX_HANDLER_LENGTH = 128
 MAX_LAYERS = 5
 ARCHITECTURES = ("x86_64", "arm64")
+SNAP_START_APPLY_ON = ("PublishedVersions", "None")
+SNAP_START_RUNTIMES = ("java11", "java17", "java21", "java25", "python3.12", "python3.13",
+                       "python3.14", "dotnet8")
 
 SUPPORTED_RUNTIMES = (
     "python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14",
@@ -77,6 +80,18 @@ def check_configuration(params: dict[str, Any], *, creating: bool) -> None:
                        "Cannot reference more than 5 layers.")
     if params.get("Architectures") is not None:
         check_architectures(params["Architectures"])
+    if params.get("SnapStart") is not None and creating:
+        check_snap_start(params["SnapStart"], params.get("Runtime"))
+
+
+def check_snap_start(snap_start: dict[str, Any], runtime: str | None) -> None:
+    apply_on = snap_start.get("ApplyOn")
+    if apply_on not in SNAP_START_APPLY_ON:
+        raise validation_error(apply_on, "snapStart.applyOn", "Member must satisfy enum value "
+                               "set: [PublishedVersions, None]")
+    if apply_on == "PublishedVersions" and runtime not in SNAP_START_RUNTIMES:
+        raise AwsError("InvalidParameterValueException",
+                       f"{runtime} is not supported for SnapStart enabled functions.")
 
 
 def check_runtime(runtime: str | None, package_type: str) -> None:

@@ -21,6 +21,13 @@ def runtime_version_config(region: str, runtime: str | None) -> dict[str, str] |
     return {"RuntimeVersionArn": arn("lambda", region, "", f"runtime:{digest}")}
 
 
+def snap_start(requested: dict[str, Any], *, published: bool = False) -> dict[str, str]:
+    """SnapStart as shown: the optimization is on only for versions published with it."""
+    apply_on = requested.get("ApplyOn") or "None"
+    optimized = published and apply_on == "PublishedVersions"
+    return {"ApplyOn": apply_on, "OptimizationStatus": "On" if optimized else "Off"}
+
+
 def created(config: dict[str, Any], version: str) -> dict[str, Any]:
     """CreateFunction's answer: the function is still being created; no update has happened."""
     shown = {k: v for k, v in config.items() if not k.startswith("LastUpdateStatus")}

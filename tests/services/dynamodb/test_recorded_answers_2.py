@@ -1,0 +1,86 @@
+"""Tagging's refusals in the words AWS answers them (texts observed from DynamoDB)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from tests.services.dynamodb.conftest import error_of, unique
+
+
+def _refusal(call: Any, **params: Any) -> tuple[str, str]:
+    with pytest.raises(ClientError) as excinfo:
+        call(**params)
+    return error_of(excinfo)
+
+
+@pytest.fixture
+def provisioned(ddb: Any) -> tuple[str, str]:
+    """A provisioned table's (name, ARN)."""
+    name = unique()
+    created = ddb.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+    )
+    return name, created["TableDescription"]["TableArn"]
+
+
+@pytest.mark.parametrize(
+    ("tags", "message"),
+    [
+        ([{"Key": "aws:owner", "Value": "x"}],
+         "Tag Key cannot be prefixed with aws:, Key: aws:owner"),
+        ([{"Key": "a#b", "Value": "x"}], "The Tag Key provided is invalid, Key: a#b"),
+        ([{"Key": "k" * 129, "Value": "x"}], f"The Tag Key provided is invalid, Key: {'k' * 129}"),
+        ([{"Key": "team", "Value": "x!"}], "The Tag Value provided is invalid, Value: x!"),
+        ([{"Key": "team", "Value": "a"}, {"Key": "team", "Value": "b"}],
+         "Duplicate Tag Keys provided as input: Duplicate Tag Key found team"),
+        ([{"Key": f"k{i}", "Value": "v"} for i in range(51)],
+         "Number of Tags exceed the current limit for the provided ResourceArn"),
+    ],
+)  # fmt: skip
+def test_bad_tags_refused_by_tag_resource_and_create_table(
+    ddb: Any, provisioned: tuple[str, str], tags: list[dict[str, str]], message: str
+) -> None:
+    _, arn = provisioned
+    assert _refusal(ddb.tag_resource, ResourceArn=arn, Tags=tags) == ("ValidationException",
+                                                                        message)  # fmt: skip
+    created = _refusal(
+        ddb.create_table, TableName=unique(), BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], Tags=tags,
+    )  # fmt: skip
+    assert created == ("ValidationException", message)
+    assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == []
+
+
+def test_tag_limit_counts_the_tags_already_there(ddb: Any, provisioned: tuple[str, str]) -> None:
+    _, arn = provisioned
+    ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": f"k{i}", "Value": "v"} for i in range(50)])
+    ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "k0", "Value": "again"}])  # replaces
+    extra = _refusal(ddb.tag_resource, ResourceArn=arn, Tags=[{"Key": "k50", "Value": "v"}])
+    assert extra == ("ValidationException",
+                     "Number of Tags exceed the current limit for the provided ResourceArn")
+    assert len(ddb.list_tags_of_resource(ResourceArn=arn)["Tags"]) == 50
+
+
+def test_empty_tag_lists_refused(raw_ddb: Any, provisioned: tuple[str, str]) -> None:
+    _, arn = provisioned
+    assert _refusal(raw_ddb.tag_resource, ResourceArn=arn, Tags=[]) == (
+        "ValidationException", "Atleast one Tag needs to be provided as Input."
+    )
+    assert _refusal(raw_ddb.untag_resource, ResourceArn=arn, TagKeys=[]) == (
+        "ValidationException", "Atleast one Tag Key needs to be provided as Input."
+    )
+
+
+def test_tags_in_any_script_with_dynamodb_punctuation_accepted(
+    ddb: Any, provisioned: tuple[str, str]
+) -> None:
+    _, arn = provisioned
+    tags = [{"Key": "Équipe fr_1", "Value": ""}, {"Key": "a+b-c=d.e:f/g", "Value": "日本 1.0"}]
+    ddb.tag_resource(ResourceArn=arn, Tags=tags)
+    assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == tags

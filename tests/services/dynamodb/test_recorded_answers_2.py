@@ -1,4 +1,5 @@
-"""Tagging's refusals in the words AWS answers them (texts observed from DynamoDB)."""
+"""The table class's and tagging's refusals in the words AWS answers them
+(texts observed from DynamoDB), and the TableClassSummary an UpdateTable leaves."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from tests.services.dynamodb.conftest import error_of, unique
+
+_BAD_CLASS = (
+    "Invalid table-class parameter provided. Please try again with a valid table-class value: "
+    "[STANDARD, STANDARD_INFREQUENT_ACCESS]."
+)
 
 
 def _refusal(call: Any, **params: Any) -> tuple[str, str]:
@@ -26,6 +32,32 @@ def provisioned(ddb: Any) -> tuple[str, str]:
         ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
     )
     return name, created["TableDescription"]["TableArn"]
+
+
+def test_table_class_refused_in_its_own_words(ddb: Any, provisioned: tuple[str, str]) -> None:
+    name, _ = provisioned
+    for table_class in ("standard", "junk"):
+        refused = _refusal(
+            ddb.create_table, TableName=unique(), BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            TableClass=table_class,
+        )  # fmt: skip
+        assert refused == ("ValidationException", _BAD_CLASS)
+        updated = _refusal(ddb.update_table, TableName=name, TableClass=table_class)
+        assert updated == ("ValidationException", _BAD_CLASS)
+
+
+def test_table_class_change_is_dated_in_its_summary(ddb: Any, make_table: Any) -> None:
+    name = make_table(TableClass="STANDARD")
+    assert ddb.describe_table(TableName=name)["Table"]["TableClassSummary"] == {
+        "TableClass": "STANDARD"
+    }  # created with a class: shown, but not dated
+    answer = ddb.update_table(TableName=name, TableClass="STANDARD_INFREQUENT_ACCESS")
+    summary = answer["TableDescription"]["TableClassSummary"]
+    assert summary["TableClass"] == "STANDARD_INFREQUENT_ACCESS"
+    assert "LastUpdateDateTime" in summary
+    assert ddb.describe_table(TableName=name)["Table"]["TableClassSummary"] == summary
 
 
 @pytest.mark.parametrize(

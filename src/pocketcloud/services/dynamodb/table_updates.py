@@ -49,8 +49,7 @@ def _update_one(ctx: RequestContext, table: Any, params: dict[str, Any]) -> dict
     _update_billing(description, params, now)
     if "DeletionProtectionEnabled" in params:
         description["DeletionProtectionEnabled"] = bool(params["DeletionProtectionEnabled"])
-    if params.get("TableClass"):
-        description["TableClassSummary"] = {"TableClass": params["TableClass"]}
+    _update_table_class(description, params.get("TableClass"), now)
     if params.get("WarmThroughput"):
         asked = warm_throughput.requested(params["WarmThroughput"])
         description["WarmThroughput"] = {**description.get("WarmThroughput", {}), **asked}
@@ -101,6 +100,17 @@ def _update_replicas(ctx: RequestContext, table: Any, params: dict[str, Any]) ->
         shown["ItemCount"], shown["TableSizeBytes"] = storage.table_counts(tx, table.table_id)
     shown["TableStatus"] = "UPDATING"
     return {"TableDescription": shown}
+
+
+def _update_table_class(description: dict[str, Any], table_class: Any, now: float) -> None:
+    check.check_table_class(table_class)
+    if table_class is None:
+        return
+    current = (description.get("TableClassSummary") or {}).get("TableClass", "STANDARD")
+    summary = {**description.get("TableClassSummary", {}), "TableClass": table_class}
+    if table_class != current:  # DynamoDB dates only a change
+        summary["LastUpdateDateTime"] = now
+    description["TableClassSummary"] = summary
 
 
 def _update_billing(description: dict[str, Any], params: dict[str, Any], now: float) -> None:

@@ -12,6 +12,7 @@ MAX_GLOBAL_INDEXES = 20
 MAX_LOCAL_INDEXES = 5
 MAX_PROJECTED_ATTRIBUTES = 100
 MAX_CAPACITY_UNITS = 40000
+TABLE_CLASSES = ("STANDARD", "STANDARD_INFREQUENT_ACCESS")
 
 
 def check_table_name(name: str, field: str = "tableName") -> None:
@@ -218,3 +219,12 @@ def _valid_text(text: Any, low: int, high: int) -> bool:
         and _TAG_TEXT.fullmatch(text) is not None
     )
 
+
+def check_table_class(table_class: Any) -> None:
+    """CreateTable's and UpdateTable's own words for a class that is not one (not the model's
+    enum message)."""
+    if table_class is not None and table_class not in TABLE_CLASSES:
+        raise invalid(
+            "Invalid table-class parameter provided. Please try again with a valid table-class "
+            f"value: [{', '.join(TABLE_CLASSES)}]."
+        )

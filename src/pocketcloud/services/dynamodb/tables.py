@@ -45,6 +45,7 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     check.check_indexes(params, types, mode)
     check.check_defined_attributes_used(params, types)
     check.check_stream_specification(params.get("StreamSpecification"))
+    check.check_table_class(params.get("TableClass"))
     tags = list(params.get("Tags") or [])
     check.check_tags(tags)
     check.check_tag_count(len(tags))

@@ -1,4 +1,4 @@
-"""The table class's and tagging's refusals in the words AWS answers them
+"""UpdateTable's, the table class's and tagging's refusals in the words AWS answers them
 (texts observed from DynamoDB), and the TableClassSummary an UpdateTable leaves."""
 
 from __future__ import annotations
@@ -9,6 +9,12 @@ import pytest
 from botocore.exceptions import ClientError
 from tests.services.dynamodb.conftest import error_of, unique
 
+_ALL_UPDATES = (
+    "ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, "
+    "SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, "
+    "{mrc}DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass"
+)
+_INVALID = "One or more parameter values were invalid: "
 _BAD_CLASS = (
     "Invalid table-class parameter provided. Please try again with a valid table-class value: "
     "[STANDARD, STANDARD_INFREQUENT_ACCESS]."
@@ -32,6 +38,61 @@ def provisioned(ddb: Any) -> tuple[str, str]:
         ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
     )
     return name, created["TableDescription"]["TableArn"]
+
+
+def test_update_table_without_a_change_names_what_could_change(
+    ddb: Any, provisioned: tuple[str, str]
+) -> None:
+    name, _ = provisioned
+    expected = f"At least one of {_ALL_UPDATES.format(mrc='MultiRegionConsistency, ')} is required"
+    assert _refusal(ddb.update_table, TableName=name) == ("ValidationException", expected)
+    only_definitions = _refusal(
+        ddb.update_table, TableName=name,
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+    )  # fmt: skip
+    assert only_definitions == ("ValidationException", expected)
+    # A consistency mode alone changes nothing either; the list leaves out what was sent.
+    alone = _refusal(ddb.update_table, TableName=name, MultiRegionConsistency="EVENTUAL")
+    assert alone == ("ValidationException",
+                     f"At least one of {_ALL_UPDATES.format(mrc='')} is required")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "alone"),
+    [
+        ({"SSESpecification": {"Enabled": True}, "DeletionProtectionEnabled": True},
+         "Server-Side Encryption modification"),
+        ({"TableClass": "STANDARD_INFREQUENT_ACCESS",
+          "ProvisionedThroughput": {"ReadCapacityUnits": 6, "WriteCapacityUnits": 6}},
+         "TableClass modification"),
+        ({"DeletionProtectionEnabled": True, "BillingMode": "PAY_PER_REQUEST"},
+         "DeletionProtection modification"),
+        ({"ReplicaUpdates": [{"Create": {"RegionName": "us-west-2"}}],
+          "ProvisionedThroughput": {"ReadCapacityUnits": 6, "WriteCapacityUnits": 6}},
+         "Replica modification"),
+    ],
+)  # fmt: skip
+def test_changes_made_only_alone_are_refused_with_others(
+    ddb: Any, provisioned: tuple[str, str], changes: dict[str, Any], alone: str
+) -> None:
+    name, _ = provisioned
+    assert _refusal(ddb.update_table, TableName=name, **changes) == (
+        "ValidationException", f"{_INVALID}{alone} must be the only operation in the request"
+    )
+    assert ddb.describe_table(TableName=name)["Table"]["DeletionProtectionEnabled"] is False
+
+
+def test_stream_enabled_twice_or_disabled_when_absent_names_the_table(
+    ddb: Any, provisioned: tuple[str, str]
+) -> None:
+    name, _ = provisioned
+    off = _refusal(ddb.update_table, TableName=name, StreamSpecification={"StreamEnabled": False})
+    assert off == ("ValidationException", f"Table has no stream to disable: TableName: {name}")
+    spec = {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+    ddb.update_table(TableName=name, StreamSpecification=spec)
+    again = _refusal(ddb.update_table, TableName=name, StreamSpecification=spec)
+    assert again == ("ValidationException",
+                     f"Table already has an enabled stream: TableName: {name}")  # fmt: skip
 
 
 def test_table_class_refused_in_its_own_words(ddb: Any, provisioned: tuple[str, str]) -> None:

@@ -21,8 +21,9 @@ _ENUM_ORDER = {
     "ConditionalOperator": ("OR", "AND"),
 }
 
-# Checked by the operation itself, in DynamoDB's wording for them (which hides the value).
-_OWN_CHECKS = ("Statement",)
+# Checked by the operations themselves, in DynamoDB's wording for them (a statement's value is
+# hidden; a table class is refused as "Invalid table-class parameter provided").
+_OWN_CHECKS = ("Statement", "TableClass")
 
 CONSTRAINTS = Constraints("dynamodb", "ValidationException", enum_order=_ENUM_ORDER,
                           own_checks=_OWN_CHECKS)

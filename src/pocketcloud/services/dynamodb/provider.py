@@ -60,10 +60,8 @@ from pocketcloud.services.dynamodb.tables import (
     describe_limits,
     describe_table,
     list_tables,
-    list_tags_of_resource,
-    tag_resource,
-    untag_resource,
 )
+from pocketcloud.services.dynamodb.tags import list_tags_of_resource, tag_resource, untag_resource
 from pocketcloud.services.dynamodb.transactions import transact_get_items, transact_write_items
 from pocketcloud.services.dynamodb.ttl import describe_time_to_live, update_time_to_live
 from pocketcloud.services.dynamodb.wire import register as register_wire

@@ -28,6 +28,7 @@ _REPLICATED_SETTINGS = ("AttributeDefinitions", "BillingMode", "ProvisionedThrou
 def update_table(
     ctx: RequestContext, params: dict[str, Any], *, propagate: bool = True
 ) -> dict[str, Any]:
+    check_request(params)
     table = storage.table_meta(ctx, params["TableName"])
     if params.get("ReplicaUpdates"):
         return _update_replicas(ctx, table, params)
@@ -49,8 +50,7 @@ def _update_one(ctx: RequestContext, table: Any, params: dict[str, Any]) -> dict
     _update_billing(description, params, now)
     if "DeletionProtectionEnabled" in params:
         description["DeletionProtectionEnabled"] = bool(params["DeletionProtectionEnabled"])
-    if params.get("TableClass"):
-        description["TableClassSummary"] = {"TableClass": params["TableClass"]}
+    _update_table_class(description, params.get("TableClass"), now)
     if params.get("WarmThroughput"):
         asked = warm_throughput.requested(params["WarmThroughput"])
         description["WarmThroughput"] = {**description.get("WarmThroughput", {}), **asked}
@@ -82,17 +82,7 @@ def _update_one(ctx: RequestContext, table: Any, params: dict[str, Any]) -> dict
     return {"TableDescription": shown}
 
 
-_OTHER_UPDATES = ("AttributeDefinitions", "BillingMode", "ProvisionedThroughput",
-                  "GlobalSecondaryIndexUpdates", "StreamSpecification", "SSESpecification",
-                  "TableClass", "DeletionProtectionEnabled")  # fmt: skip
-
-
 def _update_replicas(ctx: RequestContext, table: Any, params: dict[str, Any]) -> dict[str, Any]:
-    if any(params.get(name) is not None for name in _OTHER_UPDATES):
-        raise invalid(
-            "One or more parameter values were invalid: ReplicaUpdates cannot be combined with "
-            "other table updates"
-        )
     created = replicas.update_replicas(ctx, table, params["ReplicaUpdates"])
     updated = storage.table_meta(ctx, table.name)
     shown = described(updated, (0, 0), {})
@@ -101,6 +91,50 @@ def _update_replicas(ctx: RequestContext, table: Any, params: dict[str, Any]) ->
         shown["ItemCount"], shown["TableSizeBytes"] = storage.table_counts(tx, table.table_id)
     shown["TableStatus"] = "UPDATING"
     return {"TableDescription": shown}
+
+
+# What UpdateTable can change, as its refusal of a request that changes nothing names them (the
+# members with no request member of their own are always named).
+_UPDATES = (("ProvisionedThroughput", "ProvisionedThroughput"), ("BillingMode", "BillingMode"),
+            ("UpdateStreamEnabled", "StreamSpecification"),
+            ("GlobalSecondaryIndexUpdates", "GlobalSecondaryIndexUpdates"),
+            ("SSESpecification", "SSESpecification"), ("ReplicaUpdates", "ReplicaUpdates"),
+            ("MultiAccountReplicaReady", ""), ("ReplicaTransitRoleArn", ""),
+            ("MultiRegionConsistency", "MultiRegionConsistency"),
+            ("DeletionProtectionEnabled", "DeletionProtectionEnabled"),
+            ("OnDemandThroughput", "OnDemandThroughput"), ("WarmThroughput", "WarmThroughput"),
+            ("TableClass", "TableClass"), ("", "GlobalTableWitnessUpdates"))  # fmt: skip
+# Changes DynamoDB makes only alone, in the order it names them when several are asked.
+_ALONE = (("SSESpecification", "Server-Side Encryption modification"),
+          ("TableClass", "TableClass modification"),
+          ("DeletionProtectionEnabled", "DeletionProtection modification"),
+          ("ReplicaUpdates", "Replica modification"))  # fmt: skip
+
+
+def check_request(params: dict[str, Any]) -> None:
+    """Something to change, and the changes that must come alone coming alone (a consistency
+    mode only qualifies a replica change, so it is neither)."""
+    asked = {member for _, member in _UPDATES
+             if member and params.get(member) is not None}  # fmt: skip
+    asked.discard("MultiRegionConsistency")
+    if not asked:
+        names = [name for name, member in _UPDATES
+                 if name and (not member or params.get(member) is None)]  # fmt: skip
+        raise invalid(f"At least one of {', '.join(names[:-1])} or {names[-1]} is required")
+    for member, change in _ALONE:
+        if member in asked and len(asked) > 1:
+            raise invalid_parameter(f"{change} must be the only operation in the request")
+
+
+def _update_table_class(description: dict[str, Any], table_class: Any, now: float) -> None:
+    check.check_table_class(table_class)
+    if table_class is None:
+        return
+    current = (description.get("TableClassSummary") or {}).get("TableClass", "STANDARD")
+    summary = {**description.get("TableClassSummary", {}), "TableClass": table_class}
+    if table_class != current:  # DynamoDB dates only a change
+        summary["LastUpdateDateTime"] = now
+    description["TableClassSummary"] = summary
 
 
 def _update_billing(description: dict[str, Any], params: dict[str, Any], now: float) -> None:
@@ -144,11 +178,13 @@ def _update_stream(
     enabled = (description.get("StreamSpecification") or {}).get("StreamEnabled")
     if spec.get("StreamEnabled"):
         if enabled:
-            raise invalid(f"Table already has an enabled stream: {description['TableArn']}")
+            raise invalid(
+                f"Table already has an enabled stream: TableName: {description['TableName']}"
+            )
         streams.enable(ctx, description, spec, now)
     else:
         if not enabled:
-            raise invalid("Table does not have a stream enabled")
+            raise invalid(f"Table has no stream to disable: TableName: {description['TableName']}")
         streams.disable(description)
 
 

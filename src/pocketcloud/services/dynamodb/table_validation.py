@@ -12,6 +12,7 @@ MAX_GLOBAL_INDEXES = 20
 MAX_LOCAL_INDEXES = 5
 MAX_PROJECTED_ATTRIBUTES = 100
 MAX_CAPACITY_UNITS = 40000
+TABLE_CLASSES = ("STANDARD", "STANDARD_INFREQUENT_ACCESS")
 
 
 def check_table_name(name: str, field: str = "tableName") -> None:
@@ -177,3 +178,53 @@ def check_stream_specification(spec: dict[str, Any] | None) -> None:
         raise invalid_parameter("StreamViewType is required when StreamEnabled is true")
     if spec and not spec.get("StreamEnabled") and spec.get("StreamViewType"):
         raise invalid_parameter("StreamViewType cannot be specified when StreamEnabled is false")
+
+
+# DynamoDB words its tag refusals without the usual 'One or more parameter values were invalid'
+# prefix (texts as AWS answers them).
+TAGS_PER_RESOURCE_MAX = 50
+TAG_KEY_LENGTH_MAX = 128
+TAG_VALUE_LENGTH_MAX = 256
+# Letters, digits and whitespace in any script, and + - = . _ : / (DynamoDB's tagging rules).
+_TAG_TEXT = re.compile(r"[\w\s+\-=.:/]*")
+
+
+def check_tags(tags: list[dict[str, Any]]) -> None:
+    """Each tag's key and value, then duplicate keys, in the order DynamoDB refuses them."""
+    seen: set[str] = set()
+    for tag in tags:
+        key: Any = tag.get("Key")
+        value: Any = tag.get("Value")
+        if not _valid_text(key, 1, TAG_KEY_LENGTH_MAX):
+            raise invalid(f"The Tag Key provided is invalid, Key: {key}")
+        if key.startswith("aws:"):
+            raise invalid(f"Tag Key cannot be prefixed with aws:, Key: {key}")
+        if not _valid_text(value, 0, TAG_VALUE_LENGTH_MAX):
+            shown = "null" if value is None else value
+            raise invalid(f"The Tag Value provided is invalid, Value: {shown}")
+        if key in seen:
+            raise invalid(f"Duplicate Tag Keys provided as input: Duplicate Tag Key found {key}")
+        seen.add(key)
+
+
+def check_tag_count(count: int) -> None:
+    if count > TAGS_PER_RESOURCE_MAX:
+        raise invalid("Number of Tags exceed the current limit for the provided ResourceArn")
+
+
+def _valid_text(text: Any, low: int, high: int) -> bool:
+    return (
+        isinstance(text, str)
+        and low <= len(text) <= high
+        and _TAG_TEXT.fullmatch(text) is not None
+    )
+
+
+def check_table_class(table_class: Any) -> None:
+    """CreateTable's and UpdateTable's own words for a class that is not one (not the model's
+    enum message)."""
+    if table_class is not None and table_class not in TABLE_CLASSES:
+        raise invalid(
+            "Invalid table-class parameter provided. Please try again with a valid table-class "
+            f"value: [{', '.join(TABLE_CLASSES)}]."
+        )

@@ -45,9 +45,12 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     check.check_indexes(params, types, mode)
     check.check_defined_attributes_used(params, types)
     check.check_stream_specification(params.get("StreamSpecification"))
+    check.check_table_class(params.get("TableClass"))
+    tags = list(params.get("Tags") or [])
+    check.check_tags(tags)
+    check.check_tag_count(len(tags))
     now = ctx.cloud.clock.now()
     description = new_description(ctx, params, mode, now)
-    tags = list(params.get("Tags") or [])
     meta = {"description": description, "tags": tags, storage.JSON_ITEMS: True}
     policy = params.get("ResourcePolicy")
     if policy is not None:
@@ -278,32 +281,6 @@ def table_for_arn(ctx: RequestContext, resource_arn: str) -> TableMeta:
             "ResourceNotFoundException",
             f"Requested resource not found: ResourceArn: {resource_arn} not found",
         ) from None
-
-
-def tag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    table = table_for_arn(ctx, params["ResourceArn"])
-    meta = json.loads(json.dumps(table.meta))
-    tags = {t["Key"]: t["Value"] for t in meta.get("tags", [])}
-    tags.update({t["Key"]: t["Value"] for t in params["Tags"]})
-    if len(tags) > 50:
-        raise invalid("One or more parameter values were invalid: Too many tags")
-    meta["tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
-    save_meta(ctx, table, meta)
-    return {}
-
-
-def untag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    table = table_for_arn(ctx, params["ResourceArn"])
-    meta = json.loads(json.dumps(table.meta))
-    removed = set(params["TagKeys"])
-    meta["tags"] = [t for t in meta.get("tags", []) if t["Key"] not in removed]
-    save_meta(ctx, table, meta)
-    return {}
-
-
-def list_tags_of_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    table = table_for_arn(ctx, params["ResourceArn"])
-    return {"Tags": table.meta.get("tags", [])}
 
 
 def describe_endpoints(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from pocketcloud.services.s3.objects import (
     user_metadata,
     validate_key,
 )
+from pocketcloud.services.s3.ownership import written_owner
 from pocketcloud.services.s3.restore import check_readable, without_restore
 from pocketcloud.services.s3.rows import (
     ObjectRow,
@@ -212,7 +213,8 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         if params.get("TaggingDirective") == "REPLACE"
         else dict(source.tags)
     )
-    grants = acl_for_write(ctx, bucket, params)
+    owner = written_owner(ctx, bucket, params.get("ACL"))  # the copier, not the source's
+    grants = acl_for_write(ctx, bucket, params, owner)
     algorithm = requested_algorithm(params, {}) or _recomputed_algorithm(source)
     hasher = new_hasher(algorithm) if algorithm else None
     blob = await copy_bytes(ctx, source, bucket.region, hasher=hasher)
@@ -234,7 +236,7 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         metadata=metadata,
         checksum=checksum,
         tags=tags,
-        owner=ctx.account_id,
+        owner=owner,
     )
     try:
         garbage = commit_object(ctx, bucket, row, params)

@@ -40,6 +40,9 @@ log = logging.getLogger("pocketcloud.iam")
 ResourcePolicyLookup = Callable[["Cloud", str], "str | None"]
 ResourceAccountLookup = Callable[["Cloud", str], "str | None"]
 DecisionVersion = Callable[["Cloud", str], object]  # None: decisions about it are not kept
+# (policy, owner) of a resource for one action, when not its usual ones (S3: an object another
+# account owns, for the operations S3 decides in the object owner's context); else None
+ActionSide = Callable[["Cloud", str, str, Mapping[str, Any]], "tuple[str | None, str] | None"]
 
 # The services whose denial is not a plain AccessDenied(Exception).
 _DENIAL_ERRORS = {
@@ -147,7 +150,7 @@ def _evaluate(ctx: RequestContext, target: Target) -> tuple[Decision, bool]:
     context: dict[str, Any] | None = None
     decision = Decision(True, "allowed", "allowed")
     for resource in target.resources:
-        policy, owner = _resource_side(ctx.cloud, ctx.service, resource)
+        policy, owner = _resource_side(ctx.cloud, ctx.service, resource, target)
         foreign = owner if owner and owner != principal.account_id else None
         key = (principal.arn, principal.type, principal.account_id, target.action, resource,
                id(identity), id(policy), foreign)
@@ -253,17 +256,23 @@ def _time_keys(epoch_s: int) -> tuple[str, str]:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ"), str(epoch_s)
 
 
-def _resource_side(cloud: Cloud, service: str, resource: str) -> tuple[Policy | None, str | None]:
+def _resource_side(
+    cloud: Cloud, service: str, resource: str, target: Target
+) -> tuple[Policy | None, str | None]:
     if resource == "*":
         return None, None
     owner = _arn_account(resource)
     hooks = _hooks(service)
     if hooks is None:
         return None, owner
-    policy_of, account_of, _ = hooks
-    if owner is None and account_of is not None:
-        owner = account_of(cloud, resource)
-    document = policy_of(cloud, resource)
+    policy_of, account_of, _, action_side = hooks
+    side = action_side(cloud, target.action, resource, target.params or {}) if action_side else None
+    if side is not None:
+        document, owner = side
+    else:
+        if owner is None and account_of is not None:
+            owner = account_of(cloud, resource)
+        document = policy_of(cloud, resource)
     if not document:
         return None, owner
     try:
@@ -315,7 +324,8 @@ def _arn_account(resource: str) -> str | None:
     return parts[4] if len(parts) == 6 and parts[4] else None
 
 
-Hooks = tuple[ResourcePolicyLookup, ResourceAccountLookup | None, DecisionVersion | None]
+Hooks = tuple[ResourcePolicyLookup, ResourceAccountLookup | None, DecisionVersion | None,
+              ActionSide | None]
 _hooks_by_service: dict[str, Hooks | None] = {}
 
 
@@ -330,7 +340,8 @@ def _hooks(service: str) -> Hooks | None:
         if importlib.util.find_spec(name) is not None:
             module = importlib.import_module(name)
             found = (module.resource_policy, getattr(module, "resource_account", None),
-                     getattr(module, "decision_version", None))
+                     getattr(module, "decision_version", None),
+                     getattr(module, "action_side", None))
     _hooks_by_service[service] = found
     return found
 

@@ -14,10 +14,14 @@ from pocketcloud.services.s3.buckets import Bucket, owner_of, require_bucket
 from pocketcloud.services.s3.configs import get_config, put_config
 from pocketcloud.services.s3.notifications import notify_changed
 from pocketcloud.services.s3.objects import find_object
+from pocketcloud.services.s3.ownership import object_owner
 
 
-def _acl_answer(grants: list[dict[str, Any]], account_id: str) -> dict[str, Any]:
-    return {"Owner": owner_of(account_id), "Grants": with_display_names(grants, account_id)}
+def _acl_answer(
+    grants: list[dict[str, Any]], account_id: str, bucket_owner: str = ""
+) -> dict[str, Any]:
+    names = (account_id, bucket_owner) if bucket_owner else (account_id,)
+    return {"Owner": owner_of(account_id), "Grants": with_display_names(grants, *names)}
 
 
 def put_bucket_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -28,8 +32,10 @@ def put_bucket_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     return {}
 
 
-def _required_grants(params: dict[str, Any], bucket: Bucket) -> list[dict[str, Any]]:
-    grants = grants_from_request(params, bucket.account_id)
+def _required_grants(
+    params: dict[str, Any], bucket: Bucket, owner: str = ""
+) -> list[dict[str, Any]]:
+    grants = grants_from_request(params, owner or bucket.account_id, bucket.account_id)
     if grants is None:
         raise AwsError("MissingSecurityHeader", "Your request was missing a required header",
                        fields={"MissingHeaderName": "x-amz-acl"})  # fmt: skip
@@ -46,8 +52,8 @@ def get_bucket_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 
 def put_object_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
-    grants = _required_grants(params, bucket)
     row = find_object(ctx, bucket, params, "PUT", marker_not_allowed=True)  # 405 as S3
+    grants = _required_grants(params, bucket, object_owner(ctx, bucket, row.owner))
     check_grants_allowed(ctx, bucket, grants, params.get("ACL"))
     save_object_acl(ctx, bucket, row, grants)
     notify_changed(ctx, bucket, "ObjectAcl:Put", row)
@@ -57,7 +63,8 @@ def put_object_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 def get_object_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
     row = find_object(ctx, bucket, params)
+    owner = object_owner(ctx, bucket, row.owner)
     grants: list[dict[str, Any]] | None = None
     if object_ownership(ctx, bucket.name) != "BucketOwnerEnforced":
         grants = object_grants(ctx, bucket, row)
-    return _acl_answer(grants or [owner_grant(bucket.account_id)], bucket.account_id)
+    return _acl_answer(grants or [owner_grant(owner)], owner, bucket.account_id)

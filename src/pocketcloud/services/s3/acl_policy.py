@@ -14,10 +14,11 @@ from pocketcloud.services.s3.access import (
     OWNERSHIP,
     PUBLIC_ACCESS_BLOCK,
 )
+from pocketcloud.services.s3.acl_rules import owner_grant
 from pocketcloud.services.s3.acl_store import BUCKET_ACL, object_grants
 from pocketcloud.services.s3.buckets import find_bucket
 from pocketcloud.services.s3.configs import read_config
-from pocketcloud.services.s3.rows import current_row
+from pocketcloud.services.s3.rows import ObjectRow, current_row
 from pocketcloud.services.s3.schema import s3_store
 
 if TYPE_CHECKING:
@@ -42,8 +43,7 @@ def acl_statements(cloud: Cloud, store: Store, bucket: str, key: str | None) -> 
     """Allow statements for the grants that govern `bucket` (or its object `key`)."""
     if not acls_apply(store, bucket):
         return []
-    block = read_config(store, bucket, PUBLIC_ACCESS_BLOCK)
-    public = block is not None and not block.get("IgnorePublicAcls")  # None: all blocks on
+    public = _public_acls_apply(store, bucket)
     bucket_grants = read_config(store, bucket, BUCKET_ACL) or []
     arn = f"arn:aws:s3:::{bucket}"
     if key is None:
@@ -51,6 +51,19 @@ def acl_statements(cloud: Cloud, store: Store, bucket: str, key: str | None) -> 
     statements = _statements(bucket_grants, {"WRITE": _WRITE_ACTIONS}, f"{arn}/*", public)
     return statements + _statements(_object_grants(cloud, bucket, key), _OBJECT_ACTIONS,
                                     f"{arn}/{key}", public)  # fmt: skip
+
+
+def owned_object_statements(cloud: Cloud, store: Store, row: ObjectRow, bucket: str) -> list[Any]:
+    """Allow statements for the grants of an object version another account owns: only its
+    own ACL grants there (the bucket's grants and policy allow nothing on it)."""
+    arn = f"arn:aws:s3:::{bucket}/{row.key}"
+    grants = _row_grants(cloud, bucket, row)
+    return _statements(grants, _OBJECT_ACTIONS, arn, _public_acls_apply(store, bucket))
+
+
+def _public_acls_apply(store: Store, bucket: str) -> bool:
+    block = read_config(store, bucket, PUBLIC_ACCESS_BLOCK)
+    return block is not None and not block.get("IgnorePublicAcls")  # None: all blocks on
 
 
 def acls_apply(store: Store, bucket: str) -> bool:
@@ -70,6 +83,14 @@ def _object_grants(cloud: Cloud, bucket_name: str, key: str) -> list[Any]:
     if row is None or row.delete_marker:
         return []
     return object_grants(ctx, bucket, row) or []
+
+
+def _row_grants(cloud: Cloud, bucket_name: str, row: ObjectRow) -> list[Any]:
+    """The version's grants; none stored: its owner's full control, the default."""
+    ctx = RequestContext(cloud=cloud, request_id="", account_id="", region="", service="s3")
+    bucket = find_bucket(ctx, bucket_name)
+    found = object_grants(ctx, bucket, row) if bucket is not None else None
+    return [owner_grant(row.owner)] if found is None else found
 
 
 def _statements(

@@ -39,11 +39,18 @@ def owner_grant(account_id: str) -> dict[str, Any]:
     return {"Grantee": {"Type": "CanonicalUser", **owner}, "Permission": "FULL_CONTROL"}
 
 
-def canned_grants(acl: str, account_id: str) -> list[dict[str, Any]]:
+def canned_grants(acl: str, account_id: str, bucket_owner: str = "") -> list[dict[str, Any]]:
+    """`account_id` owns the resource; an object's `bucket_owner` may be another account,
+    whom bucket-owner-read and bucket-owner-full-control grant to."""
     if acl not in CANNED:
         raise AwsError("InvalidArgument", "", fields={"ArgumentName": "x-amz-acl",
                                                      "ArgumentValue": acl})  # fmt: skip
     grants = [owner_grant(account_id)]
+    if acl.startswith("bucket-owner-") and bucket_owner and bucket_owner != account_id:
+        grant = owner_grant(bucket_owner)
+        if acl == "bucket-owner-read":
+            grant["Permission"] = "READ"
+        grants.append(grant)
     if acl in ("public-read", "public-read-write"):
         grants.append(group(ALL_USERS, "READ"))
     if acl == "public-read-write":
@@ -55,8 +62,11 @@ def canned_grants(acl: str, account_id: str) -> list[dict[str, Any]]:
     return grants
 
 
-def grants_from_request(params: dict[str, Any], account_id: str) -> list[dict[str, Any]] | None:
-    """The grants a request sets, or None when it names no ACL at all."""
+def grants_from_request(
+    params: dict[str, Any], account_id: str, bucket_owner: str = ""
+) -> list[dict[str, Any]] | None:
+    """The grants a request sets, or None when it names no ACL at all (`account_id`: the
+    resource's owner; `bucket_owner`: an object's bucket's, for the canned bucket-owner-*)."""
     headers = {m: params[m] for m in GRANT_MEMBERS if params.get(m)}
     acl = params.get("ACL")
     body = params.get("AccessControlPolicy")
@@ -67,7 +77,7 @@ def grants_from_request(params: dict[str, Any], account_id: str) -> list[dict[st
     if body is not None and (acl or headers):
         raise AwsError("UnexpectedContent", "This request does not support content")
     if acl:
-        return canned_grants(acl, account_id)
+        return canned_grants(acl, account_id, bucket_owner)
     if headers:
         return [grant for member, text in headers.items()
                 for grant in _header_grants(text, member)]  # fmt: skip
@@ -156,12 +166,14 @@ def only_owner_full_control(grants: list[dict[str, Any]], account_id: str) -> bo
     )
 
 
-def with_display_names(grants: list[dict[str, Any]], account_id: str) -> list[dict[str, Any]]:
-    owner = owner_of(account_id)
+def with_display_names(grants: list[dict[str, Any]], *account_ids: str) -> list[dict[str, Any]]:
+    """The grants with the DisplayName of each grantee among `account_ids` (the owners)."""
+    names = {o["ID"]: o["DisplayName"] for o in map(owner_of, account_ids)}
     out = []
     for grant in grants:
         grantee = dict(grant["Grantee"])
-        if grantee.get("ID") == owner["ID"]:
-            grantee["DisplayName"] = owner["DisplayName"]
+        name = names.get(grantee.get("ID", ""))
+        if name is not None:
+            grantee["DisplayName"] = name
         out.append({"Grantee": grantee, "Permission": grant["Permission"]})
     return out

@@ -71,10 +71,11 @@ def check_grants_allowed(
 
 
 def acl_for_write(
-    ctx: RequestContext, bucket: Bucket, params: dict[str, Any]
+    ctx: RequestContext, bucket: Bucket, params: dict[str, Any], owner: str
 ) -> list[dict[str, Any]] | None:
-    """The validated grants a PutObject/CopyObject/CreateMultipartUpload carries (or None)."""
-    grants = grants_from_request(params, bucket.account_id)
+    """The validated grants a PutObject/CopyObject/CreateMultipartUpload carries (or None);
+    `owner`: the account that will own the object."""
+    grants = grants_from_request(params, owner, bucket.account_id)
     if grants is not None:
         check_grants_allowed(ctx, bucket, grants, params.get("ACL"))
     return grants

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.services.s3.access import access_denied
 from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.checksums import (
@@ -36,6 +37,7 @@ from pocketcloud.services.s3.objects import (
     user_metadata,
     validate_key,
 )
+from pocketcloud.services.s3.ownership import written_owner
 from pocketcloud.services.s3.restore import check_readable, without_restore
 from pocketcloud.services.s3.rows import (
     ObjectRow,
@@ -77,6 +79,7 @@ def find_copy_source(
     bucket = require_bucket(ctx, bucket_name, same_region=False)
     if version_id is not None:
         check_version_id(version_id)
+    _check_source_readable(ctx, bucket_name, key, version_id)
     with s3_store(ctx).read() as tx:
         if version_id is None:
             row = current_row(tx, bucket.name, key)
@@ -91,6 +94,22 @@ def find_copy_source(
     check_copy_source_conditions(params, row.etag, row.last_modified, now_s)
     check_readable(ctx, row)  # an archived source must be restored first
     return bucket, row, version_id
+
+
+def _check_source_readable(
+    ctx: RequestContext, bucket: str, key: str, version_id: str | None
+) -> None:
+    """A copy reads its source: with IAM enforcing, the caller needs s3:GetObject(Version) on
+    it too (the gateway authorized only the write), in its owner's context."""
+    if ctx.cloud.settings.iam != "enforce" or ctx.caller is None:
+        return
+    from pocketcloud.gateway.authorization import decide
+    from pocketcloud.iam.actions import Target
+
+    action = "s3:GetObjectVersion" if version_id else "s3:GetObject"
+    params = {"VersionId": version_id} if version_id else {}
+    if not decide(ctx, Target(action, [f"arn:aws:s3:::{bucket}/{key}"], {}, params=params)).allowed:
+        raise access_denied()
 
 
 def _segments(paths: list[Path], sizes: list[int], first: int, length: int) -> Iterator[bytes]:
@@ -212,7 +231,8 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         if params.get("TaggingDirective") == "REPLACE"
         else dict(source.tags)
     )
-    grants = acl_for_write(ctx, bucket, params)
+    owner = written_owner(ctx, bucket, params.get("ACL"))  # the copier, not the source's
+    grants = acl_for_write(ctx, bucket, params, owner)
     algorithm = requested_algorithm(params, {}) or _recomputed_algorithm(source)
     hasher = new_hasher(algorithm) if algorithm else None
     blob = await copy_bytes(ctx, source, bucket.region, hasher=hasher)
@@ -234,7 +254,7 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         metadata=metadata,
         checksum=checksum,
         tags=tags,
-        owner=ctx.account_id,
+        owner=owner,
     )
     try:
         garbage = commit_object(ctx, bucket, row, params)

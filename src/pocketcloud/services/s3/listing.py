@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote_plus
@@ -19,7 +19,8 @@ from urllib.parse import quote_plus
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.protocol.http import EXTRA_HEADERS
-from pocketcloud.services.s3.buckets import owner_of, require_bucket
+from pocketcloud.services.s3.buckets import require_bucket
+from pocketcloud.services.s3.ownership import owner_names
 from pocketcloud.services.s3.schema import key_bytes, key_text, s3_store
 from pocketcloud.store import Tx
 
@@ -107,7 +108,7 @@ def _page(
     contents: list[dict[str, Any]] = []
     prefixes: list[dict[str, str]] = []
     last = after
-    owners: dict[str, dict[str, str]] = {}
+    owners = owner_names(ctx, bucket) if fetch_owner else None
     with s3_store(ctx).read() as tx:
         columns = _OWNER_COLUMNS if fetch_owner else _LIST_COLUMNS
         for key, row in _scan(tx, bucket.name, prefix, after, delimiter, limit, columns):
@@ -115,7 +116,7 @@ def _page(
                 prefixes.append({"Prefix": encode(key_text(key))})
                 last = key + _END
                 continue
-            contents.append(_entry(row, encode, owners if fetch_owner else None))
+            contents.append(_entry(row, encode, owners))
             last = key
         truncated = limit > 0 and any(
             True for _ in _scan(tx, bucket.name, prefix, last, delimiter, 1)
@@ -136,7 +137,7 @@ def _page(
 
 
 def _entry(
-    row: tuple[Any, ...], encode: Any, owners: dict[str, dict[str, str]] | None
+    row: tuple[Any, ...], encode: Any, owners: Callable[[str], dict[str, Any]] | None
 ) -> dict[str, Any]:
     key, etag, size, modified, storage_class, checksum = row[:6]
     text = key.decode("utf-8", "surrogatepass")  # key_text, inline: a thousand per page
@@ -150,11 +151,7 @@ def _entry(
     if checksum != "{}":
         entry.update(_checksum_fields(*_checksum_summary(checksum)))
     if owners is not None:
-        owner = row[6]
-        found = owners.get(owner)
-        if found is None:
-            found = owners[owner] = owner_of(owner)
-        entry["Owner"] = found
+        entry["Owner"] = owners(row[6])
     return entry
 
 

@@ -38,6 +38,7 @@ from pocketcloud.services.s3.objects import (
     user_metadata,
     validate_key,
 )
+from pocketcloud.services.s3.ownership import written_owner
 from pocketcloud.services.s3.rows import ObjectRow, new_version_id
 from pocketcloud.services.s3.schema import key_bytes, s3_store
 from pocketcloud.services.s3.upload import body_unread_closes_connection, receive_body
@@ -59,7 +60,8 @@ def _no_such_upload(upload_id: str) -> AwsError:
 
 def find_upload(tx: Tx, bucket: str, key: str, upload_id: str) -> tuple[Any, ...]:
     row = tx.fetchone(
-        "SELECT storage_class, headers, metadata, checksum, tags, owner, initiated "
+        "SELECT storage_class, headers, metadata, checksum, tags, owner, initiated, "
+        "object_owner "
         "FROM s3_uploads WHERE upload_id = ? AND bucket = ? AND key = ?",
         (upload_id, bucket, key_bytes(key)),
     )
@@ -76,16 +78,18 @@ def create_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict
     checksum = upload_checksum(params)
     headers = stored_headers(params)
     headers.update(object_encryption(ctx, bucket, params))
-    grants = acl_for_write(ctx, bucket, params)
+    owner = written_owner(ctx, bucket, params.get("ACL"))  # fixed as the upload starts
+    grants = acl_for_write(ctx, bucket, params, owner)
     upload_id = ctx.cloud.ids.hex(48)
     with s3_store(ctx).write() as tx:
         tx.execute(
             "INSERT INTO s3_uploads (upload_id, bucket, key, initiated, storage_class, headers, "
-            "metadata, checksum, tags, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "metadata, checksum, tags, owner, object_owner) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (upload_id, bucket.name, key_bytes(key), ctx.cloud.clock.now(),
              storage_class, json.dumps(headers),
              json.dumps(user_metadata(params)), json.dumps(checksum),
-             json.dumps(tags_from_header(params.get("Tagging"))), ctx.account_id),
+             json.dumps(tags_from_header(params.get("Tagging"))), ctx.account_id, owner),
         )  # fmt: skip
     save_upload_acl(ctx, upload_id, grants)
     result = {"Bucket": bucket.name, "Key": key, "UploadId": upload_id, **reported(headers)}
@@ -202,7 +206,7 @@ def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> di
             )
         }
     chosen = _validate_parts(requested, stored, upload_id)
-    storage_class, headers, metadata, checksum_json, tags, _, _ = upload
+    storage_class, headers, metadata, checksum_json, tags, initiator, _, owner = upload
     checksum = completed_checksum(json.loads(checksum_json), params, requested, chosen, stored)
     md5s = b"".join(bytes.fromhex(stored[n][2].strip('"')) for n in chosen)
     row = ObjectRow(
@@ -218,7 +222,7 @@ def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> di
         metadata=json.loads(metadata),
         checksum=checksum,
         tags=json.loads(tags),
-        owner=ctx.account_id,
+        owner=owner or initiator,  # the initiator's, unless Object Ownership gave it away
     )
     garbage = commit_object(ctx, bucket, row, params, finishing_upload=upload_id)
     unused = [blob_id for n, (blob_id, *_) in stored.items() if n not in set(chosen)]

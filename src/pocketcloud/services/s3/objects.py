@@ -33,6 +33,7 @@ from pocketcloud.services.s3.object_lock import (
     lock_headers,
     may_bypass,
 )
+from pocketcloud.services.s3.ownership import written_owner
 from pocketcloud.services.s3.restore import ARCHIVED_CLASSES, add_restore, check_readable
 from pocketcloud.services.s3.rows import (
     CURRENT_ROW_SQL,
@@ -146,7 +147,8 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         tags = tags_from_header(params.get("Tagging"))
         lock_headers(ctx, bucket, headers)
         _require_integrity_for_lock(ctx, params)
-        grants = acl_for_write(ctx, bucket, params)
+        owner = written_owner(ctx, bucket, params.get("ACL"))
+        grants = acl_for_write(ctx, bucket, params, owner)
         received = await receive_body(ctx, bucket.region, params, inline=True, default=True)
     checksum: dict[str, str] = {}
     if received.algorithm:
@@ -164,7 +166,7 @@ async def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         metadata=metadata,
         checksum=checksum,
         tags=tags,
-        owner=ctx.account_id,
+        owner=owner,
     )
     try:
         garbage = commit_object(ctx, bucket, row, params, inline_data=received.data)
@@ -523,7 +525,7 @@ def remove_object(
             version_id=new_version_id(bucket.versioning, ctx.cloud.ids.hex(32)),
             delete_marker=True,
             last_modified=ctx.cloud.clock.now(),
-            owner=ctx.account_id,
+            owner=written_owner(ctx, bucket, None),
         )
         garbage = write_version(tx, bucket.name, bucket.versioning, marker)
         replication.queue(tx, ctx, bucket.name, key, marker.version_id, targets)

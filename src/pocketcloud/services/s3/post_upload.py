@@ -89,7 +89,7 @@ async def _post(
     key = params["Key"]
     validate_key(key)
     encryption = object_encryption(ctx, bucket, params)
-    grants = acl_for_write(ctx, bucket, params)
+    grants = acl_for_write(ctx, bucket, params, bucket.account_id)
     crc = Crc64Nvme()  # S3's default checksum: a form upload names none
     blob = await cloud.store.blobs.put_async(bucket.region, _file_bytes(events, length_range),
                                              (crc,))  # fmt: skip

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pocketcloud.iam.errors import PolicyError
 from pocketcloud.iam.policy import Policy, parse_policy
 from pocketcloud.services.s3.access import PUBLIC_ACCESS_BLOCK, is_public_policy
-from pocketcloud.services.s3.acl_policy import acl_statements, acls_apply
+from pocketcloud.services.s3.acl_policy import acl_statements, acls_apply, owned_object_statements
 from pocketcloud.services.s3.configs import config_generation, read_config
 from pocketcloud.services.s3.schema import store_of
 
@@ -65,6 +65,56 @@ def _without_public_statements(text: str) -> str:
     if not kept:
         return ""
     return json.dumps({**document, "Statement": kept})
+
+
+# What S3 authorizes in the object owner's context: reading an object and its ACL, tags and
+# attributes, and writing its ACL and tags. Writing, overwriting and deleting objects are the
+# bucket's (its owner may always delete an object, whoever owns it).
+_OBJECT_CONTEXT_ACTIONS = frozenset(
+    f"s3:{verb}Object{version}{what}"
+    for verb, what in (("Get", ""), ("Get", "Acl"), ("Get", "Attributes"), ("Get", "Tagging"),
+                       ("Put", "Acl"), ("Put", "Tagging"), ("Delete", "Tagging"),
+                       ("Get", "Retention"), ("Get", "LegalHold"), ("Put", "Retention"),
+                       ("Put", "LegalHold"), ("Get", "Torrent"))
+    for version in ("", "Version")
+) | {"s3:RestoreObject"}
+
+
+def action_side(
+    cloud: Cloud, action: str, resource_arn: str, params: Mapping[str, Any]
+) -> tuple[str | None, str] | None:
+    """For an object operation on a version another account owns (ACLs enabled): the policy
+    that governs it and its owner, in place of the bucket's. The bucket owner's policy may
+    still deny, but grants nothing there; the object owner's ACL grants decide. None: the
+    bucket's policy and owner govern, as for every object of a bucket with ACLs disabled."""
+    if action not in _OBJECT_CONTEXT_ACTIONS or not resource_arn.startswith(_S3_ARN_PREFIX):
+        return None
+    bucket_name, _, key = resource_arn[len(_S3_ARN_PREFIX) :].partition("/")
+    store = store_of(cloud)
+    if not key or not acls_apply(store, bucket_name):
+        return None
+    from pocketcloud.services.s3.buckets import bucket_named
+    from pocketcloud.services.s3.rows import current_row, version_row
+
+    bucket = bucket_named(store, bucket_name)
+    version_id = params.get("VersionId")
+    with store.read() as tx:
+        row = (version_row(tx, bucket_name, key, str(version_id)) if version_id
+               else current_row(tx, bucket_name, key))  # fmt: skip
+    if bucket is None or row is None or row.delete_marker or row.owner in ("", bucket.account_id):
+        return None
+    statements = _denials(read_config(store, bucket_name, "policy")) + owned_object_statements(
+        cloud, store, row, bucket_name)
+    return _with_statements("", statements), row.owner
+
+
+def _denials(text: str | None) -> list[Any]:
+    """The Deny statements of a bucket policy (validated when put)."""
+    if not text:
+        return []
+    statements = json.loads(text).get("Statement", [])
+    statements = [statements] if isinstance(statements, dict) else statements
+    return [s for s in statements if s.get("Effect") == "Deny"]
 
 
 def resource_account(cloud: Cloud, resource_arn: str) -> str | None:

@@ -41,6 +41,19 @@ _OBJECT_COLUMNS_SQL = """
         owner TEXT NOT NULL
 """
 
+# the bucket's owner for the rows of a bucket with ACLs disabled (no ownership controls
+# stored is the default, BucketOwnerEnforced; deleted ones, {}, ObjectWriter); the row's own
+# owner otherwise
+_BUCKET_OWNER_SQL = """
+    CASE WHEN COALESCE((SELECT IFNULL(json_extract(c.document, '$.ObjectOwnership'), '')
+                        FROM s3_bucket_configs c
+                        WHERE c.bucket = {table}.bucket AND c.kind = 'ownership'),
+                       'BucketOwnerEnforced') = 'BucketOwnerEnforced'
+         THEN COALESCE((SELECT b.account_id FROM s3_buckets b WHERE b.name = {table}.bucket),
+                       owner)
+         ELSE owner END
+"""
+
 SCHEMA = (
     f"""
     CREATE TABLE s3_buckets (
@@ -90,6 +103,14 @@ SCHEMA = (
     # 2: small objects' bytes in the database (services/s3/inline.py)
     """
     CREATE TABLE s3_inline (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
+    """,
+    # 3: `owner` becomes the object's owner (services/s3/ownership.py), not just its writer:
+    # a version another account wrote while ACLs were disabled belongs to the bucket owner.
+    # An upload keeps its initiator in `owner` and the completed object's owner beside it.
+    f"""
+    UPDATE s3_objects SET owner = {_BUCKET_OWNER_SQL.format(table="s3_objects")};
+    UPDATE s3_versions SET owner = {_BUCKET_OWNER_SQL.format(table="s3_versions")};
+    ALTER TABLE s3_uploads ADD COLUMN object_owner TEXT NOT NULL DEFAULT '';
     """,
 )
 

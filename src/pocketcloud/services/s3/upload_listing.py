@@ -49,7 +49,7 @@ def list_parts(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     limit = page_size(params, "MaxParts", "max-parts", PARTS_PAGE_MAX)
     marker = int(params.get("PartNumberMarker") or 0)
     with s3_store(ctx).read() as tx:
-        storage_class, _, _, checksum_json, _, owner, _ = find_upload(
+        storage_class, _, _, checksum_json, _, owner, _, _ = find_upload(
             tx, bucket.name, key, upload_id
         )
         rows = tx.fetchall(

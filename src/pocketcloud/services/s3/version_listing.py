@@ -10,13 +10,14 @@ rolls up into a common prefix makes the scan seek past the whole prefix, as List
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.s3.buckets import owner_of, require_bucket
+from pocketcloud.services.s3.buckets import require_bucket
 from pocketcloud.services.s3.listing import MAX_KEYS, encoder, max_keys
+from pocketcloud.services.s3.ownership import owner_names
 from pocketcloud.services.s3.rows import NULL_VERSION, check_version_id
 from pocketcloud.services.s3.schema import key_bytes, key_text, s3_store
 from pocketcloud.store import Tx
@@ -113,7 +114,7 @@ def list_object_versions(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     versions: list[dict[str, Any]] = []
     markers: list[dict[str, Any]] = []
     prefixes: list[dict[str, str]] = []
-    owners: dict[str, dict[str, str]] = {}
+    owners = owner_names(ctx, bucket)
     last: tuple[bytes, str | None] | None = None
     with s3_store(ctx).read() as tx:
         cursor = _start(tx, bucket.name, params)
@@ -154,18 +155,15 @@ def list_object_versions(ctx: RequestContext, params: dict[str, Any]) -> dict[st
 
 
 def _entry(
-    row: tuple[Any, ...], encode: Any, owners: dict[str, dict[str, str]]
+    row: tuple[Any, ...], encode: Any, owners: Callable[[str], dict[str, Any]]
 ) -> tuple[dict[str, Any], bool]:
     key, _, version_id, marker, etag, size, modified, storage_class, owner, checksum, latest = row
-    found = owners.get(owner)
-    if found is None:
-        found = owners[owner] = owner_of(owner)
     entry: dict[str, Any] = {
         "Key": encode(key_text(key)),
         "VersionId": version_id,
         "IsLatest": bool(latest),
         "LastModified": modified,
-        "Owner": found,
+        "Owner": owners(owner),
     }
     if marker:
         return entry, True

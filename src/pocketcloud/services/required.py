@@ -112,6 +112,9 @@ def check_required(service: str, operation: Any, params: dict[str, Any]) -> None
                        "Reason: no value for required parameter")
     if service == "ec2":
         raise AwsError("MissingParameter", f"The request must contain the parameter {found}")
+    if service == "s3" and found == "policy":  # an empty policy: its parser answers (recorded)
+        raise AwsError("MalformedPolicy",
+                       "Policies must be valid JSON and the first byte must be '{'")
     if service == "s3":  # S3 names no member: its schema refusal
         raise AwsError("MalformedXML", "The XML you provided was not well-formed or did not "
                        "validate against our published schema")

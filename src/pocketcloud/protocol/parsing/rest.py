@@ -22,6 +22,7 @@ from pocketcloud.protocol.parsing.json import decoder_for as json_decoder
 from pocketcloud.protocol.parsing.json import parse_json_document
 from pocketcloud.protocol.parsing.query import query_pairs
 from pocketcloud.protocol.parsing.values import (
+    INTEGER_RANGES,
     as_text,
     blob_from_base64,
     text_coercer,
@@ -88,6 +89,7 @@ def rest_plan(operation: OperationModel) -> RestPlan:
     prefix_headers: list[_Binding] = []
     query_map: _Binding | None = None
     has_body_members = False
+    xml_protocol = operation.metadata.get("protocol") == "rest-xml"
     for name, member in shape.members.items() if shape is not None else ():
         location = member.serialization.get("location")
         wire_name = member.serialization.get("name", name)
@@ -96,7 +98,10 @@ def rest_plan(operation: OperationModel) -> RestPlan:
         elif location == "querystring" and member.type_name == "map":
             query_map = _map_binding(name, member)
         elif location == "querystring":
-            query.append(_text_binding(name, wire_name, member))
+            binding = _text_binding(name, wire_name, member)
+            if xml_protocol and member.type_name in INTEGER_RANGES:
+                binding = _Binding(name, wire_name, _blank_is_absent(binding.coerce))
+            query.append(binding)
         elif location == "header":
             headers.append(_header_binding(name, wire_name.lower(), member))
         elif location == "headers":
@@ -126,6 +131,11 @@ def _text_binding(name: str, wire_name: str, member: Shape) -> _Binding:
     if member.type_name == "list":
         return _Binding(name, wire_name, text_coercer(member.member.type_name), is_list=True)
     return _Binding(name, wire_name, text_coercer(member.type_name))
+
+
+def _blank_is_absent(coerce: Coerce) -> Coerce:
+    """S3 takes `?max-parts=` (an empty integer) as not sent, where other text is a 400."""
+    return lambda text: coerce(text) if text else None
 
 
 def _map_binding(name: str, member: Shape, prefix: str = "") -> _Binding:
@@ -173,7 +183,9 @@ def _read_query(plan: RestPlan, query_string: str, result: dict[str, Any]) -> No
     for binding in plan.query:
         found = values.get(binding.wire_name)
         if found is not None:
-            result[binding.member] = _http_value(binding, found if binding.is_list else found[0])
+            value = _http_value(binding, found if binding.is_list else found[0])
+            if value is not None:  # an empty integer S3 ignores (_blank_is_absent)
+                result[binding.member] = value
     query_map = plan.query_map
     if query_map is None:
         return

@@ -133,18 +133,20 @@ def list_buckets(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def _not_empty(name: str, versioned: bool) -> AwsError:
+    message = "The bucket you tried to delete is not empty"
+    if versioned:  # as recorded: a bucket that has had versioning names its versions
+        message += ". You must delete all versions in the bucket."
+    return AwsError("BucketNotEmpty", message, 409, fields={"BucketName": name})
+
+
 def delete_bucket(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
     with s3_store(ctx).write() as tx:
         if tx.fetchone("SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1", (bucket.name,)) or (
             tx.fetchone("SELECT 1 FROM s3_versions WHERE bucket = ? LIMIT 1", (bucket.name,))
         ):
-            raise AwsError(
-                "BucketNotEmpty",
-                "The bucket you tried to delete is not empty",
-                409,
-                fields={"BucketName": bucket.name},
-            )
+            raise _not_empty(bucket.name, bool(bucket.versioning))
         parts = tx.fetchall(
             "SELECT p.blob_id FROM s3_parts p JOIN s3_uploads u ON u.upload_id = p.upload_id "
             "WHERE u.bucket = ?",

@@ -46,7 +46,10 @@ def encoder(params: dict[str, Any]) -> Any:
     if encoding is None:
         return unchanged
     if encoding != "url":
-        raise AwsError("InvalidArgument", "Invalid Encoding Method specified in Request")
+        raise AwsError(
+            "InvalidArgument", "Invalid Encoding Method specified in Request",
+            fields={"ArgumentName": "encoding-type", "ArgumentValue": encoding},
+        )  # fmt: skip
     return _url_encode
 
 

@@ -75,38 +75,45 @@ def list_parts(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+_UPLOADS_SQL = (
+    "SELECT key, upload_id, initiated, storage_class, owner, checksum, rowid FROM s3_uploads "
+    "WHERE bucket = ? AND (key > ? OR (key = ? AND (initiated > ? OR (initiated = ? "
+    "AND rowid > ?)))) AND substr(key, 1, ?) = ? ORDER BY key, initiated, rowid LIMIT ?"
+)
+_AFTER_ALL = (float("inf"), 0)  # a position after every upload of a key
+
+
 def _scan_uploads(
-    tx: Tx, bucket: str, prefix: bytes, key_marker: bytes, id_marker: str, delimiter: bytes,
+    tx: Tx, bucket: str, prefix: bytes, key_marker: bytes, id_position: tuple[float, int],
+    delimiter: bytes,
 ) -> Iterator[tuple[bytes, tuple[Any, ...] | None]]:  # fmt: skip
-    """Yield (key, row) per upload and (common prefix, None) per rolled-up prefix, in order,
-    after the markers. Without an upload-id-marker the key-marker's own uploads are skipped."""
-    after_key, after_id = key_marker, id_marker
+    """Yield (key, row) per upload and (common prefix, None) per rolled-up prefix, in order:
+    keys in byte order, a key's uploads as they were initiated (as S3 lists them), after the
+    key-marker and the position (initiated, rowid) of the upload-id-marker among its uploads."""
+    after_key, (after_time, after_row) = key_marker, id_position
     while True:
-        rows = tx.fetchall(
-            "SELECT key, upload_id, initiated, storage_class, owner, checksum FROM s3_uploads "
-            "WHERE bucket = ? AND (key > ? OR (key = ? AND ? != '' AND upload_id > ?)) "
-            "AND substr(key, 1, ?) = ? ORDER BY key, upload_id LIMIT ?",
-            (bucket, after_key, after_key, after_id, after_id, len(prefix), prefix,
-             SCAN_BATCH_ROWS),
-        )  # fmt: skip
+        rows = tx.fetchall(_UPLOADS_SQL, (
+            bucket, after_key, after_key, after_time, after_time, after_row, len(prefix),
+            prefix, SCAN_BATCH_ROWS,
+        ))  # fmt: skip
         for row in rows:
             key = row[0]
             at = key.find(delimiter, len(prefix)) if delimiter else -1
             if at >= 0:
                 common = key[: at + len(delimiter)]
-                after_key, after_id = common + _END, ""  # seek past the whole prefix
+                after_key, after_time = common + _END, _AFTER_ALL[0]  # past the whole prefix
                 if common > key_marker:  # a key-marker naming the prefix has shown it
                     yield common, None
                 break
             yield key, row
-            after_key, after_id = key, row[1]
+            after_key, after_time, after_row = key, row[2], row[6]
         else:
             if len(rows) < SCAN_BATCH_ROWS:
                 return
 
 
 def _upload_entry(row: tuple[Any, ...], encode: Any) -> dict[str, Any]:
-    key, upload_id, initiated, storage_class, owner, checksum = row
+    key, upload_id, initiated, storage_class, owner, checksum = row[:6]
     entry: dict[str, Any] = {
         "Key": encode(key_text(key)), "UploadId": upload_id, "Initiated": initiated,
         "StorageClass": storage_class, "Owner": owner_of(owner), "Initiator": owner_of(owner),
@@ -128,23 +135,23 @@ def list_multipart_uploads(ctx: RequestContext, params: dict[str, Any]) -> dict[
     uploads: list[dict[str, Any]] = []
     prefixes: list[dict[str, str]] = []
     truncated = False
-    last: tuple[str, str] | None = None
     last_upload = ("", "")
     with s3_store(ctx).read() as tx:
-        if id_marker:
-            _check_id_marker(tx, bucket.name, key_bytes(key_marker), id_marker)
+        position = (
+            _id_marker_position(tx, bucket.name, key_bytes(key_marker), id_marker)
+            if id_marker else _AFTER_ALL
+        )  # fmt: skip
         scan = _scan_uploads(tx, bucket.name, key_bytes(prefix), key_bytes(key_marker),
-                             id_marker, key_bytes(delimiter))  # fmt: skip
+                             position, key_bytes(delimiter))  # fmt: skip
         for key, row in scan:
             if len(uploads) + len(prefixes) == limit:
                 truncated = limit > 0
                 break
             if row is None:
                 prefixes.append({"Prefix": encode(key_text(key))})
-                last = (key_text(key), "")
             else:
                 uploads.append(_upload_entry(row, encode))
-                last = last_upload = (key_text(key), row[1])
+                last_upload = (key_text(key), row[1])
     result: dict[str, Any] = {
         "Bucket": bucket.name, "KeyMarker": encode(key_marker), "UploadIdMarker": id_marker,
         "MaxUploads": limit, "IsTruncated": truncated, "Uploads": uploads,
@@ -156,19 +163,23 @@ def list_multipart_uploads(ctx: RequestContext, params: dict[str, Any]) -> dict[
         result["CommonPrefixes"] = prefixes
     if params.get("EncodingType"):
         result["EncodingType"] = params["EncodingType"]
-    # S3 always names the next markers: where a truncated page stopped, else its last upload
-    # (a common prefix does not count) or nothing.
-    next_key, next_id = last if truncated and last is not None else last_upload
+    # S3 always names the next markers: the page's last upload, or nothing; a common prefix
+    # never counts, even where a truncated page ends on one (recorded).
+    next_key, next_id = last_upload
     result["NextKeyMarker"] = encode(next_key)
     result["NextUploadIdMarker"] = next_id
     return result
 
 
-def _check_id_marker(tx: Tx, bucket: str, key_marker: bytes, id_marker: str) -> None:
+def _id_marker_position(
+    tx: Tx, bucket: str, key_marker: bytes, id_marker: str
+) -> tuple[float, int]:
     row = tx.fetchone(
-        "SELECT 1 FROM s3_uploads WHERE bucket = ? AND key = ? AND upload_id = ?",
+        "SELECT initiated, rowid FROM s3_uploads WHERE bucket = ? AND key = ? "
+        "AND upload_id = ?",
         (bucket, key_marker, id_marker),
     )
     if row is None:
         fields = {"ArgumentName": "upload-id-marker", "ArgumentValue": id_marker}
         raise AwsError("InvalidArgument", "Invalid uploadId marker", fields=fields)
+    return row[0], row[1]

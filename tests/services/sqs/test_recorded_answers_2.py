@@ -123,3 +123,46 @@ def test_query_era_names_create_and_tag(
     assert sqs.list_queue_tags(QueueUrl=url)["Tags"] == {"team": "core"}
     tags = _query(url, {"Action": "ListQueueTags"})
     assert "<Tag><Key>team</Key><Value>core</Value></Tag>" in tags.text
+
+
+def _fifo(sqs: Any, unique: Callable[[str], str]) -> str:
+    return str(sqs.create_queue(QueueName=unique("fifo") + ".fifo", Attributes={
+        "FifoQueue": "true", "ContentBasedDeduplication": "true"})["QueueUrl"])
+
+
+def test_purge_forgets_deduplication_ids(sqs: Any, unique: Callable[[str], str]) -> None:
+    url = _fifo(sqs, unique)
+    sqs.send_message(QueueUrl=url, MessageBody="message-1", MessageGroupId="g",
+                     MessageDeduplicationId="same")
+    sqs.purge_queue(QueueUrl=url)
+    sqs.send_message(QueueUrl=url, MessageBody="message-2", MessageGroupId="g",
+                     MessageDeduplicationId="same")
+    got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
+    assert [message["Body"] for message in got] == ["message-2"]
+
+
+def test_group_frees_when_its_oldest_is_visible_again(
+    sqs: Any, unique: Callable[[str], str]
+) -> None:
+    url = _fifo(sqs, unique)
+    for body, group in (("g1-m1", "group-1"), ("g1-m2", "group-1"), ("g2-m1", "group-2")):
+        sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId=group)
+    first = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2)["Messages"]
+    assert [message["Body"] for message in first] == ["g1-m1", "g1-m2"]
+    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=first[0]["ReceiptHandle"],
+                                  VisibilityTimeout=0)
+    again = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=3)["Messages"]
+    assert sorted(message["Body"] for message in again) == ["g1-m1", "g2-m1"]  # not g1-m2
+
+
+def test_group_waits_while_its_oldest_is_in_flight(
+    sqs: Any, unique: Callable[[str], str]
+) -> None:
+    url = _fifo(sqs, unique)
+    for body, group in (("g1-m1", "group-1"), ("g2-m1", "group-2"), ("g1-m2", "group-1"),
+                        ("g1-m3", "group-1"), ("g3-m1", "group-3")):
+        sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId=group)
+    first = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2)["Messages"]
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=first[0]["ReceiptHandle"])
+    rest = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    assert [message["Body"] for message in rest] == ["g2-m1", "g3-m1"]

@@ -41,6 +41,7 @@ from pocketcloud.services.lifecycle import start_services, stop_services
 from pocketcloud.services.registry import provider_function
 from pocketcloud.services.required import check_required
 from pocketcloud.services.s3 import edge as s3_edge
+from pocketcloud.services.sqs import query_endpoint as sqs_query_endpoint
 
 log = logging.getLogger("pocketcloud.gateway")
 
@@ -120,6 +121,8 @@ class Gateway:
         params = parse_request(operation, request, found.protocol, found.uri_params)
         if streamed is not None:  # a streamed body is always there, if only empty
             params[streamed] = RequestBody(receive, _content_length(request))
+        if found.service == "sqs" and found.protocol == "query":
+            sqs_query_endpoint.prepare(operation, request, params)
         check_required(found.service, operation, params)  # a missing member: 400, not KeyError
         check_constraints(found.service, found.operation, params)  # the model's, as AWS's front end
         ctx = RequestContext(
@@ -233,7 +236,8 @@ def _unknown_operation(found: Route) -> AwsError:
         action = found.form.get("Action", "")
         if not action:
             return AwsError("MissingAction", "The request must contain the parameter Action.")
-        return AwsError("InvalidAction", f"The action {action} is not valid for this web service.")
+        where = "endpoint" if found.service == "sqs" else "web service"  # SQS's wording
+        return AwsError("InvalidAction", f"The action {action} is not valid for this {where}.")
     return AwsError(
         "UnknownOperationException",
         f"No {found.service} operation matches this request.",

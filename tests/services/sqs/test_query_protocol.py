@@ -13,6 +13,7 @@ import pytest
 from botocore.config import Config
 from tests.services.sqs.test_messages import ATTRIBUTES, reference_md5
 
+from pocketcloud.protocol import legacy_query_names
 from pocketcloud.protocol.serializing.error_shapes import LEGACY_QUERY_CODES
 
 
@@ -28,11 +29,27 @@ def query_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for shape, code in LEGACY_QUERY_CODES["sqs"].items():  # and named the query-era codes
         model["shapes"][shape]["error"] = {"code": code, "httpStatusCode": 400,
                                            "senderFault": True}
+    _name_query_era_elements(model["shapes"])
     root = tmp_path_factory.mktemp("models")
     target = root / "sqs" / "2012-11-05"
     target.mkdir(parents=True)
     (target / "service-2.json").write_text(json.dumps(model))
     return root
+
+
+def _name_query_era_elements(shapes: dict[str, Any]) -> None:
+    """The old model's wire names: AttributeName.1, <Attribute><Name>..</Name>, <Message>."""
+    names = {**legacy_query_names.MEMBER_NAMES, **legacy_query_names.OUTPUT_MEMBER_NAMES}
+    for (owner, member), wire_name in names.items():
+        reference = shapes[owner]["members"][member]
+        target = shapes[reference["shape"]]
+        if target["type"] == "list":
+            target["member"]["locationName"] = wire_name
+        else:
+            reference["locationName"] = wire_name
+    for map_name, (key, value) in legacy_query_names.MAP_ENTRY_NAMES.items():
+        shapes[map_name]["key"]["locationName"] = key
+        shapes[map_name]["value"]["locationName"] = value
 
 
 @pytest.fixture

@@ -12,8 +12,13 @@ from botocore.exceptions import ClientError
 
 
 def error_code(raised: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(raised.value.response["Error"].get("QueryErrorCode")
-               or raised.value.response["Error"]["Code"])
+    """The modeled shape's name (boto3's QueryErrorCode), else the query code: AWS sends
+    InvalidParameterValue with the JSON type InvalidParameterValueException."""
+    error = raised.value.response["Error"]
+    query_code = str(error.get("QueryErrorCode") or error["Code"])
+    if query_code == f"{error['Code']}Exception" or query_code.startswith("MissingRequired"):
+        return str(error["Code"])
+    return query_code
 
 
 def test_create_queue_has_aws_defaults(sqs: Any, unique: Callable[[str], str]) -> None:

@@ -22,6 +22,7 @@ from urllib.parse import unquote_plus
 
 from botocore.model import Shape
 
+from pocketcloud.protocol import legacy_query_names as legacy_names
 from pocketcloud.protocol.parsing.failures import ParseFailure, invalid, malformed
 from pocketcloud.protocol.parsing.json import SHAPE_CACHE_MAX
 from pocketcloud.protocol.parsing.values import text_coercer
@@ -116,8 +117,8 @@ def decoder_for(shape: Shape, ec2: bool = False) -> NodeDecoder:
     return _scalar_decoder(text_coercer(kind))
 
 
-def _wire_names(member_name: str, member: Shape, ec2: bool) -> list[str]:
-    """The names a member answers to, preferred first."""
+def _wire_names(owner: str, member_name: str, member: Shape, ec2: bool) -> list[str]:
+    """The names a member of the `owner` structure answers to, preferred first."""
     serialization = member.serialization
     if ec2:
         names = [_capitalize(serialization.get("name", member_name)), member_name]
@@ -129,6 +130,9 @@ def _wire_names(member_name: str, member: Shape, ec2: bool) -> list[str]:
         item_name = member.member.serialization.get("name")
         if item_name:
             names.append(item_name)
+    legacy = legacy_names.MEMBER_NAMES.get((owner, member_name))
+    if legacy is not None:
+        names.append(legacy)
     return names
 
 
@@ -140,7 +144,7 @@ def _member_table(shape: Shape, ec2: bool) -> dict[str, tuple[str, NodeDecoder]]
     table: dict[str, tuple[str, NodeDecoder]] = {}
     for name, member in shape.members.items():
         entry = (name, decoder_for(member, ec2))
-        for wire_name in _wire_names(name, member, ec2):
+        for wire_name in _wire_names(shape.name, name, member, ec2):
             table.setdefault(wire_name, entry)
     return table
 
@@ -189,6 +193,7 @@ def _list_decoder(shape: Shape, ec2: bool) -> NodeDecoder:
 def _map_decoder(shape: Shape, ec2: bool) -> NodeDecoder:
     key_name = shape.key.serialization.get("name", "key")
     value_name = shape.value.serialization.get("name", "value")
+    old_key, old_value = legacy_names.MAP_ENTRY_NAMES.get(shape.name, (key_name, value_name))
     decode_value: NodeDecoder | None = None
 
     def decode_map(node: Node) -> dict[str, Any]:
@@ -201,7 +206,8 @@ def _map_decoder(shape: Shape, ec2: bool) -> NodeDecoder:
         result: dict[str, Any] = {}
         for entry in _indexed(entries):
             children = entry.children or {}
-            key_node, value_node = children.get(key_name), children.get(value_name)
+            key_node = children.get(key_name, children.get(old_key))
+            value_node = children.get(value_name, children.get(old_value))
             if key_node is None or key_node.value is None:
                 raise invalid(f"A {shape.name} entry has no {key_name}")
             if value_node is not None:

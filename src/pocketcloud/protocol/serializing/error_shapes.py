@@ -35,6 +35,16 @@ LEGACY_QUERY_CODES: dict[str, dict[str, str]] = {
     },
 }
 
+# The JSON ``__type`` AWS sends for query-era codes no error shape models: SQS answers
+# ``InvalidParameterValue`` as ``InvalidParameterValueException`` (boto3 reports it as the
+# ``QueryErrorCode``) while the ``x-amzn-query-error`` header keeps the old code.
+LEGACY_JSON_TYPES: dict[str, dict[str, str]] = {
+    "sqs": {
+        "InvalidParameterValue": "InvalidParameterValueException",
+        "MissingParameter": "MissingRequiredParameterException",
+    },
+}
+
 
 @dataclass(frozen=True)
 class ErrorInfo:
@@ -80,7 +90,8 @@ def _find_error_shape(service_model: ServiceModel, code: str) -> Shape | None:
 def error_info(service_model: ServiceModel, code: str) -> ErrorInfo:
     shape = _find_error_shape(service_model, code)
     if shape is None:
-        return ErrorInfo(None, code, code, None)
+        service = service_model.metadata.get("endpointPrefix", "")
+        return ErrorInfo(None, LEGACY_JSON_TYPES.get(service, {}).get(code, code), code, None)
     message_member = next(
         (name for name in shape.members if name.lower() == "message"),  # type: ignore[attr-defined]
         None,

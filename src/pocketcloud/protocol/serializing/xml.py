@@ -18,6 +18,7 @@ from typing import Any
 
 from botocore.model import ServiceModel, Shape
 
+from pocketcloud.protocol import legacy_query_names
 from pocketcloud.protocol.serializing import values
 
 Emitter = Callable[[list[str], Any, str, str], None]  # (out, value, start, close)
@@ -51,7 +52,8 @@ def element_tags(name: str, namespace: Any = None) -> tuple[str, str]:
 class XmlCompiler:
     """Compiles one service's shapes into XML emitters."""
 
-    def __init__(self) -> None:
+    def __init__(self, legacy_names: bool = False) -> None:
+        self._legacy_names = legacy_names  # SQS's query-era element names (legacy_query_names)
         self._structures: dict[str, StructurePlan] = {}
         self._lock = threading.RLock()  # a half-built recursive plan must never be seen
 
@@ -59,7 +61,7 @@ class XmlCompiler:
         """A plan for a chosen set of members (a top-level body), not cached by name."""
         with self._lock:
             plan = StructurePlan()
-            self._fill_plan(plan, members)
+            self._fill_plan(plan, members, "")
             return plan
 
     def structure_plan(self, shape: Shape) -> StructurePlan:
@@ -68,31 +70,33 @@ class XmlCompiler:
 
     def binding(self, name: str, member: Shape) -> Binding:
         with self._lock:
-            return self._binding(name, member)
+            return self._binding(name, member, "")
 
     def _structure_plan(self, shape: Shape) -> StructurePlan:
         plan = self._structures.get(shape.name)
         if plan is None:
             plan = StructurePlan()
             self._structures[shape.name] = plan  # before members: shapes may recurse
-            self._fill_plan(plan, shape.members)  # type: ignore[attr-defined]
+            self._fill_plan(plan, shape.members, shape.name)  # type: ignore[attr-defined]
         return plan
 
-    def _fill_plan(self, plan: StructurePlan, members: dict[str, Shape]) -> None:
+    def _fill_plan(self, plan: StructurePlan, members: dict[str, Shape], owner: str) -> None:
         for name, member in members.items():
             serialization = member.serialization
             if serialization.get("xmlAttribute"):
                 attribute = serialization.get("name", name)
                 plan.attributes.append((name, attribute, _text_of(member)))
             else:
-                plan.members[name] = self._binding(name, member)
+                plan.members[name] = self._binding(name, member, owner)
 
-    def _binding(self, name: str, member: Shape) -> Binding:
+    def _binding(self, name: str, member: Shape, owner: str) -> Binding:
         serialization = member.serialization
         flattened = bool(serialization.get("flattened"))
         element = serialization.get("name", name)
         if flattened and member.type_name == "list":
             element = member.member.serialization.get("name", element)  # type: ignore[attr-defined]
+        if self._legacy_names:
+            element = legacy_query_names.OUTPUT_MEMBER_NAMES.get((owner, name), element)
         start, close = element_tags(element, serialization.get("xmlNamespace"))
         type_name = member.type_name
         if type_name == "string":
@@ -134,12 +138,13 @@ class XmlCompiler:
     def _map_emitter(self, shape: Shape, flattened: bool) -> Emitter:
         key: Shape = shape.key  # type: ignore[attr-defined]
         value: Shape = shape.value  # type: ignore[attr-defined]
-        key_start, key_close = element_tags(
-            key.serialization.get("name", "key"), key.serialization.get("xmlNamespace")
-        )
-        value_start, value_close = element_tags(
-            value.serialization.get("name", "value"), value.serialization.get("xmlNamespace")
-        )
+        key_name = key.serialization.get("name", "key")
+        value_name = value.serialization.get("name", "value")
+        if self._legacy_names:
+            key_name, value_name = legacy_query_names.MAP_ENTRY_NAMES.get(
+                shape.name, (key_name, value_name))
+        key_start, key_close = element_tags(key_name, key.serialization.get("xmlNamespace"))
+        value_start, value_close = element_tags(value_name, value.serialization.get("xmlNamespace"))
         entry = _MapEntry(
             key_start + ">", key_close, self._emitter(value), value_start, value_close
         )
@@ -148,7 +153,8 @@ class XmlCompiler:
 
 @cache
 def compiler_for(service_model: ServiceModel) -> XmlCompiler:
-    return XmlCompiler()
+    prefix = service_model.metadata.get("endpointPrefix", "")
+    return XmlCompiler(legacy_names=prefix in legacy_query_names.SERVICES)
 
 
 def _text_of(shape: Shape) -> TextOf:

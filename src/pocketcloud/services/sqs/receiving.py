@@ -128,15 +128,11 @@ def _standard_candidates(tx: Tx, queue: Queue, count: int, now_s: float) -> list
 
 
 def _fifo_candidates(tx: Tx, queue: Queue, count: int, now_s: float) -> list[StoredMessage]:
-    """Oldest group first, skipping every group that has a message in flight; like AWS, as
-    many messages of one group as possible, in order, before the next group's."""
-    blocked = {
-        row[0] for row in tx.fetchall(
-            "SELECT DISTINCT group_id FROM sqs_messages WHERE queue_key = ? "
-            "AND visible_at_s > ? AND receive_count > 0",
-            (queue.key, now_s),
-        )
-    }
+    """Oldest group first; like AWS, as many messages of one group as possible, in order,
+    before the next group's. A group waits while its oldest message is in flight or delayed,
+    and stops at its first such message: one made visible again (ChangeMessageVisibility 0)
+    frees the group even while later ones stay in flight, as AWS answers."""
+    blocked: set[str | None] = set()
     by_group: dict[str | None, list[StoredMessage]] = {}  # in order of each group's head
     found = 0
     after_seq = 0
@@ -150,7 +146,7 @@ def _fifo_candidates(tx: Tx, queue: Queue, count: int, now_s: float) -> list[Sto
             message = StoredMessage.from_row(row[:-1])
             if message.group_id in blocked:
                 continue
-            if float(row[-1]) > now_s:  # delayed: later messages of its group must wait
+            if float(row[-1]) > now_s:  # in flight or delayed: later ones of its group wait
                 blocked.add(message.group_id)
                 continue
             by_group.setdefault(message.group_id, []).append(message)
@@ -258,8 +254,11 @@ def next_visible_in_s(state: SqsState, queue: Queue, now_s: float) -> float | No
 
 
 def purge(state: SqsState, queue: Queue) -> None:
+    """Every message, and the FIFO deduplication history: AWS accepts a purged message's
+    deduplication id again at once."""
     with state.store.write() as tx:
         tx.execute("DELETE FROM sqs_messages WHERE queue_key = ?", (queue.key,))
+        tx.execute("DELETE FROM sqs_deduplication WHERE queue_key = ?", (queue.key,))
 
 
 def messages_in_flight(

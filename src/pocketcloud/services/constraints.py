@@ -24,8 +24,9 @@ _SERVICES = {
         enum_order=_LAMBDA_ENUM_ORDER),
     # CloudWatch Logs answers InvalidParameterException; a group or stream name over 512 is
     # its own "Invalid LogGroup or LogStream" message (the names' patterns are checked with it).
+    # DescribeMetricFilters accepts a namespace with ':' (recorded), unlike the model's pattern.
     "logs": Constraints("logs", "InvalidParameterException", own_checks=(
-        "logGroupName", "logStreamName")),
+        "logGroupName", "logStreamName", "DescribeMetricFilters.metricNamespace")),
     # EventBridge words an over-long EventPattern itself (InvalidEventPatternException).
     "events": Constraints("events", "ValidationException", own_checks=("EventPattern",)),
     # IAM shows no values ("Value at 'versionId'", "Value at 'url'", "Value at 'tagKeys'", as

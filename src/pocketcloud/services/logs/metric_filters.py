@@ -78,7 +78,8 @@ def _check_transformations(transformations: list[dict[str, Any]]) -> dict[str, A
         if len(value) > METRIC_NAME_MAX:
             raise validation_error(value, member, "Member must have length less than or equal "
                                    f"to {METRIC_NAME_MAX}")
-        if not value or not _METRIC_NAME_RE.match(value):
+        # AWS accepts a namespace like "A.B-c_d/1#2:ns" despite the model's [^:*$]* pattern
+        if not value or (member == "metricName" and not _METRIC_NAME_RE.match(value)):
             raise validation_error(value, member, "Member must satisfy regular expression "
                                    "pattern: [^:*$]*")
     value = transformation["metricValue"]
@@ -126,16 +127,17 @@ def describe_metric_filters(ctx: RequestContext, params: dict[str, Any]) -> dict
     if group:
         sql += " AND group_name = ?"
         args.append(check_group_name(group))
-        if prefix:  # AWS uses the prefix only together with a log group
-            if len(prefix) > 512:
-                raise validation_error(prefix, "filterNamePrefix", "Member must have length "
-                                       "less than or equal to 512")
-            sql += " AND name LIKE ? ESCAPE '\\'"
-            args.append(like_prefix(prefix))
+    if prefix:  # recorded: a prefix alone finds filters across all groups
+        if len(prefix) > 512:
+            raise validation_error(prefix, "filterNamePrefix", "Member must have length "
+                                   "less than or equal to 512")
+        sql += " AND name LIKE ? ESCAPE '\\'"
+        args.append(like_prefix(prefix))
     if metric_name:
-        if len(metric_name) > METRIC_NAME_MAX:
-            raise validation_error(metric_name, "metricName", "Member must have length less "
-                                   f"than or equal to {METRIC_NAME_MAX}")
+        for member, value in (("metricName", metric_name), ("metricNamespace", namespace)):
+            if len(str(value)) > METRIC_NAME_MAX:
+                raise validation_error(value, member, "Member must have length less than or "
+                                       f"equal to {METRIC_NAME_MAX}")
         sql += " AND metric_name = ? AND metric_namespace = ?"
         args += [metric_name, namespace]
     with store(ctx).read() as tx:

@@ -1,0 +1,59 @@
+"""CloudWatch Logs answers recorded from AWS: listings by identifiers and patterns, metric
+filters by prefix across groups, subscription checks' order, resource policies as described."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+
+@pytest.fixture
+def logs(client):  # type: ignore[no-untyped-def]
+    return client("logs")
+
+
+def _group(logs: Any) -> str:
+    name = f"test-log-group-{uuid.uuid4().hex[:8]}"
+    logs.create_log_group(logGroupName=name)
+    return name
+
+
+def _error(call: Any, **params: Any) -> tuple[str, str]:
+    with pytest.raises(ClientError) as raised:
+        call(**params)
+    error = raised.value.response["Error"]
+    return error["Code"], error["Message"]
+
+
+def _transformation(namespace: str, name: str, value: str = "1") -> list[dict[str, str]]:
+    return [{"metricNamespace": namespace, "metricName": name, "metricValue": value}]
+
+
+
+def test_a_filter_name_prefix_alone_spans_groups(logs: Any) -> None:
+    first, second = _group(logs), _group(logs)
+    prefix = f"test-filter-prefix-{uuid.uuid4().hex[:8]}"
+    logs.put_metric_filter(logGroupName=first, filterName="unrelated", filterPattern="x",
+                           metricTransformations=_transformation("ns", "m"))
+    for index, group in enumerate((first, second)):
+        logs.put_metric_filter(logGroupName=group, filterName=f"{prefix}-{index}",
+                               filterPattern=f"filterPattern{index}",
+                               metricTransformations=_transformation(
+                                   f"namespace{index}", f"metric{index}", str(index)))
+    found = logs.describe_metric_filters(filterNamePrefix=prefix)["metricFilters"]
+    assert sorted((f["filterName"], f["logGroupName"]) for f in found) == [
+        (f"{prefix}-0", first), (f"{prefix}-1", second)]
+
+
+
+def test_a_namespace_with_special_characters_is_accepted(logs: Any) -> None:
+    group = _group(logs)
+    namespace = "A.B-c_d/1#2:metricNamespace"
+    logs.put_metric_filter(logGroupName=group, filterName="special", filterPattern="pattern",
+                           metricTransformations=_transformation(namespace, "metricName"))
+    found = logs.describe_metric_filters(metricName="metricName", metricNamespace=namespace)
+    assert [f["filterName"] for f in found["metricFilters"]] == ["special"]

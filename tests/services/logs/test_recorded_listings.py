@@ -57,3 +57,12 @@ def test_a_namespace_with_special_characters_is_accepted(logs: Any) -> None:
                            metricTransformations=_transformation(namespace, "metricName"))
     found = logs.describe_metric_filters(metricName="metricName", metricNamespace=namespace)
     assert [f["filterName"] for f in found["metricFilters"]] == ["special"]
+
+
+
+def test_a_cross_account_function_is_refused_before_the_group_is_looked_up(logs: Any) -> None:
+    assert _error(logs.put_subscription_filter, logGroupName="not-existing-log-group",
+                  filterName="test", filterPattern="",
+                  destinationArn="arn:aws:lambda:us-east-1:123456789012:function:test") == (
+        "AccessDeniedException", "Cross-account lambda invocation passing is not allowed. "
+        "You must use DestinationPolicies to create cross account lambda triggers.")

@@ -85,10 +85,12 @@ async def put_subscription_filter(ctx: RequestContext, params: dict[str, Any]) -
     if distribution not in DISTRIBUTIONS:
         raise validation_error(distribution, "distribution", "Member must satisfy enum value "
                                "set: [Random, ByLogStream]")
+    destination = params["destinationArn"]
+    # recorded: a cross-account function is refused before the group is looked up
+    _check_destination_arn(ctx, destination, params.get("roleArn"))
     with store(ctx).read() as tx:
         require_group(tx, ctx, group)
-    destination = params["destinationArn"]
-    await _check_destination(ctx, group, destination, params.get("roleArn"))
+    await _check_function(ctx, group, destination)
     with store(ctx).write() as tx:
         require_group(tx, ctx, group)
         key = (ctx.account_id, ctx.region, group)
@@ -108,8 +110,9 @@ async def put_subscription_filter(ctx: RequestContext, params: dict[str, Any]) -
     return {}
 
 
-async def _check_destination(ctx: RequestContext, group: str, destination: str,
-                             role_arn: str | None) -> None:
+def _check_destination_arn(ctx: RequestContext, destination: str,
+                           role_arn: str | None) -> None:
+    """What the destination's ARN alone decides: only a same-account Lambda function passes."""
     parts = destination.split(":", 5)
     if len(parts) != 6 or parts[0] != "arn" or not parts[2]:
         raise invalid(f"Invalid destinationArn: {destination}")
@@ -130,9 +133,12 @@ async def _check_destination(ctx: RequestContext, group: str, destination: str,
         raise AwsError("AccessDeniedException", CROSS_ACCOUNT)
     if region != ctx.region:
         raise invalid(NO_LAMBDA)
+
+
+async def _check_function(ctx: RequestContext, group: str, destination: str) -> None:
     try:
         await internal.acall(ctx.cloud, "lambda", "GetFunction", {"FunctionName": destination},
-                             account_id=account_id, region=region)
+                             account_id=ctx.account_id, region=ctx.region)
         _may_invoke(ctx, group, destination)
     except AwsError:
         raise invalid(NO_LAMBDA) from None

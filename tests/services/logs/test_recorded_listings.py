@@ -34,6 +34,43 @@ def _transformation(namespace: str, name: str, value: str = "1") -> list[dict[st
 
 
 
+def test_identifiers_describe_only_the_groups_they_name(logs: Any) -> None:
+    first, second, _ = _group(logs), _group(logs), _group(logs)
+    arn = f"arn:aws:logs:us-east-1:000000000000:log-group:{second}"
+    found = logs.describe_log_groups(logGroupIdentifiers=[first, arn])["logGroups"]
+    assert [group["logGroupName"] for group in found] == sorted([first, second])
+    assert found[0]["storedBytes"] == 0
+
+
+
+def test_identifiers_with_a_prefix_are_refused(logs: Any) -> None:
+    name = _group(logs)
+    code, _ = _error(logs.describe_log_groups, logGroupIdentifiers=[name],
+                     logGroupNamePrefix=name)
+    assert code == "InvalidParameterException"
+
+
+
+def test_list_log_groups_answers_names_arns_and_classes(logs: Any) -> None:
+    name = _group(logs)
+    assert logs.list_log_groups(logGroupNamePattern="no-such-group")["logGroups"] == []
+    found = logs.list_log_groups(logGroupNamePattern=name.split("-")[-1])["logGroups"]
+    assert found == [{"logGroupName": name, "logGroupClass": "STANDARD",
+                      "logGroupArn": f"arn:aws:logs:us-east-1:000000000000:log-group:{name}"}]
+
+
+
+def test_list_log_groups_pattern_alternatives_and_prefixes(logs: Any) -> None:
+    name = _group(logs)
+    unique = name.split("-")[-1]
+    found = logs.list_log_groups(logGroupNamePattern=f"zzz-none|{unique}")["logGroups"]
+    assert [group["logGroupName"] for group in found] == [name]
+    assert logs.list_log_groups(logGroupNamePattern=f"^{unique}")["logGroups"] == []
+    page = logs.list_log_groups(logGroupNamePattern="^test-log-group-", limit=1)
+    assert len(page["logGroups"]) == 1 and "nextToken" in page
+
+
+
 def test_a_filter_name_prefix_alone_spans_groups(logs: Any) -> None:
     first, second = _group(logs), _group(logs)
     prefix = f"test-filter-prefix-{uuid.uuid4().hex[:8]}"

@@ -13,6 +13,7 @@ from pocketcloud.services.logs.names import (
     group_arn,
     invalid,
     like_prefix,
+    name_from_identifier,
     no_group,
     page_limit,
     validation_error,
@@ -23,6 +24,7 @@ RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
                   2192, 2557, 2922, 3288, 3653)
 MAX_TAGS = 50
 LOG_GROUPS_PER_REGION_MAX = 1_000_000  # AWS's quota per account and region
+LIST_PAGE_MAX = 1000  # ListLogGroups' limit; it answers 50 when none is asked for
 
 
 def create_log_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -66,20 +68,22 @@ def describe_log_groups(ctx: RequestContext, params: dict[str, Any]) -> dict[str
     if prefix and pattern:
         raise invalid("LogGroup name prefix and LogGroup name pattern are mutually exclusive "
                       "parameters.")
+    identifiers = params.get("logGroupIdentifiers")
+    if identifiers and (prefix or pattern):
+        raise invalid("LogGroup identifiers and LogGroup name prefix or pattern are mutually "
+                      "exclusive parameters.")
     limit = page_limit(params)
-    after = tokens.decode(params.get("nextToken")) or ""
-    sql = ("SELECT name, created_ms, retention_days, kms_key_id, log_group_class FROM "
-           "logs_groups WHERE account_id = ? AND region = ? AND name > ?")
-    args: list[Any] = [ctx.account_id, ctx.region, str(after)]
+    sql, args = _listing(ctx, params)
     if prefix:
         sql += " AND name LIKE ? ESCAPE '\\'"
         args.append(like_prefix(prefix))
     if pattern:
         sql += " AND instr(name, ?) > 0"  # a case-sensitive substring, as AWS documents
         args.append(pattern)
-    if params.get("logGroupClass"):
-        sql += " AND log_group_class = ?"
-        args.append(params["logGroupClass"])
+    if identifiers:
+        names = _identified_names(ctx, identifiers)
+        sql += f" AND name IN ({','.join('?' * len(names))})"
+        args += names
     with store(ctx).read() as tx:
         rows = tx.fetchall(sql + " ORDER BY name LIMIT ?", (*args, limit + 1))
         names = [row[0] for row in rows[:limit]]
@@ -91,7 +95,57 @@ def describe_log_groups(ctx: RequestContext, params: dict[str, Any]) -> dict[str
         # AWS's pattern search answers without the size and deletion-protection fields
         for described in groups:
             del described["storedBytes"], described["deletionProtectionEnabled"]
-    result: dict[str, Any] = {"logGroups": groups}
+    return _page({"logGroups": groups}, rows, limit)
+
+
+def list_log_groups(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    """The newer listing: names, ARNs and classes only; its pattern is `|`-separated
+    case-sensitive substrings, each a prefix when it starts with '^'."""
+    limit = page_limit(params, maximum=LIST_PAGE_MAX)
+    sql, args = _listing(ctx, params)
+    alternatives = [alt for alt in (params.get("logGroupNamePattern") or "").split("|") if alt]
+    if alternatives:
+        matches = []
+        for alternative in alternatives:
+            if alternative.startswith("^"):
+                matches.append("substr(name, 1, length(?)) = ?")
+                args += [alternative[1:]] * 2
+            else:
+                matches.append("instr(name, ?) > 0")
+                args.append(alternative)
+        sql += f" AND ({' OR '.join(matches)})"
+    with store(ctx).read() as tx:
+        rows = tx.fetchall(sql + " ORDER BY name LIMIT ?", (*args, limit + 1))
+    groups = [{"logGroupName": row[0], "logGroupArn": group_arn(ctx, row[0]),
+               "logGroupClass": row[4]} for row in rows[:limit]]
+    return _page({"logGroups": groups}, rows, limit)
+
+
+def _listing(ctx: RequestContext, params: dict[str, Any]) -> tuple[str, list[Any]]:
+    """The groups after the page token, of the asked-for class."""
+    after = tokens.decode(params.get("nextToken")) or ""
+    sql = ("SELECT name, created_ms, retention_days, kms_key_id, log_group_class FROM "
+           "logs_groups WHERE account_id = ? AND region = ? AND name > ?")
+    args: list[Any] = [ctx.account_id, ctx.region, str(after)]
+    if params.get("logGroupClass"):
+        sql += " AND log_group_class = ?"
+        args.append(params["logGroupClass"])
+    return sql, args
+
+
+def _identified_names(ctx: RequestContext, identifiers: list[str]) -> list[str]:
+    """Names or ARNs; an ARN of another account or region names no group of this one."""
+    names = []
+    for identifier in identifiers:
+        try:
+            names.append(name_from_identifier(ctx, identifier))
+        except AwsError as error:
+            if error.code != "ResourceNotFoundException":
+                raise
+    return names
+
+
+def _page(result: dict[str, Any], rows: list[Any], limit: int) -> dict[str, Any]:
     if len(rows) > limit:
         result["nextToken"] = tokens.encode(rows[limit - 1][0])
     return result

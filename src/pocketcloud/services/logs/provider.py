@@ -14,6 +14,7 @@ from pocketcloud.services.logs.groups import (
     delete_log_group,
     delete_retention_policy,
     describe_log_groups,
+    list_log_groups,
     list_tags_for_resource,
     list_tags_log_group,
     put_retention_policy,
@@ -78,7 +79,8 @@ __all__ = [
     "delete_metric_filter", "delete_retention_policy", "delete_subscription_filter",
     "describe_log_groups", "describe_log_streams", "describe_metric_filters",
     "describe_subscription_filters", "filter_log_events", "get_log_events",
-    "list_tags_for_resource", "list_tags_log_group", "put_log_events", "put_metric_filter",
+    "list_log_groups", "list_tags_for_resource", "list_tags_log_group", "put_log_events",
+    "put_metric_filter",
     "put_retention_policy", "put_subscription_filter", "tag_log_group", "tag_resource",
     "test_metric_filter", "untag_log_group", "untag_resource",
 ]

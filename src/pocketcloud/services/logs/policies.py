@@ -82,10 +82,31 @@ def describe_resource_policies(ctx: RequestContext, params: dict[str, Any]) -> d
         rows = tx.fetchall("SELECT name, document, updated_ms FROM logs_resource_policies "
                            "WHERE account_id = ? AND region = ? AND name > ? ORDER BY name "
                            "LIMIT ?", (ctx.account_id, ctx.region, after, limit + 1))
-    result: dict[str, Any] = {"resourcePolicies": [_resource_policy(r) for r in rows[:limit]]}
+    described = [_resource_policy((name, _canonical(document), updated))
+                 for name, document, updated in rows[:limit]]
+    result: dict[str, Any] = {"resourcePolicies": described}
     if len(rows) > limit:
         result["nextToken"] = tokens.encode(rows[limit - 1][0])
     return result
+
+
+def _canonical(document: str) -> str:
+    """The stored form AWS describes (PutResourcePolicy echoes the document as sent): a
+    missing Version is "2008-10-17" and a principal's one-element list is its element."""
+    policy = json.loads(document)
+    if not isinstance(policy, dict):
+        return document
+    changed = "Version" not in policy
+    policy = {"Version": policy.get("Version", "2008-10-17"), **policy}
+    statements = policy.get("Statement")
+    for statement in statements if isinstance(statements, list) else [statements]:
+        principal = statement.get("Principal") if isinstance(statement, dict) else None
+        if not isinstance(principal, dict):
+            continue
+        for key, value in principal.items():
+            if isinstance(value, list) and len(value) == 1:
+                principal[key], changed = value[0], True
+    return json.dumps(policy, separators=(",", ":")) if changed else document
 
 
 def delete_resource_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

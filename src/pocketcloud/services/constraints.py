@@ -12,7 +12,8 @@ from typing import Any
 from pocketcloud.protocol.constraints import Constraints
 
 # Lambda lists these enums in its own order, not the spec's (recorded answers).
-_LAMBDA_ENUM_ORDER = {"EventSourcePosition": ("LATEST", "AT_TIMESTAMP", "TRIM_HORIZON")}
+_LAMBDA_ENUM_ORDER = {"EventSourcePosition": ("LATEST", "AT_TIMESTAMP", "TRIM_HORIZON"),
+                      "InvokeMode": ("RESPONSE_STREAM", "BUFFERED")}
 
 _SERVICES = {
     # Lambda words runtimes itself (InvalidParameterValueException, its supported list only),

@@ -70,8 +70,9 @@ async def _handle(cloud: Cloud, scope: Scope, receive: Receive, request: HttpReq
                   request_id: str, key_lookup: KeyLookup) -> tuple[int, Headers, bytes] | None:
     url_id, path = _target(request)
     found = _lookup(cloud, url_id)
-    if found is None:
-        return _message(403, "Forbidden")
+    if found is None:  # AWS's answer for a URL id no function has
+        return 403, [("content-type", "application/json"),
+                     ("x-amzn-ErrorType", "AccessDeniedException")], b'{"Message":null}'
     ref, config = found
     try:  # the infrastructure's faults and latency, as for any request to the Region
         await gate.admit(cloud, "lambda", "InvokeFunctionUrl", ref.region, "rest-json",
@@ -170,9 +171,9 @@ def _allowed(cloud: Cloud, request: HttpRequest, caller: Caller, ref: FunctionRe
 
 def _event(request: HttpRequest, scope: Scope, url_id: str, path: str, ref: FunctionRef,
            authorizer: dict[str, Any], request_id: str, cloud: Cloud) -> dict[str, Any]:
-    headers = {k: v for k, v in request.headers.items() if k != "cookie"}
     now_s = cloud.clock.now()
     client = scope.get("client") or ("127.0.0.1", 0)
+    headers = _forwarded_headers(request, scope, client[0], now_s, cloud)
     domain = f"{url_id}.lambda-url.{ref.region}.on.aws"
     event: dict[str, Any] = {
         "version": "2.0", "routeKey": "$default", "rawPath": path,
@@ -206,6 +207,25 @@ def _event(request: HttpRequest, scope: Scope, url_id: str, path: str, ref: Func
     return event
 
 
+# Hop-by-hop headers end at Lambda's front end; the function never sees them.
+_HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "te", "trailer",
+                         "transfer-encoding", "upgrade", "cookie"})
+
+
+def _forwarded_headers(request: HttpRequest, scope: Scope, client_ip: str, now_s: float,
+                       cloud: Cloud) -> dict[str, str]:
+    """The request's headers as the function gets them: with the x-forwarded-* and trace
+    headers Lambda's front end adds, and without hop-by-hop ones (cookies go apart)."""
+    headers = {k: v for k, v in request.headers.items() if k not in _HOP_BY_HOP}
+    server = scope.get("server") or ("", 443)
+    trace = f"Root=1-{int(now_s):08x}-{cloud.ids.uuid4().replace('-', '')[:24]}"
+    headers.setdefault("x-amzn-trace-id", trace)
+    headers["x-forwarded-for"] = client_ip
+    headers["x-forwarded-proto"] = str(scope.get("scheme") or "http")
+    headers["x-forwarded-port"] = str(server[1] if server[1] else 443)
+    return headers
+
+
 async def _invoke(cloud: Cloud, ref: FunctionRef, payload: bytes,
                   request_id: str) -> tuple[int, Headers, bytes]:
     ctx = RequestContext(cloud=cloud, request_id=request_id, account_id=ref.account_id,
@@ -227,8 +247,8 @@ async def _invoke(cloud: Cloud, ref: FunctionRef, payload: bytes,
         if error.code == "TooManyRequestsException":
             return _message(429, "Rate Exceeded.")
         return _message(502, "Internal Server Error")
-    if outcome.function_error:
-        return _message(502, "Internal Server Error")
+    if outcome.function_error:  # AWS answers a failed function in plain words
+        return 502, [("content-type", "application/json")], b"Internal Server Error"
     return http_response(outcome.payload)
 
 

@@ -172,7 +172,7 @@ def _invoke_mode(value: str | None) -> str:
         return "BUFFERED"
     if value not in INVOKE_MODES:
         raise validation_error(value, "invokeMode", "Member must satisfy enum value set: "
-                               "[BUFFERED, RESPONSE_STREAM]")
+                               "[RESPONSE_STREAM, BUFFERED]")
     return value
 
 

@@ -77,10 +77,11 @@ async def create_event_source_mapping(ctx: RequestContext,
         _stream_settings(config, params, creating=True)
     _common_settings(config, params)
     config["LastModified"] = ctx.cloud.clock.now()
-    config["State"] = "Creating"
     enabled = params.get("Enabled", True) is not False
+    # AWS answers a queue's mapping created disabled as Disabled at once (no Creating step).
+    config["State"] = "Disabled" if kind == "sqs" and not enabled else "Creating"
     with store(ctx).write() as tx:
-        _check_unique(tx, ctx, kind, source_arn, function_arn)
+        _check_unique(tx, ctx, kind, source_arn, function_arn, params["FunctionName"])
         count = tx.fetchvalue("SELECT COUNT(*) FROM lambda_event_source_mappings WHERE "
                               "account_id = ? AND region = ?", (ctx.account_id, ctx.region))
         if count >= MAPPINGS_PER_REGION_MAX:
@@ -237,16 +238,21 @@ def _common_settings(config: dict[str, Any], params: dict[str, Any]) -> None:
 
 
 def _check_unique(tx: Any, ctx: RequestContext, kind: str, source_arn: str,
-                  function_arn: str) -> None:
+                  function_arn: str, function_name: str) -> None:
+    """AWS's conflict message names the function as the request gave it."""
     found = tx.fetchvalue("SELECT uuid FROM lambda_event_source_mappings WHERE account_id = ? "
                           "AND region = ? AND source_arn = ? AND function_arn = ?",
                           (ctx.account_id, ctx.region, source_arn, function_arn))
-    if found:
-        label = "SQS" if kind == "sqs" else "DynamoDB Stream"
-        raise AwsError("ResourceConflictException",
-                       f'An event source mapping with {label} arn (" {source_arn} ") and '
-                       f'function (" {function_arn} ") already exists. Please update or '
-                       f"delete the existing mapping with UUID {found}", 409)
+    if not found:
+        return
+    if kind == "sqs":
+        message = (f'An event source mapping with SQS arn (" {source_arn} ") and function '
+                   f'(" {function_name} ") already exists.')
+    else:
+        message = (f'The event source arn (" {source_arn} ") and function '
+                   f'(" {function_name} ") provided mapping already exists.')
+    raise AwsError("ResourceConflictException", f"{message} Please update or delete the "
+                   f"existing mapping with UUID {found}", 409)
 
 
 def _load(tx: Any, ctx: RequestContext, uuid: str) -> tuple[dict[str, Any], str]:

@@ -78,37 +78,48 @@ async def _release(queue: Queue, messages: list[dict[str, Any]]) -> None:
             log.info("could not release messages on %s: %s", queue.arn, error)
 
 
-def sqs_event(queue: Queue, messages: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"Records": [_record(queue, m) for m in messages]}
+def sqs_event(queue: Queue, messages: list[dict[str, Any]],
+              window_s: float = 0) -> dict[str, Any]:
+    return {"Records": [_record(queue, m, window_s) for m in messages]}
 
 
-def _record(queue: Queue, message: dict[str, Any]) -> dict[str, Any]:
+# The order AWS lists a record's system attributes in; any others follow.
+_ATTRIBUTE_ORDER = ("ApproximateReceiveCount", "SentTimestamp", "SenderId",
+                    "ApproximateFirstReceiveTimestamp")
+
+
+def _record(queue: Queue, message: dict[str, Any], window_s: float) -> dict[str, Any]:
+    attributes = message.get("Attributes") or {}
+    ordered = {k: attributes[k] for k in _ATTRIBUTE_ORDER if k in attributes}
     record: dict[str, Any] = {
         "messageId": message["MessageId"], "receiptHandle": message["ReceiptHandle"],
-        "body": message.get("Body", ""), "attributes": message.get("Attributes") or {},
+        "body": message.get("Body", ""), "attributes": {**ordered, **attributes},
         "messageAttributes": {k: _attribute(v) for k, v in
                               (message.get("MessageAttributes") or {}).items()},
-        "md5OfBody": message.get("MD5OfBody"),
-        "eventSource": "aws:sqs", "eventSourceARN": queue.arn, "awsRegion": queue.region,
     }
-    if message.get("MD5OfMessageAttributes"):
-        record["md5OfMessageAttributes"] = message["MD5OfMessageAttributes"]
+    # Recorded AWS events carry md5OfMessageAttributes: null for attribute-less messages
+    # when the mapping batches over a window, and leave the key out when it does not.
+    if message.get("MD5OfMessageAttributes") or window_s > 0:
+        record["md5OfMessageAttributes"] = message.get("MD5OfMessageAttributes")
+    record.update({"md5OfBody": message.get("MD5OfBody"), "eventSource": "aws:sqs",
+                   "eventSourceARN": queue.arn, "awsRegion": queue.region})
     return record
 
 
 def _attribute(value: dict[str, Any]) -> dict[str, Any]:
-    found: dict[str, Any] = {"stringListValues": [], "binaryListValues": [],
-                             "dataType": value.get("DataType")}
+    found: dict[str, Any] = {}
     if "StringValue" in value:
         found["stringValue"] = value["StringValue"]
     if "BinaryValue" in value:
         found["binaryValue"] = base64.b64encode(bytes(value["BinaryValue"])).decode()
+    found.update({"stringListValues": [], "binaryListValues": [],
+                  "dataType": value.get("DataType")})
     return found
 
 
 async def run_batch(queue: Queue, config: dict[str, Any],
                     messages: list[dict[str, Any]]) -> None:
-    event = sqs_event(queue, messages)
+    event = sqs_event(queue, messages, float(config.get("MaximumBatchingWindowInSeconds", 0)))
     records = invoking.kept(config, event["Records"], "body")
     if len(records) < len(messages):  # filtered-out messages are deleted, as in AWS
         chosen = {r["messageId"] for r in records}

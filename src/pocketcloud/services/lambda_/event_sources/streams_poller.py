@@ -100,7 +100,7 @@ async def _step(stream: Stream, uuid: str, config: dict[str, Any]) -> bool:
         _save(stream.cloud, uuid, position, 0)
     page = await stream.call("GetRecords", {"ShardIterator": position,
                                             "Limit": int(config.get("BatchSize", 100))})
-    records = [{**r, "eventSourceARN": stream.arn} for r in page.get("Records") or []]
+    records = [_in_aws_order(r, stream.arn) for r in page.get("Records") or []]
     following = page.get("NextShardIterator") or position
     if not records:
         if following != position:
@@ -125,6 +125,19 @@ async def _step(stream: Stream, uuid: str, config: dict[str, Any]) -> bool:
         return True
     _save(stream.cloud, uuid, following, 0, "OK")
     return True
+
+
+_RECORD_ORDER = ("eventID", "eventName", "eventVersion", "eventSource", "awsRegion", "dynamodb")
+_CHANGE_ORDER = ("ApproximateCreationDateTime", "Keys", "NewImage", "OldImage", "SequenceNumber",
+                 "SizeBytes", "StreamViewType")
+
+
+def _in_aws_order(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
+    """A stream record with its members in the order AWS delivers them to a function."""
+    change = record.get("dynamodb") or {}
+    ordered = {k: record[k] for k in _RECORD_ORDER if k in record}
+    ordered["dynamodb"] = {**{k: change[k] for k in _CHANGE_ORDER if k in change}, **change}
+    return {**ordered, **record, "dynamodb": ordered["dynamodb"], "eventSourceARN": stream_arn}
 
 
 async def _process(stream: Stream, config: dict[str, Any], records: list[dict[str, Any]],
@@ -219,15 +232,19 @@ def _send_failure(stream: Stream, config: dict[str, Any], records: list[dict[str
         "requestContext": {"requestId": cloud.ids.uuid4(), "functionArn": config["FunctionArn"],
                            "condition": condition,
                            "approximateInvokeCount": tried},
+        # A function that ran but answered a malformed batchItemFailures has no error.
         "responseContext": {"statusCode": 200, "executedVersion": result.executed_version,
-                            "functionError": result.function_error or "Unhandled"},
+                            "functionError": None if result.ok else
+                            result.function_error or "Unhandled"},
         "version": "1.0",
         "timestamp": _iso(cloud.clock.now()),
         "DDBStreamBatchInfo": {
             "shardId": stream.shard_id, "startSequenceNumber": first["SequenceNumber"],
             "endSequenceNumber": last["SequenceNumber"],
-            "approximateArrivalOfFirstRecord": _iso(first.get("ApproximateCreationDateTime")),
-            "approximateArrivalOfLastRecord": _iso(last.get("ApproximateCreationDateTime")),
+            "approximateArrivalOfFirstRecord": _iso(first.get("ApproximateCreationDateTime"),
+                                                    "seconds"),
+            "approximateArrivalOfLastRecord": _iso(last.get("ApproximateCreationDateTime"),
+                                                   "seconds"),
             "batchSize": len(records), "streamArn": stream.arn},
     }
     parts = target.split(":")
@@ -238,10 +255,11 @@ def _send_failure(stream: Stream, config: dict[str, Any], records: list[dict[str
     outbox.wake(cloud)
 
 
-def _iso(value: Any) -> str:
+def _iso(value: Any, timespec: str = "milliseconds") -> str:
+    """AWS stamps the failure record in milliseconds and the records' arrivals in seconds."""
     if isinstance(value, datetime):
         value = value.timestamp()
     if not isinstance(value, (int, float)):
         return ""
-    return datetime.fromtimestamp(value, UTC).isoformat(timespec="milliseconds").replace(
+    return datetime.fromtimestamp(value, UTC).isoformat(timespec=timespec).replace(
         "+00:00", "Z")

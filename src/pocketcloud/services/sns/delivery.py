@@ -179,6 +179,11 @@ class Deliverer:
             entry["MessageGroupId"] = row.record.get("MessageGroupId") or "default"
             entry["MessageDeduplicationId"] = (row.record.get("MessageDeduplicationId")
                                                or row.record["MessageId"])
+        elif row.record.get("MessageGroupId"):  # AWS passes a standard topic's group on
+            entry["MessageGroupId"] = row.record["MessageGroupId"]
+        if row.record.get("AWSTraceHeader"):  # the publisher's X-Ray trace, as AWS recorded
+            entry["MessageSystemAttributes"] = {"AWSTraceHeader": {
+                "DataType": "String", "StringValue": row.record["AWSTraceHeader"]}}
         return entry
 
     # -- Lambda -------------------------------------------------------------------------------

@@ -1,0 +1,46 @@
+"""What SNS hands to SQS, checked against deliveries recorded from real AWS: a standard
+topic's MessageGroupId and the publisher's X-Ray trace header reach the queue."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.services.sns.conftest import receive_all
+
+TRACE = "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=7fa8c0f79203be72;Sampled=1"
+
+
+def subscribed_queue(sns: Any, queue_for: Any, unique: Any, **attributes: str) -> tuple[str, str]:
+    topic = sns.create_topic(Name=unique("t"))["TopicArn"]
+    url, arn = queue_for()
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes=attributes)
+    return topic, url
+
+
+def test_a_standard_topics_group_id_reaches_the_queue(sns: Any, sqs: Any, queue_for: Any,
+                                                      unique: Any) -> None:
+    topic, url = subscribed_queue(sns, queue_for, unique)
+    sns.publish(TopicArn=topic, Message="m", MessageGroupId="my-group-id-1",
+                MessageAttributes={"attr1": {"DataType": "Number", "StringValue": "1"}})
+    [message] = receive_all(sqs, url, 1, AttributeNames=["All"])
+    assert message["Attributes"]["MessageGroupId"] == "my-group-id-1"
+    body = json.loads(message["Body"])
+    assert body["MessageAttributes"] == {"attr1": {"Type": "Number", "Value": "1"}}
+    assert "SequenceNumber" not in body and body["SignatureVersion"] == "1"
+
+
+def test_the_publishers_trace_header_becomes_awstraceheader(sns: Any, sqs: Any, queue_for: Any,
+                                                            unique: Any) -> None:
+    topic, url = subscribed_queue(sns, queue_for, unique, RawMessageDelivery="true")
+
+    def add_trace(request: Any, **_: Any) -> None:
+        request.headers["X-Amzn-Trace-Id"] = TRACE
+
+    sns.meta.events.register("before-send.sns.Publish", add_trace)
+    sns.publish(TargetArn=topic, Message="X-Ray propagation test msg")
+    sns.meta.events.unregister("before-send.sns.Publish", add_trace)
+    sns.publish(TargetArn=topic, Message="untraced")
+    messages = receive_all(sqs, url, 2, AttributeNames=["AWSTraceHeader"])
+    traces = {m["Body"]: m.get("Attributes", {}).get("AWSTraceHeader") for m in messages}
+    assert traces == {"X-Ray propagation test msg": TRACE, "untraced": None}

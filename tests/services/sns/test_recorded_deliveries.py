@@ -1,11 +1,13 @@
 """What SNS hands to SQS, checked against deliveries recorded from real AWS: a standard
-topic's MessageGroupId and the publisher's X-Ray trace header reach the queue."""
+topic's MessageGroupId and the publisher's X-Ray trace header reach the queue; a Lambda
+subscription's dead letter is the envelope alone."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from tests.services.lambda_.helpers import create
 from tests.services.sns.conftest import receive_all
 
 TRACE = "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=7fa8c0f79203be72;Sampled=1"
@@ -44,3 +46,22 @@ def test_the_publishers_trace_header_becomes_awstraceheader(sns: Any, sqs: Any, 
     messages = receive_all(sqs, url, 2, AttributeNames=["AWSTraceHeader"])
     traces = {m["Body"]: m.get("Attributes", {}).get("AWSTraceHeader") for m in messages}
     assert traces == {"X-Ray propagation test msg": TRACE, "untraced": None}
+
+
+def test_a_lambda_subscriptions_dead_letter_is_the_envelope_alone(
+        client: Any, sns: Any, sqs: Any, queue_for: Any, unique: Any) -> None:
+    lam = client("lambda")
+    name = create(lam)
+    function_arn = lam.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+    topic = sns.create_topic(Name=unique("t"))["TopicArn"]
+    dlq_url, dlq_arn = queue_for()
+    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn, Attributes={
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn})})
+    lam.delete_function(FunctionName=name)
+    sns.publish(TopicArn=topic, Message="test_redrive_policy",
+                MessageAttributes={"attr1": {"DataType": "Number", "StringValue": "1"}})
+    [dead] = receive_all(sqs, dlq_url, 1, MessageAttributeNames=["All"])
+    assert "MessageAttributes" not in dead
+    body = json.loads(dead["Body"])
+    assert body["Message"] == "test_redrive_policy"
+    assert body["MessageAttributes"] == {"attr1": {"Type": "Number", "Value": "1"}}

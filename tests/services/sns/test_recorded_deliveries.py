@@ -1,14 +1,15 @@
 """What SNS hands to SQS, checked against deliveries recorded from real AWS: a standard
 topic's MessageGroupId and the publisher's X-Ray trace header reach the queue; a Lambda
-subscription's dead letter is the envelope alone."""
+subscription's dead letter is the envelope alone; HTTP confirmations are plain text."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+import pytest
 from tests.services.lambda_.helpers import create
-from tests.services.sns.conftest import receive_all
+from tests.services.sns.conftest import Endpoint, receive_all
 
 TRACE = "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=7fa8c0f79203be72;Sampled=1"
 
@@ -65,3 +66,22 @@ def test_a_lambda_subscriptions_dead_letter_is_the_envelope_alone(
     body = json.loads(dead["Body"])
     assert body["Message"] == "test_redrive_policy"
     assert body["MessageAttributes"] == {"attr1": {"Type": "Number", "Value": "1"}}
+
+
+@pytest.mark.parametrize("on_topic", [True, False])
+def test_confirmations_are_plain_text_whatever_the_request_policy(
+        sns: Any, unique: Any, http_endpoint: Endpoint, on_topic: bool) -> None:
+    topic_policy = {"http": {"defaultRequestPolicy": {"headerContentType": "application/json"}}}
+    topic = sns.create_topic(Name=unique("t"), Attributes={
+        "DeliveryPolicy": json.dumps(topic_policy)} if on_topic else {})["TopicArn"]
+    attributes = {} if on_topic else {"RawMessageDelivery": "true", "DeliveryPolicy": json.dumps(
+        {"requestPolicy": {"headerContentType": "text/csv"}})}
+    sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=http_endpoint.url,
+                  Attributes=attributes)
+    confirmation = http_endpoint.next()
+    assert confirmation["headers"]["content-type"] == "text/plain; charset=UTF-8"
+    sns.confirm_subscription(TopicArn=topic, Token=confirmation["json"]["Token"])
+    sns.publish(TopicArn=topic, Message="test_external_http_endpoint")
+    notification = http_endpoint.next()
+    assert notification["headers"]["content-type"] == (
+        "application/json" if on_topic else "text/csv")

@@ -25,6 +25,9 @@ from pocketcloud.services.sns.status_logs import StatusLog
 if TYPE_CHECKING:
     from pocketcloud.cloud import Cloud
 
+# protocols whose dead letters AWS was recorded to send without error attributes
+MESSAGE_ONLY_DEAD_LETTERS = frozenset({"sqs", "lambda"})
+
 log = logging.getLogger("pocketcloud.sns")
 
 PAGE_ROWS = 500
@@ -179,6 +182,11 @@ class Deliverer:
             entry["MessageGroupId"] = row.record.get("MessageGroupId") or "default"
             entry["MessageDeduplicationId"] = (row.record.get("MessageDeduplicationId")
                                                or row.record["MessageId"])
+        elif row.record.get("MessageGroupId"):  # AWS passes a standard topic's group on
+            entry["MessageGroupId"] = row.record["MessageGroupId"]
+        if row.record.get("AWSTraceHeader"):  # the publisher's X-Ray trace, as AWS recorded
+            entry["MessageSystemAttributes"] = {"AWSTraceHeader": {
+                "DataType": "String", "StringValue": row.record["AWSTraceHeader"]}}
         return entry
 
     # -- Lambda -------------------------------------------------------------------------------
@@ -293,8 +301,8 @@ class Deliverer:
         params: dict[str, Any] = {
             "QueueUrl": f"https://sqs.{region}.amazonaws.com/{account_id}/{name}",
             "MessageBody": self.envelopes.body(row.kind, row.record, sub),
-            "MessageAttributes": _sqs_dead_letter_attributes(sub, row) if sub.protocol == "sqs"
-            else {
+            "MessageAttributes": _sqs_dead_letter_attributes(sub, row)
+            if sub.protocol in MESSAGE_ONLY_DEAD_LETTERS else {
                 "RequestID": {"DataType": "String", "StringValue": row.record["MessageId"]},
                 "ErrorCode": {"DataType": "String", "StringValue": "DeliveryFailed"},
                 "ErrorMessage": {"DataType": "String", "StringValue": reason[:1000] or "error"},
@@ -328,8 +336,8 @@ class Deliverer:
 
 
 def _sqs_dead_letter_attributes(sub: Subscription, row: Row) -> dict[str, Any]:
-    """An SQS subscription's dead letter is the message it would have delivered: raw ones
-    keep their attributes as SQS attributes, and AWS adds no error attributes."""
+    """An SQS or Lambda subscription's dead letter is the message it would have delivered:
+    raw ones keep their attributes as SQS attributes, and AWS adds no error attributes."""
     from pocketcloud.services.sns.envelopes import sqs_attributes
 
     return sqs_attributes(row.record.get("MessageAttributes") or {}) if sub.raw else {}

@@ -13,6 +13,7 @@ from pocketcloud.services.sns.model import Subscription
 from pocketcloud.services.sns.urls import unsubscribe_url
 
 HTTP_TIMEOUT_S = 15.0  # AWS waits 15 s for an HTTP/S endpoint to answer
+DEFAULT_CONTENT_TYPE = "text/plain; charset=UTF-8"
 USER_AGENT = "Amazon Simple Notification Service Agent"
 MAX_CONNECTIONS = 64
 EMAIL_FOOTER = (
@@ -66,8 +67,10 @@ class HttpSender:
                    policy: dict[str, Any]) -> tuple[int, str | None]:
         """(HTTP status, None) when the endpoint took the message (2xx), else (status or 0,
         why not)."""
-        content_type = (policy.get("requestPolicy") or {}).get("headerContentType") \
-            or "text/plain; charset=UTF-8"
+        content_type = DEFAULT_CONTENT_TYPE
+        if kind == "Notification":  # AWS posts its confirmations as plain text, always
+            content_type = (policy.get("requestPolicy") or {}).get("headerContentType") \
+                or DEFAULT_CONTENT_TYPE
         headers = {
             "content-type": content_type, "user-agent": USER_AGENT,
             "accept-encoding": "gzip,deflate",

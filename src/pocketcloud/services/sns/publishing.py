@@ -28,6 +28,7 @@ DEDUPLICATION_WINDOW_S = 300.0
 MAX_BATCH_ENTRIES = 10
 MAX_DEDUP_ID_LENGTH = 128
 MAX_GROUP_ID_LENGTH = 128
+MAX_TRACE_HEADER_BYTES = 3500  # SQS's AWSTraceHeader limit: a longer trace is not passed on
 _BATCH_ID = re.compile(r"[A-Za-z0-9_-]{1,80}")
 _TOKEN = re.compile(r"[!-~]{1,128}")  # AWS: alphanumerics and punctuation
 
@@ -148,6 +149,9 @@ def _accept(ctx: RequestContext, tx: Tx, topic: Topic, entry: Entry) -> Accepted
         "SignatureVersion": topic.attributes.get("SignatureVersion", "1"),
         "Base": base_url(ctx),
     }
+    trace = ctx.request.headers.get("x-amzn-trace-id") if ctx.request else None
+    if trace and len(trace.encode()) <= MAX_TRACE_HEADER_BYTES:
+        record["AWSTraceHeader"] = trace
     rows = []
     for sub in sns_book(ctx).subscriptions_of(topic.arn):
         message = _message_for(entry, sub)

@@ -180,8 +180,9 @@ def paginate(items: list[str], token: str | None) -> tuple[list[str], str | None
     """A page of sorted ARNs after `token`: AWS's tokens are opaque base64 (recorded), so ours
     are the last ARN of the page before, base64-encoded."""
     start = 0
-    if token is not None:
-        start = next((i for i, item in enumerate(items) if item > _token_arn(token)), len(items))
+    if token is not None:  # checked even when there is nothing to page through
+        after = _token_arn(token)
+        start = next((i for i, item in enumerate(items) if item > after), len(items))
     page = items[start:start + LIST_PAGE_SIZE]
     more = start + LIST_PAGE_SIZE < len(items)
     return page, (base64.b64encode(page[-1].encode()).decode() if more and page else None)

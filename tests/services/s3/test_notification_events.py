@@ -42,10 +42,10 @@ def test_events_reach_a_topic(s3: Any, sqs: Any, sns: Any) -> None:
     s3.put_object_tagging(Bucket=name, Key="doc 1.txt",
                           Tagging={"TagSet": [{"Key": "k", "Value": "v"}]})
     s3.delete_object_tagging(Bucket=name, Key="doc 1.txt")
+    # the ACL it already had (the owner's FULL_CONTROL): S3 sends no ObjectAcl:Put for that
     s3.put_object_acl(Bucket=name, Key="doc 1.txt", ACL="bucket-owner-full-control")
-    found = [r for n in messages(sqs, url, 3) for r in json.loads(n["Message"])["Records"]]
-    assert sorted(r["eventName"] for r in found) == [
-        "ObjectAcl:Put", "ObjectTagging:Delete", "ObjectTagging:Put"]
+    found = [r for n in messages(sqs, url, 2) for r in json.loads(n["Message"])["Records"]]
+    assert sorted(r["eventName"] for r in found) == ["ObjectTagging:Delete", "ObjectTagging:Put"]
     for record in found:
         assert record["eventVersion"] == "2.3" and record["s3"]["configurationId"] == "t"
         obj = record["s3"]["object"]

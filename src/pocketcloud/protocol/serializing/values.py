@@ -114,6 +114,22 @@ def iso8601(value: Any) -> str:
     return f"{text}.{milliseconds:03d}Z" if milliseconds else text + "Z"
 
 
+_MILLISECONDS_ALWAYS_Z = (".000Z", *_MILLISECONDS_Z[1:])
+
+
+def iso8601_milliseconds(value: Any) -> str:
+    """``2014-04-29T18:30:38.000Z``: the milliseconds always written, as S3 does."""
+    kind = type(value)
+    if kind is int and _EPOCH_MIN <= value < _EPOCH_MAX:
+        return (_iso_seconds.get(value) or _iso_second(value)) + ".000Z"
+    if kind is float and _EPOCH_MIN <= value < _EPOCH_MAX:
+        seconds, milliseconds = divmod(round(value * 1000), 1000)
+        text = _iso_seconds.get(seconds) or _iso_second(seconds)
+        return text + _MILLISECONDS_ALWAYS_Z[milliseconds]
+    text = iso8601(value)
+    return text[:-1] + ".000Z" if len(text) == 20 else text
+
+
 def http_date(value: Any) -> str:
     """RFC 7231 IMF-fixdate: ``Tue, 29 Apr 2014 18:30:38 GMT`` (no fractions)."""
     kind = type(value)

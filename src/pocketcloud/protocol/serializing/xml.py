@@ -52,8 +52,9 @@ def element_tags(name: str, namespace: Any = None) -> tuple[str, str]:
 class XmlCompiler:
     """Compiles one service's shapes into XML emitters."""
 
-    def __init__(self, legacy_names: bool = False) -> None:
+    def __init__(self, legacy_names: bool = False, iso8601: TextOf = values.iso8601) -> None:
         self._legacy_names = legacy_names  # SQS's query-era element names (legacy_query_names)
+        self._iso8601 = iso8601
         self._structures: dict[str, StructurePlan] = {}
         self._lock = threading.RLock()  # a half-built recursive plan must never be seen
 
@@ -85,7 +86,7 @@ class XmlCompiler:
             serialization = member.serialization
             if serialization.get("xmlAttribute"):
                 attribute = serialization.get("name", name)
-                plan.attributes.append((name, attribute, _text_of(member)))
+                plan.attributes.append((name, attribute, self._text_of(member)))
             else:
                 plan.members[name] = self._binding(name, member, owner)
 
@@ -102,7 +103,7 @@ class XmlCompiler:
         if type_name == "string":
             return STRING, None, start, start + ">", close
         if type_name not in ("structure", "list", "map"):
-            return PLAIN, _text_of(member), start, start + ">", close
+            return PLAIN, self._text_of(member), start, start + ">", close
         return NESTED, self._emitter(member, flattened), start, start + ">", close
 
     def _emitter(self, shape: Shape, flattened: bool = False) -> Emitter:
@@ -115,7 +116,14 @@ class XmlCompiler:
             return self._map_emitter(shape, flattened)
         if type_name == "string":
             return _emit_string
-        return partial(_emit_plain, _text_of(shape))
+        return partial(_emit_plain, self._text_of(shape))
+
+    def _text_of(self, shape: Shape) -> TextOf:
+        if shape.type_name == "timestamp":
+            timestamp_format = shape.serialization.get("timestampFormat", "iso8601")
+            if timestamp_format == "iso8601":
+                return self._iso8601
+        return _text_of(shape)
 
     def _list_emitter(self, shape: Shape, flattened: bool) -> Emitter:
         item: Shape = shape.member  # type: ignore[attr-defined]
@@ -151,10 +159,18 @@ class XmlCompiler:
         return partial(_emit_flattened_map if flattened else _emit_map, entry)
 
 
+# Services whose XML timestamps always carry milliseconds (S3: `2025-01-01T12:00:00.000Z`);
+# the others (Route 53, CloudFront, the query services) write them only when present.
+_ISO8601_BY_SERVICE: dict[str, TextOf] = {"s3": values.iso8601_milliseconds}
+
+
 @cache
 def compiler_for(service_model: ServiceModel) -> XmlCompiler:
     prefix = service_model.metadata.get("endpointPrefix", "")
-    return XmlCompiler(legacy_names=prefix in legacy_query_names.SERVICES)
+    return XmlCompiler(
+        legacy_names=prefix in legacy_query_names.SERVICES,
+        iso8601=_ISO8601_BY_SERVICE.get(prefix, values.iso8601),
+    )
 
 
 def _text_of(shape: Shape) -> TextOf:

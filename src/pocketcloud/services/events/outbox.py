@@ -195,6 +195,10 @@ def _sqs_params(target: dict[str, Any], region: str, account_id: str, name: str,
     if name.endswith(".fifo"):
         params["MessageDeduplicationId"] = hashlib.sha256(payload.encode()).hexdigest()
         params.setdefault("MessageGroupId", "default")
+    trace = target.get("TraceHeader")  # the X-Ray header of the request that caused it
+    if trace:
+        params["MessageSystemAttributes"] = {
+            "AWSTraceHeader": {"DataType": "String", "StringValue": trace}}
     attributes = target.get("DeadLetterAttributes")
     if attributes:
         params["MessageAttributes"] = {k: {"DataType": "String", "StringValue": v}

@@ -53,10 +53,13 @@ def get_bucket_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 def put_object_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
     row = find_object(ctx, bucket, params, "PUT", marker_not_allowed=True)  # 405 as S3
-    grants = _required_grants(params, bucket, object_owner(ctx, bucket, row.owner))
+    owner = object_owner(ctx, bucket, row.owner)
+    grants = _required_grants(params, bucket, owner)
     check_grants_allowed(ctx, bucket, grants, params.get("ACL"))
+    before = object_grants(ctx, bucket, row) or [owner_grant(owner)]
     save_object_acl(ctx, bucket, row, grants)
-    notify_changed(ctx, bucket, "ObjectAcl:Put", row)
+    if grants != before:  # S3 sends ObjectAcl:Put only for an ACL that changed
+        notify_changed(ctx, bucket, "ObjectAcl:Put", row)
     return {}
 
 

@@ -121,7 +121,7 @@ def list_buckets(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         rows = tx.fetchall(sql + " ORDER BY name LIMIT ?", (*args, limit + 1))
     result: dict[str, Any] = {
         "Buckets": [
-            {"Name": name, "CreationDate": created, "BucketRegion": region}
+            {"Name": name, "CreationDate": int(created), "BucketRegion": region}
             for name, region, created in rows[:limit]
         ],
         "Owner": owner_of(ctx.account_id),

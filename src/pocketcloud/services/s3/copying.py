@@ -263,7 +263,7 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         raise
     delete_blobs(ctx, garbage)
     save_object_acl(ctx, bucket, row, grants)
-    copied: dict[str, Any] = {"ETag": row.etag, "LastModified": row.last_modified}
+    copied: dict[str, Any] = {"ETag": row.etag, "LastModified": int(row.last_modified)}
     copied.update(checksum)
     result: dict[str, Any] = {"CopyObjectResult": copied}
     if version_id or source_bucket.versioning:

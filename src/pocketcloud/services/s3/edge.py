@@ -19,6 +19,7 @@ from pocketcloud.errors import AwsError
 from pocketcloud.gateway.hosts import parse_host, strip_port
 from pocketcloud.protocol.catalog import catalog
 from pocketcloud.protocol.http import HttpRequest, HttpResponse
+from pocketcloud.protocol.serializing.wire import s3_request_id_headers
 from pocketcloud.services.s3.configs import read_config
 from pocketcloud.services.s3.cors import CORS, cors_headers, matching_rule, requested_headers
 from pocketcloud.services.s3.schema import store_of
@@ -93,13 +94,14 @@ def bucket_and_key(request: HttpRequest) -> tuple[str, str] | None:
 
 def s3_error(error: AwsError, request_id: str, extra: dict[str, str] | None = None) -> HttpResponse:
     fields = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in (extra or {}).items())
+    ids = s3_request_id_headers(request_id)  # the body names the headers' ids
     body = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f"<Error><Code>{escape(error.code)}</Code><Message>{escape(error.message)}</Message>"
-        f"{fields}<RequestId>{request_id}</RequestId><HostId>{request_id}</HostId></Error>"
+        f"{fields}<RequestId>{request_id}</RequestId><HostId>{ids['x-amz-id-2']}</HostId>"
+        "</Error>"
     )
-    headers = {"Content-Type": "application/xml", "x-amz-request-id": request_id,
-               **error.headers}  # fmt: skip
+    headers = {"Content-Type": "application/xml", **ids, **error.headers}
     return HttpResponse(error.status_code, headers, body.encode())
 
 
@@ -122,10 +124,10 @@ def preflight(
         return s3_error(AwsError("AccessForbidden", "CORSResponse: Bucket not found", 403),
                         request_id, {**what, "ResourceType": "BUCKET"})  # fmt: skip
     rules = read_config(store_of(cloud), bucket, CORS)
-    if not rules:
+    if not rules:  # S3 names the bucket here, even for an object's URL
         return s3_error(AwsError("AccessForbidden",
                                  "CORSResponse: CORS is not enabled for this bucket.", 403),
-                        request_id, what)  # fmt: skip
+                        request_id, {**what, "ResourceType": "BUCKET"})  # fmt: skip
     if not method:
         return s3_error(AwsError("BadRequest", "Invalid Access-Control-Request-Method: null"),
                         request_id)  # fmt: skip
@@ -138,7 +140,7 @@ def preflight(
             "evalution of Origin, request method / Access-Control-Request-Method or "
             "Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.",
             403), request_id, what)  # fmt: skip
-    headers = {"x-amz-request-id": request_id, **cors_headers(rule, origin, asked)}
+    headers = {**s3_request_id_headers(request_id), **cors_headers(rule, origin, asked)}
     return HttpResponse(200, headers, b"")
 
 

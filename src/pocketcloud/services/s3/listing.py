@@ -146,7 +146,7 @@ def _entry(
     text = key.decode("utf-8", "surrogatepass")  # key_text, inline: a thousand per page
     entry: dict[str, Any] = {
         "Key": text if encode is unchanged else encode(text),
-        "LastModified": modified,
+        "LastModified": int(modified),  # S3 shows whole seconds (stored: milliseconds)
         "ETag": etag,
         "Size": size,
         "StorageClass": storage_class,

@@ -110,7 +110,9 @@ def _part_number(params: dict[str, Any]) -> int:
 def _store_part(
     ctx: RequestContext, bucket: Bucket, params: dict[str, Any], number: int, blob: Any,
     checksum: dict[str, str],
-) -> None:  # fmt: skip
+) -> float:  # fmt: skip
+    """Store the part; returns its LastModified."""
+    now = ctx.cloud.clock.now()
     try:
         with s3_store(ctx).write() as tx:
             find_upload(tx, bucket.name, params["Key"], params["UploadId"])
@@ -125,13 +127,14 @@ def _store_part(
                 "size = excluded.size, etag = excluded.etag, "
                 "last_modified = excluded.last_modified, checksum = excluded.checksum",
                 (params["UploadId"], number, blob.blob_id, blob.size_bytes,
-                 f'"{blob.md5_hex}"', ctx.cloud.clock.now(), json.dumps(checksum)),
+                 f'"{blob.md5_hex}"', now, json.dumps(checksum)),
             )  # fmt: skip
     except BaseException:
         ctx.cloud.store.blobs.delete(blob.blob_id)
         raise
     if old:
         ctx.cloud.store.blobs.delete(old)
+    return now
 
 
 async def upload_part(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -177,9 +180,9 @@ async def upload_part_copy(ctx: RequestContext, params: dict[str, Any]) -> dict[
     blob = await copy_bytes(ctx, source, bucket.region, first, length, hasher=hasher)
     checksum = {CHECKSUM_MEMBERS[algorithm]: b64(hasher.digest())} if algorithm else {}
     stored = checksum or {DEFAULT_PART_CRC: b64(hasher.digest())}
-    _store_part(ctx, bucket, params, number, blob, stored)
-    result: dict[str, Any] = {"CopyPartResult": {
-        "ETag": f'"{blob.md5_hex}"', "LastModified": ctx.cloud.clock.now(), **checksum}}
+    stored_s = _store_part(ctx, bucket, params, number, blob, stored)
+    result: dict[str, Any] = {"CopyPartResult": {  # S3 shows whole seconds
+        "ETag": f'"{blob.md5_hex}"', "LastModified": int(stored_s), **checksum}}
     if version_id:
         result["CopySourceVersionId"] = version_id
     return result

@@ -12,6 +12,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
+from pocketcloud.protocol.serializing.wire import s3_request_id_headers
 from pocketcloud.services import internal
 from pocketcloud.services.s3.buckets import require_bucket
 from pocketcloud.services.s3.notifications import (
@@ -59,6 +60,7 @@ async def put_bucket_notification_configuration(ctx: RequestContext,
     if given.get("EventBridgeConfiguration") is not None:
         config["EventBridgeConfiguration"] = {}
     _check_overlaps(config)
+    _check_arns(config)  # even with SkipDestinationValidation, as S3 does
     if not params.get("SkipDestinationValidation"):
         await _validate_destinations(ctx, bucket, config)
     save_config(ctx, bucket, config)
@@ -86,8 +88,8 @@ def _rules(rules: list[dict[str, Any]]) -> list[dict[str, str]]:
     for rule in rules:
         name = str(rule.get("Name", "")).lower()
         if name not in ("prefix", "suffix"):
-            raise invalid("filter rule name must be either prefix or suffix", "FilterRule",
-                          str(rule.get("Name")))
+            raise invalid("filter rule name must be either prefix or suffix",
+                          "FilterRule.Name", str(rule.get("Name")))
         if name in seen:
             raise invalid(f"Cannot specify more than one {name} rule in a filter.",
                           "FilterRule", name)
@@ -129,17 +131,57 @@ def _check_overlaps(config: dict[str, Any]) -> None:
                               first["Events"][0])
 
 
+# The element each destination's ARN travels in: what S3 names when it cannot parse one.
+_ARN_ELEMENTS = {"QueueArn": "Queue", "TopicArn": "Topic", "LambdaFunctionArn": "CloudFunction"}
+
+
+def _check_arns(config: dict[str, Any]) -> None:
+    for kind, arn_member, _ in _KINDS:
+        for entry in config.get(kind) or []:
+            target = entry[arn_member]
+            if not target.startswith("arn:") or len(target.split(":", 5)) < 6:
+                raise invalid("The ARN could not be parsed", _ARN_ELEMENTS[arn_member], target)
+
+
 async def _validate_destinations(ctx: RequestContext, bucket: Any, config: dict[str, Any]) -> None:
+    """Probe every destination; S3 names each that failed (ArgumentName1, ArgumentValue1, ...)."""
+    failed: list[tuple[str, str]] = []
     for kind, arn_member, service in _KINDS:
         for entry in config.get(kind) or []:
             target = entry[arn_member]
             parts = target.split(":")
-            if len(parts) < 6 or parts[2] != service or parts[3] != bucket.region:
-                raise _unvalidated(target)
+            if parts[2] != service or parts[3] != bucket.region:
+                failed.append((target, _denied_reason(target)))
+                continue
             try:
                 await _probe(ctx, bucket, service, target, parts[3], parts[4])
-            except AwsError:
-                raise _unvalidated(target) from None
+            except AwsError as error:
+                failed.append((target, _failure_reason(target, error)))
+    if failed:
+        fields = {}
+        for n, (target, reason) in enumerate(failed, 1):
+            fields[f"ArgumentName{n}"], fields[f"ArgumentValue{n}"] = target, reason
+        raise AwsError("InvalidArgument",
+                       "Unable to validate the following destination configurations", 400,
+                       fields=fields)
+
+
+_MISSING = {"QueueDoesNotExist": "queue", "NotFound": "topic"}
+
+
+def _failure_reason(target: str, error: AwsError) -> str:
+    missing = _MISSING.get(error.code)
+    if missing and f":{'sqs' if missing == 'queue' else 'sns'}:" in target:
+        return f"The destination {missing} does not exist"
+    return _denied_reason(target)
+
+
+def _denied_reason(target: str) -> str:
+    if ":lambda:" in target:
+        return "Not authorized to invoke function"
+    kind = "queue" if ":sqs:" in target else "topic"
+    return (f"Permissions on the destination {kind} do not allow S3 to publish notifications "
+            "from this bucket")
 
 
 async def _probe(ctx: RequestContext, bucket: Any, service: str, target: str, region: str,
@@ -150,7 +192,7 @@ async def _probe(ctx: RequestContext, bucket: Any, service: str, target: str, re
         return
     body = json.dumps({"Service": "Amazon S3", "Event": "s3:TestEvent",
                        "Time": _now_text(ctx), "Bucket": bucket.name,
-                       "RequestId": ctx.request_id[:16].upper(), "HostId": ctx.request_id})
+                       **_request_ids(ctx)})
     if service == "sqs":
         name = target.split(":", 5)[5]
         await internal.acall(ctx.cloud, "sqs", "SendMessage", {
@@ -164,20 +206,17 @@ async def _probe(ctx: RequestContext, bucket: Any, service: str, target: str, re
             source_arn=bucket_arn(bucket.name))
 
 
+def _request_ids(ctx: RequestContext) -> dict[str, str]:
+    """The PutBucketNotificationConfiguration answer's own x-amz-request-id and -id-2."""
+    ids = s3_request_id_headers(ctx.request_id)
+    return {"RequestId": ids["x-amz-request-id"], "HostId": ids["x-amz-id-2"]}
+
+
 def _now_text(ctx: RequestContext) -> str:
     from datetime import UTC, datetime
 
     return datetime.fromtimestamp(ctx.cloud.clock.now(), UTC).isoformat(
         timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _unvalidated(target: str) -> AwsError:
-    return invalid("Unable to validate the following destination configurations", target,
-                   "Not authorized to invoke function" if ":lambda:" in target
-                   else "Permissions on the destination queue do not allow S3 to publish "
-                   "notifications from this bucket" if ":sqs:" in target
-                   else "Permissions on the destination topic do not allow S3 to publish "
-                   "notifications from this bucket")
 
 
 def get_bucket_notification_configuration(ctx: RequestContext,

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from pocketcloud.context import RequestContext
+from pocketcloud.protocol.serializing.wire import s3_request_id_headers
 from pocketcloud.services.events import outbox
 from pocketcloud.services.s3.configs import delete_config, get_config, put_config
 
@@ -74,7 +75,9 @@ def emit(ctx: RequestContext, bucket: Any, event_name: str, key: str, *, size: i
         return
     now = ctx.cloud.clock.now()
     deliveries: list[outbox.Delivery] = []
-    details = _object(key, size, etag, version_id, now)
+    trace = _trace_header(ctx)
+    sequenced = not event_name.startswith(_UNSEQUENCED)
+    details = _object(key, size, etag, version_id, now if sequenced else None)
     if storage_class:  # EventBridge's destination-storage-class only
         details["storageClass"] = storage_class
     for kind, arn_member, target_service in (("QueueConfigurations", "QueueArn", "sqs"),
@@ -91,6 +94,8 @@ def emit(ctx: RequestContext, bucket: Any, event_name: str, key: str, *, size: i
             target: dict[str, Any] = {"Arn": entry[arn_member]}
             if target_service == "sns":
                 target["Subject"] = "Amazon S3 Notification"
+            elif target_service == "sqs" and trace:
+                target["TraceHeader"] = trace
             deliveries.append(_delivery(ctx, bucket, target, {"Records": [record]}))
     if "EventBridgeConfiguration" in config:
         bus = f"arn:aws:events:{bucket.region}:{bucket.account_id}:event-bus/default"
@@ -109,7 +114,7 @@ def _delivery(ctx: RequestContext, bucket: Any, target: dict[str, Any],
 
 
 def _object(key: str, size: int | None, etag: str | None, version_id: str | None,
-            now: float) -> dict[str, Any]:
+            now: float | None) -> dict[str, Any]:
     found: dict[str, Any] = {"key": quote_plus(key, safe="/")}
     if size is not None:
         found["size"] = size
@@ -117,7 +122,8 @@ def _object(key: str, size: int | None, etag: str | None, version_id: str | None
         found["eTag"] = etag.strip('"')
     if version_id and version_id != "null":
         found["versionId"] = version_id
-    found["sequencer"] = f"{int(now * 1_000_000):016X}"
+    if now is not None:
+        found["sequencer"] = f"{int(now * 1_000_000):016X}"
     found["rawKey"] = key
     return found
 
@@ -130,8 +136,7 @@ def _record(ctx: RequestContext, bucket: Any, event_name: str, configuration_id:
         "eventTime": _time(now), "eventName": event_name,
         "userIdentity": {"principalId": f"AWS:{_principal_id(ctx)}"},
         "requestParameters": {"sourceIPAddress": _source_ip(ctx)},
-        "responseElements": {"x-amz-request-id": ctx.request_id[:16].upper(),
-                             "x-amz-id-2": ctx.request_id},
+        "responseElements": s3_request_id_headers(ctx.request_id),  # the answer's own
         "s3": {"s3SchemaVersion": "1.0", "configurationId": configuration_id,
                "bucket": {"name": bucket.name, "ownerIdentity": {
                    "principalId": bucket.account_id}, "arn": bucket_arn(bucket.name)},
@@ -140,6 +145,8 @@ def _record(ctx: RequestContext, bucket: Any, event_name: str, configuration_id:
 
 
 _V23_EVENTS = ("ObjectTagging:", "ObjectAcl:", "LifecycleExpiration:", "LifecycleTransition")
+# Tag and ACL changes leave the object's bytes as they were: S3 sends them without a sequencer.
+_UNSEQUENCED = ("ObjectTagging:", "ObjectAcl:")
 _BRIDGE_TYPES = {"LifecycleTransition": "Object Storage Class Changed",
                  "ObjectTagging:Put": "Object Tags Added",
                  "ObjectTagging:Delete": "Object Tags Deleted",
@@ -150,7 +157,9 @@ def _bridge_event(ctx: RequestContext, bucket: Any, event_name: str, details: di
                   now: float) -> dict[str, Any]:
     created = event_name.startswith("ObjectCreated")
     changed = _BRIDGE_TYPES.get(event_name)
-    s3_object: dict[str, Any] = {"key": details["rawKey"], "sequencer": details["sequencer"]}
+    s3_object: dict[str, Any] = {"key": details["rawKey"]}
+    if "sequencer" in details:
+        s3_object["sequencer"] = details["sequencer"]
     if "size" in details:
         s3_object["size"] = details["size"]
     if "eTag" in details:
@@ -191,6 +200,12 @@ def _principal_id(ctx: RequestContext) -> str:
     if caller is not None and caller.access_key_id:
         return caller.access_key_id
     return ctx.account_id
+
+
+def _trace_header(ctx: RequestContext) -> str | None:
+    """The request's X-Ray header: SQS messages S3 sends carry it as AWSTraceHeader."""
+    request = ctx.request
+    return request.headers.get("x-amzn-trace-id") if request else None
 
 
 def _source_ip(ctx: RequestContext) -> str:

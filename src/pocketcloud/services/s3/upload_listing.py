@@ -58,7 +58,7 @@ def list_parts(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             (upload_id, marker, limit + 1),
         )
     parts = [
-        {"PartNumber": n, "LastModified": modified, "ETag": etag, "Size": size,
+        {"PartNumber": n, "LastModified": int(modified), "ETag": etag, "Size": size,
          **_listed(json.loads(checksum))}
         for n, modified, etag, size, checksum in rows[:limit]
     ]  # fmt: skip
@@ -115,7 +115,7 @@ def _scan_uploads(
 def _upload_entry(row: tuple[Any, ...], encode: Any) -> dict[str, Any]:
     key, upload_id, initiated, storage_class, owner, checksum = row[:6]
     entry: dict[str, Any] = {
-        "Key": encode(key_text(key)), "UploadId": upload_id, "Initiated": initiated,
+        "Key": encode(key_text(key)), "UploadId": upload_id, "Initiated": int(initiated),
         "StorageClass": storage_class, "Owner": owner_of(owner), "Initiator": owner_of(owner),
     }  # fmt: skip
     upload_checksum = json.loads(checksum)

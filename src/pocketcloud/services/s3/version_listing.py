@@ -162,7 +162,7 @@ def _entry(
         "Key": encode(key_text(key)),
         "VersionId": version_id,
         "IsLatest": bool(latest),
-        "LastModified": modified,
+        "LastModified": int(modified),  # S3 shows whole seconds (stored: milliseconds)
         "Owner": owners(owner),
     }
     if marker:

@@ -52,6 +52,13 @@ DOCUMENTS: dict[str, tuple[str, str]] = {
     "AWSLambdaSQSQueueExecutionRole": ("/service-role/", _allow(
         ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
          "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"])),
+    "AmazonElasticMapReduceRole": ("/service-role/", _allow(
+        ["ec2:*", "s3:CreateBucket", "s3:Get*", "s3:List*", "iam:GetRole", "iam:ListRoles",
+         "iam:PassRole", "sqs:CreateQueue", "sqs:Delete*", "sqs:GetQueue*", "sqs:ReceiveMessage",
+         "cloudwatch:*", "application-autoscaling:*"])),
+    "AWSControlTowerServiceRolePolicy": ("/service-role/", _allow(
+        ["cloudformation:*", "cloudtrail:*", "config:*", "organizations:*", "sso:*",
+         "iam:GetRole", "iam:PassRole", "logs:*", "s3:GetObject", "sts:AssumeRole"])),
 }
 
 

@@ -108,3 +108,31 @@ def test_list_entities_for_policy_filters_and_missing_policy(iam: Any) -> None:
     missing = f"arn:aws:iam::{ACCOUNT}:policy/NonExistentPolicy"
     assert refusal(iam.list_entities_for_policy, PolicyArn=missing) == (
         "NoSuchEntity", f"Policy {missing} does not exist or is not attachable.", 404)
+
+
+def test_aws_managed_policies_with_later_default_versions(iam: Any) -> None:
+    expected = {
+        "arn:aws:iam::aws:policy/IAMUserChangePassword": (
+            "v5", "Provides the ability for an IAM user to change their own password."),
+        "arn:aws:iam::aws:policy/job-function/SystemAdministrator": (
+            "v12", "Grants full access permissions necessary for resources required for "
+            "application and development operations."),
+    }
+    for arn, (version_id, description) in expected.items():
+        policy = iam.get_policy(PolicyArn=arn)["Policy"]
+        assert (policy["DefaultVersionId"], policy["Description"], policy["Tags"]) == (
+            version_id, description, [])
+        version = iam.get_policy_version(PolicyArn=arn, VersionId=version_id)["PolicyVersion"]
+        assert version["IsDefaultVersion"] is True
+        assert refusal(iam.get_policy_version, PolicyArn=arn,
+                       VersionId="v2-does-not-exist")[0] == "ValidationError"
+
+
+def test_list_policies_leaves_out_descriptions(iam: Any) -> None:
+    name = _name("described")
+    iam.create_policy(PolicyName=name, PolicyDocument=DOCUMENT, Description="not listed")
+    listed = iam.list_policies(Scope="Local")["Policies"]
+    assert "Description" not in next(p for p in listed if p["PolicyName"] == name)
+    aws = iam.get_paginator("list_policies").paginate(Scope="AWS").build_full_result()
+    changer = next(p for p in aws["Policies"] if p["PolicyName"] == "IAMUserChangePassword")
+    assert "Description" not in changer and changer["DefaultVersionId"] == "v5"

@@ -83,6 +83,8 @@ def list_policies(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
             rows += tx.fetchall(f"SELECT {_COLUMNS} FROM iam_policies WHERE account_id = ? "
                                 "ORDER BY lower(name), name", (ctx.account_id,))
         shapes = [policy_shape(tx, ctx.account_id, row, with_tags=False) for row in rows]
+    for shape in shapes:  # AWS's listing leaves out even AWS managed policies' descriptions
+        shape.pop("Description", None)
     prefix = path_prefix(params)
     shapes = [s for s in shapes if s["Path"].startswith(prefix)]
     if params.get("OnlyAttached"):
@@ -282,8 +284,8 @@ def _aws_row(arn: str) -> tuple[Any, ...]:
     name = aws_managed.ARNS[arn]
     policy_id = "ANPA" + hashlib.sha256(name.encode()).hexdigest()[:17].upper()
     created = aws_managed.CREATED_S
-    return (arn, name, policy_id, aws_managed.DOCUMENTS[name][0], "", created, created, "v1",
-            2, "[]")
+    return (arn, name, policy_id, aws_managed.DOCUMENTS[name][0], aws_managed.description(name),
+            created, created, aws_managed.default_version(name), 2, "[]")
 
 
 def versions_of(tx: Tx, account_id: str, arn: str) -> list[tuple[Any, ...]]:
@@ -292,8 +294,9 @@ def versions_of(tx: Tx, account_id: str, arn: str) -> list[tuple[Any, ...]]:
 
 
 def _versions(tx: Tx, account_id: str, arn: str) -> list[tuple[Any, ...]]:
-    if arn in aws_managed.ARNS:
-        return [("v1", aws_managed.document_for(arn), aws_managed.CREATED_S)]
+    if arn in aws_managed.ARNS:  # only the default version of AWS's policies is held
+        version_id = aws_managed.default_version(aws_managed.ARNS[arn])
+        return [(version_id, aws_managed.document_for(arn), aws_managed.CREATED_S)]
     return tx.fetchall("SELECT version_id, document, create_date FROM iam_policy_versions "
                        "WHERE account_id = ? AND policy_arn = ?", (account_id, arn))
 

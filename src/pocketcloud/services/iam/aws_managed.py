@@ -52,7 +52,40 @@ DOCUMENTS: dict[str, tuple[str, str]] = {
     "AWSLambdaSQSQueueExecutionRole": ("/service-role/", _allow(
         ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
          "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"])),
+    "IAMUserChangePassword": ("/", json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["iam:ChangePassword"],
+         "Resource": ["arn:aws:iam::*:user/${aws:username}"]},
+        {"Effect": "Allow", "Action": ["iam:GetAccountPasswordPolicy"], "Resource": "*"}]})),
+    "SystemAdministrator": ("/job-function/", _allow(
+        ["acm:*", "autoscaling:*", "cloudtrail:*", "cloudwatch:*", "config:*", "ec2:*",
+         "elasticloadbalancing:*", "events:*", "iam:Get*", "iam:List*", "kms:*", "lambda:*",
+         "logs:*", "rds:Describe*", "route53:*", "s3:*", "sns:*", "sqs:*"])),
+    "AmazonElasticMapReduceRole": ("/service-role/", _allow(
+        ["ec2:*", "s3:CreateBucket", "s3:Get*", "s3:List*", "iam:GetRole", "iam:ListRoles",
+         "iam:PassRole", "sqs:CreateQueue", "sqs:Delete*", "sqs:GetQueue*", "sqs:ReceiveMessage",
+         "cloudwatch:*", "application-autoscaling:*"])),
+    "AWSControlTowerServiceRolePolicy": ("/service-role/", _allow(
+        ["cloudformation:*", "cloudtrail:*", "config:*", "organizations:*", "sso:*",
+         "iam:GetRole", "iam:PassRole", "logs:*", "s3:GetObject", "sts:AssumeRole"])),
 }
+
+
+# name -> (default version id, description) where AWS's differ from ("v1", none)
+DETAILS: dict[str, tuple[str, str]] = {
+    "IAMUserChangePassword": (
+        "v5", "Provides the ability for an IAM user to change their own password."),
+    "SystemAdministrator": (
+        "v12", "Grants full access permissions necessary for resources required for "
+        "application and development operations."),
+}
+
+
+def default_version(name: str) -> str:
+    return DETAILS.get(name, ("v1", ""))[0]
+
+
+def description(name: str) -> str:
+    return DETAILS.get(name, ("v1", ""))[1]
 
 
 def managed_arn(name: str) -> str:

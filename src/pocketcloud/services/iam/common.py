@@ -120,9 +120,12 @@ def tag_error(member: str, constraint: str) -> AwsError:
                     f"failed to satisfy constraint: {constraint}")
 
 
-def valid_tags(tags: list[dict[str, str]] | None) -> list[dict[str, str]]:
+def valid_tags(
+    tags: list[dict[str, str]] | None, keys_case_sensitive: bool = False,
+) -> list[dict[str, str]]:
     """One request's tags; more than an entity may hold is refused as a member constraint
-    (the quota, LimitExceeded, is for tags added to those already there)."""
+    (the quota, LimitExceeded, is for tags added to those already there).
+    ``keys_case_sensitive``: managed policies keep "a" and "A" apart, as AWS recorded."""
     tags = tags or []
     if len(tags) > MAX_TAGS:
         raise tag_error("tags", f"Member must have length less than or equal to {MAX_TAGS}")
@@ -136,7 +139,9 @@ def valid_tags(tags: list[dict[str, str]] | None) -> list[dict[str, str]]:
             raise AwsError("InvalidInputException", "Tag keys and values cannot begin with "
                            f"'{RESERVED_TAG_PREFIX}': the prefix is reserved for AWS use.")
     keys = [t["Key"] for t in tags]
-    if len({k.lower() for k in keys}) != len(keys):
+    if keys_case_sensitive and len(set(keys)) != len(keys):
+        raise AwsError("InvalidInputException", "Duplicate tag keys found.")
+    if not keys_case_sensitive and len({k.lower() for k in keys}) != len(keys):
         raise AwsError("InvalidInputException", "Duplicate tag keys found. Please note that "
                        "Tag keys are case insensitive.")
     return [{"Key": t["Key"], "Value": t.get("Value", "")} for t in tags]
@@ -171,11 +176,12 @@ def valid_tag_keys(keys: list[str]) -> list[str]:
     return keys
 
 
-def merged_tags(stored: str, added: list[dict[str, str]], fold_case: bool = False) -> str:
+def merged_tags(stored: str, added: list[dict[str, str]], fold_case: bool = False,
+                keys_case_sensitive: bool = False) -> str:
     """``fold_case``: users' and roles' tag keys ignore case (a new "department" replaces a
     "Department"); other IAM resources keep both."""
     tags = {t["Key"]: t["Value"] for t in json.loads(stored)}
-    for tag in valid_tags(added):
+    for tag in valid_tags(added, keys_case_sensitive):
         if fold_case:
             tags = {k: v for k, v in tags.items() if k.lower() != tag["Key"].lower()}
         tags[tag["Key"]] = tag["Value"]

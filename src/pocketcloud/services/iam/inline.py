@@ -152,7 +152,7 @@ def list_entities_for_policy(ctx: RequestContext, params: dict[str, Any]) -> dic
     prefix = path_prefix(params)
     with reading(ctx.cloud) as tx:
         if not policy_exists(tx, ctx.account_id, arn):
-            raise no_such_entity(f"Policy {arn} was not found.")
+            raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
         usage = params.get("PolicyUsageFilter")
         rows = [] if usage == "PermissionsBoundary" else _attached_entities(tx, ctx.account_id,
                                                                              arn)
@@ -161,7 +161,7 @@ def list_entities_for_policy(ctx: RequestContext, params: dict[str, Any]) -> dic
     entities = [(kind, name, entity_id) for kind, name, entity_id, path in sorted(
         set(rows), key=lambda r: (_ENTITY_ORDER.index(r[0]), r[1].lower(), r[1]))
         if path.startswith(prefix)
-        and wanted in ("", kind, "localmanagedpolicy", "awsmanagedpolicy")]
+        and wanted in ("", kind)]  # the policy filters match no user, group or role
     result = page(entities, params, "Entities")
     for member in _ENTITY_MEMBERS.values():
         result[member] = []

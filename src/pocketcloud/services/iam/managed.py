@@ -44,7 +44,7 @@ def create_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     path = valid_path(params.get("Path"))
     document = params["PolicyDocument"]
     policy_document(document, "managed", MAX_MANAGED_POLICY_CHARS)
-    tags = valid_tags(params.get("Tags"))
+    tags = valid_tags(params.get("Tags"), keys_case_sensitive=True)
     arn = iam_arn(ctx.account_id, "policy", path, name)
     now = ctx.cloud.clock.now()
     with writing(ctx.cloud) as tx:
@@ -60,9 +60,10 @@ def create_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
         tx.execute("INSERT INTO iam_policy_versions (account_id, policy_arn, version_id, "
                    "document, create_date) VALUES (?, ?, 'v1', ?, ?)",
                    (ctx.account_id, arn, document, now))
-        # CreatePolicy answers Tags only when some were given
+        # CreatePolicy answers Tags only when some were given, and never the Description
         shape = policy_shape(tx, ctx.account_id, policy_row(tx, ctx.account_id, arn),
                              with_tags=bool(tags))
+    shape.pop("Description", None)
     return {"Policy": shape}
 
 
@@ -82,6 +83,8 @@ def list_policies(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
             rows += tx.fetchall(f"SELECT {_COLUMNS} FROM iam_policies WHERE account_id = ? "
                                 "ORDER BY lower(name), name", (ctx.account_id,))
         shapes = [policy_shape(tx, ctx.account_id, row, with_tags=False) for row in rows]
+    for shape in shapes:  # AWS's listing leaves out even AWS managed policies' descriptions
+        shape.pop("Description", None)
     prefix = path_prefix(params)
     shapes = [s for s in shapes if s["Path"].startswith(prefix)]
     if params.get("OnlyAttached"):
@@ -184,7 +187,8 @@ def tag_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         row = _local_row(tx, ctx.account_id, params["PolicyArn"],
                          _not_found(params["PolicyArn"]))
         tx.execute("UPDATE iam_policies SET tags = ? WHERE account_id = ? AND arn = ?",
-                   (merged_tags(row[9], params["Tags"]), ctx.account_id, row[0]))
+                   (merged_tags(row[9], params["Tags"], keys_case_sensitive=True), ctx.account_id,
+                    row[0]))
     return {}
 
 
@@ -200,7 +204,9 @@ def untag_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def list_policy_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with reading(ctx.cloud) as tx:
         row = policy_row(tx, ctx.account_id, params["PolicyArn"])
-    return page(json.loads(row[9]), params, "Tags")
+    # AWS recorded keys listed shortest first, then "A" before "a" (abc, b, z, a -> a, b, z, abc)
+    tags = sorted(json.loads(row[9]), key=lambda tag: (len(tag["Key"]), tag["Key"]))
+    return page(tags, params, "Tags")
 
 
 def policy_exists(tx: Tx, account_id: str, arn: str) -> bool:
@@ -278,8 +284,8 @@ def _aws_row(arn: str) -> tuple[Any, ...]:
     name = aws_managed.ARNS[arn]
     policy_id = "ANPA" + hashlib.sha256(name.encode()).hexdigest()[:17].upper()
     created = aws_managed.CREATED_S
-    return (arn, name, policy_id, aws_managed.DOCUMENTS[name][0], "", created, created, "v1",
-            2, "[]")
+    return (arn, name, policy_id, aws_managed.DOCUMENTS[name][0], aws_managed.description(name),
+            created, created, aws_managed.default_version(name), 2, "[]")
 
 
 def versions_of(tx: Tx, account_id: str, arn: str) -> list[tuple[Any, ...]]:
@@ -288,8 +294,9 @@ def versions_of(tx: Tx, account_id: str, arn: str) -> list[tuple[Any, ...]]:
 
 
 def _versions(tx: Tx, account_id: str, arn: str) -> list[tuple[Any, ...]]:
-    if arn in aws_managed.ARNS:
-        return [("v1", aws_managed.document_for(arn), aws_managed.CREATED_S)]
+    if arn in aws_managed.ARNS:  # only the default version of AWS's policies is held
+        version_id = aws_managed.default_version(aws_managed.ARNS[arn])
+        return [(version_id, aws_managed.document_for(arn), aws_managed.CREATED_S)]
     return tx.fetchall("SELECT version_id, document, create_date FROM iam_policy_versions "
                        "WHERE account_id = ? AND policy_arn = ?", (account_id, arn))
 

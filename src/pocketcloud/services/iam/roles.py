@@ -57,10 +57,10 @@ def create_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
                            "Description")}
 
 
-def _brief(shape: dict[str, Any], *left_out: str) -> dict[str, Any]:
+def _brief(shape: dict[str, Any], *left_out: str, keep_session: bool = False) -> dict[str, Any]:
     """CreateRole and UpdateRoleDescription answer without MaxSessionDuration (and CreateRole
     without the Description it was given), as IAM does; GetRole shows them."""
-    for member in ("MaxSessionDuration", *left_out):
+    for member in (*(() if keep_session else ("MaxSessionDuration",)), *left_out):
         shape.pop(member, None)
     return shape
 
@@ -88,7 +88,9 @@ def list_roles(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     with reading(ctx.cloud) as tx:
         rows = tx.fetchall(f"SELECT {_COLUMNS} FROM iam_roles WHERE account_id = ? "
                            "ORDER BY lower(name), name", (ctx.account_id,))
-    roles = [role_shape(ctx.account_id, r, with_tags=False, with_last_used=False) for r in rows]
+    # ListRoles leaves out the permissions boundary that GetRole shows (as AWS recorded)
+    roles = [_brief(role_shape(ctx.account_id, r, with_tags=False, with_last_used=False),
+                    "PermissionsBoundary", keep_session=True) for r in rows]
     return page(path_prefix_filter(roles, params), params, "Roles")
 
 

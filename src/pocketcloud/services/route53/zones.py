@@ -110,6 +110,9 @@ def create_hosted_zone(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
                        "associated with at least one VPC.")
     if vpc:
         check_vpc(vpc)
+    if not private and name.count(".") == 1:
+        # AWS keeps top-level domains (com, test2) from public zones; private ones may use them
+        raise AwsError("InvalidDomainName", f"{name.rstrip('.')} is reserved by AWS!")
     set_id = params.get("DelegationSetId")
     if private and set_id:
         raise AwsError("InvalidInput", "Invalid request: A private hosted zone cannot use a "

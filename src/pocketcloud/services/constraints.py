@@ -14,6 +14,9 @@ from pocketcloud.protocol.constraints import Constraints
 # Lambda lists these enums in its own order, not the spec's (recorded answers).
 _LAMBDA_ENUM_ORDER = {"EventSourcePosition": ("LATEST", "AT_TIMESTAMP", "TRIM_HORIZON"),
                       "InvokeMode": ("RESPONSE_STREAM", "BUFFERED")}
+# EventBridge lists API destinations' methods in its own order too (recorded answer).
+_EVENTS_ENUM_ORDER = {"ApiDestinationHttpMethod": ("HEAD", "POST", "PATCH", "DELETE", "PUT",
+                                                   "GET", "OPTIONS")}
 
 _SERVICES = {
     # Lambda words runtimes itself (InvalidParameterValueException, its supported list only),
@@ -29,7 +32,8 @@ _SERVICES = {
     "logs": Constraints("logs", "InvalidParameterException", own_checks=(
         "logGroupName", "logStreamName", "DescribeMetricFilters.metricNamespace")),
     # EventBridge words an over-long EventPattern itself (InvalidEventPatternException).
-    "events": Constraints("events", "ValidationException", own_checks=("EventPattern",)),
+    "events": Constraints("events", "ValidationException", own_checks=("EventPattern",),
+                          enum_order=_EVENTS_ENUM_ORDER),
     # IAM shows no values ("Value at 'versionId'", "Value at 'url'", "Value at 'tagKeys'", as
     # recorded from AWS; older reports quoted names) and names the members in field-name order
     # (recorded for CreateOpenIDConnectProvider); its password policy ranges come in their own

@@ -80,6 +80,10 @@ def _source_bus(ctx: RequestContext, source_arn: str) -> str:
     if ":event-bus/" not in source_arn:
         raise AwsError("ValidationException", "Parameter EventSourceArn is not valid. "
                        "Reason: Provided Arn is not in correct format.")
+    if not source_arn.startswith(arn("events", ctx.region, ctx.account_id, "")):
+        # Another account's (or region's) bus is one the caller has not got (recorded).
+        raise AwsError("ResourceNotFoundException", f"Event bus "
+                       f"{source_arn.split(':event-bus/', 1)[1]} does not exist.")
     return bus_name(ctx, source_arn)
 
 

@@ -5,6 +5,10 @@ kept in the connection's ``secrets`` column and never returned. BASIC and API_KE
 are AUTHORIZED at once; an OAuth connection is AUTHORIZING until the authorization job
 (api_delivery.authorize_pending) got a token from its endpoint, then AUTHORIZED (or
 DEAUTHORIZED, with the reason). DeauthorizeConnection drops the secrets.
+
+DescribeConnection names, as AWS does, the Secrets Manager secret AWS keeps them in
+(``events!connection/<name>/<uuid>``); pocketcloud has no Secrets Manager yet, so that ARN
+says where they would be, not a secret one can read.
 """
 
 from __future__ import annotations
@@ -34,6 +38,12 @@ _SECRET_MEMBERS = {"BasicAuthParameters": ("Password",), "ApiKeyAuthParameters":
 
 def connection_arn(ctx: RequestContext, name: str, uuid: str) -> str:
     return arn("events", ctx.region, ctx.account_id, f"connection/{name}/{uuid}")
+
+
+def _secret_arn(ctx: RequestContext, name: str) -> str:
+    """Secrets Manager's form: a secret name plus '-' and six random characters."""
+    secret = f"events!connection/{name}/{ctx.cloud.ids.uuid4()}-{ctx.cloud.ids.hex(6)}"
+    return arn("secretsmanager", ctx.region, ctx.account_id, f"secret:{secret}")
 
 
 def check_name(name: str) -> str:
@@ -125,7 +135,8 @@ def create_connection(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     state = _initial_state(kind)
     config = {"Name": name, "ConnectionArn": connection_arn(ctx, name, ctx.cloud.ids.uuid4()),
               "AuthorizationType": kind, "AuthParameters": shown, "CreationTime": now,
-              "LastModifiedTime": now, "LastAuthorizedTime": now}
+              "LastModifiedTime": now, "LastAuthorizedTime": now,
+              "SecretArn": _secret_arn(ctx, name)}
     for key in ("Description", "KmsKeyIdentifier", "InvocationConnectivityParameters"):
         if params.get(key):
             config[key] = params[key]

@@ -266,7 +266,7 @@ def unknown_key_error(protocol: str, service: str) -> AwsError:
 def signature_error(problem: SignatureProblem, protocol: str, service: str) -> AwsError:
     if service == "s3":
         return _s3_signature_error(problem)
-    if problem.kind == "malformed":
+    if problem.kind in ("malformed", "query"):
         return AwsError("IncompleteSignature", problem.detail, 400)
     if protocol == "ec2" and problem.kind in ("skewed", "expired"):
         return AwsError("RequestExpired", problem.detail, 400)
@@ -278,13 +278,15 @@ def signature_error(problem: SignatureProblem, protocol: str, service: str) -> A
 
 def _s3_signature_error(problem: SignatureProblem) -> AwsError:
     if problem.kind == "expired":
-        return AwsError("AccessDenied", "Request has expired", 403)
+        return AwsError("AccessDenied", "Request has expired", 403, fields=problem.fields)
     if problem.kind == "skewed":
         return AwsError("RequestTimeTooSkewed", "The difference between the request time and "
                         "the current time is too large.", 403)
     if problem.kind == "malformed":
         return AwsError("AuthorizationHeaderMalformed", problem.detail, 400)
-    return AwsError("SignatureDoesNotMatch", problem.detail, 403)
+    if problem.kind == "query":
+        return AwsError("AuthorizationQueryParametersError", problem.detail, 400)
+    return AwsError("SignatureDoesNotMatch", problem.detail, 403, fields=problem.fields)
 
 
 def _expired_token(protocol: str) -> AwsError:

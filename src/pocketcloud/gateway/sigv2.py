@@ -216,5 +216,6 @@ def _mismatch(signed: SignedV2, to_sign: str) -> AwsError:
         "Check your key and signing method.",
         403,
         fields={"AWSAccessKeyId": signed.access_key_id, "StringToSign": to_sign,
-                "SignatureProvided": signed.signature},
+                "SignatureProvided": signed.signature,
+                "StringToSignBytes": to_sign.encode().hex(" ")},
     )  # fmt: skip

@@ -33,10 +33,12 @@ SignedParts = tuple[str, str, str, tuple[str, ...], str]
 class SignatureProblem(Exception):
     """Why a signature was refused; the gateway turns `kind` into each protocol's error."""
 
-    def __init__(self, kind: str, detail: str) -> None:
+    def __init__(self, kind: str, detail: str, fields: dict[str, str] | None = None) -> None:
         super().__init__(detail)
-        self.kind = kind  # "malformed" | "mismatch" | "skewed" | "expired"
+        # "malformed" | "query" (a presigned URL's) | "mismatch" | "skewed" | "expired"
+        self.kind = kind
         self.detail = detail
+        self.fields = fields or {}  # what S3 adds to its error document
 
 
 @dataclass(frozen=True)
@@ -123,8 +125,22 @@ def verify(
             "The request signature we calculated does not match the signature you provided. "
             "Check your AWS Secret Access Key and signing method. Consult the service "
             "documentation for details.",
+            _mismatch_fields(signed, to_sign, canonical) if is_s3 else None,
         )
     verified_for[:] = [(signed_parts, secret_key)]
+
+
+def _mismatch_fields(signed: SignedRequest, to_sign: str, canonical: str) -> dict[str, str]:
+    """What S3 tells a caller whose signature differs: its own string to sign and canonical
+    request (as text and as hex bytes), so the client's can be compared with them."""
+    return {"AWSAccessKeyId": signed.access_key_id, "StringToSign": to_sign,
+            "SignatureProvided": signed.signature, "StringToSignBytes": hex_bytes(to_sign),
+            "CanonicalRequest": canonical, "CanonicalRequestBytes": hex_bytes(canonical)}
+
+
+def hex_bytes(text: str) -> str:
+    """"AB" -> "41 42", the form of S3's ...Bytes error fields."""
+    return text.encode().hex(" ")
 
 
 def canonical_request(request: HttpRequest, signed: SignedRequest, is_s3: bool) -> str:
@@ -199,13 +215,13 @@ def _from_query(query_string: str) -> SignedRequest:
     if algorithm == ALGORITHM_V4A and len(credential) == 4:
         credential.insert(2, params.get("X-Amz-Region-Set", ""))
     needed = ("X-Amz-Algorithm", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature")
-    if len(credential) != 5 or any(not params.get(n) for n in needed):
-        raise SignatureProblem("malformed", "Query-string authentication requires the "
+    if len(credential) != 5 or any(not params.get(n) for n in (*needed, "X-Amz-Expires")):
+        raise SignatureProblem("query", "Query-string authentication version 4 requires the "
                                "X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, "
-                               "X-Amz-SignedHeaders and X-Amz-Expires parameters.")
-    expires = params.get("X-Amz-Expires", "0")
+                               "X-Amz-SignedHeaders, and X-Amz-Expires parameters.")
+    expires = params["X-Amz-Expires"]
     if not expires.isdigit() or int(expires) > MAX_PRESIGNED_EXPIRY_S:
-        raise SignatureProblem("malformed", "X-Amz-Expires must be between 1 and 604800 seconds.")
+        _refuse_expires(expires)
     return SignedRequest(
         access_key_id=credential[0],
         date_stamp=credential[1],
@@ -221,12 +237,25 @@ def _from_query(query_string: str) -> SignedRequest:
     )
 
 
+def _refuse_expires(expires: str) -> None:
+    """S3's answers to an X-Amz-Expires that is no number of seconds up to a week."""
+    try:
+        seconds = int(expires)
+    except ValueError:
+        raise SignatureProblem("query", "X-Amz-Expires should be a number") from None
+    if seconds < 0:
+        raise SignatureProblem("query", "X-Amz-Expires must be non-negative")
+    if seconds <= MAX_PRESIGNED_EXPIRY_S:  # "+5", " 5": int() takes them, S3 does not
+        raise SignatureProblem("query", "X-Amz-Expires should be a number")
+    raise SignatureProblem("query", "X-Amz-Expires must be less than a week (in seconds) that "
+                           f"is {MAX_PRESIGNED_EXPIRY_S}")
+
+
 def _check_time(signed: SignedRequest, now_s: float, clock_offset_s: float) -> None:
-    signed_s = _amz_date_s(signed.amz_date)
     if signed.presigned:
-        if now_s > signed_s + signed.expires_s:
-            raise SignatureProblem("expired", "Request has expired")
+        _check_presigned_time(signed, now_s)
         return
+    signed_s = _amz_date_s(signed.amz_date)
     # Clients sign with the wall clock: moving the cloud's clock must not skew every request.
     now_s -= clock_offset_s
     if abs(now_s - signed_s) > MAX_CLOCK_SKEW_S:
@@ -238,6 +267,20 @@ def _check_time(signed: SignedRequest, now_s: float, clock_offset_s: float) -> N
             f"Signature not yet current: {signed.amz_date} is still later than {now} "
             f"({now} + 15 min.)",
         )
+
+
+def _check_presigned_time(signed: SignedRequest, now_s: float) -> None:
+    try:
+        signed_s = _amz_date_s(signed.amz_date)
+    except SignatureProblem:
+        raise SignatureProblem("query", "X-Amz-Date must be in the ISO8601 Long Format "
+                               "\"yyyyMMdd'T'HHmmss'Z'\"") from None
+    if now_s > signed_s + signed.expires_s:
+        raise SignatureProblem("expired", "Request has expired", {
+            "X-Amz-Expires": str(signed.expires_s),
+            "Expires": datetime.fromtimestamp(signed_s + signed.expires_s, UTC)
+            .strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "ServerTime": datetime.fromtimestamp(now_s, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")})
 
 
 @lru_cache(maxsize=256)

@@ -34,10 +34,12 @@ def check_presigned_expiry(ctx: RequestContext) -> None:
             "AuthorizationQueryParametersError",
             "X-Amz-Expires should be a number and X-Amz-Date a date like 20130524T000000Z",
         ) from None
-    if expires_s < 0 or expires_s > EXPIRES_MAX_S:
+    if expires_s < 0:
+        raise AwsError("AuthorizationQueryParametersError", "X-Amz-Expires must be non-negative")
+    if expires_s > EXPIRES_MAX_S:
         raise AwsError(
             "AuthorizationQueryParametersError",
-            "X-Amz-Expires must be less than a week (in seconds) that is; 604800",
+            "X-Amz-Expires must be less than a week (in seconds) that is 604800",
         )
     now_s = ctx.cloud.clock.now()
     if now_s > signed_s + expires_s:

@@ -48,15 +48,19 @@ def _error(exc, error_type=None):
 def _load_handler(spec):
     module_path, _, function_name = spec.rpartition(".")
     if not module_path:
-        raise ValueError(f"Bad handler '{spec}': not enough values to unpack (expected 2, got 1)")
+        raise _InitError("Runtime.MalformedHandlerName",
+                         f"Bad handler '{spec}': not enough values to unpack (expected 2, got 1)")
     try:
         module = importlib.import_module(module_path.replace("/", "."))
     except ImportError as exc:
         raise _InitError("Runtime.ImportModuleError",
                          f"Unable to import module '{module_path}': {exc}") from None
     except SyntaxError as exc:
+        # awslambdaric's one frame for a syntax error: the file and line, then the source.
+        frame = f'  File "{exc.filename}" Line {exc.lineno}\n    {(exc.text or "").strip()}\n'
         raise _InitError("Runtime.UserCodeSyntaxError",
-                         f"Syntax error in module '{module_path}': {exc}") from None
+                         f"Syntax error in module '{module_path}': {exc}", [frame]) from None
+    # Any other exception the module raises goes out as itself, as AWS reports it.
     handler = getattr(module, function_name, None)
     if handler is None:
         raise _InitError("Runtime.HandlerNotFound",
@@ -65,25 +69,33 @@ def _load_handler(spec):
 
 
 class _InitError(Exception):
-    def __init__(self, error_type, message):
+    def __init__(self, error_type, message, stack_trace=()):
         super().__init__(message)
         self.error_type = error_type
+        self.stack_trace = list(stack_trace)
+
+
+def _init_error_body(exc):
+    if isinstance(exc, _InitError):
+        return {"errorMessage": str(exc), "errorType": exc.error_type, "requestId": "",
+                "stackTrace": exc.stack_trace}
+    return _error(exc)
 
 
 def main():
     connection = http.client.HTTPConnection(os.environ["AWS_LAMBDA_RUNTIME_API"])
 
     def post(path, body, headers=None):
-        connection.request("POST", API + path, json.dumps(body), headers or {})
+        data = body if isinstance(body, bytes) else json.dumps(body)
+        connection.request("POST", API + path, data, headers or {})
         connection.getresponse().read()
 
     sys.path.insert(0, os.environ.get("LAMBDA_TASK_ROOT", "."))
     try:
         handler = _load_handler(os.environ["_HANDLER"])
     except Exception as exc:
-        error_type = getattr(exc, "error_type", "Runtime.Unknown")
-        body = {"errorMessage": str(exc), "errorType": error_type, "requestId": "",
-                "stackTrace": []}
+        body = _init_error_body(exc)
+        error_type = body["errorType"]
         print(f"[ERROR] {error_type}: {exc}", flush=True)
         post("/init/error", body, {"Lambda-Runtime-Function-Error-Type": error_type})
         sys.exit(1)
@@ -97,13 +109,24 @@ def main():
         os.environ["_X_AMZN_TRACE_ID"] = headers.get("Lambda-Runtime-Trace-Id", "")
         try:
             result = handler(json.loads(event_bytes or b"null"), context)
-            post(f"/invocation/{request_id}/response", result)
         except Exception as exc:
-            body = _error(exc)
-            body["requestId"] = request_id
-            print(f"[ERROR] {body['errorType']}: {body['errorMessage']}", flush=True)
-            post(f"/invocation/{request_id}/error", body,
-                 {"Lambda-Runtime-Function-Error-Type": "Unhandled"})
+            _post_error(post, request_id, _error(exc))
+            continue
+        try:
+            answer = json.dumps(result).encode()
+        except (TypeError, ValueError, RecursionError) as exc:
+            _post_error(post, request_id, {
+                "errorMessage": f"Unable to marshal response: {exc}",
+                "errorType": "Runtime.MarshalError", "requestId": "", "stackTrace": []})
+            continue
+        post(f"/invocation/{request_id}/response", answer)
+
+
+def _post_error(post, request_id, body):
+    body["requestId"] = request_id
+    print(f"[ERROR] {body['errorType']}: {body['errorMessage']}", flush=True)
+    post(f"/invocation/{request_id}/error", body,
+         {"Lambda-Runtime-Function-Error-Type": "Unhandled"})
 
 
 if __name__ == "__main__":

@@ -91,6 +91,13 @@ class WorkerProcess:
         return self._pids
 
 
+def exit_message(returncode: int | None) -> str:
+    """AWS's words for a runtime that exited: a clean exit gives no reason (recorded)."""
+    if returncode == 0:
+        return "Runtime exited without providing a reason"
+    return f"Runtime exited with error: {exit_description(returncode)}"
+
+
 def exit_description(returncode: int | None) -> str:
     """How the Go-based Lambda service words a runtime's exit: 'signal: killed', 'exit status 1'."""
     if returncode is None:

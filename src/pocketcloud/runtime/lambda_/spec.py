@@ -42,3 +42,5 @@ class Outcome:
     max_memory_used_mb: int = 0
     init_duration_ms: float | None = None
     log_stream: str = ""  # the worker's CloudWatch Logs stream
+    # A cold start's INIT_START line: CloudWatch Logs get it, LogType=Tail's tail does not.
+    init_start: str = ""

@@ -11,13 +11,19 @@ from typing import Any
 
 from pocketcloud.runtime.lambda_ import reports
 from pocketcloud.runtime.lambda_.launch import LaunchPlan
-from pocketcloud.runtime.lambda_.processes import WorkerProcess, exit_description
-from pocketcloud.runtime.lambda_.runtime_api import Invocation, RuntimeAnswer, RuntimeApi
+from pocketcloud.runtime.lambda_.processes import WorkerProcess, exit_message
+from pocketcloud.runtime.lambda_.runtime_api import (
+    MAX_BODY_BYTES,
+    Invocation,
+    RuntimeAnswer,
+    RuntimeApi,
+)
 from pocketcloud.runtime.lambda_.spec import FunctionSpec, Outcome
 
 INIT_TIMEOUT_S = 10.0  # AWS's limit on the init phase of on-demand functions
 MEMORY_POLL_S = 0.005
-MAX_RESPONSE_BYTES = 6 * 1024 * 1024
+# AWS's recorded limit: "maximum allowed payload size (6291556 bytes)", 6 MB plus 100 bytes.
+MAX_RESPONSE_BYTES = MAX_BODY_BYTES
 _MB = 1024 * 1024
 
 
@@ -36,6 +42,7 @@ class Worker:
             asyncio.get_running_loop().create_future())
         self.spawned_at = time.perf_counter()
         self.init_duration_ms: float | None = None
+        self.init_output = ""
         self.cold = True
         self.idle_since = time.monotonic()
         self.busy = False
@@ -64,26 +71,28 @@ class Worker:
         invocation = Invocation(request_id, payload, headers, float(spec.timeout_s))
         self.api.pending.put_nowait(invocation)
         prefix = ""
-        if self.cold:
-            prefix = reports.init_start_line(spec.runtime)
+        init_start = reports.init_start_line(spec.runtime) if self.cold else ""
         picked = await self._until(invocation.picked, INIT_TIMEOUT_S)
         if picked is None and not self.cold and self.process.exited.done():
             # A warm worker whose runtime exited after its last answer (as Node's does after
             # an uncaught exception): AWS starts a new environment for the next event.
             self.process.take_output()
             raise WorkerGone
-        if self.cold:
-            prefix += self.process.take_output()
+        if self.cold:  # the init phase's output, set aside when the runtime first asked
+            prefix += self.init_output + (self.process.take_output() if picked is None else "")
         self.cold = False
         log = prefix + reports.start_line(request_id, spec.version)
         if picked is None:  # the worker died or failed to initialize before taking the event
-            return await self._failed_before_start(request_id, log)
-        watchdog = asyncio.ensure_future(self._watch_memory())
-        answer = await self._until(invocation.done, float(spec.timeout_s), watchdog)
-        duration_ms = (time.perf_counter() - invocation.picked.result()) * 1000
-        watchdog.cancel()
-        await asyncio.sleep(0)  # output written before the answer is delivered first
-        return self._outcome(request_id, answer, log, duration_ms, watchdog)
+            outcome = await self._failed_before_start(request_id, log)
+        else:
+            watchdog = asyncio.ensure_future(self._watch_memory())
+            answer = await self._until(invocation.done, float(spec.timeout_s), watchdog)
+            duration_ms = (time.perf_counter() - invocation.picked.result()) * 1000
+            watchdog.cancel()
+            await asyncio.sleep(0)  # output written before the answer is delivered first
+            outcome = self._outcome(request_id, answer, log, duration_ms, watchdog)
+        outcome.init_start = init_start
+        return outcome
 
     async def _until(self, future: asyncio.Future[Any], timeout_s: float,
                      *others: asyncio.Future[Any]) -> Any:
@@ -118,7 +127,7 @@ class Worker:
         if watchdog.done() and not watchdog.cancelled() and watchdog.result() == "oom":
             # The caller sees Runtime.ExitError; the REPORT line says Runtime.OutOfMemory.
             return self._crashed(request_id, log, duration_ms, spec.memory_mb,
-                                 "Runtime.ExitError", "signal: killed", "Runtime.OutOfMemory")
+                                 "Runtime.ExitError", None, "Runtime.OutOfMemory")
         if not self.process.exited.done():
             log += reports.timed_out_line(request_id, spec.timeout_s)
             message = f"RequestId: {request_id} Error: Task timed out after " \
@@ -127,11 +136,11 @@ class Worker:
             outcome = Outcome(timed_out.encode(), "Unhandled", log, "timeout")
             return self._finish(outcome, request_id, spec.timeout_s * 1000.0, peak_mb)
         return self._crashed(request_id, log, duration_ms, peak_mb, "Runtime.ExitError",
-                             exit_description(self.process.returncode))
+                             self.process.returncode)
 
     def _crashed(self, request_id: str, log: str, duration_ms: float, peak_mb: int,
-                 error_type: str, how: str, report_type: str = "") -> Outcome:
-        message = f"RequestId: {request_id} Error: Runtime exited with error: {how}"
+                 error_type: str, returncode: int | None, report_type: str = "") -> Outcome:
+        message = f"RequestId: {request_id} Error: {exit_message(returncode)}"
         log += f"{message}\n{error_type}\n"
         body = json.dumps({"errorType": error_type, "errorMessage": message}).encode()
         outcome = Outcome(body, "Unhandled", log, "error", report_type or error_type)
@@ -154,7 +163,7 @@ class Worker:
             return self._finish(Outcome(init_timeout.encode(), "Unhandled", log, "timeout"),
                                 request_id, 0.0, 0)
         return self._crashed(request_id, log, 0.0, 0, "Runtime.ExitError",
-                             exit_description(self.process.returncode))
+                             self.process.returncode)
 
     def _finish(self, outcome: Outcome, request_id: str, duration_ms: float,
                 peak_mb: int) -> Outcome:
@@ -180,6 +189,8 @@ class Worker:
     def _asked_next(self) -> None:
         if self.init_duration_ms is None and self.cold:
             self.init_duration_ms = (time.perf_counter() - self.spawned_at) * 1000
+            # Before the event goes out: the handler's own output belongs after START.
+            self.init_output = self.process.take_output()
 
     def _init_failed(self, body: bytes, error_type: str) -> None:
         if not self.init_error.done():

@@ -92,7 +92,7 @@ async def run_function(ctx: RequestContext, ref: FunctionRef, version: str,
                     spec.memory_mb)
     log_delivery.deliver(ctx.cloud, ref.account_id, ref.region,
                          spec.log_group or f"/aws/lambda/{ref.name}", outcome.log_stream,
-                         outcome.log)
+                         outcome.init_start + outcome.log)
     return outcome
 
 

@@ -38,8 +38,11 @@ def test_a_valid_expires_goes_out_as_an_http_date(s3: Any, bucket: str, endpoint
 
 
 def test_non_ascii_metadata_is_answered_rfc_2047_encoded(bucket: str, endpoint: str) -> None:
-    put = httpx.put(f"{endpoint}/{bucket}/k", content=b"x",
-                    headers=[("x-amz-meta-name", "héllo".encode()), ("x-amz-meta-plain", "ok")])
+    put = httpx.put(
+        f"{endpoint}/{bucket}/k",
+        content=b"x",
+        headers=[("x-amz-meta-name", "héllo".encode()), ("x-amz-meta-plain", "ok")],
+    )
     assert put.status_code == 200
     head = httpx.head(f"{endpoint}/{bucket}/k")
     assert head.headers["x-amz-meta-name"] == "=?UTF-8?B?aMOpbGxv?="
@@ -79,17 +82,25 @@ def test_response_overrides_are_refused_anonymously(s3: Any, bucket: str, endpoi
     error = _error(answer)
     assert (answer.status_code, error["Code"]) == (400, "InvalidRequest")
     assert error["Message"] == (
-        "Request specific response headers cannot be used for anonymous GET requests.")
-    signed = s3.get_object(Bucket=bucket, Key="k", ResponseContentType="text/x",
-                           ResponseCacheControl="no-store", ResponseContentLanguage="fr")
+        "Request specific response headers cannot be used for anonymous GET requests."
+    )
+    signed = s3.get_object(
+        Bucket=bucket,
+        Key="k",
+        ResponseContentType="text/x",
+        ResponseCacheControl="no-store",
+        ResponseContentLanguage="fr",
+    )
     assert (signed["ContentType"], signed["CacheControl"]) == ("text/x", "no-store")
     assert signed["ContentLanguage"] == "fr"
 
 
 def test_an_override_replaces_a_verbatim_expires(s3: Any, bucket: str, endpoint: str) -> None:
     httpx.put(f"{endpoint}/{bucket}/k", content=b"x", headers={"Expires": "soon"})
-    url = s3.generate_presigned_url("get_object", Params={
-        "Bucket": bucket, "Key": "k", "ResponseExpires": "Wed, 01 Jan 2031 00:00:00 GMT"})
+    url = s3.generate_presigned_url(
+        "get_object",
+        Params={"Bucket": bucket, "Key": "k", "ResponseExpires": "Wed, 01 Jan 2031 00:00:00 GMT"},
+    )
     assert httpx.get(url).headers["expires"] == "Wed, 01 Jan 2031 00:00:00 GMT"
 
 
@@ -98,7 +109,11 @@ def test_parts_count_only_with_a_part_number(s3: Any, bucket: str, part: int | N
     upload = s3.create_multipart_upload(Bucket=bucket, Key="mp")["UploadId"]
     etag = s3.upload_part(Bucket=bucket, Key="mp", UploadId=upload, PartNumber=1,
                           Body=b"a")["ETag"]  # fmt: skip
-    s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=upload,
-                                 MultipartUpload={"Parts": [{"ETag": etag, "PartNumber": 1}]})
+    s3.complete_multipart_upload(
+        Bucket=bucket,
+        Key="mp",
+        UploadId=upload,
+        MultipartUpload={"Parts": [{"ETag": etag, "PartNumber": 1}]},
+    )
     head = s3.head_object(Bucket=bucket, Key="mp", **({"PartNumber": part} if part else {}))
     assert head.get("PartsCount") == part

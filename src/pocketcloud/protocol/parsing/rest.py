@@ -103,7 +103,10 @@ def rest_plan(operation: OperationModel) -> RestPlan:
                 binding = _Binding(name, wire_name, _blank_is_absent(binding.coerce))
             query.append(binding)
         elif location == "header":
-            headers.append(_header_binding(name, wire_name.lower(), member))
+            binding = _header_binding(name, wire_name.lower(), member)
+            if binding.wire_name == "expires" and operation.metadata.get("endpointPrefix") == "s3":
+                binding = _Binding(name, binding.wire_name, _date_or_text)
+            headers.append(binding)
         elif location == "headers":
             prefix_headers.append(_map_binding(name, member, wire_name.lower()))
         elif location is None:
@@ -131,6 +134,15 @@ def _text_binding(name: str, wire_name: str, member: Shape) -> _Binding:
     if member.type_name == "list":
         return _Binding(name, wire_name, text_coercer(member.member.type_name), is_list=True)
     return _Binding(name, wire_name, text_coercer(member.type_name))
+
+
+def _date_or_text(text: str) -> Any:
+    """S3's Expires header: a date when it reads as one, else kept as the text sent (S3
+    stores and answers it verbatim; SDKs read it back as ExpiresString)."""
+    try:
+        return timestamp_from_text(text)
+    except ParseFailure:
+        return text
 
 
 def _blank_is_absent(coerce: Coerce) -> Coerce:

@@ -27,6 +27,13 @@ from pocketcloud.services.s3.inline import (
 )
 from pocketcloud.services.s3.lifecycle_expiry import add_expiration
 from pocketcloud.services.s3.notifications import notify_created, notify_removed
+from pocketcloud.services.s3.object_headers import (
+    apply_overrides,
+    check_metadata_size,
+    returnable_metadata,
+    unicode_metadata,
+    verbatim_expires,
+)
 from pocketcloud.services.s3.object_lock import (
     LOCK_HEADERS,
     check_deletable,
@@ -63,21 +70,12 @@ from pocketcloud.services.s3.upload import (
 from pocketcloud.store import Tx
 
 KEY_BYTES_MAX = 1024
-METADATA_BYTES_MAX = 2048
 STANDARD_HEADERS = (
     "CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage", "ContentType",
     "Expires", "WebsiteRedirectLocation", "ObjectLockMode", "ObjectLockRetainUntilDate",
     "ObjectLockLegalHoldStatus",
 )  # fmt: skip
 DEFAULT_CONTENT_TYPE = "binary/octet-stream"
-_RESPONSE_OVERRIDES = {
-    "ResponseCacheControl": "CacheControl",
-    "ResponseContentDisposition": "ContentDisposition",
-    "ResponseContentEncoding": "ContentEncoding",
-    "ResponseContentLanguage": "ContentLanguage",
-    "ResponseContentType": "ContentType",
-    "ResponseExpires": "Expires",
-}
 
 
 # what a general purpose bucket stores; OUTPOSTS, EXPRESS_ONEZONE, ... belong to other buckets
@@ -124,14 +122,10 @@ def stored_headers(params: dict[str, Any]) -> dict[str, Any]:
 
 def user_metadata(params: dict[str, Any]) -> dict[str, str]:
     metadata: dict[str, str] = params.get("Metadata") or {}
-    size = sum(len(k.encode("latin-1", "replace")) + len(v.encode("latin-1", "replace"))
-               for k, v in metadata.items())  # fmt: skip
-    if size > METADATA_BYTES_MAX:
-        raise AwsError(
-            "MetadataTooLarge",
-            "Your metadata headers exceed the maximum allowed metadata size",
-            fields={"Size": str(size), "MaxSizeAllowed": str(METADATA_BYTES_MAX)},
-        )
+    if metadata:
+        if not all(v.isascii() for v in metadata.values()):
+            metadata = unicode_metadata(metadata)
+        check_metadata_size(metadata)
     return metadata
 
 
@@ -350,7 +344,9 @@ def find_object(
     return row
 
 
-def describe(row: ObjectRow, bucket: Bucket, params: dict[str, Any]) -> dict[str, Any]:
+def describe(
+    row: ObjectRow, bucket: Bucket, params: dict[str, Any], ctx: RequestContext | None = None
+) -> dict[str, Any]:
     """The headers GetObject and HeadObject answer with."""
     result: dict[str, Any] = {
         "ETag": row.etag,
@@ -361,7 +357,10 @@ def describe(row: ObjectRow, bucket: Bucket, params: dict[str, Any]) -> dict[str
     }
     result.setdefault("ServerSideEncryption", AES256)
     if row.metadata:
-        result["Metadata"] = row.metadata
+        if all(v.isascii() and v.isprintable() for v in row.metadata.values()):
+            result["Metadata"] = row.metadata
+        else:  # RFC 2047 or x-amz-missing-meta
+            returnable_metadata(row.metadata, result)
     if row.storage_class != "STANDARD":
         result["StorageClass"] = row.storage_class
     if bucket.versioning:
@@ -370,9 +369,10 @@ def describe(row: ObjectRow, bucket: Bucket, params: dict[str, Any]) -> dict[str
         result["TagCount"] = len(row.tags)
     if row.checksum and (params.get("ChecksumMode") or "").upper() == "ENABLED":
         result.update(row.checksum)
-    for override, member in _RESPONSE_OVERRIDES.items():
-        if params.get(override) is not None:
-            result[member] = params[override]
+    if ctx is not None:
+        apply_overrides(ctx, params, result)
+    if type(result.get("Expires")) is str:  # stored as sent: it is no date
+        verbatim_expires(result)
     return result
 
 
@@ -438,7 +438,7 @@ def get_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     if row.storage_class in ARCHIVED_CLASSES:
         check_readable(ctx, row)
     check_read_conditions(params, row.etag, row.last_modified, ctx.cloud.clock.now)
-    result = describe(row, bucket, params)
+    result = describe(row, bucket, params, ctx)
     add_expiration(ctx, bucket.name, row, result)
     add_restore(ctx, row, result)
     first, length = _read_window(row, params, result)
@@ -456,7 +456,7 @@ def head_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = require_bucket(ctx, params["Bucket"])
     row = find_object(ctx, bucket, params)
     check_read_conditions(params, row.etag, row.last_modified, ctx.cloud.clock.now)
-    result = describe(row, bucket, params)
+    result = describe(row, bucket, params, ctx)
     add_expiration(ctx, bucket.name, row, result)
     add_restore(ctx, row, result)
     _read_window(row, params, result)

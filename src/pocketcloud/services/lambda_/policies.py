@@ -86,13 +86,20 @@ def attached_policy(tx: Any, ref: FunctionRef) -> dict[str, Any]:
 
 
 def policy_revision(tx: Any, ref: FunctionRef) -> str:
-    """The RevisionId of the policy on `ref`'s ARN: renewed by every change to it; before
-    the first, the RevisionId of the function version it names (what GetPolicy showed)."""
-    revisions = json.loads(records.function_column(tx, ref, "policy_revisions"))
-    if ref.qualified_arn in revisions:
-        return str(revisions[ref.qualified_arn])
-    found = records.load_version(tx, ref, records.resolve_version(tx, ref)[0])
-    return str(found[0]["RevisionId"]) if found else ""
+    """The RevisionId of the policy on `ref`'s ARN, which in AWS is the RevisionId of what the
+    ARN names: the alias, the published version, or $LATEST (unqualified)."""
+    found = _revisioned(tx, ref)
+    return str(found[0].get("RevisionId") or "") if found else ""
+
+
+def _revisioned(tx: Any, ref: FunctionRef) -> tuple[dict[str, Any], bool] | None:
+    """The configuration holding `ref`'s RevisionId and whether it is an alias's."""
+    qualifier = ref.qualifier or LATEST
+    if qualifier != LATEST and not qualifier.isdigit():
+        alias = records.load_alias(tx, ref, qualifier)
+        return (alias, True) if alias is not None else None
+    found = records.load_version(tx, ref, qualifier)
+    return (found[0], False) if found else None
 
 
 def require_policy_revision(tx: Any, ref: FunctionRef, wanted: str | None, getter: str) -> None:
@@ -105,18 +112,26 @@ def require_policy_revision(tx: Any, ref: FunctionRef, wanted: str | None, gette
 
 def save_statements(ctx: RequestContext, tx: Any, ref: FunctionRef,
                     statements: list[dict[str, Any]]) -> str:
-    """Stores every qualifier's statements; `ref`'s policy gets a new RevisionId (returned)."""
+    """Stores every qualifier's statements; what `ref` names gets a new RevisionId (returned),
+    as a policy change is a change to the function version or alias in AWS."""
     encoded = json.dumps(statements)
     if len(encoded) > MAX_POLICY_BYTES:
         raise AwsError("PolicyLengthExceededException",
                        "The final policy size is bigger than the limit.", 400,
                        fields={"Type": "User"})
-    revisions = json.loads(records.function_column(tx, ref, "policy_revisions"))
-    revision = revisions[ref.qualified_arn] = ctx.cloud.ids.uuid4()
-    tx.execute("UPDATE lambda_functions SET policy = ?, policy_revisions = ? WHERE "
-               "account_id = ? AND region = ? AND name = ?",
-               (encoded, json.dumps(revisions), *records.key(ref)))
-    return str(revision)
+    tx.execute("UPDATE lambda_functions SET policy = ? WHERE account_id = ? AND region = ? "
+               "AND name = ?", (encoded, *records.key(ref)))
+    revision = str(ctx.cloud.ids.uuid4())
+    found = _revisioned(tx, ref)
+    if found is None:
+        return revision
+    config, is_alias = found
+    config = {**config, "RevisionId": revision}
+    table, column = ("lambda_aliases", "alias") if is_alias else ("lambda_versions", "version")
+    tx.execute(f"UPDATE {table} SET config = ? WHERE account_id = ? AND region = ? AND name = ? "
+               f"AND {column} = ?", (json.dumps(config), *records.key(ref),
+                                     ref.qualifier or LATEST))
+    return revision
 
 
 def _check_new_statement(ref: FunctionRef, params: dict[str, Any]) -> None:

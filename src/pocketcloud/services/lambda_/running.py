@@ -66,7 +66,10 @@ async def function_spec(ctx: RequestContext, ref: FunctionRef, version: str,
     variables = (config.get("Environment") or {}).get("Variables") or {}
     return FunctionSpec(
         account_id=ref.account_id, region=ref.region, name=ref.name, version=version,
-        revision_id=config["RevisionId"], runtime=config["Runtime"], handler=config["Handler"],
+        # workers start anew when code or configuration change (LastModified moves), not when
+        # a permission or tag renews the RevisionId (AWS keeps its environments then)
+        revision_id=f"{config['CodeSha256']}|{config['LastModified']}",
+        runtime=config["Runtime"], handler=config["Handler"],
         memory_mb=config["MemorySize"], timeout_s=config["Timeout"],
         ephemeral_mb=config["EphemeralStorage"]["Size"],
         environment=tuple(sorted(variables.items())), code_dir=code_dir,

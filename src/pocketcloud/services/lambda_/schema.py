@@ -119,7 +119,8 @@ SCHEMA = (
     ALTER TABLE lambda_layer_versions ADD COLUMN policy_revision TEXT;
     """,
     # Recursion and runtime-management settings, code signing configurations, and each
-    # resource policy's RevisionId (by the qualified ARN it is attached to).
+    # resource policy's RevisionId (no longer read: a policy's RevisionId is now that of the
+    # version or alias it is attached to).
     """
     ALTER TABLE lambda_functions ADD COLUMN recursive_loop TEXT;
     ALTER TABLE lambda_functions ADD COLUMN runtime_management TEXT NOT NULL DEFAULT '{}';

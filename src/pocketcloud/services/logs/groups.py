@@ -30,7 +30,7 @@ LIST_PAGE_MAX = 1000  # ListLogGroups' limit; it answers 50 when none is asked f
 def create_log_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = check_group_name(params["logGroupName"])
     tags = params.get("tags") or {}
-    _check_tags(tags)
+    check_tags(tags)
     group_class = params.get("logGroupClass") or "STANDARD"
     with store(ctx).write() as tx:
         if tx.fetchone("SELECT 1 FROM logs_groups WHERE account_id = ? AND region = ? AND "
@@ -191,55 +191,71 @@ def list_tags_log_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str
 
 
 def tag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    _update_tags(ctx, _group_of_arn(ctx, params["resourceArn"]), params.get("tags") or {}, ())
+    _update_tags(ctx, _resource_of_arn(ctx, params["resourceArn"]), params.get("tags") or {},
+                 ())
     return {}
 
 
 def untag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    _update_tags(ctx, _group_of_arn(ctx, params["resourceArn"]), {},
+    _update_tags(ctx, _resource_of_arn(ctx, params["resourceArn"]), {},
                  params.get("tagKeys") or ())
     return {}
 
 
 def list_tags_for_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return {"tags": _tags(ctx, _group_of_arn(ctx, params["resourceArn"]))}
+    return {"tags": _tags(ctx, _resource_of_arn(ctx, params["resourceArn"]))}
 
 
-def _group_of_arn(ctx: RequestContext, resource_arn: str) -> str:
+# a taggable resource: its table and name ("logs_groups" for a log group, or a destination)
+_Resource = tuple[str, str]
+
+
+def _resource_of_arn(ctx: RequestContext, resource_arn: str) -> _Resource:
     parts = resource_arn.split(":", 6)
-    if len(parts) < 7 or parts[0] != "arn" or parts[2] != "logs" or parts[5] != "log-group":
+    if (len(parts) < 7 or parts[0] != "arn" or parts[2] != "logs"
+            or parts[5] not in ("log-group", "destination") or not parts[6]):
         raise invalid(f"Invalid resource ARN: {resource_arn}")
     if parts[3] != ctx.region or parts[4] != ctx.account_id:
         raise AwsError("ResourceNotFoundException", "The specified resource does not exist.")
-    return parts[6].removesuffix(":*")
+    if parts[5] == "destination":
+        return "logs_destinations", parts[6]
+    return "logs_groups", parts[6].removesuffix(":*")
 
 
-def _tags(ctx: RequestContext, name: str) -> dict[str, str]:
+def _missing(table: str) -> AwsError:
+    if table == "logs_destinations":
+        return AwsError("ResourceNotFoundException", "The specified destination does not exist.")
+    return no_group()
+
+
+def _tags(ctx: RequestContext, resource: _Resource | str) -> dict[str, str]:
+    table, name = resource if isinstance(resource, tuple) else ("logs_groups", resource)
     with store(ctx).read() as tx:
-        raw = tx.fetchvalue("SELECT tags FROM logs_groups WHERE account_id = ? AND region = ? "
+        raw = tx.fetchvalue(f"SELECT tags FROM {table} WHERE account_id = ? AND region = ? "
                             "AND name = ?", (ctx.account_id, ctx.region, name))
     if raw is None:
-        raise no_group()
+        raise _missing(table)
     return dict(json.loads(raw))
 
 
-def _update_tags(ctx: RequestContext, name: str, added: dict[str, str],
+def _update_tags(ctx: RequestContext, resource: _Resource | str, added: dict[str, str],
                  removed: Any) -> None:
+    table, name = resource if isinstance(resource, tuple) else ("logs_groups", resource)
     with store(ctx).write() as tx:
-        raw = tx.fetchvalue("SELECT tags FROM logs_groups WHERE account_id = ? AND region = ? "
+        raw = tx.fetchvalue(f"SELECT tags FROM {table} WHERE account_id = ? AND region = ? "
                             "AND name = ?", (ctx.account_id, ctx.region, name))
         if raw is None:
-            raise no_group()
+            raise _missing(table)
         tags = json.loads(raw)
         tags.update(added)
         for key in removed:
             tags.pop(key, None)
-        _check_tags(tags)
-        tx.execute("UPDATE logs_groups SET tags = ? WHERE account_id = ? AND region = ? AND "
+        check_tags(tags)
+        tx.execute(f"UPDATE {table} SET tags = ? WHERE account_id = ? AND region = ? AND "
                    "name = ?", (json.dumps(tags), ctx.account_id, ctx.region, name))
 
 
-def _check_tags(tags: dict[str, str]) -> None:
+def check_tags(tags: dict[str, str]) -> None:
     if len(tags) > MAX_TAGS:
         raise invalid(f"A resource can have no more than {MAX_TAGS} tags.")
     for key in tags:

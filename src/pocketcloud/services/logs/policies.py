@@ -16,7 +16,7 @@ from pocketcloud.arns import arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.logs import tokens
-from pocketcloud.services.logs.groups import now_ms
+from pocketcloud.services.logs.groups import check_tags, now_ms
 from pocketcloud.services.logs.names import (
     check_group_name,
     group_name_of,
@@ -141,12 +141,16 @@ def put_destination(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
     for member, value in (("targetArn", target), ("roleArn", role)):
         if not value.startswith("arn:"):
             raise invalid(f"Invalid {member}: {value}")
+    tags = params.get("tags") or {}
+    check_tags(tags)
     key = (ctx.account_id, ctx.region, name)
     with store(ctx).write() as tx:
+        # tags are set when the destination is made; TagResource changes them afterwards
         tx.execute("INSERT INTO logs_destinations (account_id, region, name, target_arn, "
-                   "role_arn, created_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, "
-                   "region, name) DO UPDATE SET target_arn = excluded.target_arn, role_arn = "
-                   "excluded.role_arn", (*key, target, role, now_ms(ctx)))
+                   "role_arn, created_ms, tags) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                   "(account_id, region, name) DO UPDATE SET target_arn = excluded.target_arn, "
+                   "role_arn = excluded.role_arn",
+                   (*key, target, role, now_ms(ctx), json.dumps(tags)))
         row = tx.fetchone("SELECT name, target_arn, role_arn, access_policy, created_ms FROM "
                           "logs_destinations WHERE account_id = ? AND region = ? AND name = ?",
                           key)

@@ -1,6 +1,7 @@
 """CloudWatch Logs' tables: log groups, their streams, the events in them (migration 1);
 subscription and metric filters, Insights queries and their saved definitions, resource
-policies, destinations, export tasks and per-group policy documents (migration 2)."""
+policies, destinations, export tasks and per-group policy documents (migration 2); tags on
+destinations (migration 3)."""
 
 from __future__ import annotations
 
@@ -144,6 +145,9 @@ SCHEMA = (
         updated_ms INTEGER NOT NULL,
         PRIMARY KEY (account_id, region, kind, name)
     );
+    """,
+    """
+    ALTER TABLE logs_destinations ADD COLUMN tags TEXT NOT NULL DEFAULT '{}';
     """,
 )
 

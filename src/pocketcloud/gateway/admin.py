@@ -25,6 +25,12 @@ async def handle(cloud: Cloud, request: HttpRequest) -> HttpResponse:
         from pocketcloud.services.sns.admin import handle as sns_admin
 
         return sns_admin(cloud, request, name)
+    if name.startswith("sts/issuers/") and request.method in ("GET", "HEAD"):
+        from pocketcloud.services.iam.outbound_federation import admin as issuer_admin
+
+        status, document = issuer_admin(cloud, name, request.host or
+                                        request.headers.get("host", "127.0.0.1:4566"))
+        return _json(status, document)
     if name == "account/outbox" and request.method in ("GET", "HEAD"):
         return _account_outbox(cloud, dict(request.query_pairs()))
     if name == "clock":

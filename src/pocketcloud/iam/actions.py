@@ -173,6 +173,8 @@ IAM_ACCOUNT_LEVEL = frozenset({  # operations on the account as a whole: Resourc
     "ListSAMLProviders", "ListServerCertificates", "SetSecurityTokenServicePreferences",
     "GenerateCredentialReport", "GetCredentialReport", "GetContextKeysForCustomPolicy",
     "GetServiceLastAccessedDetails", "GetServiceLastAccessedDetailsWithEntities",
+    "EnableOutboundWebIdentityFederation", "DisableOutboundWebIdentityFederation",
+    "GetOutboundWebIdentityFederationInfo",
 })
 IAM_CALLER_USER = frozenset({  # without UserName these act on the caller's own user
     "GetUser", "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey",

@@ -24,6 +24,7 @@ from pocketcloud.services.iam import (
     mfa,
     names,
     oidc_providers,
+    outbound_federation,
     passwords,
     roles,
     saml_providers,
@@ -51,7 +52,7 @@ def _in_callers_account(function: Operation) -> Operation:
 _MODULES = (users, login_profiles, roles, managed, inline, access_keys, account, simulation,
             service_linked, mfa, saml_providers, server_certificates, user_credentials,
             service_credentials, passwords, authorization_details, credential_report,
-            context_keys, access_reports, oidc_providers)
+            context_keys, access_reports, oidc_providers, outbound_federation)
 _OPERATIONS = {
     name: _in_callers_account(value)
     for module in _MODULES
@@ -60,6 +61,6 @@ _OPERATIONS = {
     == module.__name__ and name.split("_")[0] in (
         "create", "get", "list", "update", "delete", "tag", "untag", "put", "attach", "detach",
         "add", "remove", "set", "simulate", "enable", "deactivate", "resync", "upload",
-        "reset", "change", "generate")
+        "reset", "change", "generate", "disable")
 }
 globals().update(_OPERATIONS)

@@ -166,6 +166,14 @@ SCHEMA = (
     ALTER TABLE iam_oidc_providers ADD COLUMN context_provider TEXT;
     ALTER TABLE iam_oidc_providers ADD COLUMN identity_center TEXT;
     """,
+    # outbound identity federation (outbound_federation.py): the account's issuer, whether
+    # STS vends tokens, and its signing keys (PEM, PKCS#8), kept across Disable and Enable
+    """
+    CREATE TABLE iam_outbound_federation (
+        account_id TEXT PRIMARY KEY, issuer_id TEXT NOT NULL, enabled INTEGER NOT NULL,
+        rsa_key TEXT NOT NULL, ec_key TEXT NOT NULL, enabled_date REAL NOT NULL
+    );
+    """,
 )
 
 _generations: dict[int, int] = {}

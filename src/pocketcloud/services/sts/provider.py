@@ -24,6 +24,9 @@ from pocketcloud.services.sts import mfa, sessions, tags, trust, validation, web
 from pocketcloud.services.sts.authorization_messages import (
     decode_authorization_message as decode_authorization_message,  # served from there
 )
+from pocketcloud.services.sts.outbound_tokens import (
+    get_web_identity_token as get_web_identity_token,  # served from there
+)
 
 DEFAULT_DURATION_S = 3600
 CHAINED_MAX_DURATION_S = 3600

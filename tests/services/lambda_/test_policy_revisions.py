@@ -79,3 +79,24 @@ def test_alias_policy_has_the_alias_revision(lam) -> None:  # type: ignore[no-un
                    RevisionId=alias["RevisionId"])[0] == "PreconditionFailedException"
     lam.delete_resource_policy(ResourceArn=f"{ARN}{name}:live", RevisionId=renewed)
     assert lam.get_alias(FunctionName=name, Name="live")["RevisionId"] != renewed
+
+
+def test_a_permission_or_tag_change_keeps_the_warm_workers(lam) -> None:  # type: ignore[no-untyped-def]
+    """A renewed RevisionId alone (AddPermission, TagResource) does not start the function's
+    execution environments anew: only code or configuration changes do, as in AWS."""
+    import base64
+
+    name = create(lam)
+
+    def cold() -> bool:
+        answer = lam.invoke(FunctionName=name, Payload=b"{}", LogType="Tail")
+        return "Init Duration" in base64.b64decode(answer["LogResult"]).decode()
+
+    cold()
+    assert not cold()  # warm
+    lam.add_permission(FunctionName=name, StatementId="warm", **S3)
+    lam.tag_resource(Resource=f"{ARN}{name}", Tags={"team": "a"})
+    assert not cold()
+    lam.update_function_configuration(FunctionName=name, Description="changed")
+    lam.get_waiter("function_updated_v2").wait(FunctionName=name)
+    assert cold()

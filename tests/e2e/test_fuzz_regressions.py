@@ -78,6 +78,14 @@ def test_create_table_without_attribute_definitions(endpoint: str) -> None:
     assert (status, code) == (400, "ValidationException")
 
 
+def test_create_global_table_with_a_replica_without_region(endpoint: str) -> None:
+    ddb = _raw_client(endpoint, "dynamodb")
+    status, code, message = _error(ddb.create_global_table, GlobalTableName="no-region",
+                                   ReplicationGroup=[{"RegionName": "us-east-1"}, {}])
+    assert (status, code) == (400, "ValidationException")
+    assert "replicationGroup.2.member.regionName" in message
+
+
 def test_list_streams_limit_below_one(endpoint: str) -> None:
     streams = _raw_client(endpoint, "dynamodbstreams")
     status, code, message = _error(streams.list_streams, Limit=0)

@@ -135,6 +135,13 @@ def member_deleted(ctx: RequestContext, tx: Tx, table: TableMeta) -> None:
 
 
 def _regions(group: list[dict[str, Any]]) -> list[str]:
+    for index, replica in enumerate(group, start=1):
+        if replica.get("RegionName") is None:  # optional in the model, not in the service
+            raise invalid(
+                "1 validation error detected: Value null at "
+                f"'replicationGroup.{index}.member.regionName' failed to satisfy constraint: "
+                "Member must not be null"
+            )
     regions = [replica["RegionName"] for replica in group]
     if not regions:
         raise invalid_parameter("ReplicationGroup must contain at least one region")

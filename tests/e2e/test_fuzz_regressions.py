@@ -132,6 +132,12 @@ def test_xml_error_echoing_a_nul_is_still_xml(endpoint: str) -> None:
     assert "\x00" not in message and "\ufffd" in message
 
 
+def test_xml_answer_echoing_a_nul_is_still_xml(endpoint: str) -> None:
+    route53 = _raw_client(endpoint, "route53")
+    answer = route53.list_health_checks(Marker="a\x00b")
+    assert answer["Marker"] == "a\ufffdb"
+
+
 def test_lone_surrogate_in_json_is_a_serialization_error(server: Server) -> None:
     status, body = _post(server.port, "/", b'{"Name": "\\ud800"}', {
         "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSEvents.DeleteEventBus",

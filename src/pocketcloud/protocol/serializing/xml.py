@@ -214,8 +214,8 @@ def emit_members(plan: StructurePlan, out: list[str], value: dict[str, Any]) -> 
         kind, function, start, opened, close = binding
         if kind == STRING:
             text = member_value if type(member_value) is str else str(member_value)
-            if "&" in text or "<" in text or ">" in text or "\r" in text:
-                text = values.xml_text(text)
+            if "&" in text or "<" in text or ">" in text or not text.isprintable():
+                text = values.xml_text(text)  # CR, controls and NUL fail isprintable()
             append(opened + text + close)
         elif kind == PLAIN:  # numbers, booleans, dates, base64: no escaping
             append(opened + function(member_value) + close)

@@ -24,7 +24,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.dynamodb import history, storage
+from pocketcloud.services.dynamodb import history, storage, transfer_records
 from pocketcloud.services.dynamodb.s3_transfer import Bucket
 from pocketcloud.services.dynamodb.storage import TableMeta
 from pocketcloud.services.dynamodb.tables import table_arn
@@ -178,38 +178,19 @@ def _new_description(ctx: RequestContext, table: TableMeta, params: dict[str, An
     return description
 
 
-def _export(ctx: RequestContext, export_arn: str) -> dict[str, Any]:
-    with storage.store(ctx).read() as tx:
-        raw = tx.fetchvalue(
-            "SELECT meta FROM dynamodb_exports WHERE account_id = ? AND region = ? AND "
-            "export_arn = ?", (ctx.account_id, ctx.region, export_arn))
-    if raw is None:
-        raise AwsError("ExportNotFoundException", f"Export not found: {export_arn}")
-    return json.loads(raw)["description"]  # type: ignore[no-any-return]
-
-
 def describe_export(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return {"ExportDescription": _export(ctx, params["ExportArn"])}
+    return {"ExportDescription": transfer_records.description(ctx, "export", params["ExportArn"])}
 
 
 def list_exports(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    limit = params.get("MaxResults") or LIST_EXPORTS_MAX
-    after = params.get("NextToken") or ""
-    sql = ("SELECT export_arn, meta FROM dynamodb_exports WHERE account_id = ? AND region = ? "
-           "AND export_arn > ?")
-    args: list[Any] = [ctx.account_id, ctx.region, after]
-    if params.get("TableArn"):
-        sql += " AND table_arn = ?"
-        args.append(params["TableArn"])
-    with storage.store(ctx).read() as tx:
-        rows = tx.fetchall(sql + " ORDER BY export_arn LIMIT ?", (*args, limit + 1))
-    summaries = []
-    for _arn, raw in rows[:limit]:
-        shown = json.loads(raw)["description"]
-        summaries.append({k: shown[k] for k in ("ExportArn", "ExportStatus", "ExportType")})
+    found, last = transfer_records.page(ctx, "export", params.get("NextToken") or "",
+                                        params.get("MaxResults") or LIST_EXPORTS_MAX,
+                                        params.get("TableArn"))
+    summaries = [{k: shown[k] for k in ("ExportArn", "ExportStatus", "ExportType")}
+                 for shown in found]
     answer: dict[str, Any] = {"ExportSummaries": summaries}
-    if len(rows) > limit:
-        answer["NextToken"] = rows[limit - 1][0]
+    if last is not None:
+        answer["NextToken"] = last
     return answer
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.dynamodb import storage
+from pocketcloud.services.dynamodb import storage, transfer_records
 from pocketcloud.services.dynamodb import table_validation as check
 from pocketcloud.services.dynamodb.import_items import CsvItems, JsonItems
 from pocketcloud.services.dynamodb.s3_transfer import Bucket, lines
@@ -157,18 +157,9 @@ def _new_description(ctx: RequestContext, params: dict[str, Any], table: dict[st
     return description
 
 
-def _import(ctx: RequestContext, import_arn: str) -> dict[str, Any]:
-    with storage.store(ctx).read() as tx:
-        raw = tx.fetchvalue(
-            "SELECT meta FROM dynamodb_imports WHERE account_id = ? AND region = ? AND "
-            "import_arn = ?", (ctx.account_id, ctx.region, import_arn))
-    if raw is None:
-        raise AwsError("ImportNotFoundException", f"Import not found: {import_arn}")
-    return json.loads(raw)["description"]  # type: ignore[no-any-return]
-
-
 def describe_import(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return {"ImportTableDescription": _import(ctx, params["ImportArn"])}
+    return {"ImportTableDescription": transfer_records.description(ctx, "import",
+                                                                   params["ImportArn"])}
 
 
 _SUMMARY = ("ImportArn", "ImportStatus", "TableArn", "S3BucketSource", "InputFormat",
@@ -176,23 +167,13 @@ _SUMMARY = ("ImportArn", "ImportStatus", "TableArn", "S3BucketSource", "InputFor
 
 
 def list_imports(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    limit = params.get("PageSize") or LIST_IMPORTS_MAX
-    after = _after(params.get("NextToken"))
-    sql = ("SELECT import_arn, meta FROM dynamodb_imports WHERE account_id = ? AND region = ? "
-           "AND import_arn > ?")
-    args: list[Any] = [ctx.account_id, ctx.region, after]
-    if params.get("TableArn"):
-        sql += " AND table_arn = ?"
-        args.append(params["TableArn"])
-    with storage.store(ctx).read() as tx:
-        rows = tx.fetchall(sql + " ORDER BY import_arn LIMIT ?", (*args, limit + 1))
-    summaries = []
-    for _arn, raw in rows[:limit]:
-        shown = json.loads(raw)["description"]
-        summaries.append({k: shown[k] for k in _SUMMARY if k in shown})
+    found, last = transfer_records.page(ctx, "import", _after(params.get("NextToken")),
+                                        params.get("PageSize") or LIST_IMPORTS_MAX,
+                                        params.get("TableArn"))
+    summaries = [{k: shown[k] for k in _SUMMARY if k in shown} for shown in found]
     answer: dict[str, Any] = {"ImportSummaryList": summaries}
-    if len(rows) > limit:  # hex, as the spec's pattern for this token asks
-        answer["NextToken"] = rows[limit - 1][0].encode().hex()
+    if last is not None:  # hex, as the spec's pattern for this token asks
+        answer["NextToken"] = last.encode().hex()
     return answer
 
 

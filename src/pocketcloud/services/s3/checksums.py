@@ -9,7 +9,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import zlib
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from awscrt import checksums as crt_checksums
 
@@ -29,62 +30,37 @@ class Hasher(Protocol):
     def digest(self) -> bytes: ...
 
 
-class _CrtCrc:
-    """CRC32C and CRC64/NVME from awscrt (C, hardware-accelerated where the CPU allows)."""
+class Crc:
+    """A running CRC: zlib's CRC32, or awscrt's CRC32C and CRC64/NVME (C, hardware-accelerated
+    where the CPU allows); `next_crc(data, previous)` continues it."""
 
-    __slots__ = ("_value",)
-    width_bytes = 0
+    __slots__ = ("_next", "_value", "_width_bytes")
 
-    def __init__(self) -> None:
+    def __init__(self, next_crc: Callable[[Any, int], int], width_bytes: int) -> None:
+        self._next = next_crc
         self._value = 0
-
-    @staticmethod
-    def _next(data: bytes | memoryview, previous: int) -> int:
-        raise NotImplementedError
+        self._width_bytes = width_bytes
 
     def update(self, data: bytes | memoryview, /) -> None:
         self._value = self._next(data, self._value)
 
     def digest(self) -> bytes:
-        return self._value.to_bytes(self.width_bytes, "big")
+        return self._value.to_bytes(self._width_bytes, "big")
 
 
-class Crc32c(_CrtCrc):
-    width_bytes = 4
-
-    @staticmethod
-    def _next(data: bytes | memoryview, previous: int) -> int:
-        return crt_checksums.crc32c(data, previous)
+def crc64nvme() -> Crc:
+    """S3's default checksum, for uploads that name none."""
+    return Crc(crt_checksums.crc64nvme, 8)
 
 
-class Crc64Nvme(_CrtCrc):
-    width_bytes = 8
-
-    @staticmethod
-    def _next(data: bytes | memoryview, previous: int) -> int:
-        return crt_checksums.crc64nvme(data, previous)
-
-
-class Crc32:
-    __slots__ = ("_value",)
-
-    def __init__(self) -> None:
-        self._value = 0
-
-    def update(self, data: bytes | memoryview, /) -> None:
-        self._value = zlib.crc32(data, self._value)
-
-    def digest(self) -> bytes:
-        return self._value.to_bytes(4, "big")
+_CRCS: dict[str, tuple[Callable[[Any, int], int], int]] = {
+    "CRC32": (zlib.crc32, 4), "CRC32C": (crt_checksums.crc32c, 4),
+    "CRC64NVME": (crt_checksums.crc64nvme, 8)}
 
 
 def new_hasher(algorithm: str) -> Hasher:
-    if algorithm == "CRC32":
-        return Crc32()
-    if algorithm == "CRC32C":
-        return Crc32c()
-    if algorithm == "CRC64NVME":
-        return Crc64Nvme()
+    if algorithm in _CRCS:
+        return Crc(*_CRCS[algorithm])
     if algorithm == "SHA1":
         return hashlib.sha1(usedforsecurity=False)
     return hashlib.sha256()

@@ -19,8 +19,8 @@ from pocketcloud.services.s3.buckets import Bucket, require_bucket
 from pocketcloud.services.s3.checksums import (
     CHECKSUM_MEMBERS,
     DEFAULT_PART_CRC,
-    Crc64Nvme,
     b64,
+    crc64nvme,
     new_hasher,
 )
 from pocketcloud.services.s3.conditions import copy_source_window
@@ -176,7 +176,7 @@ async def upload_part_copy(ctx: RequestContext, params: dict[str, Any]) -> dict[
     if params.get("CopySourceRange"):
         first, length = copy_source_window(params["CopySourceRange"], source.size)
     algorithm = json.loads(upload[3]).get("Algorithm")  # the copied part gets the upload's
-    hasher = new_hasher(algorithm) if algorithm else Crc64Nvme()  # else S3's default
+    hasher = new_hasher(algorithm) if algorithm else crc64nvme()  # else S3's default
     blob = await copy_bytes(ctx, source, bucket.region, first, length, hasher=hasher)
     checksum = {CHECKSUM_MEMBERS[algorithm]: b64(hasher.digest())} if algorithm else {}
     stored = checksum or {DEFAULT_PART_CRC: b64(hasher.digest())}

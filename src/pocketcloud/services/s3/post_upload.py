@@ -21,7 +21,7 @@ from pocketcloud.gateway.authentication import KeyLookup, _record_for
 from pocketcloud.protocol.http import HttpRequest, HttpResponse
 from pocketcloud.services.s3.acl_store import acl_for_write, save_object_acl
 from pocketcloud.services.s3.buckets import Bucket, find_bucket, no_such_bucket
-from pocketcloud.services.s3.checksums import Crc64Nvme, b64
+from pocketcloud.services.s3.checksums import b64, crc64nvme
 from pocketcloud.services.s3.edge import s3_error
 from pocketcloud.services.s3.encryption import object_encryption
 from pocketcloud.services.s3.form_data import FormReader, malformed
@@ -90,7 +90,7 @@ async def _post(
     validate_key(key)
     encryption = object_encryption(ctx, bucket, params)
     grants = acl_for_write(ctx, bucket, params, bucket.account_id)
-    crc = Crc64Nvme()  # S3's default checksum: a form upload names none
+    crc = crc64nvme()  # S3's default checksum: a form upload names none
     blob = await cloud.store.blobs.put_async(bucket.region, _file_bytes(events, length_range),
                                              (crc,))  # fmt: skip
     try:

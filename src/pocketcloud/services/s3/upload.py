@@ -22,9 +22,9 @@ from pocketcloud.services.s3.checksums import (
     CHECKSUM_HEADERS,
     CHECKSUM_MEMBERS,
     DIGEST_BYTES,
-    Crc64Nvme,
     Hasher,
     b64,
+    crc64nvme,
     new_hasher,
 )
 from pocketcloud.services.s3.chunked import ChunkedDecoder, is_aws_chunked
@@ -106,7 +106,7 @@ async def receive_body(
         )
     algorithm = requested_algorithm(params, headers) or (DEFAULT_ALGORITHM if default else "")
     hasher = new_hasher(algorithm) if algorithm else None
-    crc = Crc64Nvme() if with_crc64nvme and algorithm != DEFAULT_ALGORITHM else None
+    crc = crc64nvme() if with_crc64nvme and algorithm != DEFAULT_ALGORITHM else None
     digests = tuple(d for d in (hasher, crc) if d is not None)
     if request is not None and request.body:
         body = _buffered(request.body)  # the gateway read a form-typed body already

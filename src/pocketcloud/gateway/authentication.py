@@ -130,8 +130,13 @@ def authenticate(
         # in audit mode an unsigned request is evaluated (and logged) as anonymous too
         return anonymous_caller(account_for_access_key(""))
     record = _record_for(cloud, claimed.access_key_id, lookup)
-    return _judged(claimed.access_key_id, record, mode,
-                   lambda: _check(cloud, request, claimed, record, service, protocol))
+    if mode != "enforce":
+        return _judged(claimed.access_key_id, record, mode,
+                       lambda: _check(cloud, request, claimed, record, service, protocol))
+    if record is None:
+        raise unknown_key_error(protocol, service)
+    _check(cloud, request, claimed, record, service, protocol)  # enforce: no closure per request
+    return _caller_of(claimed.access_key_id, record)
 
 
 def _authenticate_v2(cloud: Cloud, request: HttpRequest, lookup: KeyLookup, mode: str) -> Caller:

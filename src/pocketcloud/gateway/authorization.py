@@ -126,7 +126,9 @@ def _decision_token(ctx: RequestContext, target: Target) -> tuple[Any, ...] | No
     caller = ctx.caller
     if caller is None:
         return None
-    hooks = _hooks(ctx.service)
+    hooks = _hooks_by_service.get(ctx.service, _UNKNOWN)
+    if hooks is _UNKNOWN:
+        hooks = _hooks(ctx.service)
     cloud = ctx.cloud
     if hooks is None:
         versions: tuple[object, ...] = ()
@@ -327,6 +329,7 @@ def _arn_account(resource: str) -> str | None:
 Hooks = tuple[ResourcePolicyLookup, ResourceAccountLookup | None, DecisionVersion | None,
               ActionSide | None]
 _hooks_by_service: dict[str, Hooks | None] = {}
+_UNKNOWN: Any = object()  # a service whose hooks are not looked up yet
 
 
 def _hooks(service: str) -> Hooks | None:

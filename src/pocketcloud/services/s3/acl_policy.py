@@ -68,7 +68,11 @@ def _public_acls_apply(store: Store, bucket: str) -> bool:
 
 def acls_apply(store: Store, bucket: str) -> bool:
     """Whether the bucket's and its objects' ACL grants count in policy evaluation."""
-    ownership = read_config(store, bucket, OWNERSHIP)
+    return ownership_uses_acls(read_config(store, bucket, OWNERSHIP))
+
+
+def ownership_uses_acls(ownership: Any | None) -> bool:
+    """Whether a bucket's ownership controls document leaves its ACLs in force."""
     # ACLs disabled (the default); deleted controls ({}) mean ObjectWriter
     return ownership is not None and ownership.get("ObjectOwnership") != "BucketOwnerEnforced"
 

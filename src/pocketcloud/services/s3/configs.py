@@ -7,14 +7,18 @@ store in this process (the only writer), like bucket rows."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pocketcloud.context import RequestContext
-from pocketcloud.services.s3.schema import s3_store
+from pocketcloud.services.s3.schema import s3_store, store_of
 from pocketcloud.store import Store
+
+if TYPE_CHECKING:
+    from pocketcloud.cloud import Cloud
 
 CONFIGS_CACHED_MAX = 100_000
 _MISSING = object()
+_NONE: dict[str, Any] = {}  # an empty cache level to look through (never written)
 _caches: dict[int, dict[str, dict[str, Any]]] = {}  # store -> bucket -> kind -> document
 # store -> a count of document and bucket writes: cached IAM decisions that read bucket
 # owners, policies, ACLs or public access blocks compare it (resource_policy.decision_version)
@@ -25,14 +29,19 @@ def _cache(store: Store) -> dict[str, dict[str, Any]]:
     return _caches.setdefault(id(store), {})
 
 
-def config_generation(store: Store) -> int:
-    """Changes whenever any bucket's documents change in this process (the only writer)."""
-    return _generations.get(id(store), 0)
-
-
 def changed(store: Store) -> None:
     """Count a write that a cached IAM decision may depend on (documents, bucket rows)."""
     _generations[id(store)] = _generations.get(id(store), 0) + 1
+
+
+def config_and_generation(cloud: Cloud, bucket: str, kind: str) -> tuple[Any | None, int]:
+    """A bucket's document and the count of writes, in one call: IAM asks for both on every
+    policy-checked request (resource_policy.decision_version)."""
+    store = cloud.store
+    found = _caches.get(id(store), _NONE).get(bucket, _NONE).get(kind, _MISSING)
+    if found is _MISSING:
+        found = read_config(store_of(cloud), bucket, kind)
+    return found, _generations.get(id(store), 0)
 
 
 def get_config(ctx: RequestContext, bucket: str, kind: str) -> Any | None:

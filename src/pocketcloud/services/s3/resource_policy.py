@@ -9,9 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from pocketcloud.iam.errors import PolicyError
 from pocketcloud.iam.policy import Policy, parse_policy
-from pocketcloud.services.s3.access import PUBLIC_ACCESS_BLOCK, is_public_policy
-from pocketcloud.services.s3.acl_policy import acl_statements, acls_apply, owned_object_statements
-from pocketcloud.services.s3.configs import config_generation, read_config
+from pocketcloud.services.s3.access import OWNERSHIP, PUBLIC_ACCESS_BLOCK, is_public_policy
+from pocketcloud.services.s3.acl_policy import (
+    acl_statements,
+    acls_apply,
+    owned_object_statements,
+    ownership_uses_acls,
+)
+from pocketcloud.services.s3.configs import config_and_generation, read_config
 from pocketcloud.services.s3.schema import store_of
 
 if TYPE_CHECKING:
@@ -135,9 +140,9 @@ def decision_version(cloud: Cloud, resource_arn: str) -> object | None:
     object writes, which this count does not follow."""
     if not resource_arn.startswith(_S3_ARN_PREFIX):
         return ()
-    bucket = resource_arn[len(_S3_ARN_PREFIX) :].split("/", 1)[0]
-    store = store_of(cloud)
-    return None if acls_apply(store, bucket) else config_generation(store)
+    bucket = resource_arn[len(_S3_ARN_PREFIX) :].partition("/")[0]
+    ownership, generation = config_and_generation(cloud, bucket, OWNERSHIP)
+    return None if ownership_uses_acls(ownership) else generation
 
 
 # The actions the Service Authorization Reference lists with s3:ExistingObjectTag/<key>.

@@ -232,10 +232,24 @@ def _check(
                clock_offset_s=cloud.clock.offset_s)
     except SignatureProblem as problem:
         raise signature_error(problem, protocol, service) from None
+    if claimed.presigned and service == "s3":
+        _check_headers_signed(request, claimed)
     content_sha = request.headers.get("x-amz-content-sha256", "")
     if content_sha.startswith(SIGNED_STREAMING) and not claimed.presigned:
         request.chunk_signer = ChunkSigner.for_request(claimed, record.secret_key,
                                                        cloud.settings.iam == "enforce")
+
+
+def _check_headers_signed(request: HttpRequest, claimed: SignedRequest) -> None:
+    """A presigned URL binds the x-amz-* headers it signed: S3 refuses a request that adds
+    any other (an unsigned x-amz-acl, x-amz-meta-*, x-amz-copy-source... would otherwise take
+    effect with the signer's authority)."""
+    unsigned = [name for name in request.headers
+                if name.startswith("x-amz-") and name not in claimed.signed_headers]
+    if unsigned:
+        raise AwsError("AccessDenied",
+                       "There were headers present in the request which were not signed", 403,
+                       fields={"HeadersNotSigned": ", ".join(unsigned)})  # fmt: skip
 
 
 def _check_session_token(

@@ -1,5 +1,5 @@
-"""S3's background work: lifecycle rules, applied on the cloud clock (see lifecycle_run), and
-replication (replication.py)."""
+"""S3's background work: lifecycle rules, applied on the cloud clock (see lifecycle_run), restore
+notifications (restore_events.py) and replication (replication.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from pocketcloud.services.s3 import replication
 from pocketcloud.services.s3.lifecycle_run import run_lifecycle
+from pocketcloud.services.s3.restore_events import run_restore_events
 
 if TYPE_CHECKING:
     from pocketcloud.cloud import Cloud
@@ -18,6 +19,7 @@ LIFECYCLE_INTERVAL_S = 300.0
 
 def _tick(cloud: Cloud) -> None:
     run_lifecycle(cloud)
+    run_restore_events(cloud)  # restores completing and expiring, on the same clock
 
 
 def start(cloud: Cloud) -> None:

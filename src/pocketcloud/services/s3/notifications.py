@@ -68,8 +68,9 @@ def _time(now: float) -> str:
 
 def emit(ctx: RequestContext, bucket: Any, event_name: str, key: str, *, size: int | None = None,
          etag: str | None = None, version_id: str | None = None,
-         storage_class: str | None = None) -> None:
-    """Queue the notifications one object change causes (no-op without a configuration)."""
+         storage_class: str | None = None, restore: dict[str, Any] | None = None) -> None:
+    """Queue the notifications one object change causes (no-op without a configuration).
+    `restore`: a restore event's glacierEventData (Completed) or EventBridge details."""
     config = load_config(ctx, bucket)
     if not config:
         return
@@ -91,6 +92,8 @@ def emit(ctx: RequestContext, bucket: Any, event_name: str, key: str, *, size: i
             record = _record(ctx, bucket, event_name, entry.get("Id", ""), details, now)
             if event_name.startswith(_V23_EVENTS):
                 record["eventVersion"] = "2.3"
+            if event_name == "ObjectRestore:Completed" and restore:
+                record["glacierEventData"] = {"restoreEventData": restore}
             target: dict[str, Any] = {"Arn": entry[arn_member]}
             if target_service == "sns":
                 target["Subject"] = "Amazon S3 Notification"
@@ -100,7 +103,8 @@ def emit(ctx: RequestContext, bucket: Any, event_name: str, key: str, *, size: i
     if "EventBridgeConfiguration" in config:
         bus = f"arn:aws:events:{bucket.region}:{bucket.account_id}:event-bus/default"
         deliveries.append(_delivery(ctx, bucket, {"Arn": bus},
-                                    _bridge_event(ctx, bucket, event_name, details, now)))
+                                    _bridge_event(ctx, bucket, event_name, details, now,
+                                                  restore)))
     if deliveries:
         with outbox.store(ctx.cloud).write() as tx:
             outbox.enqueue(tx, ctx.cloud, deliveries)
@@ -144,17 +148,21 @@ def _record(ctx: RequestContext, bucket: Any, event_name: str, configuration_id:
     }
 
 
-_V23_EVENTS = ("ObjectTagging:", "ObjectAcl:", "LifecycleExpiration:", "LifecycleTransition")
+_V23_EVENTS = ("ObjectTagging:", "ObjectAcl:", "LifecycleExpiration:", "LifecycleTransition",
+               "ObjectRestore:Delete")
 # Tag and ACL changes leave the object's bytes as they were: S3 sends them without a sequencer.
 _UNSEQUENCED = ("ObjectTagging:", "ObjectAcl:")
 _BRIDGE_TYPES = {"LifecycleTransition": "Object Storage Class Changed",
                  "ObjectTagging:Put": "Object Tags Added",
                  "ObjectTagging:Delete": "Object Tags Deleted",
-                 "ObjectAcl:Put": "Object ACL Updated"}
+                 "ObjectAcl:Put": "Object ACL Updated",
+                 "ObjectRestore:Post": "Object Restore Initiated",
+                 "ObjectRestore:Completed": "Object Restore Completed",
+                 "ObjectRestore:Delete": "Object Restore Expired"}
 
 
 def _bridge_event(ctx: RequestContext, bucket: Any, event_name: str, details: dict[str, Any],
-                  now: float) -> dict[str, Any]:
+                  now: float, restore: dict[str, Any] | None = None) -> dict[str, Any]:
     created = event_name.startswith("ObjectCreated")
     changed = _BRIDGE_TYPES.get(event_name)
     s3_object: dict[str, Any] = {"key": details["rawKey"]}
@@ -175,6 +183,11 @@ def _bridge_event(ctx: RequestContext, bucket: Any, event_name: str, details: di
         detail["reason"] = _REASONS.get(event_name, "PutObject")
     if "storageClass" in details:
         detail["destination-storage-class"] = details["storageClass"]
+    if restore and "lifecycleRestorationExpiryTime" in restore:  # Completed
+        detail["restore-expiry-time"] = restore["lifecycleRestorationExpiryTime"]
+        detail["source-storage-class"] = restore["lifecycleRestoreStorageClass"]
+    elif restore and event_name == "ObjectRestore:Post":
+        detail["source-storage-class"] = restore["source-storage-class"]
     if not created and changed is None:
         detail["deletion-type"] = ("Delete Marker Created"
                                    if event_name.endswith("DeleteMarkerCreated")

@@ -22,7 +22,8 @@ from pocketcloud.errors import AwsError
 from pocketcloud.protocol.http import STATUS_OVERRIDE
 from pocketcloud.services.s3.buckets import require_bucket
 from pocketcloud.services.s3.lifecycle_config import DAY_S
-from pocketcloud.services.s3.notifications import notify_created
+from pocketcloud.services.s3.notifications import emit
+from pocketcloud.services.s3.restore_events import schedule
 from pocketcloud.services.s3.rows import ObjectRow, update_headers, version_row
 from pocketcloud.services.s3.schema import s3_store
 from pocketcloud.services.s3.versioning import malformed_xml
@@ -70,8 +71,12 @@ def restore_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
         restore = {"ready": ready, "expiry": _expiry_s(max(ready, now), days)}
         update_headers(tx, bucket.name, row.key, row.version_id,
                        {**current.headers, RESTORE_STATE: restore})  # fmt: skip
+        schedule(tx, bucket.name, row.key, row.version_id, None if state else ready,
+                 restore["expiry"])  # fmt: skip
     if not state:  # a restore begins (the object's size and ETag, as for a write)
-        notify_created(ctx, bucket, "ObjectRestore:Post", row)
+        emit(ctx, bucket, "ObjectRestore:Post", row.key, size=row.size, etag=row.etag,
+             version_id=row.version_id if bucket.versioning else None,
+             restore={"source-storage-class": row.storage_class})
     # 202 Accepted for a new restore; 200 OK when a restored copy exists (its days renewed)
     return {STATUS_OVERRIDE: 200 if state else 202}
 

@@ -147,6 +147,8 @@ def write_version(
     that has read the key's current row in `tx` passes it as `current`."""
     if not row.seq:  # s3_seq's value is past every number seqs has handed out
         row.seq = int(tx.fetchvalue(_COUNT_SEQ_SQL))
+    if len(row.version_id) == _PENDING_ID_LENGTH:
+        row.version_id = f"{row.seq:016x}{row.version_id}"
     garbage: list[str] = []
     if current is _UNREAD:
         current = current_of(tx, bucket, row.key)
@@ -212,8 +214,20 @@ def delete_version(
     return found, found.blob_ids
 
 
+# A version id is the row's seq (16 hex digits) then 16 random ones: S3 pages a version
+# listing from a VersionIdMarker whose version has since been deleted, so the id itself must
+# say where the version stood. Until write_version knows the seq, the id is the random half.
+_PENDING_ID_LENGTH = 16
+
+
 def new_version_id(versioning: str, random_hex: str) -> str:
-    return random_hex if versioning == "Enabled" else NULL_VERSION
+    """The id of a new version (write_version completes it with the seq)."""
+    return random_hex[:_PENDING_ID_LENGTH] if versioning == "Enabled" else NULL_VERSION
+
+
+def seq_of_version_id(version_id: str) -> int:
+    """Where a (well-formed, non-null) version id stood among its key's versions."""
+    return int(version_id[:16], 16)
 
 
 def check_version_id(version_id: str, argument: str = "versionId") -> None:

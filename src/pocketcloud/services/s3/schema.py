@@ -112,6 +112,19 @@ SCHEMA = (
     UPDATE s3_versions SET owner = {_BUCKET_OWNER_SQL.format(table="s3_versions")};
     ALTER TABLE s3_uploads ADD COLUMN object_owner TEXT NOT NULL DEFAULT '';
     """,
+    # 4: a restore's notifications still to send when the clock reaches `due`: Completed when
+    # the restored copy is ready, Delete when it expires (services/s3/restore_events.py)
+    """
+    CREATE TABLE s3_restore_events (
+        bucket TEXT NOT NULL,
+        key BLOB NOT NULL,
+        version_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        due REAL NOT NULL,
+        PRIMARY KEY (bucket, key, version_id, event)
+    ) WITHOUT ROWID;
+    CREATE INDEX s3_restore_events_due ON s3_restore_events (due);
+    """,
 )
 
 OBJECT_COLUMNS = (

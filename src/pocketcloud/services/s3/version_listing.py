@@ -18,7 +18,7 @@ from pocketcloud.errors import AwsError
 from pocketcloud.services.s3.buckets import require_bucket
 from pocketcloud.services.s3.listing import MAX_KEYS, encoder, max_keys
 from pocketcloud.services.s3.ownership import owner_names
-from pocketcloud.services.s3.rows import NULL_VERSION, check_version_id
+from pocketcloud.services.s3.rows import NULL_VERSION, check_version_id, seq_of_version_id
 from pocketcloud.services.s3.schema import key_bytes, key_text, s3_store
 from pocketcloud.store import Tx
 
@@ -97,10 +97,8 @@ def _start(tx: Tx, bucket: str, params: dict[str, Any]) -> _Cursor:
             (bucket, cursor.key, version_marker) * 2,
         )
         if seq is None and version_marker != NULL_VERSION:
-            raise AwsError(
-                "InvalidArgument", "Invalid version id specified",
-                fields={"ArgumentName": "version-id-marker", "ArgumentValue": version_marker},
-            )  # fmt: skip
+            # a version deleted since: S3 goes on from where it stood (its id says where)
+            seq = seq_of_version_id(version_marker)
         cursor.seq = seq if seq is not None else _NO_SEQ
     return cursor
 

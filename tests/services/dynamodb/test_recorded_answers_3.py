@@ -1,5 +1,6 @@
 """Answers recorded from DynamoDB that earlier passes missed: the wording of an empty key value
-(GetItem, PutItem and Query calls quoted in moto issue 7062 and other users' reports)."""
+(GetItem, PutItem and Query calls quoted in moto issue 7062 and other users' reports) and
+UpdateTable's throughput history (dynalite, whose tests run against DynamoDB)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from tests.services.dynamodb.conftest import error_of
+from tests.services.dynamodb.conftest import error_of, unique
 
 _EMPTY = (
     "One or more parameter values are not valid. The AttributeValue for a key attribute "
@@ -67,3 +68,52 @@ def test_a_query_of_an_index_for_an_empty_hash_key_names_the_index(
     found = ddb.query(TableName=name, IndexName="by-g", KeyConditionExpression="g = :g",
                       ExpressionAttributeValues={":g": {"S": "x"}})  # fmt: skip
     assert found["Count"] == 0
+
+
+@pytest.fixture
+def provisioned(ddb: Any) -> str:
+    name = unique()
+    ddb.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+    )
+    return name
+
+
+def _throughput(ddb: Any, name: str) -> dict[str, Any]:
+    return dict(ddb.describe_table(TableName=name)["Table"]["ProvisionedThroughput"])
+
+
+def test_an_unchanged_throughput_is_refused(ddb: Any, provisioned: str) -> None:
+    assert _refusal(
+        ddb.update_table, TableName=provisioned,
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+    ) == ("ValidationException",
+          "The provisioned throughput for the table will not change. The requested value equals "
+          "the current value. Current ReadCapacityUnits provisioned for the table: 5. Requested "
+          "ReadCapacityUnits: 5. Current WriteCapacityUnits provisioned for the table: 5. "
+          "Requested WriteCapacityUnits: 5. Refer to the Amazon DynamoDB Developer Guide for "
+          "current limits and how to request higher limits.")  # fmt: skip
+
+
+def test_increases_and_decreases_are_dated_and_decreases_counted(
+    ddb: Any, provisioned: str
+) -> None:
+    created = _throughput(ddb, provisioned)
+    assert "LastIncreaseDateTime" not in created and "LastDecreaseDateTime" not in created
+    ddb.update_table(TableName=provisioned,
+                     ProvisionedThroughput={"ReadCapacityUnits": 10, "WriteCapacityUnits": 10})
+    raised = _throughput(ddb, provisioned)
+    assert "LastIncreaseDateTime" in raised and "LastDecreaseDateTime" not in raised
+    assert raised["NumberOfDecreasesToday"] == 0
+    ddb.update_table(TableName=provisioned,
+                     ProvisionedThroughput={"ReadCapacityUnits": 4, "WriteCapacityUnits": 10})
+    lowered = _throughput(ddb, provisioned)
+    assert lowered["LastIncreaseDateTime"] == raised["LastIncreaseDateTime"]  # kept
+    assert lowered["LastDecreaseDateTime"] >= raised["LastIncreaseDateTime"]
+    assert (lowered["NumberOfDecreasesToday"], lowered["ReadCapacityUnits"]) == (1, 4)
+    ddb.update_table(TableName=provisioned,
+                     ProvisionedThroughput={"ReadCapacityUnits": 3, "WriteCapacityUnits": 10})
+    assert _throughput(ddb, provisioned)["NumberOfDecreasesToday"] == 2

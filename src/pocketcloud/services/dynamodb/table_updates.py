@@ -29,7 +29,7 @@ def update_table(
     ctx: RequestContext, params: dict[str, Any], *, propagate: bool = True
 ) -> dict[str, Any]:
     check_request(params)
-    table = storage.table_meta(ctx, params["TableName"])
+    table = storage.table_meta(ctx, params["TableName"], named=True)
     if params.get("ReplicaUpdates"):
         return _update_replicas(ctx, table, params)
     answer = _update_one(ctx, table, params)

@@ -1,6 +1,7 @@
 """Answers recorded from DynamoDB that earlier passes missed: the wording of an empty key value
-(GetItem, PutItem and Query calls quoted in moto issue 7062 and other users' reports) and
-UpdateTable's throughput history (dynalite, whose tests run against DynamoDB)."""
+(GetItem, PutItem and Query calls quoted in moto issue 7062 and other users' reports),
+UpdateTable's throughput history (dynalite, whose tests run against DynamoDB) and a transaction's
+update that cannot apply to its item (a DynamoDB answer quoted in aws-sdk-net issue 1292)."""
 
 from __future__ import annotations
 
@@ -117,3 +118,65 @@ def test_increases_and_decreases_are_dated_and_decreases_counted(
     ddb.update_table(TableName=provisioned,
                      ProvisionedThroughput={"ReadCapacityUnits": 3, "WriteCapacityUnits": 10})
     assert _throughput(ddb, provisioned)["NumberOfDecreasesToday"] == 2
+
+
+_CANCELLED = "Transaction cancelled, please refer cancellation reasons for specific reasons "
+
+
+@pytest.mark.parametrize(
+    ("update", "values", "message"),
+    [
+        ("SET a = nothere", None,
+         "The provided expression refers to an attribute that does not exist in the item"),
+        ("SET nope.b = :v", {":v": {"S": "x"}},
+         "The document path provided in the update expression is invalid for update"),
+        ("ADD s :v", {":v": {"N": "1"}},
+         "An operand in the update expression has an incorrect data type"),
+        ("SET n = n + :v", {":v": {"N": "9.9e125"}},
+         "Number overflow. Attempting to store a number with magnitude larger than supported "
+         "range"),
+    ],
+)  # fmt: skip
+def test_an_update_that_cannot_apply_cancels_the_transaction_with_a_validation_error(
+    ddb: Any, make_table: Callable[..., str], update: str, values: Any, message: str
+) -> None:
+    name = make_table()
+    key = {"pk": {"S": "a"}, "sk": {"S": "b"}}
+    ddb.put_item(TableName=name, Item={**key, "s": {"S": "x"}, "n": {"N": "9.9e125"}})
+    other = {"pk": {"S": "c"}, "sk": {"S": "d"}}
+    changing: dict[str, Any] = {"TableName": name, "Key": key, "UpdateExpression": update}
+    if values:
+        changing["ExpressionAttributeValues"] = values
+    with pytest.raises(ClientError) as excinfo:
+        ddb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": name, "Item": other}}, {"Update": changing}])  # fmt: skip
+    response = excinfo.value.response
+    assert error_of(excinfo) == ("TransactionCanceledException",
+                                 _CANCELLED + "[None, ValidationError]")  # fmt: skip
+    assert response["CancellationReasons"] == [
+        {"Code": "None"}, {"Code": "ValidationError", "Message": message}]  # fmt: skip
+    assert "Item" not in ddb.get_item(TableName=name, Key=other)  # nothing written
+    # UpdateItem alone answers the same message as its own error.
+    with pytest.raises(ClientError) as alone:
+        ddb.update_item(**changing)
+    assert error_of(alone) == ("ValidationException", message)
+
+
+def test_a_failed_condition_is_the_reason_before_the_update_is_tried(
+    ddb: Any, make_table: Callable[..., str]
+) -> None:
+    name = make_table()
+    key = {"pk": {"S": "a"}, "sk": {"S": "b"}}
+    with pytest.raises(ClientError) as excinfo:
+        ddb.transact_write_items(TransactItems=[{"Update": {
+            "TableName": name, "Key": key, "UpdateExpression": "SET a = nothere",
+            "ConditionExpression": "attribute_exists(pk)"}}])  # fmt: skip
+    failed = {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}
+    assert excinfo.value.response["CancellationReasons"] == [failed]
+    # The request's own mistakes stay the request's error.
+    with pytest.raises(ClientError) as own:
+        ddb.transact_write_items(TransactItems=[{"Update": {
+            "TableName": name, "Key": key, "UpdateExpression": "SET pk = :v",
+            "ExpressionAttributeValues": {":v": {"S": "x"}}}}])  # fmt: skip
+    assert error_of(own) == ("ValidationException", "One or more parameter values were invalid: "
+                             "Cannot update attribute pk. This attribute is part of the key")

@@ -1,7 +1,8 @@
 """Answers recorded from DynamoDB that earlier passes missed: the wording of an empty key value
 (GetItem, PutItem and Query calls quoted in moto issue 7062 and other users' reports),
 UpdateTable's throughput history (dynalite, whose tests run against DynamoDB) and a transaction's
-update that cannot apply to its item (a DynamoDB answer quoted in aws-sdk-net issue 1292)."""
+update that cannot apply to its item (a DynamoDB answer quoted in aws-sdk-net issue 1292), and
+tagging a missing table (dynalite's tagging tests)."""
 
 from __future__ import annotations
 
@@ -180,3 +181,15 @@ def test_a_failed_condition_is_the_reason_before_the_update_is_tried(
             "ExpressionAttributeValues": {":v": {"S": "x"}}}}])  # fmt: skip
     assert error_of(own) == ("ValidationException", "One or more parameter values were invalid: "
                              "Cannot update attribute pk. This attribute is part of the key")
+
+
+def test_tagging_a_missing_table_answers_in_dynamodbs_own_spelling(
+    ddb: Any, make_table: Callable[..., str]
+) -> None:
+    arn = ddb.describe_table(TableName=make_table())["Table"]["TableArn"] + "-gone"
+    expected = ("ResourceNotFoundException",
+                f"Requested resource not found: ResourcArn: {arn} not found")  # fmt: skip
+    tags = [{"Key": "a", "Value": "b"}]
+    assert _refusal(ddb.tag_resource, ResourceArn=arn, Tags=tags) == expected
+    assert _refusal(ddb.untag_resource, ResourceArn=arn, TagKeys=["a"]) == expected
+    assert _refusal(ddb.list_tags_of_resource, ResourceArn=arn) == expected

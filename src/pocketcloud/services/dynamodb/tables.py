@@ -277,9 +277,11 @@ def table_for_arn(ctx: RequestContext, resource_arn: str) -> TableMeta:
     try:
         return storage.table_meta(ctx, name)
     except AwsError:
+        # 'ResourcArn' is DynamoDB's own spelling in this answer (dynalite's tagging tests,
+        # run against DynamoDB, expect it).
         raise AwsError(
             "ResourceNotFoundException",
-            f"Requested resource not found: ResourceArn: {resource_arn} not found",
+            f"Requested resource not found: ResourcArn: {resource_arn} not found",
         ) from None
 
 

@@ -193,3 +193,20 @@ def test_tagging_a_missing_table_answers_in_dynamodbs_own_spelling(
     assert _refusal(ddb.tag_resource, ResourceArn=arn, Tags=tags) == expected
     assert _refusal(ddb.untag_resource, ResourceArn=arn, TagKeys=["a"]) == expected
     assert _refusal(ddb.list_tags_of_resource, ResourceArn=arn) == expected
+
+
+def test_capacity_units_above_the_bound_are_out_of_bounds(ddb: Any, provisioned: str) -> None:
+    huge = 1_000_000_000_001
+    assert _refusal(
+        ddb.update_table, TableName=provisioned,
+        ProvisionedThroughput={"ReadCapacityUnits": huge, "WriteCapacityUnits": 5},
+    ) == ("ValidationException", f"Given value {huge} for ReadCapacityUnits is out of bounds")
+    assert _refusal(
+        ddb.create_table, TableName=unique(),
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": huge},
+    ) == ("ValidationException", f"Given value {huge} for WriteCapacityUnits is out of bounds")
+    # The bound itself is accepted.
+    ddb.update_table(TableName=provisioned, ProvisionedThroughput={
+        "ReadCapacityUnits": huge - 1, "WriteCapacityUnits": 5})  # fmt: skip

@@ -210,3 +210,15 @@ def test_capacity_units_above_the_bound_are_out_of_bounds(ddb: Any, provisioned:
     # The bound itself is accepted.
     ddb.update_table(TableName=provisioned, ProvisionedThroughput={
         "ReadCapacityUnits": huge - 1, "WriteCapacityUnits": 5})  # fmt: skip
+
+
+def test_index_updates_name_one_action_and_each_index_once(ddb: Any, provisioned: str) -> None:
+    assert _refusal(ddb.update_table, TableName=provisioned, GlobalSecondaryIndexUpdates=[{}]) == (
+        "ValidationException",
+        "One or more parameter values were invalid: One of GlobalSecondaryIndexUpdate.Update, "
+        "GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null")
+    twice = [{"Delete": {"IndexName": "abc"}}, {"Delete": {"IndexName": "abc"}}]
+    assert _refusal(ddb.update_table, TableName=provisioned, GlobalSecondaryIndexUpdates=twice) == (
+        "ValidationException",
+        "One or more parameter values were invalid: Only one global secondary index update per "
+        "index is allowed simultaneously. Index: abc")

@@ -124,6 +124,28 @@ def check_request(params: dict[str, Any]) -> None:
     for member, change in _ALONE:
         if member in asked and len(asked) > 1:
             raise invalid_parameter(f"{change} must be the only operation in the request")
+    _check_index_updates(params.get("GlobalSecondaryIndexUpdates") or ())
+
+
+def _check_index_updates(updates: Any) -> None:
+    """Each index update names one action, and one index at most once (dynalite's updateTable
+    tests record DynamoDB's words)."""
+    named: set[Any] = set()
+    for update in updates:
+        action = next((update[kind] for kind in ("Update", "Create", "Delete")
+                       if update.get(kind) is not None), None)  # fmt: skip
+        if action is None:
+            raise invalid_parameter(
+                "One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, "
+                "GlobalSecondaryIndexUpdate.Delete must not be null"
+            )
+        name = action.get("IndexName")
+        if name in named:
+            raise invalid_parameter(
+                "Only one global secondary index update per index is allowed simultaneously. "
+                f"Index: {name}"
+            )
+        named.add(name)
 
 
 def _update_table_class(description: dict[str, Any], table_class: Any, now: float) -> None:

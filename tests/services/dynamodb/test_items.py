@@ -76,7 +76,7 @@ def test_key_must_match_schema(ddb: Any, make_table: Any, key: Any, message: str
         ),
         (
             {"pk": {"S": ""}, "sk": {"S": "a"}},
-            "One or more parameter values were invalid: The AttributeValue for a key attribute "
+            "One or more parameter values are not valid. The AttributeValue for a key attribute "
             "cannot contain an empty string value. Key: pk",
         ),
         (

@@ -24,7 +24,7 @@ def test_resource_not_found_type_has_the_dynamodb_namespace(endpoint: str) -> No
     assert response.status_code == 400
     body = response.json()
     assert body["__type"] == "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"
-    assert body["message"] == "Requested resource not found"
+    assert body["message"] == "Requested resource not found: Table: no-such-table not found"
 
 
 def test_validation_exception_type_has_the_coral_namespace(endpoint: str) -> None:

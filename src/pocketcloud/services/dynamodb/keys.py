@@ -84,26 +84,43 @@ def check_index_keys(table: TableMeta, item: Item) -> None:
                     f"Actual: {kind} IndexName: {index.name}"
                 )
             if kind in ("S", "B") and not item[attribute.name][kind]:
-                raise AwsError(
-                    "ValidationException",
-                    "One or more parameter values are not valid. A value specified for a "
-                    "secondary index key is not supported. The AttributeValue for a key "
-                    f"attribute cannot contain an empty {'string' if kind == 'S' else 'binary'} "
-                    f"value. IndexName: {index.name}, IndexKey: {attribute.name}",
-                )
+                raise _empty_index_key(index.name, attribute.name, kind)
+
+
+def check_query_hash_value(value: dict[str, Any], name: str, index_name: str | None) -> None:
+    """A Query's hash key value: never empty (DynamoDB answers as for an item's key, or as for
+    an index key when the Query reads an index)."""
+    ((kind, inner),) = value.items()
+    if inner or kind not in ("S", "B"):
+        return
+    if index_name is not None:
+        raise _empty_index_key(index_name, name, kind)
+    raise invalid(_EMPTY_KEY.format(kind="string" if kind == "S" else "binary", name=name))
+
+
+def _empty_index_key(index_name: str, name: str, kind: str) -> AwsError:
+    return AwsError(
+        "ValidationException",
+        "One or more parameter values are not valid. A value specified for a "
+        "secondary index key is not supported. The AttributeValue for a key "
+        f"attribute cannot contain an empty {'string' if kind == 'S' else 'binary'} "
+        f"value. IndexName: {index_name}, IndexKey: {name}",
+    )
+
+
+# DynamoDB words an empty key value as 'are not valid.', not its usual 'were invalid:' (the
+# message real GetItem, PutItem and Query calls answer; see moto issue 7062).
+_EMPTY_KEY = (
+    "One or more parameter values are not valid. The AttributeValue for a key attribute "
+    "cannot contain an empty {kind} value. Key: {name}"
+)
 
 
 def _check_not_empty(name: str, inner: Any) -> None:
     if type(inner) is str and not inner:
-        raise invalid_parameter(
-            "The AttributeValue for a key attribute cannot contain an empty string value. "
-            f"Key: {name}"
-        )
+        raise invalid(_EMPTY_KEY.format(kind="string", name=name))
     if type(inner) is bytes and not inner:
-        raise invalid_parameter(
-            "The AttributeValue for a key attribute cannot contain an empty binary value. "
-            f"Key: {name}"
-        )
+        raise invalid(_EMPTY_KEY.format(kind="binary", name=name))
 
 
 def checked_size(item: Item, updating: bool = False) -> int:

@@ -24,6 +24,7 @@ from pocketcloud.services.dynamodb.key_conditions import (
     check_start_key,
     key_range,
 )
+from pocketcloud.services.dynamodb.keys import check_query_hash_value
 from pocketcloud.services.dynamodb.rows import (
     PAGE_SIZE_BYTES_MAX,
     Reader,
@@ -62,6 +63,7 @@ def query(ctx: RequestContext, params: dict[str, Any], *, encoded: bool = True) 
             "in the request."
         )
     keys = key_range(tree, expressions.env, hash_key, range_key)
+    check_query_hash_value(keys.hash_value, hash_key.name, index.name if index else None)
     check_filter_keys(params, expressions.get("FilterExpression"), expressions.env,
                       (hash_key, range_key))  # fmt: skip
     forward = params.get("ScanIndexForward", True)

@@ -218,8 +218,10 @@ def store_of(cloud: Any) -> Store:
     return the_store
 
 
-def table_meta(ctx: RequestContext, name: str) -> TableMeta:
-    """The table's metadata, cached; ResourceNotFoundException when it does not exist."""
+def table_meta(ctx: RequestContext, name: str, *, named: bool = False) -> TableMeta:
+    """The table's metadata, cached; ResourceNotFoundException when it does not exist, which
+    names the table for the operations on a table itself (`named`: DescribeTable, UpdateTable,
+    DeleteTable, the TTL operations), as DynamoDB's answers to them do."""
     key = (id(ctx.cloud.store), ctx.account_id, ctx.region, name)
     found = _cache.get(key)
     if found is not None:
@@ -231,7 +233,9 @@ def table_meta(ctx: RequestContext, name: str) -> TableMeta:
             (ctx.account_id, ctx.region, name),
         )
     if row is None:
-        raise AwsError("ResourceNotFoundException", RESOURCE_NOT_FOUND)
+        raise AwsError("ResourceNotFoundException",
+                       f"{RESOURCE_NOT_FOUND}: Table: {name} not found" if named
+                       else RESOURCE_NOT_FOUND)  # fmt: skip
     meta = build_meta(name, row[0], json.loads(row[1]))
     with _cache_lock:
         _cache[key] = meta

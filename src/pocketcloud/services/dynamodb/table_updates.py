@@ -29,7 +29,7 @@ def update_table(
     ctx: RequestContext, params: dict[str, Any], *, propagate: bool = True
 ) -> dict[str, Any]:
     check_request(params)
-    table = storage.table_meta(ctx, params["TableName"])
+    table = storage.table_meta(ctx, params["TableName"], named=True)
     if params.get("ReplicaUpdates"):
         return _update_replicas(ctx, table, params)
     answer = _update_one(ctx, table, params)
@@ -124,6 +124,28 @@ def check_request(params: dict[str, Any]) -> None:
     for member, change in _ALONE:
         if member in asked and len(asked) > 1:
             raise invalid_parameter(f"{change} must be the only operation in the request")
+    _check_index_updates(params.get("GlobalSecondaryIndexUpdates") or ())
+
+
+def _check_index_updates(updates: Any) -> None:
+    """Each index update names one action, and one index at most once (dynalite's updateTable
+    tests record DynamoDB's words)."""
+    named: set[Any] = set()
+    for update in updates:
+        action = next((update[kind] for kind in ("Update", "Create", "Delete")
+                       if update.get(kind) is not None), None)  # fmt: skip
+        if action is None:
+            raise invalid_parameter(
+                "One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, "
+                "GlobalSecondaryIndexUpdate.Delete must not be null"
+            )
+        name = action.get("IndexName")
+        if name in named:
+            raise invalid_parameter(
+                "Only one global secondary index update per index is allowed simultaneously. "
+                f"Index: {name}"
+            )
+        named.add(name)
 
 
 def _update_table_class(description: dict[str, Any], table_class: Any, now: float) -> None:
@@ -157,16 +179,55 @@ def _update_billing(description: dict[str, Any], params: dict[str, Any], now: fl
                 "WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST"
             )
         check.check_throughput(throughput)
-        description["ProvisionedThroughput"] = {
-            **throughput_description(throughput),
-            "LastIncreaseDateTime": now,
-        }
+        before = description.get("ProvisionedThroughput") or {}
+        if current == "PROVISIONED":
+            _check_throughput_changes(before, throughput)
+        description["ProvisionedThroughput"] = _changed_throughput(before, throughput, now)
     if mode and mode != current:
         summary: dict[str, Any] = {"BillingMode": mode}
         if mode == "PAY_PER_REQUEST":
             summary["LastUpdateToPayPerRequestDateTime"] = now
             description["ProvisionedThroughput"] = throughput_description(None)
         description["BillingModeSummary"] = summary
+
+
+_UNITS = ("ReadCapacityUnits", "WriteCapacityUnits")
+_DAY_S = 86400
+
+
+def _check_throughput_changes(before: dict[str, Any], asked: dict[str, Any]) -> None:
+    """DynamoDB refuses a throughput equal to the current one (text as dynalite records it
+    from DynamoDB's answer)."""
+    if any(before.get(units) != asked.get(units) for units in _UNITS):
+        return
+    read, write = before.get("ReadCapacityUnits"), before.get("WriteCapacityUnits")
+    raise invalid(
+        "The provisioned throughput for the table will not change. The requested value equals "
+        f"the current value. Current ReadCapacityUnits provisioned for the table: {read}. "
+        f"Requested ReadCapacityUnits: {read}. Current WriteCapacityUnits provisioned for the "
+        f"table: {write}. Requested WriteCapacityUnits: {write}. Refer to the Amazon DynamoDB "
+        "Developer Guide for current limits and how to request higher limits."
+    )
+
+
+def _changed_throughput(
+    before: dict[str, Any], asked: dict[str, Any], now: float
+) -> dict[str, Any]:
+    """The new throughput with its history: an increase dates LastIncreaseDateTime, a decrease
+    dates LastDecreaseDateTime and counts in NumberOfDecreasesToday (a UTC day's count)."""
+    after = {**before, **throughput_description(asked)}
+    changes = [asked.get(units, 0) - before.get(units, 0) for units in _UNITS]
+    if any(change > 0 for change in changes):
+        after["LastIncreaseDateTime"] = now
+    if any(change < 0 for change in changes):
+        last = before.get("LastDecreaseDateTime")
+        same_day = last is not None and int(last // _DAY_S) == int(now // _DAY_S)
+        after["NumberOfDecreasesToday"] = (before.get("NumberOfDecreasesToday", 0)
+                                           if same_day else 0) + 1  # fmt: skip
+        after["LastDecreaseDateTime"] = now
+    else:
+        after["NumberOfDecreasesToday"] = before.get("NumberOfDecreasesToday", 0)
+    return after
 
 
 def _update_stream(

@@ -12,6 +12,7 @@ MAX_GLOBAL_INDEXES = 20
 MAX_LOCAL_INDEXES = 5
 MAX_PROJECTED_ATTRIBUTES = 100
 MAX_CAPACITY_UNITS = 40000
+CAPACITY_UNITS_BOUND = 1_000_000_000_000  # above it DynamoDB calls a value out of bounds
 TABLE_CLASSES = ("STANDARD", "STANDARD_INFREQUENT_ACCESS")
 
 
@@ -91,6 +92,8 @@ def check_throughput(throughput: dict[str, int]) -> None:
         units = throughput.get(member)
         if units is None or units < 1:
             raise invalid_parameter(f"{member} must be greater than 0; {member}: {units}")
+        if units > CAPACITY_UNITS_BOUND:  # dynalite's tests record DynamoDB's words
+            raise invalid(f"Given value {units} for {member} is out of bounds")
 
 
 def check_projection(projection: dict[str, Any], index_name: str) -> None:

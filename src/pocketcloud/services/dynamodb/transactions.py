@@ -1,7 +1,10 @@
 """TransactWriteItems and TransactGetItems: all or nothing, in one store transaction.
 
 Every condition is checked against the state before the transaction; if any fails, nothing
-is written and TransactionCanceledException lists a reason per action, in order.
+is written and TransactionCanceledException lists a reason per action, in order. An update
+that cannot apply to its item (a missing operand, a bad document path, a wrong type...) is such
+a reason too, 'ValidationError' with the message UpdateItem would answer (as DynamoDB answers:
+aws-sdk-net issue 1292 shows one), not the request's own error.
 A ClientRequestToken makes a repeated request a no-op for ten minutes.
 """
 
@@ -57,7 +60,7 @@ class _Action:
     key_item: Item
     request: dict[str, Any]
     expressions: Expressions
-    item: Item | None = None  # Put's item
+    item: Item | None = None  # Put's item, or Update's item once updated
     size: int = 0
     index_units: dict[str, float] = field(default_factory=dict)
 
@@ -128,7 +131,7 @@ def _reason(action: _Action, old: Item | None) -> dict[str, Any]:
     if condition is None or check_condition(
         condition, old, action.expressions.env, "ConditionExpression"
     ):
-        return {"Code": "None"}
+        return _update(action, old) if action.kind == "Update" else {"Code": "None"}
     reason: dict[str, Any] = {
         "Code": "ConditionalCheckFailed",
         "Message": "The conditional request failed",
@@ -137,6 +140,22 @@ def _reason(action: _Action, old: Item | None) -> dict[str, Any]:
     if wanted == "ALL_OLD" and old is not None:
         reason["Item"] = old
     return reason
+
+
+def _update(action: _Action, old: Item | None) -> dict[str, Any]:
+    """The Update's new item, kept for _apply; what stops it is the action's reason."""
+    table = action.table
+    try:
+        new, _ = updated_item(table, action.key_item, old, action.expressions)
+        if table.indexes:
+            check_index_keys(table, new)
+        action.size = checked_size(new, updating=True)
+    except AwsError as error:
+        if error.code != "ValidationException":
+            raise
+        return {"Code": "ValidationError", "Message": error.message}
+    action.item = new
+    return {"Code": "None"}
 
 
 def _apply(tx: Any, action: _Action, old: Item | None, now: float) -> None:
@@ -151,10 +170,8 @@ def _apply(tx: Any, action: _Action, old: Item | None, now: float) -> None:
             changes.remove(tx, table, action.key, old, now)
             action.size = item_size_bytes(old)
     elif action.kind == "Update":
-        new, _ = updated_item(table, action.key_item, old, action.expressions)
-        if table.indexes:
-            check_index_keys(table, new)
-        action.size = checked_size(new, updating=True)
+        assert action.item is not None  # made by _update
+        new = action.item
         changes.put(tx, table, action.key, old, new, action.size, now)
     if action.kind == "ConditionCheck":  # charged as a write of the item it checks
         action.size = item_size_bytes(old) if old is not None else 0

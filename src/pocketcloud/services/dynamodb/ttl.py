@@ -91,7 +91,7 @@ def update_time_to_live(
     ctx: RequestContext, params: dict[str, Any], *, propagate: bool = True
 ) -> dict[str, Any]:
     """On a global table the setting applies to every replica, as DynamoDB keeps it in sync."""
-    table = storage.table_meta(ctx, params["TableName"])
+    table = storage.table_meta(ctx, params["TableName"], named=True)
     answer = _update_one(ctx, table, params)
     if propagate:
         for region in replicas.synced_regions(table):
@@ -141,7 +141,7 @@ def _update_one(ctx: RequestContext, table: TableMeta, params: dict[str, Any]) -
 
 
 def describe_time_to_live(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    current = settings(storage.table_meta(ctx, params["TableName"]))
+    current = settings(storage.table_meta(ctx, params["TableName"], named=True))
     status = current.get("Status", "DISABLED")
     description: dict[str, Any] = {"TimeToLiveStatus": status}
     if status != "DISABLED":

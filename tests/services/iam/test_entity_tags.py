@@ -142,9 +142,24 @@ def test_a_missing_entity_is_no_such_entity(iam, entity: Entity) -> None:  # typ
         else:
             assert message == entity.message
         assert (code, status) == ("NoSuchEntity", 404)
-    # the entity is looked for before the tags are checked
-    code, _, _ = refusal(entity.call, iam, "tag", entity.missing,
-                         Tags=_tags(("k" * 129, "v")))
+
+
+
+def test_model_constraints_come_before_the_lookup(iam, entity: Entity) -> None:  # type: ignore[no-untyped-def]
+    """As AWS answers TagRole with 51 tags for a missing role (LocalStack's AWS-validated
+    snapshot, test_role_tag_errors): ValidationError, not NoSuchEntity."""
+    many = _tags(*((str(i), str(i)) for i in range(51)))
+    assert refusal(entity.call, iam, "tag", entity.missing, Tags=many) == (
+        "ValidationError", "1 validation error detected: Value at 'tags' failed to satisfy "
+        "constraint: Member must have length less than or equal to 50", 400)
+    code, message, _ = refusal(entity.call, iam, "tag", entity.missing,
+                               Tags=_tags(("k" * 129, "v")))
+    assert code == "ValidationError" and "'tags.1.member.key'" in message
+    code, message, _ = refusal(entity.call, iam, "untag", entity.missing,
+                               TagKeys=[f"k{i}" for i in range(51)])
+    assert code == "ValidationError" and "'tagKeys'" in message
+    # IAM's own rules are checked after the lookup (AWS's order there is not recorded)
+    code, _, _ = refusal(entity.call, iam, "tag", entity.missing, Tags=_tags(("aws:k", "v")))
     assert code == "NoSuchEntity"
 
 

@@ -3,7 +3,8 @@ entity saying where its tags are kept and how IAM words a missing one.
 
 The rules themselves (50 tags, key and value lengths, reserved prefix, duplicate keys) are
 ``common.merged_tags``/``without_tags``; the paging is ``common.page``. The entity is looked
-for before the tags are checked, as IAM does.
+for once the request's tags or keys meet the model's constraints (ValidationError: count,
+lengths, characters), and before IAM's own rules (reserved prefix, duplicates, the quota).
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from typing import Any
 
 from pocketcloud.context import RequestContext
 from pocketcloud.services.iam import managed, mfa
-from pocketcloud.services.iam.common import merged_tags, no_such_entity, page, without_tags
+from pocketcloud.services.iam.common import (
+    merged_tags,
+    no_such_entity,
+    page,
+    tag_constraints,
+    valid_tag_keys,
+    without_tags,
+)
 from pocketcloud.services.iam.schema import reading, writing
 from pocketcloud.store import Tx
 
@@ -78,6 +86,7 @@ ENTITIES = (
 
 def tag(entity: Taggable, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     value = entity.value(params)
+    tag_constraints(params["Tags"])
     with writing(ctx.cloud) as tx:
         stored = entity.stored(tx, ctx.account_id, value, changing=True)
         entity.store(tx, ctx.account_id, value, merged_tags(
@@ -87,6 +96,7 @@ def tag(entity: Taggable, ctx: RequestContext, params: dict[str, Any]) -> dict[s
 
 def untag(entity: Taggable, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     value = entity.value(params)
+    valid_tag_keys(params["TagKeys"])
     with writing(ctx.cloud) as tx:
         stored = entity.stored(tx, ctx.account_id, value, changing=True)
         entity.store(tx, ctx.account_id, value,

@@ -268,3 +268,17 @@ def test_mfa_serial_numbers_are_checked_before_they_are_looked_for(iam) -> None:
                          (iam.list_mfa_device_tags, {})):
         code, message, _ = refusal(call, SerialNumber="bad serial!", **params)
         assert code == "ValidationError" and "'serialNumber'" in message
+
+
+def test_a_retagged_key_keeps_its_place(iam, entity: Entity) -> None:  # type: ignore[no-untyped-def]
+    """AWS recorded (LocalStack's snapshot, test_role_tag_operations): after TagRole gives
+    "somekey" a new value, ListRoleTags still lists it before "someotherkey"."""
+    value = entity.create(iam)
+    entity.call(iam, "tag", value, Tags=_tags(("somekey", "somevalue"),
+                                              ("someotherkey", "someothervalue")))
+    entity.call(iam, "tag", value, Tags=_tags(("somekey", "updatedvalue")))
+    assert entity.call(iam, "list", value)["Tags"] == _tags(
+        ("somekey", "updatedvalue"), ("someotherkey", "someothervalue"))
+    entity.call(iam, "tag", value, Tags=_tags(("somekey", "")))
+    assert entity.call(iam, "list", value)["Tags"] == _tags(
+        ("somekey", ""), ("someotherkey", "someothervalue"))

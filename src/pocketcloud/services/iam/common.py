@@ -185,11 +185,13 @@ def valid_tag_keys(keys: list[str]) -> list[str]:
 def merged_tags(stored: str, added: list[dict[str, str]], fold_case: bool = False,
                 keys_case_sensitive: bool = False) -> str:
     """``fold_case``: users' and roles' tag keys ignore case (a new "department" replaces a
-    "Department"); other IAM resources keep both."""
+    "Department"); other IAM resources keep both. A key tagged again keeps its place in the
+    list, as AWS recorded."""
     tags = {t["Key"]: t["Value"] for t in json.loads(stored)}
     for tag in valid_tags(added, keys_case_sensitive):
-        if fold_case:
-            tags = {k: v for k, v in tags.items() if k.lower() != tag["Key"].lower()}
+        if fold_case:  # the new spelling takes the old one's place
+            tags = {tag["Key"] if k.lower() == tag["Key"].lower() else k: v
+                    for k, v in tags.items()}
         tags[tag["Key"]] = tag["Value"]
     if len(tags) > MAX_TAGS:
         raise AwsError("LimitExceededException",

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from pocketcloud.arns import arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.events.buses import page_limit, page_start, store, validation
+from pocketcloud.services.events.buses import page, page_limit, page_start, store, validation
 from pocketcloud.services.events.connections import check_name
 from pocketcloud.store import Tx
 
@@ -173,10 +173,7 @@ def list_api_destinations(ctx: RequestContext, params: dict[str, Any]) -> dict[s
                 state = _connection_state(tx, ctx, config["ConnectionArn"])
                 config.pop("Description", None)  # the list leaves descriptions out, as AWS's
                 found.append({**config, "ApiDestinationState": _state(state)})
-    result: dict[str, Any] = {"ApiDestinations": found[start:start + limit]}
-    if start + limit < len(found):
-        result["NextToken"] = str(start + limit)
-    return result
+    return page(found, start, limit, "ApiDestinations")
 
 
 def update_api_destination(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,8 @@ from pocketcloud.services.events import rule_cache
 from pocketcloud.services.events.buses import (
     bus_arn,
     bus_name,
+    one_filter,
+    page,
     page_limit,
     page_start,
     require_bus,
@@ -161,13 +163,7 @@ def describe_archive(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
 
 
 def list_archives(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    filters = [k for k in ("NamePrefix", "EventSourceArn", "State") if params.get(k)]
-    if len(filters) > 1:
-        raise AwsError("ValidationException", "At most one filter is allowed for "
-                       "ListArchives. Use either : State, EventSourceArn, or NamePrefix.")
-    state = params.get("State")
-    if state and state not in _STATES:
-        raise validation("state", state, f"Member must satisfy enum value set: {list(_STATES)}")
+    state = one_filter(params, "ListArchives", _STATES)
     limit, start = page_limit(params), page_start(params)
     prefix = params.get("NamePrefix") or ""
     with store(ctx).read() as tx:
@@ -179,10 +175,7 @@ def list_archives(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
                            "region = ? ORDER BY name", (ctx.account_id, ctx.region))
     found = [_summary(r) for r in rows if r[0].startswith(prefix)
              and (bus is None or r[1] == bus) and state in (None, "ENABLED")]
-    result: dict[str, Any] = {"Archives": found[start:start + limit]}
-    if start + limit < len(found):
-        result["NextToken"] = str(start + limit)
-    return result
+    return page(found, start, limit, "Archives")
 
 
 def update_archive(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

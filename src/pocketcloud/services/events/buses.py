@@ -209,10 +209,8 @@ def list_event_buses(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
     start = page_start(params)
     with store(ctx).read() as tx:
         rows = [r for r in _rows(tx, ctx) if r[0].startswith(prefix)]
-    page = rows[start:start + limit]
-    result: dict[str, Any] = {"EventBuses": [_describe(ctx, r) for r in page]}
-    if start + limit < len(rows):
-        result["NextToken"] = str(start + limit)
+    result = page(rows, start, limit, "EventBuses")
+    result["EventBuses"] = [_describe(ctx, r) for r in result["EventBuses"]]
     return result
 
 
@@ -252,3 +250,24 @@ def page_start(params: dict[str, Any]) -> int:
     if not str(token).isdigit():
         raise AwsError("ValidationException", "The NextToken provided is invalid.")
     return int(token)
+
+
+def page(items: list[Any], start: int, limit: int, member: str) -> dict[str, Any]:
+    """A List* answer: ``limit`` items from ``start`` (page_start, page_limit: checked as the
+    request arrives) and, when more follow, the NextToken of the next page."""
+    result: dict[str, Any] = {member: items[start:start + limit]}
+    if start + limit < len(items):
+        result["NextToken"] = str(start + limit)
+    return result
+
+
+def one_filter(params: dict[str, Any], operation: str, states: tuple[str, ...]) -> str | None:
+    """ListArchives' and ListReplays' filters: at most one of NamePrefix, EventSourceArn and
+    State, the State one of ``states``; answers the State asked for."""
+    if len([k for k in ("NamePrefix", "EventSourceArn", "State") if params.get(k)]) > 1:
+        raise AwsError("ValidationException", f"At most one filter is allowed for {operation}. "
+                       "Use either : State, EventSourceArn, or NamePrefix.")
+    state: str | None = params.get("State")
+    if state and state not in states:
+        raise validation("state", state, f"Member must satisfy enum value set: {list(states)}")
+    return state

@@ -20,7 +20,7 @@ from typing import Any
 from pocketcloud.arns import arn
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
-from pocketcloud.services.events.buses import page_limit, page_start, store, validation
+from pocketcloud.services.events.buses import page, page_limit, page_start, store, validation
 from pocketcloud.store import Tx
 
 CONNECTIONS_PER_REGION_MAX = 50  # AWS's default quota of connections per account and region
@@ -211,10 +211,7 @@ def list_connections(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
             if config.get("StateReason") and row_state == "DEAUTHORIZED":
                 entry["StateReason"] = config["StateReason"]
             found.append(entry)
-    result: dict[str, Any] = {"Connections": found[start:start + limit]}
-    if start + limit < len(found):
-        result["NextToken"] = str(start + limit)
-    return result
+    return page(found, start, limit, "Connections")
 
 
 def update_connection(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

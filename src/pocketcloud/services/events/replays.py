@@ -19,6 +19,8 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.events import outbox
 from pocketcloud.services.events.buses import (
+    one_filter,
+    page,
     page_limit,
     page_start,
     require_bus,
@@ -162,13 +164,7 @@ def describe_replay(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
 
 
 def list_replays(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    filters = [k for k in ("NamePrefix", "EventSourceArn", "State") if params.get(k)]
-    if len(filters) > 1:
-        raise AwsError("ValidationException", "At most one filter is allowed for ListReplays. "
-                       "Use either : State, EventSourceArn, or NamePrefix.")
-    state = params.get("State")
-    if state and state not in _STATES:
-        raise validation("state", state, f"Member must satisfy enum value set: {list(_STATES)}")
+    state = one_filter(params, "ListReplays", _STATES)
     limit, start = page_limit(params), page_start(params)
     prefix, source = params.get("NamePrefix") or "", params.get("EventSourceArn")
     with store(ctx).read() as tx:
@@ -180,10 +176,7 @@ def list_replays(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         if name.startswith(prefix) and state in (None, row_state) and \
                 source in (None, config["EventSourceArn"]):
             found.append(_summary(name, config, row_state))
-    result: dict[str, Any] = {"Replays": found[start:start + limit]}
-    if start + limit < len(found):
-        result["NextToken"] = str(start + limit)
-    return result
+    return page(found, start, limit, "Replays")
 
 
 def cancel_replay(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from pocketcloud.services.events import rule_cache
 from pocketcloud.services.events.buses import (
     DEFAULT_BUS,
     bus_name,
+    page,
     page_limit,
     page_start,
     require_bus,
@@ -153,10 +154,7 @@ def list_rules(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
                            "region = ? AND bus = ? ORDER BY name",
                            (ctx.account_id, ctx.region, bus))
     found = [public(json.loads(config)) for name, config in rows if name.startswith(prefix)]
-    result: dict[str, Any] = {"Rules": found[start:start + limit]}
-    if start + limit < len(found):
-        result["NextToken"] = str(start + limit)
-    return result
+    return page(found, start, limit, "Rules")
 
 
 def _set_state(ctx: RequestContext, params: dict[str, Any], state: str) -> dict[str, Any]:
@@ -207,7 +205,4 @@ def list_rule_names_by_target(ctx: RequestContext, params: dict[str, Any]) -> di
                            "ORDER BY rule",
                            (ctx.account_id, ctx.region, bus, params["TargetArn"]))
     names = [r[0] for r in rows]
-    result: dict[str, Any] = {"RuleNames": names[start:start + limit]}
-    if start + limit < len(names):
-        result["NextToken"] = str(start + limit)
-    return result
+    return page(names, start, limit, "RuleNames")

@@ -9,7 +9,14 @@ from typing import Any
 from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.events import rule_cache
-from pocketcloud.services.events.buses import bus_name, page_limit, page_start, store, validation
+from pocketcloud.services.events.buses import (
+    bus_name,
+    page,
+    page_limit,
+    page_start,
+    store,
+    validation,
+)
 from pocketcloud.services.events.rules import check_rule_name, load_rule
 from pocketcloud.services.events.transform import RESERVED, check_path, template_placeholders
 from pocketcloud.store import Tx
@@ -135,7 +142,4 @@ def list_targets_by_rule(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     with store(ctx).read() as tx:
         load_rule(tx, ctx, bus, rule)
         targets = rule_targets(tx, _key(ctx, bus, rule))
-    result: dict[str, Any] = {"Targets": targets[start:start + limit]}
-    if start + limit < len(targets):
-        result["NextToken"] = str(start + limit)
-    return result
+    return page(targets, start, limit, "Targets")

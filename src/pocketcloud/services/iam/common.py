@@ -127,12 +127,7 @@ def valid_tags(
     (the quota, LimitExceeded, is for tags added to those already there).
     ``keys_case_sensitive``: managed policies keep "a" and "A" apart, as AWS recorded."""
     tags = tags or []
-    if len(tags) > MAX_TAGS:
-        raise tag_error("tags", f"Member must have length less than or equal to {MAX_TAGS}")
-    for number, tag in enumerate(tags, 1):
-        _valid_tag_text(tag["Key"], f"tags.{number}.member.key", MAX_TAG_KEY_LENGTH, "+")
-        _valid_tag_text(tag.get("Value", ""), f"tags.{number}.member.value",
-                        MAX_TAG_VALUE_LENGTH, "*")
+    tag_constraints(tags)
     for tag in tags:
         if any(text.lower().startswith(RESERVED_TAG_PREFIX)
                for text in (tag["Key"], tag.get("Value", ""))):
@@ -145,6 +140,17 @@ def valid_tags(
         raise AwsError("InvalidInputException", "Duplicate tag keys found. Please note that "
                        "Tag keys are case insensitive.")
     return [{"Key": t["Key"], "Value": t.get("Value", "")} for t in tags]
+
+
+def tag_constraints(tags: list[dict[str, str]]) -> None:
+    """The model's constraints on a request's tags (ValidationError): IAM checks them before it
+    looks for the entity (AWS answers TagRole with 51 tags for a missing role so)."""
+    if len(tags) > MAX_TAGS:
+        raise tag_error("tags", f"Member must have length less than or equal to {MAX_TAGS}")
+    for number, tag in enumerate(tags, 1):
+        _valid_tag_text(tag["Key"], f"tags.{number}.member.key", MAX_TAG_KEY_LENGTH, "+")
+        _valid_tag_text(tag.get("Value", ""), f"tags.{number}.member.value",
+                        MAX_TAG_VALUE_LENGTH, "*")
 
 
 def _valid_tag_text(text: str, member: str, max_length: int, repeat: str) -> None:
@@ -179,11 +185,13 @@ def valid_tag_keys(keys: list[str]) -> list[str]:
 def merged_tags(stored: str, added: list[dict[str, str]], fold_case: bool = False,
                 keys_case_sensitive: bool = False) -> str:
     """``fold_case``: users' and roles' tag keys ignore case (a new "department" replaces a
-    "Department"); other IAM resources keep both."""
+    "Department"); other IAM resources keep both. A key tagged again keeps its place in the
+    list, as AWS recorded."""
     tags = {t["Key"]: t["Value"] for t in json.loads(stored)}
     for tag in valid_tags(added, keys_case_sensitive):
-        if fold_case:
-            tags = {k: v for k, v in tags.items() if k.lower() != tag["Key"].lower()}
+        if fold_case:  # the new spelling takes the old one's place
+            tags = {tag["Key"] if k.lower() == tag["Key"].lower() else k: v
+                    for k, v in tags.items()}
         tags[tag["Key"]] = tag["Value"]
     if len(tags) > MAX_TAGS:
         raise AwsError("LimitExceededException",

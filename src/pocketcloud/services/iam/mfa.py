@@ -18,7 +18,6 @@ from pocketcloud.errors import AwsError
 from pocketcloud.services.iam import totp
 from pocketcloud.services.iam.common import (
     already_exists,
-    merged_tags,
     no_such_entity,
     page,
     timestamp,
@@ -26,7 +25,6 @@ from pocketcloud.services.iam.common import (
     valid_path,
     valid_tags,
     validation_error,
-    without_tags,
 )
 from pocketcloud.services.iam.credentials import caller_of
 from pocketcloud.services.iam.schema import reading, writing
@@ -40,6 +38,7 @@ RESYNC_WINDOW_STEPS = 20  # a drifted device's codes, up to ten minutes off, can
 SERIAL_PATTERN = re.compile(r"[\w+=/:,.@-]+")
 CODE_PATTERN = re.compile(r"\d{6}")
 ASSIGNMENT_STATUSES = ("Assigned", "Unassigned", "Any")
+NO_SUCH_DEVICE = "VirtualMFADevice with serial number {} doesn't exist."
 _COLUMNS = "serial, seed, create_date, user_name, enable_date, tags, drift_steps, last_step"
 
 
@@ -75,7 +74,7 @@ def _qr_code(account_id: str, name: str, seed: str) -> bytes:
 
 
 def delete_virtual_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    serial = _serial(params)
+    serial = serial_number(params)
     with writing(ctx.cloud) as tx:
         device = _required(tx, ctx.account_id, serial)
         if device[3] is not None:
@@ -87,7 +86,7 @@ def delete_virtual_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> di
 
 
 def enable_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    serial = _serial(params)
+    serial = serial_number(params)
     first, second = _codes(params)
     with writing(ctx.cloud) as tx:
         user = user_row(tx, ctx.account_id, params["UserName"])[0]
@@ -112,7 +111,7 @@ def enable_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
 def resync_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """Two consecutive codes from a device whose clock drifted: later codes are expected
     that many steps off."""
-    serial = _serial(params)
+    serial = serial_number(params)
     first, second = _codes(params)
     with writing(ctx.cloud) as tx:
         device = _assigned(tx, ctx.account_id, params["UserName"], serial)
@@ -127,7 +126,7 @@ def resync_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
 
 
 def deactivate_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    serial = _serial(params)
+    serial = serial_number(params)
     with writing(ctx.cloud) as tx:
         user = params.get("UserName") or _caller_user(ctx)
         _assigned(tx, ctx.account_id, user, serial)
@@ -138,7 +137,7 @@ def deactivate_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[s
 
 
 def get_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    serial = _serial(params)
+    serial = serial_number(params)
     with reading(ctx.cloud) as tx:
         user = params.get("UserName") or _caller_user(ctx)
         device = _assigned(tx, ctx.account_id, user, serial)
@@ -184,31 +183,6 @@ def _virtual_shape(tx: Tx, account_id: str, row: tuple[Any, ...]) -> dict[str, A
     return shape
 
 
-def tag_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    serial = _serial(params)
-    with writing(ctx.cloud) as tx:
-        device = _required(tx, ctx.account_id, serial)
-        tx.execute("UPDATE iam_mfa_devices SET tags = ? WHERE account_id = ? AND serial = ?",
-                   (merged_tags(device[5], params["Tags"]), ctx.account_id, serial))
-    return {}
-
-
-def untag_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    serial = _serial(params)
-    with writing(ctx.cloud) as tx:
-        device = _required(tx, ctx.account_id, serial)
-        tx.execute("UPDATE iam_mfa_devices SET tags = ? WHERE account_id = ? AND serial = ?",
-                   (without_tags(device[5], params["TagKeys"]), ctx.account_id, serial))
-    return {}
-
-
-def list_mfa_device_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    serial = _serial(params)
-    with reading(ctx.cloud) as tx:
-        device = _required(tx, ctx.account_id, serial)
-    return page(json.loads(device[5]), params, "Tags")
-
-
 def device_counts(tx: Tx, account_id: str) -> tuple[int, int]:
     """GetAccountSummary's MFADevices and MFADevicesInUse."""
     row = tx.fetchone("SELECT COUNT(*), COUNT(user_name) FROM iam_mfa_devices WHERE "
@@ -243,7 +217,7 @@ def _not_associated() -> AwsError:
 
 # --- shared ---------------------------------------------------------------------------------
 
-def _serial(params: dict[str, Any]) -> str:
+def serial_number(params: dict[str, Any]) -> str:
     serial = str(params["SerialNumber"])
     if not 9 <= len(serial) <= 256 or not SERIAL_PATTERN.fullmatch(serial):
         raise validation_error(serial, "serialNumber", "Member must satisfy regular "
@@ -271,7 +245,7 @@ def _device(tx: Tx, account_id: str, serial: str) -> tuple[Any, ...] | None:
 def _required(tx: Tx, account_id: str, serial: str) -> tuple[Any, ...]:
     device = _device(tx, account_id, serial)
     if device is None:
-        raise no_such_entity(f"VirtualMFADevice with serial number {serial} doesn't exist.")
+        raise no_such_entity(NO_SUCH_DEVICE.format(serial))
     return device
 
 

@@ -16,9 +16,7 @@ from pocketcloud.services.iam.common import (
     already_exists,
     merged_tags,
     no_such_entity,
-    page,
     timestamp,
-    without_tags,
 )
 from pocketcloud.services.iam.schema import reading, writing
 
@@ -181,25 +179,6 @@ def update_open_id_connect_provider_thumbprint(
     _check_counts([], thumbprints)
     return _change(ctx, params["OpenIDConnectProviderArn"],
                    lambda row: row.update(thumbprints=json.dumps(thumbprints)))
-
-
-def tag_open_id_connect_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return _change(ctx, params["OpenIDConnectProviderArn"],
-                   lambda row: row.update(tags=merged_tags(row["tags"], params["Tags"])))
-
-
-def untag_open_id_connect_provider(
-    ctx: RequestContext, params: dict[str, Any]
-) -> dict[str, Any]:
-    return _change(ctx, params["OpenIDConnectProviderArn"],
-                   lambda row: row.update(tags=without_tags(row["tags"], params["TagKeys"])))
-
-
-def list_open_id_connect_provider_tags(
-    ctx: RequestContext, params: dict[str, Any]
-) -> dict[str, Any]:
-    return page(json.loads(_provider(ctx, params["OpenIDConnectProviderArn"])[4]), params,
-                "Tags")
 
 
 def _change(ctx: RequestContext, arn: str, change: Callable[[dict[str, Any]], Any]

@@ -32,6 +32,7 @@ from pocketcloud.services.iam import (
     service_credentials,
     service_linked,
     simulation,
+    tags,
     user_credentials,
     users,
 )
@@ -63,4 +64,6 @@ _OPERATIONS = {
         "add", "remove", "set", "simulate", "enable", "deactivate", "resync", "upload",
         "reset", "change", "generate", "disable")
 }
+# Tag*/Untag*/List*Tags: one implementation for every taggable entity
+_OPERATIONS.update({name: _in_callers_account(value) for name, value in tags.OPERATIONS.items()})
 globals().update(_OPERATIONS)

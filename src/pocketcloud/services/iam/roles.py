@@ -13,7 +13,6 @@ from pocketcloud.services.iam.common import (
     already_exists,
     encoded_document,
     iam_arn,
-    merged_tags,
     name_taken,
     new_id,
     no_such_entity,
@@ -25,7 +24,6 @@ from pocketcloud.services.iam.common import (
     valid_path,
     valid_tags,
     validation_error,
-    without_tags,
 )
 from pocketcloud.services.iam.managed import require_boundary
 from pocketcloud.services.iam.schema import reading, writing
@@ -142,30 +140,6 @@ def delete_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def tag_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    with writing(ctx.cloud) as tx:
-        row = role_row(tx, ctx.account_id, params["RoleName"])
-        tx.execute("UPDATE iam_roles SET tags = ? WHERE account_id = ? AND name = ?",
-                   (merged_tags(row[8], params["Tags"], fold_case=True), ctx.account_id,
-                    row[0]))
-    return {}
-
-
-def untag_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    with writing(ctx.cloud) as tx:
-        row = role_row(tx, ctx.account_id, params["RoleName"])
-        tx.execute("UPDATE iam_roles SET tags = ? WHERE account_id = ? AND name = ?",
-                   (without_tags(row[8], params["TagKeys"], fold_case=True), ctx.account_id,
-                    row[0]))
-    return {}
-
-
-def list_role_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    with reading(ctx.cloud) as tx:
-        row = role_row(tx, ctx.account_id, params["RoleName"])
-    return page(json.loads(row[8]), params, "Tags")
-
-
 def put_role_permissions_boundary(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     boundary = params["PermissionsBoundary"]
     with writing(ctx.cloud) as tx:
@@ -262,28 +236,6 @@ def remove_role_from_instance_profile(
         tx.execute("UPDATE iam_instance_profiles SET role_name = NULL WHERE account_id = ? AND "
                    "name = ?", (ctx.account_id, row[0]))
     return {}
-
-
-def tag_instance_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    with writing(ctx.cloud) as tx:
-        row = _profile_row(tx, ctx.account_id, params["InstanceProfileName"])
-        tx.execute("UPDATE iam_instance_profiles SET tags = ? WHERE account_id = ? AND name = ?",
-                   (merged_tags(row[5], params["Tags"]), ctx.account_id, row[0]))
-    return {}
-
-
-def untag_instance_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    with writing(ctx.cloud) as tx:
-        row = _profile_row(tx, ctx.account_id, params["InstanceProfileName"])
-        tx.execute("UPDATE iam_instance_profiles SET tags = ? WHERE account_id = ? AND name = ?",
-                   (without_tags(row[5], params["TagKeys"]), ctx.account_id, row[0]))
-    return {}
-
-
-def list_instance_profile_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    with reading(ctx.cloud) as tx:
-        row = _profile_row(tx, ctx.account_id, params["InstanceProfileName"])
-    return page(json.loads(row[5]), params, "Tags")
 
 
 def profiles_of_role(tx: Tx, account_id: str, role_name: str) -> list[dict[str, Any]]:

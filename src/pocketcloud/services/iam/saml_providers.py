@@ -21,13 +21,10 @@ from pocketcloud.context import RequestContext
 from pocketcloud.errors import AwsError
 from pocketcloud.services.iam.common import (
     already_exists,
-    merged_tags,
     no_such_entity,
-    page,
     timestamp,
     valid_tags,
     validation_error,
-    without_tags,
 )
 from pocketcloud.services.iam.schema import reading, writing
 from pocketcloud.store import Tx
@@ -121,21 +118,6 @@ def delete_saml_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[st
         tx.execute("DELETE FROM iam_saml_providers WHERE account_id = ? AND arn = ?",
                    (ctx.account_id, arn))
     return {}
-
-
-def tag_saml_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return _retag(ctx, params["SAMLProviderArn"], lambda tags: merged_tags(tags, params["Tags"]))
-
-
-def untag_saml_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return _retag(ctx, params["SAMLProviderArn"],
-                  lambda tags: without_tags(tags, params["TagKeys"]))
-
-
-def list_saml_provider_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    with reading(ctx.cloud) as tx:
-        row = _required(tx, ctx.account_id, params["SAMLProviderArn"])
-    return page(json.loads(row[7]), params, "Tags")
 
 
 def provider_count(tx: Tx, account_id: str) -> int:
@@ -265,9 +247,3 @@ def _required(tx: Tx, account_id: str, arn: str) -> tuple[Any, ...]:
     return row
 
 
-def _retag(ctx: RequestContext, arn: str, change: Any) -> dict[str, Any]:
-    with writing(ctx.cloud) as tx:
-        row = _required(tx, ctx.account_id, arn)
-        tx.execute("UPDATE iam_saml_providers SET tags = ? WHERE account_id = ? AND arn = ?",
-                   (change(row[7]), ctx.account_id, arn))
-    return {}

@@ -14,7 +14,6 @@ from pocketcloud.errors import AwsError
 from pocketcloud.services.iam.common import (
     already_exists,
     iam_arn,
-    merged_tags,
     name_taken,
     new_id,
     no_such_entity,
@@ -25,7 +24,6 @@ from pocketcloud.services.iam.common import (
     valid_path,
     valid_tags,
     validation_error,
-    without_tags,
 )
 from pocketcloud.services.iam.schema import reading, writing
 from pocketcloud.store import Tx
@@ -111,29 +109,6 @@ def delete_server_certificate(ctx: RequestContext, params: dict[str, Any]) -> di
         tx.execute("DELETE FROM iam_server_certificates WHERE account_id = ? AND name = ?",
                    (ctx.account_id, name))
     return {}
-
-
-def tag_server_certificate(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    with writing(ctx.cloud) as tx:
-        row = _required(tx, ctx.account_id, params["ServerCertificateName"])
-        tx.execute("UPDATE iam_server_certificates SET tags = ? WHERE account_id = ? AND "
-                   "name = ?", (merged_tags(row[7], params["Tags"]), ctx.account_id, row[0]))
-    return {}
-
-
-def untag_server_certificate(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    with writing(ctx.cloud) as tx:
-        row = _required(tx, ctx.account_id, params["ServerCertificateName"])
-        tx.execute("UPDATE iam_server_certificates SET tags = ? WHERE account_id = ? AND "
-                   "name = ?", (without_tags(row[7], params["TagKeys"]), ctx.account_id,
-                                row[0]))
-    return {}
-
-
-def list_server_certificate_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    with reading(ctx.cloud) as tx:
-        row = _required(tx, ctx.account_id, params["ServerCertificateName"])
-    return page(json.loads(row[7]), params, "Tags")
 
 
 def certificate_count(tx: Tx, account_id: str) -> int:

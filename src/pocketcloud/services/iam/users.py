@@ -10,7 +10,6 @@ from pocketcloud.errors import AwsError
 from pocketcloud.services.iam.common import (
     already_exists,
     iam_arn,
-    merged_tags,
     name_taken,
     new_id,
     no_such_entity,
@@ -20,7 +19,6 @@ from pocketcloud.services.iam.common import (
     valid_name,
     valid_path,
     valid_tags,
-    without_tags,
 )
 from pocketcloud.services.iam.managed import require_boundary
 from pocketcloud.services.iam.schema import reading, writing
@@ -136,30 +134,6 @@ def delete_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         tx.execute("DELETE FROM iam_users WHERE account_id = ? AND name = ?",
                    (ctx.account_id, name))
     return {}
-
-
-def tag_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    with writing(ctx.cloud) as tx:
-        row = _user_row(tx, ctx.account_id, params["UserName"])
-        tx.execute("UPDATE iam_users SET tags = ? WHERE account_id = ? AND name = ?",
-                   (merged_tags(row[5], params["Tags"], fold_case=True), ctx.account_id,
-                    row[0]))
-    return {}
-
-
-def untag_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    with writing(ctx.cloud) as tx:
-        row = _user_row(tx, ctx.account_id, params["UserName"])
-        tx.execute("UPDATE iam_users SET tags = ? WHERE account_id = ? AND name = ?",
-                   (without_tags(row[5], params["TagKeys"], fold_case=True), ctx.account_id,
-                    row[0]))
-    return {}
-
-
-def list_user_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    with reading(ctx.cloud) as tx:
-        row = _user_row(tx, ctx.account_id, params["UserName"])
-    return page(json.loads(row[5]), params, "Tags")
 
 
 def put_user_permissions_boundary(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

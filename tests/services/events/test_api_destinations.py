@@ -6,6 +6,7 @@ import base64
 import json
 import queue
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +26,7 @@ class Endpoint:
         self.requests: queue.Queue[dict[str, Any]] = queue.Queue()
         self.statuses: list[int] = []
         self.tokens = 0
+        self.token_delay_s = 0.0  # how long /token takes to answer
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -34,6 +36,7 @@ class Endpoint:
                 record = {"method": self.command, "path": self.path, "body": body,
                           "headers": {k.lower(): v for k, v in self.headers.items()}}
                 if self.path.startswith("/token"):
+                    time.sleep(outer.token_delay_s)
                     outer.tokens += 1
                     answer = json.dumps({"access_token": f"tok-{outer.tokens}",
                                          "expires_in": 3600}).encode()
@@ -321,3 +324,25 @@ def test_malformed_input_gets_4xx(events: Any) -> None:
         with pytest.raises(ClientError) as caught:
             call(**kwargs)
         assert 400 <= caught.value.response["ResponseMetadata"]["HTTPStatusCode"] < 500, kwargs
+
+
+def test_deliveries_that_need_a_token_together_fetch_it_once(
+    events: Any, endpoint_server: Endpoint
+) -> None:
+    """Regression: two deliveries (or a delivery and the authorizing job) racing for a slow
+    token endpoint each fetched their own token."""
+    endpoint_server.token_delay_s = 0.5
+    created = events.create_connection(
+        Name=_name("conn"), AuthorizationType="OAUTH_CLIENT_CREDENTIALS", AuthParameters={
+            "OAuthParameters": {
+                "AuthorizationEndpoint": endpoint_server.base + "/token", "HttpMethod": "POST",
+                "ClientParameters": {"ClientID": "id", "ClientSecret": "secret"}}})
+    destination = events.create_api_destination(
+        Name=_name("dest"), ConnectionArn=created["ConnectionArn"], HttpMethod="POST",
+        InvocationEndpoint=endpoint_server.base + "/hook")["ApiDestinationArn"]
+    source = _route(events, destination)
+    for n in range(4):
+        _send(events, source, n=n)
+    seen = [endpoint_server.next(timeout_s=15) for _ in range(5)]
+    assert sorted(r.get("kind", "call") for r in seen) == ["call"] * 4 + ["token"]
+    assert {r["headers"]["authorization"] for r in seen if "kind" not in r} == {"Bearer tok-1"}

@@ -13,6 +13,7 @@ says they are stale.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import logging
@@ -57,6 +58,7 @@ class Failure(AwsError):
 
 
 _tokens: OrderedDict[str, tuple[str, float]] = OrderedDict()  # connection ARN -> (token, until)
+_fetching: dict[str, asyncio.Lock] = {}  # connection ARN -> held while its token is fetched
 _windows: OrderedDict[str, tuple[int, int]] = OrderedDict()  # destination ARN -> (second, n)
 
 
@@ -188,9 +190,25 @@ async def _auth_headers(cloud: Any, connection: dict[str, Any],
 
 async def _token(cloud: Any, connection: dict[str, Any], secrets: dict[str, Any]) -> str:
     arn = connection["ConnectionArn"]
+    kept = _kept_token(cloud, arn)
+    if kept is not None:
+        return kept
+    if len(_fetching) >= TOKENS_KEPT_MAX:  # bounded: drop the locks nobody holds
+        for idle in [a for a, lock in _fetching.items() if not lock.locked()]:
+            del _fetching[idle]
+    # one fetch per connection at a time: deliveries and the authorizing job that need a
+    # token together wait for the same answer instead of each asking the endpoint
+    async with _fetching.setdefault(arn, asyncio.Lock()):
+        kept = _kept_token(cloud, arn)
+        return kept if kept is not None else await _fetch_token(cloud, arn, secrets)
+
+
+def _kept_token(cloud: Any, arn: str) -> str | None:
     kept = _tokens.get(arn)
-    if kept and kept[1] > cloud.clock.now():
-        return kept[0]
+    return kept[0] if kept and kept[1] > cloud.clock.now() else None
+
+
+async def _fetch_token(cloud: Any, arn: str, secrets: dict[str, Any]) -> str:
     oauth = secrets.get("OAuthParameters") or {}
     client = oauth.get("ClientParameters") or {}
     pair = f"{client.get('ClientID', '')}:{client.get('ClientSecret', '')}".encode()

@@ -123,6 +123,8 @@ _whole_decisions: dict[tuple[Any, ...], Decision] = {}
 
 
 def _decision_token(ctx: RequestContext, target: Target) -> tuple[Any, ...] | None:
+    """The key of a whole decision; None when it may not be kept. Made on every request, so
+    flat: one resource (a string) and its version, or the tuples of several."""
     caller = ctx.caller
     if caller is None:
         return None
@@ -130,19 +132,23 @@ def _decision_token(ctx: RequestContext, target: Target) -> tuple[Any, ...] | No
     if hooks is _UNKNOWN:
         hooks = _hooks(ctx.service)
     cloud = ctx.cloud
+    resources = target.resources
     if hooks is None:
-        versions: tuple[object, ...] = ()
+        version: object = ()
     elif hooks[2] is None:
         return None  # the service cannot say when its resource policies change
+    elif len(resources) == 1:
+        version = hooks[2](cloud, resources[0])
+        if version is None:
+            return None
     else:
-        version_of, resources = hooks[2], target.resources
-        versions = ((version_of(cloud, resources[0]),) if len(resources) == 1
-                    else tuple(version_of(cloud, resource) for resource in resources))
-        if None in versions:
+        version = tuple([hooks[2](cloud, resource) for resource in resources])
+        if None in version:  # type: ignore[operator]
             return None
     # the store's id: generations count per store, and stores live as long as the process
     return (id(cloud.store), caller.identity, ctx.account_id, target.action,
-            iam_generation(cloud), tuple(target.resources), versions)
+            iam_generation(cloud), resources[0] if len(resources) == 1 else tuple(resources),
+            version)
 
 
 def _evaluate(ctx: RequestContext, target: Target) -> tuple[Decision, bool]:

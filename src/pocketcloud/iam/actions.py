@@ -114,7 +114,7 @@ def authorization_target(
     rule = _RULES.get(service)
     resources = rule(operation, params, ctx) if rule else ["*"]
     action = action_name(service, operation)
-    if service == "s3":
+    if service == "s3" and "VersionId" in params:
         action = resource_rules.s3_action(action, params)
     return Target(action, resources or ["*"], None, service, operation, params)
 

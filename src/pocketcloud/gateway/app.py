@@ -140,9 +140,9 @@ class Gateway:
         last_access.record(ctx)
         authorize(ctx, params)
         result: Any = function(ctx, params)
-        if inspect.isawaitable(result):
+        if not isinstance(result, dict) and inspect.isawaitable(result):  # most answer a dict
             result = await result
-        return _respond(operation, result or {}, request_id, found.protocol)
+        return _respond(operation, {} if result is None else result, request_id, found.protocol)
 
     async def _admin(self, request: HttpRequest, receive: Receive, request_id: str) -> HttpResponse:
         try:

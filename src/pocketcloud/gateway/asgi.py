@@ -39,12 +39,32 @@ async def read_body(receive: Receive, limit_bytes: int = MAX_BUFFERED_BODY_BYTES
     return b"".join(chunks)
 
 
+# Header names as clients send them -> lower-case str, and response header names -> bytes:
+# the same few dozen names on every request, so each is decoded (or encoded) once.
+HEADER_NAMES_CACHED_MAX = 1024
+_names_in: dict[bytes, str] = {}
+_names_out: dict[str, tuple[bytes, bool]] = {}  # name -> (bytes, is it Content-Length)
+
+
+def _name_in(raw_name: bytes) -> str:
+    name = raw_name.decode("latin-1").lower()  # ASGI servers send lower case; others may not
+    if len(_names_in) < HEADER_NAMES_CACHED_MAX:
+        _names_in[raw_name] = name
+    return name
+
+
+def _name_out(name: str) -> tuple[bytes, bool]:
+    encoded = name.encode("latin-1")
+    found = (encoded, encoded.lower() == b"content-length")
+    if len(_names_out) < HEADER_NAMES_CACHED_MAX:
+        _names_out[name] = found
+    return found
+
+
 def to_request(scope: Scope, body: bytes) -> HttpRequest:
     headers: dict[str, str] = {}
     for raw_name, raw_value in scope["headers"]:
-        name = raw_name.decode("latin-1")
-        if not name.islower():  # ASGI servers send lower-case names; others may not
-            name = name.lower()
+        name = _names_in.get(raw_name) or _name_in(raw_name)
         value = raw_value.decode("latin-1")
         headers[name] = f"{headers[name]},{value}" if name in headers else value
     raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
@@ -66,8 +86,8 @@ async def send_response(send: Send, response: HttpResponse) -> None:
     headers = []
     has_length = False
     for name, value in response.headers.items():
-        encoded = name.encode("latin-1")
-        has_length = has_length or encoded.lower() == b"content-length"
+        encoded, is_length = _names_out.get(name) or _name_out(name)
+        has_length = has_length or is_length
         headers.append((encoded, value.encode("latin-1")))
     if response.stream is None and not has_length:
         headers.append((b"content-length", str(len(response.body)).encode()))

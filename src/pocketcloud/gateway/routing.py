@@ -20,7 +20,7 @@ from pocketcloud.gateway.scope import CredentialScope, credential_scope, legacy_
 from pocketcloud.protocol.catalog import ServiceInfo, catalog
 from pocketcloud.protocol.http import HttpRequest
 from pocketcloud.protocol.rest_router import RestRouter
-from pocketcloud.protocol.specs import service_model
+from pocketcloud.protocol.specs import operation_model, service_model
 from pocketcloud.services.registry import is_served
 
 _FORM = "application/x-www-form-urlencoded"
@@ -38,7 +38,7 @@ class Route:
     form: dict[str, str] = field(default_factory=dict)
 
     def operation_model(self) -> OperationModel:
-        return service_model(self.service).operation_model(self.operation)
+        return operation_model(self.service, self.operation)  # cached: asked on every request
 
 
 def route(request: HttpRequest, default_region: str) -> Route:

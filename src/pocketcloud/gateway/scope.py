@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote
 
 from pocketcloud.config import DEFAULT_ACCOUNT_ID
@@ -25,6 +26,8 @@ def credential_scope(request: HttpRequest) -> CredentialScope | None:
     """The scope from an Authorization header or a presigned URL's X-Amz-Credential."""
     authorization = request.headers.get("authorization", "")
     credential = ""
+    if authorization.startswith("AWS4-HMAC-SHA256 "):
+        return _header_scope(authorization)
     if authorization.startswith("AWS4-"):
         match = _CREDENTIAL.search(authorization)
         credential = match.group(1) if match else ""
@@ -36,6 +39,17 @@ def credential_scope(request: HttpRequest) -> CredentialScope | None:
     parts = credential.split("/")
     if len(parts) == 4 and parts[3] == "aws4_request":  # SigV4a: no region in the scope
         return CredentialScope(parts[0], parts[1], _single_region(request), parts[2])
+    if len(parts) != 5 or parts[4] != "aws4_request":
+        return None
+    return CredentialScope(parts[0], parts[1], parts[2], parts[3])
+
+
+@lru_cache(maxsize=1024)
+def _header_scope(authorization: str) -> CredentialScope | None:
+    """A SigV4 Authorization header's scope: a pure function of the header, so a client's
+    requests within the same second (and every replay) parse it once."""
+    match = _CREDENTIAL.search(authorization)
+    parts = match.group(1).split("/") if match else []
     if len(parts) != 5 or parts[4] != "aws4_request":
         return None
     return CredentialScope(parts[0], parts[1], parts[2], parts[3])

@@ -1,5 +1,5 @@
 """CopyObject answers held to what AWS was recorded sending (LocalStack's test_s3 recordings):
-which copies of an object onto itself S3 lets through."""
+which copies of an object onto itself S3 lets through, and the storage class a copy gets."""
 
 from __future__ import annotations
 

@@ -23,7 +23,13 @@ from pocketcloud.services.s3.checksums import (
     new_hasher,
 )
 from pocketcloud.services.s3.conditions import check_copy_source_conditions
-from pocketcloud.services.s3.encryption import object_encryption, reported, without_encryption
+from pocketcloud.services.s3.encryption import (
+    AES256,
+    has_default_encryption,
+    object_encryption,
+    reported,
+    without_encryption,
+)
 from pocketcloud.services.s3.inline import is_inline, read_inline
 from pocketcloud.services.s3.lifecycle_expiry import add_expiration
 from pocketcloud.services.s3.notifications import notify_created
@@ -174,18 +180,28 @@ def _check_directives(params: dict[str, Any]) -> None:
                                    "ArgumentValue": value})  # fmt: skip
 
 
+# Naming any of these lets a copy onto itself through, even with the source's own value
+# (LocalStack's AWS recordings: test_s3_copy_object_in_place_storage_class, ..._website_
+# redirect_location, ..._with_encryption); an ACL alone does not (test_s3_copy_object_in_place).
+_IN_PLACE_CHANGES = ("StorageClass", "WebsiteRedirectLocation", "ServerSideEncryption",
+                     "SSECustomerAlgorithm", "ChecksumAlgorithm")  # fmt: skip
+
+
 def _same_object_unchanged(
-    params: dict[str, Any], bucket: Bucket, source_bucket: Bucket, source: ObjectRow
-) -> bool:
-    return (
-        source_bucket.name == bucket.name
-        and source.key == params["Key"]
-        and params.get("MetadataDirective", "COPY") == "COPY"
-        and (params.get("StorageClass") or source.storage_class) == source.storage_class
-        and not params.get("WebsiteRedirectLocation")
-        and not params.get("ServerSideEncryption")
-        and not params.get("ChecksumAlgorithm")
-        and not bucket.versioning
+    ctx: RequestContext, params: dict[str, Any], bucket: Bucket, source_bucket: Bucket,
+    source: ObjectRow,
+) -> bool:  # fmt: skip
+    """A copy onto itself that changes nothing, which S3 refuses. A source encrypted other
+    than with SSE-S3 changes (the copy falls back to SSE-S3), and so does any copy in a
+    bucket with a default-encryption configuration (test_copy_in_place_with_bucket_encryption)."""
+    if source_bucket.name != bucket.name or source.key != params["Key"]:
+        return False
+    return not (
+        params.get("MetadataDirective") == "REPLACE"
+        or any(params.get(member) for member in _IN_PLACE_CHANGES)
+        or bucket.versioning
+        or source.headers.get("ServerSideEncryption") not in (None, AES256)
+        or has_default_encryption(ctx, bucket)
     )
 
 
@@ -205,9 +221,11 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     bucket = require_bucket(ctx, params["Bucket"])
     validate_key(params["Key"])
     _check_directives(params)
-    storage_class = requested_storage_class(params.get("StorageClass"), "")
+    # a copy is STANDARD unless it names a class: the source's is not kept (LocalStack's AWS
+    # recording test_s3_copy_object_storage_class)
+    storage_class = requested_storage_class(params.get("StorageClass"))
     source_bucket, source, version_id = find_copy_source(ctx, params)
-    if _same_object_unchanged(params, bucket, source_bucket, source):
+    if _same_object_unchanged(ctx, params, bucket, source_bucket, source):
         raise AwsError(
             "InvalidRequest",
             "This copy request is illegal because it is trying to copy an object to itself "
@@ -249,7 +267,7 @@ async def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         size=blob.size_bytes,
         etag=f'"{blob.md5_hex}"',
         last_modified=ctx.cloud.clock.now(),
-        storage_class=storage_class or source.storage_class,
+        storage_class=storage_class,
         headers=headers,
         metadata=metadata,
         checksum=checksum,

@@ -121,6 +121,11 @@ def without_encryption(headers: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in headers.items() if name not in OBJECT_MEMBERS}
 
 
+def has_default_encryption(ctx: RequestContext, bucket: Bucket) -> bool:
+    """Was a default-encryption configuration put on the bucket (not the implicit SSE-S3)?"""
+    return bool(get_config(ctx, bucket.name, CONFIG_KIND))
+
+
 def _default_rule(ctx: RequestContext, bucket: Bucket) -> dict[str, Any]:
     config = get_config(ctx, bucket.name, CONFIG_KIND)
     return dict(config["Rules"][0]) if config else {}

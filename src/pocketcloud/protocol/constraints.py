@@ -212,3 +212,9 @@ def _compiled(pattern: str) -> Any:
         return re.compile(pattern, re.ASCII)
     except re.error:
         return None
+
+
+def string_check(low: int | None, high: int | None, pattern: str | None) -> Check | None:
+    """A string member's constraints as a check, for the members of list elements that the
+    services check themselves (STS's session tags and policy ARNs)."""
+    return _string_check(low, high, pattern)

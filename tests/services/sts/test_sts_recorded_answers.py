@@ -33,3 +33,12 @@ def test_access_key_info_checks_the_key_id(sts: Any, key_id: str, constraint: st
     assert refusal(sts.get_access_key_info, AccessKeyId=key_id) == (
         "ValidationError", f"1 validation error detected: Value '{key_id}' at 'accessKeyId' "
         f"failed to satisfy constraint: {constraint}", 400)
+
+
+# AWS's answer as reported in aws-sdk-net#1522 and aws-actions/configure-aws-credentials#318
+def test_web_identity_for_a_missing_role_is_not_authorized(sts: Any) -> None:
+    code, message, status = refusal(
+        sts.assume_role_with_web_identity, RoleArn="arn:aws:iam::000000000000:role/no-such-role",
+        RoleSessionName="web", WebIdentityToken="eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.")
+    assert (code, message, status) == (
+        "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403)

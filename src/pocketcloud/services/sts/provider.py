@@ -20,7 +20,15 @@ from pocketcloud.services.iam.common import policy_document
 from pocketcloud.services.iam.credentials import caller_of, lookup_access_key
 from pocketcloud.services.iam.managed import default_document
 from pocketcloud.services.iam.schema import reading, writing
-from pocketcloud.services.sts import mfa, sessions, tags, trust, validation, web_identity
+from pocketcloud.services.sts import (
+    mfa,
+    packing,
+    sessions,
+    tags,
+    trust,
+    validation,
+    web_identity,
+)
 from pocketcloud.services.sts.authorization_messages import (
     decode_authorization_message as decode_authorization_message,  # served from there
 )
@@ -65,9 +73,10 @@ def assume_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     for action in _trust_actions(params):
         trust.check_trust(ctx, role, principal, action, context, caller)
     policies = _session_policies(ctx, role.account_id, params)
+    packed = packing.packed_size(params, session_tags)
     # a session made with MFA, or from an MFA session, carries it on
     return _role_session(ctx, role, session_name, duration_s, policies, source_identity,
-                         session_tags, chained, transitive,
+                         session_tags, chained, packed, transitive,
                          mfa_at if mfa_at is not None else caller.mfa_authenticated_at)
 
 
@@ -125,7 +134,8 @@ def assume_role_with_web_identity(ctx: RequestContext, params: dict[str, Any]) -
     principal = Principal(provider_arn, "", "web-identity")
     trust.check_trust(ctx, role, principal, "sts:AssumeRoleWithWebIdentity", context, None)
     policies = _session_policies(ctx, role.account_id, params)
-    result = _role_session(ctx, role, session_name, duration_s, policies, None, {}, False)
+    result = _role_session(ctx, role, session_name, duration_s, policies, None, {}, False,
+                           packing.packed_size(params, {}))
     return {**result, "SubjectFromWebIdentityToken": identity.subject,
             "Provider": provider_arn, "Audience": identity.audience}
 
@@ -160,6 +170,7 @@ def get_federation_token(ctx: RequestContext, params: dict[str, Any]) -> dict[st
         duration_s = min(duration_s, ROOT_SESSION_TOKEN_MAX_S)
     policies = _session_policies(ctx, caller.account_id, params)
     session_tags = tags.requested(params)
+    packed = packing.packed_size(params, session_tags)
     arn = f"arn:aws:sts::{caller.account_id}:federated-user/{name}"
     user_id = f"{caller.account_id}:{name}"
     credentials = sessions.issue(
@@ -169,14 +180,13 @@ def get_federation_token(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     return {"Credentials": credentials,
             "FederatedUser": {"FederatedUserId": user_id, "Arn": arn},
             # 0 when nothing was packed, as recorded from AWS
-            "PackedPolicySize": _packed_size(policies, session_tags)
-            if policies or session_tags else 0}
+            "PackedPolicySize": packed if policies or session_tags else 0}
 
 
 def _role_session(
     ctx: RequestContext, role: trust.Role, session_name: str, duration_s: int,
     policies: list[str], source_identity: str | None, tags: dict[str, str], chained: bool,
-    transitive_keys: list[str] | None = None, mfa_at: float | None = None,
+    packed: int, transitive_keys: list[str] | None = None, mfa_at: float | None = None,
 ) -> dict[str, Any]:
     arn = f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/{session_name}"
     user_id = f"{role.role_id}:{session_name}"
@@ -192,16 +202,10 @@ def _role_session(
     result: dict[str, Any] = {
         "Credentials": credentials, "AssumedRoleUser": {"AssumedRoleId": user_id, "Arn": arn}}
     if policies or tags:  # AWS leaves PackedPolicySize out when nothing was packed
-        result["PackedPolicySize"] = _packed_size(policies, tags)
+        result["PackedPolicySize"] = packed
     if source_identity:
         result["SourceIdentity"] = source_identity
     return result
-
-
-def _packed_size(policies: list[str], tags: dict[str, str]) -> int:
-    """The percentage of the packed-policy limit the session policies and tags use."""
-    packed = sum(len(p) for p in policies) + sum(len(k) + len(v) for k, v in tags.items())
-    return max(1, min(100, packed * 100 // validation.MAX_SESSION_POLICY_CHARS))
 
 
 def _duration(requested: int | None, max_session_s: int, chained: bool) -> int:

@@ -107,7 +107,15 @@ def keep_source_identity(caller: Credential, requested: str | None, role_arn: st
         raise _denied(caller.principal_arn, "sts:SetSourceIdentity", role_arn, "")
 
 
+# the unsigned federation calls name no caller: AWS answers them "Not authorized to perform
+# sts:AssumeRoleWithWebIdentity", for a missing role as for a trust policy that says no (as
+# reported from AWS in aws-sdk-net#1522, aws-actions/configure-aws-credentials#318)
+_UNSIGNED_ACTIONS = frozenset({"sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"})
+
+
 def _denied(caller_arn: str, action: str, role_arn: str, message: str) -> AwsError:
+    if action in _UNSIGNED_ACTIONS:
+        return AwsError("AccessDenied", f"Not authorized to perform {action}", 403)
     return AwsError("AccessDenied", message or f"User: {caller_arn} is not authorized to "
                     f"perform: {action} on resource: {role_arn}", 403)
 

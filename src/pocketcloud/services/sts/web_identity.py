@@ -89,5 +89,6 @@ def verify(identity: WebIdentity, client_ids: list[str], thumbprints: list[str],
         raise _invalid("Incorrect token audience")
     expires = identity.claims.get("exp")
     if isinstance(expires, int | float) and expires <= now_s:
-        raise AwsError("ExpiredTokenException", "Token expired: current date/time must be "
-                       "before the expiration date/time.")
+        # AWS names both instants in epoch seconds (as reported in aws-sdk-java-v2#5709)
+        raise AwsError("ExpiredTokenException", f"Token expired: current date/time "
+                       f"{int(now_s)} must be before the expiration date/time {int(expires)}")

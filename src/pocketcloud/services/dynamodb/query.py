@@ -179,6 +179,9 @@ def _page(
             and index.projection_type == "ALL")
     )  # fmt: skip
     splice = splice and whole
+    # A global index holds only what it projects: its filter sees nothing more.
+    narrow = index if index is not None and index.is_global and index.projection_type != "ALL" \
+        else None
     # A read through an index that does not project everything is charged for its entries.
     entries: list[bytes] | None = (
         [] if index is not None and index.projection_type != "ALL"
@@ -209,6 +212,8 @@ def _page(
             matched += 1  # nothing to look at in the item
         else:
             item = storage.decode_item(raw)
+            if narrow is not None:
+                item = _index_projection(table, narrow, item)
             if filter_tree is None or check_condition(filter_tree, item, env, "FilterExpression"):
                 matched += 1
                 if select != "COUNT":

@@ -1,7 +1,10 @@
 """Amazon DynamoDB Streams: reading the change records DynamoDB writes with each item change.
 
 Each stream has one shard; a shard iterator is, as in AWS, the stream ARN, `|1|` and a token
-(here the next sequence number), so iterators survive restarts like the records do.
+(here the next sequence number), so iterators survive restarts like the records do. A client's
+token also carries when it was issued (`<sequence>T<issued_s>`): it expires 15 minutes later on
+the cloud clock. The cloud's own pollers (event source mappings) keep theirs as durable
+checkpoints, never expired and never refused for trimmed records: they move on past them.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ MAX_GET_RECORDS = 1000
 MAX_LIST_STREAMS = 100
 SEQUENCE_DIGITS = 21
 ITERATOR_VERSION = "1"
+ITERATOR_LIFETIME_S = 15 * 60  # AWS: "A shard iterator expires 15 minutes after it is retrieved"
+TRIMMED_MESSAGE = "The data you are trying to access has been trimmed"
 
 
 def _table_for(ctx: RequestContext, stream_arn: str) -> TableMeta:
@@ -118,8 +123,9 @@ def get_shard_iterator(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
             f"Requested resource not found: Shard does not exist: {params['ShardId']}",
         )
     kind = params["ShardIteratorType"]
-    if kind == "TRIM_HORIZON":
-        position = 1
+    if kind == "TRIM_HORIZON":  # the oldest record still kept
+        with storage.store(ctx).read() as tx:
+            position = _oldest_kept(tx, table)
     elif kind == "LATEST":
         with storage.store(ctx).read() as tx:
             position = 1 + tx.fetchvalue(
@@ -134,27 +140,49 @@ def get_shard_iterator(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
                 "SequenceNumber is required for AT_SEQUENCE_NUMBER and AFTER_SEQUENCE_NUMBER",
             )
         position = int(number) + (1 if kind == "AFTER_SEQUENCE_NUMBER" else 0)
-    return {"ShardIterator": _iterator(arn, position)}
+        if not _internal(ctx) and int(number) >= 1:
+            with storage.store(ctx).read() as tx:
+                if int(number) < _oldest_kept(tx, table):  # older than the trim point
+                    raise AwsError("TrimmedDataAccessException", TRIMMED_MESSAGE)
+    return {"ShardIterator": _iterator(ctx, arn, position)}
 
 
-def _iterator(arn: str, position: int) -> str:
-    return f"{arn}|{ITERATOR_VERSION}|{_sequence_text(position)}"
+def _internal(ctx: RequestContext) -> bool:
+    return ctx.protocol == "internal"
 
 
-def _parse_iterator(iterator: str) -> tuple[str, int]:
+def _oldest_kept(tx: Any, table: TableMeta) -> int:
+    """The first sequence number still kept (records are only ever removed oldest first)."""
+    return int(tx.fetchvalue(
+        "SELECT COALESCE(MIN(sequence), 1) FROM dynamodb_stream_records WHERE table_id = ?",
+        (table.table_id,)))  # fmt: skip
+
+
+def _iterator(ctx: RequestContext, arn: str, position: int) -> str:
+    if _internal(ctx):
+        return f"{arn}|{ITERATOR_VERSION}|{_sequence_text(position)}"
+    issued_s = int(ctx.cloud.clock.now())
+    return f"{arn}|{ITERATOR_VERSION}|{_sequence_text(position)}T{issued_s}"
+
+
+def _parse_iterator(iterator: str) -> tuple[str, int, int | None]:
+    """(stream ARN, position, when it was issued: None for an iterator that never expires)."""
     arn, _, rest = iterator.partition("|")
     version, _, token = rest.partition("|")
     if version == ITERATOR_VERSION and token.isdigit():
-        return arn, int(token)
+        return arn, int(token), None
+    position, _, issued = token.partition("T")
+    if version == ITERATOR_VERSION and position.isdigit() and issued.isdigit():
+        return arn, int(position), int(issued)
     try:  # the base64 form of earlier versions, still held by event source mappings
         arn, _, position = base64.urlsafe_b64decode(iterator.encode()).decode().rpartition("|")
-        return arn, int(position)
+        return arn, int(position), None
     except (ValueError, UnicodeDecodeError):
         raise AwsError("ValidationException", "Invalid ShardIterator") from None
 
 
 def get_records(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    arn, position = _parse_iterator(params["ShardIterator"])
+    arn, position, issued_s = _parse_iterator(params["ShardIterator"])
     table = _table_for(ctx, arn)
     limit = params.get("Limit") or MAX_GET_RECORDS
     if not 1 <= limit <= MAX_GET_RECORDS:
@@ -169,6 +197,13 @@ def get_records(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             "WHERE table_id = ? AND sequence >= ? ORDER BY sequence LIMIT ?",
             (table.table_id, position, limit),
         )
+    if issued_s is not None and ctx.cloud.clock.now() - issued_s > ITERATOR_LIFETIME_S:
+        raise AwsError("ExpiredIteratorException",
+                       "The provided iterator exceeds the maximum age allowed.")  # fmt: skip
+    # Sequence numbers have no gaps, so a first record past the iterator's position means the
+    # records it pointed at were trimmed since (AWS's second case of TrimmedDataAccessException).
+    if rows and rows[0][0] > max(position, 1) and not _internal(ctx):
+        raise AwsError("TrimmedDataAccessException", TRIMMED_MESSAGE)
     records = []
     for sequence, raw in rows:
         record = cbor2.loads(raw)
@@ -187,4 +222,4 @@ def get_records(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         position = sequence + 1
     if rows:
         position = rows[-1][0] + 1
-    return {"Records": records, "NextShardIterator": _iterator(arn, position)}
+    return {"Records": records, "NextShardIterator": _iterator(ctx, arn, position)}

@@ -6,6 +6,7 @@ import inspect
 import logging
 import time
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from botocore.model import OperationModel, Shape
@@ -187,6 +188,7 @@ class Gateway:
             return fallback_error_response(error, request_id)
 
 
+@lru_cache(maxsize=4096)  # per input shape (models live as long as the process)
 def streaming_payload_member(shape: Shape | None) -> str | None:
     """The input member that carries a streaming body (S3 PutObject's Body), if any."""
     if shape is None:

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 from pocketcloud.arns import global_arn
@@ -78,7 +78,7 @@ def iam_keys(cloud: Cloud, access_key_id: str) -> KeyRecord | None:
     if len(access_key_id) != 20 or access_key_id[:4] not in ("AKIA", "ASIA"):
         return None
     # IAM's Credential carries every KeyRecord field under the same name: no copy per request
-    return cast(KeyRecord | None, lookup_access_key(cloud, access_key_id))
+    return lookup_access_key(cloud, access_key_id)  # type: ignore[return-value]
 
 
 def unverified_caller(cloud: Cloud, access_key_id: str, lookup: KeyLookup) -> Caller:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sys
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -54,6 +54,7 @@ def is_known(service: str) -> bool:
     return _entry(endpoint_prefix(service)) is not None
 
 
+@lru_cache(maxsize=4096)  # asked on every request; the data never changes
 def is_offered(service: str, region: str) -> bool:
     """Whether `service` (botocore's name) has an endpoint in `region`. Global services and
     services the data does not list count as offered: pocketcloud refuses only what AWS does."""

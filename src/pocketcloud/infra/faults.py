@@ -269,20 +269,26 @@ class FaultBook:
                             fault.describe())
 
 
-_books: weakref.WeakKeyDictionary[Any, FaultBook] = weakref.WeakKeyDictionary()
+# store id -> (the store, weakly: a later store may reuse a collected one's id; its book).
+# A plain dict: a WeakKeyDictionary lookup is Python code, and this is asked on every request.
+_books: dict[int, tuple[weakref.ref[Any], FaultBook]] = {}
 _books_lock = threading.Lock()
 
 
 def fault_book(cloud: CloudState) -> FaultBook:
     """The cloud's FaultBook (one per store), created with its table on first use: outside
     any transaction, as registering a schema must be."""
-    book = _books.get(cloud.store)
-    if book is None:
-        with _books_lock:
-            book = _books.get(cloud.store)
-            if book is None:
-                book = _books[cloud.store] = FaultBook(cloud.store)
-    return book
+    store = cloud.store
+    found = _books.get(id(store))
+    if found is not None and found[0]() is store:
+        return found[1]
+    with _books_lock:
+        found = _books.get(id(store))
+        if found is None or found[0]() is not store:
+            for stale in [k for k, (ref, _) in _books.items() if ref() is None]:
+                del _books[stale]  # bounded: books of collected stores go
+            found = _books[id(store)] = (weakref.ref(store), FaultBook(store))
+    return found[1]
 
 
 def active_faults(cloud: CloudState) -> list[Fault]:

@@ -27,5 +27,4 @@ class IdGenerator:
     def upper_alnum(self, length: int) -> str:
         return "".join(self._random.choice(_ALNUM_UPPER) for _ in range(length))
 
-    def request_id(self) -> str:
-        return self.uuid4()
+    request_id = uuid4  # the same: AWS's request ids are UUIDs

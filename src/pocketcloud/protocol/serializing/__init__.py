@@ -58,7 +58,8 @@ def serialize_response(
     epoch seconds; blobs as ``bytes`` (or ``str``, sent as UTF-8).
     """
     name = protocol or operation_model.service_model.metadata["protocol"]
-    return _writer(_RESPONSE_WRITERS, name)(operation_model, result or {}, request_id)
+    return _writer(_RESPONSE_WRITERS, name)(operation_model, {} if result is None else result,
+                                            request_id)
 
 
 def serialize_error(

@@ -7,7 +7,7 @@ Both send every output member in the body (HTTP bindings do not apply), the requ
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from botocore.model import OperationModel, ServiceModel
@@ -44,11 +44,17 @@ def json_response(
 ) -> HttpResponse:
     headers = {
         "x-amzn-RequestId": request_id,
-        "Content-Type": wire.json_content_type(operation_model.service_model),
+        "Content-Type": _json_content_type(operation_model),
     }
     if isinstance(result, wire.PreEncodedJson):
         return HttpResponse(200, headers, result.body)
     return HttpResponse(200, headers, wire.json_bytes(_body(operation_model, result, False)))
+
+
+@lru_cache(maxsize=4096)
+def _json_content_type(operation_model: OperationModel) -> str:
+    """Per operation (models live as long as the process): asked on every JSON answer."""
+    return wire.json_content_type(operation_model.service_model)
 
 
 def cbor_response(

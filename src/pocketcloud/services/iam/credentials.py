@@ -90,9 +90,13 @@ _MISSING = object()
 
 
 def _cache(caches: dict[int, _Cache], cloud: Cloud) -> dict[Any, Any]:
-    found = caches.get(id(cloud.store))
-    if found is None or found.store() is not cloud.store:
-        found = caches[id(cloud.store)] = _Cache(cloud.store)
+    store = cloud.store
+    found = caches.get(id(store))
+    if (found is not None and found.store() is store and found.generation == generation(cloud)
+            and len(found.entries) <= MAX_CACHED):
+        return found.entries  # the common case, without fresh()'s call: every request asks
+    if found is None or found.store() is not store:
+        found = caches[id(store)] = _Cache(store)
     return found.fresh(cloud)
 
 

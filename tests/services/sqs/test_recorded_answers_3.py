@@ -26,3 +26,31 @@ def test_change_visibility_after_the_timeout_ran_out(
     assert sqs.get_queue_attributes(
         QueueUrl=url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
     )["Attributes"]["ApproximateNumberOfMessagesNotVisible"] == "0"
+
+
+GREETINGS: dict[str, dict[str, Any]] = {
+    "Help.Me": {"DataType": "String", "StringValue": "Me"},
+    "Hello": {"DataType": "String", "StringValue": "There"},
+}
+
+
+def test_attribute_names_that_match_none(sqs: Any, unique: Callable[[str], str]) -> None:
+    """Recorded (JSON protocol): legal names matching none of a message's attributes give an
+    empty MessageAttributes and no digest; illegal names ("AWS.", "..foo") give no key."""
+    url = sqs.create_queue(QueueName=unique("names"))["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="msg", MessageAttributes=GREETINGS)
+
+    def received(names: list[str]) -> dict[str, Any]:
+        answer = sqs.receive_message(QueueUrl=url, MessageAttributeNames=names,
+                                     VisibilityTimeout=0)
+        return dict(answer["Messages"][0])
+
+    none_match = received(["Foo", "Help"])
+    assert none_match["MessageAttributes"] == {}
+    assert "MD5OfMessageAttributes" not in none_match
+    for illegal in (["AWS."], ["..foo"]):
+        message = received(illegal)
+        assert "MessageAttributes" not in message
+        assert "MD5OfMessageAttributes" not in message
+    assert "MessageAttributes" not in received([])
+    assert sorted(received(["Hel.*"])["MessageAttributes"]) == ["Hello", "Help.Me"]

@@ -93,8 +93,13 @@ def _valid_attribute(name: str, value: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_attribute_name(name: str) -> None:
+    if not is_legal_attribute_name(name):
+        raise _invalid(f"Message attribute name '{name}' is invalid.")
+
+
+def is_legal_attribute_name(name: str) -> bool:
     lowered = name.lower()
-    if (
+    return not (
         not name
         or len(name) > MAX_ATTRIBUTE_NAME_LENGTH
         or not _ATTRIBUTE_NAME.fullmatch(name)
@@ -103,8 +108,7 @@ def _check_attribute_name(name: str) -> None:
         or ".." in name
         or lowered.startswith("aws.")
         or lowered.startswith("amazon.")
-    ):
-        raise _invalid(f"Message attribute name '{name}' is invalid.")
+    )
 
 
 def _check_number(name: str, text: str) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pocketcloud.errors import AwsError
-from pocketcloud.services.sqs.digests import md5_of_attributes
+from pocketcloud.services.sqs.digests import is_legal_attribute_name, md5_of_attributes
 from pocketcloud.services.sqs.queues import Queue
 from pocketcloud.services.sqs.receiving import StoredMessage, receipt_handle
 from pocketcloud.services.sqs.sending import decode_attributes
@@ -45,6 +45,12 @@ class Selection:
                           if not name.endswith(".*") and name not in _EVERY_ATTRIBUTE)
         return cls("All" in system, frozenset(system), every, exact, prefixes)
 
+    def names_a_legal_attribute(self) -> bool:
+        """Whether an asked-for name or prefix is a legal attribute name ("AWS.", "..foo"
+        are not): asked only when nothing matched, never on the common path."""
+        return any(is_legal_attribute_name(name) for name in self.message_names) or any(
+            is_legal_attribute_name(prefix + "x") for prefix in self.message_prefixes)
+
     def wants_message_attribute(self, name: str) -> bool:
         return (self.all_message or name in self.message_names
                 or any(name.startswith(prefix) for prefix in self.message_prefixes))
@@ -70,6 +76,8 @@ def as_received(queue: Queue, message: StoredMessage, selection: Selection) -> d
         if attributes:
             result["MessageAttributes"] = attributes
             result["MD5OfMessageAttributes"] = md5_of_attributes(attributes)
+        elif selection.names_a_legal_attribute():
+            result["MessageAttributes"] = {}  # AWS: legal names that match none, no digest
     return result
 
 

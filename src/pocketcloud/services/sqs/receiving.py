@@ -219,9 +219,12 @@ def change_visibility(
                 f"Value {handle} for parameter ReceiptHandle is invalid. Reason: Message does "
                 "not exist or is not available for visibility timeout change.",
             )
-        if float(row[2]) <= now_s:
+        if queue.fifo and float(row[2]) <= now_s:
             raise AwsError(
                 "MessageNotInflight", "The message referred to isn't in flight.")
+        # A standard queue's message whose timeout ran out takes the change while no one has
+        # received it again (AWS answers 200; a later receive's new count makes this handle
+        # stale above).
         tx.execute(
             "UPDATE sqs_messages SET visible_at_s = ? WHERE queue_key = ? AND seq = ?",
             (now_s + visibility_timeout_s, queue.key, seq),

@@ -26,7 +26,9 @@ def validated_attributes(attributes: dict[str, Any]) -> dict[str, dict[str, Any]
     for name, attribute in attributes.items():
         _check_name(name)
         data_type = str(attribute.get("DataType") or "")
-        base = next((t for t in _TYPES if data_type == t or data_type.startswith(t + ".")), None)
+        # a custom type is the base, a dot and a label: "String." (no label) is refused
+        base = next((t for t in _TYPES if data_type == t or data_type.startswith(t + ".")
+                     and len(data_type) > len(t) + 1), None)
         if base is None or base == "String.Array" and data_type != base:
             raise value_error(f"The message attribute '{name}' has an invalid message attribute "
                               "type, the set of supported type prefixes is Binary, Number, and "

@@ -31,6 +31,7 @@ MAX_FILTER_POLICIES_PER_TOPIC = 200  # AWS's default quota
 PENDING = "pending confirmation"
 _PHONE = re.compile(r"\+?[0-9]{7,15}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+_HEX_TOKEN = re.compile(r"[0-9a-fA-F]+")
 # values an existing subscription has without showing them: a repeated Subscribe naming them
 # is the same subscription (recorded)
 _IMPLIED = {"RawMessageDelivery": "false", "FilterPolicyScope": "MessageAttributes"}
@@ -147,7 +148,10 @@ def confirm_subscription(ctx: RequestContext, params: dict[str, Any]) -> dict[st
         raise AwsError("InvalidParameter", "Invalid parameter: Topic") from None
     if topic_arn.split(":")[3] != ctx.region:
         raise AwsError("InvalidParameter", "Invalid parameter: Topic")
-    sub = _pending_by_token(ctx, topic_arn, params.get("Token") or "")
+    token = params.get("Token") or ""
+    if token and not _HEX_TOKEN.fullmatch(token):  # AWS: a token not shaped as one (recorded)
+        raise AwsError("InvalidParameter", "Invalid token")
+    sub = _pending_by_token(ctx, topic_arn, token)
     if sub is None:
         raise AwsError("InvalidParameter", "Invalid parameter: Token")
     if not sub.confirmed:

@@ -68,7 +68,15 @@ def list_aliases(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     aliases = [json.loads(row[0]) for row in rows]
     if params.get("FunctionVersion"):
         aliases = [a for a in aliases if a["FunctionVersion"] == params["FunctionVersion"]]
-    return {"Aliases": aliases[:params.get("MaxItems") or MAX_LIST_ITEMS]}
+    # Pages in name order; the marker is the last name shown, as ListVersionsByFunction's is.
+    marker = params.get("Marker") or ""
+    if marker:
+        aliases = [a for a in aliases if a["Name"] > marker]
+    limit = params.get("MaxItems") or MAX_LIST_ITEMS
+    result: dict[str, Any] = {"Aliases": aliases[:limit]}
+    if len(aliases) > limit:
+        result["NextMarker"] = aliases[limit - 1]["Name"]
+    return result
 
 
 def update_alias(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

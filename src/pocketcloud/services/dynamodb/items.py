@@ -14,7 +14,11 @@ from pocketcloud.protocol.serializing.wire import PreEncodedJson
 from pocketcloud.services.dynamodb import capacity, changes, storage
 from pocketcloud.services.dynamodb.expressions.evaluate import Env, evaluate, project
 from pocketcloud.services.dynamodb.expressions.lexer import ExpressionError
-from pocketcloud.services.dynamodb.expressions.request import Expressions, prepare
+from pocketcloud.services.dynamodb.expressions.request import (
+    NO_EXPRESSIONS,
+    Expressions,
+    prepare,
+)
 from pocketcloud.services.dynamodb.expressions.updates import apply_update, updated_paths
 from pocketcloud.services.dynamodb.keys import (
     check_index_keys,
@@ -142,7 +146,7 @@ def get_item(
         and ctx.protocol == "json"
         and ctx.request is not None
         and params.get("ReturnConsumedCapacity") in (None, "NONE")
-        and expressions.get("ProjectionExpression") is None
+        and (expressions is NO_EXPRESSIONS or expressions.get("ProjectionExpression") is None)
     ):  # the fast path: the stored wire form is the answer
         return PreEncodedJson(b"{}" if raw is None else b'{"Item":' + storage.raw_json(raw) + b"}")
     item = None if raw is None else storage.decode_item(raw)

@@ -346,8 +346,9 @@ def read_item(tx: Tx, table: TableMeta, pk: bytes, sk: bytes) -> Item | None:
 
 
 def read_raw(ctx: RequestContext, table: TableMeta, pk: bytes, sk: bytes) -> bytes | None:
-    """GetItem's fast path: the stored bytes, from one statement without a transaction."""
-    raw: bytes | None = store(ctx).read_value(_READ_ITEM, (table.table_id, pk, sk))
+    """GetItem's fast path: the stored bytes, from one statement without a transaction.
+    (The store as it is: a TableMeta exists only once the schema was ensured.)"""
+    raw: bytes | None = ctx.cloud.store.read_value(_READ_ITEM, (table.table_id, pk, sk))
     return raw
 
 

@@ -75,17 +75,19 @@ def require_bus(tx: Tx, ctx: RequestContext, name: str) -> None:
 
 def create_event_bus(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["Name"]
-    if not _BUS_NAME.fullmatch(name) or "/" in name:
+    if not _BUS_NAME.fullmatch(name):
         raise validation("name", name, "Member must satisfy regular expression pattern: "
                          r"[/\.\-_A-Za-z0-9]+")
     if name == DEFAULT_BUS:
         raise AwsError("ResourceAlreadyExistsException", f"Event bus {name} already exists.")
+    if params.get("EventSourceName"):  # a partner bus: no partner sources exist here
+        raise AwsError("ResourceNotFoundException",
+                       f"Event source {params['EventSourceName']} does not exist.")
+    if "/" in name:  # the pattern allows '/', for partner buses only
+        raise AwsError("ValidationException", "Event bus name must not contain '/'.")
     if name.startswith("aws."):
         raise AwsError("ValidationException",
                        "Event bus name must not start with 'aws.'.")
-    if params.get("EventSourceName"):
-        raise AwsError("ResourceNotFoundException",
-                       f"Event source {params['EventSourceName']} does not exist.")
     now = ctx.cloud.clock.now()
     tags = {t["Key"]: t["Value"] for t in params.get("Tags") or []}
     with store(ctx).write() as tx:

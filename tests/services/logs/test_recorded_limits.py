@@ -68,3 +68,18 @@ def test_empty_messages_are_each_named_by_their_one_based_index(logs: Any, group
         "'logEvents.4.member.message' failed to satisfy constraint: Member must have length "
         "greater than or equal to 1")
     assert logs.get_log_events(logGroupName=group, logStreamName="app")["events"] == []
+
+
+@pytest.mark.parametrize("call", ["get_log_events", "filter_log_events", "describe_log_streams",
+                                  "describe_log_groups", "describe_metric_filters"])
+def test_an_empty_next_token_is_below_the_minimum_length(logs: Any, group: str,
+                                                         call: str) -> None:
+    params: dict[str, Any] = {"nextToken": ""}
+    if call != "describe_log_groups":
+        params["logGroupName"] = group
+    if call == "get_log_events":
+        params["logStreamName"] = "app"
+    assert _error(getattr(logs, call), **params) == (
+        "InvalidParameterException",
+        "1 validation error detected: Value '' at 'nextToken' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1")

@@ -20,6 +20,7 @@ from pocketcloud.services.logs.names import (
 )
 from pocketcloud.services.logs.schema import store
 from pocketcloud.services.logs.subscriptions import fan_out
+from pocketcloud.services.logs.tokens import empty_token
 
 MAX_BATCH_BYTES = 1_048_576
 EVENT_OVERHEAD_BYTES = 26  # counted per event toward the batch size, as AWS counts it
@@ -170,8 +171,10 @@ def get_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 
 def _position(params: dict[str, Any]) -> tuple[bool, int | None]:
     token = params.get("nextToken")
-    if not token:
+    if token is None:
         return bool(params.get("startFromHead")), None
+    if not token:
+        raise empty_token()
     direction, _, number = token.partition("/")
     if direction not in ("f", "b") or not number.isdigit():
         raise invalid("The specified nextToken is invalid.")

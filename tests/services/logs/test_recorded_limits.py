@@ -83,3 +83,14 @@ def test_an_empty_next_token_is_below_the_minimum_length(logs: Any, group: str,
         "InvalidParameterException",
         "1 validation error detected: Value '' at 'nextToken' failed to satisfy constraint: "
         "Member must have length greater than or equal to 1")
+
+
+def test_filtering_by_a_stream_the_group_lacks_is_resource_not_found(logs: Any,
+                                                                     group: str) -> None:
+    logs.put_log_events(logGroupName=group, logStreamName="app",
+                        logEvents=[{"timestamp": _now(), "message": "hello"}])
+    for names in (["missing"], ["app", "missing"]):
+        assert _error(logs.filter_log_events, logGroupName=group, logStreamNames=names) == (
+            "ResourceNotFoundException", "The specified log stream does not exist.")
+    found = logs.filter_log_events(logGroupName=group, logStreamNames=["app", "app"])
+    assert [event["message"] for event in found["events"]] == ["hello"]

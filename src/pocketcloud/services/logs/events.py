@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pocketcloud.context import RequestContext
+from pocketcloud.errors import AwsError
 from pocketcloud.services.events import outbox
 from pocketcloud.services.logs.groups import now_ms
 from pocketcloud.services.logs.names import (
@@ -19,10 +20,11 @@ from pocketcloud.services.logs.names import (
 )
 from pocketcloud.services.logs.schema import store
 from pocketcloud.services.logs.subscriptions import fan_out
+from pocketcloud.services.logs.tokens import empty_token
 
 MAX_BATCH_BYTES = 1_048_576
 EVENT_OVERHEAD_BYTES = 26  # counted per event toward the batch size, as AWS counts it
-MAX_EVENT_BYTES = 256 * 1024
+MAX_EVENT_BYTES = 1_048_576  # 1 MB per event since April 2025 (PutLogEvents API reference)
 MAX_BATCH_EVENTS = 10_000
 MAX_BATCH_SPAN_MS = 24 * 3600 * 1000
 TOO_NEW_MS = 2 * 3600 * 1000
@@ -70,11 +72,11 @@ def _check_batch(events: list[dict[str, Any]]) -> None:
         raise validation_error(len(events), "logEvents", "Member must have length less than "
                                f"or equal to {MAX_BATCH_EVENTS}")
     size = 0
+    largest = MAX_EVENT_BYTES - EVENT_OVERHEAD_BYTES
     for event in events:
         event_bytes = len(event["message"].encode("utf-8"))
-        if event_bytes + EVENT_OVERHEAD_BYTES > MAX_EVENT_BYTES:
-            raise invalid(f"Log event too large: {event_bytes + EVENT_OVERHEAD_BYTES} bytes "
-                          f"exceeds limit of {MAX_EVENT_BYTES}")
+        if not 0 < event_bytes <= largest:  # one comparison either way: the rare cases' cost
+            raise _bad_event(events, event_bytes)  # is paid only when they happen
         size += event_bytes + EVENT_OVERHEAD_BYTES
     if size > MAX_BATCH_BYTES:
         raise invalid(f"Upload too large: {size} bytes exceeds limit of {MAX_BATCH_BYTES}")
@@ -85,6 +87,18 @@ def _check_batch(events: list[dict[str, Any]]) -> None:
     if stamps[-1] - stamps[0] > MAX_BATCH_SPAN_MS:
         raise invalid("The batch of log events in a single PutLogEvents request cannot span "
                       "more than 24 hours.")
+
+
+def _bad_event(events: list[dict[str, Any]], event_bytes: int) -> AwsError:
+    """An empty message is a model constraint, checked (for the whole batch) before sizes."""
+    empty = [index for index, event in enumerate(events, 1) if not event["message"]]
+    if not empty:
+        return invalid(f"Log event too large: {event_bytes + EVENT_OVERHEAD_BYTES} bytes "
+                       f"exceeds limit of {MAX_EVENT_BYTES}")
+    count = f"{len(empty)} validation error{'s' if len(empty) > 1 else ''} detected: "
+    return AwsError("InvalidParameterException", count + "; ".join(
+        f"Value '' at 'logEvents.{index}.member.message' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1" for index in empty))
 
 
 def _sort_out(events: list[dict[str, Any]], now: int,
@@ -157,8 +171,10 @@ def get_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 
 def _position(params: dict[str, Any]) -> tuple[bool, int | None]:
     token = params.get("nextToken")
-    if not token:
+    if token is None:
         return bool(params.get("startFromHead")), None
+    if not token:
+        raise empty_token()
     direction, _, number = token.partition("/")
     if direction not in ("f", "b") or not number.isdigit():
         raise invalid("The specified nextToken is invalid.")

@@ -15,6 +15,7 @@ from pocketcloud.services.logs.names import (
     group_name_of,
     invalid,
     like_prefix,
+    no_stream,
     require_group,
     validation_error,
 )
@@ -50,6 +51,13 @@ def filter_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     exhausted = False
     with store(ctx).read() as tx:
         require_group(tx, ctx, group)
+        if names:  # AWS refuses a named stream the group does not have
+            known = tx.fetchvalue(
+                f"SELECT count(*) FROM logs_streams WHERE account_id = ? AND region = ? AND "
+                f"group_name = ? AND name IN ({','.join('?' * len(set(names)))})",
+                (ctx.account_id, ctx.region, group, *set(names)), default=0)
+            if known < len(set(names)):
+                raise no_stream()
         while (len(found) < limit and scanned < MAX_SCANNED_PER_CALL
                and scanned_bytes < MAX_SCANNED_BYTES):
             rows = tx.fetchall(

@@ -69,8 +69,10 @@ def put_object_lock_configuration(ctx: RequestContext, params: dict[str, Any]) -
 
 
 def _valid_rule(rule: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not rule:
+    if rule is None:
         return None
+    if not rule or not isinstance(rule, dict):  # a Rule element with nothing in it
+        raise malformed_xml()
     retention = rule.get("DefaultRetention") or {}
     days, years = retention.get("Days"), retention.get("Years")
     if retention.get("Mode") not in MODES or (days is None) == (years is None):

@@ -125,3 +125,21 @@ def test_open_id_connect_provider_answers(iam) -> None:  # type: ignore[no-untyp
     iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)
     assert refusal(iam.delete_open_id_connect_provider, OpenIDConnectProviderArn=arn) == (
         "NoSuchEntity", f"OpenId connect Provider {arn} cannot be found.", 404)
+
+
+def test_missing_version_of_an_existing_policy_is_named(iam) -> None:  # type: ignore[no-untyped-def]
+    """LocalStack tests/aws/services/iam/test_iam_policies.snapshot.json,
+    err-set-default-nonexistent-version and list-after-delete: the missing version is named,
+    the default one cannot be deleted, and deleting another leaves only the default."""
+    arn = iam.create_policy(PolicyName=_name("versions"), PolicyDocument=DOCUMENT)["Policy"]["Arn"]
+    iam.create_policy_version(PolicyArn=arn, PolicyDocument=DOCUMENT)
+    absent = ("NoSuchEntity", f"Policy {arn} version v4 does not exist or is not attachable.",
+              404)
+    assert refusal(iam.set_default_policy_version, PolicyArn=arn, VersionId="v4") == absent
+    assert refusal(iam.get_policy_version, PolicyArn=arn, VersionId="v4") == absent
+    assert refusal(iam.delete_policy_version, PolicyArn=arn, VersionId="v4") == absent
+    assert refusal(iam.delete_policy_version, PolicyArn=arn, VersionId="v1") == (
+        "DeleteConflict", "Cannot delete the default version of a policy.", 409)
+    iam.delete_policy_version(PolicyArn=arn, VersionId="v2")
+    versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
+    assert [(v["VersionId"], v["IsDefaultVersion"]) for v in versions] == [("v1", True)]

@@ -42,3 +42,17 @@ def test_private_zone_may_use_a_single_label(route53) -> None:
         VPC={"VPCId": "vpc-0123456789abcdef0", "VPCRegion": "us-east-1"})
     assert created["HostedZone"]["Name"] == f"{label}."
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
+
+
+def test_reused_caller_reference_is_refused_with_aws_wording(route53) -> None:
+    """As AWS answers (reported verbatim in saltstack/salt#40655 and openshift/installer#8453):
+    the message names no reference, and the status is 409."""
+    reference = uuid.uuid4().hex
+    route53.create_hosted_zone(Name=f"{_label()}.com", CallerReference=reference)
+    with pytest.raises(ClientError) as caught:
+        route53.create_hosted_zone(Name=f"{_label()}.com", CallerReference=reference)
+    assert caught.value.response["Error"] == {
+        "Code": "HostedZoneAlreadyExists", "Type": "Sender",
+        "Message": "A hosted zone has already been created with the specified caller "
+                   "reference."}
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409

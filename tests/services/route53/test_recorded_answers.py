@@ -85,3 +85,13 @@ def test_cname_with_two_values_is_refused_in_the_quoted_form(route53) -> None:
         "Code": "InvalidChangeBatch", "Type": "Sender",
         "Message": "[Invalid Resource Record: 'FATAL problem: RRDATATooManyValues (A CNAME "
                    "record set can have only one value) encountered with 'b.example.net'']"}
+
+
+def test_get_change_of_an_unknown_id(route53) -> None:
+    """As AWS answers (recorded in boto/botocore#543 and aws/aws-sdk-go-v2#1838)."""
+    with pytest.raises(ClientError) as caught:
+        route53.get_change(Id="C15RYMEZ8RZJFM")
+    assert caught.value.response["Error"] == {
+        "Code": "NoSuchChange", "Type": "Sender",
+        "Message": "Could not find resource with ID: C15RYMEZ8RZJFM"}
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404

@@ -42,3 +42,56 @@ def test_private_zone_may_use_a_single_label(route53) -> None:
         VPC={"VPCId": "vpc-0123456789abcdef0", "VPCRegion": "us-east-1"})
     assert created["HostedZone"]["Name"] == f"{label}."
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
+
+
+def test_reused_caller_reference_is_refused_with_aws_wording(route53) -> None:
+    """As AWS answers (reported verbatim in saltstack/salt#40655 and openshift/installer#8453):
+    the message names no reference, and the status is 409."""
+    reference = uuid.uuid4().hex
+    route53.create_hosted_zone(Name=f"{_label()}.com", CallerReference=reference)
+    with pytest.raises(ClientError) as caught:
+        route53.create_hosted_zone(Name=f"{_label()}.com", CallerReference=reference)
+    assert caught.value.response["Error"] == {
+        "Code": "HostedZoneAlreadyExists", "Type": "Sender",
+        "Message": "A hosted zone has already been created with the specified caller "
+                   "reference."}
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+
+
+def _refused_value(route53, rtype: str, *values: str) -> dict:  # type: ignore[no-untyped-def]
+    zone_id = route53.create_hosted_zone(Name=f"{_label()}.com",
+                                         CallerReference=uuid.uuid4().hex)["HostedZone"]["Id"]
+    name = route53.get_hosted_zone(Id=zone_id)["HostedZone"]["Name"]
+    with pytest.raises(ClientError) as caught:
+        route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{
+            "Action": "CREATE", "ResourceRecordSet": {
+                "Name": f"v.{name}", "Type": rtype, "TTL": 60,
+                "ResourceRecords": [{"Value": v} for v in values]}}]})
+    return caught.value.response["Error"]
+
+
+def test_unquoted_txt_value_is_refused(route53) -> None:
+    """As AWS answers (reported in external-dns#4792, redhat-cop/infra-ansible#376, octodns#1196):
+    TXT values must be enclosed in quotation marks."""
+    assert _refused_value(route53, "TXT", "token-value") == {
+        "Code": "InvalidChangeBatch", "Type": "Sender",
+        "Message": "[Invalid Resource Record: 'FATAL problem: InvalidCharacterString (Value "
+                   "should be enclosed in quotation marks) encountered with 'token-value'']"}
+
+
+def test_cname_with_two_values_is_refused_in_the_quoted_form(route53) -> None:
+    """AWS's current InvalidChangeBatch wording quotes the FATAL problem (external-dns#4792)."""
+    assert _refused_value(route53, "CNAME", "a.example.net", "b.example.net") == {
+        "Code": "InvalidChangeBatch", "Type": "Sender",
+        "Message": "[Invalid Resource Record: 'FATAL problem: RRDATATooManyValues (A CNAME "
+                   "record set can have only one value) encountered with 'b.example.net'']"}
+
+
+def test_get_change_of_an_unknown_id(route53) -> None:
+    """As AWS answers (recorded in boto/botocore#543 and aws/aws-sdk-go-v2#1838)."""
+    with pytest.raises(ClientError) as caught:
+        route53.get_change(Id="C15RYMEZ8RZJFM")
+    assert caught.value.response["Error"] == {
+        "Code": "NoSuchChange", "Type": "Sender",
+        "Message": "Could not find resource with ID: C15RYMEZ8RZJFM"}
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404

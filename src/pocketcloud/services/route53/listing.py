@@ -60,11 +60,11 @@ def _start(params: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def get_change(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    change_id = bare_id(params.get("Id") or "", CHANGE_PREFIX)
+    raw = params.get("Id") or ""
+    change_id = bare_id(raw, CHANGE_PREFIX)
     with store(ctx.cloud).read() as tx:
         row = tx.fetchone("SELECT comment, submitted_s FROM route53_changes WHERE "
                           "change_id = ?", (change_id,))
     if row is None:
-        raise AwsError("NoSuchChange", f"A change with the specified change ID does not "
-                       f"exist: {change_id}", 404)
+        raise AwsError("NoSuchChange", f"Could not find resource with ID: {raw}", 404)
     return {"ChangeInfo": change_info(ctx.cloud, change_id, row[1], row[0])}

@@ -175,9 +175,8 @@ def value_problems(rrset: dict[str, Any]) -> list[str]:
     values = [r["Value"] for r in rrset.get("ResourceRecords", ())]
     problems = [p for v in values if (p := _value_problem(rtype, v))]
     if rtype in ("CNAME", "SOA") and len(values) > 1:
-        problems.append(f"Invalid Resource Record: FATAL problem: RRDATATooManyValues "
-                        f"(A {rtype} record set can have only one value) encountered with "
-                        f"'{values[1]}'")
+        problems.append(_fatal("RRDATATooManyValues",
+                               f"A {rtype} record set can have only one value", values[1]))
     return problems
 
 
@@ -188,6 +187,9 @@ def _value_problem(rtype: str, value: str) -> str | None:
     if rtype == "AAAA":
         return None if _is_ip(value, 6) else _fatal("AAAARRDATAIllegalIPv6Address",
                                                      "Value is not a valid IPv6 address", value)
+    if rtype in ("TXT", "SPF") and not (len(value) > 1 and value[0] == value[-1] == '"'):
+        return _fatal("InvalidCharacterString", "Value should be enclosed in quotation marks",
+                      value)
     try:
         rdata = parse_rdata(rtype, value)
     except (dns.exception.DNSException, ValueError, UnicodeError):

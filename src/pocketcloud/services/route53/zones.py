@@ -167,7 +167,7 @@ def _refuse_reused_reference(tx: Tx, account_id: str, reference: str) -> None:
                           "caller_reference = ?", (account_id, reference))
     if taken is not None:
         raise AwsError("HostedZoneAlreadyExists", "A hosted zone has already been created "
-                       f"with the specified caller reference: {reference}", 409)
+                       "with the specified caller reference.", 409)
 
 
 def _insert_zone(tx: Tx, zone: Zone) -> None:

@@ -60,3 +60,28 @@ def test_an_unknown_encoding_type_names_the_argument(s3: Any, bucket: str,
     assert (error["Code"], error["Message"]) == (
         "InvalidArgument", "Invalid Encoding Method specified in Request")
     assert (error["ArgumentName"], error["ArgumentValue"]) == ("encoding-type", "value")
+
+
+def test_an_empty_continuation_token_is_refused(s3: Any, bucket: str) -> None:
+    """LocalStack's AWS-recorded exc-continuation-token (test_s3_list_operations)."""
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    with pytest.raises(ClientError) as caught:
+        s3.list_objects_v2(Bucket=bucket, ContinuationToken="")
+    error = caught.value.response["Error"]
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert (error["Code"], error["Message"], error["ArgumentName"]) == (
+        "InvalidArgument", "The continuation token provided is incorrect", "continuation-token")
+
+
+def test_a_token_beside_start_after_wins_and_names_no_start_after(s3: Any, bucket: str) -> None:
+    """LocalStack's AWS-recorded list-objects-start-after-token: the listing resumes from the
+    token, and the answer names the ContinuationToken but no StartAfter."""
+    for index in range(4):
+        s3.put_object(Bucket=bucket, Key=f"test_{index}", Body=b"x")
+    token = s3.list_objects_v2(Bucket=bucket, MaxKeys=1)["NextContinuationToken"]
+    page = s3.list_objects_v2(Bucket=bucket, StartAfter="test_2", ContinuationToken=token)
+    assert [o["Key"] for o in page["Contents"]] == ["test_1", "test_2", "test_3"]
+    assert page["ContinuationToken"] == token
+    assert "StartAfter" not in page
+    alone = s3.list_objects_v2(Bucket=bucket, StartAfter="test_2")
+    assert alone["StartAfter"] == "test_2"

@@ -185,6 +185,8 @@ def _encode_token(position: bytes) -> str:
 
 def _decode_token(token: str) -> bytes:
     try:
+        if not token:  # AWS refuses an empty token (LocalStack's recorded exc-continuation-token)
+            raise ValueError(token)
         return base64.urlsafe_b64decode(token.encode("ascii"))
     except (binascii.Error, ValueError, UnicodeEncodeError):
         raise AwsError(
@@ -201,7 +203,7 @@ def list_objects_v2(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
     result["KeyCount"] = len(result.get("Contents", ())) + len(result.get("CommonPrefixes", ()))
     if token is not None:
         result["ContinuationToken"] = token
-    if start_after:
+    if start_after and token is None:  # the token wins, and AWS then names no StartAfter
         result["StartAfter"] = encoder(params)(start_after)
     if next_after is not None:
         result["NextContinuationToken"] = _encode_token(next_after)

@@ -46,18 +46,75 @@ def test_message_moves_after_max_receive_count(sqs: Any, unique: Callable[[str],
 
 
 def test_redrive_policy_validation(sqs: Any, unique: Callable[[str], str]) -> None:
+    """Worded as AWS answers (serverless/serverless#5215 for a missing target, a Terraform
+    CreateQueue failure for a type mismatch, LocalStack's snapshot-checked wording for
+    maxReceiveCount)."""
     url = sqs.create_queue(QueueName=unique("rp"))["QueueUrl"]
+    fifo = sqs.create_queue(QueueName=unique("rpf") + ".fifo",
+                            Attributes={"FifoQueue": "true"})["QueueUrl"]
     missing = "arn:aws:sqs:us-east-1:000000000000:" + unique("nope")
     bad = [
-        json.dumps({"deadLetterTargetArn": missing, "maxReceiveCount": 3}),
-        json.dumps({"maxReceiveCount": 3}),
-        json.dumps({"deadLetterTargetArn": arn_of(sqs, url), "maxReceiveCount": 0}),
-        "not json",
+        ({"deadLetterTargetArn": missing, "maxReceiveCount": 3},
+         "Dead letter target does not exist."),
+        ({"maxReceiveCount": 3},
+         "Redrive policy does not contain mandatory attribute: deadLetterTargetArn."),
+        ({"deadLetterTargetArn": arn_of(sqs, url), "maxReceiveCount": 0},
+         "Invalid value for maxReceiveCount: 0, valid values are from 1 to 1000 both inclusive."),
+        ({"deadLetterTargetArn": arn_of(sqs, url), "maxReceiveCount": 1001},
+         "Invalid value for maxReceiveCount: 1001, valid values are from 1 to 1000 both "
+         "inclusive."),
+        ({"deadLetterTargetArn": arn_of(sqs, url), "maxReceiveCount": "many"},
+         "Invalid value for maxReceiveCount: many, valid values are from 1 to 1000 both "
+         "inclusive."),
+        ({"deadLetterTargetArn": arn_of(sqs, fifo), "maxReceiveCount": 3},
+         "Dead-letter queue must be same type of queue as the source.."),
     ]
-    for policy in bad:
+    for document, reason in bad:
+        policy = json.dumps(document)
         with pytest.raises(ClientError) as raised:
             sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": policy})
-        assert error_code(raised) == "InvalidAttributeValue"
+        error = raised.value.response["Error"]
+        assert (error["Code"], error["Message"]) == ("InvalidParameterValue", f"Value {policy} "
+                                                     f"for parameter RedrivePolicy is invalid. "
+                                                     f"Reason: {reason}")
+    standard_target = json.dumps({"deadLetterTargetArn": arn_of(sqs, url), "maxReceiveCount": 2})
+    with pytest.raises(ClientError) as raised:
+        sqs.create_queue(QueueName=unique("f") + ".fifo",
+                         Attributes={"FifoQueue": "true", "RedrivePolicy": standard_target})
+    assert raised.value.response["Error"]["Message"].endswith("as the source..")
+    with pytest.raises(ClientError) as raised:
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": "not json"})
+    assert error_code(raised) == "InvalidAttributeValue"
+
+
+def test_redrive_allow_policy_validation(sqs: Any, unique: Callable[[str], str]) -> None:
+    """RedriveAllowPolicy answers as AWS words them (recorded in an SQS emulator's AWS
+    parity tests)."""
+    cannot = "Amazon SQS can't create the redrive allow policy. "
+    arns = [f"arn:aws:sqs:us-east-1:000000000000:x{i}" for i in range(11)]
+    bad = [
+        ({"redrivePermission": "byQueue", "sourceQueueArns": arns},
+         "The maximum number of source queue ARNs you can specify is 10."),
+        ({"redrivePermission": "byQueue"}, "When you specify the byQueue permission type, "
+         "you must also specify one or more sourceQueueArns values."),
+        ({"redrivePermission": "byQueue", "sourceQueueArns": []}, "When you specify the "
+         "byQueue permission type, you must also specify one or more sourceQueueArns values."),
+        ({"redrivePermission": "denyAll", "sourceQueueArns": arns[:1]},
+         "To specify one or more source queue ARNs, you must set redrivePermission to byQueue."),
+        ({"redrivePermission": "allowAll", "sourceQueueArns": arns[:1]},
+         "To specify one or more source queue ARNs, you must set redrivePermission to byQueue."),
+    ]
+    for document, reason in bad:
+        policy = json.dumps(document)
+        with pytest.raises(ClientError) as raised:
+            sqs.create_queue(QueueName=unique("rap"), Attributes={"RedriveAllowPolicy": policy})
+        error = raised.value.response["Error"]
+        assert error["Code"] == "InvalidParameterValue"
+        assert error["Message"] == (f"Value {policy} for parameter RedriveAllowPolicy is "
+                                    f"invalid. Reason: {cannot}{reason}")
+    ten = json.dumps({"redrivePermission": "byQueue", "sourceQueueArns": arns[:10]})
+    url = sqs.create_queue(QueueName=unique("rap"), Attributes={"RedriveAllowPolicy": ten})
+    assert url["QueueUrl"]
 
 
 def test_redrive_allow_policy_deny_all(sqs: Any, unique: Callable[[str], str]) -> None:

@@ -194,6 +194,11 @@ def _json_object(name: str, value: str) -> dict[str, Any]:
     return document
 
 
+def _invalid_policy(name: str, value: str, reason: str) -> AwsError:
+    return AwsError("InvalidParameterValue",
+                    f"Value {value} for parameter {name} is invalid. Reason: {reason}")
+
+
 def redrive_policy(value: str, fifo: bool, own_arn: str, lookup: QueueLookup) -> str:
     if value == "":
         return value
@@ -201,28 +206,23 @@ def redrive_policy(value: str, fifo: bool, own_arn: str, lookup: QueueLookup) ->
     target = document.get("deadLetterTargetArn")
     count = document.get("maxReceiveCount")
     if not isinstance(target, str) or count is None:
-        raise invalid_value(
-            "RedrivePolicy",
-            "Redrive policy does not contain mandatory attribute: "
-            + ("deadLetterTargetArn." if not isinstance(target, str) else "maxReceiveCount."),
-        )
+        missing = "deadLetterTargetArn" if not isinstance(target, str) else "maxReceiveCount"
+        raise _invalid_policy("RedrivePolicy", value,
+                              f"Redrive policy does not contain mandatory attribute: {missing}.")
     if parse_queue_arn(target) is None:
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value {value} for parameter RedrivePolicy is invalid. Reason: Invalid value for "
-            "deadLetterTargetArn.",
-        )
+        raise _invalid_policy("RedrivePolicy", value, "Invalid value for deadLetterTargetArn.")
     count_text = str(count)
     if not _is_int(count_text) or not 1 <= int(count_text) <= MAX_RECEIVE_COUNT_MAX:
-        raise invalid_value("RedrivePolicy", "Invalid value for maxReceiveCount: " + count_text)
+        raise _invalid_policy(
+            "RedrivePolicy", value, f"Invalid value for maxReceiveCount: {count_text}, valid "
+            f"values are from 1 to {MAX_RECEIVE_COUNT_MAX} both inclusive.")
     target_attributes = lookup(target)
     if target_attributes is None:
-        raise invalid_value("RedrivePolicy", "Dead letter target does not exist.")
+        raise _invalid_policy("RedrivePolicy", value, "Dead letter target does not exist.")
     if (target_attributes.get("FifoQueue") == "true") != fifo:
-        raise invalid_value(
-            "RedrivePolicy",
-            "Dead-letter queue must be same type of queue as the source.",
-        )
+        # AWS's own reason ends in a full stop, so the answer ends in two
+        raise _invalid_policy("RedrivePolicy", value,
+                              "Dead-letter queue must be same type of queue as the source..")
     if not _allows_source(target_attributes.get("RedriveAllowPolicy"), own_arn):
         raise invalid_value(
             "RedrivePolicy",
@@ -254,24 +254,24 @@ def redrive_allow_policy(value: str) -> str:
     sources = document.get("sourceQueueArns")
     if permission not in ("allowAll", "denyAll", "byQueue"):
         raise invalid_value("RedriveAllowPolicy", "Invalid value for redrivePermission.")
+    cannot = "Amazon SQS can't create the redrive allow policy. "
     if permission == "byQueue":
-        if not isinstance(sources, list) or not sources or not all(
-            isinstance(arn, str) for arn in sources
-        ):
+        if sources is None or sources == []:
+            raise _invalid_policy("RedriveAllowPolicy", value, cannot + "When you specify the "
+                                  "byQueue permission type, you must also specify one or more "
+                                  "sourceQueueArns values.")
+        if not isinstance(sources, list) or not all(isinstance(arn, str) for arn in sources):
             raise invalid_value(
                 "RedriveAllowPolicy",
                 "Amazon SQS can't create the redrive allow policy, as it's in an invalid format.",
             )
         if len(sources) > MAX_REDRIVE_SOURCE_ARNS:
-            raise invalid_value(
-                "RedriveAllowPolicy",
-                f"You can specify up to {MAX_REDRIVE_SOURCE_ARNS} source queue ARNs.",
-            )
+            raise _invalid_policy("RedriveAllowPolicy", value, cannot + "The maximum number "
+                                  "of source queue ARNs you can specify is "
+                                  f"{MAX_REDRIVE_SOURCE_ARNS}.")
     elif sources is not None:
-        raise invalid_value(
-            "RedriveAllowPolicy",
-            "sourceQueueArns can be specified only when redrivePermission is byQueue.",
-        )
+        raise _invalid_policy("RedriveAllowPolicy", value, cannot + "To specify one or more "
+                              "source queue ARNs, you must set redrivePermission to byQueue.")
     return value
 
 

@@ -12,7 +12,7 @@ from pocketcloud.errors import AwsError
 from pocketcloud.runtime.lambda_.pool import ConcurrencyExceeded
 from pocketcloud.runtime.lambda_.reports import log_tail_b64
 from pocketcloud.runtime.lambda_.spec import Outcome
-from pocketcloud.services.lambda_ import log_delivery, metering, records
+from pocketcloud.services.lambda_ import log_delivery, metering, payload_wording, records
 from pocketcloud.services.lambda_.async_events import enqueue_event
 from pocketcloud.services.lambda_.names import FunctionRef, parse_function_name, validation_error
 from pocketcloud.services.lambda_.running import (
@@ -114,8 +114,9 @@ def check_json(payload: bytes) -> None:
         json.loads(payload)
     except (ValueError, UnicodeDecodeError, RecursionError) as error:  # too deep is no JSON
         raise AwsError("InvalidRequestContentException",
-                       f"Could not parse request body into json: Could not parse payload into "
-                       f"json: {error}", 400, fields={"Type": "User"}) from None
+                       "Could not parse request body into json: Could not parse payload into "
+                       f"json: {payload_wording.describe(payload, error)}", 400,
+                       fields={"Type": "User"}) from None
 
 
 def client_context_of(value: str | None) -> str:

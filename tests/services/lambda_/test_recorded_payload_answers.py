@@ -52,3 +52,29 @@ def test_bytes_that_are_no_utf8_are_named(echo: tuple[Any, str]) -> None:
     lam, name = echo
     error = _refusal(lam, name, b'{"a": "\x87"}')
     assert error["Message"] == f"{PREFIX}Invalid UTF-8 start byte 0x87"
+
+
+def test_an_event_over_1_mb_names_its_size_and_the_limit(echo: tuple[Any, str]) -> None:
+    # '... byte payload is too large for the Event invocation type (limit 1048576 bytes)',
+    # as AWS answers since it raised the asynchronous limit from 256 KB to 1 MB.
+    lam, name = echo
+    payload = b'"' + b"x" * (1024 * 1024) + b'"'
+    with pytest.raises(ClientError) as raised:
+        lam.invoke(FunctionName=name, Payload=payload, InvocationType="Event")
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413
+    assert raised.value.response["Error"] == {
+        "Code": "RequestEntityTooLargeException",
+        "Message": f"{len(payload)} byte payload is too large for the Event invocation type "
+                   "(limit 1048576 bytes)"}
+    under = b'"' + b"x" * (300 * 1024) + b'"'
+    assert lam.invoke(FunctionName=name, Payload=under, InvocationType="Event")["StatusCode"] == 202
+
+
+def test_a_request_over_6_mb_is_refused_before_it_runs(echo: tuple[Any, str]) -> None:
+    lam, name = echo
+    with pytest.raises(ClientError) as raised:
+        lam.invoke(FunctionName=name, Payload=b'"' + b"x" * (6 * 1024 * 1024) + b'"')
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413
+    assert raised.value.response["Error"] == {
+        "Code": "RequestEntityTooLargeException",
+        "Message": "Request must be smaller than 6291456 bytes for the InvokeFunction operation"}

@@ -25,7 +25,8 @@ from pocketcloud.services.lambda_.running import (
 from pocketcloud.services.lambda_.schema import store
 
 MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024
-MAX_ASYNC_PAYLOAD_BYTES = 256 * 1024
+MAX_ASYNC_PAYLOAD_BYTES = 256 * 1024  # InvokeAsync's
+MAX_EVENT_PAYLOAD_BYTES = 1024 * 1024  # Invoke's Event type, since AWS raised it to 1 MB
 MAX_CLIENT_CONTEXT_BYTES = 3583
 INVOCATION_TYPES = ("Event", "RequestResponse", "DryRun")
 LOG_TYPES = ("None", "Tail")
@@ -36,11 +37,14 @@ async def invoke(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     invocation_type = params.get("InvocationType") or "RequestResponse"
     _check_enums(invocation_type, params.get("LogType"))
     payload = bytes(params.get("Payload") or b"")
-    limit = MAX_ASYNC_PAYLOAD_BYTES if invocation_type == "Event" else MAX_SYNC_PAYLOAD_BYTES
-    if len(payload) > limit:
+    if len(payload) > MAX_SYNC_PAYLOAD_BYTES:
         raise AwsError("RequestEntityTooLargeException",
-                       f"Request must be smaller than {limit} bytes for the InvokeFunction "
-                       "operation", 413, fields={"Type": "User"})
+                       f"Request must be smaller than {MAX_SYNC_PAYLOAD_BYTES} bytes for the "
+                       "InvokeFunction operation", 413, fields={"Type": "User"})
+    if invocation_type == "Event" and len(payload) > MAX_EVENT_PAYLOAD_BYTES:
+        raise AwsError("RequestEntityTooLargeException",
+                       f"{len(payload)} byte payload is too large for the Event invocation type "
+                       f"(limit {MAX_EVENT_PAYLOAD_BYTES} bytes)", 413, fields={"Type": "User"})
     check_json(payload)
     with store(ctx).read() as tx:
         version = choose_version(tx, ref)

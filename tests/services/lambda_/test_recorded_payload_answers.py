@@ -78,3 +78,20 @@ def test_a_request_over_6_mb_is_refused_before_it_runs(echo: tuple[Any, str]) ->
     assert raised.value.response["Error"] == {
         "Code": "RequestEntityTooLargeException",
         "Message": "Request must be smaller than 6291456 bytes for the InvokeFunction operation"}
+
+
+def test_an_alias_runs_its_version_and_a_missing_one_is_not_found(
+        echo: tuple[Any, str]) -> None:
+    # test_lambda_api's invoke answers: ExecutedVersion names the version the alias points at;
+    # an unknown qualifier is 'Function not found: <qualified ARN>'.
+    lam, name = echo
+    version = lam.publish_version(FunctionName=name)["Version"]
+    lam.create_alias(FunctionName=name, Name="live", FunctionVersion=version)
+    assert lam.invoke(FunctionName=name, Qualifier="live")["ExecutedVersion"] == version
+    arn = f"arn:aws:lambda:us-east-1:000000000000:function:{name}"
+    for qualifier in ("nosuch", "7"):
+        with pytest.raises(ClientError) as raised:
+            lam.invoke(FunctionName=name, Qualifier=qualifier)
+        assert raised.value.response["Error"] == {
+            "Code": "ResourceNotFoundException",
+            "Message": f"Function not found: {arn}:{qualifier}"}

@@ -143,7 +143,7 @@ def test_payload_limits_and_bad_json(lam) -> None:  # type: ignore[no-untyped-de
     assert error.value.response["Error"]["Code"] == "RequestEntityTooLargeException"
     with pytest.raises(ClientError) as error:
         lam.invoke(FunctionName=name, InvocationType="Event",
-                   Payload=b'"' + b"x" * (300 * 1024) + b'"')
+                   Payload=b'"' + b"x" * (1024 * 1024) + b'"')
     assert error.value.response["Error"]["Code"] == "RequestEntityTooLargeException"
     with pytest.raises(ClientError) as error:
         lam.invoke(FunctionName=name, Payload=b"{not json")

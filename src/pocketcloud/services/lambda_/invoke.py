@@ -12,7 +12,7 @@ from pocketcloud.errors import AwsError
 from pocketcloud.runtime.lambda_.pool import ConcurrencyExceeded
 from pocketcloud.runtime.lambda_.reports import log_tail_b64
 from pocketcloud.runtime.lambda_.spec import Outcome
-from pocketcloud.services.lambda_ import log_delivery, metering, records
+from pocketcloud.services.lambda_ import log_delivery, metering, payload_wording, records
 from pocketcloud.services.lambda_.async_events import enqueue_event
 from pocketcloud.services.lambda_.names import FunctionRef, parse_function_name, validation_error
 from pocketcloud.services.lambda_.running import (
@@ -25,7 +25,8 @@ from pocketcloud.services.lambda_.running import (
 from pocketcloud.services.lambda_.schema import store
 
 MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024
-MAX_ASYNC_PAYLOAD_BYTES = 256 * 1024
+MAX_ASYNC_PAYLOAD_BYTES = 256 * 1024  # InvokeAsync's
+MAX_EVENT_PAYLOAD_BYTES = 1024 * 1024  # Invoke's Event type, since AWS raised it to 1 MB
 MAX_CLIENT_CONTEXT_BYTES = 3583
 INVOCATION_TYPES = ("Event", "RequestResponse", "DryRun")
 LOG_TYPES = ("None", "Tail")
@@ -36,11 +37,14 @@ async def invoke(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     invocation_type = params.get("InvocationType") or "RequestResponse"
     _check_enums(invocation_type, params.get("LogType"))
     payload = bytes(params.get("Payload") or b"")
-    limit = MAX_ASYNC_PAYLOAD_BYTES if invocation_type == "Event" else MAX_SYNC_PAYLOAD_BYTES
-    if len(payload) > limit:
+    if len(payload) > MAX_SYNC_PAYLOAD_BYTES:
         raise AwsError("RequestEntityTooLargeException",
-                       f"Request must be smaller than {limit} bytes for the InvokeFunction "
-                       "operation", 413, fields={"Type": "User"})
+                       f"Request must be smaller than {MAX_SYNC_PAYLOAD_BYTES} bytes for the "
+                       "InvokeFunction operation", 413, fields={"Type": "User"})
+    if invocation_type == "Event" and len(payload) > MAX_EVENT_PAYLOAD_BYTES:
+        raise AwsError("RequestEntityTooLargeException",
+                       f"{len(payload)} byte payload is too large for the Event invocation type "
+                       f"(limit {MAX_EVENT_PAYLOAD_BYTES} bytes)", 413, fields={"Type": "User"})
     check_json(payload)
     with store(ctx).read() as tx:
         version = choose_version(tx, ref)
@@ -114,8 +118,9 @@ def check_json(payload: bytes) -> None:
         json.loads(payload)
     except (ValueError, UnicodeDecodeError, RecursionError) as error:  # too deep is no JSON
         raise AwsError("InvalidRequestContentException",
-                       f"Could not parse request body into json: Could not parse payload into "
-                       f"json: {error}", 400, fields={"Type": "User"}) from None
+                       "Could not parse request body into json: Could not parse payload into "
+                       f"json: {payload_wording.describe(payload, error)}", 400,
+                       fields={"Type": "User"}) from None
 
 
 def client_context_of(value: str | None) -> str:

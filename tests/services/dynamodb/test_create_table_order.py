@@ -95,3 +95,25 @@ def test_create_table_refusal(raw_ddb: Any, params: dict[str, Any], message: str
     error = caught.value.response["Error"]
     assert (error["Code"], error["Message"]) == ("ValidationException", message)
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_disabling_point_in_time_recovery_refuses_a_period(ddb: Any, make_table: Any) -> None:
+    """AWS refuses RecoveryPeriodInDays beside PointInTimeRecoveryEnabled false (recorded by
+    the ACK DynamoDB controller's probes of UpdateContinuousBackups)."""
+    name = make_table()
+    ddb.update_continuous_backups(
+        TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True,
+                                                          "RecoveryPeriodInDays": 7})
+    with pytest.raises(ClientError) as caught:
+        ddb.update_continuous_backups(
+            TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False,
+                                                              "RecoveryPeriodInDays": 7})
+    error = caught.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (
+        "ValidationException",
+        "Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time "
+        "recovery.")
+    described = ddb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+    recovery = described["PointInTimeRecoveryDescription"]
+    assert (recovery["PointInTimeRecoveryStatus"], recovery["RecoveryPeriodInDays"]) == (
+        "ENABLED", 7)

@@ -30,27 +30,33 @@ def check_table_name(name: str, field: str = "tableName") -> None:
 
 
 def check_key_schema(schema: list[dict[str, str]], types: dict[str, str], what: str) -> None:
+    """A table's or an index's KeySchema, its checks in the order DynamoDB answers them
+    (dynalite's createTable tests, recorded against DynamoDB)."""
     if not 1 <= len(schema) <= 2:
         raise invalid(
             f"1 validation error detected: Value '{schema}' at 'keySchema' failed to satisfy "
             "constraint: Member must have length "
             + ("greater than or equal to 1" if not schema else "less than or equal to 2")
         )
-    if schema[0].get("KeyType") != "HASH":
-        raise invalid("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
-    if len(schema) == 2:
-        if schema[1].get("KeyType") != "RANGE":
-            raise invalid("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
-        if schema[0]["AttributeName"] == schema[1]["AttributeName"]:
-            raise invalid_parameter(
-                "Both the Hash Key and the Range Key element in the KeySchema have the same name"
-            )
-    missing = [k["AttributeName"] for k in schema if k["AttributeName"] not in types]
-    if missing:
+    keys = [k["AttributeName"] for k in schema]
+    undefined = any(key not in types for key in keys)
+    same = len(keys) == 2 and keys[0] == keys[1]
+    if what == "table" and len(keys) == 2 and (undefined or (same and len(types) == 1)):
+        # A table's two-element KeySchema has its own, terser refusal.
+        raise invalid("Invalid KeySchema: Some index key attribute have no definition")
+    if undefined:
         raise invalid_parameter(
             f"Some index key attributes are not defined in AttributeDefinitions. Keys: "
-            f"[{', '.join(missing)}], AttributeDefinitions: [{', '.join(types)}]"
+            f"[{', '.join(keys)}], AttributeDefinitions: [{', '.join(types)}]"
         )
+    if same:
+        raise invalid(
+            "Both the Hash Key and the Range Key element in the KeySchema have the same name"
+        )
+    if schema[0].get("KeyType") != "HASH":
+        raise invalid("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+    if len(schema) == 2 and schema[1].get("KeyType") != "RANGE":
+        raise invalid("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
 
 
 def attribute_types(definitions: list[dict[str, str]]) -> dict[str, str]:
@@ -112,40 +118,58 @@ def check_projection(projection: dict[str, Any], index_name: str) -> None:
 
 
 def check_indexes(params: dict[str, Any], types: dict[str, str], mode: str) -> None:
+    """Local indexes, then global ones, each index in turn and each list's count last, as
+    DynamoDB orders its refusals (dynalite's createTable tests, recorded against DynamoDB)."""
     table_schema = params["KeySchema"]
-    globals_ = params.get("GlobalSecondaryIndexes") or []
-    locals_ = params.get("LocalSecondaryIndexes") or []
-    if len(globals_) > MAX_GLOBAL_INDEXES:
-        raise invalid_parameter("GlobalSecondaryIndex count exceeds the per-table limit of 20")
-    if len(locals_) > MAX_LOCAL_INDEXES:
-        raise invalid_parameter("LocalSecondaryIndex count exceeds the per-table limit of 5")
+    globals_ = params.get("GlobalSecondaryIndexes")
+    locals_ = params.get("LocalSecondaryIndexes")
     names: set[str] = set()
-    for index in globals_ + locals_:
-        name = index["IndexName"]
-        if name in names:
-            raise invalid_parameter(f"Duplicate index name: {name}")
-        names.add(name)
-        check_key_schema(index["KeySchema"], types, "index")
-        check_projection(index.get("Projection") or {}, name)
-    for index in globals_:
-        check_global_index_billing(index, mode)
-    for index in locals_:
+    if locals_ is not None:
+        if not locals_:
+            raise invalid_parameter("List of LocalSecondaryIndexes is empty")
         if len(table_schema) < 2:
             raise invalid_parameter(
                 "Table KeySchema does not have a range key, which is required when specifying a "
                 "LocalSecondaryIndex"
             )
-        schema = index["KeySchema"]
-        if len(schema) < 2:
-            raise invalid_parameter(
-                f"Index KeySchema does not have a range key for index: {index['IndexName']}"
-            )
-        if schema[0]["AttributeName"] != table_schema[0]["AttributeName"]:
-            raise invalid_parameter(
-                "Index KeySchema does not have the same leading hash key as table KeySchema "
-                f"for index: {index['IndexName']}. index hash key: {schema[0]['AttributeName']}, "
-                f"table hash key: {table_schema[0]['AttributeName']}"
-            )
+        for index in locals_:
+            _check_local_index(index, table_schema, types)
+            _check_index_name(index["IndexName"], names)
+        if len(locals_) > MAX_LOCAL_INDEXES:
+            raise invalid_parameter("Number of LocalSecondaryIndexes exceeds per-table limit of 5")
+    if globals_ is not None:
+        if not globals_:
+            raise invalid_parameter("List of GlobalSecondaryIndexes is empty")
+        for index in globals_:
+            check_key_schema(index["KeySchema"], types, "index")
+            check_projection(index.get("Projection") or {}, index["IndexName"])
+            _check_index_name(index["IndexName"], names)
+            check_global_index_billing(index, mode)
+        if len(globals_) > MAX_GLOBAL_INDEXES:
+            raise invalid_parameter("GlobalSecondaryIndex count exceeds the per-table limit of 20")
+
+
+def _check_local_index(
+    index: dict[str, Any], table_schema: list[dict[str, str]], types: dict[str, str]
+) -> None:
+    name = index["IndexName"]
+    schema = index["KeySchema"]
+    check_key_schema(schema, types, "index")
+    if len(schema) < 2:
+        raise invalid_parameter(f"Index KeySchema does not have a range key for index: {name}")
+    index_hash, table_hash = schema[0]["AttributeName"], table_schema[0]["AttributeName"]
+    if index_hash != table_hash:
+        raise invalid_parameter(
+            "Index KeySchema does not have the same leading hash key as table KeySchema "
+            f"for index: {name}. index hash key: {index_hash}, table hash key: {table_hash}"
+        )
+    check_projection(index.get("Projection") or {}, name)
+
+
+def _check_index_name(name: str, names: set[str]) -> None:
+    if name in names:
+        raise invalid_parameter(f"Duplicate index name: {name}")
+    names.add(name)
 
 
 def check_global_index_billing(index: dict[str, Any], mode: str) -> None:

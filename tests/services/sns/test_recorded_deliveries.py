@@ -85,3 +85,19 @@ def test_confirmations_are_plain_text_whatever_the_request_policy(
     notification = http_endpoint.next()
     assert notification["headers"]["content-type"] == (
         "application/json" if on_topic else "text/csv")
+
+
+def test_a_fifo_topics_group_id_stays_out_of_a_standard_queue(sns: Any, sqs: Any,
+                                                             queue_for: Any, unique: Any) -> None:
+    """Recorded (LocalStack's test_fifo_topic_to_regular_sqs): the standard queue's message
+    has no MessageGroupId, and the envelope carries the SequenceNumber but no signature."""
+    topic = sns.create_topic(Name=unique("f") + ".fifo", Attributes={
+        "FifoTopic": "true", "ContentBasedDeduplication": "true"})["TopicArn"]
+    url, arn = queue_for()
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    sns.publish(TopicArn=topic, Message="Test", MessageGroupId="message-group-id-1")
+    [message] = receive_all(sqs, url, 1, AttributeNames=["All"])
+    assert "MessageGroupId" not in message["Attributes"]
+    body = json.loads(message["Body"])
+    assert set(body) == {"Type", "MessageId", "SequenceNumber", "TopicArn", "Message",
+                         "Timestamp", "UnsubscribeURL"}

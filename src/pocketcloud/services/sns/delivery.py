@@ -182,7 +182,8 @@ class Deliverer:
             entry["MessageGroupId"] = row.record.get("MessageGroupId") or "default"
             entry["MessageDeduplicationId"] = (row.record.get("MessageDeduplicationId")
                                                or row.record["MessageId"])
-        elif row.record.get("MessageGroupId"):  # AWS passes a standard topic's group on
+        elif row.record.get("MessageGroupId") and not row.record.get("SequenceNumber"):
+            # AWS passes a standard topic's group on to a standard queue, a FIFO topic's not
             entry["MessageGroupId"] = row.record["MessageGroupId"]
         if row.record.get("AWSTraceHeader"):  # the publisher's X-Ray trace, as AWS recorded
             entry["MessageSystemAttributes"] = {"AWSTraceHeader": {

@@ -4,7 +4,7 @@ the expiration actions."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pocketcloud.context import RequestContext
@@ -39,6 +39,10 @@ def _epoch(value: Any) -> float:
     return value.timestamp() if isinstance(value, datetime) else float(value)
 
 
+def _iso(epoch_s: float) -> str:
+    return datetime.fromtimestamp(epoch_s, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
 def _check_filter(rule: dict[str, Any]) -> bool:
     """Validates Filter/Prefix; True when the rule filters on tags."""
     has_filter = "Filter" in rule and rule["Filter"] is not None
@@ -55,6 +59,9 @@ def _check_filter(rule: dict[str, Any]) -> bool:
         if above is not None and below is not None and above >= below:
             raise invalid("ObjectSizeGreaterThan must be less than ObjectSizeLessThan in a "
                           "lifecycle rule filter")  # fmt: skip
+        keys = [tag.get("Key") for tag in and_.get("Tags") or []]
+        if len(keys) != len(set(keys)):
+            raise AwsError("InvalidRequest", "Duplicate Tag Keys are not allowed.")
         return bool(and_.get("Tags"))
     return rule["Filter"].get("Tag") is not None
 
@@ -63,7 +70,7 @@ def _check_expiration(expiration: dict[str, Any], tagged: bool) -> None:
     given = [m for m in ("Days", "Date", "ExpiredObjectDeleteMarker")
              if expiration.get(m) is not None]  # fmt: skip
     if len(given) != 1:
-        if "ExpiredObjectDeleteMarker" in given:
+        if expiration.get("ExpiredObjectDeleteMarker") is False:
             raise invalid("ExpiredObjectDeleteMarker cannot be specified with Days or Date in "
                           "a Lifecycle Expiration Policy.")  # fmt: skip
         raise malformed()
@@ -72,7 +79,8 @@ def _check_expiration(expiration: dict[str, Any], tagged: bool) -> None:
     if expiration.get("Date") is not None:
         date = _epoch(expiration["Date"])
         if date % DAY_S:
-            raise invalid("'Date' must be at midnight GMT")
+            raise AwsError("InvalidArgument", "'Date' must be at midnight GMT", fields={
+                "ArgumentName": "Date", "ArgumentValue": _iso(date)})
         expiration["Date"] = date
     if expiration.get("ExpiredObjectDeleteMarker") is not None and tagged:
         raise invalid("ExpiredObjectDeleteMarker cannot be specified with tag filter.")
@@ -100,6 +108,10 @@ def _check_rule(rule: dict[str, Any]) -> dict[str, Any]:
     if len(rule.get("ID") or "") > RULE_ID_CHARS_MAX:
         raise invalid("ID length should not exceed allowed limit of 255")
     tagged = _check_filter(rule)
+    noncurrent = rule.get("NoncurrentVersionExpiration")
+    if noncurrent is not None and all(noncurrent.get(member) is None for member in
+                                      ("NoncurrentDays", "NewerNoncurrentVersions")):
+        raise malformed()  # an empty action element fails the schema
     if not any(rule.get(action) for action in _ACTIONS):
         raise AwsError("InvalidRequest", "At least one action needs to be specified in a rule")
     if rule.get("Expiration") is not None:
@@ -114,7 +126,6 @@ def _check_rule(rule: dict[str, Any]) -> dict[str, Any]:
         if (abort.get("DaysAfterInitiation") or 0) <= 0:
             raise invalid("'DaysAfterInitiation' for AbortIncompleteMultipartUpload action "
                           "must be a positive integer")  # fmt: skip
-    noncurrent = rule.get("NoncurrentVersionExpiration")
     if noncurrent is not None and (noncurrent.get("NoncurrentDays") or 0) <= 0:
         raise invalid("'NoncurrentDays' for NoncurrentVersionExpiration action must be a "
                       "positive integer")  # fmt: skip

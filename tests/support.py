@@ -93,6 +93,18 @@ def refusal(call: Any, *args: Any, **params: Any) -> tuple[str, str, int]:
             response["ResponseMetadata"]["HTTPStatusCode"])
 
 
+def refused(call: Any, *args: Any, **params: Any) -> tuple[str, str]:
+    """`refusal` without the status: the error code and message a refused call answers."""
+    return refusal(call, *args, **params)[:2]
+
+
+def refused_error(call: Any, *args: Any, **params: Any) -> dict[str, Any]:
+    """Call a boto3 operation that must be refused: its whole Error element (extra fields too)."""
+    with pytest.raises(ClientError) as raised:
+        call(*args, **params)
+    return dict(raised.value.response["Error"])
+
+
 def admin(endpoint: str, method: str, path: str, body: Any = None) -> tuple[int, dict[str, Any]]:
     """A call to the pocketcloud admin API (/_pocketcloud/...): its status and JSON answer."""
     data = json.dumps(body).encode() if body is not None else None

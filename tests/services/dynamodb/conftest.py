@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 
 @pytest.fixture
@@ -84,10 +83,3 @@ def error_of(excinfo: pytest.ExceptionInfo[Any]) -> tuple[str, str]:
     """A ClientError's (code, message)."""
     error = excinfo.value.response["Error"]
     return error["Code"], error["Message"]
-
-
-def refusal(call: Any, **params: Any) -> tuple[str, str]:
-    """The (code, message) a call that must fail is refused with."""
-    with pytest.raises(ClientError) as excinfo:
-        call(**params)
-    return error_of(excinfo)

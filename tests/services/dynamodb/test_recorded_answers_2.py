@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.services.dynamodb.conftest import refusal, unique
+from tests.services.dynamodb.conftest import unique
+from tests.support import refused
 
 _ALL_UPDATES = (
     "ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, "
@@ -38,14 +39,14 @@ def test_update_table_without_a_change_names_what_could_change(
 ) -> None:
     name, _ = provisioned
     expected = f"At least one of {_ALL_UPDATES.format(mrc='MultiRegionConsistency, ')} is required"
-    assert refusal(ddb.update_table, TableName=name) == ("ValidationException", expected)
-    only_definitions = refusal(
+    assert refused(ddb.update_table, TableName=name) == ("ValidationException", expected)
+    only_definitions = refused(
         ddb.update_table, TableName=name,
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
     )  # fmt: skip
     assert only_definitions == ("ValidationException", expected)
     # A consistency mode alone changes nothing either; the list leaves out what was sent.
-    alone = refusal(ddb.update_table, TableName=name, MultiRegionConsistency="EVENTUAL")
+    alone = refused(ddb.update_table, TableName=name, MultiRegionConsistency="EVENTUAL")
     assert alone == ("ValidationException",
                      f"At least one of {_ALL_UPDATES.format(mrc='')} is required")  # fmt: skip
 
@@ -69,7 +70,7 @@ def test_changes_made_only_alone_are_refused_with_others(
     ddb: Any, provisioned: tuple[str, str], changes: dict[str, Any], alone: str
 ) -> None:
     name, _ = provisioned
-    assert refusal(ddb.update_table, TableName=name, **changes) == (
+    assert refused(ddb.update_table, TableName=name, **changes) == (
         "ValidationException", f"{_INVALID}{alone} must be the only operation in the request"
     )
     assert ddb.describe_table(TableName=name)["Table"]["DeletionProtectionEnabled"] is False
@@ -79,11 +80,11 @@ def test_stream_enabled_twice_or_disabled_when_absent_names_the_table(
     ddb: Any, provisioned: tuple[str, str]
 ) -> None:
     name, _ = provisioned
-    off = refusal(ddb.update_table, TableName=name, StreamSpecification={"StreamEnabled": False})
+    off = refused(ddb.update_table, TableName=name, StreamSpecification={"StreamEnabled": False})
     assert off == ("ValidationException", f"Table has no stream to disable: TableName: {name}")
     spec = {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
     ddb.update_table(TableName=name, StreamSpecification=spec)
-    again = refusal(ddb.update_table, TableName=name, StreamSpecification=spec)
+    again = refused(ddb.update_table, TableName=name, StreamSpecification=spec)
     assert again == ("ValidationException",
                      f"Table already has an enabled stream: TableName: {name}")  # fmt: skip
 
@@ -91,14 +92,14 @@ def test_stream_enabled_twice_or_disabled_when_absent_names_the_table(
 def test_table_class_refused_in_its_own_words(ddb: Any, provisioned: tuple[str, str]) -> None:
     name, _ = provisioned
     for table_class in ("standard", "junk"):
-        refused = refusal(
+        created = refused(
             ddb.create_table, TableName=unique(), BillingMode="PAY_PER_REQUEST",
             KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
             TableClass=table_class,
         )  # fmt: skip
-        assert refused == ("ValidationException", _BAD_CLASS)
-        updated = refusal(ddb.update_table, TableName=name, TableClass=table_class)
+        assert created == ("ValidationException", _BAD_CLASS)
+        updated = refused(ddb.update_table, TableName=name, TableClass=table_class)
         assert updated == ("ValidationException", _BAD_CLASS)
 
 
@@ -132,9 +133,9 @@ def test_bad_tags_refused_by_tag_resource_and_create_table(
     ddb: Any, provisioned: tuple[str, str], tags: list[dict[str, str]], message: str
 ) -> None:
     _, arn = provisioned
-    assert refusal(ddb.tag_resource, ResourceArn=arn, Tags=tags) == ("ValidationException",
+    assert refused(ddb.tag_resource, ResourceArn=arn, Tags=tags) == ("ValidationException",
                                                                         message)  # fmt: skip
-    created = refusal(
+    created = refused(
         ddb.create_table, TableName=unique(), BillingMode="PAY_PER_REQUEST",
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], Tags=tags,
@@ -147,7 +148,7 @@ def test_tag_limit_counts_the_tags_already_there(ddb: Any, provisioned: tuple[st
     _, arn = provisioned
     ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": f"k{i}", "Value": "v"} for i in range(50)])
     ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "k0", "Value": "again"}])  # replaces
-    extra = refusal(ddb.tag_resource, ResourceArn=arn, Tags=[{"Key": "k50", "Value": "v"}])
+    extra = refused(ddb.tag_resource, ResourceArn=arn, Tags=[{"Key": "k50", "Value": "v"}])
     assert extra == ("ValidationException",
                      "Number of Tags exceed the current limit for the provided ResourceArn")
     assert len(ddb.list_tags_of_resource(ResourceArn=arn)["Tags"]) == 50
@@ -155,10 +156,10 @@ def test_tag_limit_counts_the_tags_already_there(ddb: Any, provisioned: tuple[st
 
 def test_empty_tag_lists_refused(raw_ddb: Any, provisioned: tuple[str, str]) -> None:
     _, arn = provisioned
-    assert refusal(raw_ddb.tag_resource, ResourceArn=arn, Tags=[]) == (
+    assert refused(raw_ddb.tag_resource, ResourceArn=arn, Tags=[]) == (
         "ValidationException", "Atleast one Tag needs to be provided as Input."
     )
-    assert refusal(raw_ddb.untag_resource, ResourceArn=arn, TagKeys=[]) == (
+    assert refused(raw_ddb.untag_resource, ResourceArn=arn, TagKeys=[]) == (
         "ValidationException", "Atleast one Tag Key needs to be provided as Input."
     )
 

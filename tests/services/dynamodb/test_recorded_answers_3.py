@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from tests.services.dynamodb.conftest import error_of, refusal, unique
+from tests.services.dynamodb.conftest import error_of, unique
+from tests.support import refused
 
 _EMPTY = (
     "One or more parameter values are not valid. The AttributeValue for a key attribute "
@@ -25,11 +26,11 @@ def test_an_empty_key_value_is_not_valid_in_every_item_call(
     name = make_table()
     empty_hash = {"pk": {"S": ""}, "sk": {"S": "a"}}
     expected = ("ValidationException", _EMPTY.format(kind="string", name="pk"))
-    assert refusal(ddb.put_item, TableName=name, Item=empty_hash) == expected
-    assert refusal(ddb.get_item, TableName=name, Key=empty_hash) == expected
-    assert refusal(ddb.delete_item, TableName=name, Key=empty_hash) == expected
+    assert refused(ddb.put_item, TableName=name, Item=empty_hash) == expected
+    assert refused(ddb.get_item, TableName=name, Key=empty_hash) == expected
+    assert refused(ddb.delete_item, TableName=name, Key=empty_hash) == expected
     empty_sort = {"pk": {"S": "a"}, "sk": {"S": ""}}
-    assert refusal(ddb.put_item, TableName=name, Item=empty_sort) == (
+    assert refused(ddb.put_item, TableName=name, Item=empty_sort) == (
         "ValidationException", _EMPTY.format(kind="string", name="sk"))  # fmt: skip
 
 
@@ -37,7 +38,7 @@ def test_a_query_for_an_empty_hash_key_is_refused(
     ddb: Any, make_table: Callable[..., str]
 ) -> None:
     name = make_table(hash=("pk", "B"), range=None)
-    assert refusal(
+    assert refused(
         ddb.query, TableName=name, KeyConditionExpression="pk = :p",
         ExpressionAttributeValues={":p": {"B": b""}},
     ) == ("ValidationException", _EMPTY.format(kind="binary", name="pk"))  # fmt: skip
@@ -53,7 +54,7 @@ def test_a_query_of_an_index_for_an_empty_hash_key_names_the_index(
             "Projection": {"ProjectionType": "ALL"},
         }],
     )  # fmt: skip
-    assert refusal(
+    assert refused(
         ddb.query, TableName=name, IndexName="by-g", KeyConditionExpression="g = :g",
         ExpressionAttributeValues={":g": {"S": ""}},
     ) == ("ValidationException",
@@ -83,7 +84,7 @@ def _throughput(ddb: Any, name: str) -> dict[str, Any]:
 
 
 def test_an_unchanged_throughput_is_refused(ddb: Any, provisioned: str) -> None:
-    assert refusal(
+    assert refused(
         ddb.update_table, TableName=provisioned,
         ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
     ) == ("ValidationException",
@@ -184,18 +185,18 @@ def test_tagging_a_missing_table_answers_in_dynamodbs_own_spelling(
     expected = ("ResourceNotFoundException",
                 f"Requested resource not found: ResourcArn: {arn} not found")  # fmt: skip
     tags = [{"Key": "a", "Value": "b"}]
-    assert refusal(ddb.tag_resource, ResourceArn=arn, Tags=tags) == expected
-    assert refusal(ddb.untag_resource, ResourceArn=arn, TagKeys=["a"]) == expected
-    assert refusal(ddb.list_tags_of_resource, ResourceArn=arn) == expected
+    assert refused(ddb.tag_resource, ResourceArn=arn, Tags=tags) == expected
+    assert refused(ddb.untag_resource, ResourceArn=arn, TagKeys=["a"]) == expected
+    assert refused(ddb.list_tags_of_resource, ResourceArn=arn) == expected
 
 
 def test_capacity_units_above_the_bound_are_out_of_bounds(ddb: Any, provisioned: str) -> None:
     huge = 1_000_000_000_001
-    assert refusal(
+    assert refused(
         ddb.update_table, TableName=provisioned,
         ProvisionedThroughput={"ReadCapacityUnits": huge, "WriteCapacityUnits": 5},
     ) == ("ValidationException", f"Given value {huge} for ReadCapacityUnits is out of bounds")
-    assert refusal(
+    assert refused(
         ddb.create_table, TableName=unique(),
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
@@ -207,12 +208,12 @@ def test_capacity_units_above_the_bound_are_out_of_bounds(ddb: Any, provisioned:
 
 
 def test_index_updates_name_one_action_and_each_index_once(ddb: Any, provisioned: str) -> None:
-    assert refusal(ddb.update_table, TableName=provisioned, GlobalSecondaryIndexUpdates=[{}]) == (
+    assert refused(ddb.update_table, TableName=provisioned, GlobalSecondaryIndexUpdates=[{}]) == (
         "ValidationException",
         "One or more parameter values were invalid: One of GlobalSecondaryIndexUpdate.Update, "
         "GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null")
     twice = [{"Delete": {"IndexName": "abc"}}, {"Delete": {"IndexName": "abc"}}]
-    assert refusal(ddb.update_table, TableName=provisioned, GlobalSecondaryIndexUpdates=twice) == (
+    assert refused(ddb.update_table, TableName=provisioned, GlobalSecondaryIndexUpdates=twice) == (
         "ValidationException",
         "One or more parameter values were invalid: Only one global secondary index update per "
         "index is allowed simultaneously. Index: abc")

@@ -8,8 +8,8 @@ import json
 import uuid
 from typing import Any
 
-import botocore.exceptions
 import pytest
+from tests.support import refused_error
 
 QUEUE = "arn:aws:sqs:us-east-1:000000000000:q"
 PATTERN = json.dumps({"source": ["x"]})
@@ -24,20 +24,15 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
-def error_of(call: Any, **kwargs: Any) -> dict[str, str]:
-    with pytest.raises(botocore.exceptions.ClientError) as raised:
-        call(**kwargs)
-    return dict(raised.value.response["Error"])
-
 
 def test_a_slash_is_for_partner_buses_only(events: Any) -> None:
-    assert error_of(events.create_event_bus, Name="test/test-bus") == {
+    assert refused_error(events.create_event_bus, Name="test/test-bus") == {
         "Code": "ValidationException", "Message": "Event bus name must not contain '/'."}
     partner = "aws.partner/test/test-bus"
-    assert error_of(events.create_event_bus, Name=partner, EventSourceName=partner) == {
+    assert refused_error(events.create_event_bus, Name=partner, EventSourceName=partner) == {
         "Code": "ResourceNotFoundException",
         "Message": f"Event source {partner} does not exist."}
-    assert error_of(events.create_event_bus, Name="default") == {
+    assert refused_error(events.create_event_bus, Name="default") == {
         "Code": "ResourceAlreadyExistsException",
         "Message": "Event bus default already exists."}
 
@@ -48,22 +43,22 @@ def test_a_slash_is_for_partner_buses_only(events: Any) -> None:
     "rate(10 minutess)", "rate(foo minutes)", "rate(0 minutes)", "rate(-10 minutes)",
     "rate(10 MINUTES)", "rate( 10 minutes )", " rate(10 minutes)"])
 def test_invalid_rates_as_aws_refuses_them(events: Any, expression: str) -> None:
-    assert error_of(events.put_rule, Name=unique("r"), ScheduleExpression=expression) == {
+    assert refused_error(events.put_rule, Name=unique("r"), ScheduleExpression=expression) == {
         "Code": "ValidationException", "Message": "Parameter ScheduleExpression is not valid."}
 
 
 def test_rule_refusals(events: Any) -> None:
-    assert error_of(events.put_rule, Name=unique("r")) == {
+    assert refused_error(events.put_rule, Name=unique("r")) == {
         "Code": "ValidationException",
         "Message": "Parameter(s) EventPattern or ScheduleExpression must be specified."}
     bus = unique("bus")
     events.create_event_bus(Name=bus)
-    assert error_of(events.put_rule, Name=unique("r"), EventBusName=bus,
+    assert refused_error(events.put_rule, Name=unique("r"), EventBusName=bus,
                     ScheduleExpression="rate(1 minute)") == {
         "Code": "ValidationException",
         "Message": "ScheduleExpression is supported only on the default event bus."}
     missing = unique("missing")
-    assert error_of(events.describe_rule, Name=missing) == {
+    assert refused_error(events.describe_rule, Name=missing) == {
         "Code": "ResourceNotFoundException",
         "Message": f"Rule {missing} does not exist on EventBus default."}
 
@@ -72,16 +67,16 @@ def test_target_refusals_and_a_rule_that_still_has_targets(events: Any) -> None:
     rule = unique("r")
     events.put_rule(Name=rule, EventPattern=PATTERN)
     seven = [{"Id": f"test-target-{i}", "Arn": QUEUE} for i in range(7)]
-    assert error_of(events.put_targets, Rule=rule, Targets=seven) == {
+    assert refused_error(events.put_targets, Rule=rule, Targets=seven) == {
         "Code": "LimitExceededException",
         "Message": "The requested resource exceeds the maximum number allowed."}
-    assert error_of(events.put_targets, Rule=rule,
+    assert refused_error(events.put_targets, Rule=rule,
                     Targets=[{"Id": "t", "Arn": "invalid-arn"}]) == {
         "Code": "ValidationException",
         "Message": "Parameter invalid-arn is not valid. Reason: Provided Arn is not in "
                    "correct format."}
     events.put_targets(Rule=rule, Targets=[{"Id": "t", "Arn": QUEUE}])
-    assert error_of(events.delete_rule, Name=rule) == {
+    assert refused_error(events.delete_rule, Name=rule) == {
         "Code": "ValidationException", "Message": "Rule can't be deleted since it has targets."}
     assert events.describe_rule(Name=rule)["Name"] == rule
 

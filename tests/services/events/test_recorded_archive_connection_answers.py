@@ -7,8 +7,8 @@ import re
 import uuid
 from typing import Any
 
-import botocore.exceptions
 import pytest
+from tests.support import refused_error
 
 
 @pytest.fixture
@@ -20,15 +20,9 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
-def error_of(call: Any, **kwargs: Any) -> dict[str, str]:
-    with pytest.raises(botocore.exceptions.ClientError) as raised:
-        call(**kwargs)
-    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
-    return dict(raised.value.response["Error"])
-
 
 def test_api_destination_methods_are_listed_in_aws_order(events: Any) -> None:
-    error = error_of(events.create_api_destination, Name=unique("d"),
+    error = refused_error(events.create_api_destination, Name=unique("d"),
                      ConnectionArn="invalid-connection-arn", HttpMethod="INVALID_METHOD",
                      InvocationEndpoint="invalid-endpoint")
     assert error["Code"] == "ValidationException"
@@ -43,7 +37,7 @@ def test_api_destination_methods_are_listed_in_aws_order(events: Any) -> None:
 
 def test_archive_of_another_accounts_bus_is_not_found(events: Any) -> None:
     bus = unique("doesnotexist")
-    assert error_of(events.create_archive, ArchiveName=unique("a"),
+    assert refused_error(events.create_archive, ArchiveName=unique("a"),
                     EventSourceArn=f"arn:aws:events:us-east-1:123456789012:event-bus/{bus}",
                     RetentionDays=1) == {"Code": "ResourceNotFoundException",
                                          "Message": f"Event bus {bus} does not exist."}

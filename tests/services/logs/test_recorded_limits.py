@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from tests.support import refused
 
 
 @pytest.fixture
@@ -29,12 +29,6 @@ def group(logs: Any) -> str:
     return name
 
 
-def _error(call: Any, **params: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as raised:
-        call(**params)
-    error = raised.value.response["Error"]
-    return error["Code"], error["Message"]
-
 
 def _now() -> int:
     return int(time.time() * 1000)
@@ -47,20 +41,20 @@ def test_an_event_up_to_one_megabyte_is_accepted(logs: Any, group: str) -> None:
                         logEvents=[{"timestamp": _now(), "message": message}])
     got = logs.get_log_events(logGroupName=group, logStreamName="app")["events"]
     assert [len(event["message"]) for event in got] == [len(message)]
-    code, text = _error(logs.put_log_events, logGroupName=group, logStreamName="app",
+    code, text = refused(logs.put_log_events, logGroupName=group, logStreamName="app",
                         logEvents=[{"timestamp": _now(), "message": message + "x"}])
     assert code == "InvalidParameterException" and "1048576" in text
 
 
 def test_empty_messages_are_each_named_by_their_one_based_index(logs: Any, group: str) -> None:
     now = _now()
-    assert _error(logs.put_log_events, logGroupName=group, logStreamName="app",
+    assert refused(logs.put_log_events, logGroupName=group, logStreamName="app",
                   logEvents=[{"timestamp": now, "message": ""}]) == (
         "InvalidParameterException",
         "1 validation error detected: Value '' at 'logEvents.1.member.message' failed to "
         "satisfy constraint: Member must have length greater than or equal to 1")
     events = [{"timestamp": now, "message": m} for m in ("a", "", "b", "")]
-    assert _error(logs.put_log_events, logGroupName=group, logStreamName="app",
+    assert refused(logs.put_log_events, logGroupName=group, logStreamName="app",
                   logEvents=events) == (
         "InvalidParameterException",
         "2 validation errors detected: Value '' at 'logEvents.2.member.message' failed to "
@@ -79,7 +73,7 @@ def test_an_empty_next_token_is_below_the_minimum_length(logs: Any, group: str,
         params["logGroupName"] = group
     if call == "get_log_events":
         params["logStreamName"] = "app"
-    assert _error(getattr(logs, call), **params) == (
+    assert refused(getattr(logs, call), **params) == (
         "InvalidParameterException",
         "1 validation error detected: Value '' at 'nextToken' failed to satisfy constraint: "
         "Member must have length greater than or equal to 1")
@@ -90,7 +84,7 @@ def test_filtering_by_a_stream_the_group_lacks_is_resource_not_found(logs: Any,
     logs.put_log_events(logGroupName=group, logStreamName="app",
                         logEvents=[{"timestamp": _now(), "message": "hello"}])
     for names in (["missing"], ["app", "missing"]):
-        assert _error(logs.filter_log_events, logGroupName=group, logStreamNames=names) == (
+        assert refused(logs.filter_log_events, logGroupName=group, logStreamNames=names) == (
             "ResourceNotFoundException", "The specified log stream does not exist.")
     found = logs.filter_log_events(logGroupName=group, logStreamNames=["app", "app"])
     assert [event["message"] for event in found["events"]] == ["hello"]

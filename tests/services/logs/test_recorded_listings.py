@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
+from tests.support import refused
 
 
 @pytest.fixture
@@ -21,12 +21,6 @@ def _group(logs: Any) -> str:
     logs.create_log_group(logGroupName=name)
     return name
 
-
-def _error(call: Any, **params: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as raised:
-        call(**params)
-    error = raised.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def _transformation(namespace: str, name: str, value: str = "1") -> list[dict[str, str]]:
@@ -43,7 +37,7 @@ def test_identifiers_describe_only_the_groups_they_name(logs: Any) -> None:
 
 def test_identifiers_with_a_prefix_are_refused(logs: Any) -> None:
     name = _group(logs)
-    code, _ = _error(logs.describe_log_groups, logGroupIdentifiers=[name],
+    code, _ = refused(logs.describe_log_groups, logGroupIdentifiers=[name],
                      logGroupNamePrefix=name)
     assert code == "InvalidParameterException"
 
@@ -91,7 +85,7 @@ def test_a_namespace_with_special_characters_is_accepted(logs: Any) -> None:
 
 
 def test_a_cross_account_function_is_refused_before_the_group_is_looked_up(logs: Any) -> None:
-    assert _error(logs.put_subscription_filter, logGroupName="not-existing-log-group",
+    assert refused(logs.put_subscription_filter, logGroupName="not-existing-log-group",
                   filterName="test", filterPattern="",
                   destinationArn="arn:aws:lambda:us-east-1:123456789012:function:test") == (
         "AccessDeniedException", "Cross-account lambda invocation passing is not allowed. "

@@ -5,30 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from botocore.exceptions import ClientError
-
-
-def _refusal(call: Any, **params: Any) -> dict[str, Any]:
-    with pytest.raises(ClientError) as caught:
-        call(**params)
-    return dict(caught.value.response["Error"])
+from tests.support import refused_error
 
 
 def test_a_versioned_bucket_not_empty_names_its_versions(s3: Any, bucket: str) -> None:
     s3.put_object(Bucket=bucket, Key="plain", Body=b"x")
-    plain = _refusal(s3.delete_bucket, Bucket=bucket)
+    plain = refused_error(s3.delete_bucket, Bucket=bucket)
     assert (plain["Code"], plain["Message"]) == (
         "BucketNotEmpty", "The bucket you tried to delete is not empty")
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     s3.delete_object(Bucket=bucket, Key="plain")  # a delete marker over the null version
-    versioned = _refusal(s3.delete_bucket, Bucket=bucket)
+    versioned = refused_error(s3.delete_bucket, Bucket=bucket)
     assert versioned["Message"] == (
         "The bucket you tried to delete is not empty. You must delete all versions in the bucket.")
     assert versioned["BucketName"] == bucket
 
 
 def test_an_empty_bucket_policy_is_a_malformed_policy(s3: Any, bucket: str) -> None:
-    error = _refusal(s3.put_bucket_policy, Bucket=bucket, Policy="")
+    error = refused_error(s3.put_bucket_policy, Bucket=bucket, Policy="")
     assert (error["Code"], error["Message"]) == (
         "MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'")

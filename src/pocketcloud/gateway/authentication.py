@@ -135,7 +135,9 @@ def authenticate(
                        lambda: _check(cloud, request, claimed, record, service, protocol))
     if record is None:
         raise unknown_key_error(protocol, service)
-    _check(cloud, request, claimed, record, service, protocol)  # enforce: no closure per request
+    # enforce calls _check itself: the closure _judged takes cost ~5k instructions a request
+    # (callgrind), a tenth of what enforcement adds to an S3 GET
+    _check(cloud, request, claimed, record, service, protocol)
     return _caller_of(claimed.access_key_id, record)
 
 

@@ -14,6 +14,7 @@ from pocketcloud.services.s3.acl_policy import (
     acl_statements,
     acls_apply,
     owned_object_statements,
+    ownership_uses_acls,
 )
 from pocketcloud.services.s3.configs import config_and_generation, read_config
 from pocketcloud.services.s3.schema import store_of
@@ -141,10 +142,7 @@ def decision_version(cloud: Cloud, resource_arn: str) -> object | None:
         return ()
     bucket = resource_arn[len(_S3_ARN_PREFIX) :].partition("/")[0]
     ownership, generation = config_and_generation(cloud, bucket, OWNERSHIP)
-    # ownership_uses_acls, written out: this runs on every policy-checked S3 request
-    if ownership is not None and ownership.get("ObjectOwnership") != "BucketOwnerEnforced":
-        return None
-    return generation
+    return None if ownership_uses_acls(ownership) else generation
 
 
 # The actions the Service Authorization Reference lists with s3:ExistingObjectTag/<key>.

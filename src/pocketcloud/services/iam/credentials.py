@@ -75,13 +75,6 @@ class _Cache:
         # the store itself, not only its id: a later store may reuse a collected one's id
         self.store = weakref.ref(store)
 
-    def fresh(self, cloud: Cloud) -> dict[Any, Any]:
-        current = generation(cloud)
-        if current != self.generation or len(self.entries) > MAX_CACHED:
-            self.entries = {}
-            self.generation = current
-        return self.entries
-
 
 _keys: dict[int, _Cache] = {}
 _policies: dict[int, _Cache] = {}
@@ -90,14 +83,16 @@ _MISSING = object()
 
 
 def _cache(caches: dict[int, _Cache], cloud: Cloud) -> dict[Any, Any]:
+    """The store's entries, emptied when IAM changed (or they grew past the bound)."""
     store = cloud.store
     found = caches.get(id(store))
-    if (found is not None and found.store() is store and found.generation == generation(cloud)
-            and len(found.entries) <= MAX_CACHED):
-        return found.entries  # the common case, without fresh()'s call: every request asks
     if found is None or found.store() is not store:
         found = caches[id(store)] = _Cache(store)
-    return found.fresh(cloud)
+    current = generation(cloud)
+    if current != found.generation or len(found.entries) > MAX_CACHED:
+        found.entries = {}
+        found.generation = current
+    return found.entries
 
 
 def lookup_access_key(cloud: Cloud, access_key_id: str) -> Credential | None:
